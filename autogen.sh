@@ -1,0 +1,3 @@
+#!/bin/sh
+# Regenerate the build system (configure, Makefile.in, build-aux/).
+exec autoreconf -fi "$@"

@@ -1,0 +1,87 @@
+/*
+ * conf.h -- the configuration file: nsd.conf style clauses
+ * ("server:", "zone:") and "key: value" lines, "#" comments, double-quoted
+ * strings. A schema table in conf.c names every key, its clause, type,
+ * range and default; it drives parsing, validation and conf_dump().
+ *
+ * Relative paths (database:) are taken relative to the directory of the
+ * configuration file.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "reason.h"
+
+/* A "listen:" address: ADDR or ADDR@PORT (default port 53). */
+struct conf_listen {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			*text;		/* as written, normalised */
+};
+
+struct conf_zone {
+	char		*name;		/* lower case, no final dot */
+	enum zone_type	 type;
+	unsigned	 checks;	/* bit (1 << enum reason) */
+	uint32_t	 ttl;		/* listed answers, apex SOA/NS */
+	uint32_t	 negative_ttl;	/* SOA minimum and TTL of the SOA */
+	char		*soa_mname;	/* lower case, no final dot */
+	char		*soa_rname;
+	char		**ns;		/* NS names */
+	size_t		 nns;
+	char		*txt;		/* default TXT template */
+	char		*txt_reason[REASON_MAX];	/* per reason, or NULL */
+	uint32_t	 code[REASON_MAX];	/* A value, host order */
+	char		*url;		/* $url template, or NULL */
+	int		 line;		/* where the zone: clause starts */
+};
+
+struct conf {
+	char			*file;		/* path as given */
+	struct conf_listen	*listen;
+	size_t			 nlisten;
+	char			*database;	/* absolute or as given */
+	uint64_t		 map_size;
+	struct addrlist		 allow_query;
+	int			 verbosity;
+	uint32_t		 tcp_timeout;	/* seconds */
+	uint32_t		 tcp_clients;	/* max open TCP connections */
+	uint32_t		 udp_size;	/* max UDP answer with EDNS */
+	struct conf_zone	*zones;
+	size_t			 nzones;
+};
+
+/* Called once per error; file and line name where (line 0: no line). */
+typedef void conf_err_cb(void *arg, const char *file, int line,
+    const char *msg);
+
+/*
+ * Read and validate a configuration file. Every error found is passed to
+ * err (the parser keeps going to find them all); if there was any, returns
+ * NULL and stores the count in *nerrors. The default configuration path
+ * is CONF_DEFAULT_PATH.
+ */
+struct conf	*conf_load(const char *path, conf_err_cb *err, void *arg,
+		    int *nerrors);
+
+/* The same from a string; name is used in error messages. */
+struct conf	*conf_load_string(const char *name, const char *text,
+		    conf_err_cb *err, void *arg, int *nerrors);
+
+void		 conf_free(struct conf *);
+
+/* Print the effective configuration, every key with its value. */
+void		 conf_dump(const struct conf *, FILE *);
+
+/* The i-th key name of the schema ("server.listen"), or NULL past the end. */
+const char	*conf_schema_key(size_t i);
+
+#define CONF_DEFAULT_PATH	SYSCONFDIR "/rdnsbl/rdnsbld.conf"
+
+#endif /* CONF_H */

@@ -1,0 +1,3 @@
+#ifndef DAEMON_H
+#define DAEMON_H
+#endif

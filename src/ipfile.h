@@ -1,0 +1,75 @@
+/*
+ * ipfile.h -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
+ * for "rdnsblctl import" and the writer for "rdnsblctl export".
+ *
+ * Accepted entry forms (one per line; "#" and ";" start comment lines):
+ *   192.0.2.1            a single address
+ *   192.0.2.0/24         a CIDR range (host bits set: warning, masked)
+ *   192.0.2              an abbreviated prefix: 192.0.2.0/24 (also "10",
+ *                        "10.1": /8, /16)
+ *   192.0.2.1-192.0.2.9  an address range (split into CIDRs)
+ *   192.0.2.1-9          a range in the last octet
+ *   2001:db8::/32        IPv6 (ip6trie)
+ *   !192.0.2.5           an exclusion: not listed, beats wider entries
+ * followed by an optional value: ":A:TXT" (":127.0.0.3:text", ":3:text",
+ * "::text" keeps the default A), or plain text after whitespace (TXT).
+ * A line ":A:TXT" alone sets the default value for the entries after it.
+ * "$SOA", "$NS", "$TTL" and other "$" lines are zone settings that come
+ * from rdnsbld.conf: each is reported as a warning with file:line.
+ *
+ * rdnsbl metadata, written by the exporter so that export-import
+ * round-trips, rides in comment lines that rbldnsd ignores:
+ *   #@ added=1700000000 expires=1700003600 actor=alice
+ * applies to the next entry line.
+ *
+ * The module is pure: no LMDB, no logging. Errors and warnings carry
+ * "file:line: " prefixes.
+ */
+#ifndef IPFILE_H
+#define IPFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "store.h"
+
+struct ipfile_entry {
+	struct addr	 prefix;
+	int		 exclude;	/* "!" entry */
+	uint32_t	 code;		/* A value, host order; 0: none given */
+	const char	*txt;		/* TXT text, "" if none; valid until next call */
+	int64_t		 added;		/* from "#@" metadata, 0 if none */
+	int64_t		 expires;	/* from "#@" metadata, 0 if none */
+	const char	*actor;		/* from "#@" metadata, NULL if none */
+	int		 line;
+};
+
+struct ipfile;
+
+typedef void ipfile_warn_fn(void *arg, const char *msg);
+
+/*
+ * Start reading an open stream; name is used in messages. warn (may be
+ * NULL) gets each warning, already prefixed with "name:line: ".
+ */
+struct ipfile	*ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn,
+		    void *arg);
+void		 ipfile_close(struct ipfile *);
+
+/*
+ * The next entry: returns 1 and fills *e, 0 at the end of the file, or -1
+ * on a bad line (message with "name:line: " in errbuf; reading can go on
+ * with the next call, so a caller can report every bad line).
+ * A range line yields several entries, one CIDR each.
+ */
+int		 ipfile_next(struct ipfile *, struct ipfile_entry *e,
+		    char *errbuf, size_t errlen);
+
+/* Write the export header (comment lines naming the list and the time). */
+void		 ipfile_write_header(FILE *, const char *list, time_t now);
+
+/* Write one store entry as an ipfile line (plus its "#@" line). */
+void		 ipfile_write_entry(FILE *, const struct store_entry *);
+
+#endif /* IPFILE_H */

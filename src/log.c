@@ -1,0 +1,136 @@
+/*
+ * log.c -- logging to stderr or syslog.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static int log_foreground = 1;
+static int log_verbose = VERB_OPS;
+static const char *log_ident = "rdnsbl";
+
+void
+log_init(int foreground, int facility, const char *ident)
+{
+	log_foreground = foreground;
+	if (ident != NULL)
+		log_ident = ident;
+	if (!foreground)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+void
+log_setverbose(int level)
+{
+	log_verbose = level;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[2048];
+	int saved = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_foreground) {
+		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
+		    suffix ? ": " : "", suffix ? suffix : "");
+		fflush(stderr);
+	} else if (suffix != NULL)
+		syslog(pri, "%s: %s", msg, suffix);
+	else
+		syslog(pri, "%s", msg);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, strerror(saved));
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbose < VERB_DETAIL)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+verbose(enum verb_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((int)level > log_verbose)
+		return;
+	va_start(ap, fmt);
+	vlog(level <= VERB_OPS ? LOG_INFO : LOG_DEBUG, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, strerror(saved));
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, NULL);
+	va_end(ap);
+	exit(1);
+}

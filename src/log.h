@@ -1,0 +1,37 @@
+/*
+ * log.h -- logging for rdnsbld and rdnsblctl.
+ *
+ * Messages go to stderr when running in the foreground, to syslog
+ * otherwise. Shape: lower case, no trailing period, "subject: what: why".
+ * Every function preserves errno. Core modules never log; their callers do.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+
+enum verb_level {
+	VERB_NONE = 0,
+	VERB_OPS = 1,		/* startup, reloads, counts */
+	VERB_DETAIL = 2,	/* per-operation detail */
+	VERB_QUERY = 3,		/* one line per query */
+	VERB_ALGO = 4		/* algorithm steps */
+};
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+
+void	log_init(int foreground, int facility, const char *ident);
+void	log_setverbose(int level);
+int	log_getverbose(void);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	verbose(enum verb_level, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+__dead void fatal(const char *, ...) __attribute__((format(printf, 1, 2)));
+__dead void fatalx(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* LOG_H */

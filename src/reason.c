@@ -1,0 +1,63 @@
+/*
+ * reason.c -- the reason table.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "reason.h"
+
+#define C(d)	(0x7f000000U | (d))
+
+static const struct reason_info reasons[REASON_MAX] = {
+	[REASON_BLACKLIST] = { "blacklist", ZONE_DNSBL, C(2),
+	    "listed by the administrator", 1 },
+	[REASON_NO_PTR] = { "no-ptr", ZONE_DNSBL, C(3),
+	    "the address has no reverse DNS (PTR) record", 0 },
+	[REASON_UNCONFIRMED] = { "unconfirmed", ZONE_DNSBL, C(4),
+	    "the reverse DNS name does not resolve back to the address", 0 },
+	[REASON_DYNAMIC] = { "dynamic", ZONE_DNSBL, C(5),
+	    "the reverse DNS name looks like a dynamic or end-user host", 0 },
+	[REASON_WHITELIST] = { "whitelist", ZONE_DNSWL, C(2),
+	    "whitelisted", 1 },
+};
+
+static const char *const types[ZONE_TYPE_MAX] = {
+	[ZONE_DNSBL] = "dnsbl",
+	[ZONE_DNSWL] = "dnswl",
+	[ZONE_HELO] = "helo",
+};
+
+const struct reason_info *
+reason_get(enum reason r)
+{
+	return &reasons[r];
+}
+
+int
+reason_lookup(const char *key, enum zone_type type)
+{
+	int i;
+
+	for (i = 0; i < REASON_MAX; i++)
+		if (reasons[i].type == type && strcmp(reasons[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+zone_type_name(enum zone_type t)
+{
+	return types[t];
+}
+
+int
+zone_type_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ZONE_TYPE_MAX; i++)
+		if (strcmp(types[i], name) == 0)
+			return i;
+	return -1;
+}

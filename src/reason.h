@@ -1,0 +1,43 @@
+/*
+ * reason.h -- why a name is listed: the reason keys of DESIGN's table,
+ * their default return codes and their plain-words descriptions.
+ */
+#ifndef REASON_H
+#define REASON_H
+
+#include <stdint.h>
+
+enum zone_type {
+	ZONE_DNSBL = 0,
+	ZONE_DNSWL,
+	ZONE_HELO,
+	ZONE_TYPE_MAX
+};
+
+enum reason {
+	REASON_BLACKLIST = 0,	/* dnsbl: listed by an administrator */
+	REASON_NO_PTR,		/* dnsbl: no PTR record */
+	REASON_UNCONFIRMED,	/* dnsbl: PTR not forward-confirmed */
+	REASON_DYNAMIC,		/* dnsbl: dynamic-looking PTR name */
+	REASON_WHITELIST,	/* dnswl: whitelisted */
+	REASON_MAX
+};
+
+struct reason_info {
+	const char	*key;		/* "no-ptr" */
+	enum zone_type	 type;		/* the zone type it belongs to */
+	uint32_t	 code;		/* default A value, host order */
+	const char	*text;		/* default $reason text */
+	int		 available;	/* implemented in this version */
+};
+
+const struct reason_info *reason_get(enum reason);
+
+/* The reason with this key for this zone type, or -1. */
+int	reason_lookup(const char *key, enum zone_type type);
+
+const char *zone_type_name(enum zone_type);
+/* The zone type with this name, or -1. */
+int	zone_type_lookup(const char *name);
+
+#endif /* REASON_H */

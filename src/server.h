@@ -1,0 +1,3 @@
+#ifndef SERVER_H
+#define SERVER_H
+#endif

@@ -1,0 +1,153 @@
+/*
+ * store.h -- the LMDB database: the black and white lists, the audit log
+ * and the schema version. The only module that includes <lmdb.h>.
+ *
+ * Layout (named sub-databases of one environment under database:):
+ *   "black", "white"  key: af (1) | address (4 or 16) | prefix length (1)
+ *                     value: struct store_entry, packed (store.c)
+ *   "meta"            "schema" -> version; "lens:<list>:<af>" -> counts
+ *                     of entries per prefix length, so that a
+ *                     longest-prefix lookup probes only the lengths in
+ *                     use (a handful of B-tree lookups, correct with
+ *                     nested ranges)
+ *   "audit"           key: 64-bit big-endian sequence number
+ *                     value: struct store_audit, packed
+ *
+ * Conventions: functions return STORE_OK / STORE_NOTFOUND / STORE_ERROR
+ * (not found is never an error) and put error text in errbuf. A full map
+ * gives an error that names the map-size: setting.
+ *
+ * Reading: the daemon keeps one read transaction per store and calls
+ * store_read_begin() / store_read_end() around each query (mdb_txn_renew
+ * and mdb_txn_reset), so readers are short and writers never wait.
+ * Strings in a returned entry point into the map and stay valid only
+ * until store_read_end().
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+
+#define STORE_SCHEMA_VERSION	1
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND = 1,
+	STORE_ERROR = -1
+};
+
+enum store_list {
+	LIST_BLACK = 0,
+	LIST_WHITE = 1
+};
+
+/* Entry flags. */
+#define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
+
+struct store_entry {
+	struct addr	 prefix;
+	uint32_t	 flags;
+	uint32_t	 code;		/* A value (host order), 0: zone default */
+	int64_t		 added;		/* UNIX time */
+	int64_t		 expires;	/* UNIX time, 0: never */
+	const char	*actor;		/* who added it */
+	size_t		 actor_len;
+	const char	*reason;	/* free text, may be empty */
+	size_t		 reason_len;
+};
+
+struct store_audit {
+	uint64_t	 seq;
+	int64_t		 time;
+	const char	*actor;		/* NUL-terminated in the copy */
+	const char	*action;	/* "add", "del", "expire", "import" */
+	const char	*list;		/* "black", "white" or "" */
+	const char	*entry;		/* "192.0.2.0/24", a file, ... */
+	const char	*reason;
+};
+
+struct store;
+
+/*
+ * Open (creating if needed) the environment in directory path, which is
+ * created if missing. map_size is the LMDB map size in bytes (it only
+ * grows). readonly: open without write access. Returns NULL with a message
+ * in errbuf.
+ */
+struct store	*store_open(const char *path, uint64_t map_size, int readonly,
+		    char *errbuf, size_t errlen);
+void		 store_close(struct store *);
+
+/* Begin / end a read snapshot (renew / reset the reused read txn). */
+enum store_rc	 store_read_begin(struct store *, char *errbuf, size_t errlen);
+void		 store_read_end(struct store *);
+
+/*
+ * Inside a read snapshot: the most specific entry of the list that
+ * contains address a and has not expired at now. Expired entries are
+ * skipped as if absent. Returns STORE_OK (filled *e), STORE_NOTFOUND or
+ * STORE_ERROR.
+ */
+enum store_rc	 store_lookup(struct store *, enum store_list,
+		    const struct addr *a, time_t now, struct store_entry *e,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Add or replace the entry for e->prefix (its own write transaction),
+ * with an audit record (action "add"). *replaced is set to 1 when an
+ * entry for the same prefix existed.
+ */
+enum store_rc	 store_add(struct store *, enum store_list,
+		    const struct store_entry *e, int *replaced,
+		    char *errbuf, size_t errlen);
+
+/* Delete the entry for exactly this prefix, with an audit record. */
+enum store_rc	 store_del(struct store *, enum store_list,
+		    const struct addr *prefix, const char *actor,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Bulk load (import): entries are added in write transactions of at most
+ * batch entries each, so a reader always sees a consistent list and a
+ * huge file does not overflow one transaction. One audit record
+ * ("import", entry = what) at the end. The iterator fills *e and returns
+ * 1, or 0 at the end, or -1 on an error (already reported by it).
+ */
+typedef int store_iter_fn(void *arg, struct store_entry *e);
+enum store_rc	 store_bulk_add(struct store *, enum store_list,
+		    store_iter_fn *next, void *arg, const char *actor,
+		    const char *what, size_t batch, size_t *count,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Walk a list in key order (address, then prefix length), in one read
+ * transaction of its own; expired entries are included (the callback can
+ * compare e->expires). cb returns 0 to go on, non-zero to stop.
+ */
+typedef int store_walk_fn(void *arg, const struct store_entry *e);
+enum store_rc	 store_walk(struct store *, enum store_list,
+		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
+
+/* Delete entries expired at now, with one audit record each. */
+enum store_rc	 store_purge(struct store *, time_t now, const char *actor,
+		    size_t *purged, char *errbuf, size_t errlen);
+
+/* Append an audit record (its own write transaction). */
+enum store_rc	 store_audit_add(struct store *, const char *actor,
+		    const char *action, const char *list, const char *entry,
+		    const char *reason, char *errbuf, size_t errlen);
+
+/* Walk the audit log, oldest first. */
+typedef int store_audit_fn(void *arg, const struct store_audit *a);
+enum store_rc	 store_audit_walk(struct store *, store_audit_fn *cb,
+		    void *arg, char *errbuf, size_t errlen);
+
+const char	*store_list_name(enum store_list);
+/* "black" / "white" to a list, or -1. */
+int		 store_list_lookup(const char *name);
+
+#endif /* STORE_H */

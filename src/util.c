@@ -1,0 +1,245 @@
+/*
+ * util.c -- allocation, parsing and formatting helpers.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		fatal("xmalloc");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatal("xcalloc");
+	return p;
+}
+
+void *
+xreallocarray(void *old, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		fatalx("xreallocarray: overflow");
+	p = realloc(old, (n * size) != 0 ? n * size : 1);
+	if (p == NULL)
+		fatal("xreallocarray");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatal("xstrdup");
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		fatal("xstrndup");
+	return p;
+}
+
+int
+xasprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		fatal("xasprintf");
+	return r;
+}
+
+int
+parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    const char **errstr)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (*s == '\0') {
+		*errstr = "empty number";
+		return -1;
+	}
+	for (p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p)) {
+			*errstr = "not a number";
+			return -1;
+		}
+		if (v > (UINT64_MAX - 9) / 10) {
+			*errstr = "number too large";
+			return -1;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min) {
+		*errstr = "number too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "number too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Split "123x" into a number and a one-character unit. */
+static int
+parse_scaled(const char *s, const char *units, const uint64_t *mult,
+    uint64_t *out, const char **errstr)
+{
+	char num[32];
+	size_t n = strlen(s);
+	uint64_t v, m = 1;
+	const char *u;
+
+	if (n == 0) {
+		*errstr = "empty value";
+		return -1;
+	}
+	if (!isdigit((unsigned char)s[n - 1])) {
+		u = strchr(units, tolower((unsigned char)s[n - 1]));
+		if (u == NULL) {
+			*errstr = "unknown unit";
+			return -1;
+		}
+		m = mult[u - units];
+		n--;
+	}
+	if (n == 0 || n >= sizeof(num)) {
+		*errstr = "bad number";
+		return -1;
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_uint(num, 0, UINT64_MAX, &v, errstr) == -1)
+		return -1;
+	if (v > UINT64_MAX / m) {
+		*errstr = "value too large";
+		return -1;
+	}
+	*out = v * m;
+	return 0;
+}
+
+int
+parse_duration(const char *s, uint64_t *out, const char **errstr)
+{
+	static const uint64_t mult[] = { 1, 60, 3600, 86400, 604800 };
+
+	if (parse_scaled(s, "smhdw", mult, out, errstr) == -1) {
+		if (strcmp(*errstr, "unknown unit") == 0)
+			*errstr = "bad duration (use 30, 30s, 5m, 1h, 2d or 1w)";
+		return -1;
+	}
+	return 0;
+}
+
+void
+format_duration(uint64_t secs, char *buf, size_t len)
+{
+	if (secs != 0 && secs % 604800 == 0)
+		snprintf(buf, len, "%lluw", (unsigned long long)(secs / 604800));
+	else if (secs != 0 && secs % 86400 == 0)
+		snprintf(buf, len, "%llud", (unsigned long long)(secs / 86400));
+	else if (secs != 0 && secs % 3600 == 0)
+		snprintf(buf, len, "%lluh", (unsigned long long)(secs / 3600));
+	else if (secs != 0 && secs % 60 == 0)
+		snprintf(buf, len, "%llum", (unsigned long long)(secs / 60));
+	else
+		snprintf(buf, len, "%llus", (unsigned long long)secs);
+}
+
+int
+parse_size(const char *s, uint64_t *out, const char **errstr)
+{
+	static const uint64_t mult[] = { 1024ULL, 1024ULL << 10,
+	    1024ULL << 20, 1024ULL << 30 };
+
+	if (parse_scaled(s, "kmgt", mult, out, errstr) == -1) {
+		if (strcmp(*errstr, "unknown unit") == 0)
+			*errstr = "bad size (use a number of bytes, 512k, 64m or 4g)";
+		return -1;
+	}
+	return 0;
+}
+
+char *
+str_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	size_t i, o = 0;
+
+	if (dstlen == 0)
+		return dst;
+	for (i = 0; i < srclen; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = (char)c;
+		} else {
+			if (o + 4 >= dstlen)
+				break;
+			snprintf(dst + o, 5, "\\%03o", c);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+size_t
+str_copy(char *dst, const char *src, size_t dstlen)
+{
+	size_t n = strlen(src);
+
+	if (dstlen) {
+		size_t c = n < dstlen - 1 ? n : dstlen - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+void
+format_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len,
+	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}

@@ -1,0 +1,56 @@
+/*
+ * util.h -- small helpers shared by every module.
+ *
+ * The x* allocators call fatal() on failure: callers never check for NULL.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Parse a duration: "30", "30s", "5m", "1h", "2d", "1w" (one number and
+ * at most one unit). Stores seconds in *out. Returns 0, or -1 with a
+ * static message in *errstr.
+ */
+int	 parse_duration(const char *, uint64_t *out, const char **errstr);
+
+/* Format seconds as the shortest exact duration ("5m", "90s", "2d"). */
+void	 format_duration(uint64_t secs, char *buf, size_t len);
+
+/*
+ * Parse a size: "1048576", "512k", "64m", "4g", "1t" (powers of 1024).
+ * Returns 0, or -1 with a static message in *errstr.
+ */
+int	 parse_size(const char *, uint64_t *out, const char **errstr);
+
+/*
+ * Parse an unsigned decimal integer in [min, max]. Returns 0, or -1 with
+ * a static message in *errstr.
+ */
+int	 parse_uint(const char *, uint64_t min, uint64_t max, uint64_t *out,
+	    const char **errstr);
+
+/*
+ * Copy untrusted text for logging: printable ASCII is kept, anything else
+ * (and backslash) becomes \ddd. Always NUL-terminates. Returns dst.
+ */
+char	*str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* strlcpy(3) semantics: returns strlen(src). */
+size_t	 str_copy(char *dst, const char *src, size_t dstlen);
+
+/* Format a UNIX time as UTC "2026-11-23T08:59:57Z". */
+void	 format_time(time_t, char *buf, size_t len);
+
+#endif /* UTIL_H */

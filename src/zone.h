@@ -1,0 +1,126 @@
+/*
+ * zone.h -- what a zone answers: the zones of a configuration prepared
+ * for fast matching, the verdict for an address (the same code serves the
+ * daemon and "rdnsblctl lookup", so they cannot disagree), and the whole
+ * answer to a parsed query.
+ *
+ * Query names inside a dnsbl/dnswl zone:
+ *   apex                       SOA, NS (ANY: both)
+ *   d.c.b.a.<zone>             IPv4 a.b.c.d (decimal octets, no leading 0)
+ *   32 hex nibbles.<zone>      IPv6, as in ip6.arpa
+ *   a proper suffix of those   ("3.2.1.<zone>"): an empty non-terminal,
+ *                              NODATA (RFC 8020: never NXDOMAIN above a
+ *                              name that may exist)
+ *   anything else              NXDOMAIN
+ * RFC 5782 test points (127.0.0.2 and ::ffff:7f00:2 listed, 127.0.0.1 and
+ * ::ffff:7f00:1 not) are answered without data in every zone.
+ */
+#ifndef ZONE_H
+#define ZONE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "reason.h"
+#include "store.h"
+#include "wire.h"
+
+struct zone {
+	const struct conf_zone	*conf;
+	uint8_t			 apex[WIRE_MAXNAME];	/* wire, lower case */
+	size_t			 apex_len;
+	int			 apex_labels;
+	uint8_t			 soa_rdata[2 * WIRE_MAXNAME + 20];
+	size_t			 soa_len;
+	uint8_t			 (*ns_rdata)[WIRE_MAXNAME];
+	size_t			*ns_len;
+	size_t			 nns;
+};
+
+struct zoneset {
+	struct zone	*v;
+	size_t		 n;
+	uint32_t	 serial;
+};
+
+/*
+ * Prepare the zones of conf (which must outlive the set). serial is the
+ * SOA serial. Returns NULL with a message in errbuf.
+ */
+struct zoneset	*zoneset_new(const struct conf *conf, uint32_t serial,
+		    char *errbuf, size_t errlen);
+void		 zoneset_free(struct zoneset *);
+
+/* The zone with this name (lower case, no final dot), or NULL. */
+const struct zone *zoneset_by_name(const struct zoneset *, const char *name);
+
+/* What a zone says about one address. */
+struct verdict {
+	int			 listed;
+	enum reason		 reason;	/* when listed */
+	uint32_t		 code;		/* A value, host order */
+	int			 test_point;	/* an RFC 5782 test address */
+	int			 white;		/* dnsbl: a whitelist entry won */
+	int			 have_entry;	/* entry below is set */
+	enum store_list		 entry_list;
+	struct store_entry	 entry;		/* the deciding entry */
+};
+
+/*
+ * The verdict of zone z for address a (full length), inside a read
+ * snapshot of store. Returns 0, or -1 on a store error (errbuf).
+ */
+int	zone_decide(const struct zone *z, struct store *store,
+	    const struct addr *a, time_t now, struct verdict *v,
+	    char *errbuf, size_t errlen);
+
+/*
+ * The TXT text for a listed verdict: the zone's template for the reason
+ * (or its default template) with "$" the address, "$reason" the entry's
+ * reason or the reason's default text, "$url" the zone's url: template
+ * (in which "$" is the address), "$$" a dollar. Returns the length
+ * (truncated to len - 1).
+ */
+size_t	zone_txt(const struct zone *z, const struct verdict *v,
+	    const struct addr *a, char *buf, size_t len);
+
+/* Counters for one answer, for statistics and logging. */
+enum answer_kind {
+	ANS_REFUSED = 0,	/* outside every zone or not allowed */
+	ANS_APEX,
+	ANS_LISTED,
+	ANS_NXDOMAIN,
+	ANS_NODATA,
+	ANS_FORMERR,
+	ANS_NOTIMP,
+	ANS_SERVFAIL,
+	ANS_BADVERS,
+	ANS_DROPPED,
+	ANS_KIND_MAX
+};
+
+struct answer_ctx {
+	const struct zoneset	*zones;
+	struct store		*store;
+	const struct addrlist	*allow;		/* allow-query */
+	uint16_t		 edns_size;	/* our UDP payload size */
+	time_t			 now;
+	char			 errbuf[256];	/* store error, if any */
+};
+
+/*
+ * Answer one query packet from peer (for allow-query) into out. tcp: the
+ * answer may use up to 65535 bytes, else the requester's UDP limit.
+ * Returns the answer length, or 0 to send nothing; *kind says what it
+ * was (ANS_SERVFAIL with ctx->errbuf set on a store error).
+ */
+size_t	zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
+	    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,
+	    enum answer_kind *kind);
+
+const char *answer_kind_name(enum answer_kind);
+
+#endif /* ZONE_H */

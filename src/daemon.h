@@ -1,3 +1,26 @@
+/*
+ * daemon.h -- the one context object of rdnsbld, passed explicitly.
+ */
 #ifndef DAEMON_H
 #define DAEMON_H
-#endif
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "server.h"
+#include "store.h"
+#include "zone.h"
+
+struct daemon {
+	const char		*conf_path;
+	int			 extra_verbose;	/* -v count */
+	struct conf		*conf;
+	struct zoneset		*zones;
+	struct store		*store;
+	struct event_base	*base;
+	struct server		*server;
+	struct answer_ctx	 ctx;
+	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
+};
+
+#endif /* DAEMON_H */

@@ -1,2 +1,259 @@
+/*
+ * main.c -- rdnsbld: load the configuration, open the store, listen,
+ * answer; SIGHUP re-reads the configuration, SIGTERM ends cleanly.
+ */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+#include "zone.h"
+
+#define PURGE_INTERVAL	60
+
+static __dead void
+usage(void)
+{
+	fprintf(stderr, "usage: rdnsbld [-nVv] [-c file]\n");
+	exit(2);
+}
+
+static void
+conf_error(void *arg, const char *file, int line, const char *msg)
+{
+	(void)arg;
+	if (line > 0)
+		log_warnx("%s:%d: %s", file, line, msg);
+	else
+		log_warnx("%s: %s", file, msg);
+}
+
+static struct conf *
+load_conf(const char *path)
+{
+	struct conf *conf;
+	int nerrors = 0;
+
+	conf = conf_load(path, conf_error, NULL, &nerrors);
+	if (conf == NULL)
+		log_warnx("conf: %d error%s in %s", nerrors,
+		    nerrors == 1 ? "" : "s", path);
+	return conf;
+}
+
+/*
+ * Everything the configuration decides, built aside so that a reload
+ * either takes all of it or none.
+ */
+struct state {
+	struct conf	*conf;
+	struct zoneset	*zones;
+	struct store	*store;		/* NULL: keep the current one */
+};
+
+static int
+state_build(struct daemon *d, const char *path, struct state *st)
+{
+	char errbuf[512];
+
+	memset(st, 0, sizeof(*st));
+	if ((st->conf = load_conf(path)) == NULL)
+		return -1;
+	st->zones = zoneset_new(st->conf, (uint32_t)time(NULL), errbuf,
+	    sizeof(errbuf));
+	if (st->zones == NULL) {
+		log_warnx("conf: %s", errbuf);
+		goto fail;
+	}
+	if (d->conf == NULL || strcmp(d->conf->database,
+	    st->conf->database) != 0 || d->conf->map_size !=
+	    st->conf->map_size) {
+		st->store = store_open(st->conf->database, st->conf->map_size,
+		    0, errbuf, sizeof(errbuf));
+		if (st->store == NULL) {
+			log_warnx("store: %s", errbuf);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	zoneset_free(st->zones);
+	conf_free(st->conf);
+	return -1;
+}
+
+static void
+state_apply(struct daemon *d, struct state *st)
+{
+	zoneset_free(d->zones);
+	conf_free(d->conf);
+	d->conf = st->conf;
+	d->zones = st->zones;
+	if (st->store != NULL) {
+		store_close(d->store);
+		d->store = st->store;
+	}
+	d->ctx.zones = d->zones;
+	d->ctx.store = d->store;
+	d->ctx.allow = &d->conf->allow_query;
+	d->ctx.edns_size = (uint16_t)d->conf->udp_size;
+	log_setverbose(d->conf->verbosity + d->extra_verbose);
+}
+
+static void
+reload(struct daemon *d)
+{
+	struct state st;
+	char errbuf[512];
+
+	log_info("reloading %s", d->conf_path);
+	if (state_build(d, d->conf_path, &st) == -1) {
+		log_warnx("reload failed, keeping the running configuration");
+		return;
+	}
+	if (server_configure(d->server, st.conf, errbuf,
+	    sizeof(errbuf)) == -1) {
+		log_warnx("reload failed: %s; keeping the running "
+		    "configuration", errbuf);
+		store_close(st.store);
+		zoneset_free(st.zones);
+		conf_free(st.conf);
+		return;
+	}
+	state_apply(d, &st);
+	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
+	    d->zones->n == 1 ? "" : "s");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		reload(d);
+		return;
+	}
+	log_info("signal %d received, exiting", (int)sig);
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
+on_purge(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	char errbuf[512];
+	size_t n = 0;
+
+	(void)fd;
+	(void)what;
+	if (store_purge(d->store, time(NULL), "rdnsbld", &n, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR)
+		log_warnx("store: purging expired entries: %s", errbuf);
+	else if (n > 0)
+		verbose(VERB_OPS, "store: purged %zu expired entr%s", n,
+		    n == 1 ? "y" : "ies");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon d;
+	struct state st;
+	struct timeval tv = { PURGE_INTERVAL, 0 };
+	char errbuf[512];
+	int ch, check_only = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = CONF_DEFAULT_PATH;
+	log_init(1, LOG_DAEMON, "rdnsbld");
+	while ((ch = getopt(argc, argv, "c:hnVv")) != -1) {
+		switch (ch) {
+		case 'c':
+			d.conf_path = optarg;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'V':
+			printf("rdnsbld %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'v':
+			d.extra_verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	if (check_only) {
+		struct conf *conf = load_conf(d.conf_path);
+
+		if (conf == NULL)
+			return 1;
+		if (d.extra_verbose)
+			conf_dump(conf, stdout);
+		printf("%s: configuration ok\n", d.conf_path);
+		conf_free(conf);
+		return 0;
+	}
+
+	if (state_build(&d, d.conf_path, &st) == -1)
+		fatalx("cannot start with %s", d.conf_path);
+	state_apply(&d, &st);
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal");
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("cannot create the event base");
+	d.server = server_new(d.base, &d.ctx);
+	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
+		fatalx("%s", errbuf);
+
+	d.ev_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
+	d.ev_int = evsignal_new(d.base, SIGINT, on_signal, &d);
+	d.ev_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
+	d.ev_purge = event_new(d.base, -1, EV_PERSIST, on_purge, &d);
+	if (d.ev_term == NULL || d.ev_int == NULL || d.ev_hup == NULL ||
+	    d.ev_purge == NULL || evsignal_add(d.ev_term, NULL) == -1 ||
+	    evsignal_add(d.ev_int, NULL) == -1 ||
+	    evsignal_add(d.ev_hup, NULL) == -1 ||
+	    event_add(d.ev_purge, &tv) == -1)
+		fatalx("cannot set up signal and timer events");
+	on_purge(-1, 0, &d);
+
+	log_info("rdnsbld %s started: %zu zone%s, database %s",
+	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
+	    d.conf->database);
+	if (event_base_dispatch(d.base) == -1)
+		fatalx("event loop failed");
+
+	server_free(d.server);
+	event_free(d.ev_term);
+	event_free(d.ev_int);
+	event_free(d.ev_hup);
+	event_free(d.ev_purge);
+	event_base_free(d.base);
+	zoneset_free(d.zones);
+	store_close(d.store);
+	conf_free(d.conf);
+	log_info("exited");
+	return 0;
+}

@@ -19,7 +19,7 @@ static const struct reason_info reasons[REASON_MAX] = {
 	[REASON_DYNAMIC] = { "dynamic", ZONE_DNSBL, C(5),
 	    "the reverse DNS name looks like a dynamic or end-user host", 0 },
 	[REASON_WHITELIST] = { "whitelist", ZONE_DNSWL, C(2),
-	    "whitelisted", 1 },
+	    "listed by the administrator", 1 },
 };
 
 static const char *const types[ZONE_TYPE_MAX] = {

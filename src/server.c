@@ -1,2 +1,512 @@
+/*
+ * server.c -- UDP and TCP DNS listeners on libevent.
+ */
 #include "config.h"
-/* placeholder: being written */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+#define UDP_BATCH	32
+#define UDP_BUFSIZE	4096
+#define TCP_MSGMAX	65535
+
+struct listener {
+	struct listener		*next;
+	struct server		*srv;
+	char			*text;		/* "127.0.0.1@53" */
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	int			 udp_fd;
+	struct event		*udp_ev;
+	struct evconnlistener	*tcp;
+};
+
+struct tcp_conn {
+	struct tcp_conn		*prev, *next;	/* open connections */
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct addr		 peer;
+};
+
+struct server {
+	struct event_base	*base;
+	struct answer_ctx	*ctx;
+	struct listener		*listeners;
+	struct tcp_conn		*conns;
+	struct server_stats	 stats;
+	uint32_t		 tcp_timeout;
+	uint32_t		 tcp_clients;
+	uint32_t		 tcp_open;
+	/* UDP batch buffers, reused for every batch */
+	uint8_t			 in[UDP_BATCH][UDP_BUFSIZE];
+	uint8_t			 out[UDP_BATCH][UDP_BUFSIZE];
+	uint8_t			 tcp_out[TCP_MSGMAX + 2];
+	uint8_t			 tcp_in[TCP_MSGMAX];
+	/* store-error log limiting */
+	time_t			 err_window;
+	unsigned		 err_logged, err_suppressed;
+};
+
+static void
+sockaddr_to_addr(const struct sockaddr *sa, struct addr *a)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		addr_from_bytes(a, ADDR_V4, (const uint8_t *)&sin->sin_addr);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		addr_from_bytes(a, ADDR_V6, sin6->sin6_addr.s6_addr);
+		/* a v4-mapped peer (dual-stack socket) is an IPv4 peer */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+			addr_from_bytes(a, ADDR_V4,
+			    sin6->sin6_addr.s6_addr + 12);
+	} else
+		memset(a, 0, sizeof(*a));
+}
+
+/* Log a store error, at most 10 a minute, counting the rest. */
+static void
+store_error(struct server *srv)
+{
+	time_t now = srv->ctx->now;
+
+	if (now - srv->err_window >= 60) {
+		if (srv->err_suppressed)
+			log_warnx("store: %u more errors suppressed",
+			    srv->err_suppressed);
+		srv->err_window = now;
+		srv->err_logged = 0;
+		srv->err_suppressed = 0;
+	}
+	if (srv->err_logged++ < 10)
+		log_warnx("store: %s (answered SERVFAIL)", srv->ctx->errbuf);
+	else
+		srv->err_suppressed++;
+}
+
+static size_t
+answer(struct server *srv, const struct addr *peer, int tcp,
+    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
+{
+	enum answer_kind kind;
+	size_t n;
+
+	n = zone_answer(srv->ctx, peer, tcp, pkt, len, out, cap, &kind);
+	srv->stats.answers[kind]++;
+	if (kind == ANS_SERVFAIL && srv->ctx->errbuf[0])
+		store_error(srv);
+	if (log_getverbose() >= VERB_QUERY) {
+		char ip[ADDR_STRLEN];
+
+		addr_format(peer, ip, sizeof(ip));
+		verbose(VERB_QUERY, "query: %s %s: %s", ip, tcp ? "tcp" :
+		    "udp", answer_kind_name(kind));
+	}
+	return n;
+}
+
+#ifdef HAVE_RECVMMSG
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener *l = arg;
+	struct server *srv = l->srv;
+	struct mmsghdr in[UDP_BATCH], out[UDP_BATCH];
+	struct iovec iin[UDP_BATCH], iout[UDP_BATCH];
+	struct sockaddr_storage from[UDP_BATCH];
+	int n, i, nout, rounds;
+
+	(void)what;
+	for (rounds = 0; rounds < 8; rounds++) {
+		memset(in, 0, sizeof(in));
+		for (i = 0; i < UDP_BATCH; i++) {
+			iin[i].iov_base = srv->in[i];
+			iin[i].iov_len = UDP_BUFSIZE;
+			in[i].msg_hdr.msg_iov = &iin[i];
+			in[i].msg_hdr.msg_iovlen = 1;
+			in[i].msg_hdr.msg_name = &from[i];
+			in[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+		n = recvmmsg(fd, in, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("udp: recvmmsg on %s", l->text);
+			return;
+		}
+		srv->ctx->now = time(NULL);
+		memset(out, 0, sizeof(out));
+		for (i = 0, nout = 0; i < n; i++) {
+			struct addr peer;
+			size_t len;
+
+			srv->stats.udp++;
+			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;	/* larger than any query */
+			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
+			len = answer(srv, &peer, 0, srv->in[i], in[i].msg_len,
+			    srv->out[nout], UDP_BUFSIZE);
+			if (len == 0)
+				continue;
+			iout[nout].iov_base = srv->out[nout];
+			iout[nout].iov_len = len;
+			out[nout].msg_hdr.msg_iov = &iout[nout];
+			out[nout].msg_hdr.msg_iovlen = 1;
+			out[nout].msg_hdr.msg_name = &from[i];
+			out[nout].msg_hdr.msg_namelen =
+			    in[i].msg_hdr.msg_namelen;
+			nout++;
+		}
+		for (i = 0; i < nout; ) {
+			int sent = sendmmsg(fd, out + i,
+			    (unsigned)(nout - i), 0);
+
+			if (sent <= 0) {
+				if (sent < 0 && errno == EINTR)
+					continue;
+				/* a full send buffer drops the rest, as
+				 * a congested network would */
+				if (sent < 0)
+					verbose(VERB_DETAIL, "udp: sendmmsg "
+					    "on %s: %s", l->text,
+					    strerror(errno));
+				break;
+			}
+			i += sent;
+		}
+		if (n < UDP_BATCH)
+			return;
+	}
+}
+#else
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener *l = arg;
+	struct server *srv = l->srv;
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	ssize_t n;
+	int rounds;
+
+	(void)what;
+	for (rounds = 0; rounds < UDP_BATCH * 8; rounds++) {
+		struct addr peer;
+		size_t len;
+
+		fromlen = sizeof(from);
+		n = recvfrom(fd, srv->in[0], UDP_BUFSIZE, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("udp: recvfrom on %s", l->text);
+			return;
+		}
+		srv->stats.udp++;
+		srv->ctx->now = time(NULL);
+		sockaddr_to_addr((struct sockaddr *)&from, &peer);
+		len = answer(srv, &peer, 0, srv->in[0], (size_t)n,
+		    srv->out[0], UDP_BUFSIZE);
+		if (len > 0 && sendto(fd, srv->out[0], len, 0,
+		    (struct sockaddr *)&from, fromlen) < 0)
+			verbose(VERB_DETAIL, "udp: sendto on %s: %s", l->text,
+			    strerror(errno));
+	}
+}
+#endif
+
+static void
+tcp_close(struct tcp_conn *c)
+{
+	c->srv->tcp_open--;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		c->srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+tcp_read(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct server *srv = c->srv;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t lenbuf[2];
+	size_t len, n;
+
+	while (evbuffer_get_length(in) >= 2) {
+		if (evbuffer_copyout(in, lenbuf, 2) != 2)
+			break;
+		len = (size_t)lenbuf[0] << 8 | lenbuf[1];
+		if (evbuffer_get_length(in) < 2 + len)
+			break;
+		evbuffer_drain(in, 2);
+		if (evbuffer_remove(in, srv->tcp_in, len) != (int)len) {
+			tcp_close(c);
+			return;
+		}
+		srv->stats.tcp++;
+		srv->ctx->now = time(NULL);
+		n = answer(srv, &c->peer, 1, srv->tcp_in, len,
+		    srv->tcp_out + 2, TCP_MSGMAX);
+		if (n == 0) {
+			/* nothing worth answering: end the connection */
+			tcp_close(c);
+			return;
+		}
+		srv->tcp_out[0] = (uint8_t)(n >> 8);
+		srv->tcp_out[1] = (uint8_t)n;
+		if (bufferevent_write(bev, srv->tcp_out, n + 2) == -1) {
+			tcp_close(c);
+			return;
+		}
+	}
+}
+
+static void
+tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		tcp_close(c);
+}
+
+static void
+tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listener *l = arg;
+	struct server *srv = l->srv;
+	struct tcp_conn *c;
+	struct timeval tv;
+
+	(void)el;
+	(void)salen;
+	if (srv->tcp_open >= srv->tcp_clients) {
+		srv->stats.tcp_refused++;
+		verbose(VERB_DETAIL, "tcp: %u connections open, closing new one "
+		    "on %s (tcp-clients)", srv->tcp_open, l->text);
+		close(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->srv = srv;
+	sockaddr_to_addr(sa, &c->peer);
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		log_warnx("tcp: cannot create a buffer for a connection on %s",
+		    l->text);
+		close(fd);
+		free(c);
+		return;
+	}
+	srv->tcp_open++;
+	c->next = srv->conns;
+	if (c->next != NULL)
+		c->next->prev = c;
+	srv->conns = c;
+	tv.tv_sec = srv->tcp_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_setcb(c->bev, tcp_read, NULL, tcp_event, c);
+	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) == -1)
+		tcp_close(c);
+}
+
+static void
+tcp_accept_error(struct evconnlistener *el, void *arg)
+{
+	struct listener *l = arg;
+
+	(void)el;
+	log_warn("tcp: accept on %s", l->text);
+}
+
+static void
+listener_free(struct listener *l)
+{
+	if (l->udp_ev != NULL)
+		event_free(l->udp_ev);
+	if (l->udp_fd != -1)
+		close(l->udp_fd);
+	if (l->tcp != NULL)
+		evconnlistener_free(l->tcp);
+	free(l->text);
+	free(l);
+}
+
+static struct listener *
+listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
+    size_t errlen)
+{
+	struct listener *l;
+	int fd = -1, on = 1, family = cl->ss.ss_family;
+
+	l = xcalloc(1, sizeof(*l));
+	l->srv = srv;
+	l->udp_fd = -1;
+	l->text = xstrdup(cl->text);
+	l->ss = cl->ss;
+	l->sslen = cl->sslen;
+
+	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		goto err;
+	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &on, sizeof(on)) == -1)
+		goto err;
+	if (bind(fd, (const struct sockaddr *)&cl->ss, cl->sslen) == -1)
+		goto err;
+	l->udp_fd = fd;
+	l->udp_ev = event_new(srv->base, fd, EV_READ | EV_PERSIST, udp_read, l);
+	if (l->udp_ev == NULL || event_add(l->udp_ev, NULL) == -1) {
+		snprintf(errbuf, errlen, "udp %s: cannot add event", l->text);
+		listener_free(l);
+		return NULL;
+	}
+
+	if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		goto err;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &on, sizeof(on)) == -1))
+		goto err;
+	if (bind(fd, (const struct sockaddr *)&cl->ss, cl->sslen) == -1)
+		goto err;
+	l->tcp = evconnlistener_new(srv->base, tcp_accept, l,
+	    LEV_OPT_CLOSE_ON_FREE, 128, fd);
+	if (l->tcp == NULL)
+		goto err;
+	evconnlistener_set_error_cb(l->tcp, tcp_accept_error);
+	return l;
+err:
+	snprintf(errbuf, errlen, "cannot listen on %s: %s", cl->text,
+	    strerror(errno));
+	if (fd != -1 && fd != l->udp_fd)
+		close(fd);
+	listener_free(l);
+	return NULL;
+}
+
+struct server *
+server_new(struct event_base *base, struct answer_ctx *ctx)
+{
+	struct server *srv;
+
+	srv = xcalloc(1, sizeof(*srv));
+	srv->base = base;
+	srv->ctx = ctx;
+	srv->tcp_timeout = 10;
+	srv->tcp_clients = 100;
+	return srv;
+}
+
+static int
+same_addr(const struct listener *l, const struct conf_listen *cl)
+{
+	return l->sslen == cl->sslen && memcmp(&l->ss, &cl->ss, l->sslen) == 0;
+}
+
+int
+server_configure(struct server *srv, const struct conf *conf, char *errbuf,
+    size_t errlen)
+{
+	struct listener *keep = NULL, *fresh = NULL, *l, *next, **pp;
+	size_t i;
+
+	/* Move kept listeners aside, open the new ones. */
+	for (i = 0; i < conf->nlisten; i++) {
+		const struct conf_listen *cl = &conf->listen[i];
+
+		for (pp = &srv->listeners; (l = *pp) != NULL; pp = &l->next)
+			if (same_addr(l, cl))
+				break;
+		if (l != NULL) {
+			*pp = l->next;
+			l->next = keep;
+			keep = l;
+			continue;
+		}
+		if ((l = listener_open(srv, cl, errbuf, errlen)) == NULL) {
+			/* undo: close what was opened, restore the rest */
+			for (; fresh != NULL; fresh = next) {
+				next = fresh->next;
+				listener_free(fresh);
+			}
+			for (; keep != NULL; keep = next) {
+				next = keep->next;
+				keep->next = srv->listeners;
+				srv->listeners = keep;
+			}
+			return -1;
+		}
+		l->next = fresh;
+		fresh = l;
+	}
+	/* What is left in srv->listeners is no longer configured. */
+	for (l = srv->listeners; l != NULL; l = next) {
+		next = l->next;
+		verbose(VERB_OPS, "no longer listening on %s", l->text);
+		listener_free(l);
+	}
+	srv->listeners = keep;
+	for (l = fresh; l != NULL; l = next) {
+		next = l->next;
+		log_info("listening on %s (udp, tcp)", l->text);
+		l->next = srv->listeners;
+		srv->listeners = l;
+	}
+	srv->tcp_timeout = conf->tcp_timeout;
+	srv->tcp_clients = conf->tcp_clients;
+	return 0;
+}
+
+const struct server_stats *
+server_stats(const struct server *srv)
+{
+	return &srv->stats;
+}
+
+void
+server_free(struct server *srv)
+{
+	struct listener *l, *next;
+
+	if (srv == NULL)
+		return;
+	for (l = srv->listeners; l != NULL; l = next) {
+		next = l->next;
+		listener_free(l);
+	}
+	while (srv->conns != NULL)
+		tcp_close(srv->conns);
+	free(srv);
+}

@@ -1,3 +1,42 @@
+/*
+ * server.h -- the DNS listeners: UDP (batched with recvmmsg/sendmmsg
+ * where available) and TCP (RFC 7766 framing, pipelining, idle timeout,
+ * a bound on open connections) on libevent. Each query goes to
+ * zone_answer() with the shared answer context.
+ */
 #ifndef SERVER_H
 #define SERVER_H
-#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "zone.h"
+
+struct server_stats {
+	uint64_t	answers[ANS_KIND_MAX];
+	uint64_t	udp, tcp;
+	uint64_t	tcp_refused;	/* connections over tcp-clients */
+};
+
+struct server;
+
+/* ctx is read for every query; the caller may change its fields. */
+struct server	*server_new(struct event_base *, struct answer_ctx *ctx);
+
+/*
+ * Make the listeners match conf: keep sockets whose address is still
+ * listed, open the new ones, close the ones no longer listed. Either
+ * every new socket opens or nothing changes (-1 with errbuf). Also takes
+ * the TCP limits from conf.
+ */
+int		 server_configure(struct server *, const struct conf *conf,
+		    char *errbuf, size_t errlen);
+
+const struct server_stats *server_stats(const struct server *);
+
+void		 server_free(struct server *);
+
+#endif /* SERVER_H */

@@ -80,6 +80,7 @@ struct resp {
 	uint16_t	 edns_size;	/* our advertised payload size */
 	int		 truncated;
 	int		 section;	/* current section, 0-2 */
+	int		 rcode;		/* possibly extended */
 };
 
 #define SEC_ANSWER	0

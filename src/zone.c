@@ -1,2 +1,481 @@
+/*
+ * zone.c -- zone matching, verdicts and whole answers.
+ */
 #include "config.h"
-/* placeholder: being written */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qname.h"
+#include "util.h"
+#include "zone.h"
+
+#define SOA_REFRESH	3600
+#define SOA_RETRY	600
+#define SOA_EXPIRE	604800
+#define TXT_MAX		4096
+
+static const char test_point_text[] = "RFC 5782 test point";
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static int
+name_wire(const char *name, uint8_t *out, size_t outlen, size_t *len,
+    const char *what, char *errbuf, size_t errlen)
+{
+	if ((*len = wire_name_from_str(name, out, outlen)) == 0) {
+		snprintf(errbuf, errlen, "bad %s name \"%s\"", what, name);
+		return -1;
+	}
+	return 0;
+}
+
+struct zoneset *
+zoneset_new(const struct conf *conf, uint32_t serial, char *errbuf,
+    size_t errlen)
+{
+	struct zoneset *zs;
+	size_t i, j, n;
+
+	zs = xcalloc(1, sizeof(*zs));
+	zs->serial = serial;
+	zs->v = xcalloc(conf->nzones, sizeof(*zs->v));
+	zs->n = conf->nzones;
+	for (i = 0; i < conf->nzones; i++) {
+		const struct conf_zone *cz = &conf->zones[i];
+		struct zone *z = &zs->v[i];
+		uint8_t *p;
+
+		z->conf = cz;
+		if (name_wire(cz->name, z->apex, sizeof(z->apex), &z->apex_len,
+		    "zone", errbuf, errlen) == -1)
+			goto fail;
+		for (j = 0; z->apex[j] != 0; j += 1 + z->apex[j])
+			z->apex_labels++;
+		p = z->soa_rdata;
+		if (name_wire(cz->soa_mname, p, WIRE_MAXNAME, &n, "soa",
+		    errbuf, errlen) == -1)
+			goto fail;
+		p += n;
+		if (name_wire(cz->soa_rname, p, WIRE_MAXNAME, &n, "soa",
+		    errbuf, errlen) == -1)
+			goto fail;
+		p += n;
+		put32(p, serial);
+		put32(p + 4, SOA_REFRESH);
+		put32(p + 8, SOA_RETRY);
+		put32(p + 12, SOA_EXPIRE);
+		put32(p + 16, cz->negative_ttl);
+		p += 20;
+		z->soa_len = (size_t)(p - z->soa_rdata);
+		z->nns = cz->nns;
+		z->ns_rdata = xcalloc(cz->nns, sizeof(*z->ns_rdata));
+		z->ns_len = xcalloc(cz->nns, sizeof(*z->ns_len));
+		for (j = 0; j < cz->nns; j++)
+			if (name_wire(cz->ns[j], z->ns_rdata[j], WIRE_MAXNAME,
+			    &z->ns_len[j], "ns", errbuf, errlen) == -1)
+				goto fail;
+	}
+	return zs;
+fail:
+	zoneset_free(zs);
+	return NULL;
+}
+
+void
+zoneset_free(struct zoneset *zs)
+{
+	size_t i;
+
+	if (zs == NULL)
+		return;
+	for (i = 0; i < zs->n; i++) {
+		free(zs->v[i].ns_rdata);
+		free(zs->v[i].ns_len);
+	}
+	free(zs->v);
+	free(zs);
+}
+
+const struct zone *
+zoneset_by_name(const struct zoneset *zs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < zs->n; i++)
+		if (strcmp(zs->v[i].conf->name, name) == 0)
+			return &zs->v[i];
+	return NULL;
+}
+
+/* 1 for the listed test point, 0 for the unlisted one, -1 otherwise. */
+static int
+test_point(const struct addr *a)
+{
+	static const uint8_t v6[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	const uint8_t *b;
+
+	if (a->af == ADDR_V4)
+		b = a->a;
+	else if (memcmp(a->a, v6, sizeof(v6)) == 0)
+		b = a->a + 12;
+	else
+		return -1;
+	if (b[0] != 127 || b[1] != 0 || b[2] != 0)
+		return -1;
+	if (b[3] == 2)
+		return 1;
+	if (b[3] == 1)
+		return 0;
+	return -1;
+}
+
+int
+zone_decide(const struct zone *z, struct store *store, const struct addr *a,
+    time_t now, struct verdict *v, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	enum store_rc rc;
+	int tp;
+
+	memset(v, 0, sizeof(*v));
+	if ((tp = test_point(a)) >= 0) {
+		v->test_point = 1;
+		if (tp == 1) {
+			v->listed = 1;
+			v->reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST :
+			    REASON_BLACKLIST;
+			v->code = cz->code[v->reason];
+		}
+		return 0;
+	}
+
+	/* Both zone types start from the white list. */
+	rc = store_lookup(store, LIST_WHITE, a, now, &v->entry, errbuf,
+	    errlen);
+	if (rc == STORE_ERROR)
+		return -1;
+	if (rc == STORE_OK) {
+		v->have_entry = 1;
+		v->entry_list = LIST_WHITE;
+		if (!(v->entry.flags & ENTRY_EXCLUDE)) {
+			if (cz->type == ZONE_DNSWL) {
+				v->listed = 1;
+				v->reason = REASON_WHITELIST;
+				v->code = v->entry.code ? v->entry.code :
+				    cz->code[REASON_WHITELIST];
+			} else
+				v->white = 1;
+			return 0;
+		}
+	}
+	if (cz->type != ZONE_DNSBL || !(cz->checks & (1U << REASON_BLACKLIST)))
+		return 0;
+
+	rc = store_lookup(store, LIST_BLACK, a, now, &v->entry, errbuf,
+	    errlen);
+	if (rc == STORE_ERROR)
+		return -1;
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	v->have_entry = 1;
+	v->entry_list = LIST_BLACK;
+	if (v->entry.flags & ENTRY_EXCLUDE)
+		return 0;
+	v->listed = 1;
+	v->reason = REASON_BLACKLIST;
+	v->code = v->entry.code ? v->entry.code : cz->code[REASON_BLACKLIST];
+	return 0;
+}
+
+/* Append s (n bytes) at *o in buf, keeping room for the NUL. */
+static void
+append(char *buf, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (*o + 1 >= len)
+		return;
+	if (n > len - 1 - *o)
+		n = len - 1 - *o;
+	memcpy(buf + *o, s, n);
+	*o += n;
+}
+
+/* Expand "$" in a url: template. */
+static void
+expand_url(const char *t, const char *ip, char *buf, size_t len, size_t *o)
+{
+	for (; *t; t++) {
+		if (*t == '$')
+			append(buf, len, o, ip, strlen(ip));
+		else
+			append(buf, len, o, t, 1);
+	}
+}
+
+size_t
+zone_txt(const struct zone *z, const struct verdict *v, const struct addr *a,
+    char *buf, size_t len)
+{
+	const struct conf_zone *cz = z->conf;
+	const char *t, *reason;
+	char ip[ADDR_STRLEN];
+	size_t o = 0, reason_len;
+
+	if (len == 0)
+		return 0;
+	addr_format(a, ip, sizeof(ip));
+	t = cz->txt_reason[v->reason] ? cz->txt_reason[v->reason] : cz->txt;
+	if (t == NULL) {
+		if (cz->type == ZONE_DNSWL)
+			t = "$ is whitelisted: $reason";
+		else if (cz->url != NULL)
+			t = "$ is listed: $reason; see $url";
+		else
+			t = "$ is listed: $reason";
+	}
+	if (v->test_point) {
+		reason = test_point_text;
+		reason_len = sizeof(test_point_text) - 1;
+	} else if (v->have_entry && v->entry.reason_len > 0) {
+		reason = v->entry.reason;
+		reason_len = v->entry.reason_len;
+	} else {
+		reason = reason_get(v->reason)->text;
+		reason_len = strlen(reason);
+	}
+	while (*t) {
+		if (t[0] != '$') {
+			append(buf, len, &o, t++, 1);
+		} else if (t[1] == '$') {
+			append(buf, len, &o, "$", 1);
+			t += 2;
+		} else if (strncmp(t, "$reason", 7) == 0) {
+			append(buf, len, &o, reason, reason_len);
+			t += 7;
+		} else if (strncmp(t, "$url", 4) == 0) {
+			if (cz->url != NULL)
+				expand_url(cz->url, ip, buf, len, &o);
+			t += 4;
+		} else {
+			append(buf, len, &o, ip, strlen(ip));
+			t++;
+		}
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+/* The zone holding the query name, and the answer offset of its apex. */
+static const struct zone *
+find_zone(const struct zoneset *zs, const struct query *q, uint16_t *apex_off)
+{
+	const struct zone *best = NULL;
+	size_t i;
+
+	for (i = 0; i < zs->n; i++) {
+		const struct zone *z = &zs->v[i];
+		size_t off;
+
+		if (z->apex_labels > q->nlabels)
+			continue;
+		off = z->apex_labels == q->nlabels ? 0 :
+		    q->label_off[q->nlabels - z->apex_labels];
+		if (q->qname_len - off != z->apex_len ||
+		    memcmp(q->qname_lc + off, z->apex, z->apex_len) != 0)
+			continue;
+		if (best == NULL || z->apex_labels > best->apex_labels) {
+			best = z;
+			*apex_off = (uint16_t)(WIRE_HDRLEN + off);
+		}
+	}
+	return best;
+}
+
+static void
+add_soa(struct resp *r, const struct zone *z, uint16_t apex_off,
+    uint32_t ttl)
+{
+	(void)resp_add_rr(r, apex_off, TYPE_SOA, ttl, z->soa_rdata,
+	    z->soa_len);
+}
+
+static void
+add_ns(struct resp *r, const struct zone *z, uint16_t apex_off)
+{
+	size_t i;
+
+	for (i = 0; i < z->nns; i++)
+		(void)resp_add_rr(r, apex_off, TYPE_NS, z->conf->ttl,
+		    z->ns_rdata[i], z->ns_len[i]);
+}
+
+/* NODATA or NXDOMAIN: the SOA in the authority section. */
+static enum answer_kind
+negative(struct resp *r, const struct zone *z, uint16_t apex_off, int nx)
+{
+	if (nx)
+		resp_set_rcode(r, RCODE_NXDOMAIN);
+	resp_section(r, SEC_AUTHORITY);
+	add_soa(r, z, apex_off, z->conf->negative_ttl);
+	return nx ? ANS_NXDOMAIN : ANS_NODATA;
+}
+
+static enum answer_kind
+answer_apex(struct resp *r, const struct zone *z, uint16_t apex_off,
+    uint16_t qtype)
+{
+	switch (qtype) {
+	case TYPE_SOA:
+		add_soa(r, z, apex_off, z->conf->ttl);
+		break;
+	case TYPE_NS:
+		add_ns(r, z, apex_off);
+		break;
+	case TYPE_ANY:
+		add_soa(r, z, apex_off, z->conf->ttl);
+		add_ns(r, z, apex_off);
+		break;
+	default:
+		return negative(r, z, apex_off, 0);
+	}
+	return ANS_APEX;
+}
+
+static enum answer_kind
+answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
+    uint16_t apex_off, uint16_t qtype, const struct addr *a)
+{
+	struct verdict v;
+	char txt[TXT_MAX];
+	size_t txtlen = 0;
+	int rc;
+
+	if (store_read_begin(ctx->store, ctx->errbuf,
+	    sizeof(ctx->errbuf)) != STORE_OK)
+		return ANS_SERVFAIL;
+	rc = zone_decide(z, ctx->store, a, ctx->now, &v, ctx->errbuf,
+	    sizeof(ctx->errbuf));
+	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY))
+		txtlen = zone_txt(z, &v, a, txt, sizeof(txt));
+	store_read_end(ctx->store);
+	if (rc == -1)
+		return ANS_SERVFAIL;
+	if (!v.listed)
+		return negative(r, z, apex_off, 1);
+	switch (qtype) {
+	case TYPE_A:
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v.code);
+		break;
+	case TYPE_TXT:
+		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		break;
+	case TYPE_ANY:
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v.code);
+		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		break;
+	default:
+		negative(r, z, apex_off, 0);
+		return ANS_NODATA;
+	}
+	return ANS_LISTED;
+}
+
+size_t
+zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
+    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,
+    enum answer_kind *kind)
+{
+	struct query q;
+	struct resp r;
+	const struct zone *z;
+	struct addr a;
+	uint16_t apex_off = 0;
+	size_t limit;
+	int n;
+
+	ctx->errbuf[0] = '\0';
+	switch (wire_parse_query(pkt, len, &q)) {
+	case WIRE_DROP:
+		*kind = ANS_DROPPED;
+		return 0;
+	case WIRE_FORMERR:
+		*kind = ANS_FORMERR;
+		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_FORMERR, 0,
+		    ctx->edns_size);
+		return resp_finish(&r);
+	case WIRE_NOTIMP:
+		*kind = ANS_NOTIMP;
+		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_NOTIMP, 0,
+		    ctx->edns_size);
+		return resp_finish(&r);
+	case WIRE_BADVERS:
+		*kind = ANS_BADVERS;
+		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_BADVERS, 0,
+		    ctx->edns_size);
+		return resp_finish(&r);
+	case WIRE_OK:
+		break;
+	}
+
+	if (tcp)
+		limit = 65535;
+	else if (q.edns)
+		limit = q.edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
+		    q.edns_size > ctx->edns_size ? ctx->edns_size :
+		    q.edns_size;
+	else
+		limit = WIRE_UDPMIN;
+
+	if (!addrlist_match(ctx->allow, peer) ||
+	    (q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
+	    (z = find_zone(ctx->zones, &q, &apex_off)) == NULL ||
+	    q.qtype == 251 || q.qtype == 252) {	/* IXFR, AXFR */
+		*kind = ANS_REFUSED;
+		resp_init(&r, out, outcap, limit, &q, RCODE_REFUSED, 0,
+		    ctx->edns_size);
+		return resp_finish(&r);
+	}
+
+	resp_init(&r, out, outcap, limit, &q, RCODE_NOERROR, 1,
+	    ctx->edns_size);
+	n = q.nlabels - z->apex_labels;
+	if (n == 0)
+		*kind = answer_apex(&r, z, apex_off, q.qtype);
+	else {
+		switch (qname_to_addr(q.qname_lc, n, &a)) {
+		case QNAME_ADDR:
+			*kind = answer_addr(ctx, &r, z, apex_off, q.qtype, &a);
+			break;
+		case QNAME_PARTIAL:
+			*kind = negative(&r, z, apex_off, 0);
+			break;
+		default:
+			*kind = negative(&r, z, apex_off, 1);
+			break;
+		}
+	}
+	if (*kind == ANS_SERVFAIL)
+		resp_init(&r, out, outcap, limit, &q, RCODE_SERVFAIL, 0,
+		    ctx->edns_size);
+	return resp_finish(&r);
+}
+
+const char *
+answer_kind_name(enum answer_kind k)
+{
+	static const char *const names[ANS_KIND_MAX] = {
+		"refused", "apex", "listed", "nxdomain", "nodata", "formerr",
+		"notimp", "servfail", "badvers", "dropped"
+	};
+
+	return names[k];
+}

@@ -1,0 +1,123 @@
+/*
+ * test_addr.c -- addresses, prefixes, range splitting, durations.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "util.h"
+#include "../tap.h"
+
+static char got[1024];
+
+static int
+collect(const struct addr *a, void *arg)
+{
+	char buf[ADDR_STRLEN];
+
+	(void)arg;
+	if (got[0])
+		strcat(got, " ");
+	strcat(got, addr_format(a, buf, sizeof(buf)));
+	return 0;
+}
+
+static const char *
+split(const char *lo, const char *hi)
+{
+	struct addr a, b;
+	char err[128];
+
+	got[0] = '\0';
+	if (addr_parse(lo, 0, &a, err, sizeof(err)) == -1 ||
+	    addr_parse(hi, 0, &b, err, sizeof(err)) == -1)
+		return "parse error";
+	addr_range_to_cidrs(&a, &b, collect, NULL);
+	return got;
+}
+
+static const char *
+roundtrip(const char *s, int flags)
+{
+	static char out[256];
+	struct addr a;
+	char err[128];
+
+	if (addr_parse(s, flags, &a, err, sizeof(err)) == -1) {
+		snprintf(out, sizeof(out), "error: %s", err);
+		return out;
+	}
+	return addr_format(&a, out, sizeof(out));
+}
+
+int
+main(void)
+{
+	struct addr p, a;
+	char err[128], buf[32];
+	const char *errstr;
+	uint64_t v;
+
+	plan(29);
+	is_str(roundtrip("192.0.2.1", 0), "192.0.2.1", "v4 address");
+	is_str(roundtrip("192.0.2.0/24", 0), "192.0.2.0/24", "v4 /24");
+	is_str(roundtrip("192.0.2.1/24", 0),
+	    "error: host bits set in \"192.0.2.1/24\", did you mean "
+	    "192.0.2.0/24?", "v4 host bits set is an error with a hint");
+	is_str(roundtrip("192.0.2.1/24", ADDR_MASK), "192.0.2.0/24",
+	    "v4 host bits masked with ADDR_MASK");
+	is_str(roundtrip("192.0.2.1/33", 0),
+	    "error: bad prefix length \"33\" (0-32)", "v4 /33 rejected");
+	is_str(roundtrip("2001:DB8::1", 0), "2001:db8::1", "v6 address");
+	is_str(roundtrip("2001:db8::/32", 0), "2001:db8::/32", "v6 /32");
+	is_str(roundtrip("2001:db8::/129", 0),
+	    "error: bad prefix length \"129\" (0-128)", "v6 /129 rejected");
+	is_str(roundtrip("0.0.0.0/0", 0), "0.0.0.0/0", "v4 /0");
+	is_str(roundtrip("300.1.1.1", 0), "error: bad address \"300.1.1.1\"",
+	    "bad v4 address");
+	is_str(roundtrip("", 0), "error: bad address \"\"", "empty address");
+	is_str(roundtrip("1.2.3.4/", 0),
+	    "error: bad prefix length \"\" (0-32)", "empty prefix length");
+
+	addr_parse("10.0.0.0/8", 0, &p, err, sizeof(err));
+	addr_parse("10.200.1.1", 0, &a, err, sizeof(err));
+	ok(addr_contains(&p, &a), "10.0.0.0/8 contains 10.200.1.1");
+	addr_parse("11.0.0.1", 0, &a, err, sizeof(err));
+	ok(!addr_contains(&p, &a), "10.0.0.0/8 does not contain 11.0.0.1");
+	addr_parse("10.0.0.0/7", ADDR_MASK, &a, err, sizeof(err));
+	ok(!addr_contains(&p, &a), "a /8 does not contain a wider /7");
+	addr_parse("2001:db8::/33", 0, &p, err, sizeof(err));
+	addr_parse("2001:db8:7fff::1", 0, &a, err, sizeof(err));
+	ok(addr_contains(&p, &a), "2001:db8::/33 contains 2001:db8:7fff::1");
+	addr_parse("2001:db8:8000::1", 0, &a, err, sizeof(err));
+	ok(!addr_contains(&p, &a),
+	    "2001:db8::/33 does not contain 2001:db8:8000::1");
+
+	is_str(split("192.0.2.0", "192.0.2.255"), "192.0.2.0/24",
+	    "range .0-.255 is one /24");
+	is_str(split("192.0.2.1", "192.0.2.9"),
+	    "192.0.2.1 192.0.2.2/31 192.0.2.4/30 192.0.2.8/31",
+	    "range .1-.9 splits into 4 CIDRs");
+	is_str(split("10.0.0.255", "10.0.1.0"), "10.0.0.255 10.0.1.0",
+	    "range across an octet boundary");
+	is_str(split("0.0.0.0", "255.255.255.255"), "0.0.0.0/0",
+	    "the whole IPv4 space");
+	is_str(split("255.255.255.254", "255.255.255.255"),
+	    "255.255.255.254/31", "range ending at the last address");
+	is_str(split("2001:db8::", "2001:db8::ffff"), "2001:db8::/112",
+	    "v6 range");
+
+	ok(parse_duration("90", &v, &errstr) == 0 && v == 90, "duration 90");
+	ok(parse_duration("5m", &v, &errstr) == 0 && v == 300,
+	    "duration 5m");
+	ok(parse_duration("1w", &v, &errstr) == 0 && v == 604800,
+	    "duration 1w");
+	ok(parse_duration("5x", &v, &errstr) == -1, "duration 5x rejected");
+	ok(parse_size("4g", &v, &errstr) == 0 && v == 4ULL << 30,
+	    "size 4g");
+	format_duration(7200, buf, sizeof(buf));
+	is_str(buf, "2h", "format 7200 s as 2h");
+	return done();
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Install the Debian packages rdnsbl needs to build, run and test.
+# Does nothing when they are all present; uses sudo when not root.
+set -e
+pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
+liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $missing

@@ -1,0 +1,883 @@
+/*
+ * test_store.c -- the LMDB store against temporary environments.
+ */
+#include "config.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "store.h"
+#include "util.h"
+
+#include "../tap.h"
+
+#define MB	(1024 * 1024)
+
+static char	tmpdir[] = "/tmp/test_store.XXXXXX";
+static char	errbuf[512];
+static time_t	now;
+
+/* The last entry found by look(), copied out of the map. */
+static struct {
+	uint32_t	flags;
+	uint32_t	code;
+	int64_t		added;
+	int64_t		expires;
+	char		actor[65];
+	char		reason[1025];
+} last;
+
+static struct store_entry
+mk(const char *cidr, uint32_t flags, uint32_t code, int64_t expires,
+    const char *actor, const char *reason)
+{
+	struct store_entry e;
+	char err[128];
+
+	memset(&e, 0, sizeof(e));
+	if (addr_parse(cidr, 0, &e.prefix, err, sizeof(err)) == -1) {
+		fprintf(stderr, "mk: %s\n", err);
+		exit(2);
+	}
+	e.flags = flags;
+	e.code = code;
+	e.added = (int64_t)now;
+	e.expires = expires;
+	e.actor = actor;
+	e.actor_len = strlen(actor);
+	e.reason = reason;
+	e.reason_len = strlen(reason);
+	return e;
+}
+
+static struct addr
+ip(const char *s)
+{
+	struct addr a;
+	char err[128];
+
+	if (addr_parse(s, 0, &a, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ip: %s\n", err);
+		exit(2);
+	}
+	return a;
+}
+
+static int
+add(struct store *st, enum store_list l, const char *cidr, uint32_t flags,
+    uint32_t code, int64_t expires, const char *reason, int *replaced)
+{
+	struct store_entry e;
+	int r;
+
+	e = mk(cidr, flags, code, expires, "alice", reason);
+	r = store_add(st, l, &e, replaced, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_add %s: %s\n", cidr, errbuf);
+	return r;
+}
+
+/*
+ * Look s up at time t in its own snapshot: the prefix found, "none" or
+ * "error"; the rest of the entry goes to last.
+ */
+static const char *
+look_at(struct store *st, enum store_list l, const char *s, time_t t)
+{
+	static char buf[ADDR_STRLEN];
+	struct store_entry e;
+	struct addr a = ip(s);
+	int r;
+
+	memset(&last, 0, sizeof(last));
+	if (store_read_begin(st, errbuf, sizeof(errbuf)) != STORE_OK) {
+		printf("# store_read_begin: %s\n", errbuf);
+		return "error";
+	}
+	r = store_lookup(st, l, &a, t, &e, errbuf, sizeof(errbuf));
+	if (r == STORE_OK) {
+		addr_format(&e.prefix, buf, sizeof(buf));
+		last.flags = e.flags;
+		last.code = e.code;
+		last.added = e.added;
+		last.expires = e.expires;
+		memcpy(last.actor, e.actor, e.actor_len);
+		memcpy(last.reason, e.reason, e.reason_len);
+	} else if (r == STORE_NOTFOUND)
+		str_copy(buf, "none", sizeof(buf));
+	else {
+		printf("# store_lookup %s: %s\n", s, errbuf);
+		str_copy(buf, "error", sizeof(buf));
+	}
+	store_read_end(st);
+	return buf;
+}
+
+static const char *
+look(struct store *st, enum store_list l, const char *s)
+{
+	return look_at(st, l, s, now);
+}
+
+/* Walk: the prefixes in order, space-separated. */
+struct walk {
+	char	text[1024];
+	int	n;
+	int	stop;	/* stop after this many (0: never) */
+};
+
+static int
+walk_cb(void *arg, const struct store_entry *e)
+{
+	struct walk *w = arg;
+	char a[ADDR_STRLEN];
+	size_t len = strlen(w->text);
+
+	snprintf(w->text + len, sizeof(w->text) - len, "%s%s%s",
+	    len ? " " : "", (e->flags & ENTRY_EXCLUDE) ? "!" : "",
+	    addr_format(&e->prefix, a, sizeof(a)));
+	w->n++;
+	return w->stop && w->n >= w->stop;
+}
+
+static const char *
+walk(struct store *st, enum store_list l, int stop)
+{
+	static struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.stop = stop;
+	if (store_walk(st, l, walk_cb, &w, errbuf, sizeof(errbuf)) !=
+	    STORE_OK) {
+		printf("# store_walk: %s\n", errbuf);
+		return "error";
+	}
+	return w.text;
+}
+
+/* Audit records, copied. */
+struct rec {
+	uint64_t	seq;
+	int64_t		time;
+	char		actor[65];
+	char		action[16];
+	char		list[8];
+	char		entry[64];
+	char		reason[128];
+};
+static struct rec	recs[64];
+static int		nrecs;
+
+static int
+audit_cb(void *arg, const struct store_audit *a)
+{
+	struct rec *r;
+
+	(void)arg;
+	if (nrecs == (int)(sizeof(recs) / sizeof(recs[0])))
+		return 1;
+	r = &recs[nrecs++];
+	r->seq = a->seq;
+	r->time = a->time;
+	str_copy(r->actor, a->actor, sizeof(r->actor));
+	str_copy(r->action, a->action, sizeof(r->action));
+	str_copy(r->list, a->list, sizeof(r->list));
+	str_copy(r->entry, a->entry, sizeof(r->entry));
+	str_copy(r->reason, a->reason, sizeof(r->reason));
+	return 0;
+}
+
+static int
+audit(struct store *st)
+{
+	nrecs = 0;
+	if (store_audit_walk(st, audit_cb, NULL, errbuf, sizeof(errbuf)) !=
+	    STORE_OK) {
+		printf("# store_audit_walk: %s\n", errbuf);
+		return -1;
+	}
+	return nrecs;
+}
+
+/* The first audit record with this action and entry, or NULL. */
+static struct rec *
+find_rec(const char *action, const char *entry)
+{
+	int i;
+
+	for (i = 0; i < nrecs; i++)
+		if (strcmp(recs[i].action, action) == 0 &&
+		    strcmp(recs[i].entry, entry) == 0)
+			return &recs[i];
+	return NULL;
+}
+
+/* Bulk generator: n consecutive IPv4 addresses from base. */
+struct gen {
+	struct store	*st;
+	uint32_t	 base;
+	size_t		 i, n;
+	size_t		 probe_at;	/* look at the store here (0: no) */
+	char		 probe[3][16];
+};
+
+static int
+gen_next(void *arg, struct store_entry *e)
+{
+	struct gen *g = arg;
+	char a[ADDR_STRLEN];
+	struct addr x;
+
+	if (g->i >= g->n)
+		return 0;
+	if (g->probe_at && g->i == g->probe_at) {
+		/* A reader sees whole batches only. */
+		addr_from_v4(&x, g->base + 9999);
+		str_copy(g->probe[0], look(g->st, LIST_BLACK,
+		    addr_format(&x, a, sizeof(a))), sizeof(g->probe[0]));
+		addr_from_v4(&x, g->base + 10000);
+		str_copy(g->probe[1], look(g->st, LIST_BLACK,
+		    addr_format(&x, a, sizeof(a))), sizeof(g->probe[1]));
+		addr_from_v4(&x, g->base + g->i - 1);
+		str_copy(g->probe[2], look(g->st, LIST_BLACK,
+		    addr_format(&x, a, sizeof(a))), sizeof(g->probe[2]));
+	}
+	addr_from_v4(&e->prefix, g->base + (uint32_t)g->i);
+	e->code = 2;
+	e->added = (int64_t)now;
+	e->actor = "import";
+	e->actor_len = 6;
+	e->reason = "bulk";
+	e->reason_len = 4;
+	g->i++;
+	return 1;
+}
+
+static int
+gen_fail(void *arg, struct store_entry *e)
+{
+	struct gen *g = arg;
+
+	if (g->i == 25)
+		return -1;
+	return gen_next(arg, e);
+}
+
+static int
+rm_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	if (remove(path) == -1)
+		perror(path);
+	return 0;
+}
+
+static char *
+dbpath(const char *name)
+{
+	char *p;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	return p;
+}
+
+/* Set the schema version in a closed environment's file to 2. */
+static int
+patch_schema(const char *dir)
+{
+	static const char pat[] = "schema\x01\x00\x00\x00";
+	char *file, *buf;
+	size_t n, i, hits = 0;
+	long size;
+	FILE *f;
+
+	xasprintf(&file, "%s/data.mdb", dir);
+	if ((f = fopen(file, "r+b")) == NULL) {
+		free(file);
+		return 0;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)size);
+	n = fread(buf, 1, (size_t)size, f);
+	for (i = 0; i + sizeof(pat) - 1 <= n; i++)
+		if (memcmp(buf + i, pat, sizeof(pat) - 1) == 0) {
+			buf[i + 6] = 2;
+			hits++;
+		}
+	rewind(f);
+	if (fwrite(buf, 1, n, f) != n)
+		hits = 0;
+	fclose(f);
+	free(buf);
+	free(file);
+	return (int)hits;
+}
+
+static void
+test_open(void)
+{
+	struct store *st;
+	char *p = dbpath("schema"), *q = dbpath("missing");
+
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "open: creates a new environment directory");
+	store_close(st);
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "open: reopens it (schema version 1 accepted)");
+	store_close(st);
+	ok(patch_schema(p) > 0, "open: schema version patched to 2");
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st == NULL, "open: schema version 2 refused");
+	is_str(errbuf, "database schema version 2, this program needs 1",
+	    "open: schema message");
+	store_close(st);
+
+	st = store_open(q, 0, 1, errbuf, sizeof(errbuf));
+	ok(st == NULL && strstr(errbuf, "cannot open") != NULL,
+	    "open: read-only of a missing database fails (%s)", errbuf);
+	store_close(st);
+	free(p);
+	free(q);
+
+	is_str(store_list_name(LIST_BLACK), "black", "list name black");
+	is_str(store_list_name(LIST_WHITE), "white", "list name white");
+	is_int(store_list_lookup("white"), LIST_WHITE, "list lookup white");
+	is_int(store_list_lookup("grey"), -1, "list lookup grey: -1");
+}
+
+static void
+test_lists(struct store *st)
+{
+	struct store_entry e;
+	struct addr a;
+	char big[1100];
+	int replaced = -1;
+
+	/* Single address. */
+	is_int(add(st, LIST_BLACK, "192.0.2.1", 0, 2, 0, "spam trap hit",
+	    &replaced), STORE_OK, "add 192.0.2.1");
+	is_int(replaced, 0, "add 192.0.2.1: not replaced");
+	is_str(look(st, LIST_BLACK, "192.0.2.1"), "192.0.2.1",
+	    "lookup 192.0.2.1: found");
+	is_int(last.code, 2, "lookup 192.0.2.1: code 2");
+	is_str(last.actor, "alice", "lookup 192.0.2.1: actor");
+	is_str(last.reason, "spam trap hit", "lookup 192.0.2.1: reason");
+	is_int(last.added, now, "lookup 192.0.2.1: added");
+	is_int(last.expires, 0, "lookup 192.0.2.1: no expiry");
+	is_str(look(st, LIST_BLACK, "192.0.2.2"), "none",
+	    "lookup 192.0.2.2: not found");
+	is_str(look(st, LIST_WHITE, "192.0.2.1"), "none",
+	    "lookup 192.0.2.1 in white: not found");
+	is_str(look(st, LIST_BLACK, "2001:db8::1"), "none",
+	    "lookup 2001:db8::1 (no v6 entries): not found");
+
+	a = ip("192.0.2.1");
+	ok(store_lookup(st, LIST_BLACK, &a, now, &e, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR, "lookup outside a snapshot: "
+	    "error (%s)", errbuf);
+
+	/* Nested IPv4 ranges. */
+	ok(add(st, LIST_BLACK, "10.0.0.0/8", 0, 8, 0, "/8", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "10.0.0.0/12", 0, 12, 0, "/12", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "10.1.0.0/16", 0, 16, 0, "/16", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "10.1.2.0/24", 0, 24, 0, "/24", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "10.1.2.0/28", 0, 28, 0, "/28", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "10.1.2.3", 0, 32, 0, "/32", NULL) ==
+	    STORE_OK, "add nested 10/8, /12, /16, /24, /28, /32");
+	is_str(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.3",
+	    "nested: 10.1.2.3 -> /32");
+	is_int(last.code, 32, "nested: 10.1.2.3 -> code 32");
+	is_str(look(st, LIST_BLACK, "10.1.2.4"), "10.1.2.0/28",
+	    "nested: 10.1.2.4 -> /28");
+	is_str(look(st, LIST_BLACK, "10.1.2.100"), "10.1.2.0/24",
+	    "nested: 10.1.2.100 -> /24");
+	is_str(last.reason, "/24", "nested: 10.1.2.100 -> reason /24");
+	is_str(look(st, LIST_BLACK, "10.1.3.1"), "10.1.0.0/16",
+	    "nested: 10.1.3.1 -> /16");
+	is_str(look(st, LIST_BLACK, "10.5.0.1"), "10.0.0.0/12",
+	    "nested: 10.5.0.1 -> /12");
+	is_str(look(st, LIST_BLACK, "10.200.0.1"), "10.0.0.0/8",
+	    "nested: 10.200.0.1 (only in /8) -> /8");
+	is_int(last.code, 8, "nested: 10.200.0.1 -> code 8");
+	is_str(look(st, LIST_BLACK, "11.0.0.1"), "none",
+	    "nested: 11.0.0.1 -> not found");
+	is_str(look(st, LIST_BLACK, "9.255.255.255"), "none",
+	    "nested: 9.255.255.255 -> not found");
+
+	/* Nested IPv6 ranges. */
+	ok(add(st, LIST_BLACK, "2001:db8::/32", 0, 32, 0, "v6 /32", NULL) ==
+	    STORE_OK &&
+	    add(st, LIST_BLACK, "2001:db8:1::/48", 0, 48, 0, "v6 /48",
+	    NULL) == STORE_OK &&
+	    add(st, LIST_BLACK, "2001:db8:1::5", 0, 128, 0, "v6 /128",
+	    NULL) == STORE_OK, "add nested 2001:db8::/32, /48, /128");
+	is_str(look(st, LIST_BLACK, "2001:db8:1::5"), "2001:db8:1::5",
+	    "nested v6: 2001:db8:1::5 -> /128");
+	is_str(look(st, LIST_BLACK, "2001:db8:1::6"), "2001:db8:1::/48",
+	    "nested v6: 2001:db8:1::6 -> /48");
+	is_str(look(st, LIST_BLACK, "2001:db8:1:ffff::1"), "2001:db8:1::/48",
+	    "nested v6: 2001:db8:1:ffff::1 -> /48");
+	is_str(look(st, LIST_BLACK, "2001:db8:2::1"), "2001:db8::/32",
+	    "nested v6: 2001:db8:2::1 -> /32");
+	is_str(look(st, LIST_BLACK, "2001:db9::1"), "none",
+	    "nested v6: 2001:db9::1 -> not found");
+	is_str(look(st, LIST_BLACK, "10.200.0.1"), "10.0.0.0/8",
+	    "v6 entries leave v4 lookups alone");
+
+	/* Delete a middle level. */
+	a = ip("10.1.0.0/16");
+	is_int(store_del(st, LIST_BLACK, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_OK, "del 10.1.0.0/16");
+	is_str(look(st, LIST_BLACK, "10.1.3.1"), "10.0.0.0/12",
+	    "after del: 10.1.3.1 -> /12");
+	is_str(look(st, LIST_BLACK, "10.1.2.100"), "10.1.2.0/24",
+	    "after del: 10.1.2.100 -> still /24");
+	is_int(store_del(st, LIST_BLACK, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_NOTFOUND, "del 10.1.0.0/16 again: not found");
+	a = ip("10.1.2.3/32");
+	is_int(store_del(st, LIST_WHITE, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_NOTFOUND, "del 10.1.2.3 from white: not found");
+	a = ip("2001:db8:1::/48");
+	is_int(store_del(st, LIST_BLACK, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_OK, "del 2001:db8:1::/48");
+	is_str(look(st, LIST_BLACK, "2001:db8:1::6"), "2001:db8::/32",
+	    "after del: 2001:db8:1::6 -> /32");
+
+	/* Expiry. */
+	ok(add(st, LIST_BLACK, "10.9.9.0/24", 0, 24, now - 10, "old",
+	    NULL) == STORE_OK &&
+	    add(st, LIST_BLACK, "10.9.7.0/24", 0, 24, now, "just now",
+	    NULL) == STORE_OK &&
+	    add(st, LIST_BLACK, "10.9.8.0/24", 0, 24, now + 1000, "later",
+	    NULL) == STORE_OK, "add entries expiring before, at and after "
+	    "now");
+	is_str(look(st, LIST_BLACK, "10.9.9.9"), "10.0.0.0/12",
+	    "expired /24 skipped: wider /12 wins");
+	is_str(look(st, LIST_BLACK, "10.9.7.1"), "10.0.0.0/12",
+	    "entry expiring exactly now is expired");
+	is_str(look(st, LIST_BLACK, "10.9.8.1"), "10.9.8.0/24",
+	    "entry expiring later is found");
+	is_int(last.expires, now + 1000, "entry expiring later: expires");
+	is_str(look_at(st, LIST_BLACK, "10.9.8.1", now + 1000),
+	    "10.0.0.0/12", "same entry looked up at its expiry: /12");
+	is_str(look_at(st, LIST_BLACK, "10.9.9.9", now - 20), "10.9.9.0/24",
+	    "expired entry still found at an earlier time");
+
+	/* Exclusion. */
+	is_int(add(st, LIST_BLACK, "10.1.2.128/25", ENTRY_EXCLUDE, 0, 0,
+	    "customer range", NULL), STORE_OK, "add exclusion 10.1.2.128/25");
+	is_str(look(st, LIST_BLACK, "10.1.2.200"), "10.1.2.128/25",
+	    "exclusion: 10.1.2.200 -> /25");
+	ok(last.flags & ENTRY_EXCLUDE, "exclusion: flag preserved");
+	is_str(look(st, LIST_BLACK, "10.1.2.4"), "10.1.2.0/28",
+	    "exclusion: 10.1.2.4 -> /28 without flag");
+	ok(!(last.flags & ENTRY_EXCLUDE), "exclusion: /28 has no flag");
+
+	/* Replace. */
+	replaced = -1;
+	is_int(add(st, LIST_BLACK, "10.1.2.0/24", 0, 5, 0, "updated",
+	    &replaced), STORE_OK, "re-add 10.1.2.0/24");
+	is_int(replaced, 1, "re-add 10.1.2.0/24: replaced");
+	is_str(look(st, LIST_BLACK, "10.1.2.100"), "10.1.2.0/24",
+	    "re-add: lookup -> /24");
+	ok(last.code == 5 && strcmp(last.reason, "updated") == 0,
+	    "re-add: new code and reason");
+	replaced = -1;
+	is_int(add(st, LIST_WHITE, "10.1.2.0/24", 0, 0, 0, "whitelisted",
+	    &replaced), STORE_OK, "add 10.1.2.0/24 to white");
+	is_int(replaced, 0, "white list is separate: not replaced");
+	is_str(look(st, LIST_WHITE, "10.1.2.100"), "10.1.2.0/24",
+	    "white: 10.1.2.100 -> /24");
+	is_str(look(st, LIST_WHITE, "10.1.3.1"), "none",
+	    "white: 10.1.3.1 -> not found");
+
+	/* Host bits are masked. */
+	e = mk("10.1.2.0/24", 0, 6, 0, "alice", "masked");
+	e.prefix.a[3] = 77;
+	replaced = -1;
+	ok(store_add(st, LIST_BLACK, &e, &replaced, errbuf,
+	    sizeof(errbuf)) == STORE_OK && replaced == 1,
+	    "add 10.1.2.77/24 with host bits: replaces 10.1.2.0/24");
+	is_str(look(st, LIST_BLACK, "10.1.2.100"), "10.1.2.0/24",
+	    "masked add: lookup -> /24");
+	is_str(last.reason, "masked", "masked add: reason");
+
+	/* Length counts: deleting one of two /20s keeps the other. */
+	ok(add(st, LIST_WHITE, "172.16.0.0/20", 0, 0, 0, "a", NULL) ==
+	    STORE_OK && add(st, LIST_WHITE, "172.16.16.0/20", 0, 0, 0, "b",
+	    NULL) == STORE_OK && add(st, LIST_WHITE, "172.16.16.0/20", 0, 0,
+	    0, "b2", NULL) == STORE_OK, "white: add two /20s, one twice");
+	a = ip("172.16.0.0/20");
+	is_int(store_del(st, LIST_WHITE, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_OK, "white: del the first /20");
+	is_str(look(st, LIST_WHITE, "172.16.17.1"), "172.16.16.0/20",
+	    "white: the other /20 still found");
+	a = ip("172.16.16.0/20");
+	is_int(store_del(st, LIST_WHITE, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_OK, "white: del the second /20");
+	is_str(look(st, LIST_WHITE, "172.16.17.1"), "none",
+	    "white: no /20 left");
+
+	/* Limits. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	e = mk("10.3.0.0/16", 0, 0, 0, "alice", big);
+	is_int(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)),
+	    STORE_ERROR, "reason of 1099 bytes refused");
+	is_str(errbuf, "reason too long (max 1024 bytes)",
+	    "reason too long: message");
+	e.reason_len = 1024;
+	is_int(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)),
+	    STORE_OK, "reason of 1024 bytes accepted");
+	is_str(look(st, LIST_BLACK, "10.3.1.1"), "10.3.0.0/16",
+	    "lookup 10.3.1.1 -> /16");
+	is_int(strlen(last.reason), 1024, "reason of 1024 bytes read back");
+	e = mk("10.4.0.0/16", 0, 0, 0, big, "r");
+	is_int(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)),
+	    STORE_ERROR, "actor of 1099 bytes refused");
+	a = ip("10.3.0.0/16");
+	is_int(store_del(st, LIST_BLACK, &a, "bob", errbuf, sizeof(errbuf)),
+	    STORE_OK, "del 10.3.0.0/16");
+}
+
+static void
+test_walk_purge(struct store *st)
+{
+	size_t purged = 99;
+
+	is_str(walk(st, LIST_BLACK, 0), "10.0.0.0/8 10.0.0.0/12 "
+	    "10.1.2.0/24 10.1.2.0/28 10.1.2.3 !10.1.2.128/25 10.9.7.0/24 "
+	    "10.9.8.0/24 10.9.9.0/24 192.0.2.1 2001:db8::/32 2001:db8:1::5",
+	    "walk black: key order, expired included");
+	is_str(walk(st, LIST_BLACK, 3), "10.0.0.0/8 10.0.0.0/12 10.1.2.0/24",
+	    "walk black: callback stops after 3");
+	is_str(walk(st, LIST_WHITE, 0), "10.1.2.0/24", "walk white");
+
+	ok(add(st, LIST_WHITE, "198.51.100.0/24", 0, 0, now - 1, "gone",
+	    NULL) == STORE_OK, "add expired white entry");
+	is_int(store_purge(st, now, "purge", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "purge");
+	is_int(purged, 3, "purge: 3 entries expired");
+	is_str(walk(st, LIST_BLACK, 0), "10.0.0.0/8 10.0.0.0/12 "
+	    "10.1.2.0/24 10.1.2.0/28 10.1.2.3 !10.1.2.128/25 10.9.8.0/24 "
+	    "192.0.2.1 2001:db8::/32 2001:db8:1::5",
+	    "purge: only the expired entries left black");
+	is_str(walk(st, LIST_WHITE, 0), "10.1.2.0/24",
+	    "purge: expired white entry gone");
+	is_str(look_at(st, LIST_BLACK, "10.9.9.9", now - 20), "10.0.0.0/12",
+	    "purge: entry gone even at an earlier time");
+	is_str(look(st, LIST_BLACK, "10.9.8.1"), "10.9.8.0/24",
+	    "purge: live /24 beside purged ones still found");
+	purged = 99;
+	is_int(store_purge(st, now, "purge", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "purge again");
+	is_int(purged, 0, "purge again: nothing");
+}
+
+static void
+test_audit(struct store *st)
+{
+	struct rec *r;
+	int i, n, seqok = 1;
+
+	is_int(store_audit_add(st, "carol", "note", "", "queue#7", "checked",
+	    errbuf, sizeof(errbuf)), STORE_OK, "store_audit_add");
+	n = audit(st);
+	/*
+	 * 1 + 6 + 3 adds, 2 dels, 3 adds (expiry), 1 exclusion, 1 re-add,
+	 * 1 white add, 1 masked add, 3 white adds + 2 dels (/20s), 1 add +
+	 * 1 del (1024), 1 white add, 3 expires, 1 note.
+	 */
+	is_int(n, 31, "audit: 31 records");
+	for (i = 0; i < n; i++)
+		if (recs[i].seq != (uint64_t)i + 1)
+			seqok = 0;
+	ok(seqok, "audit: sequence 1..n, oldest first");
+	ok(n > 0 && strcmp(recs[0].action, "add") == 0 &&
+	    strcmp(recs[0].list, "black") == 0 &&
+	    strcmp(recs[0].entry, "192.0.2.1") == 0 &&
+	    strcmp(recs[0].actor, "alice") == 0 &&
+	    strcmp(recs[0].reason, "spam trap hit") == 0,
+	    "audit: first record add black 192.0.2.1 alice \"spam trap hit\"");
+	ok(n > 0 && recs[0].time >= now - 5 && recs[0].time <= now + 60,
+	    "audit: first record time");
+	r = find_rec("add", "!10.1.2.128/25");
+	ok(r != NULL && strcmp(r->reason, "customer range") == 0,
+	    "audit: exclusion add written with \"!\"");
+	r = find_rec("del", "10.1.0.0/16");
+	ok(r != NULL && strcmp(r->actor, "bob") == 0 &&
+	    strcmp(r->list, "black") == 0 && r->reason[0] == '\0',
+	    "audit: del 10.1.0.0/16 by bob");
+	r = find_rec("add", "2001:db8:1::/48");
+	ok(r != NULL && strcmp(r->reason, "v6 /48") == 0,
+	    "audit: v6 add");
+	r = find_rec("expire", "10.9.9.0/24");
+	ok(r != NULL && strcmp(r->actor, "purge") == 0 &&
+	    strcmp(r->list, "black") == 0 && strcmp(r->reason, "old") == 0,
+	    "audit: expire 10.9.9.0/24 by purge");
+	r = find_rec("expire", "198.51.100.0/24");
+	ok(r != NULL && strcmp(r->list, "white") == 0,
+	    "audit: expire 198.51.100.0/24 in white");
+	ok(find_rec("expire", "10.9.8.0/24") == NULL,
+	    "audit: no expire for a live entry");
+	ok(n > 0 && strcmp(recs[n - 1].action, "note") == 0 &&
+	    strcmp(recs[n - 1].actor, "carol") == 0 &&
+	    recs[n - 1].list[0] == '\0' &&
+	    strcmp(recs[n - 1].entry, "queue#7") == 0 &&
+	    strcmp(recs[n - 1].reason, "checked") == 0,
+	    "audit: last record is the note");
+}
+
+static void
+test_snapshot(struct store *st)
+{
+	struct store_entry e;
+	struct addr a = ip("203.0.113.7");
+	const char *w;
+	int r;
+
+	ok(store_read_begin(st, errbuf, sizeof(errbuf)) == STORE_OK,
+	    "snapshot: begin");
+	r = store_lookup(st, LIST_BLACK, &a, now, &e, errbuf, sizeof(errbuf));
+	is_int(r, STORE_NOTFOUND, "snapshot: 203.0.113.7 not listed");
+	is_int(add(st, LIST_BLACK, "203.0.113.0/24", 0, 3, 0, "new", NULL),
+	    STORE_OK, "snapshot: add 203.0.113.0/24 while reading");
+	r = store_lookup(st, LIST_BLACK, &a, now, &e, errbuf, sizeof(errbuf));
+	is_int(r, STORE_NOTFOUND, "snapshot: old snapshot does not see it");
+	w = walk(st, LIST_BLACK, 0);
+	ok(strstr(w, "203.0.113.0/24") != NULL,
+	    "snapshot: store_walk inside a snapshot sees the commit");
+	store_read_end(st);
+	is_str(look(st, LIST_BLACK, "203.0.113.7"), "203.0.113.0/24",
+	    "snapshot: a new begin sees it");
+}
+
+static void
+test_reopen(const char *p)
+{
+	struct store *st;
+	struct store_entry e;
+
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "reopen: opened");
+	if (st == NULL)
+		return;
+	is_str(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.3",
+	    "reopen: data kept");
+	store_close(st);
+
+	st = store_open(p, 0, 1, errbuf, sizeof(errbuf));
+	ok(st != NULL, "read-only: opened");
+	if (st == NULL)
+		return;
+	is_str(look(st, LIST_BLACK, "10.200.0.1"), "10.0.0.0/8",
+	    "read-only: lookup works");
+	e = mk("10.6.0.0/16", 0, 0, 0, "alice", "");
+	ok(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)) ==
+	    STORE_ERROR && strstr(errbuf, "read-only") != NULL,
+	    "read-only: add refused (%s)", errbuf);
+	/* And the add of test_snapshot. */
+	is_int(audit(st), 32, "read-only: audit walk works");
+	store_close(st);
+}
+
+static void
+test_bulk(void)
+{
+	struct store *st;
+	struct gen g;
+	char *p = dbpath("bulk");
+	size_t count = 0;
+	int r;
+
+	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "bulk: open");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	memset(&g, 0, sizeof(g));
+	g.st = st;
+	g.base = 0xac100000;	/* 172.16.0.0 */
+	g.n = 100000;
+	g.probe_at = 15000;
+	r = store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer",
+	    "bulk.txt", 10000, &count, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_bulk_add: %s\n", errbuf);
+	is_int(r, STORE_OK, "bulk: add 100000 in batches of 10000");
+	is_int(count, 100000, "bulk: count 100000");
+	is_str(g.probe[0], "172.16.39.15",
+	    "bulk: mid-import reader sees the first batch");
+	is_str(g.probe[1], "none",
+	    "bulk: mid-import reader does not see the open batch");
+	is_str(g.probe[2], "none",
+	    "bulk: mid-import reader does not see the last entry added");
+	is_str(look(st, LIST_BLACK, "172.16.0.0"), "172.16.0.0",
+	    "bulk: first entry");
+	is_int(last.code, 2, "bulk: first entry code");
+	is_str(look(st, LIST_BLACK, "172.16.195.80"), "172.16.195.80",
+	    "bulk: middle entry (50000)");
+	is_str(look(st, LIST_BLACK, "172.17.134.159"), "172.17.134.159",
+	    "bulk: last entry (99999)");
+	is_str(look(st, LIST_BLACK, "172.17.134.160"), "none",
+	    "bulk: past the last entry");
+	is_int(audit(st), 1, "bulk: one audit record");
+	ok(strcmp(recs[0].action, "import") == 0 &&
+	    strcmp(recs[0].entry, "bulk.txt") == 0 &&
+	    strcmp(recs[0].reason, "100000 entries") == 0 &&
+	    strcmp(recs[0].actor, "importer") == 0 &&
+	    strcmp(recs[0].list, "black") == 0,
+	    "bulk: import record (entry bulk.txt, \"100000 entries\")");
+
+	/* Re-import of the same entries replaces, counts stay right. */
+	memset(&g, 0, sizeof(g));
+	g.base = 0xac100000;
+	g.n = 10;
+	ok(store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer", "again",
+	    4, &count, errbuf, sizeof(errbuf)) == STORE_OK && count == 10,
+	    "bulk: re-import of 10 in batches of 4");
+
+	/* An iterator error stops the import: whole batches stay. */
+	memset(&g, 0, sizeof(g));
+	g.base = 0xc0a80000;	/* 192.168.0.0 */
+	g.n = 100;
+	r = store_bulk_add(st, LIST_WHITE, gen_fail, &g, "importer",
+	    "broken.txt", 10, &count, errbuf, sizeof(errbuf));
+	ok(r == STORE_ERROR && count == 20, "bulk: iterator error after "
+	    "25 stops with 20 committed (%s)", errbuf);
+	is_str(errbuf, "import of broken.txt stopped at entry 26 "
+	    "(20 committed)", "bulk: iterator error message");
+	is_str(look(st, LIST_WHITE, "192.168.0.19"), "192.168.0.19",
+	    "bulk: committed batch kept");
+	is_str(look(st, LIST_WHITE, "192.168.0.20"), "none",
+	    "bulk: failed batch rolled back");
+	audit(st);
+	ok(nrecs == 3 && strcmp(recs[2].entry, "broken.txt") == 0 &&
+	    strcmp(recs[2].reason, "20 entries (incomplete)") == 0,
+	    "bulk: incomplete import recorded");
+	store_close(st);
+	free(p);
+}
+
+static void
+test_full(void)
+{
+	struct store *st;
+	struct store_entry e;
+	struct gen g;
+	char *p = dbpath("full"), want[ADDR_STRLEN], a[ADDR_STRLEN];
+	struct addr x;
+	size_t count = 0;
+	int r;
+
+	st = store_open(p, 1 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "full: open with a 1 MB map");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	memset(&g, 0, sizeof(g));
+	g.base = 0x0a000000;
+	g.n = 1000000;
+	r = store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer", "huge",
+	    1000, &count, errbuf, sizeof(errbuf));
+	is_int(r, STORE_ERROR, "full: bulk add into 1 MB fails");
+	is_str(errbuf, "database full: raise map-size: in the server: clause "
+	    "(now 1 MB)", "full: message names map-size:");
+	ok(count > 0 && count < 1000000 && count % 1000 == 0,
+	    "full: %zu entries committed in whole batches", count);
+	is_str(look(st, LIST_BLACK, "10.0.0.0"), "10.0.0.0",
+	    "full: lookups still answered");
+	addr_from_v4(&x, g.base + (uint32_t)count - 1);
+	addr_format(&x, want, sizeof(want));
+	is_str(look(st, LIST_BLACK, want), want,
+	    "full: last committed entry found");
+	addr_from_v4(&x, g.base + (uint32_t)count);
+	is_str(look(st, LIST_BLACK, addr_format(&x, a, sizeof(a))), "none",
+	    "full: entry of the failed batch absent");
+	store_close(st);
+
+	/* A larger map-size grows the map; a smaller one does not shrink. */
+	st = store_open(p, 8 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "full: reopen with 8 MB");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	memset(&g, 0, sizeof(g));
+	g.base = 0x0b000000;
+	g.n = 20000;
+	r = store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer", "more",
+	    5000, &count, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_bulk_add: %s\n", errbuf);
+	is_int(r, STORE_OK, "full: 20000 more entries fit in 8 MB");
+	store_close(st);
+	st = store_open(p, 1 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "full: reopen with 1 MB");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	e = mk("10.255.0.0/16", 0, 0, 0, "alice", "after");
+	r = store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_add: %s\n", errbuf);
+	is_int(r, STORE_OK, "full: map not shrunk by a smaller map-size");
+	is_str(look(st, LIST_BLACK, "11.0.78.31"), "11.0.78.31",
+	    "full: entries of the second import found");
+	store_close(st);
+	free(p);
+}
+
+int
+main(void)
+{
+	struct store *st;
+	char *p;
+
+	plan(151);
+	now = time(NULL);
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+
+	test_open();
+
+	p = dbpath("main");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "open %s", p);
+	if (st == NULL) {
+		printf("# %s\n", errbuf);
+		return done();
+	}
+	test_lists(st);
+	test_walk_purge(st);
+	test_audit(st);
+	test_snapshot(st);
+	store_close(st);
+	test_reopen(p);
+	free(p);
+
+	test_bulk();
+	test_full();
+
+	if (nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		perror(tmpdir);
+	return done();
+}

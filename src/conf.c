@@ -1,2 +1,1526 @@
+/*
+ * conf.c -- the configuration file: a small line parser driven by one
+ * schema table.
+ *
+ * Each line is a clause ("server:", "zone:") or a "key: value" item. Server
+ * items are applied as they are read. Zone items are kept until the zone
+ * ends, so that "type:" can be applied first whatever its place: checks,
+ * txt and code depend on it. Errors are collected with their line numbers
+ * and handed to the caller's callback, sorted by line, at the end.
+ */
 #include "config.h"
-/* placeholder: being written */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "reason.h"
+#include "util.h"
+
+#define NAME_MAXLEN	253	/* presentation form, without the final dot */
+#define LABEL_MAXLEN	63
+#define TXT_MAXLEN	1024
+#define URL_MAXLEN	512
+#define MSG_MAXLEN	512
+
+enum clause {
+	CL_NONE = 0,		/* before the first clause */
+	CL_SERVER,
+	CL_ZONE,
+	CL_UNKNOWN		/* after an unknown clause: items are skipped */
+};
+
+enum ktype {
+	KT_LISTEN,		/* ADDR[@PORT], list */
+	KT_PATH,		/* a path, relative to the file's directory */
+	KT_STRING,		/* a string, at most max bytes */
+	KT_SIZE,		/* parse_size() */
+	KT_UINT,		/* parse_uint() */
+	KT_DURATION,		/* parse_duration() */
+	KT_ADDRLIST,		/* addresses and prefixes, list */
+	KT_NAME,		/* a domain name */
+	KT_ZTYPE,		/* dnsbl, dnswl, helo */
+	KT_CHECKS,		/* reason keys of the zone type, list */
+	KT_SOA,			/* MNAME RNAME */
+	KT_NSLIST,		/* domain names, list */
+	KT_TXT,			/* "TEMPLATE" or REASON "TEMPLATE" */
+	KT_CODE			/* REASON 127.0.0.N */
+};
+
+#define F_MULTI		0x01	/* may be given more than once */
+#define F_REQUIRED	0x02	/* no default: must be given */
+#define F_COMPUTED	0x04	/* the default depends on other keys */
+
+struct key {
+	const char	*name;		/* "server.listen" */
+	enum clause	 clause;
+	enum ktype	 type;
+	uint64_t	 min, max;	/* value range, or maximum length */
+	const char	*def;		/* default, written as a value */
+	int		 flags;
+	size_t		 off, size;	/* field of struct conf or conf_zone */
+};
+
+#define SRV(m)	offsetof(struct conf, m), sizeof(((struct conf *)0)->m)
+#define ZON(m)	offsetof(struct conf_zone, m), \
+		    sizeof(((struct conf_zone *)0)->m)
+#define NOFIELD	0, 0
+
+/*
+ * The schema. Adding a key: a row here, the struct field in conf.h, the
+ * man page, doc/rdnsbld.conf.sample.in and a test. Rows with F_COMPUTED
+ * or F_REQUIRED have their def text for documentation only.
+ */
+static const struct key keys[] = {
+	{ "server.listen", CL_SERVER, KT_LISTEN, 1, 65535,
+	    "127.0.0.1@53, ::1@53", F_MULTI, NOFIELD },
+	{ "server.database", CL_SERVER, KT_PATH, 0, 4096,
+	    LOCALSTATEDIR "/lib/rdnsbl", 0, SRV(database) },
+	{ "server.map-size", CL_SERVER, KT_SIZE, 1ULL << 20, 1ULL << 40,
+	    "1g", 0, SRV(map_size) },
+	{ "server.allow-query", CL_SERVER, KT_ADDRLIST, 0, 0,
+	    "127.0.0.0/8, ::1", F_MULTI, NOFIELD },
+	{ "server.verbosity", CL_SERVER, KT_UINT, 0, 4,
+	    "1", 0, SRV(verbosity) },
+	{ "server.tcp-timeout", CL_SERVER, KT_DURATION, 1, 3600,
+	    "10s", 0, SRV(tcp_timeout) },
+	{ "server.tcp-clients", CL_SERVER, KT_UINT, 1, 65535,
+	    "100", 0, SRV(tcp_clients) },
+	{ "server.udp-size", CL_SERVER, KT_UINT, 512, 4096,
+	    "1232", 0, SRV(udp_size) },
+	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
+	    NULL, F_REQUIRED, ZON(name) },
+	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
+	    NULL, F_REQUIRED, NOFIELD },
+	{ "zone.checks", CL_ZONE, KT_CHECKS, 0, 0,
+	    "blacklist (dnsbl), whitelist (dnswl)", F_COMPUTED, NOFIELD },
+	{ "zone.ttl", CL_ZONE, KT_DURATION, 0, 604800,
+	    "5m", 0, ZON(ttl) },
+	{ "zone.negative-ttl", CL_ZONE, KT_DURATION, 0, 86400,
+	    "2m", 0, ZON(negative_ttl) },
+	{ "zone.soa", CL_ZONE, KT_SOA, 0, 0,
+	    "first ns, hostmaster.ZONE", F_COMPUTED, NOFIELD },
+	{ "zone.ns", CL_ZONE, KT_NSLIST, 0, 0,
+	    "the soa mname", F_MULTI | F_COMPUTED, NOFIELD },
+	{ "zone.txt", CL_ZONE, KT_TXT, 0, TXT_MAXLEN,
+	    NULL, F_MULTI, NOFIELD },
+	{ "zone.code", CL_ZONE, KT_CODE, 2, 254,
+	    "per reason", F_MULTI | F_COMPUTED, NOFIELD },
+	{ "zone.url", CL_ZONE, KT_STRING, 0, URL_MAXLEN,
+	    NULL, 0, ZON(url) },
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static const char *const clause_names[] = {
+	[CL_NONE] = "", [CL_SERVER] = "server", [CL_ZONE] = "zone",
+	[CL_UNKNOWN] = "?",
+};
+
+/* One error, kept until the end so that they can be sorted by line. */
+struct perr {
+	int	 line;
+	size_t	 seq;
+	char	*msg;
+};
+
+/* A zone item, applied when the zone ends. */
+struct item {
+	size_t	 key;
+	int	 line;
+	char	*value;
+};
+
+/* A value split into words; quoted words are unescaped. */
+struct words {
+	char	*buf;
+	char	**w;
+	int	*quoted;
+	size_t	 n;
+};
+
+struct parser {
+	const char	*file;
+	char		*basedir;	/* for relative paths */
+	struct conf	*conf;
+	struct perr	*errs;
+	size_t		 nerrs;
+	int		 line;		/* of the item being applied */
+	enum clause	 clause;
+
+	int		 server_seen[NKEYS];	/* line of first use, or 0 */
+	int		*listen_line;
+
+	/* The zone being read. */
+	struct conf_zone *zone;
+	struct item	*items;
+	size_t		 nitems;
+	int		 zone_seen[NKEYS];
+	int		 ztype;			/* -1: not known (yet) */
+	int		 txt_line[REASON_MAX + 1];	/* last: default */
+	int		 code_line[REASON_MAX];
+};
+
+static void	perr(struct parser *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static const char *
+key_short(const struct key *k)
+{
+	return strchr(k->name, '.') + 1;
+}
+
+static void
+perr(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[MSG_MAXLEN];
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);	/* truncation is fine */
+	va_end(ap);
+	p->errs = xreallocarray(p->errs, p->nerrs + 1, sizeof(*p->errs));
+	p->errs[p->nerrs].line = line;
+	p->errs[p->nerrs].seq = p->nerrs;
+	p->errs[p->nerrs].msg = xstrdup(msg);
+	p->nerrs++;
+}
+
+static int
+perr_cmp(const void *a, const void *b)
+{
+	const struct perr *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Shorten untrusted text for an error message. */
+static const char *
+shown(const char *s, char *buf, size_t len)
+{
+	return str_escape(buf, len, s, strlen(s));
+}
+
+static void
+words_free(struct words *w)
+{
+	free(w->buf);
+	free(w->w);
+	free(w->quoted);
+	memset(w, 0, sizeof(*w));
+}
+
+/*
+ * Split VALUE into words at white space (and at commas if COMMAS). A
+ * double-quoted string is one word, with \" and \\ unescaped. Returns 0,
+ * or -1 after reporting the error.
+ */
+static int
+split_words(struct parser *p, const struct key *k, const char *value,
+    int commas, struct words *w)
+{
+	size_t len = strlen(value);
+	char *s, *o;
+
+	memset(w, 0, sizeof(*w));
+	w->buf = xstrdup(value);
+	w->w = xcalloc(len + 1, sizeof(*w->w));
+	w->quoted = xcalloc(len + 1, sizeof(*w->quoted));
+	s = w->buf;
+	for (;;) {
+		while (isspace((unsigned char)*s) || (commas && *s == ','))
+			s++;
+		if (*s == '\0')
+			break;
+		if (*s == '"') {
+			o = ++s;
+			w->w[w->n] = o;
+			w->quoted[w->n++] = 1;
+			while (*s != '"') {
+				if (*s == '\0') {
+					perr(p, p->line, "%s: unterminated "
+					    "quoted string", key_short(k));
+					goto fail;
+				}
+				if (*s == '\\') {
+					if (s[1] != '"' && s[1] != '\\')
+						goto badescape;
+					s++;
+				}
+				*o++ = *s++;
+			}
+			s++;
+			if (*s != '\0' && !isspace((unsigned char)*s) &&
+			    !(commas && *s == ',')) {
+				perr(p, p->line, "%s: unexpected text after "
+				    "quoted string", key_short(k));
+				goto fail;
+			}
+			*o = '\0';
+			continue;
+		}
+		w->w[w->n++] = s;
+		while (*s != '\0' && !isspace((unsigned char)*s) &&
+		    !(commas && *s == ',')) {
+			if (*s == '"') {
+				perr(p, p->line, "%s: stray quote in \"%s\"",
+				    key_short(k), value);
+				goto fail;
+			}
+			s++;
+		}
+		if (*s != '\0')
+			*s++ = '\0';
+	}
+	return 0;
+badescape:
+	perr(p, p->line, "%s: bad escape \"\\%c\" in quoted string (only "
+	    "\\\" and \\\\)", key_short(k), s[1] ? s[1] : ' ');
+fail:
+	words_free(w);
+	return -1;
+}
+
+/* Split into exactly one word. */
+static int
+one_word(struct parser *p, const struct key *k, const char *value,
+    struct words *w)
+{
+	if (split_words(p, k, value, 0, w) == -1)
+		return -1;
+	if (w->n != 1) {
+		perr(p, p->line, "%s: expected one value, got \"%s\"",
+		    key_short(k), value);
+		words_free(w);
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+field(void *base, const struct key *k)
+{
+	return (char *)base + k->off;
+}
+
+static const void *
+cfield(const void *base, const struct key *k)
+{
+	return (const char *)base + k->off;
+}
+
+static void
+set_num(void *base, const struct key *k, uint64_t v)
+{
+	if (k->size == sizeof(uint64_t)) {
+		uint64_t u = v;
+
+		memcpy(field(base, k), &u, sizeof(u));
+	} else {
+		uint32_t u = (uint32_t)v;	/* int or uint32_t field */
+
+		memcpy(field(base, k), &u, sizeof(u));
+	}
+}
+
+static uint64_t
+get_num(const void *base, const struct key *k)
+{
+	uint64_t u64;
+	uint32_t u32;
+
+	if (k->size == sizeof(uint64_t)) {
+		memcpy(&u64, cfield(base, k), sizeof(u64));
+		return u64;
+	}
+	memcpy(&u32, cfield(base, k), sizeof(u32));
+	return u32;
+}
+
+/* The shortest exact size ("1g", "512k", "1000"). */
+static void
+format_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "tgmk";
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		uint64_t m = 1ULL << (10 * (4 - i));
+
+		if (v != 0 && v % m == 0) {
+			snprintf(buf, len, "%llu%c",
+			    (unsigned long long)(v / m), units[i]);
+			return;
+		}
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static void
+format_num(const struct key *k, uint64_t v, char *buf, size_t len)
+{
+	if (k->type == KT_DURATION)
+		format_duration(v, buf, len);
+	else if (k->type == KT_SIZE)
+		format_size(v, buf, len);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int
+parse_num(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct words w;
+	const char *errstr = NULL;
+	char lo[32], hi[32], b[64];
+	uint64_t v;
+	int r;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	if (k->type == KT_DURATION)
+		r = parse_duration(w.w[0], &v, &errstr);
+	else if (k->type == KT_SIZE)
+		r = parse_size(w.w[0], &v, &errstr);
+	else
+		r = parse_uint(w.w[0], 0, UINT64_MAX, &v, &errstr);
+	if (r == -1) {
+		perr(p, p->line, "%s: bad value \"%s\": %s", key_short(k),
+		    shown(w.w[0], b, sizeof(b)), errstr);
+		words_free(&w);
+		return -1;
+	}
+	if (v < k->min || v > k->max) {
+		format_num(k, k->min, lo, sizeof(lo));
+		format_num(k, k->max, hi, sizeof(hi));
+		perr(p, p->line, "%s: \"%s\" out of range (%s-%s)",
+		    key_short(k), shown(w.w[0], b, sizeof(b)), lo, hi);
+		words_free(&w);
+		return -1;
+	}
+	words_free(&w);
+	set_num(base, k, v);
+	return 0;
+}
+
+/* One word, quoted or not, stored as a new string in *out. */
+static int
+parse_string(struct parser *p, const struct key *k, const char *value,
+    char **out)
+{
+	struct words w;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	if (w.w[0][0] == '\0') {
+		perr(p, p->line, "%s: empty value", key_short(k));
+		words_free(&w);
+		return -1;
+	}
+	if (k->max != 0 && strlen(w.w[0]) > k->max) {
+		perr(p, p->line, "%s: value longer than %llu bytes",
+		    key_short(k), (unsigned long long)k->max);
+		words_free(&w);
+		return -1;
+	}
+	*out = xstrdup(w.w[0]);
+	words_free(&w);
+	return 0;
+}
+
+static int
+parse_str(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	char **dst = field(base, k), *s;
+
+	if (parse_string(p, k, value, &s) == -1)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+parse_path(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	char **dst = field(base, k), *s;
+
+	if (parse_string(p, k, value, &s) == -1)
+		return -1;
+	free(*dst);
+	if (s[0] == '/' || p->basedir == NULL)
+		*dst = s;
+	else {
+		(void)xasprintf(dst, "%s/%s", p->basedir, s);
+		free(s);
+	}
+	return 0;
+}
+
+static int
+parse_listen(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf *conf = base;
+	struct conf_listen *l;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct words w;
+	const char *errstr;
+	char host[64], ntop[INET6_ADDRSTRLEN], b[80], *at, *text;
+	uint64_t port;
+	size_t i, j;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	for (i = 0; i < w.n; i++) {
+		port = 53;
+		at = strrchr(w.w[i], '@');
+		if (at != NULL && parse_uint(at + 1, k->min, k->max, &port,
+		    &errstr) == -1) {
+			perr(p, p->line, "%s: bad port in \"%s\" (1-65535)",
+			    key_short(k), shown(w.w[i], b, sizeof(b)));
+			ret = -1;
+			continue;
+		}
+		j = at ? (size_t)(at - w.w[i]) : strlen(w.w[i]);
+		if (j >= sizeof(host))
+			j = sizeof(host) - 1;
+		memcpy(host, w.w[i], j);
+		host[j] = '\0';
+		memset(&sin, 0, sizeof(sin));
+		memset(&sin6, 0, sizeof(sin6));
+		if (inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
+			sin.sin_family = AF_INET;
+			sin.sin_port = htons((uint16_t)port);
+			(void)inet_ntop(AF_INET, &sin.sin_addr, ntop,
+			    sizeof(ntop));
+		} else if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
+			sin6.sin6_family = AF_INET6;
+			sin6.sin6_port = htons((uint16_t)port);
+			(void)inet_ntop(AF_INET6, &sin6.sin6_addr, ntop,
+			    sizeof(ntop));
+		} else {
+			perr(p, p->line, "%s: bad address \"%s\" (use ADDR or "
+			    "ADDR@PORT with an IPv4 or IPv6 address)",
+			    key_short(k), shown(w.w[i], b, sizeof(b)));
+			ret = -1;
+			continue;
+		}
+		(void)xasprintf(&text, "%s@%llu", ntop,
+		    (unsigned long long)port);
+		for (j = 0; j < conf->nlisten; j++)
+			if (strcmp(conf->listen[j].text, text) == 0)
+				break;
+		if (j < conf->nlisten) {
+			perr(p, p->line, "%s: duplicate address %s (first at "
+			    "line %d)", key_short(k), text, p->listen_line[j]);
+			free(text);
+			ret = -1;
+			continue;
+		}
+		conf->listen = xreallocarray(conf->listen, conf->nlisten + 1,
+		    sizeof(*conf->listen));
+		p->listen_line = xreallocarray(p->listen_line,
+		    conf->nlisten + 1, sizeof(*p->listen_line));
+		l = &conf->listen[conf->nlisten];
+		memset(l, 0, sizeof(*l));
+		if (sin.sin_family == AF_INET) {
+			memcpy(&l->ss, &sin, sizeof(sin));
+			l->sslen = sizeof(sin);
+		} else {
+			memcpy(&l->ss, &sin6, sizeof(sin6));
+			l->sslen = sizeof(sin6);
+		}
+		l->text = text;
+		p->listen_line[conf->nlisten++] = p->line;
+	}
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
+static int
+parse_addrlist(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct addrlist *l = &((struct conf *)base)->allow_query;
+	struct words w;
+	struct addr a;
+	char errbuf[160];
+	size_t i, j;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	for (i = 0; i < w.n; i++) {
+		if (addr_parse(w.w[i], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+			perr(p, p->line, "%s: %s", key_short(k), errbuf);
+			ret = -1;
+			continue;
+		}
+		for (j = 0; j < l->n; j++)
+			if (addr_equal(&l->v[j], &a))
+				break;
+		if (j < l->n)
+			continue;	/* harmless repetition */
+		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = a;
+	}
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
+/*
+ * Check a domain name: labels of 1-63 letters, digits, hyphens and
+ * underscores, at most 253 bytes, final dot optional. Returns a new lower
+ * case copy without the final dot, or NULL after reporting the error.
+ */
+static char *
+norm_name(struct parser *p, const struct key *k, const char *s)
+{
+	char b[80], *out;
+	size_t len = strlen(s), i, label = 0;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		perr(p, p->line, "%s: empty domain name", key_short(k));
+		return NULL;
+	}
+	if (len > NAME_MAXLEN) {
+		perr(p, p->line, "%s: domain name \"%.40s...\" longer than "
+		    "%d bytes", key_short(k), shown(s, b, sizeof(b)),
+		    NAME_MAXLEN);
+		return NULL;
+	}
+	for (i = 0; i <= len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == len || c == '.') {
+			if (label == 0 || label > LABEL_MAXLEN) {
+				perr(p, p->line, "%s: bad domain name \"%s\": "
+				    "%s label", key_short(k),
+				    shown(s, b, sizeof(b)), label ? "too long"
+				    " (over 63 bytes)" : "empty");
+				return NULL;
+			}
+			label = 0;
+		} else if (isalnum(c) || c == '-' || c == '_')
+			label++;
+		else {
+			perr(p, p->line, "%s: bad domain name \"%s\": only "
+			    "letters, digits, '-' and '_' are allowed",
+			    key_short(k), shown(s, b, sizeof(b)));
+			return NULL;
+		}
+	}
+	out = xstrndup(s, len);
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+	return out;
+}
+
+static int
+parse_name(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	char **dst = field(base, k), *s;
+	struct words w;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	s = norm_name(p, k, w.w[0]);
+	words_free(&w);
+	if (s == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+parse_ztype(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct words w;
+	char b[64];
+	int t;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	t = zone_type_lookup(w.w[0]);
+	if (t == ZONE_HELO)
+		perr(p, p->line, "zone type \"helo\" is not available in "
+		    "this version");
+	else if (t < 0)
+		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl or "
+		    "dnswl)", key_short(k), shown(w.w[0], b, sizeof(b)));
+	else {
+		z->type = (enum zone_type)t;
+		p->ztype = t;
+	}
+	words_free(&w);
+	return p->ztype < 0 ? -1 : 0;
+}
+
+/* "blacklist, no-ptr, ..." for the zone type T. */
+static void
+reason_keys(int t, char *buf, size_t len)
+{
+	size_t n;
+	int r;
+
+	buf[0] = '\0';
+	for (r = 0; r < REASON_MAX; r++) {
+		if ((int)reason_get((enum reason)r)->type != t)
+			continue;
+		n = strlen(buf);
+		(void)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+		    reason_get((enum reason)r)->key);
+	}
+}
+
+/* The reason KEY for the current zone type, or -1 after an error. */
+static int
+zone_reason(struct parser *p, const struct key *k, const char *key)
+{
+	char b[64], valid[128];
+	int r;
+
+	r = reason_lookup(key, (enum zone_type)p->ztype);
+	if (r < 0) {
+		reason_keys(p->ztype, valid, sizeof(valid));
+		perr(p, p->line, "%s: unknown reason \"%s\" for a %s zone "
+		    "(valid: %s)", key_short(k), shown(key, b, sizeof(b)),
+		    zone_type_name((enum zone_type)p->ztype), valid);
+	}
+	return r;
+}
+
+static int
+parse_checks(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct words w;
+	size_t i;
+	int r, ret = 0;
+
+	if (p->ztype < 0)
+		return 0;	/* the type error was reported */
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	z->checks = 0;
+	for (i = 0; i < w.n; i++) {
+		if ((r = zone_reason(p, k, w.w[i])) < 0) {
+			ret = -1;
+			continue;
+		}
+		if (!reason_get((enum reason)r)->available) {
+			perr(p, p->line, "check \"%s\" is not available in "
+			    "this version", w.w[i]);
+			ret = -1;
+			continue;
+		}
+		z->checks |= 1U << r;
+	}
+	words_free(&w);
+	return ret;
+}
+
+static int
+parse_soa(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct words w;
+	char *m, *r;
+
+	if (split_words(p, k, value, 0, &w) == -1)
+		return -1;
+	if (w.n != 2) {
+		perr(p, p->line, "%s: expected two names, MNAME RNAME "
+		    "(\"ns.example.net hostmaster.example.net\")",
+		    key_short(k));
+		words_free(&w);
+		return -1;
+	}
+	if (strchr(w.w[1], '@') != NULL) {
+		perr(p, p->line, "%s: write the rname \"%s\" as a name, "
+		    "with a dot in place of the \"@\"", key_short(k), w.w[1]);
+		words_free(&w);
+		return -1;
+	}
+	m = norm_name(p, k, w.w[0]);
+	r = norm_name(p, k, w.w[1]);
+	words_free(&w);
+	if (m == NULL || r == NULL) {
+		free(m);
+		free(r);
+		return -1;
+	}
+	free(z->soa_mname);
+	free(z->soa_rname);
+	z->soa_mname = m;
+	z->soa_rname = r;
+	return 0;
+}
+
+static int
+parse_nslist(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct words w;
+	size_t i, j;
+	char *s;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	for (i = 0; i < w.n; i++) {
+		if ((s = norm_name(p, k, w.w[i])) == NULL) {
+			ret = -1;
+			continue;
+		}
+		for (j = 0; j < z->nns; j++)
+			if (strcmp(z->ns[j], s) == 0)
+				break;
+		if (j < z->nns) {
+			perr(p, p->line, "%s: duplicate name %s",
+			    key_short(k), s);
+			free(s);
+			ret = -1;
+			continue;
+		}
+		z->ns = xreallocarray(z->ns, z->nns + 1, sizeof(*z->ns));
+		z->ns[z->nns++] = s;
+	}
+	words_free(&w);
+	return ret;
+}
+
+static int
+parse_txt(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct words w;
+	const char *tmpl;
+	char **dst;
+	int slot;
+
+	if (split_words(p, k, value, 0, &w) == -1)
+		return -1;
+	if (w.n == 1 && w.quoted[0]) {
+		slot = REASON_MAX;
+		tmpl = w.w[0];
+	} else if (w.n == 2 && !w.quoted[0] && w.quoted[1]) {
+		if (p->ztype < 0) {
+			words_free(&w);
+			return 0;	/* the type error was reported */
+		}
+		if ((slot = zone_reason(p, k, w.w[0])) < 0) {
+			words_free(&w);
+			return -1;
+		}
+		tmpl = w.w[1];
+	} else {
+		perr(p, p->line, "%s: expected \"TEMPLATE\" or REASON "
+		    "\"TEMPLATE\", with the template in double quotes",
+		    key_short(k));
+		words_free(&w);
+		return -1;
+	}
+	if (strlen(tmpl) > k->max) {
+		perr(p, p->line, "%s: template longer than %llu bytes",
+		    key_short(k), (unsigned long long)k->max);
+		words_free(&w);
+		return -1;
+	}
+	if (p->txt_line[slot] != 0) {
+		perr(p, p->line, "%s: %s%s%s template given twice (first at "
+		    "line %d)", key_short(k),
+		    slot == REASON_MAX ? "default" : "\"",
+		    slot == REASON_MAX ? "" : reason_get(slot)->key,
+		    slot == REASON_MAX ? "" : "\"", p->txt_line[slot]);
+		words_free(&w);
+		return -1;
+	}
+	p->txt_line[slot] = p->line;
+	dst = slot == REASON_MAX ? &z->txt : &z->txt_reason[slot];
+	*dst = xstrdup(tmpl);
+	words_free(&w);
+	return 0;
+}
+
+static int
+parse_code(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zone *z = base;
+	struct in_addr in;
+	struct words w;
+	char b[64];
+	uint32_t v;
+	int r;
+
+	if (p->ztype < 0)
+		return 0;	/* the type error was reported */
+	if (split_words(p, k, value, 0, &w) == -1)
+		return -1;
+	if (w.n != 2) {
+		perr(p, p->line, "%s: expected REASON 127.0.0.N",
+		    key_short(k));
+		words_free(&w);
+		return -1;
+	}
+	if ((r = zone_reason(p, k, w.w[0])) < 0) {
+		words_free(&w);
+		return -1;
+	}
+	if (inet_pton(AF_INET, w.w[1], &in) != 1) {
+		perr(p, p->line, "%s: bad address \"%s\" (use 127.0.0.N)",
+		    key_short(k), shown(w.w[1], b, sizeof(b)));
+		words_free(&w);
+		return -1;
+	}
+	v = ntohl(in.s_addr);
+	if ((v & 0xffffff00U) != 0x7f000000U || (v & 0xff) < k->min ||
+	    (v & 0xff) > k->max) {
+		perr(p, p->line, "%s: %s for \"%s\" is not in 127.0.0.2-"
+		    "127.0.0.254 (clients read 127.0.0.1 and other values as "
+		    "errors or test points)", key_short(k), w.w[1], w.w[0]);
+		words_free(&w);
+		return -1;
+	}
+	if (p->code_line[r] != 0) {
+		perr(p, p->line, "%s: code for \"%s\" given twice (first at "
+		    "line %d)", key_short(k), w.w[0], p->code_line[r]);
+		words_free(&w);
+		return -1;
+	}
+	p->code_line[r] = p->line;
+	z->code[r] = v;
+	words_free(&w);
+	return 0;
+}
+
+static int
+apply(struct parser *p, const struct key *k, void *base, const char *value)
+{
+	switch (k->type) {
+	case KT_LISTEN:
+		return parse_listen(p, k, base, value);
+	case KT_PATH:
+		return parse_path(p, k, base, value);
+	case KT_STRING:
+		return parse_str(p, k, base, value);
+	case KT_SIZE:
+	case KT_UINT:
+	case KT_DURATION:
+		return parse_num(p, k, base, value);
+	case KT_ADDRLIST:
+		return parse_addrlist(p, k, base, value);
+	case KT_NAME:
+		return parse_name(p, k, base, value);
+	case KT_ZTYPE:
+		return parse_ztype(p, k, base, value);
+	case KT_CHECKS:
+		return parse_checks(p, k, base, value);
+	case KT_SOA:
+		return parse_soa(p, k, base, value);
+	case KT_NSLIST:
+		return parse_nslist(p, k, base, value);
+	case KT_TXT:
+		return parse_txt(p, k, base, value);
+	case KT_CODE:
+		return parse_code(p, k, base, value);
+	}
+	return -1;
+}
+
+/* Apply one item, refusing a single-valued key given twice. */
+static void
+apply_item(struct parser *p, int *seen, size_t ki, void *base,
+    const char *value, int line)
+{
+	const struct key *k = &keys[ki];
+
+	p->line = line;
+	if (seen[ki] != 0 && !(k->flags & F_MULTI)) {
+		perr(p, line, "%s: given twice (first at line %d)",
+		    key_short(k), seen[ki]);
+		return;
+	}
+	if (seen[ki] == 0)
+		seen[ki] = line;
+	if (*value == '\0')
+		perr(p, line, "%s: missing value", key_short(k));
+	else
+		(void)apply(p, k, base, value);	/* errors are recorded */
+}
+
+/* Apply the defaults of the keys of clause CL not given. */
+static void
+apply_defaults(struct parser *p, enum clause cl, const int *seen,
+    void *base)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].clause != cl || seen[i] != 0 ||
+		    keys[i].def == NULL ||
+		    (keys[i].flags & (F_COMPUTED | F_REQUIRED)))
+			continue;
+		p->line = 0;
+		(void)apply(p, &keys[i], base, keys[i].def);
+	}
+}
+
+static size_t
+key_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return i;
+	return NKEYS;
+}
+
+/* End of a zone: apply its items, type first, then the defaults. */
+static void
+finish_zone(struct parser *p)
+{
+	struct conf_zone *z = p->zone;
+	size_t i, ki, kname = key_index("zone.name");
+	int r, pass, saved = p->line;
+
+	if (z == NULL)
+		return;
+	memset(p->zone_seen, 0, sizeof(p->zone_seen));
+	memset(p->txt_line, 0, sizeof(p->txt_line));
+	memset(p->code_line, 0, sizeof(p->code_line));
+	p->ztype = -1;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < p->nitems; i++) {
+			ki = p->items[i].key;
+			if ((keys[ki].type == KT_ZTYPE) != (pass == 0))
+				continue;
+			apply_item(p, p->zone_seen, ki, z, p->items[i].value,
+			    p->items[i].line);
+		}
+	for (i = 0; i < p->nitems; i++)
+		free(p->items[i].value);
+	p->nitems = 0;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == CL_ZONE &&
+		    (keys[i].flags & F_REQUIRED) && p->zone_seen[i] == 0)
+			perr(p, z->line, "zone: clause has no %s: line",
+			    key_short(&keys[i]));
+	apply_defaults(p, CL_ZONE, p->zone_seen, z);
+
+	if (z->name != NULL)
+		for (i = 0; z != &p->conf->zones[i]; i++)
+			if (p->conf->zones[i].name != NULL &&
+			    strcmp(p->conf->zones[i].name, z->name) == 0) {
+				perr(p, p->zone_seen[kname], "name: "
+				    "duplicate zone %s (first at line %d)",
+				    z->name, p->conf->zones[i].line);
+				break;
+			}
+
+	if (p->ztype >= 0) {
+		if (p->zone_seen[key_index("zone.checks")] == 0)
+			z->checks = z->type == ZONE_DNSWL ?
+			    1U << REASON_WHITELIST : 1U << REASON_BLACKLIST;
+		for (r = 0; r < REASON_MAX; r++)
+			if (reason_get(r)->type == z->type &&
+			    p->code_line[r] == 0)
+				z->code[r] = reason_get(r)->code;
+	}
+	if (z->name != NULL && z->soa_mname == NULL) {
+		z->soa_mname = xstrdup(z->nns ? z->ns[0] : z->name);
+		if (strlen(z->name) + strlen("hostmaster.") > NAME_MAXLEN)
+			perr(p, z->line, "zone %s: name too long for the "
+			    "default soa rname; give soa:", z->name);
+		(void)xasprintf(&z->soa_rname, "hostmaster.%s", z->name);
+	}
+	if (z->nns == 0 && z->soa_mname != NULL) {
+		z->ns = xcalloc(1, sizeof(*z->ns));
+		z->ns[z->nns++] = xstrdup(z->soa_mname);
+	}
+	p->zone = NULL;
+	p->line = saved;
+}
+
+static void
+start_zone(struct parser *p)
+{
+	struct conf *c = p->conf;
+
+	c->zones = xreallocarray(c->zones, c->nzones + 1, sizeof(*c->zones));
+	p->zone = &c->zones[c->nzones++];
+	memset(p->zone, 0, sizeof(*p->zone));
+	p->zone->line = p->line;
+}
+
+/* Find the end of the line's content: a "#" outside quotes. */
+static int
+strip_comment(struct parser *p, char *s)
+{
+	int inq = 0;
+
+	for (; *s != '\0'; s++) {
+		if (inq && *s == '\\' && s[1] != '\0')
+			s++;
+		else if (*s == '"')
+			inq = !inq;
+		else if (*s == '#' && !inq) {
+			*s = '\0';
+			break;
+		}
+	}
+	if (inq) {
+		perr(p, p->line, "unterminated quoted string");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+key_known(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(key_short(&keys[i]), key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Where key belongs if not in the current clause, for the message. */
+static const char *
+key_clause_hint(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(key_short(&keys[i]), key) == 0)
+			return clause_names[keys[i].clause];
+	return NULL;
+}
+
+static void
+parse_line(struct parser *p, char *s)
+{
+	char *key, *value, *e, b[64], full[64];
+	const char *hint;
+	size_t ki, n;
+
+	if (strip_comment(p, s) == -1)
+		return;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	if (*s == '\0')
+		return;
+
+	key = s;
+	n = strcspn(s, ": \t\"");
+	if (n == 0 || s[n] != ':') {
+		perr(p, p->line, "syntax error at \"%s\": expected "
+		    "\"key: value\" or a clause (server:, zone:)",
+		    shown(s, b, 40));
+		return;
+	}
+	s[n] = '\0';
+	value = s + n + 1;
+	while (isspace((unsigned char)*value))
+		value++;
+
+	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0) {
+		finish_zone(p);
+		p->clause = key[0] == 's' ? CL_SERVER : CL_ZONE;
+		if (p->clause == CL_ZONE)
+			start_zone(p);
+		if (*value != '\0')
+			perr(p, p->line, "%s: clause takes no value on its "
+			    "line (one item per line)", key);
+		return;
+	}
+	if (*value == '\0' && !key_known(key)) {
+		finish_zone(p);
+		p->clause = CL_UNKNOWN;
+		perr(p, p->line, "unknown clause \"%s:\"",
+		    shown(key, b, sizeof(b)));
+		return;
+	}
+	if (p->clause == CL_UNKNOWN)
+		return;		/* inside an unknown clause, reported */
+	if (p->clause == CL_NONE) {
+		if (key_known(key))
+			perr(p, p->line, "%s: outside any clause (start with "
+			    "server: or zone:)", key);
+		else
+			perr(p, p->line, "unknown key \"%s\" outside any "
+			    "clause", shown(key, b, sizeof(b)));
+		return;
+	}
+	(void)snprintf(full, sizeof(full), "%s.%s", clause_names[p->clause],
+	    key);
+	if ((ki = key_index(full)) == NKEYS) {
+		hint = key_clause_hint(key);
+		if (hint != NULL)
+			perr(p, p->line, "unknown key \"%s\" in %s: clause "
+			    "(it belongs in %s:)", key,
+			    clause_names[p->clause], hint);
+		else
+			perr(p, p->line, "unknown key \"%s\" in %s: clause",
+			    shown(key, b, sizeof(b)),
+			    clause_names[p->clause]);
+		return;
+	}
+	if (p->clause == CL_SERVER)
+		apply_item(p, p->server_seen, ki, p->conf, value, p->line);
+	else {
+		p->items = xreallocarray(p->items, p->nitems + 1,
+		    sizeof(*p->items));
+		p->items[p->nitems].key = ki;
+		p->items[p->nitems].line = p->line;
+		p->items[p->nitems].value = xstrdup(value);
+		p->nitems++;
+	}
+}
+
+/* The directory for relative paths: that of FILE, made absolute. */
+static char *
+base_dir(const char *file)
+{
+	char cwd[4096], *dir, *slash;
+
+	dir = NULL;
+	if (file != NULL && (slash = strrchr(file, '/')) != NULL) {
+		dir = slash == file ? xstrdup("/") :
+		    xstrndup(file, (size_t)(slash - file));
+		if (dir[0] == '/')
+			return dir;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return dir;	/* relative to the current directory, then */
+	if (dir == NULL)
+		return xstrdup(cwd);
+	slash = dir;
+	(void)xasprintf(&dir, "%s/%s", cwd, slash);
+	free(slash);
+	return dir;
+}
+
+static struct conf *
+parse(const char *name, const char *path, const char *text,
+    conf_err_cb *err, void *arg, int *nerrors)
+{
+	struct parser p;
+	struct conf *conf;
+	const char *s, *nl;
+	char *line;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.file = name;
+	p.basedir = base_dir(path);
+	p.ztype = -1;
+	conf = xcalloc(1, sizeof(*conf));
+	conf->file = xstrdup(name);
+	p.conf = conf;
+
+	for (s = text; *s != '\0'; s = nl) {
+		p.line++;
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s);
+		line = xstrndup(s, (size_t)(nl - s));
+		parse_line(&p, line);
+		free(line);
+		if (*nl == '\n')
+			nl++;
+	}
+	finish_zone(&p);
+
+	p.line = 0;
+	if (conf->nzones == 0)
+		perr(&p, 0, "no zone: clause");
+	apply_defaults(&p, CL_SERVER, p.server_seen, conf);
+
+	if (p.nerrs > 1)
+		qsort(p.errs, p.nerrs, sizeof(*p.errs), perr_cmp);
+	for (i = 0; i < p.nerrs; i++) {
+		if (err != NULL)
+			err(arg, name, p.errs[i].line, p.errs[i].msg);
+		free(p.errs[i].msg);
+	}
+	free(p.errs);
+	free(p.items);
+	free(p.listen_line);
+	free(p.basedir);
+	if (nerrors != NULL)
+		*nerrors = (int)p.nerrs;
+	if (p.nerrs != 0) {
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+struct conf *
+conf_load_string(const char *name, const char *text, conf_err_cb *err,
+    void *arg, int *nerrors)
+{
+	return parse(name, NULL, text, err, arg, nerrors);
+}
+
+struct conf *
+conf_load(const char *path, conf_err_cb *err, void *arg, int *nerrors)
+{
+	struct conf *conf;
+	char msg[MSG_MAXLEN], *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		(void)snprintf(msg, sizeof(msg), "cannot open: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		(void)snprintf(msg, sizeof(msg), "cannot read: %s",
+		    strerror(errno));
+		(void)fclose(f);
+		free(buf);
+		goto fail;
+	}
+	(void)fclose(f);		/* read only: nothing to lose */
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL) {
+		(void)snprintf(msg, sizeof(msg), "contains a NUL byte: not "
+		    "a text file");
+		free(buf);
+		goto fail;
+	}
+	conf = parse(path, path, buf, err, arg, nerrors);
+	free(buf);
+	return conf;
+fail:
+	if (err != NULL)
+		err(arg, path, 0, msg);
+	if (nerrors != NULL)
+		*nerrors = 1;
+	return NULL;
+}
+
+void
+conf_free(struct conf *conf)
+{
+	struct conf_zone *z;
+	size_t i, j;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nlisten; i++)
+		free(conf->listen[i].text);
+	free(conf->listen);
+	for (i = 0; i < conf->nzones; i++) {
+		z = &conf->zones[i];
+		free(z->name);
+		free(z->soa_mname);
+		free(z->soa_rname);
+		for (j = 0; j < z->nns; j++)
+			free(z->ns[j]);
+		free(z->ns);
+		free(z->txt);
+		for (j = 0; j < REASON_MAX; j++)
+			free(z->txt_reason[j]);
+		free(z->url);
+	}
+	free(conf->zones);
+	free(conf->allow_query.v);
+	free(conf->database);
+	free(conf->file);
+	free(conf);
+}
+
+static void
+dump_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+dump_key(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf *c = base;
+	const struct conf_zone *z = base;
+	const char *name = key_short(k);
+	char buf[ADDR_STRLEN], *const *sp;
+	size_t i;
+	int r, first;
+
+	switch (k->type) {
+	case KT_LISTEN:
+		for (i = 0; i < c->nlisten; i++)
+			fprintf(f, "\t%s: %s\n", name, c->listen[i].text);
+		break;
+	case KT_PATH:
+	case KT_STRING:
+		sp = cfield(base, k);
+		if (*sp == NULL)
+			fprintf(f, "\t# %s: (not set)\n", name);
+		else {
+			fprintf(f, "\t%s: ", name);
+			dump_quoted(f, *sp);
+			fputc('\n', f);
+		}
+		break;
+	case KT_SIZE:
+	case KT_UINT:
+	case KT_DURATION:
+		format_num(k, get_num(base, k), buf, sizeof(buf));
+		fprintf(f, "\t%s: %s\n", name, buf);
+		break;
+	case KT_ADDRLIST:
+		fprintf(f, "\t%s%s:", c->allow_query.n ? "" : "# ", name);
+		for (i = 0; i < c->allow_query.n; i++)
+			fprintf(f, "%s %s", i ? "," : "",
+			    addr_format(&c->allow_query.v[i], buf,
+			    sizeof(buf)));
+		fputc('\n', f);
+		break;
+	case KT_NAME:
+		sp = cfield(base, k);
+		fprintf(f, "\t%s: %s\n", name, *sp ? *sp : "");
+		break;
+	case KT_ZTYPE:
+		fprintf(f, "\t%s: %s\n", name, zone_type_name(z->type));
+		break;
+	case KT_CHECKS:
+		fprintf(f, "\t%s%s:", z->checks ? "" : "# ", name);
+		for (r = 0, first = 1; r < REASON_MAX; r++)
+			if (z->checks & (1U << r)) {
+				fprintf(f, "%s %s", first ? "" : ",",
+				    reason_get(r)->key);
+				first = 0;
+			}
+		fputc('\n', f);
+		break;
+	case KT_SOA:
+		fprintf(f, "\t%s: %s %s\n", name, z->soa_mname ?
+		    z->soa_mname : "", z->soa_rname ? z->soa_rname : "");
+		break;
+	case KT_NSLIST:
+		for (i = 0; i < z->nns; i++)
+			fprintf(f, "\t%s: %s\n", name, z->ns[i]);
+		break;
+	case KT_TXT:
+		if (z->txt == NULL)
+			fprintf(f, "\t# %s: (built-in default)\n", name);
+		else {
+			fprintf(f, "\t%s: ", name);
+			dump_quoted(f, z->txt);
+			fputc('\n', f);
+		}
+		for (r = 0; r < REASON_MAX; r++)
+			if (z->txt_reason[r] != NULL) {
+				fprintf(f, "\t%s: %s ", name,
+				    reason_get(r)->key);
+				dump_quoted(f, z->txt_reason[r]);
+				fputc('\n', f);
+			}
+		break;
+	case KT_CODE:
+		for (r = 0; r < REASON_MAX; r++)
+			if (reason_get(r)->type == z->type)
+				fprintf(f, "\t%s: %s 127.0.0.%u\n", name,
+				    reason_get(r)->key,
+				    (unsigned)(z->code[r] & 0xff));
+		break;
+	}
+}
+
+void
+conf_dump(const struct conf *conf, FILE *f)
+{
+	size_t i, zi;
+
+	fprintf(f, "# effective configuration of %s\n", conf->file);
+	fprintf(f, "server:\n");
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == CL_SERVER)
+			dump_key(f, &keys[i], conf);
+	for (zi = 0; zi < conf->nzones; zi++) {
+		fprintf(f, "zone:\n");
+		for (i = 0; i < NKEYS; i++)
+			if (keys[i].clause == CL_ZONE)
+				dump_key(f, &keys[i], &conf->zones[zi]);
+	}
+}
+
+const char *
+conf_schema_key(size_t i)
+{
+	return i < NKEYS ? keys[i].name : NULL;
+}

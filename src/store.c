@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -524,6 +525,29 @@ schema_check(struct store *st, MDB_txn *txn, const char *path,
 	return 0;
 }
 
+/* mkdir -p: create path and its missing parents, mode 0750. */
+static int
+mkdir_parents(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	if (str_copy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 struct store *
 store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
     size_t errlen)
@@ -541,7 +565,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		snprintf(errbuf, errlen, "map-size too large");
 		goto fail;
 	}
-	if (!readonly && mkdir(path, 0750) == -1 && errno != EEXIST) {
+	if (!readonly && mkdir_parents(path) == -1) {
 		snprintf(errbuf, errlen, "cannot create %s: %s", path,
 		    strerror(errno));
 		goto fail;

@@ -65,7 +65,7 @@ add(struct store *st, enum store_list l, const char *prefix, uint32_t flags,
 static const char *
 decide(const struct zone *z, struct store *st, const char *s)
 {
-	static char out[64];
+	static char out[300];
 	struct verdict v;
 	struct addr a;
 	char err[256];

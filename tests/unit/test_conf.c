@@ -1,0 +1,674 @@
+/*
+ * test_conf.c -- the configuration parser: values, defaults, errors with
+ * their line numbers, conf_dump round trip, the schema key list.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "addr.h"
+#include "conf.h"
+#include "reason.h"
+#include "util.h"
+
+#define MAXERR	32
+
+struct errs {
+	char	*msg[MAXERR];
+	int	 n;
+};
+
+static void
+collect(void *arg, const char *file, int line, const char *msg)
+{
+	struct errs *e = arg;
+
+	if (e->n < MAXERR)
+		(void)xasprintf(&e->msg[e->n++], "%s:%d: %s", file, line, msg);
+}
+
+static void
+errs_clear(struct errs *e)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		free(e->msg[i]);
+	e->n = 0;
+}
+
+static void
+errs_show(const struct errs *e)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		printf("# error: %s\n", e->msg[i]);
+}
+
+/* Load TEXT; expect success. */
+static struct conf *
+load_ok(const char *text, const char *what)
+{
+	struct errs e = { { NULL }, 0 };
+	struct conf *c;
+	int n = -1;
+
+	c = conf_load_string("t.conf", text, collect, &e, &n);
+	if (!ok(c != NULL && n == 0 && e.n == 0, "%s: loads", what))
+		errs_show(&e);
+	errs_clear(&e);
+	return c;
+}
+
+/* Load TEXT; expect it to fail with exactly the errors in WANT. */
+static void
+load_fail(const char *text, const char *what, const char *const *want)
+{
+	struct errs e = { { NULL }, 0 };
+	struct conf *c;
+	int i, n = -1, nwant;
+
+	for (nwant = 0; want[nwant] != NULL; nwant++)
+		;
+	c = conf_load_string("t.conf", text, collect, &e, &n);
+	ok(c == NULL, "%s: refused", what);
+	conf_free(c);
+	if (!is_int(n, nwant, "%s: %d error(s)", what, nwant))
+		errs_show(&e);
+	for (i = 0; i < nwant; i++)
+		is_str(i < e.n ? e.msg[i] : NULL, want[i], "%s: error %d",
+		    what, i + 1);
+	errs_clear(&e);
+}
+
+/* Expect the one error of TEXT to be WANT. */
+static void
+load_fail1(const char *text, const char *what, const char *want)
+{
+	const char *w[2] = { want, NULL };
+
+	load_fail(text, what, w);
+}
+
+static char *
+dump_string(const struct conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	conf_dump(c, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static char *
+cwd_join(const char *rel)
+{
+	char cwd[4096], *s;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(rel);
+	(void)xasprintf(&s, "%s/%s", cwd, rel);
+	return s;
+}
+
+static const char full_conf[] =
+    "# a full configuration\n"
+    "server:\n"
+    "\tlisten: 127.0.0.1@5353\n"
+    "\tlisten: ::1\n"
+    "\tlisten: 192.0.2.1@53, 2001:DB8::1@8053\n"
+    "\tdatabase: /srv/rdnsbl   # the LMDB directory\n"
+    "\tmap-size: 64m\n"
+    "\tallow-query: 127.0.0.0/8, ::1 192.0.2.0/24\n"
+    "\tallow-query: 10.0.0.0/8\n"
+    "\tverbosity: 3\n"
+    "\ttcp-timeout: 30s\n"
+    "\ttcp-clients: 500\n"
+    "\tudp-size: 4096\n"
+    "zone:\n"
+    "    checks: blacklist\n"		/* before type: */
+    "    name: BL.Example.NET.\n"
+    "    type: dnsbl\n"
+    "    ttl: 1h\n"
+    "    negative-ttl: 90\n"
+    "    soa: ns1.example.net. hostmaster.example.net\n"
+    "    ns: ns1.example.net, ns2.example.net\n"
+    "    ns: ns3.example.net\n"
+    "    txt: \"$ is listed ($reason), see $url # not a comment\"\n"
+    "    txt: blacklist \"say \\\"no\\\" \\\\ here\"\n"
+    "    code: blacklist 127.0.0.10\n"
+    "    url: \"https://bl.example.net/lookup?ip=$\"\n"
+    "zone:\n"
+    "name: wl.example.net\n"
+    "type: dnswl\n"
+    "code: whitelist 127.0.0.254\n";
+
+static void
+test_full(void)
+{
+	struct conf *c;
+	struct conf_zone *z;
+	struct sockaddr_in *sin;
+	struct sockaddr_in6 *sin6;
+	char buf[ADDR_STRLEN];
+
+	c = load_ok(full_conf, "full");
+	if (c == NULL) {
+		ok(0, "full: skipped checks");
+		return;
+	}
+	is_str(c->file, "t.conf", "full: file name kept");
+	is_int(c->nlisten, 4, "full: 4 listen addresses");
+	is_str(c->listen[0].text, "127.0.0.1@5353", "full: listen 0 text");
+	is_str(c->listen[1].text, "::1@53", "full: listen ::1 gets port 53");
+	is_str(c->listen[3].text, "2001:db8::1@8053",
+	    "full: listen IPv6 normalised");
+	sin = (struct sockaddr_in *)&c->listen[0].ss;
+	ok(sin->sin_family == AF_INET && ntohs(sin->sin_port) == 5353 &&
+	    c->listen[0].sslen == sizeof(*sin), "full: listen 0 sockaddr");
+	sin6 = (struct sockaddr_in6 *)&c->listen[1].ss;
+	ok(sin6->sin6_family == AF_INET6 && ntohs(sin6->sin6_port) == 53 &&
+	    c->listen[1].sslen == sizeof(*sin6), "full: listen 1 sockaddr");
+	is_str(c->database, "/srv/rdnsbl", "full: database, comment cut");
+	is_int(c->map_size, 64ULL << 20, "full: map-size 64m");
+	is_int(c->allow_query.n, 4, "full: allow-query accumulates");
+	is_str(addr_format(&c->allow_query.v[2], buf, sizeof(buf)),
+	    "192.0.2.0/24", "full: allow-query space separated");
+	is_str(addr_format(&c->allow_query.v[3], buf, sizeof(buf)),
+	    "10.0.0.0/8", "full: allow-query second line");
+	is_int(c->verbosity, 3, "full: verbosity");
+	is_int(c->tcp_timeout, 30, "full: tcp-timeout");
+	is_int(c->tcp_clients, 500, "full: tcp-clients");
+	is_int(c->udp_size, 4096, "full: udp-size");
+	is_int(c->nzones, 2, "full: two zones");
+
+	z = &c->zones[0];
+	is_str(z->name, "bl.example.net", "full: name lower case, no dot");
+	is_int(z->type, ZONE_DNSBL, "full: type dnsbl");
+	is_int(z->checks, 1U << REASON_BLACKLIST,
+	    "full: checks given before type");
+	is_int(z->ttl, 3600, "full: ttl");
+	is_int(z->negative_ttl, 90, "full: negative-ttl");
+	is_str(z->soa_mname, "ns1.example.net", "full: soa mname");
+	is_str(z->soa_rname, "hostmaster.example.net", "full: soa rname");
+	is_int(z->nns, 3, "full: three ns");
+	is_str(z->ns[2], "ns3.example.net", "full: ns 3");
+	is_str(z->txt, "$ is listed ($reason), see $url # not a comment",
+	    "full: txt with # inside quotes");
+	is_str(z->txt_reason[REASON_BLACKLIST], "say \"no\" \\ here",
+	    "full: txt escapes");
+	is_str(z->txt_reason[REASON_WHITELIST], NULL,
+	    "full: other txt not set");
+	is_int(z->code[REASON_BLACKLIST], 0x7f00000aU, "full: code set");
+	is_int(z->code[REASON_NO_PTR], 0x7f000003U,
+	    "full: code default for no-ptr");
+	is_str(z->url, "https://bl.example.net/lookup?ip=$", "full: url");
+	is_int(z->line, 14, "full: zone line");
+
+	z = &c->zones[1];
+	is_str(z->name, "wl.example.net", "full: zone 2 name");
+	is_int(z->type, ZONE_DNSWL, "full: zone 2 dnswl");
+	is_int(z->checks, 1U << REASON_WHITELIST,
+	    "full: dnswl checks default whitelist");
+	is_int(z->code[REASON_WHITELIST], 0x7f0000feU, "full: code .254");
+	is_int(z->line, 27, "full: zone 2 line");
+	conf_free(c);
+}
+
+static void
+test_defaults(void)
+{
+	struct conf *c;
+	struct conf_zone *z;
+	char buf[ADDR_STRLEN], *db;
+
+	c = load_ok("zone:\n name: bl.example.net\n type: dnsbl\n",
+	    "defaults");
+	if (c == NULL) {
+		ok(0, "defaults: skipped checks");
+		return;
+	}
+	is_int(c->nlisten, 2, "defaults: two listen");
+	is_str(c->listen[0].text, "127.0.0.1@53", "defaults: listen v4");
+	is_str(c->listen[1].text, "::1@53", "defaults: listen v6");
+	is_str(c->database, LOCALSTATEDIR "/lib/rdnsbl", "defaults: database");
+	is_int(c->map_size, 1ULL << 30, "defaults: map-size 1g");
+	is_int(c->allow_query.n, 2, "defaults: allow-query two");
+	is_str(addr_format(&c->allow_query.v[0], buf, sizeof(buf)),
+	    "127.0.0.0/8", "defaults: allow-query 127/8");
+	is_str(addr_format(&c->allow_query.v[1], buf, sizeof(buf)), "::1",
+	    "defaults: allow-query ::1");
+	is_int(c->verbosity, 1, "defaults: verbosity");
+	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
+	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
+	is_int(c->udp_size, 1232, "defaults: udp-size");
+	z = &c->zones[0];
+	is_int(z->checks, 1U << REASON_BLACKLIST, "defaults: checks");
+	is_int(z->ttl, 300, "defaults: ttl 5m");
+	is_int(z->negative_ttl, 120, "defaults: negative-ttl 2m");
+	is_str(z->soa_mname, "bl.example.net", "defaults: soa mname = zone");
+	is_str(z->soa_rname, "hostmaster.bl.example.net",
+	    "defaults: soa rname");
+	ok(z->nns == 1 && strcmp(z->ns[0], "bl.example.net") == 0,
+	    "defaults: ns = soa mname");
+	is_str(z->txt, NULL, "defaults: txt unset");
+	is_str(z->url, NULL, "defaults: url unset");
+	is_int(z->code[REASON_BLACKLIST], 0x7f000002U,
+	    "defaults: code blacklist");
+	is_int(z->code[REASON_DYNAMIC], 0x7f000005U, "defaults: code dynamic");
+	is_int(z->code[REASON_WHITELIST], 0, "defaults: no whitelist code");
+	conf_free(c);
+
+	/* ns: given, soa: not: mname is the first ns. */
+	c = load_ok("zone:\n name: a.example\n type: dnswl\n"
+	    " ns: b.example c.example\n", "soa from ns");
+	if (c != NULL) {
+		is_str(c->zones[0].soa_mname, "b.example",
+		    "soa from ns: mname");
+		is_str(c->zones[0].soa_rname, "hostmaster.a.example",
+		    "soa from ns: rname");
+	} else
+		ok(0, "soa from ns: skipped");
+	conf_free(c);
+
+	/* Relative database: relative to the current directory. */
+	c = load_ok("server:\n database: \"db dir\"\n"
+	    "server:\n verbosity: 0\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "relative database");
+	db = cwd_join("db dir");
+	is_str(c ? c->database : NULL, db, "relative database: cwd joined");
+	is_int(c ? c->verbosity : -1, 0, "relative database: server merged");
+	free(db);
+	conf_free(c);
+}
+
+static void
+test_errors(void)
+{
+	static const char *const many[] = {
+		"t.conf:1: unknown key \"foo\" outside any clause",
+		"t.conf:3: unknown key \"foo\" in server: clause",
+		"t.conf:4: verbosity: \"9\" out of range (0-4)",
+		"t.conf:5: unknown key \"ttl\" in server: clause "
+		    "(it belongs in zone:)",
+		"t.conf:6: verbosity: given twice (first at line 4)",
+		"t.conf:7: zone: clause has no type: line",
+		"t.conf:9: ttl: bad value \"5x\": bad duration "
+		    "(use 30, 30s, 5m, 1h, 2d or 1w)",
+		"t.conf:10: negative-ttl: \"2d\" out of range (0s-1d)",
+		"t.conf:11: syntax error at \"bogus line\": expected "
+		    "\"key: value\" or a clause (server:, zone:)",
+		"t.conf:12: ttl: given twice (first at line 9)",
+		"t.conf:13: unknown clause \"http:\"",
+		NULL
+	};
+	static const char *const dup[] = {
+		"t.conf:5: name: duplicate zone a.example (first at line 1)",
+		NULL
+	};
+	static const char *const noname[] = {
+		"t.conf:1: zone: clause has no name: line",
+		"t.conf:3: zone: clause has no type: line",
+		NULL
+	};
+	static const char *const badlisten[] = {
+		"t.conf:2: listen: bad address \"127.0.0.256\" (use ADDR or "
+		    "ADDR@PORT with an IPv4 or IPv6 address)",
+		"t.conf:3: listen: bad port in \"::1@0\" (1-65535)",
+		"t.conf:4: listen: bad port in \"127.0.0.1@70000\" (1-65535)",
+		"t.conf:6: listen: duplicate address 127.0.0.1@53 "
+		    "(first at line 5)",
+		NULL
+	};
+	static const char *const badcode[] = {
+		"t.conf:4: code: 127.0.0.1 for \"blacklist\" is not in "
+		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
+		    "values as errors or test points)",
+		"t.conf:5: code: 127.0.1.2 for \"no-ptr\" is not in "
+		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
+		    "values as errors or test points)",
+		"t.conf:6: code: 127.0.0.255 for \"dynamic\" is not in "
+		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
+		    "values as errors or test points)",
+		"t.conf:7: code: unknown reason \"whitelist\" for a dnsbl "
+		    "zone (valid: blacklist, no-ptr, unconfirmed, dynamic)",
+		"t.conf:8: code: code for \"blacklist\" given twice "
+		    "(first at line 3)",
+		NULL
+	};
+	static const char *const checks[] = {
+		"t.conf:4: check \"no-ptr\" is not available in this version",
+		"t.conf:4: checks: unknown reason \"whitelist\" for a dnsbl "
+		    "zone (valid: blacklist, no-ptr, unconfirmed, dynamic)",
+		"t.conf:7: zone type \"helo\" is not available in this "
+		    "version",
+		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl or "
+		    "dnswl)",
+		NULL
+	};
+	static const char *const quotes[] = {
+		"t.conf:4: unterminated quoted string",
+		"t.conf:5: txt: bad escape \"\\n\" in quoted string "
+		    "(only \\\" and \\\\)",
+		"t.conf:6: txt: expected \"TEMPLATE\" or REASON \"TEMPLATE\", "
+		    "with the template in double quotes",
+		"t.conf:7: txt: default template given twice (first at "
+		    "line 3)",
+		"t.conf:9: txt: \"blacklist\" template given twice (first at "
+		    "line 8)",
+		"t.conf:10: url: unexpected text after quoted string",
+		NULL
+	};
+	static const char *const names[] = {
+		"t.conf:2: name: bad domain name \"bad..example\": empty label",
+		"t.conf:4: soa: write the rname \"root@example.net\" as a "
+		    "name, with a dot in place of the \"@\"",
+		"t.conf:5: ns: bad domain name \"ns!.example\": only letters, "
+		    "digits, '-' and '_' are allowed",
+		"t.conf:6: ns: duplicate name a.example",
+		NULL
+	};
+	static const char *const servervals[] = {
+		"t.conf:2: map-size: \"512k\" out of range (1m-1t)",
+		"t.conf:3: tcp-timeout: \"0\" out of range (1s-1h)",
+		"t.conf:4: udp-size: \"511\" out of range (512-4096)",
+		"t.conf:5: tcp-clients: bad value \"many\": not a number",
+		"t.conf:6: allow-query: host bits set in \"10.1.2.3/8\", did "
+		    "you mean 10.0.0.0/8?",
+		"t.conf:7: database: empty value",
+		NULL
+	};
+
+	load_fail(
+	    "foo: bar\n"			/* 1 */
+	    "server:\n"				/* 2 */
+	    "  foo: 1\n"			/* 3 */
+	    "  verbosity: 9\n"			/* 4 */
+	    "  ttl: 5m\n"			/* 5 */
+	    "  verbosity: 2\n"			/* 6 */
+	    "zone:\n"				/* 7 */
+	    "  name: a.example\n"		/* 8 */
+	    "  ttl: 5x\n"			/* 9 */
+	    "  negative-ttl: 2d\n"		/* 10 */
+	    "  bogus line\n"			/* 11 */
+	    "  ttl: 1m\n"			/* 12 */
+	    "http:\n"				/* 13 */
+	    "  listen: 127.0.0.1@8053\n"	/* 14: skipped */
+	    "  type: dnsbl\n",			/* 15: skipped, so no type */
+	    "many errors", many);
+
+	load_fail(
+	    "zone:\n name: a.example\n type: dnsbl\n"
+	    "zone:\n name: A.example.\n type: dnswl\n",
+	    "duplicate zone", dup);
+	load_fail(
+	    "zone:\n type: dnsbl\n"
+	    "zone:\n name: b.example\n",
+	    "missing name and type", noname);
+	load_fail1("server:\n verbosity: 1\n", "no zone",
+	    "t.conf:0: no zone: clause");
+	load_fail(
+	    "server:\n"
+	    " listen: 127.0.0.256\n"
+	    " listen: ::1@0\n"
+	    " listen: 127.0.0.1@70000\n"
+	    " listen: 127.0.0.1\n"
+	    " listen: 127.0.0.1@53\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "bad listen", badlisten);
+	load_fail(
+	    "zone:\n name: a.example\n"
+	    " code: blacklist 127.0.0.3\n"
+	    " code: blacklist 127.0.0.1\n"
+	    " code: no-ptr 127.0.1.2\n"
+	    " code: dynamic 127.0.0.255\n"
+	    " code: whitelist 127.0.0.2\n"
+	    " code: blacklist 127.0.0.4\n"
+	    " type: dnsbl\n",
+	    "bad code", badcode);
+	load_fail(
+	    "zone:\n name: a.example\n type: dnsbl\n"
+	    " checks: blacklist, no-ptr whitelist\n"
+	    "zone:\n name: h.example\n type: helo\n"
+	    " checks: bad-name\n"
+	    "zone:\n type: ip\n name: c.example\n",
+	    "checks and types", checks);
+	load_fail(
+	    "zone:\n name: a.example\n"
+	    " txt: \"one\" # comment \"\n"
+	    " txt: \"unterminated\n"
+	    " txt: blacklist \"a\\nb\"\n"
+	    " txt: unquoted\n"
+	    " txt: \"two\"\n"
+	    " txt: blacklist \"x\"\n"
+	    " txt: blacklist \"y\"\n"
+	    " url: \"http://x/\"y\n"
+	    " type: dnsbl\n",
+	    "quoting", quotes);
+	load_fail(
+	    "zone:\n name: bad..example\n type: dnsbl\n"
+	    " soa: ns.example root@example.net\n"
+	    " ns: ns!.example\n"
+	    " ns: a.example, A.example.\n",
+	    "names", names);
+	load_fail(
+	    "server:\n"
+	    " map-size: 512k\n"
+	    " tcp-timeout: 0\n"
+	    " udp-size: 511\n"
+	    " tcp-clients: many\n"
+	    " allow-query: 10.1.2.3/8\n"
+	    " database: \"\"\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "server values", servervals);
+	load_fail1("zone:\n name: a.example\n type: dnsbl\n ttl: 2w\n",
+	    "ttl over a week", "t.conf:4: ttl: \"2w\" out of range (0s-1w)");
+	load_fail1("zone: bl.example\n name: a.example\n type: dnsbl\n",
+	    "value on clause line",
+	    "t.conf:1: zone: clause takes no value on its line "
+	    "(one item per line)");
+	load_fail1("zone:\n name: a.example\n type: dnsbl\n listen: ::1\n",
+	    "server key in zone",
+	    "t.conf:4: unknown key \"listen\" in zone: clause "
+	    "(it belongs in server:)");
+	load_fail1("zone:\n name:\n type: dnsbl\n", "empty value",
+	    "t.conf:2: name: missing value");
+	load_fail1("  name: a.example\nzone:\n name: b.example\n type: dnsbl\n",
+	    "key before any clause",
+	    "t.conf:1: name: outside any clause (start with server: or "
+	    "zone:)");
+}
+
+/* Every schema key appears in the sample file as "KEY:". */
+static void
+sample_has_keys(const char *path)
+{
+	char buf[65536], pat[64];
+	const char *k;
+	size_t i, n = 0;
+	FILE *f;
+	int all = 1;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		(void)fclose(f);
+	}
+	buf[n] = '\0';
+	for (i = 0; (k = conf_schema_key(i)) != NULL; i++) {
+		(void)snprintf(pat, sizeof(pat), "\t# %s: ",
+		    strchr(k, '.') + 1);
+		if (strstr(buf, pat) == NULL &&
+		    strcmp(k, "zone.name") != 0 && strcmp(k, "zone.type") != 0) {
+			printf("# %s missing from the sample\n", k);
+			all = 0;
+		}
+	}
+	ok(n > 0 && all, "sample: every key shown at its default");
+}
+
+static void
+test_load_file(void)
+{
+	struct errs e = { { NULL }, 0 };
+	struct conf *c;
+	char dir[] = "/tmp/test_conf.XXXXXX", *path, *want, *src;
+	FILE *f;
+	int n = -1;
+
+	c = conf_load("/nonexistent/rdnsbld.conf", collect, &e, &n);
+	ok(c == NULL && n == 1 && e.n == 1, "missing file: one error");
+	is_str(e.n ? e.msg[0] : NULL,
+	    "/nonexistent/rdnsbld.conf:0: cannot open: No such file or "
+	    "directory", "missing file: message with strerror");
+	errs_clear(&e);
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		ok(0, "mkdtemp");
+		ok(0, "mkdtemp");
+	} else {
+		(void)xasprintf(&path, "%s/r.conf", dir);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs("server:\n database: ../var/db\n"
+			    "zone:\n name: a.example\n type: dnsbl\n", f);
+			(void)fclose(f);
+		}
+		c = conf_load(path, collect, &e, &n);
+		ok(c != NULL && n == 0, "file: loads");
+		(void)xasprintf(&want, "%s/../var/db", dir);
+		is_str(c ? c->database : NULL, want,
+		    "file: database relative to the file's directory");
+		is_str(c ? c->file : NULL, path, "file: path as given");
+		conf_free(c);
+		errs_clear(&e);
+		(void)unlink(path);
+		(void)rmdir(dir);
+		free(want);
+		free(path);
+	}
+
+	/* The example configuration of the source tree. */
+	if ((src = getenv("top_srcdir")) == NULL) {
+		ok(1, "zones/example.conf # SKIP top_srcdir not set");
+		ok(1, "zones/example.conf # SKIP top_srcdir not set");
+		ok(1, "zones/example.conf # SKIP top_srcdir not set");
+		ok(1, "sample # SKIP top_srcdir not set");
+		ok(1, "sample # SKIP top_srcdir not set");
+		return;
+	}
+	(void)xasprintf(&path, "%s/zones/example.conf", src);
+	c = conf_load(path, collect, &e, &n);
+	if (!ok(c != NULL && n == 0, "zones/example.conf loads"))
+		errs_show(&e);
+	ok(c != NULL && c->nzones == 2 && c->nlisten == 2 &&
+	    strcmp(c->listen[0].text, "127.0.0.1@5353") == 0,
+	    "zones/example.conf: two zones, port 5353");
+	(void)xasprintf(&want, "%s/zones/../var/rdnsbl", src);
+	is_str(c ? c->database : NULL, want,
+	    "zones/example.conf: database under the tree");
+	free(want);
+	conf_free(c);
+	errs_clear(&e);
+	free(path);
+
+	/* The sample: it loads, and names every key. */
+	(void)xasprintf(&path, "%s/doc/rdnsbld.conf.sample.in", src);
+	c = conf_load(path, collect, &e, &n);
+	if (!ok(c != NULL && n == 0, "doc/rdnsbld.conf.sample.in loads"))
+		errs_show(&e);
+	conf_free(c);
+	errs_clear(&e);
+	sample_has_keys(path);
+	free(path);
+}
+
+static void
+test_dump(void)
+{
+	struct conf *c, *c2;
+	char *d1, *d2;
+
+	c = load_ok(full_conf, "dump source");
+	d1 = c ? dump_string(c) : NULL;
+	ok(d1 != NULL && strstr(d1, "\tmap-size: 64m\n") != NULL &&
+	    strstr(d1, "\tnegative-ttl: 90s\n") != NULL &&
+	    strstr(d1, "\ttxt: blacklist \"say \\\"no\\\" \\\\ here\"\n") !=
+	    NULL && strstr(d1, "\tcode: no-ptr 127.0.0.3\n") != NULL,
+	    "dump: values in config syntax");
+	c2 = d1 ? load_ok(d1, "dump parses back") : NULL;
+	d2 = c2 ? dump_string(c2) : NULL;
+	is_str(d2, d1, "dump: round trip gives the same configuration");
+	ok(c2 != NULL && c2->map_size == c->map_size &&
+	    c2->nzones == 2 && c2->zones[0].checks == c->zones[0].checks &&
+	    strcmp(c2->zones[0].txt_reason[REASON_BLACKLIST],
+	    c->zones[0].txt_reason[REASON_BLACKLIST]) == 0 &&
+	    c2->allow_query.n == c->allow_query.n &&
+	    strcmp(c2->database, c->database) == 0,
+	    "dump: round trip values equal");
+	free(d1);
+	free(d2);
+	conf_free(c);
+	conf_free(c2);
+
+	c = load_ok("zone:\n name: a.example\n type: dnsbl\n", "dump minimal");
+	d1 = c ? dump_string(c) : NULL;
+	c2 = d1 ? load_ok(d1, "dump minimal parses back") : NULL;
+	d2 = c2 ? dump_string(c2) : NULL;
+	is_str(d2, d1, "dump minimal: round trip");
+	ok(d1 != NULL && strstr(d1, "# txt:") != NULL &&
+	    strstr(d1, "# url:") != NULL, "dump minimal: unset keys named");
+	free(d1);
+	free(d2);
+	conf_free(c);
+	conf_free(c2);
+}
+
+static void
+test_schema(void)
+{
+	static const char *const want[] = {
+		"server.listen", "server.database", "server.map-size",
+		"server.allow-query", "server.verbosity", "server.tcp-timeout",
+		"server.tcp-clients", "server.udp-size",
+		"zone.name", "zone.type", "zone.checks", "zone.ttl",
+		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
+		"zone.code", "zone.url", NULL
+	};
+	size_t i;
+	int same = 1;
+
+	for (i = 0; want[i] != NULL; i++)
+		if (conf_schema_key(i) == NULL ||
+		    strcmp(conf_schema_key(i), want[i]) != 0)
+			same = 0;
+	ok(same, "schema: keys in table order");
+	is_str(conf_schema_key(i), NULL, "schema: NULL past the end");
+}
+
+int
+main(void)
+{
+	plan(169);
+	test_full();
+	test_defaults();
+	test_errors();
+	test_load_file();
+	test_dump();
+	test_schema();
+	return done();
+}

@@ -1,2 +1,1233 @@
+/*
+ * ctl.c -- rdnsblctl, the admin CLI: the manual lists, lookups,
+ * import/export and the audit trail, straight on the LMDB store (which
+ * allows many processes, so it works whether or not rdnsbld runs).
+ *
+ * Every command is one row of the table "cmds"; usage() is generated
+ * from it. Exit status: 0 success, 1 error (a message on stderr), 2 usage
+ * error. Output is line-oriented and stable; --json gives one JSON array.
+ */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "ipfile.h"
+#include "log.h"
+#include "qname.h"
+#include "reason.h"
+#include "store.h"
+#include "util.h"
+#include "zone.h"
+
+#define PROGNAME	"rdnsblctl"
+#define REASON_MAXLEN	1024		/* bytes of --reason */
+#define IMPORT_BATCH	100000		/* entries per write transaction */
+
+#define EXIT_OK		0
+#define EXIT_ERR	1
+#define EXIT_USAGE	2
+
+/* Options after the command word; a row says which ones it takes. */
+#define OPT_REASON	0x01
+#define OPT_EXPIRES	0x02
+#define OPT_JSON	0x04
+
+/* Row flags. */
+#define CMD_WRITE	0x01	/* changes the store: purge afterwards */
+
+struct ctl {
+	const char	*conffile;
+	struct conf	*conf;
+	struct store	*store;
+	const struct cmd *cmd;
+	char		 actor[256];
+	time_t		 now;
+	const char	*reason;	/* --reason, or NULL */
+	const char	*expires;	/* --expires, or NULL */
+	int		 json;		/* --json */
+};
+
+struct cmd {
+	const char	*name;
+	const char	*args;		/* the rest of the synopsis line */
+	int		 minargs;
+	int		 maxargs;
+	unsigned	 opts;		/* OPT_* accepted */
+	unsigned	 flags;		/* CMD_* */
+	int		(*fn)(struct ctl *, int, char **);
+};
+
+static int	cmd_add(struct ctl *, int, char **);
+static int	cmd_del(struct ctl *, int, char **);
+static int	cmd_list(struct ctl *, int, char **);
+static int	cmd_lookup(struct ctl *, int, char **);
+static int	cmd_import(struct ctl *, int, char **);
+static int	cmd_export(struct ctl *, int, char **);
+static int	cmd_log(struct ctl *, int, char **);
+
+static const struct cmd cmds[] = {
+	{ "add", "black|white ADDR[/LEN] [--reason TEXT] "
+	    "[--expires DURATION]", 2, 2, OPT_REASON | OPT_EXPIRES,
+	    CMD_WRITE, cmd_add },
+	{ "del", "black|white ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
+	{ "list", "[black|white] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
+	{ "lookup", "ADDR [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
+	{ "import", "black|white FILE", 2, 2, 0, CMD_WRITE, cmd_import },
+	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
+	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
+};
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+	int		 value;		/* takes a value */
+} opts[] = {
+	{ "reason", OPT_REASON, 1 },
+	{ "expires", OPT_EXPIRES, 1 },
+	{ "json", OPT_JSON, 0 },
+};
+#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+
+/* One JSON array written item by item. */
+struct jarr {
+	FILE	*fp;
+	size_t	 n;
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		fprintf(fp, "%s %s [-c FILE] %s %s\n", i ? "      " : "usage:",
+		    PROGNAME, cmds[i].name, cmds[i].args);
+	fprintf(fp, "       %s -h\n", PROGNAME);
+	fprintf(fp, "FILE defaults to %s; DURATION is 30, 30s, 5m, 1h, 2d "
+	    "or 1w\n", CONF_DEFAULT_PATH);
+}
+
+/* Print a one-line hint for a usage error; returns EXIT_USAGE. */
+static int
+usage_hint(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static int
+usage_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PROGNAME);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static void
+ctl_err(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void
+ctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", PROGNAME);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+ctl_warn(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void
+ctl_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", PROGNAME);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The configuration parser's error callback: "file:line: msg". */
+static void
+conf_err(void *arg, const char *file, int line, const char *msg)
+{
+	(void)arg;
+	if (file == NULL)
+		fprintf(stderr, "%s\n", msg);
+	else if (line > 0)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+/*
+ * Who is acting, for the audit trail: the invoking user under sudo,
+ * else the login name of the real uid.
+ */
+static void
+get_actor(char *buf, size_t len)
+{
+	const struct passwd *pw;
+	const char *s;
+
+	if (getuid() == 0 && (s = getenv("SUDO_USER")) != NULL &&
+	    *s != '\0') {
+		str_copy(buf, s, len);
+		return;
+	}
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
+	    pw->pw_name[0] != '\0') {
+		str_copy(buf, pw->pw_name, len);
+		return;
+	}
+	snprintf(buf, len, "uid %lu", (unsigned long)getuid());
+}
+
+/* Load the configuration and open the store. Returns 0 or -1 (reported). */
+static int
+ctl_open(struct ctl *c)
+{
+	char errbuf[1024];
+	struct stat sb;
+	int nerrors = 0, readonly;
+
+	c->conf = conf_load(c->conffile, conf_err, NULL, &nerrors);
+	if (c->conf == NULL) {
+		ctl_err("%d error%s in %s; fix the configuration or name "
+		    "another with -c FILE", nerrors, nerrors == 1 ? "" : "s",
+		    c->conffile);
+		return -1;
+	}
+	readonly = !(c->cmd->flags & CMD_WRITE);
+	c->store = store_open(c->conf->database, c->conf->map_size,
+	    readonly, errbuf, sizeof(errbuf));
+	if (c->store == NULL) {
+		if (readonly && stat(c->conf->database, &sb) == -1 &&
+		    errno == ENOENT)
+			ctl_err("store: %s (the database is created by "
+			    "rdnsbld or by the first %s add or import)",
+			    errbuf, PROGNAME);
+		else
+			ctl_err("store: %s", errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+/* "black"/"white" or a usage error. Returns the list or -1 (reported). */
+static int
+parse_list(const char *s)
+{
+	int l;
+
+	if ((l = store_list_lookup(s)) == -1)
+		(void)usage_hint("unknown list \"%s\" (black or white)", s);
+	return l;
+}
+
+/* An entry is live at now unless it has an expiry at or before now. */
+static int
+expired(const struct store_entry *e, time_t now)
+{
+	return e->expires != 0 && e->expires <= (int64_t)now;
+}
+
+/* Text output helpers. */
+
+/* A code as "127.0.0.N", or "-" for the zone default. */
+static char *
+fmt_code(uint32_t code, char *buf, size_t len)
+{
+	if (code == 0)
+		str_copy(buf, "-", len);
+	else
+		snprintf(buf, len, "%u.%u.%u.%u", code >> 24,
+		    (code >> 16) & 0xff, (code >> 8) & 0xff, code & 0xff);
+	return buf;
+}
+
+/* A UNIX time as UTC text, or "-" for none (0). */
+static char *
+fmt_time(int64_t t, char *buf, size_t len)
+{
+	if (t == 0)
+		str_copy(buf, "-", len);
+	else
+		format_time((time_t)t, buf, len);
+	return buf;
+}
+
+/* A prefix, with "!" in front for an exclusion. */
+static char *
+fmt_prefix(const struct store_entry *e, char *buf, size_t len)
+{
+	char p[ADDR_STRLEN];
+
+	snprintf(buf, len, "%s%s", (e->flags & ENTRY_EXCLUDE) ? "!" : "",
+	    addr_format(&e->prefix, p, sizeof(p)));
+	return buf;
+}
+
+/*
+ * Free text in double quotes: \" and \\, other printable ASCII as is,
+ * anything else as \ddd (as str_escape does).
+ */
+static void
+put_quoted(FILE *fp, const char *s, size_t n)
+{
+	size_t i;
+
+	fputc('"', fp);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(fp, "\\%c", ch);
+		else if (ch >= 0x20 && ch < 0x7f)
+			fputc(ch, fp);
+		else
+			fprintf(fp, "\\%03o", ch);
+	}
+	fputc('"', fp);
+}
+
+/*
+ * A field that must stay one word (an actor, a file name): space,
+ * backslash, '"' and non-printables as \ddd; empty as "-".
+ */
+static void
+put_word(FILE *fp, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0) {
+		fputc('-', fp);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch > 0x20 && ch < 0x7f && ch != '\\' && ch != '"')
+			fputc(ch, fp);
+		else
+			fprintf(fp, "\\%03o", ch);
+	}
+}
+
+/* JSON output helpers. */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * A JSON string. Valid UTF-8 passes through; a byte that is not part of
+ * one is written as the code point of the same value (\u00XX, Latin-1),
+ * so the output is always valid JSON and nothing is dropped.
+ */
+static void
+put_jstr(FILE *fp, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, l;
+
+	fputc('"', fp);
+	for (i = 0; i < n; i++) {
+		switch (u[i]) {
+		case '"':
+			fputs("\\\"", fp);
+			continue;
+		case '\\':
+			fputs("\\\\", fp);
+			continue;
+		case '\n':
+			fputs("\\n", fp);
+			continue;
+		case '\r':
+			fputs("\\r", fp);
+			continue;
+		case '\t':
+			fputs("\\t", fp);
+			continue;
+		}
+		if (u[i] >= 0x20 && u[i] < 0x7f)
+			fputc(u[i], fp);
+		else if (u[i] >= 0x80 && (l = utf8_len(u + i, n - i)) > 0) {
+			fwrite(u + i, 1, l, fp);
+			i += l - 1;
+		} else
+			fprintf(fp, "\\u%04x", u[i]);
+	}
+	fputc('"', fp);
+}
+
+static void
+put_jcstr(FILE *fp, const char *s)
+{
+	if (s == NULL)
+		fputs("null", fp);
+	else
+		put_jstr(fp, s, strlen(s));
+}
+
+/* A time as a JSON string, or null for none. */
+static void
+put_jtime(FILE *fp, int64_t t)
+{
+	char buf[64];
+
+	if (t == 0)
+		fputs("null", fp);
+	else
+		put_jcstr(fp, fmt_time(t, buf, sizeof(buf)));
+}
+
+/* A code as a JSON string, or null for the zone default. */
+static void
+put_jcode(FILE *fp, uint32_t code)
+{
+	char buf[16];
+
+	if (code == 0)
+		fputs("null", fp);
+	else
+		put_jcstr(fp, fmt_code(code, buf, sizeof(buf)));
+}
+
+static void
+jarr_item(struct jarr *j)
+{
+	fputs(j->n++ == 0 ? "[\n" : ",\n", j->fp);
+}
+
+static void
+jarr_end(struct jarr *j)
+{
+	fputs(j->n == 0 ? "[]\n" : "\n]\n", j->fp);
+}
+
+/* An entry as a JSON object. */
+static void
+put_jentry(FILE *fp, enum store_list l, const struct store_entry *e)
+{
+	char p[ADDR_STRLEN];
+
+	fputs("{\"list\":", fp);
+	put_jcstr(fp, store_list_name(l));
+	fputs(",\"prefix\":", fp);
+	put_jcstr(fp, addr_format(&e->prefix, p, sizeof(p)));
+	fprintf(fp, ",\"exclude\":%s,\"code\":",
+	    (e->flags & ENTRY_EXCLUDE) ? "true" : "false");
+	put_jcode(fp, e->code);
+	fputs(",\"added\":", fp);
+	put_jtime(fp, e->added);
+	fputs(",\"expires\":", fp);
+	put_jtime(fp, e->expires);
+	fputs(",\"actor\":", fp);
+	put_jstr(fp, e->actor != NULL ? e->actor : "", e->actor_len);
+	fputs(",\"reason\":", fp);
+	put_jstr(fp, e->reason != NULL ? e->reason : "", e->reason_len);
+	fputc('}', fp);
+}
+
+/* After a write: drop what has expired. Returns 0 or -1 (reported). */
+static int
+ctl_purge(struct ctl *c)
+{
+	char errbuf[1024];
+	size_t purged = 0;
+
+	if (store_purge(c->store, c->now, PROGNAME, &purged, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR) {
+		ctl_err("store: purging expired entries: %s", errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if s holds a control character: a reason is one line of text (it
+ * becomes a TXT record and an export line).
+ */
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* add black|white ADDR[/LEN] [--reason TEXT] [--expires DURATION] */
+static int
+cmd_add(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], shown[ADDR_STRLEN];
+	struct store_entry e;
+	const char *errstr;
+	uint64_t secs = 0;
+	int list, replaced = 0;
+
+	(void)argc;
+	if ((list = parse_list(argv[0])) == -1)
+		return EXIT_USAGE;
+	memset(&e, 0, sizeof(e));
+	if (addr_parse(argv[1], 0, &e.prefix, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("%s", errbuf);
+		return EXIT_ERR;
+	}
+	if (c->reason != NULL && strlen(c->reason) > REASON_MAXLEN) {
+		ctl_err("reason is %zu bytes long; the limit is %d",
+		    strlen(c->reason), REASON_MAXLEN);
+		return EXIT_ERR;
+	}
+	if (c->reason != NULL && has_control(c->reason)) {
+		ctl_err("the reason contains control characters (such as a "
+		    "tab or a newline); give it as one line of text");
+		return EXIT_ERR;
+	}
+	if (c->expires != NULL) {
+		if (parse_duration(c->expires, &secs, &errstr) == -1) {
+			ctl_err("--expires \"%s\": %s%s", c->expires, errstr,
+			    strstr(errstr, "(use") != NULL ? "" :
+			    " (use 30, 30s, 5m, 1h, 2d or 1w)");
+			return EXIT_ERR;
+		}
+		if (secs == 0) {
+			ctl_err("--expires 0 would expire the entry at once; "
+			    "leave out --expires for no expiry");
+			return EXIT_ERR;
+		}
+		if (secs > (uint64_t)INT64_MAX - (uint64_t)c->now) {
+			ctl_err("--expires \"%s\": too long", c->expires);
+			return EXIT_ERR;
+		}
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+
+	e.flags = 0;
+	e.code = 0;
+	e.added = (int64_t)c->now;
+	e.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
+	e.actor = c->actor;
+	e.actor_len = strlen(c->actor);
+	e.reason = c->reason != NULL ? c->reason : "";
+	e.reason_len = strlen(e.reason);
+	if (store_add(c->store, list, &e, &replaced, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		return EXIT_ERR;
+	}
+	printf("%s %s %s\n", replaced ? "replaced" : "added",
+	    store_list_name(list), addr_format(&e.prefix, shown,
+	    sizeof(shown)));
+	return EXIT_OK;
+}
+
+/* del black|white ADDR[/LEN] */
+static int
+cmd_del(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], shown[ADDR_STRLEN];
+	struct addr a;
+	int list;
+
+	(void)argc;
+	if ((list = parse_list(argv[0])) == -1)
+		return EXIT_USAGE;
+	if (addr_parse(argv[1], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("%s", errbuf);
+		return EXIT_ERR;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	addr_format(&a, shown, sizeof(shown));
+	switch (store_del(c->store, list, &a, c->actor, errbuf,
+	    sizeof(errbuf))) {
+	case STORE_OK:
+		printf("deleted %s %s\n", store_list_name(list), shown);
+		return EXIT_OK;
+	case STORE_NOTFOUND:
+		ctl_err("no %s entry for %s (see %s list %s)",
+		    store_list_name(list), shown, PROGNAME,
+		    store_list_name(list));
+		return EXIT_ERR;
+	default:
+		ctl_err("store: %s", errbuf);
+		return EXIT_ERR;
+	}
+}
+
+struct list_ctx {
+	FILE		*fp;
+	enum store_list	 list;
+	time_t		 now;
+	int		 json;
+	struct jarr	 ja;
+};
+
+static int
+list_cb(void *arg, const struct store_entry *e)
+{
+	struct list_ctx *lc = arg;
+	char p[ADDR_STRLEN + 1], code[16], added[64], exp[64];
+
+	if (expired(e, lc->now))
+		return 0;
+	if (lc->json) {
+		jarr_item(&lc->ja);
+		put_jentry(lc->fp, lc->list, e);
+		return 0;
+	}
+	fprintf(lc->fp, "%s %s %s %s %s ", store_list_name(lc->list),
+	    fmt_prefix(e, p, sizeof(p)), fmt_code(e->code, code, sizeof(code)),
+	    fmt_time(e->added, added, sizeof(added)),
+	    fmt_time(e->expires, exp, sizeof(exp)));
+	put_word(lc->fp, e->actor != NULL ? e->actor : "", e->actor_len);
+	fputc(' ', lc->fp);
+	put_quoted(lc->fp, e->reason != NULL ? e->reason : "", e->reason_len);
+	fputc('\n', lc->fp);
+	return 0;
+}
+
+/* list [black|white] [--json] */
+static int
+cmd_list(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024];
+	struct list_ctx lc;
+	int l, first = LIST_BLACK, last = LIST_WHITE;
+
+	if (argc == 1) {
+		if ((l = parse_list(argv[0])) == -1)
+			return EXIT_USAGE;
+		first = last = l;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	memset(&lc, 0, sizeof(lc));
+	lc.fp = stdout;
+	lc.now = c->now;
+	lc.json = c->json;
+	lc.ja.fp = stdout;
+	for (l = first; l <= last; l++) {
+		lc.list = l;
+		if (store_walk(c->store, l, list_cb, &lc, errbuf,
+		    sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+	}
+	if (c->json)
+		jarr_end(&lc.ja);
+	return EXIT_OK;
+}
+
+/* The "entry:" / "whitelisted:" detail line of lookup. */
+static void
+lookup_entry_line(FILE *fp, const char *label, const struct verdict *v)
+{
+	const struct store_entry *e = &v->entry;
+	char p[ADDR_STRLEN + 1], added[64], exp[64];
+
+	fprintf(fp, "  %s: %s %s", label, store_list_name(v->entry_list),
+	    fmt_prefix(e, p, sizeof(p)));
+	fprintf(fp, " added %s by ", fmt_time(e->added, added,
+	    sizeof(added)));
+	put_word(fp, e->actor != NULL ? e->actor : "", e->actor_len);
+	fprintf(fp, " expires %s reason ", fmt_time(e->expires, exp,
+	    sizeof(exp)));
+	put_quoted(fp, e->reason != NULL ? e->reason : "", e->reason_len);
+	fputc('\n', fp);
+}
+
+/* lookup ADDR [--json] */
+static int
+cmd_lookup(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], qn[80], full[400], txt[4096], code[16];
+	const struct zone *z;
+	struct zoneset *zs;
+	struct verdict v;
+	struct addr a;
+	struct jarr ja;
+	size_t i;
+	int rc = EXIT_OK;
+
+	(void)argc;
+	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("%s", errbuf);
+		return EXIT_ERR;
+	}
+	if (a.len != ADDR_BITS(&a)) {
+		ctl_err("lookup takes one address, not a range such as %s; "
+		    "see %s list for the ranges", argv[0], PROGNAME);
+		return EXIT_ERR;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	if ((zs = zoneset_new(c->conf, 0, errbuf, sizeof(errbuf))) == NULL) {
+		ctl_err("zone: %s", errbuf);
+		return EXIT_ERR;
+	}
+	if (store_read_begin(c->store, errbuf, sizeof(errbuf)) ==
+	    STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		zoneset_free(zs);
+		return EXIT_ERR;
+	}
+	qname_from_addr(&a, qn, sizeof(qn));
+	memset(&ja, 0, sizeof(ja));
+	ja.fp = stdout;
+	for (i = 0; i < zs->n; i++) {
+		z = &zs->v[i];
+		memset(&v, 0, sizeof(v));
+		if (zone_decide(z, c->store, &a, c->now, &v, errbuf,
+		    sizeof(errbuf)) == -1) {
+			ctl_err("store: zone %s: %s", z->conf->name, errbuf);
+			rc = EXIT_ERR;
+			break;
+		}
+		txt[0] = '\0';
+		if (v.listed)
+			(void)zone_txt(z, &v, &a, txt, sizeof(txt));
+		if (c->json) {
+			jarr_item(&ja);
+			fputs("{\"zone\":", stdout);
+			put_jcstr(stdout, z->conf->name);
+			fputs(",\"type\":", stdout);
+			put_jcstr(stdout, zone_type_name(z->conf->type));
+			fprintf(stdout, ",\"listed\":%s,\"code\":",
+			    v.listed ? "true" : "false");
+			put_jcode(stdout, v.listed ? v.code : 0);
+			fputs(",\"reason\":", stdout);
+			put_jcstr(stdout, v.listed ?
+			    reason_get(v.reason)->key : NULL);
+			fprintf(stdout, ",\"test_point\":%s,"
+			    "\"whitelisted\":%s,\"entry\":",
+			    v.test_point ? "true" : "false",
+			    v.white ? "true" : "false");
+			if (v.have_entry)
+				put_jentry(stdout, v.entry_list, &v.entry);
+			else
+				fputs("null", stdout);
+			fputs(",\"txt\":", stdout);
+			put_jcstr(stdout, v.listed ? txt : NULL);
+			snprintf(full, sizeof(full), "%s.%s", qn,
+			    z->conf->name);
+			fputs(",\"query\":", stdout);
+			put_jcstr(stdout, full);
+			fputc('}', stdout);
+			continue;
+		}
+		if (v.listed)
+			printf("%s %s listed %s %s\n", z->conf->name,
+			    zone_type_name(z->conf->type),
+			    fmt_code(v.code, code, sizeof(code)),
+			    reason_get(v.reason)->key);
+		else
+			printf("%s %s not-listed\n", z->conf->name,
+			    zone_type_name(z->conf->type));
+		if (v.have_entry)
+			lookup_entry_line(stdout, v.white &&
+			    z->conf->type == ZONE_DNSBL ? "whitelisted" :
+			    "entry", &v);
+		if (v.test_point)
+			printf("  test-point: RFC 5782\n");
+		if (v.listed) {
+			fputs("  txt: ", stdout);
+			put_quoted(stdout, txt, strlen(txt));
+			fputc('\n', stdout);
+		}
+		printf("  query: %s.%s\n", qn, z->conf->name);
+	}
+	store_read_end(c->store);
+	if (c->json && rc == EXIT_OK)
+		jarr_end(&ja);
+	zoneset_free(zs);
+	return rc;
+}
+
+struct import_ctx {
+	struct ipfile	*ipf;
+	const char	*path;
+	const char	*actor;
+	time_t		 now;
+	int		 quiet;		/* second pass: warnings are known */
+	size_t		 nwarn;
+	size_t		 nerr;
+	size_t		 nexpired;
+};
+
+static void
+import_warn(void *arg, const char *msg)
+{
+	struct import_ctx *ic = arg;
+
+	ic->nwarn++;
+	if (!ic->quiet)
+		ctl_warn("%s", msg);
+}
+
+/* store_bulk_add's iterator: the next live entry of the file. */
+static int
+import_next(void *arg, struct store_entry *e)
+{
+	struct import_ctx *ic = arg;
+	struct ipfile_entry ie;
+	char errbuf[1024];
+	int rc;
+
+	for (;;) {
+		rc = ipfile_next(ic->ipf, &ie, errbuf, sizeof(errbuf));
+		if (rc == -1) {
+			/* the file changed since the first pass */
+			ctl_err("%s", errbuf);
+			ic->nerr++;
+			return -1;
+		}
+		if (rc == 0)
+			return 0;
+		if (ie.expires != 0 && ie.expires <= (int64_t)ic->now) {
+			ic->nexpired++;
+			continue;
+		}
+		memset(e, 0, sizeof(*e));
+		e->prefix = ie.prefix;
+		e->flags = ie.exclude ? ENTRY_EXCLUDE : 0;
+		e->code = ie.code;
+		e->added = ie.added != 0 ? ie.added : (int64_t)ic->now;
+		e->expires = ie.expires;
+		e->actor = ie.actor != NULL ? ie.actor : ic->actor;
+		e->actor_len = strlen(e->actor);
+		e->reason = ie.txt != NULL ? ie.txt : "";
+		e->reason_len = strlen(e->reason);
+		return 1;
+	}
+}
+
+/* import black|white FILE */
+static int
+cmd_import(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024];
+	struct import_ctx ic;
+	struct ipfile_entry ie;
+	const char *path = argv[1];
+	struct stat st;
+	size_t count = 0;
+	FILE *fp;
+	int list, r, rc = EXIT_ERR;
+
+	(void)argc;
+	errbuf[0] = '\0';
+	memset(&ic, 0, sizeof(ic));
+	if ((list = parse_list(argv[0])) == -1)
+		return EXIT_USAGE;
+	if ((fp = fopen(path, "r")) == NULL) {
+		ctl_err("cannot open %s: %s", path, strerror(errno));
+		return EXIT_ERR;
+	}
+	if (fstat(fileno(fp), &st) == -1) {
+		ctl_err("cannot stat %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ctl_err("%s is a directory; name a data file", path);
+		goto out;
+	}
+	/* The file is read twice: checked whole, then loaded. */
+	if (!S_ISREG(st.st_mode) || fseeko(fp, 0, SEEK_SET) == -1) {
+		ctl_err("%s is not a regular file: import reads its input "
+		    "twice, so save the data to a file and import that", path);
+		goto out;
+	}
+
+	ic.path = path;
+	ic.actor = c->actor;
+	ic.now = c->now;
+	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	for (;;) {
+		r = ipfile_next(ic.ipf, &ie, errbuf, sizeof(errbuf));
+		if (r == 0)
+			break;
+		if (r == -1) {
+			ctl_err("%s", errbuf);
+			ic.nerr++;
+		} else if (ie.expires != 0 && ie.expires <= (int64_t)c->now)
+			ic.nexpired++;
+	}
+	ipfile_close(ic.ipf);
+	ic.ipf = NULL;
+	if (ferror(fp)) {
+		ctl_err("reading %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (ic.nerr > 0) {
+		ctl_err("%zu error%s in %s, nothing imported", ic.nerr,
+		    ic.nerr == 1 ? "" : "s", path);
+		goto out;
+	}
+	if (ic.nexpired > 0)
+		ctl_warn("%s: %zu entr%s already expired, not imported", path,
+		    ic.nexpired, ic.nexpired == 1 ? "y has" : "ies have");
+
+	if (ctl_open(c) == -1)
+		goto out;
+	if (fseeko(fp, 0, SEEK_SET) == -1) {
+		ctl_err("cannot rewind %s: %s", path, strerror(errno));
+		goto out;
+	}
+	clearerr(fp);
+	ic.quiet = 1;
+	ic.nexpired = 0;
+	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
+	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
+		if (ic.nerr > 0)
+			ctl_err("%s changed while being imported; %zu entries "
+			    "were imported before the error", path, count);
+		else
+			ctl_err("store: %s (%zu entries were imported before "
+			    "the error)", errbuf, count);
+		goto out;
+	}
+	printf("imported %zu entr%s into %s from %s\n", count,
+	    count == 1 ? "y" : "ies", store_list_name(list), path);
+	rc = EXIT_OK;
+out:
+	if (ic.ipf != NULL)
+		ipfile_close(ic.ipf);
+	fclose(fp);
+	return rc;
+}
+
+struct export_ctx {
+	FILE	*fp;
+	time_t	 now;
+};
+
+static int
+export_cb(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+
+	if (!expired(e, xc->now))
+		ipfile_write_entry(xc->fp, e);
+	return 0;
+}
+
+/* export black|white */
+static int
+cmd_export(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024];
+	struct export_ctx xc;
+	int list;
+
+	(void)argc;
+	if ((list = parse_list(argv[0])) == -1)
+		return EXIT_USAGE;
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	xc.fp = stdout;
+	xc.now = c->now;
+	ipfile_write_header(stdout, store_list_name(list), c->now);
+	if (store_walk(c->store, list, export_cb, &xc, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
+struct log_ctx {
+	FILE		*fp;
+	int		 json;
+	struct jarr	 ja;
+};
+
+static int
+log_cb(void *arg, const struct store_audit *a)
+{
+	struct log_ctx *lc = arg;
+	const char *list = a->list != NULL ? a->list : "";
+	const char *actor = a->actor != NULL ? a->actor : "";
+	const char *action = a->action != NULL ? a->action : "";
+	const char *entry = a->entry != NULL ? a->entry : "";
+	const char *reason = a->reason != NULL ? a->reason : "";
+	char t[64];
+
+	fmt_time(a->time, t, sizeof(t));
+	if (lc->json) {
+		jarr_item(&lc->ja);
+		fprintf(lc->fp, "{\"seq\":%" PRIu64 ",\"time\":", a->seq);
+		put_jtime(lc->fp, a->time);
+		fputs(",\"actor\":", lc->fp);
+		put_jcstr(lc->fp, actor);
+		fputs(",\"action\":", lc->fp);
+		put_jcstr(lc->fp, action);
+		fputs(",\"list\":", lc->fp);
+		put_jcstr(lc->fp, *list != '\0' ? list : NULL);
+		fputs(",\"entry\":", lc->fp);
+		put_jcstr(lc->fp, entry);
+		fputs(",\"reason\":", lc->fp);
+		put_jcstr(lc->fp, reason);
+		fputc('}', lc->fp);
+		return 0;
+	}
+	fprintf(lc->fp, "%s ", t);
+	put_word(lc->fp, actor, strlen(actor));
+	fputc(' ', lc->fp);
+	put_word(lc->fp, action, strlen(action));
+	fputc(' ', lc->fp);
+	put_word(lc->fp, list, strlen(list));
+	fputc(' ', lc->fp);
+	put_word(lc->fp, entry, strlen(entry));
+	fputc(' ', lc->fp);
+	put_quoted(lc->fp, reason, strlen(reason));
+	fputc('\n', lc->fp);
+	return 0;
+}
+
+/* log [--json] */
+static int
+cmd_log(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024];
+	struct log_ctx lc;
+
+	(void)argc;
+	(void)argv;
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	memset(&lc, 0, sizeof(lc));
+	lc.fp = stdout;
+	lc.json = c->json;
+	lc.ja.fp = stdout;
+	if (store_audit_walk(c->store, log_cb, &lc, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		return EXIT_ERR;
+	}
+	if (c->json)
+		jarr_end(&lc.ja);
+	return EXIT_OK;
+}
+
+/*
+ * Split the words after the command into options and arguments (options
+ * may come anywhere; "--" ends them). Returns the argument count, -1 on
+ * a usage error (reported) or -2 for -h/--help.
+ */
+static int
+parse_args(struct ctl *c, int argc, char **argv, char **args)
+{
+	const char *name, *val, *eq;
+	unsigned seen = 0;
+	size_t i, nlen;
+	int n = 0, k, dashdash = 0;
+
+	for (k = 0; k < argc; k++) {
+		if (dashdash || argv[k][0] != '-' || argv[k][1] == '\0') {
+			args[n++] = argv[k];
+			continue;
+		}
+		if (strcmp(argv[k], "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if (strcmp(argv[k], "-h") == 0 ||
+		    strcmp(argv[k], "--help") == 0)
+			return -2;
+		if (argv[k][1] != '-') {
+			(void)usage_hint("unknown option \"%s\"", argv[k]);
+			return -1;
+		}
+		name = argv[k] + 2;
+		eq = strchr(name, '=');
+		nlen = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		for (i = 0; i < NOPTS; i++)
+			if (strlen(opts[i].name) == nlen &&
+			    strncmp(opts[i].name, name, nlen) == 0)
+				break;
+		if (i == NOPTS) {
+			(void)usage_hint("unknown option \"%s\"", argv[k]);
+			return -1;
+		}
+		if (!(c->cmd->opts & opts[i].bit)) {
+			(void)usage_hint("%s does not take --%s",
+			    c->cmd->name, opts[i].name);
+			return -1;
+		}
+		if (seen & opts[i].bit) {
+			(void)usage_hint("--%s given twice", opts[i].name);
+			return -1;
+		}
+		seen |= opts[i].bit;
+		val = NULL;
+		if (opts[i].value) {
+			if (eq != NULL)
+				val = eq + 1;
+			else if (k + 1 < argc)
+				val = argv[++k];
+			else {
+				(void)usage_hint("--%s needs a value",
+				    opts[i].name);
+				return -1;
+			}
+		} else if (eq != NULL) {
+			(void)usage_hint("--%s takes no value", opts[i].name);
+			return -1;
+		}
+		switch (opts[i].bit) {
+		case OPT_REASON:
+			c->reason = val;
+			break;
+		case OPT_EXPIRES:
+			c->expires = val;
+			break;
+		case OPT_JSON:
+			c->json = 1;
+			break;
+		}
+	}
+	return n;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl c;
+	char **args;
+	size_t i;
+	int ch, n, rc;
+
+	log_init(1, LOG_USER, PROGNAME);
+	memset(&c, 0, sizeof(c));
+	c.conffile = CONF_DEFAULT_PATH;
+
+	opterr = 0;
+	while ((ch = getopt(argc, argv, "+:c:h")) != -1) {
+		switch (ch) {
+		case 'c':
+			c.conffile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case ':':
+			(void)usage_hint("-%c needs an argument", optopt);
+			usage(stderr);
+			return EXIT_USAGE;
+		default:
+			(void)usage_hint("unknown option \"-%c\"", optopt);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			break;
+	if (i == NCMDS) {
+		(void)usage_hint("unknown command \"%s\"", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c.cmd = &cmds[i];
+
+	args = xcalloc((size_t)argc, sizeof(*args));
+	n = parse_args(&c, argc - 1, argv + 1, args);
+	if (n == -2) {
+		usage(stdout);
+		free(args);
+		return EXIT_OK;
+	}
+	if (n >= 0 && (n < c.cmd->minargs || n > c.cmd->maxargs)) {
+		(void)usage_hint("%s: wrong number of arguments",
+		    c.cmd->name);
+		n = -1;
+	}
+	if (n < 0) {
+		usage(stderr);
+		free(args);
+		return EXIT_USAGE;
+	}
+
+	get_actor(c.actor, sizeof(c.actor));
+	c.now = time(NULL);
+	rc = c.cmd->fn(&c, n, args);
+	if (rc == EXIT_OK && (c.cmd->flags & CMD_WRITE) && c.store != NULL &&
+	    ctl_purge(&c) == -1)
+		rc = EXIT_ERR;
+	if (rc == EXIT_USAGE)
+		usage(stderr);
+
+	if (c.store != NULL)
+		store_close(c.store);
+	if (c.conf != NULL)
+		conf_free(c.conf);
+	free(args);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		ctl_err("writing the output: %s", strerror(errno));
+		rc = EXIT_ERR;
+	}
+	return rc;
+}

@@ -1,2 +1,923 @@
+/*
+ * ipfile.c -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
+ * for "rdnsblctl import" and the writer for "rdnsblctl export".
+ *
+ * The reader follows rbldnsd's own parser (ip4parse.c, ip6addr.c,
+ * parse_a_txt()) so that a file means the same to both programs, with
+ * these differences: what rbldnsd skips with a warning is an error here
+ * (nothing is dropped quietly), CIDRs with host bits set are masked with a
+ * warning, and "$" lines are reported as ignored.  doc/rbldnsd-format.md
+ * has the user's view.
+ *
+ * Speed: one getline() buffer is reused for every line; the only other
+ * allocations are the default-TXT buffer (grown on default lines) and the
+ * duplicate table (doubled as it fills).
+ */
 #include "config.h"
-/* placeholder: being written */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "addr.h"
+#include "ipfile.h"
+#include "store.h"
+#include "util.h"
+
+#define TXT_MAX		1024	/* store.c REASON_MAX */
+#define ACTOR_MAX	64	/* store.c ACTOR_MAX */
+#define RANGE_MAX	64	/* CIDRs of one IPv4 range: at most 62 */
+#define A_MIN		0x7f000002u	/* 127.0.0.2 */
+#define A_MAX		0x7f0000feu	/* 127.0.0.254 */
+#define A_LOOPBACK	0x7f000000u
+
+#define ISSPACE(c)	((c) == ' ' || (c) == '\t')
+#define ISCOMMENT(c)	((c) == '#' || (c) == ';')
+#define ISDIGIT(c)	((c) >= '0' && (c) <= '9')
+#define SKIPSPACE(s)	while (ISSPACE(*(s))) (s)++
+
+/* One slot of the duplicate table: a hash of the prefix, 0 when free. */
+struct dupslot {
+	uint64_t	 hash;
+	int		 line;
+};
+
+struct ipfile {
+	FILE		*fp;
+	char		*name;
+	ipfile_warn_fn	*warn;
+	void		*arg;
+
+	char		*buf;		/* the current line (getline) */
+	size_t		 bufsz;
+	int		 lineno;
+
+	uint32_t	 dcode;		/* default value from ":A:TXT" */
+	char		*dtxt;
+	size_t		 dtxtsz;
+
+	int		 meta_line;	/* pending "#@" line, 0 if none */
+	int64_t		 meta_added;
+	int64_t		 meta_expires;
+	int		 meta_code0;
+	int		 meta_has_actor;
+	char		 meta_actor[ACTOR_MAX + 1];
+
+	struct ipfile_entry cur;	/* the line being split into CIDRs */
+	struct addr	 cidr[RANGE_MAX];
+	size_t		 ncidr;
+	size_t		 icidr;
+
+	struct dupslot	*dup;		/* open addressing, power of 2 */
+	size_t		 dupsz;
+	size_t		 dupn;
+};
+
+static void ipf_warn(struct ipfile *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+static int ipf_err(struct ipfile *, char *, size_t, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+struct ipfile *
+ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn, void *arg)
+{
+	struct ipfile *f;
+
+	f = xcalloc(1, sizeof(*f));
+	f->fp = fp;
+	f->name = xstrdup(name);
+	f->warn = warn;
+	f->arg = arg;
+	f->dtxtsz = 64;
+	f->dtxt = xcalloc(1, f->dtxtsz);
+	return f;
+}
+
+void
+ipfile_close(struct ipfile *f)
+{
+	if (f == NULL)
+		return;
+	free(f->name);
+	free(f->buf);
+	free(f->dtxt);
+	free(f->dup);
+	free(f);
+}
+
+/* Report a warning for line LINE through the caller's callback. */
+static void
+ipf_warn(struct ipfile *f, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n;
+
+	if (f->warn == NULL)
+		return;
+	n = snprintf(msg, sizeof(msg), "%s:%d: ", f->name, line);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	f->warn(f->arg, msg);
+}
+
+/* Put "name:line: message" for the current line in errbuf; returns -1. */
+static int
+ipf_err(struct ipfile *f, char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (errlen == 0)
+		return -1;
+	n = snprintf(errbuf, errlen, "%s:%d: ", f->name, f->lineno);
+	if (n < 0 || (size_t)n >= errlen)
+		return -1;
+	va_start(ap, fmt);
+	(void)vsnprintf(errbuf + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Escape untrusted text for a message, cut at 80 bytes. */
+static const char *
+esc(char *dst, size_t dstlen, const char *s)
+{
+	size_t n = strlen(s);
+
+	return str_escape(dst, dstlen, s, n > 80 ? 80 : n);
+}
+
+/*
+ * Parse an IPv4 prefix of 1-4 decimal octets (rbldnsd ip4prefix()):
+ * "10" is 10.0.0.0 with 8 bits, "10.1.2.3" has 32. Returns the bits, or
+ * -1. *sp is left after the prefix.
+ */
+static int
+v4_prefix(const char **sp, uint32_t *ap)
+{
+	const char *s = *sp;
+	uint32_t a = 0, o;
+	int n;
+
+	for (n = 0; n < 4; n++) {
+		if (n > 0) {
+			if (*s != '.' || !ISDIGIT(s[1]))
+				break;
+			s++;
+		}
+		if (!ISDIGIT(*s))
+			return -1;
+		o = 0;
+		while (ISDIGIT(*s)) {
+			o = o * 10 + (uint32_t)(*s++ - '0');
+			if (o > 255)
+				return -1;
+		}
+		a |= o << (24 - 8 * n);
+	}
+	*sp = s;
+	*ap = a;
+	return n * 8;
+}
+
+/* A prefix length "/N" at *sp, 0-max; returns it or -1. */
+static int
+parse_len(const char **sp, int max)
+{
+	const char *s = *sp + 1;
+	int len = 0;
+
+	if (!ISDIGIT(*s))
+		return -1;
+	while (ISDIGIT(*s)) {
+		len = len * 10 + (*s++ - '0');
+		if (len > max)
+			return -1;
+	}
+	*sp = s;
+	return len;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Parse an IPv6 prefix the way rbldnsd's ip6prefix() does: "::" stands
+ * for the missing groups (128 bits); without "::", N groups are a prefix
+ * of N*16 bits ("2001:db8:1:2" is 2001:db8:1:2::/64). A single group is
+ * not an address. Returns the bits, or -1 with a reason in *why.
+ */
+static int
+v6_prefix(const char **sp, uint8_t out[16], const char **why)
+{
+	const char *s = *sp;
+	uint16_t g[8];
+	int n = 0, z = -1, i, d;
+
+	*why = NULL;
+	memset(out, 0, 16);
+	if (s[0] == ':' && s[1] == ':') {
+		z = 0;
+		s += 2;
+		if (hexval((unsigned char)*s) < 0)
+			goto done;
+	}
+	for (;;) {
+		unsigned v = 0;
+
+		for (d = 0; hexval((unsigned char)*s) >= 0; d++, s++) {
+			if (d == 4) {
+				*why = "more than 4 hex digits in a group";
+				return -1;
+			}
+			v = v << 4 | (unsigned)hexval((unsigned char)*s);
+		}
+		g[n++] = (uint16_t)v;
+		if (*s != ':' || n == 8)
+			break;
+		if (s[1] == ':') {
+			if (z >= 0) {
+				*why = "two \"::\"";
+				return -1;
+			}
+			z = n;
+			s += 2;
+			if (hexval((unsigned char)*s) < 0)
+				break;
+		} else if (hexval((unsigned char)s[1]) >= 0)
+			s++;
+		else
+			break;	/* a ":" that starts the value */
+	}
+done:
+	if (z >= 0) {
+		if (n > 7) {
+			*why = "\"::\" with 8 groups";
+			return -1;
+		}
+		for (i = 0; i < z; i++) {
+			out[2 * i] = (uint8_t)(g[i] >> 8);
+			out[2 * i + 1] = (uint8_t)g[i];
+		}
+		for (i = z; i < n; i++) {
+			int j = 8 - (n - i);
+
+			out[2 * j] = (uint8_t)(g[i] >> 8);
+			out[2 * j + 1] = (uint8_t)g[i];
+		}
+		*sp = s;
+		return 128;
+	}
+	for (i = 0; i < n; i++) {
+		out[2 * i] = (uint8_t)(g[i] >> 8);
+		out[2 * i + 1] = (uint8_t)g[i];
+	}
+	*sp = s;
+	return n * 16;
+}
+
+/*
+ * An A value as rbldnsd reads it (inet_aton style, ip4addr()): "2" is
+ * 127.0.0.2, "127.2" is 127.0.0.2, "0.2" is 0.0.0.2. Must be within
+ * 127.0.0.2-127.0.0.254: 127.0.0.1 and the rest are test points or
+ * error codes for clients.
+ */
+static int
+parse_a(struct ipfile *f, const char **sp, uint32_t *out, char *errbuf,
+    size_t errlen)
+{
+	const char *s = *sp;
+	char shown[128], tok[32];
+	uint32_t a;
+	size_t n;
+	int bits;
+
+	if ((bits = v4_prefix(&s, &a)) < 0 ||
+	    (*s != '\0' && *s != ':' && !ISSPACE(*s))) {
+		n = strcspn(*sp, ": \t");
+		if (n > sizeof(tok) - 1)
+			n = sizeof(tok) - 1;
+		memcpy(tok, *sp, n);
+		tok[n] = '\0';
+		if (n == 0)
+			return ipf_err(f, errbuf, errlen, "bad A value: "
+			    "expected a number after \":\"");
+		return ipf_err(f, errbuf, errlen, "bad A value \"%s\"",
+		    esc(shown, sizeof(shown), tok));
+	}
+	switch (bits) {
+	case 8:
+		a = (a >> 24) | A_LOOPBACK;
+		break;
+	case 16:
+		a = (a & 0xff000000u) | ((a >> 16) & 0xff);
+		break;
+	case 24:
+		a = (a & 0xffff0000u) | ((a >> 8) & 0xff);
+		break;
+	}
+	if (a < A_MIN || a > A_MAX)
+		return ipf_err(f, errbuf, errlen, "A value %u.%u.%u.%u out "
+		    "of range (127.0.0.2-127.0.0.254)", a >> 24,
+		    (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	*sp = s;
+	*out = a;
+	return 0;
+}
+
+/*
+ * The value after an entry (or after the ":" of a default line), as
+ * rbldnsd's parse_a_txt(): ":A:TXT", ":A:" (no TXT), ":A" (default TXT),
+ * or plain TXT with the default A. Also "::TXT" (default A), which
+ * rbldnsd rejects. S is at the first character of the value.
+ */
+static int
+parse_value(struct ipfile *f, const char *s, int deflt, uint32_t *code,
+    const char **txt, char *errbuf, size_t errlen)
+{
+	char shown[128];
+
+	SKIPSPACE(s);
+	*code = f->dcode;
+	*txt = f->dtxt;
+	if (*s == '\0' || (!deflt && ISCOMMENT(*s)))
+		return 0;
+	if (*s == ':') {
+		s++;
+		if (*s == ':' && !deflt)
+			s++;
+		else {
+			if (parse_a(f, &s, code, errbuf, errlen) == -1)
+				return -1;
+			SKIPSPACE(s);
+			if (*s == '\0') {
+				if (deflt)
+					*txt = "";
+				return 0;
+			}
+			if (*s != ':')
+				return ipf_err(f, errbuf, errlen, "bad value "
+				    "\"%s\": expected :A:TXT",
+				    esc(shown, sizeof(shown), s));
+			s++;
+		}
+		SKIPSPACE(s);
+	}
+	if (strlen(s) > TXT_MAX)
+		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes",
+		    TXT_MAX);
+	*txt = s;
+	return 0;
+}
+
+/* A default-value line ":A:TXT". */
+static int
+parse_default(struct ipfile *f, const char *s, char *errbuf, size_t errlen)
+{
+	const char *txt;
+	uint32_t code;
+	size_t n;
+
+	if (parse_value(f, s, 1, &code, &txt, errbuf, errlen) == -1)
+		return -1;
+	n = strlen(txt) + 1;
+	if (n > f->dtxtsz) {
+		f->dtxt = xreallocarray(f->dtxt, n, 1);
+		f->dtxtsz = n;
+	}
+	memmove(f->dtxt, txt, n);
+	f->dcode = code;
+	return 0;
+}
+
+/* A "#@ key=value ..." line: metadata for the next entry. */
+static int
+parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
+{
+	char shown[128];
+	const char *errstr;
+	uint64_t v;
+	int seen = 0, bit;
+
+	if (f->meta_line != 0)
+		ipf_warn(f, f->meta_line, "#@ metadata not followed by an "
+		    "entry, ignored");
+	f->meta_line = 0;
+	f->meta_added = f->meta_expires = 0;
+	f->meta_code0 = f->meta_has_actor = 0;
+	for (;;) {
+		char *key, *val;
+
+		SKIPSPACE(s);
+		if (*s == '\0')
+			break;
+		key = s;
+		while (*s != '\0' && *s != '=' && !ISSPACE(*s))
+			s++;
+		if (*s != '=') {
+			*s = '\0';
+			return ipf_err(f, errbuf, errlen, "bad #@ line: "
+			    "\"%s\" is not key=value",
+			    esc(shown, sizeof(shown), key));
+		}
+		*s++ = '\0';
+		val = s;
+		while (*s != '\0' && !ISSPACE(*s))
+			s++;
+		if (*s != '\0')
+			*s++ = '\0';
+		if (strcmp(key, "added") == 0)
+			bit = 1;
+		else if (strcmp(key, "expires") == 0)
+			bit = 2;
+		else if (strcmp(key, "actor") == 0)
+			bit = 4;
+		else if (strcmp(key, "code") == 0)
+			bit = 8;
+		else
+			return ipf_err(f, errbuf, errlen, "bad #@ line: "
+			    "unknown key \"%s\"",
+			    esc(shown, sizeof(shown), key));
+		if (seen & bit)
+			return ipf_err(f, errbuf, errlen, "bad #@ line: "
+			    "\"%s\" given twice", key);
+		seen |= bit;
+		switch (bit) {
+		case 1:
+		case 2:
+			if (parse_uint(val, 0, INT64_MAX, &v, &errstr) == -1)
+				return ipf_err(f, errbuf, errlen, "bad #@ "
+				    "line: %s \"%s\": %s", key,
+				    esc(shown, sizeof(shown), val), errstr);
+			if (bit == 1)
+				f->meta_added = (int64_t)v;
+			else
+				f->meta_expires = (int64_t)v;
+			break;
+		case 4:
+			if (*val == '\0' || strlen(val) > ACTOR_MAX)
+				return ipf_err(f, errbuf, errlen, "bad #@ "
+				    "line: actor must be 1-%d bytes",
+				    ACTOR_MAX);
+			memcpy(f->meta_actor, val, strlen(val) + 1);
+			f->meta_has_actor = 1;
+			break;
+		case 8:
+			if (strcmp(val, "0") != 0)
+				return ipf_err(f, errbuf, errlen, "bad #@ "
+				    "line: code can only be 0 (the A value "
+				    "goes on the entry line)");
+			f->meta_code0 = 1;
+			break;
+		}
+	}
+	if (seen == 0)
+		return ipf_err(f, errbuf, errlen, "bad #@ line: no key=value");
+	f->meta_line = f->lineno;
+	return 0;
+}
+
+/* Range splitting: collect the CIDRs in f->cidr. */
+static int
+add_cidr(const struct addr *a, void *arg)
+{
+	struct ipfile *f = arg;
+
+	if (f->ncidr == RANGE_MAX)
+		return -1;
+	f->cidr[f->ncidr++] = *a;
+	return 0;
+}
+
+static uint64_t
+prefix_hash(const struct addr *a)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int i;
+
+	h = (h ^ a->af) * 0x100000001b3ULL;
+	h = (h ^ a->len) * 0x100000001b3ULL;
+	for (i = 0; i < ADDR_BYTES(a); i++)
+		h = (h ^ a->a[i]) * 0x100000001b3ULL;
+	return h == 0 ? 1 : h;
+}
+
+/*
+ * Warn when a prefix was already in the file: the later line replaces
+ * the earlier one in the store. A 64-bit hash stands for the prefix, so
+ * the table stays small for millions of lines.
+ */
+static void
+dup_check(struct ipfile *f, const struct addr *a, int line)
+{
+	char shown[ADDR_STRLEN];
+	uint64_t h = prefix_hash(a);
+	size_t i, mask;
+
+	if (f->dupn * 2 >= f->dupsz) {
+		struct dupslot *old = f->dup;
+		size_t oldsz = f->dupsz, j;
+
+		f->dupsz = oldsz ? oldsz * 2 : 1024;
+		f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
+		for (j = 0; j < oldsz; j++) {
+			if (old[j].hash == 0)
+				continue;
+			i = old[j].hash & (f->dupsz - 1);
+			while (f->dup[i].hash != 0)
+				i = (i + 1) & (f->dupsz - 1);
+			f->dup[i] = old[j];
+		}
+		free(old);
+	}
+	mask = f->dupsz - 1;
+	for (i = h & mask; f->dup[i].hash != 0; i = (i + 1) & mask) {
+		if (f->dup[i].hash == h) {
+			ipf_warn(f, line, "duplicate entry %s (also at line "
+			    "%d): the later line wins",
+			    addr_format(a, shown, sizeof(shown)),
+			    f->dup[i].line);
+			f->dup[i].line = line;
+			return;
+		}
+	}
+	f->dup[i].hash = h;
+	f->dup[i].line = line;
+	f->dupn++;
+}
+
+/* Hand out the next CIDR of the current line. */
+static int
+next_cidr(struct ipfile *f, struct ipfile_entry *e)
+{
+	*e = f->cur;
+	e->prefix = f->cidr[f->icidr++];
+	dup_check(f, &e->prefix, e->line);
+	return 1;
+}
+
+/* An entry line (after the optional "!"). */
+static int
+parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
+{
+	char shown[128], pbuf[ADDR_STRLEN];
+	const char *s = line, *why = NULL, *txt = "";
+	struct addr lo, hi;
+	uint32_t a, b, code = 0;
+	int exclude = 0, bits, bbits, isrange = 0, len, v6;
+	size_t i;
+
+	if (*s == '!') {
+		exclude = 1;
+		s++;
+		SKIPSPACE(s);
+	}
+	for (i = 0; hexval((unsigned char)s[i]) >= 0; i++)
+		;
+	v6 = s[i] == ':';
+	memset(&lo, 0, sizeof(lo));
+	if (v6) {
+		lo.af = ADDR_V6;
+		if ((bits = v6_prefix(&s, lo.a, &why)) < 0)
+			goto bad;
+		if (*s == '/') {
+			if ((len = parse_len(&s, 128)) < 0)
+				return ipf_err(f, errbuf, errlen, "bad prefix "
+				    "length in \"%s\" (0-128)",
+				    esc(shown, sizeof(shown), line));
+			bits = len;
+		} else if (bits == 16) {
+			why = "a single group is not an address";
+			goto bad;
+		}
+		lo.len = (uint8_t)bits;
+	} else {
+		lo.af = ADDR_V4;
+		if ((bits = v4_prefix(&s, &a)) < 0)
+			goto bad;
+		if (*s == '-') {
+			s++;
+			if ((bbits = v4_prefix(&s, &b)) < 0)
+				goto bad;
+			if (bbits == 8 && bits > 8) {
+				/* "10.1.2.3-9": the last given octet */
+				b = (b >> (bits - 8)) |
+				    (a & ~(0xffffffffu >> (bits - 8)));
+				bbits = bits;
+			} else if (bbits != bits) {
+				why = "the two ends of a range have different "
+				    "numbers of octets";
+				goto bad;
+			}
+			if (bbits < 32)
+				b |= 0xffffffffu >> bbits;
+			if (a > b)
+				return ipf_err(f, errbuf, errlen, "bad range "
+				    "\"%s\": start after end",
+				    esc(shown, sizeof(shown), line));
+			isrange = 1;
+			bits = 32;
+		} else if (*s == '/') {
+			if ((len = parse_len(&s, 32)) < 0)
+				return ipf_err(f, errbuf, errlen, "bad prefix "
+				    "length in \"%s\" (0-32)",
+				    esc(shown, sizeof(shown), line));
+			bits = len;
+		} else if (bits == 8) {
+			why = "a bare number is not an address (write "
+			    "N.0.0.0/8)";
+			goto bad;
+		}
+		lo.a[0] = (uint8_t)(a >> 24);
+		lo.a[1] = (uint8_t)(a >> 16);
+		lo.a[2] = (uint8_t)(a >> 8);
+		lo.a[3] = (uint8_t)a;
+		lo.len = (uint8_t)bits;
+	}
+	if (*s != '\0' && !ISSPACE(*s) && !ISCOMMENT(*s) && *s != ':')
+		goto bad;
+
+	if (exclude) {
+		SKIPSPACE(s);
+		if (*s != '\0' && !ISCOMMENT(*s))
+			ipf_warn(f, f->lineno, "value of an exclusion "
+			    "ignored: \"%s\"", esc(shown, sizeof(shown), s));
+	} else if (parse_value(f, s, 0, &code, &txt, errbuf, errlen) == -1)
+		return -1;
+
+	f->ncidr = f->icidr = 0;
+	if (isrange) {
+		hi = lo;
+		hi.a[0] = (uint8_t)(b >> 24);
+		hi.a[1] = (uint8_t)(b >> 16);
+		hi.a[2] = (uint8_t)(b >> 8);
+		hi.a[3] = (uint8_t)b;
+		if (addr_range_to_cidrs(&lo, &hi, add_cidr, f) != 0)
+			return ipf_err(f, errbuf, errlen, "range \"%s\" "
+			    "splits into too many prefixes",
+			    esc(shown, sizeof(shown), line));
+	} else {
+		struct addr m = lo;
+
+		addr_mask(&m);
+		if (memcmp(m.a, lo.a, sizeof(m.a)) != 0) {
+			size_t n = strcspn(line + exclude, " \t#;");
+			char tok[128];
+
+			if (n >= sizeof(tok))
+				n = sizeof(tok) - 1;
+			memcpy(tok, line + exclude, n);
+			tok[n] = '\0';
+			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
+			    "%s", esc(shown, sizeof(shown), tok),
+			    addr_format(&m, pbuf, sizeof(pbuf)));
+		}
+		f->cidr[f->ncidr++] = m;
+	}
+
+	memset(&f->cur, 0, sizeof(f->cur));
+	f->cur.exclude = exclude;
+	f->cur.code = exclude ? 0 : code;
+	f->cur.txt = exclude ? "" : txt;
+	f->cur.line = f->lineno;
+	if (f->meta_line != 0) {
+		f->cur.added = f->meta_added;
+		f->cur.expires = f->meta_expires;
+		if (f->meta_has_actor)
+			f->cur.actor = f->meta_actor;
+		if (f->meta_code0)
+			f->cur.code = 0;
+		f->meta_line = 0;
+	}
+	return 1;
+
+bad:
+	if (why != NULL)
+		return ipf_err(f, errbuf, errlen, "bad entry \"%s\": %s",
+		    esc(shown, sizeof(shown), line), why);
+	return ipf_err(f, errbuf, errlen, "bad entry \"%s\"",
+	    esc(shown, sizeof(shown), line));
+}
+
+/*
+ * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
+ * when there is nothing to hand out, or -1 on an error.
+ */
+static int
+parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+{
+	char shown[128], word[16];
+	char *s = f->buf, *e;
+	size_t w;
+
+	if (memchr(s, '\0', n) != NULL) {
+		f->meta_line = 0;
+		return ipf_err(f, errbuf, errlen, "NUL byte in line");
+	}
+	e = s + n;
+	if (e > s && e[-1] == '\n')
+		e--;
+	if (e > s && e[-1] == '\r')
+		e--;
+	while (e > s && ISSPACE(e[-1]))
+		e--;
+	*e = '\0';
+	SKIPSPACE(s);
+
+	if (*s == '\0')
+		return 0;
+	if (s[0] == '#' && s[1] == '@')
+		return parse_meta(f, s + 2, errbuf, errlen) == -1 ? -1 : 0;
+	if (s[0] == '$' || ((ISCOMMENT(s[0]) || s[0] == ':') && s[1] == '$')) {
+		char *d = s[0] == '$' ? s : s + 1;
+
+		w = strcspn(d, " \t");
+		if (w >= sizeof(word))
+			w = sizeof(word) - 1;
+		memcpy(word, d, w);
+		word[w] = '\0';
+		esc(shown, sizeof(shown), word);
+		if (ISDIGIT(d[1]) || d[1] == '=')
+			ipf_warn(f, f->lineno, "%s ignored: TXT substitution "
+			    "variables are not supported", shown);
+		else
+			ipf_warn(f, f->lineno, "%s ignored: zone settings come "
+			    "from rdnsbld.conf", shown);
+		return 0;
+	}
+	if (ISCOMMENT(s[0]))
+		return 0;
+	if (s[0] == ':' && s[1] != ':')
+		return parse_default(f, s, errbuf, errlen);
+	if (parse_entry(f, s, errbuf, errlen) == -1) {
+		/* the metadata belonged to the bad line */
+		f->meta_line = 0;
+		return -1;
+	}
+	return 1;
+}
+
+int
+ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
+    size_t errlen)
+{
+	ssize_t n;
+	int r;
+
+	if (f->icidr < f->ncidr)
+		return next_cidr(f, e);
+	for (;;) {
+		if ((n = getline(&f->buf, &f->bufsz, f->fp)) == -1) {
+			if (f->meta_line != 0)
+				ipf_warn(f, f->meta_line, "#@ metadata not "
+				    "followed by an entry, ignored");
+			f->meta_line = 0;
+			return 0;
+		}
+		f->lineno++;
+		if ((r = parse_line(f, (size_t)n, errbuf, errlen)) != 0)
+			break;
+	}
+	if (r == -1)
+		return -1;
+	return next_cidr(f, e);
+}
+
+void
+ipfile_write_header(FILE *fp, const char *list, time_t now)
+{
+	char t[64];
+
+	format_time(now, t, sizeof(t));
+	fprintf(fp, "# rdnsbl export of the %s list, %s\n", list, t);
+	fprintf(fp, "# format: rbldnsd ip4trie/ip6trie data, one prefix a "
+	    "line; \"#@\" lines carry rdnsbl metadata\n");
+}
+
+/*
+ * IPv6 text for rbldnsd: RFC 5952 compression but never the dotted IPv4
+ * tail that inet_ntop() uses for ::ffff:0:0/96, which rbldnsd cannot read.
+ */
+static void
+format_v6(const struct addr *a, char *buf, size_t len)
+{
+	int best = -1, bestn = 0, i, n;
+	size_t o = 0;
+
+	for (i = 0; i < 8; i += n ? n : 1) {
+		for (n = 0; i + n < 8 && a->a[2 * (i + n)] == 0 &&
+		    a->a[2 * (i + n) + 1] == 0; n++)
+			;
+		if (n > bestn && n > 1) {
+			best = i;
+			bestn = n;
+		}
+	}
+	buf[0] = '\0';
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			o += (size_t)snprintf(buf + o, len - o, "::");
+			i += bestn - 1;
+			continue;
+		}
+		o += (size_t)snprintf(buf + o, len - o, "%s%x",
+		    i > 0 && i != best + bestn ? ":" : "",
+		    (unsigned)(a->a[2 * i] << 8 | a->a[2 * i + 1]));
+		if (o >= len)
+			return;
+	}
+	if (a->len != 128)
+		(void)snprintf(buf + o, len - o, "/%u", a->len);
+}
+
+/* Write text with control characters turned into spaces. */
+static void
+put_text(FILE *fp, const char *s, size_t n, int word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || (word && c == ' '))
+			c = word ? '_' : ' ';
+		putc(c, fp);
+	}
+}
+
+void
+ipfile_write_entry(FILE *fp, const struct store_entry *e)
+{
+	char pbuf[ADDR_STRLEN + 8];
+	size_t rlen = e->reason_len;
+	size_t i;
+	int special = 0;
+
+	if (e->reason == NULL || rlen == 0)
+		rlen = 0;
+	if (rlen > TXT_MAX)
+		rlen = TXT_MAX;
+	/*
+	 * rbldnsd has no form for "default A, TXT starting with : # or ;"
+	 * (plain TXT would read as a value or a comment, "::TXT" is an
+	 * error): write 127.0.0.2, rbldnsd's default, and tell our reader
+	 * with "code=0".
+	 */
+	for (i = 0; i < rlen && ((unsigned char)e->reason[i] <= ' ' ||
+	    e->reason[i] == 0x7f); i++)
+		;
+	if (!(e->flags & ENTRY_EXCLUDE) && e->code == 0 && i < rlen &&
+	    (e->reason[i] == ':' || ISCOMMENT(e->reason[i])))
+		special = 1;
+	if (e->added != 0 || e->expires != 0 || e->actor_len > 0 ||
+	    special) {
+		fputs("#@", fp);
+		if (e->added != 0)
+			fprintf(fp, " added=%lld", (long long)e->added);
+		if (e->expires != 0)
+			fprintf(fp, " expires=%lld", (long long)e->expires);
+		if (e->actor_len > 0 && e->actor != NULL) {
+			fputs(" actor=", fp);
+			put_text(fp, e->actor, e->actor_len > ACTOR_MAX ?
+			    ACTOR_MAX : e->actor_len, 1);
+		}
+		if (special)
+			fputs(" code=0", fp);
+		putc('\n', fp);
+	}
+	if (e->prefix.af == ADDR_V6)
+		format_v6(&e->prefix, pbuf, sizeof(pbuf));
+	else
+		addr_format(&e->prefix, pbuf, sizeof(pbuf));
+	if (e->flags & ENTRY_EXCLUDE) {
+		fprintf(fp, "!%s\n", pbuf);
+		return;
+	}
+	fputs(pbuf, fp);
+	if (e->code != 0)
+		fprintf(fp, " :%u.%u.%u.%u:", e->code >> 24,
+		    (e->code >> 16) & 0xff, (e->code >> 8) & 0xff,
+		    e->code & 0xff);
+	else if (special)
+		fputs(" :127.0.0.2:", fp);
+	else if (rlen > 0)
+		putc(' ', fp);
+	put_text(fp, e->reason, rlen, 0);
+	putc('\n', fp);
+}

@@ -5,11 +5,13 @@
  * Accepted entry forms (one per line; "#" and ";" start comment lines):
  *   192.0.2.1            a single address
  *   192.0.2.0/24         a CIDR range (host bits set: warning, masked)
- *   192.0.2              an abbreviated prefix: 192.0.2.0/24 (also "10",
- *                        "10.1": /8, /16)
+ *   192.0.2              an abbreviated prefix: 192.0.2.0/24 (also
+ *                        "10.1": /16, "10/8"; a bare "10" is an error,
+ *                        as in rbldnsd)
  *   192.0.2.1-192.0.2.9  an address range (split into CIDRs)
  *   192.0.2.1-9          a range in the last octet
- *   2001:db8::/32        IPv6 (ip6trie)
+ *   2001:db8::/32        IPv6 (ip6trie; "2001:db8:1:2" is a /64, and a
+ *                        line starting with "::" is an IPv6 address)
  *   !192.0.2.5           an exclusion: not listed, beats wider entries
  * followed by an optional value: ":A:TXT" (":127.0.0.3:text", ":3:text",
  * "::text" keeps the default A), or plain text after whitespace (TXT).
@@ -20,7 +22,8 @@
  * rdnsbl metadata, written by the exporter so that export-import
  * round-trips, rides in comment lines that rbldnsd ignores:
  *   #@ added=1700000000 expires=1700003600 actor=alice
- * applies to the next entry line.
+ * applies to the next entry line ("code=0" there: the A value on that
+ * line is only for rbldnsd). doc/rbldnsd-format.md has the details.
  *
  * The module is pure: no LMDB, no logging. Errors and warnings carry
  * "file:line: " prefixes.

@@ -1,0 +1,428 @@
+/*
+ * test_ipfile.c -- the rbldnsd data file reader and the export writer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "ipfile.h"
+#include "store.h"
+#include "util.h"
+#include "../tap.h"
+
+/* Everything one read of a file produced, as text lines. */
+static char out[16384];		/* entries and errors, one a line */
+static char warns[4096];	/* warnings, one a line */
+static int nentries, nerrors;
+
+static void
+collect_warn(void *arg, const char *msg)
+{
+	(void)arg;
+	strncat(warns, msg, sizeof(warns) - strlen(warns) - 2);
+	strcat(warns, "\n");
+}
+
+static void
+append(const char *s)
+{
+	strncat(out, s, sizeof(out) - strlen(out) - 2);
+	strcat(out, "\n");
+}
+
+/* One entry as "LINE PREFIX[!] code=A txt=TXT[ meta]". */
+static void
+show(const struct ipfile_entry *e)
+{
+	char line[2048], pfx[ADDR_STRLEN];
+
+	addr_format(&e->prefix, pfx, sizeof(pfx));
+	snprintf(line, sizeof(line), "%d %s%s code=%u.%u.%u.%u txt=%s", e->line,
+	    e->exclude ? "!" : "", pfx, e->code >> 24, (e->code >> 16) & 255,
+	    (e->code >> 8) & 255, e->code & 255, e->txt);
+	if (e->added || e->expires || e->actor) {
+		size_t n = strlen(line);
+
+		snprintf(line + n, sizeof(line) - n, " [%lld %lld %s]",
+		    (long long)e->added, (long long)e->expires,
+		    e->actor ? e->actor : "-");
+	}
+	append(line);
+}
+
+/* Read the text s; every entry and error goes to out, warnings to warns. */
+static const char *
+readall(const char *s)
+{
+	struct ipfile_entry e;
+	struct ipfile *f;
+	char err[512];
+	FILE *fp;
+	int r;
+
+	out[0] = warns[0] = '\0';
+	nentries = nerrors = 0;
+	fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
+	if (fp == NULL)
+		return "fmemopen failed";
+	f = ipfile_open(fp, "t.txt", collect_warn, NULL);
+	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
+		if (r == 1) {
+			nentries++;
+			show(&e);
+		} else {
+			nerrors++;
+			append(err);
+		}
+	}
+	ipfile_close(f);
+	fclose(fp);
+	return out;
+}
+
+static void
+test_forms(void)
+{
+	is_str(readall("192.0.2.1\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n", "single address");
+	is_str(readall("192.0.2.0/24\n10.0.0.0/8\n0.0.0.0/0\n"),
+	    "1 192.0.2.0/24 code=0.0.0.0 txt=\n"
+	    "2 10.0.0.0/8 code=0.0.0.0 txt=\n"
+	    "3 0.0.0.0/0 code=0.0.0.0 txt=\n", "CIDR");
+	is_str(readall("10/8\n10.1\n10.1.2\n127.16/12\n"),
+	    "1 10.0.0.0/8 code=0.0.0.0 txt=\n"
+	    "2 10.1.0.0/16 code=0.0.0.0 txt=\n"
+	    "3 10.1.2.0/24 code=0.0.0.0 txt=\n"
+	    "4 127.16.0.0/12 code=0.0.0.0 txt=\n",
+	    "abbreviated prefixes: /8 /16 /24, with a length");
+	is_str(readall("10.1.2.3-9\n"),
+	    "1 10.1.2.3 code=0.0.0.0 txt=\n"
+	    "1 10.1.2.4/30 code=0.0.0.0 txt=\n"
+	    "1 10.1.2.8/31 code=0.0.0.0 txt=\n",
+	    "last-octet range");
+	is_str(readall("10.1.2.0-10.1.3.255 :3:r\n"),
+	    "1 10.1.2.0/23 code=127.0.0.3 txt=r\n", "range that is one CIDR");
+	is_str(readall("192.0.2.5-192.0.2.20\n"),
+	    "1 192.0.2.5 code=0.0.0.0 txt=\n"
+	    "1 192.0.2.6/31 code=0.0.0.0 txt=\n"
+	    "1 192.0.2.8/29 code=0.0.0.0 txt=\n"
+	    "1 192.0.2.16/30 code=0.0.0.0 txt=\n"
+	    "1 192.0.2.20 code=0.0.0.0 txt=\n", "full range split");
+	is_str(readall("127.16-31\n10-11\n"),
+	    "1 127.16.0.0/12 code=0.0.0.0 txt=\n"
+	    "2 10.0.0.0/7 code=0.0.0.0 txt=\n",
+	    "prefix ranges (rbldnsd: last boundary filled with 255)");
+	is_str(readall("!192.0.2.5\n! 192.0.2.0/28\n"),
+	    "1 !192.0.2.5 code=0.0.0.0 txt=\n"
+	    "2 !192.0.2.0/28 code=0.0.0.0 txt=\n", "exclusions");
+	is_str(readall("2001:db8::/32\n2001:db8::1\n!2001:db8::bead\n::1\n"
+	    "2001:db8:1:2\n2001:db8:c000/36 :5:six\n2001:DB8::2/127\n"),
+	    "1 2001:db8::/32 code=0.0.0.0 txt=\n"
+	    "2 2001:db8::1 code=0.0.0.0 txt=\n"
+	    "3 !2001:db8::bead code=0.0.0.0 txt=\n"
+	    "4 ::1 code=0.0.0.0 txt=\n"
+	    "5 2001:db8:1:2::/64 code=0.0.0.0 txt=\n"
+	    "6 2001:db8:c000::/36 code=127.0.0.5 txt=six\n"
+	    "7 2001:db8::2/127 code=0.0.0.0 txt=\n",
+	    "IPv6: CIDR, single, exclusion, ::1, short prefixes");
+	is_str(readall("  192.0.2.1   # comment\n192.0.2.2;c\n# x\n; y\n\n"
+	    "\t\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "2 192.0.2.2 code=0.0.0.0 txt=\n", "comments and blank lines");
+	is_int(strlen(warns), 0, "no warnings so far");
+}
+
+static void
+test_values(void)
+{
+	is_str(readall("192.0.2.1 :127.0.0.3:Listed: see $\n"
+	    "192.0.2.2 :4:four\n"
+	    "192.0.2.3:5:five\n"
+	    "192.0.2.4 :127.6:six\n"
+	    "192.0.2.5 :7:\n"
+	    "192.0.2.6 ::no A here\n"
+	    "192.0.2.7 plain text # kept\n"
+	    "192.0.2.8 :9 :  spaced\n"),
+	    "1 192.0.2.1 code=127.0.0.3 txt=Listed: see $\n"
+	    "2 192.0.2.2 code=127.0.0.4 txt=four\n"
+	    "3 192.0.2.3 code=127.0.0.5 txt=five\n"
+	    "4 192.0.2.4 code=127.0.0.6 txt=six\n"
+	    "5 192.0.2.5 code=127.0.0.7 txt=\n"
+	    "6 192.0.2.6 code=0.0.0.0 txt=no A here\n"
+	    "7 192.0.2.7 code=0.0.0.0 txt=plain text # kept\n"
+	    "8 192.0.2.8 code=127.0.0.9 txt=spaced\n", "value forms");
+	is_str(readall("192.0.2.1\n:3:default text\n192.0.2.2\n"
+	    "192.0.2.3 own\n192.0.2.4 :5\n192.0.2.5 :6:\n::7:x\n"
+	    ":8\n192.0.2.6\n!192.0.2.7\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "3 192.0.2.2 code=127.0.0.3 txt=default text\n"
+	    "4 192.0.2.3 code=127.0.0.3 txt=own\n"
+	    "5 192.0.2.4 code=127.0.0.5 txt=default text\n"
+	    "6 192.0.2.5 code=127.0.0.6 txt=\n"
+	    "t.txt:7: bad A value \"x\"\n"
+	    "9 192.0.2.6 code=127.0.0.8 txt=\n"
+	    "10 !192.0.2.7 code=0.0.0.0 txt=\n",
+	    "default value lines; \"::\" starts an IPv6 address");
+	is_str(readall("!192.0.2.1 :3:x\n"),
+	    "1 !192.0.2.1 code=0.0.0.0 txt=\n", "exclusion value dropped");
+	is_str(warns, "t.txt:1: value of an exclusion ignored: \":3:x\"\n",
+	    "... with a warning");
+}
+
+static void
+test_warnings(void)
+{
+	is_str(readall("192.0.2.1\n10.1.2.3/24\n$SOA 1h a b 0 1 2 3 4\n"
+	    "$TTL 300\n#$NS 1h ns\n$1 text\n192.0.2.1 :3:again\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "2 10.1.2.0/24 code=0.0.0.0 txt=\n"
+	    "7 192.0.2.1 code=127.0.0.3 txt=again\n",
+	    "entries around warnings");
+	is_str(warns,
+	    "t.txt:2: host bits set in \"10.1.2.3/24\", using 10.1.2.0/24\n"
+	    "t.txt:3: $SOA ignored: zone settings come from rdnsbld.conf\n"
+	    "t.txt:4: $TTL ignored: zone settings come from rdnsbld.conf\n"
+	    "t.txt:5: $NS ignored: zone settings come from rdnsbld.conf\n"
+	    "t.txt:6: $1 ignored: TXT substitution variables are not "
+	    "supported\n"
+	    "t.txt:7: duplicate entry 192.0.2.1 (also at line 1): the later "
+	    "line wins\n", "warnings with line numbers");
+}
+
+static void
+test_errors(void)
+{
+	char big[1200 + 64];
+
+	is_str(readall("192.0.2.256\n192.0.2.1/33\n192.0.2.9-3\n"
+	    "192.0.2.1 :127.0.0.1:x\n192.0.2.1 :0.2:x\nhello world\n"
+	    "10\n192.0.2.1 :3 junk\n2001:db8::1::2\n2001::/129\n"
+	    "192.0.2.1x\n10.1.2-10.1.2.3\n192.0.2.200\n"),
+	    "t.txt:1: bad entry \"192.0.2.256\"\n"
+	    "t.txt:2: bad prefix length in \"192.0.2.1/33\" (0-32)\n"
+	    "t.txt:3: bad range \"192.0.2.9-3\": start after end\n"
+	    "t.txt:4: A value 127.0.0.1 out of range (127.0.0.2-127.0.0.254)\n"
+	    "t.txt:5: A value 0.0.0.2 out of range (127.0.0.2-127.0.0.254)\n"
+	    "t.txt:6: bad entry \"hello world\"\n"
+	    "t.txt:7: bad entry \"10\": a bare number is not an address "
+	    "(write N.0.0.0/8)\n"
+	    "t.txt:8: bad value \"junk\": expected :A:TXT\n"
+	    "t.txt:9: bad entry \"2001:db8::1::2\": two \"::\"\n"
+	    "t.txt:10: bad prefix length in \"2001::/129\" (0-128)\n"
+	    "t.txt:11: bad entry \"192.0.2.1x\"\n"
+	    "t.txt:12: bad entry \"10.1.2-10.1.2.3\": the two ends of a range "
+	    "have different numbers of octets\n"
+	    "13 192.0.2.200 code=0.0.0.0 txt=\n",
+	    "errors with line numbers; reading goes on");
+	is_int(nerrors, 12, "12 errors");
+	is_int(nentries, 1, "then the good line");
+	is_str(readall("192.0.2.1 : 9:x\n"),
+	    "t.txt:1: bad A value: expected a number after \":\"\n",
+	    "a blank before the A value is an error (as in rbldnsd)");
+	is_str(readall("bad\001\"line\n"),
+	    "t.txt:1: bad entry \"bad\\001\"line\"\n",
+	    "untrusted text is escaped");
+
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "192.0.2.1 :2:", 13);
+	big[13 + 1025] = '\n';
+	big[13 + 1026] = '\0';
+	is_str(readall(big), "t.txt:1: TXT longer than 1024 bytes\n",
+	    "TXT over 1024 bytes");
+	big[13 + 1024] = '\n';
+	big[13 + 1025] = '\0';
+	readall(big);
+	is_int(nentries, 1, "TXT of 1024 bytes is fine");
+}
+
+static void
+test_crlf_meta(void)
+{
+	is_str(readall("192.0.2.1 :3:dos\r\n192.0.2.2\r\n\r\n# c\r\n"),
+	    "1 192.0.2.1 code=127.0.0.3 txt=dos\n"
+	    "2 192.0.2.2 code=0.0.0.0 txt=\n", "CRLF line ends");
+	is_str(readall("#@ added=1700000000 expires=1700003600 actor=alice\n"
+	    "192.0.2.1 :3:x\n192.0.2.2\n"
+	    "#@ actor=bob\n# comment between\n10.0.0.1-2\n"
+	    "#@ added=5\n"),
+	    "2 192.0.2.1 code=127.0.0.3 txt=x [1700000000 1700003600 alice]\n"
+	    "3 192.0.2.2 code=0.0.0.0 txt=\n"
+	    "6 10.0.0.1 code=0.0.0.0 txt= [0 0 bob]\n"
+	    "6 10.0.0.2 code=0.0.0.0 txt= [0 0 bob]\n",
+	    "#@ metadata applies to the next entry only");
+	is_str(warns, "t.txt:7: #@ metadata not followed by an entry, "
+	    "ignored\n", "unused #@ is a warning");
+	is_str(readall("#@ added=x\n192.0.2.1\n#@ who=me\n#@ actor\n"
+	    "#@ added=1 added=2\n#@\n#@ code=3\n"),
+	    "t.txt:1: bad #@ line: added \"x\": not a number\n"
+	    "2 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "t.txt:3: bad #@ line: unknown key \"who\"\n"
+	    "t.txt:4: bad #@ line: \"actor\" is not key=value\n"
+	    "t.txt:5: bad #@ line: \"added\" given twice\n"
+	    "t.txt:6: bad #@ line: no key=value\n"
+	    "t.txt:7: bad #@ line: code can only be 0 (the A value goes on "
+	    "the entry line)\n", "bad #@ lines are errors");
+}
+
+static struct store_entry
+mk(const char *pfx, uint32_t flags, uint32_t code, int64_t added,
+    int64_t expires, const char *actor, const char *reason)
+{
+	struct store_entry e;
+	char err[128];
+
+	memset(&e, 0, sizeof(e));
+	if (addr_parse(pfx, 0, &e.prefix, err, sizeof(err)) == -1)
+		fprintf(stderr, "mk: %s\n", err);
+	e.flags = flags;
+	e.code = code;
+	e.added = added;
+	e.expires = expires;
+	e.actor = actor;
+	e.actor_len = strlen(actor);
+	e.reason = reason;
+	e.reason_len = strlen(reason);
+	return e;
+}
+
+static void
+test_roundtrip(void)
+{
+	struct store_entry in[9];
+	struct ipfile_entry e;
+	struct ipfile *f;
+	char *buf = NULL, err[512];
+	size_t len = 0, i, n = sizeof(in) / sizeof(in[0]);
+	FILE *fp;
+	int r, same = 0, got = 0;
+
+	in[0] = mk("192.0.2.1", 0, 0x7f000002, 1700000000, 0, "alice", "");
+	in[1] = mk("192.0.2.0/24", 0, 0x7f000003, 1700000001, 1700009999,
+	    "bob", "spam: see https://example.org/?$");
+	in[2] = mk("10.0.0.0/8", 0, 0, 1700000002, 0, "carol", "plain words");
+	in[3] = mk("192.0.2.7", ENTRY_EXCLUDE, 0, 1700000003, 0, "dave", "");
+	in[4] = mk("2001:db8::/32", 0, 0x7f000004, 1700000004, 1800000000,
+	    "eve", "six");
+	in[5] = mk("2001:db8::1", ENTRY_EXCLUDE, 0, 1700000005, 0, "fay", "");
+	in[6] = mk("::ffff:192.0.2.1", 0, 0, 1700000006, 0, "gus", "#42 tkt");
+	in[7] = mk("198.51.100.0/25", 0, 0, 1700000007, 0, "hal", ";semi");
+	in[8] = mk("203.0.113.9", 0, 0x7f00000a, 1700000008, 0, "ivy",
+	    "line\none\ttab");
+
+	fp = open_memstream(&buf, &len);
+	ipfile_write_header(fp, "black", 1700000000);
+	for (i = 0; i < n; i++)
+		ipfile_write_entry(fp, &in[i]);
+	fclose(fp);
+	ok(strncmp(buf, "# rdnsbl export of the black list, "
+	    "2023-11-14T22:13:20Z\n# format: ", 64) == 0, "export header");
+	ok(strstr(buf, "#@ added=1700000001 expires=1700009999 actor=bob\n"
+	    "192.0.2.0/24 :127.0.0.3:spam: see https://example.org/?$\n")
+	    != NULL, "entry with metadata and value");
+	ok(strstr(buf, "\n10.0.0.0/8 plain words\n") != NULL,
+	    "code 0 with a reason: plain TXT");
+	ok(strstr(buf, "actor=gus code=0\n::ffff:c000:201 :127.0.0.2:#42 tkt\n")
+	    != NULL, "code 0, TXT starting with #: code=0 marker");
+	ok(strstr(buf, "\n!192.0.2.7\n") != NULL &&
+	    strstr(buf, "\n192.0.2.1 :127.0.0.2:\n") != NULL,
+	    "exclusion; full-length prefix without /32");
+	ok(strstr(buf, "203.0.113.9 :127.0.0.10:line one tab\n") != NULL,
+	    "control characters become spaces");
+
+	fp = fmemopen(buf, len, "r");
+	f = ipfile_open(fp, "rt", collect_warn, NULL);
+	warns[0] = '\0';
+	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
+		const char *want;
+
+		if (r == -1) {
+			printf("# %s\n", err);
+			continue;
+		}
+		if ((size_t)got >= n)
+			break;
+		want = in[got].reason;
+		if (got == 8)
+			want = "line one tab";
+		if (in[got].flags & ENTRY_EXCLUDE)
+			want = "";
+		if (addr_equal(&e.prefix, &in[got].prefix) &&
+		    e.exclude == !!(in[got].flags & ENTRY_EXCLUDE) &&
+		    e.code == in[got].code && e.added == in[got].added &&
+		    e.expires == in[got].expires && e.actor != NULL &&
+		    strcmp(e.actor, in[got].actor) == 0 &&
+		    strcmp(e.txt, want) == 0)
+			same++;
+		else
+			printf("# entry %d differs (line %d, txt \"%s\")\n",
+			    got, e.line, e.txt);
+		got++;
+	}
+	ipfile_close(f);
+	fclose(fp);
+	is_int(got, (int)n, "round trip: as many entries");
+	is_int(same, (int)n, "round trip: every field equal");
+	is_str(warns, "", "round trip: no warnings");
+	free(buf);
+}
+
+/* 1,000,000 lines must read in well under a second (sanitizers: 10). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPEED_LIMIT	10.0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPEED_LIMIT	10.0
+#endif
+#endif
+#ifndef SPEED_LIMIT
+#define SPEED_LIMIT	1.0
+#endif
+
+static void
+test_speed(void)
+{
+	struct ipfile_entry e;
+	struct ipfile *f;
+	struct timespec t0, t1;
+	char err[256];
+	FILE *fp;
+	double secs;
+	long i, n = 0;
+
+	fp = tmpfile();
+	for (i = 0; i < 1000000; i++)
+		fprintf(fp, "10.%ld.%ld.%ld :3:spam source\n", (i >> 16) & 255,
+		    (i >> 8) & 255, i & 255);
+	rewind(fp);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	f = ipfile_open(fp, "big", NULL, NULL);
+	while (ipfile_next(f, &e, err, sizeof(err)) == 1)
+		n++;
+	ipfile_close(f);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fclose(fp);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("# 1000000 lines in %.3f s\n", secs);
+	is_int(n, 1000000, "a million lines read");
+	ok(secs < SPEED_LIMIT,
+	    "a million lines in %.3f s", secs);
+}
+
+int
+main(void)
+{
+	plan(39);
+	test_forms();
+	test_values();
+	test_warnings();
+	test_errors();
+	test_crlf_meta();
+	test_roundtrip();
+	test_speed();
+	return done();
+}

@@ -69,3 +69,4 @@ echo "import time: $(echo "$end - $start" | bc 2>/dev/null || awk "BEGIN{print $
 echo "queries during import: $asked, wrong: $wrong"
 echo "imported entries answered after import: $(( $(echo "$sample" | wc -w) - bad )) of $(echo "$sample" | wc -w)"
 echo "database size: $(du -sh "$work/db" | cut -f1)"
+echo "rdnsbld resident memory after the import and the checks: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"

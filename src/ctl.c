@@ -562,8 +562,13 @@ cmd_add(struct ctl *c, int argc, char **argv)
 	e.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
 	e.actor = c->actor;
 	e.actor_len = strlen(c->actor);
+	/* leading and trailing blanks are dropped, as import drops them */
 	e.reason = c->reason != NULL ? c->reason : "";
+	while (*e.reason == ' ')
+		e.reason++;
 	e.reason_len = strlen(e.reason);
+	while (e.reason_len > 0 && e.reason[e.reason_len - 1] == ' ')
+		e.reason_len--;
 	if (store_add(c->store, list, &e, &replaced, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);

@@ -399,11 +399,20 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	const struct zone *z;
 	struct addr a;
 	uint16_t apex_off = 0;
+	enum wire_parse_rc rc;
 	size_t limit;
 	int n;
 
 	ctx->errbuf[0] = '\0';
-	switch (wire_parse_query(pkt, len, &q)) {
+	rc = wire_parse_query(pkt, len, &q);
+	if (rc != WIRE_DROP && !addrlist_match(ctx->allow, peer)) {
+		/* outside allow-query: REFUSED, whatever the query was */
+		*kind = ANS_REFUSED;
+		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_REFUSED, 0,
+		    ctx->edns_size);
+		return resp_finish(&r);
+	}
+	switch (rc) {
 	case WIRE_DROP:
 		*kind = ANS_DROPPED;
 		return 0;
@@ -435,8 +444,7 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	else
 		limit = WIRE_UDPMIN;
 
-	if (!addrlist_match(ctx->allow, peer) ||
-	    (q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
+	if ((q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
 	    (z = find_zone(ctx->zones, &q, &apex_off)) == NULL ||
 	    q.qtype == 251 || q.qtype == 252) {	/* IXFR, AXFR */
 		*kind = ANS_REFUSED;

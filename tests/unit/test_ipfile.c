@@ -370,18 +370,7 @@ test_roundtrip(void)
 	free(buf);
 }
 
-/* 1,000,000 lines must read in well under a second (sanitizers: 10). */
-#if defined(__SANITIZE_ADDRESS__)
-#define SPEED_LIMIT	10.0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SPEED_LIMIT	10.0
-#endif
-#endif
-#ifndef SPEED_LIMIT
-#define SPEED_LIMIT	1.0
-#endif
-
+/* A million lines read (the time is printed, not asserted: bench/ measures). */
 static void
 test_speed(void)
 {
@@ -409,14 +398,12 @@ test_speed(void)
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("# 1000000 lines in %.3f s\n", secs);
 	is_int(n, 1000000, "a million lines read");
-	ok(secs < SPEED_LIMIT,
-	    "a million lines in %.3f s", secs);
 }
 
 int
 main(void)
 {
-	plan(39);
+	plan(38);
 	test_forms();
 	test_values();
 	test_warnings();

@@ -1,0 +1,422 @@
+# lib.sh -- shared code of the integration tests: a work directory, the
+# real rdnsbld on loopback and a random free port, dig wrappers and TAP
+# helpers. Sourced by the test scripts (POSIX sh, no bashisms).
+#
+# The driver exports top_builddir and top_srcdir (absolute paths). Nothing
+# is ever written below $top_srcdir (make distcheck makes it read-only).
+#
+#	. "$top_srcdir/tests/integration/lib.sh"
+#	need_tool dig
+#	write_conf base.conf.in
+#	start_daemon
+#	is "$(q +short 2.0.0.127.bl.test A)" "127.0.0.2" "test point listed"
+#	stop_daemon
+#	done_testing
+
+: "${top_builddir:?top_builddir is not set}"
+: "${top_srcdir:?top_srcdir is not set}"
+
+RDNSBLD="$top_builddir/src/rdnsbld"
+RDNSBLCTL="$top_builddir/src/rdnsblctl"
+DATA="$top_srcdir/tests/data"
+
+T_N=0
+T_PASS=0
+T_FAIL=0
+PID=
+PORT=
+EXPECT_LOG=
+work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-it.XXXXXX") || {
+	echo "Bail out! mktemp -d failed"
+	exit 99
+}
+DB="$work/db"
+CONF="$work/rdnsbld.conf"
+
+# Kill only the daemon this script started, then remove the work dir.
+lib_cleanup()
+{
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+		PID=
+	fi
+	rm -rf "$work"
+}
+# A signal (a reader of our output gone: PIPE) must still run the cleanup.
+trap lib_cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+
+# --- TAP -------------------------------------------------------------------
+
+# pass NAME / fail NAME [DIAGNOSTIC...]
+pass()
+{
+	T_N=$((T_N + 1))
+	T_PASS=$((T_PASS + 1))
+	echo "ok $T_N - $1"
+}
+
+fail()
+{
+	T_N=$((T_N + 1))
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_N - $1"
+	shift
+	for d in "$@"; do
+		printf '%s\n' "$d" | sed 's/^/#   /'
+	done
+}
+
+# ok NAME COMMAND [ARGS...]: passes when the command succeeds.
+ok()
+{
+	ok_name=$1
+	shift
+	if "$@"; then
+		pass "$ok_name"
+	else
+		fail "$ok_name" "command failed: $*"
+	fi
+}
+
+# is GOT WANT NAME
+is()
+{
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "got:  '$1'" "want: '$2'"
+	fi
+}
+
+# like GOT EXTENDED-REGEX NAME: GOT (all of it) has a line matching.
+like()
+{
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		pass "$3"
+	else
+		fail "$3" "got:  '$1'" "want match: /$2/"
+	fi
+}
+
+# unlike GOT EXTENDED-REGEX NAME: no line of GOT matches.
+unlike()
+{
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		fail "$3" "got:  '$1'" "want no match: /$2/"
+	else
+		pass "$3"
+	fi
+}
+
+skip()
+{
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP $1"
+}
+
+diag()
+{
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# Print the plan and the closing line; exit 1 on any failure.
+done_testing()
+{
+	if [ -n "$PID" ]; then
+		stop_daemon
+	fi
+	echo "1..$T_N"
+	echo "$T_PASS passed, $T_FAIL failed"
+	if [ "$T_FAIL" -ne 0 ] || [ "$T_N" -eq 0 ]; then
+		exit 1
+	fi
+	exit 0
+}
+
+# bail MESSAGE: a fixture failed; the rest cannot run.
+bail()
+{
+	echo "Bail out! $*"
+	exit 99
+}
+
+# need_tool NAME: exit 77 (skip) when an optional tool is missing.
+need_tool()
+{
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "1..0 # SKIP $1 not found"
+		exit 77
+	fi
+}
+
+need_programs()
+{
+	for p in "$RDNSBLD" "$RDNSBLCTL"; do
+		[ -x "$p" ] || bail "$p is not built"
+	done
+}
+
+# --- configuration ---------------------------------------------------------
+
+# Defaults of the template variables; a test sets them before write_conf.
+ALLOW="127.0.0.0/8, ::1"
+TTL=5m
+NEGTTL=2m
+UDPSIZE=1232
+
+# pick_port: a random high port (20000-59999) not bound on loopback now.
+pick_port()
+{
+	while :; do
+		n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		PORT=$((20000 + n % 40000))
+		if command -v ss >/dev/null 2>&1 &&
+		    ss -Htuln 2>/dev/null | awk '{ print $5 }' |
+		    grep -Eq "[:.]$PORT\$"; then
+			continue
+		fi
+		return 0
+	done
+}
+
+# write_conf TEMPLATE [OUTPUT]: fill in a template of tests/data.
+write_conf()
+{
+	wc_out=${2:-$CONF}
+	[ -n "$PORT" ] || pick_port
+	sed -e "s|@PORT@|$PORT|g" \
+	    -e "s|@DB@|$DB|g" \
+	    -e "s|@WORK@|$work|g" \
+	    -e "s|@ALLOW@|$ALLOW|g" \
+	    -e "s|@TTL@|$TTL|g" \
+	    -e "s|@NEGTTL@|$NEGTTL|g" \
+	    -e "s|@UDPSIZE@|$UDPSIZE|g" \
+	    "$DATA/$1" >"$wc_out" || bail "cannot write $wc_out from $1"
+	CONF_TEMPLATE=$1
+}
+
+# --- the daemon ------------------------------------------------------------
+
+# The apex that wait_ready asks for.
+APEX=bl.test
+
+# start_daemon: start rdnsbld on $CONF and wait until it answers. On a
+# bind failure, pick another port, rewrite the config and try again.
+start_daemon()
+{
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		"$RDNSBLD" -c "$CONF" >"$work/log" 2>&1 &
+		PID=$!
+		if wait_ready; then
+			return 0
+		fi
+		if [ "$tries" -lt 5 ] &&
+		    grep -Eqi 'address already in use|bind' "$work/log"; then
+			diag "port $PORT busy, retrying"
+			PORT=
+			pick_port
+			write_conf "$CONF_TEMPLATE"
+			continue
+		fi
+		sed 's/^/# log: /' "$work/log"
+		bail "rdnsbld did not start"
+	done
+}
+
+# wait_ready: poll the apex SOA until any answer comes, for up to ~10 s.
+# Fails at once when the process has exited (reaping it, PID cleared).
+wait_ready()
+{
+	i=0
+	while [ $i -lt 50 ]; do
+		if ! kill -0 "$PID" 2>/dev/null; then
+			wait "$PID"
+			diag "rdnsbld exited with status $? before answering"
+			PID=
+			return 1
+		fi
+		if dig +tries=1 +time=1 @127.0.0.1 -p "$PORT" "$APEX" SOA \
+		    2>/dev/null | grep -q 'status: '; then
+			return 0
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill -TERM "$PID" 2>/dev/null
+	wait "$PID"
+	PID=
+	diag "rdnsbld did not answer within 10 s"
+	return 1
+}
+
+# expect_log REGEX: log lines matching it are not unexpected.
+expect_log()
+{
+	if [ -z "$EXPECT_LOG" ]; then
+		EXPECT_LOG=$1
+	else
+		EXPECT_LOG="$EXPECT_LOG|$1"
+	fi
+}
+
+# stop_daemon: SIGTERM, exit status 0, no unexpected error/warning lines.
+stop_daemon()
+{
+	if [ -z "$PID" ]; then
+		fail "rdnsbld stops with status 0 on SIGTERM" "not running"
+		return
+	fi
+	kill -TERM "$PID"
+	wait "$PID"
+	sd_rc=$?
+	PID=
+	if [ "$sd_rc" -ne 0 ]; then
+		sed 's/^/# log: /' "$work/log"
+	fi
+	is "$sd_rc" 0 "rdnsbld exits 0 on SIGTERM"
+	sd_bad=$(grep -Ei 'error|warn' "$work/log" |
+	    if [ -n "$EXPECT_LOG" ]; then grep -Ev -- "$EXPECT_LOG"; else cat; fi)
+	is "$sd_bad" "" "no unexpected error/warning lines in the log"
+}
+
+# --- queries ---------------------------------------------------------------
+
+# q ARGS...: dig against the daemon's IPv4 listener.
+q()
+{
+	dig @127.0.0.1 -p "$PORT" +tries=1 +time=2 "$@" 2>&1
+}
+
+# q6 ARGS...: the same on the IPv6 listener.
+q6()
+{
+	dig @::1 -p "$PORT" +tries=1 +time=2 "$@" 2>&1
+}
+
+# Parsers of a full dig output (argument 1).
+# status: NOERROR, NXDOMAIN, ...
+dig_status()
+{
+	printf '%s\n' "$1" |
+	    sed -n 's/.*->>HEADER<<-.* status: \([A-Z]*\),.*/\1/p' | head -n1
+}
+
+# flags: "qr aa rd"
+dig_flags()
+{
+	printf '%s\n' "$1" | sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' | head -n1
+}
+
+# has_flag OUTPUT FLAG
+has_flag()
+{
+	case " $(dig_flags "$1") " in
+	*" $2 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# dig_section OUTPUT NAME: records of the section (ANSWER, AUTHORITY,
+# ADDITIONAL), whitespace squeezed to single spaces.
+dig_section()
+{
+	printf '%s\n' "$1" | awk -v s=";; $2 SECTION:" '
+	    $0 == s { on = 1; next }
+	    on && /^$/ { exit }
+	    on { $1 = $1; print }'
+}
+
+# dig_count OUTPUT NAME: the ANSWER/AUTHORITY/ADDITIONAL count of the header.
+dig_count()
+{
+	printf '%s\n' "$1" |
+	    sed -n "s/^;; flags:.* $2: \\([0-9]*\\).*/\\1/p" | head -n1
+}
+
+# rev4 A.B.C.D -> D.C.B.A
+rev4()
+{
+	echo "$1" | awk -F. '{ print $4 "." $3 "." $2 "." $1 }'
+}
+
+# rev6 ADDR -> the 32 reversed nibbles, dot-separated.
+rev6()
+{
+	perl -MSocket=inet_pton,AF_INET6 -e '
+	    my $a = inet_pton(AF_INET6, $ARGV[0]) or die "bad address\n";
+	    print join(".", reverse split //, unpack("H*", $a)), "\n"' "$1"
+}
+
+# rawq PROTO HEX: send raw bytes (hex) to the daemon (PROTO udp or tcp,
+# IPv4), print the reply as "id=N qr=N opcode=N aa=N tc=N rcode=N
+# qd=N an=N ns=N ar=N len=N" or "noreply" after 2 seconds.
+rawq()
+{
+	perl -MIO::Socket::INET -MIO::Select -e '
+	    my ($proto, $port, $hex) = @ARGV;
+	    my $pkt = pack("H*", $hex);
+	    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+		PeerPort => $port, Proto => $proto) or die "socket: $!\n";
+	    my $sel = IO::Select->new($s);
+	    my $buf = "";
+	    if ($proto eq "tcp") {
+		$s->syswrite(pack("n", length $pkt) . $pkt);
+		while ($sel->can_read(2)) {
+		    my $n = $s->sysread($buf, 65537, length $buf);
+		    last unless $n;
+		    last if length($buf) >= 2 &&
+			length($buf) >= 2 + unpack("n", $buf);
+		}
+		$buf = length($buf) >= 2 ? substr($buf, 2) : "";
+	    } else {
+		$s->send($pkt);
+		$s->recv($buf, 65535) if $sel->can_read(2);
+	    }
+	    if (length($buf) < 12) { print "noreply\n"; exit 0 }
+	    my ($id, $fl, $qd, $an, $ns, $ar) = unpack("n6", $buf);
+	    printf "id=%d qr=%d opcode=%d aa=%d tc=%d rcode=%d " .
+		"qd=%d an=%d ns=%d ar=%d len=%d\n", $id, $fl >> 15,
+		($fl >> 11) & 15, ($fl >> 10) & 1, ($fl >> 9) & 1, $fl & 15,
+		$qd, $an, $ns, $ar, length $buf;
+	' "$1" "$PORT" "$2"
+}
+
+# --- rdnsblctl ---------------------------------------------------------------
+
+# ctl ARGS...: run rdnsblctl on the test config; stdout in $CTL_OUT,
+# stderr in $CTL_ERR, exit status in $CTL_RC.
+ctl()
+{
+	"$RDNSBLCTL" -c "$CONF" "$@" >"$work/ctl.out" 2>"$work/ctl.err"
+	CTL_RC=$?
+	CTL_OUT=$(cat "$work/ctl.out")
+	CTL_ERR=$(cat "$work/ctl.err")
+	return $CTL_RC
+}
+
+# ctl_ok NAME ARGS...: a test that rdnsblctl ARGS exits 0 with no stderr.
+ctl_ok()
+{
+	co_name=$1
+	shift
+	ctl "$@"
+	if [ "$CTL_RC" -eq 0 ] && [ -z "$CTL_ERR" ]; then
+		pass "$co_name"
+	else
+		fail "$co_name" "rdnsblctl $* exited $CTL_RC" \
+		    "stdout: $CTL_OUT" "stderr: $CTL_ERR"
+	fi
+}
+
+# ctl_must ARGS...: a fixture step that must work (bails otherwise).
+ctl_must()
+{
+	ctl "$@" || bail "rdnsblctl $* failed ($CTL_RC): $CTL_ERR"
+}

@@ -1,0 +1,470 @@
+/*
+ * pattern.c -- dynamic-host patterns (S25R and local rules) and their
+ * exceptions.
+ *
+ * Rules are POSIX extended regular expressions compiled once at load time
+ * (REG_ICASE | REG_NOSUB). Exceptions are kept as a sorted array of
+ * lower-case names, so a match costs one binary search per label of the
+ * name plus one regexec() per rule tried, with no allocation: the name is
+ * folded into a stack buffer.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pattern.h"
+#include "util.h"
+
+#define NAME_MAX_LEN	253	/* a domain name in text, no final dot */
+#define LABEL_MAX_LEN	63
+#define RULE_NAME_MAX	64
+#define MSG_MAX		1024
+#define QUOTE_MAX	128	/* bytes of file text quoted in a message */
+
+struct rule {
+	char		*name;
+	regex_t		 re;
+	int		 line;
+};
+
+struct exception {
+	char		*name;
+	int		 line;
+};
+
+struct patterns {
+	struct rule	*rules;
+	size_t		 nrules;
+	size_t		 rulecap;
+	char		**exc;		/* sorted by strcmp() after loading */
+	struct exception *excl;		/* in file order while loading */
+	size_t		 nexc;
+	size_t		 exccap;
+};
+
+struct loader {
+	const char	*file;
+	int		 line;
+	pattern_err_fn	*err;
+	void		*arg;
+	int		 nerrors;
+};
+
+static void	loader_error(struct loader *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Report one error, prefixed with "file:line: ". */
+static void
+loader_error(struct loader *ld, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	int n;
+	va_list ap;
+
+	ld->nerrors++;
+	if (ld->err == NULL)
+		return;
+	n = snprintf(msg, sizeof(msg), "%s:%d: ", ld->file, ld->line);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	ld->err(ld->arg, msg);
+}
+
+/* Escape up to QUOTE_MAX bytes of file text for a message. */
+static const char *
+quote(char *buf, size_t len, const char *s, size_t slen)
+{
+	if (slen > QUOTE_MAX)
+		slen = QUOTE_MAX;
+	return str_escape(buf, len, s, slen);
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static int
+valid_rule_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > RULE_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		    s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Is the lower-case name S a domain name: 1-63 byte labels of letters,
+ * digits, hyphens (not first or last) and underscores (found in the wild
+ * in PTR names), at most 253 bytes, no empty label?
+ */
+static int
+valid_domain(const char *s)
+{
+	size_t len, lab;
+	const char *p;
+
+	len = strlen(s);
+	if (len == 0 || len > NAME_MAX_LEN)
+		return 0;
+	lab = 0;
+	for (p = s; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (lab == 0 || lab > LABEL_MAX_LEN || p[-1] == '-')
+				return 0;
+			if (*p == '\0')
+				return 1;
+			lab = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_' || (*p == '-' && lab > 0)))
+			return 0;
+		lab++;
+	}
+}
+
+static void
+add_rule(struct patterns *p, struct loader *ld, const char *name,
+    size_t namelen, const char *re)
+{
+	struct rule *r;
+	char qb[QUOTE_MAX * 4 + 1], eb[256];
+	size_t i;
+	int rc;
+
+	if (!valid_rule_name(name, namelen)) {
+		loader_error(ld, "bad rule name \"%s\" (want [a-z0-9_-]+, "
+		    "at most %d bytes)", quote(qb, sizeof(qb), name, namelen),
+		    RULE_NAME_MAX);
+		return;
+	}
+	for (i = 0; i < p->nrules; i++) {
+		if (strlen(p->rules[i].name) == namelen &&
+		    memcmp(p->rules[i].name, name, namelen) == 0) {
+			loader_error(ld, "duplicate rule \"%.*s\" (first at "
+			    "line %d)", (int)namelen, name, p->rules[i].line);
+			return;
+		}
+	}
+	if (*re == '\0') {
+		loader_error(ld, "rule \"%.*s\": missing regex", (int)namelen,
+		    name);
+		return;
+	}
+	if (p->nrules == p->rulecap) {
+		p->rulecap = p->rulecap ? p->rulecap * 2 : 8;
+		p->rules = xreallocarray(p->rules, p->rulecap,
+		    sizeof(*p->rules));
+	}
+	r = &p->rules[p->nrules];
+	if ((rc = regcomp(&r->re, re, REG_EXTENDED | REG_ICASE |
+	    REG_NOSUB)) != 0) {
+		(void)regerror(rc, &r->re, eb, sizeof(eb));
+		loader_error(ld, "rule \"%.*s\": bad regex: %s",
+		    (int)namelen, name, eb);
+		return;
+	}
+	r->name = xstrndup(name, namelen);
+	r->line = ld->line;
+	p->nrules++;
+}
+
+static void
+add_exception(struct patterns *p, struct loader *ld, const char *s,
+    size_t len)
+{
+	char name[NAME_MAX_LEN + 2], qb[QUOTE_MAX * 4 + 1];
+	size_t i;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > NAME_MAX_LEN) {
+		loader_error(ld, "except: bad name \"%s\"",
+		    quote(qb, sizeof(qb), s, len));
+		return;
+	}
+	for (i = 0; i < len; i++)
+		name[i] = lower(s[i]);
+	name[len] = '\0';
+	if (!valid_domain(name)) {
+		loader_error(ld, "except: bad name \"%s\"",
+		    quote(qb, sizeof(qb), s, len));
+		return;
+	}
+	/* Quadratic, but exception lists are short (the shipped one: ~20). */
+	for (i = 0; i < p->nexc; i++) {
+		if (strcmp(p->excl[i].name, name) == 0) {
+			loader_error(ld, "duplicate exception \"%s\" (first at "
+			    "line %d)", name, p->excl[i].line);
+			return;
+		}
+	}
+	if (p->nexc == p->exccap) {
+		p->exccap = p->exccap ? p->exccap * 2 : 16;
+		p->excl = xreallocarray(p->excl, p->exccap, sizeof(*p->excl));
+	}
+	p->excl[p->nexc].name = xstrdup(name);
+	p->excl[p->nexc].line = ld->line;
+	p->nexc++;
+}
+
+/* Parse one line (LEN bytes, no newline). */
+static void
+parse_line(struct patterns *p, struct loader *ld, const char *s, size_t len)
+{
+	char buf[MSG_MAX], qb[QUOTE_MAX * 4 + 1];
+	const char *end = s + len, *w, *arg, *arge;
+	size_t wlen;
+
+	if (memchr(s, '\0', len) != NULL) {
+		loader_error(ld, "NUL byte in line");
+		return;
+	}
+	while (s < end && is_space((unsigned char)*s))
+		s++;
+	while (end > s && is_space((unsigned char)end[-1]))
+		end--;
+	if (s == end || *s == '#')
+		return;
+
+	w = s;
+	while (s < end && !is_space((unsigned char)*s))
+		s++;
+	wlen = (size_t)(s - w);
+	while (s < end && is_space((unsigned char)*s))
+		s++;
+
+	if (wlen == 4 && memcmp(w, "rule", 4) == 0) {
+		if (s == end) {
+			loader_error(ld, "rule: missing name");
+			return;
+		}
+		arg = s;
+		while (s < end && !is_space((unsigned char)*s))
+			s++;
+		arge = s;
+		while (s < end && is_space((unsigned char)*s))
+			s++;
+		/* The regex is the rest of the line; it may hold spaces. */
+		if ((size_t)(end - s) >= sizeof(buf)) {
+			loader_error(ld, "rule \"%.*s\": regex too long "
+			    "(at most %zu bytes)", (int)(arge - arg), arg,
+			    sizeof(buf) - 1);
+			return;
+		}
+		memcpy(buf, s, (size_t)(end - s));
+		buf[end - s] = '\0';
+		add_rule(p, ld, arg, (size_t)(arge - arg), buf);
+	} else if (wlen == 6 && memcmp(w, "except", 6) == 0) {
+		if (s == end) {
+			loader_error(ld, "except: missing name");
+			return;
+		}
+		arg = s;
+		while (s < end && !is_space((unsigned char)*s))
+			s++;
+		if (s != end) {
+			loader_error(ld, "except: one name a line");
+			return;
+		}
+		add_exception(p, ld, arg, (size_t)(s - arg));
+	} else
+		loader_error(ld, "unknown directive \"%s\"",
+		    quote(qb, sizeof(qb), w, wlen));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static struct patterns *
+load_buf(const char *name, const char *text, size_t len,
+    pattern_err_fn *err, void *arg, int *nerrors)
+{
+	struct patterns *p;
+	struct loader ld;
+	const char *s = text, *end = text + len, *nl;
+	size_t i;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.file = name;
+	ld.err = err;
+	ld.arg = arg;
+	p = xcalloc(1, sizeof(*p));
+	while (s < end) {
+		ld.line++;
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		parse_line(p, &ld, s, (size_t)(nl - s));
+		s = nl + 1;
+	}
+
+	/* Keep the names only, sorted for bsearch(). */
+	p->exc = xcalloc(p->nexc ? p->nexc : 1, sizeof(*p->exc));
+	for (i = 0; i < p->nexc; i++)
+		p->exc[i] = p->excl[i].name;
+	free(p->excl);
+	p->excl = NULL;
+	qsort(p->exc, p->nexc, sizeof(*p->exc), cmp_str);
+
+	if (nerrors != NULL)
+		*nerrors = ld.nerrors;
+	if (ld.nerrors > 0) {
+		patterns_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct patterns *
+patterns_load_string(const char *name, const char *text, pattern_err_fn *err,
+    void *arg, int *nerrors)
+{
+	return load_buf(name, text, strlen(text), err, arg, nerrors);
+}
+
+struct patterns *
+patterns_load(const char *path, pattern_err_fn *err, void *arg,
+    int *nerrors)
+{
+	struct patterns *p;
+	FILE *fp;
+	char *buf, msg[MSG_MAX];
+	size_t len, cap, n;
+	int saved;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		saved = errno;
+		goto fail;
+	}
+	cap = 8192;
+	len = 0;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (len == cap) {
+			buf = xreallocarray(buf, 2, cap);
+			cap *= 2;
+		}
+		n = fread(buf + len, 1, cap - len, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		saved = errno;
+		free(buf);
+		(void)fclose(fp);
+		goto fail;
+	}
+	(void)fclose(fp);	/* read-only: nothing to lose */
+	p = load_buf(path, buf, len, err, arg, nerrors);
+	free(buf);
+	return p;
+
+fail:
+	if (nerrors != NULL)
+		*nerrors = 1;
+	if (err != NULL) {
+		(void)snprintf(msg, sizeof(msg), "%s: %s", path,
+		    strerror(saved));
+		err(arg, msg);
+	}
+	return NULL;
+}
+
+void
+patterns_free(struct patterns *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nrules; i++) {
+		regfree(&p->rules[i].re);
+		free(p->rules[i].name);
+	}
+	free(p->rules);
+	for (i = 0; i < p->nexc; i++)
+		free(p->exc != NULL ? p->exc[i] : p->excl[i].name);
+	free(p->exc);
+	free(p->excl);
+	free(p);
+}
+
+int
+patterns_match(const struct patterns *p, const char *name,
+    struct pattern_match *m)
+{
+	char buf[NAME_MAX_LEN + 3];
+	const char *s, *key;
+	char **hit;
+	size_t len, i;
+
+	if (m != NULL)
+		m->rule = m->exception = NULL;
+	len = strlen(name);
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	/* Not a domain name: nothing to match (and no room to fold it). */
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	for (i = 0; i < len; i++)
+		buf[i] = lower(name[i]);
+	buf[len] = '\0';
+
+	/* The longest covering exception first: the whole name, then up. */
+	for (s = buf; p->nexc > 0; s++) {
+		key = s;
+		hit = bsearch(&key, p->exc, p->nexc, sizeof(*p->exc), cmp_str);
+		if (hit != NULL) {
+			if (m != NULL)
+				m->exception = *hit;
+			return 0;
+		}
+		if ((s = strchr(s, '.')) == NULL)
+			break;
+	}
+
+	for (i = 0; i < p->nrules; i++) {
+		if (regexec(&p->rules[i].re, buf, 0, NULL, 0) == 0) {
+			if (m != NULL)
+				m->rule = p->rules[i].name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+size_t
+patterns_count(const struct patterns *p, size_t *nexceptions)
+{
+	if (nexceptions != NULL)
+		*nexceptions = p->nexc;
+	return p->nrules;
+}

@@ -146,6 +146,58 @@ typedef int store_audit_fn(void *arg, const struct store_audit *a);
 enum store_rc	 store_audit_walk(struct store *, store_audit_fn *cb,
 		    void *arg, char *errbuf, size_t errlen);
 
+/*
+ * The verdict cache ("cache" sub-database), shared by every zone and by
+ * rdnsblctl. key: a kind byte ('4', '6': an address; 'h': a HELO name)
+ * and the address bytes or the lower-case name (store_cache_key builds
+ * it). Writes are not synced to disk one by one (MDB_NOSYNC for the
+ * cache's transactions): a cache lost in a crash is only work to redo.
+ */
+#define STORE_CACHE_KEYMAX	256
+
+struct store_verdict {
+	uint32_t	 verdict;	/* caller-defined (check.h) */
+	int64_t		 checked;	/* UNIX time of the check */
+	int64_t		 expires;	/* UNIX time */
+	const char	*rule;		/* matched rule, "" if none */
+	size_t		 rule_len;
+	const char	*names;		/* PTR names etc., NUL-separated */
+	size_t		 names_len;
+	const char	*detail;	/* one line of explanation */
+	size_t		 detail_len;
+};
+
+/* Build a cache key for an address; returns its length. */
+size_t		 store_cache_key_addr(const struct addr *, uint8_t *key);
+/* Build a cache key for a name (lower-cased here); 0 if too long. */
+size_t		 store_cache_key_name(const char *name, uint8_t *key);
+
+/*
+ * Inside a read snapshot: the cached verdict for key, if it has not
+ * expired at now (strings point into the map until store_read_end).
+ */
+enum store_rc	 store_cache_get(struct store *, const uint8_t *key,
+		    size_t keylen, time_t now, struct store_verdict *v,
+		    char *errbuf, size_t errlen);
+
+/* Store (replace) a verdict; its own write transaction, not synced. */
+enum store_rc	 store_cache_put(struct store *, const uint8_t *key,
+		    size_t keylen, const struct store_verdict *v,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Forget one cached verdict (key) or, with key NULL, all of them;
+ * *count gets the number removed. NOTFOUND when key had none.
+ */
+enum store_rc	 store_cache_del(struct store *, const uint8_t *key,
+		    size_t keylen, size_t *count, char *errbuf, size_t errlen);
+
+/* Walk the cache in key order, expired entries included. */
+typedef int store_cache_fn(void *arg, const uint8_t *key, size_t keylen,
+    const struct store_verdict *v);
+enum store_rc	 store_cache_walk(struct store *, store_cache_fn *cb,
+		    void *arg, char *errbuf, size_t errlen);
+
 const char	*store_list_name(enum store_list);
 /* "black" / "white" to a list, or -1. */
 int		 store_list_lookup(const char *name);

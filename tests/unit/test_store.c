@@ -665,11 +665,423 @@ test_snapshot(struct store *st)
 	    "snapshot: a new begin sees it");
 }
 
+/* The last verdict found by cget(), copied out of the map. */
+static struct {
+	uint32_t	verdict;
+	int64_t		checked;
+	int64_t		expires;
+	char		rule[65];
+	char		names[2049];
+	size_t		names_len;
+	char		detail[513];
+	size_t		detail_len;
+} lastv;
+
+static size_t
+kaddr(const char *s, uint8_t *key)
+{
+	struct addr a = ip(s);
+
+	return store_cache_key_addr(&a, key);
+}
+
+static int
+cput(struct store *st, const uint8_t *key, size_t keylen, uint32_t verdict,
+    int64_t expires, const char *rule, const char *names, size_t names_len,
+    const char *detail)
+{
+	struct store_verdict v;
+	int r;
+
+	memset(&v, 0, sizeof(v));
+	v.verdict = verdict;
+	v.checked = (int64_t)now;
+	v.expires = expires;
+	v.rule = rule;
+	v.rule_len = strlen(rule);
+	v.names = names;
+	v.names_len = names_len;
+	v.detail = detail;
+	v.detail_len = strlen(detail);
+	r = store_cache_put(st, key, keylen, &v, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_cache_put: %s\n", errbuf);
+	return r;
+}
+
+/* Get key at time t in its own snapshot; the verdict goes to lastv. */
+static int
+cget(struct store *st, const uint8_t *key, size_t keylen, time_t t)
+{
+	struct store_verdict v;
+	int r;
+
+	memset(&lastv, 0, sizeof(lastv));
+	if (store_read_begin(st, errbuf, sizeof(errbuf)) != STORE_OK) {
+		printf("# store_read_begin: %s\n", errbuf);
+		return STORE_ERROR;
+	}
+	r = store_cache_get(st, key, keylen, t, &v, errbuf, sizeof(errbuf));
+	if (r == STORE_OK) {
+		lastv.verdict = v.verdict;
+		lastv.checked = v.checked;
+		lastv.expires = v.expires;
+		memcpy(lastv.rule, v.rule, v.rule_len);
+		memcpy(lastv.names, v.names, v.names_len);
+		lastv.names_len = v.names_len;
+		memcpy(lastv.detail, v.detail, v.detail_len);
+		lastv.detail_len = v.detail_len;
+	} else if (r == STORE_ERROR)
+		printf("# store_cache_get: %s\n", errbuf);
+	store_read_end(st);
+	return r;
+}
+
+/* Cache walk: "4:ADDR", "6:ADDR" or "h:NAME" per key, space-separated. */
+struct cwalk {
+	char	text[1024];
+	int	n;
+	int	stop;
+};
+
+static int
+cwalk_cb(void *arg, const uint8_t *key, size_t keylen,
+    const struct store_verdict *v)
+{
+	struct cwalk *w = arg;
+	struct addr a;
+	char t[ADDR_STRLEN + STORE_CACHE_KEYMAX];
+	size_t len = strlen(w->text);
+
+	(void)v;
+	if (key[0] == '4' && keylen == 5) {
+		addr_from_bytes(&a, ADDR_V4, key + 1);
+		addr_format(&a, t, sizeof(t));
+	} else if (key[0] == '6' && keylen == 17) {
+		addr_from_bytes(&a, ADDR_V6, key + 1);
+		addr_format(&a, t, sizeof(t));
+	} else
+		snprintf(t, sizeof(t), "%.*s", (int)keylen - 1,
+		    (const char *)key + 1);
+	snprintf(w->text + len, sizeof(w->text) - len, "%s%c:%s",
+	    len ? " " : "", key[0], t);
+	w->n++;
+	return w->stop && w->n >= w->stop;
+}
+
+static const char *
+cwalk(struct store *st, int stop)
+{
+	static struct cwalk w;
+
+	memset(&w, 0, sizeof(w));
+	w.stop = stop;
+	if (store_cache_walk(st, cwalk_cb, &w, errbuf, sizeof(errbuf)) !=
+	    STORE_OK) {
+		printf("# store_cache_walk: %s\n", errbuf);
+		return "error";
+	}
+	return w.text;
+}
+
+static void
+test_cache_keys(void)
+{
+	uint8_t k1[STORE_CACHE_KEYMAX], k2[STORE_CACHE_KEYMAX];
+	char name[300];
+	size_t n1, n2;
+
+	n1 = kaddr("192.0.2.1", k1);
+	ok(n1 == 5 && memcmp(k1, "4\xc0\x00\x02\x01", 5) == 0,
+	    "cache key 192.0.2.1: '4' and 4 bytes");
+	n1 = kaddr("2001:db8::1", k1);
+	ok(n1 == 17 && k1[0] == '6' && k1[1] == 0x20 && k1[2] == 0x01 &&
+	    k1[16] == 0x01, "cache key 2001:db8::1: '6' and 16 bytes");
+	n1 = kaddr("192.0.2.0/24", k1);
+	n2 = kaddr("192.0.2.0", k2);
+	ok(n1 == n2 && memcmp(k1, k2, n1) == 0,
+	    "cache key: prefix length ignored");
+	n1 = store_cache_key_name("Mail.Example.COM.", k1);
+	n2 = store_cache_key_name("mail.example.com", k2);
+	ok(n1 == 17 && n1 == n2 && memcmp(k1, k2, n1) == 0 &&
+	    memcmp(k1, "hmail.example.com", 17) == 0,
+	    "cache key: Mail.Example.COM. = mail.example.com");
+	memset(name, 'a', sizeof(name));
+	name[255] = '\0';
+	is_int(store_cache_key_name(name, k1), 256,
+	    "cache key: name of 255 bytes fits");
+	name[255] = '.';
+	name[256] = '\0';
+	is_int(store_cache_key_name(name, k1), 256,
+	    "cache key: name of 255 bytes and a final dot fits");
+	name[255] = 'a';
+	is_int(store_cache_key_name(name, k1), 0,
+	    "cache key: name of 256 bytes: 0");
+}
+
+static void
+test_cache(struct store *st)
+{
+	static const char names[] = "a.example.net\0b.example.net";
+	uint8_t k4[STORE_CACHE_KEYMAX], k6[STORE_CACHE_KEYMAX];
+	uint8_t kh[STORE_CACHE_KEYMAX], kx[STORE_CACHE_KEYMAX];
+	struct store_verdict v;
+	char big[2100];
+	size_t n4, n6, nh, nx, count, purged;
+	int nrec;
+
+	nrec = audit(st);
+	n4 = kaddr("192.0.2.55", k4);
+	n6 = kaddr("2001:db8::25", k6);
+	nh = store_cache_key_name("Mail.Example.COM.", kh);
+
+	/* Round trips. */
+	is_int(cget(st, k4, n4, now), STORE_NOTFOUND,
+	    "cache: empty cache: not found");
+	is_int(cput(st, k4, n4, 3, now + 600, "", "", 0,
+	    "no PTR record (NXDOMAIN)"), STORE_OK, "cache: put 192.0.2.55");
+	is_int(cget(st, k4, n4, now), STORE_OK, "cache: get 192.0.2.55");
+	ok(lastv.verdict == 3 && lastv.checked == now &&
+	    lastv.expires == now + 600 && lastv.rule[0] == '\0' &&
+	    lastv.names_len == 0,
+	    "cache: 192.0.2.55 verdict, checked, expires, empty rule, names");
+	is_str(lastv.detail, "no PTR record (NXDOMAIN)",
+	    "cache: 192.0.2.55 detail");
+	is_int(cput(st, k6, n6, 5, now + 600, "s25r-2",
+	    names, sizeof(names), "dynamic"), STORE_OK,
+	    "cache: put 2001:db8::25");
+	is_int(cget(st, k6, n6, now), STORE_OK, "cache: get 2001:db8::25");
+	ok(lastv.verdict == 5 && lastv.checked == now &&
+	    lastv.expires == now + 600, "cache: 2001:db8::25 verdict, times");
+	is_str(lastv.rule, "s25r-2", "cache: 2001:db8::25 rule");
+	ok(lastv.names_len == sizeof(names) &&
+	    memcmp(lastv.names, names, sizeof(names)) == 0,
+	    "cache: 2001:db8::25 NUL-separated names");
+	is_str(lastv.detail, "dynamic", "cache: 2001:db8::25 detail");
+	is_int(cput(st, kh, nh, 6, now + 60, "bad-name", "", 0, "listed"),
+	    STORE_OK, "cache: put Mail.Example.COM.");
+	nx = store_cache_key_name("mail.example.com", kx);
+	is_int(cget(st, kx, nx, now), STORE_OK,
+	    "cache: get mail.example.com finds it");
+	ok(lastv.verdict == 6 && strcmp(lastv.rule, "bad-name") == 0 &&
+	    strcmp(lastv.detail, "listed") == 0 &&
+	    lastv.expires == now + 60, "cache: mail.example.com fields");
+	nx = kaddr("192.0.2.56", kx);
+	is_int(cget(st, kx, nx, now), STORE_NOTFOUND,
+	    "cache: get 192.0.2.56: not found");
+
+	/* Expiry. */
+	is_int(cget(st, kh, nh, now + 60), STORE_NOTFOUND,
+	    "cache: entry expiring exactly then: not found");
+	is_int(cget(st, kh, nh, now + 59), STORE_OK,
+	    "cache: same entry a second earlier: found");
+	nx = kaddr("198.51.100.1", kx);
+	ok(cput(st, kx, nx, 3, now - 1, "", "", 0, "old") == STORE_OK &&
+	    cget(st, kx, nx, now) == STORE_NOTFOUND,
+	    "cache: expired entry: not found");
+	ok(store_cache_get(st, k4, n4, now, &v, errbuf, sizeof(errbuf)) ==
+	    STORE_ERROR, "cache: get outside a snapshot: error (%s)", errbuf);
+
+	/* Replace. */
+	is_int(cput(st, k4, n4, 4, now + 900, "", "x.example.org", 13,
+	    "unconfirmed"), STORE_OK, "cache: replace 192.0.2.55");
+	ok(cget(st, k4, n4, now) == STORE_OK && lastv.verdict == 4 &&
+	    lastv.expires == now + 900 && lastv.names_len == 13 &&
+	    strcmp(lastv.names, "x.example.org") == 0 &&
+	    strcmp(lastv.detail, "unconfirmed") == 0,
+	    "cache: replaced verdict read back");
+
+	/* Limits. */
+	memset(big, 'r', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[65] = '\0';
+	nx = kaddr("198.51.100.2", kx);
+	is_int(cput(st, kx, nx, 1, now + 60, big, "", 0, ""), STORE_ERROR,
+	    "cache: rule of 65 bytes refused");
+	is_str(errbuf, "rule too long (max 64 bytes)",
+	    "cache: rule too long: message");
+	big[64] = '\0';
+	ok(cput(st, kx, nx, 1, now + 60, big, "", 0, "") == STORE_OK &&
+	    cget(st, kx, nx, now) == STORE_OK && strlen(lastv.rule) == 64,
+	    "cache: rule of 64 bytes accepted and read back");
+	memset(big, 'n', sizeof(big) - 1);
+	is_int(cput(st, kx, nx, 1, now + 60, "", big, 2049, ""), STORE_ERROR,
+	    "cache: names of 2049 bytes refused");
+	big[512] = '\0';
+	ok(cput(st, kx, nx, 1, now + 60, "r", big, 2048, big) == STORE_OK &&
+	    cget(st, kx, nx, now) == STORE_OK && lastv.names_len == 2048 &&
+	    lastv.detail_len == 512 && memcmp(lastv.names, big, 512) == 0,
+	    "cache: names of 2048 and detail of 512 bytes read back");
+	big[512] = 'n';
+	big[513] = '\0';
+	is_int(cput(st, kx, nx, 1, now + 60, "", "", 0, big), STORE_ERROR,
+	    "cache: detail of 513 bytes refused");
+	is_int(cput(st, kx, 0, 1, now + 60, "", "", 0, ""), STORE_ERROR,
+	    "cache: key of 0 bytes refused");
+	is_int(cput(st, kx, STORE_CACHE_KEYMAX + 1, 1, now + 60, "", "", 0,
+	    ""), STORE_ERROR, "cache: key of 257 bytes refused");
+
+	/* Walk: key order ('4' < '6' < 'h', bytes), expired included. */
+	is_str(cwalk(st, 0), "4:192.0.2.55 4:198.51.100.1 4:198.51.100.2 "
+	    "6:2001:db8::25 h:mail.example.com",
+	    "cache walk: key order, expired included");
+	is_str(cwalk(st, 2), "4:192.0.2.55 4:198.51.100.1",
+	    "cache walk: callback stops after 2");
+
+	/* A snapshot does not see a later put. */
+	nx = store_cache_key_name("new.example.com", kx);
+	ok(store_read_begin(st, errbuf, sizeof(errbuf)) == STORE_OK,
+	    "cache snapshot: begin");
+	is_int(store_cache_get(st, kx, nx, now, &v, errbuf, sizeof(errbuf)),
+	    STORE_NOTFOUND, "cache snapshot: new.example.com not cached");
+	is_int(cput(st, kx, nx, 2, now + 60, "", "", 0, "ok"), STORE_OK,
+	    "cache snapshot: put while reading");
+	is_int(store_cache_get(st, kx, nx, now, &v, errbuf, sizeof(errbuf)),
+	    STORE_NOTFOUND, "cache snapshot: old snapshot does not see it");
+	store_read_end(st);
+	is_int(cget(st, kx, nx, now), STORE_OK,
+	    "cache snapshot: a new begin sees it");
+
+	/* Delete one. */
+	count = 99;
+	is_int(store_cache_del(st, kx, nx, &count, errbuf, sizeof(errbuf)),
+	    STORE_OK, "cache del new.example.com");
+	is_int(count, 1, "cache del: count 1");
+	is_int(cget(st, kx, nx, now), STORE_NOTFOUND,
+	    "cache del: then not found");
+	count = 99;
+	is_int(store_cache_del(st, kx, nx, &count, errbuf, sizeof(errbuf)),
+	    STORE_NOTFOUND, "cache del again: not found");
+	is_int(count, 0, "cache del again: count 0");
+
+	/* Purge: expired verdicts go, uncounted; live ones stay. */
+	nx = kaddr("198.51.100.3", kx);
+	ok(cput(st, kx, nx, 3, now, "", "", 0, "") == STORE_OK,
+	    "cache: put an entry expiring now");
+	purged = 99;
+	is_int(store_purge(st, now, "purge", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "cache purge");
+	is_int(purged, 0, "cache purge: cache entries not counted");
+	is_str(cwalk(st, 0), "4:192.0.2.55 4:198.51.100.2 6:2001:db8::25 "
+	    "h:mail.example.com", "cache purge: only the expired entries "
+	    "gone");
+	is_str(look(st, LIST_BLACK, "10.9.8.1"), "10.9.8.0/24",
+	    "cache purge: live list entry kept");
+	is_int(audit(st), nrec, "cache: no audit records");
+
+	/* Delete all. */
+	count = 0;
+	is_int(store_cache_del(st, NULL, 0, &count, errbuf, sizeof(errbuf)),
+	    STORE_OK, "cache del all");
+	is_int(count, 4, "cache del all: count 4");
+	is_str(cwalk(st, 0), "", "cache del all: walk empty");
+	is_int(cget(st, k6, n6, now), STORE_NOTFOUND,
+	    "cache del all: 2001:db8::25 not found");
+	count = 99;
+	ok(store_cache_del(st, NULL, 0, &count, errbuf, sizeof(errbuf)) ==
+	    STORE_OK && count == 0, "cache del all of nothing: count 0");
+	is_int(cput(st, k4, n4, 3, now + 600, "", "", 0, "again"), STORE_OK,
+	    "cache: put after del all");
+	is_int(add(st, LIST_BLACK, "203.0.113.128/25", 0, 3, 0, "after put",
+	    NULL), STORE_OK, "cache: list add after a cache put");
+	is_int(audit(st), nrec + 1, "cache: the list add is audited");
+}
+
+/* Rename the "cache" table of a closed environment to "cachd". */
+static int
+hide_cache(const char *dir)
+{
+	char *file, *buf;
+	size_t n, i, hits = 0;
+	long size;
+	FILE *f;
+
+	xasprintf(&file, "%s/data.mdb", dir);
+	if ((f = fopen(file, "r+b")) == NULL) {
+		free(file);
+		return 0;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)size);
+	n = fread(buf, 1, (size_t)size, f);
+	/* The node of a named table: key size 5 (either order), "cache". */
+	for (i = 2; i + 5 <= n; i++)
+		if (memcmp(buf + i, "cache", 5) == 0 &&
+		    ((buf[i - 2] == 5 && buf[i - 1] == 0) ||
+		    (buf[i - 2] == 0 && buf[i - 1] == 5))) {
+			buf[i + 4] = 'd';
+			hits++;
+		}
+	rewind(f);
+	if (fwrite(buf, 1, n, f) != n)
+		hits = 0;
+	fclose(f);
+	free(buf);
+	free(file);
+	return (int)hits;
+}
+
+/* A database made before the cache existed. */
+static void
+test_cache_old(void)
+{
+	struct store *st;
+	char *p = dbpath("precache");
+	uint8_t k[STORE_CACHE_KEYMAX];
+	size_t n = kaddr("192.0.2.9", k), count = 99;
+
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && add(st, LIST_BLACK, "192.0.2.0/24", 0, 2, 0, "old",
+	    NULL) == STORE_OK, "old db: create with a list entry");
+	store_close(st);
+	ok(hide_cache(p) > 0, "old db: cache table hidden");
+	st = store_open(p, 0, 1, errbuf, sizeof(errbuf));
+	ok(st != NULL, "old db: opened read-only without a cache table");
+	if (st == NULL) {
+		printf("# %s\n", errbuf);
+		free(p);
+		return;
+	}
+	is_int(cget(st, k, n, now), STORE_NOTFOUND,
+	    "old db read-only: cache get: not found");
+	is_str(cwalk(st, 0), "", "old db read-only: cache walk: empty");
+	is_str(look(st, LIST_BLACK, "192.0.2.9"), "192.0.2.0/24",
+	    "old db read-only: lists work");
+	ok(store_cache_del(st, NULL, 0, &count, errbuf, sizeof(errbuf)) ==
+	    STORE_ERROR && count == 0, "old db read-only: cache del "
+	    "refused (%s)", errbuf);
+	ok(cput(st, k, n, 1, now + 60, "", "", 0, "") == STORE_ERROR &&
+	    strstr(errbuf, "read-only") != NULL,
+	    "old db read-only: cache put refused");
+	store_close(st);
+
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "old db: opened read-write (adds the cache table)");
+	if (st == NULL) {
+		printf("# %s\n", errbuf);
+		free(p);
+		return;
+	}
+	ok(cget(st, k, n, now) == STORE_NOTFOUND &&
+	    cput(st, k, n, 7, now + 60, "", "", 0, "new") == STORE_OK,
+	    "old db read-write: cache put");
+	store_close(st);
+	st = store_open(p, 0, 1, errbuf, sizeof(errbuf));
+	ok(st != NULL && cget(st, k, n, now) == STORE_OK &&
+	    lastv.verdict == 7 && strcmp(lastv.detail, "new") == 0,
+	    "old db: read-only store sees the new cache table");
+	store_close(st);
+	free(p);
+}
+
 static void
 test_reopen(const char *p)
 {
 	struct store *st;
 	struct store_entry e;
+	uint8_t k[STORE_CACHE_KEYMAX];
 
 	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
 	ok(st != NULL, "reopen: opened");
@@ -689,8 +1101,11 @@ test_reopen(const char *p)
 	ok(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)) ==
 	    STORE_ERROR && strstr(errbuf, "read-only") != NULL,
 	    "read-only: add refused (%s)", errbuf);
-	/* And the add of test_snapshot. */
-	is_int(audit(st), 32, "read-only: audit walk works");
+	/* And the adds of test_snapshot and test_cache. */
+	is_int(audit(st), 33, "read-only: audit walk works");
+	is_int(cget(st, k, kaddr("192.0.2.55", k), now), STORE_OK,
+	    "read-only: cache get works");
+	is_str(lastv.detail, "again", "read-only: cached verdict kept");
 	store_close(st);
 }
 
@@ -779,9 +1194,13 @@ test_full(void)
 	struct store *st;
 	struct store_entry e;
 	struct gen g;
+	struct store_verdict v;
 	char *p = dbpath("full"), want[ADDR_STRLEN], a[ADDR_STRLEN];
+	char names[2048];
+	uint8_t kb[STORE_CACHE_KEYMAX];
 	struct addr x;
 	size_t count = 0;
+	uint32_t i;
 	int r;
 
 	st = store_open(p, 1 * MB, 0, errbuf, sizeof(errbuf));
@@ -809,6 +1228,24 @@ test_full(void)
 	addr_from_v4(&x, g.base + (uint32_t)count);
 	is_str(look(st, LIST_BLACK, addr_format(&x, a, sizeof(a))), "none",
 	    "full: entry of the failed batch absent");
+
+	/* Cache puts into the full map fail the same way. */
+	memset(names, 'n', sizeof(names));
+	memset(&v, 0, sizeof(v));
+	v.expires = (int64_t)now + 60;
+	v.names = names;
+	v.names_len = sizeof(names);
+	r = STORE_OK;
+	for (i = 0; i < 1000 && r == STORE_OK; i++) {
+		addr_from_v4(&x, 0xc0000200 + i);
+		r = store_cache_put(st, kb, store_cache_key_addr(&x, kb), &v,
+		    errbuf, sizeof(errbuf));
+	}
+	is_int(r, STORE_ERROR, "full: cache put into 1 MB fails");
+	is_str(errbuf, "database full: raise map-size: in the server: clause "
+	    "(now 1 MB)", "full: cache put message names map-size:");
+	is_str(look(st, LIST_BLACK, "10.0.0.0"), "10.0.0.0",
+	    "full: lookups answered after a failed cache put");
 	store_close(st);
 
 	/* A larger map-size grows the map; a smaller one does not shrink. */
@@ -850,7 +1287,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(151);
+	plan(229);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -858,6 +1295,8 @@ main(void)
 	}
 
 	test_open();
+	test_cache_keys();
+	test_cache_old();
 
 	p = dbpath("main");
 	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
@@ -870,6 +1309,7 @@ main(void)
 	test_walk_purge(st);
 	test_audit(st);
 	test_snapshot(st);
+	test_cache(st);
 	store_close(st);
 	test_reopen(p);
 	free(p);

@@ -56,7 +56,9 @@ enum ktype {
 	KT_SOA,			/* MNAME RNAME */
 	KT_NSLIST,		/* domain names, list */
 	KT_TXT,			/* "TEMPLATE" or REASON "TEMPLATE" */
-	KT_CODE			/* REASON 127.0.0.N */
+	KT_CODE,		/* REASON 127.0.0.N */
+	KT_RESOLVER,		/* system or ADDR[@PORT], list */
+	KT_FAILURE		/* nxdomain or servfail */
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -100,6 +102,22 @@ static const struct key keys[] = {
 	    "100", 0, SRV(tcp_clients) },
 	{ "server.udp-size", CL_SERVER, KT_UINT, 512, 4096,
 	    "1232", 0, SRV(udp_size) },
+	{ "server.resolver", CL_SERVER, KT_RESOLVER, 1, 65535,
+	    "system", F_MULTI, NOFIELD },
+	{ "server.check-timeout", CL_SERVER, KT_DURATION, 1, 60,
+	    "2s", 0, SRV(check_timeout) },
+	{ "server.cache-ttl", CL_SERVER, KT_DURATION, 1, 604800,
+	    "1h", 0, SRV(cache_ttl) },
+	{ "server.failure-ttl", CL_SERVER, KT_DURATION, 0, 3600,
+	    "30s", 0, SRV(failure_ttl) },
+	{ "server.max-checks", CL_SERVER, KT_UINT, 1, 1000000,
+	    "1000", 0, SRV(max_checks) },
+	{ "server.lookup-rate", CL_SERVER, KT_UINT, 1, 10000000,
+	    "5000", 0, SRV(lookup_rate) },
+	{ "server.max-ptr-names", CL_SERVER, KT_UINT, 1, 16,
+	    "4", 0, SRV(max_ptr_names) },
+	{ "server.dynamic-patterns", CL_SERVER, KT_PATH, 0, 4096,
+	    SYSCONFDIR "/rdnsbl/s25r.rules", 0, SRV(dynamic_patterns) },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
@@ -120,6 +138,8 @@ static const struct key keys[] = {
 	    "per reason", F_MULTI | F_COMPUTED, NOFIELD },
 	{ "zone.url", CL_ZONE, KT_STRING, 0, URL_MAXLEN,
 	    NULL, 0, ZON(url) },
+	{ "zone.on-lookup-failure", CL_ZONE, KT_FAILURE, 0, 0,
+	    "nxdomain", 0, ZON(servfail) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -941,6 +961,95 @@ parse_code(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+/* resolver: "system" or ADDR[@PORT] words, accumulating. */
+static int
+parse_resolver(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf *conf = base;
+	struct words w;
+	struct addr a;
+	const char *errstr;
+	char host[64], b[80], errbuf[160], *at;
+	uint64_t port;
+	size_t i, j;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	for (i = 0; i < w.n; i++) {
+		if (strcmp(w.w[i], "system") != 0) {
+			at = strrchr(w.w[i], '@');
+			if (at != NULL && parse_uint(at + 1, k->min, k->max,
+			    &port, &errstr) == -1) {
+				perr(p, p->line, "%s: bad port in \"%s\" "
+				    "(1-65535)", key_short(k),
+				    shown(w.w[i], b, sizeof(b)));
+				ret = -1;
+				continue;
+			}
+			str_copy(host, w.w[i], sizeof(host));
+			if (at != NULL && (size_t)(at - w.w[i]) < sizeof(host))
+				host[at - w.w[i]] = '\0';
+			if (addr_parse(host, 0, &a, errbuf,
+			    sizeof(errbuf)) == -1 || a.len != ADDR_BITS(&a)) {
+				perr(p, p->line, "%s: \"%s\" is not system "
+				    "or ADDR[@PORT]", key_short(k),
+				    shown(w.w[i], b, sizeof(b)));
+				ret = -1;
+				continue;
+			}
+		}
+		for (j = 0; j < conf->nresolvers; j++)
+			if (strcmp(conf->resolvers[j], w.w[i]) == 0)
+				break;
+		if (j < conf->nresolvers) {
+			perr(p, p->line, "%s: %s given twice", key_short(k),
+			    shown(w.w[i], b, sizeof(b)));
+			ret = -1;
+			continue;
+		}
+		if (conf->nresolvers >= 8) {
+			perr(p, p->line, "%s: at most 8 resolvers",
+			    key_short(k));
+			ret = -1;
+			break;
+		}
+		conf->resolvers = xreallocarray(conf->resolvers,
+		    conf->nresolvers + 1, sizeof(*conf->resolvers));
+		conf->resolvers[conf->nresolvers++] = xstrdup(w.w[i]);
+	}
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
+static int
+parse_failure(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct words w;
+	char b[64];
+	int *dst = field(base, k), ret = 0;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	if (strcmp(w.w[0], "nxdomain") == 0)
+		*dst = 0;
+	else if (strcmp(w.w[0], "servfail") == 0)
+		*dst = 1;
+	else {
+		perr(p, p->line, "%s: \"%s\" is not nxdomain or servfail",
+		    key_short(k), shown(w.w[0], b, sizeof(b)));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
 static int
 apply(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -971,6 +1080,10 @@ apply(struct parser *p, const struct key *k, void *base, const char *value)
 		return parse_txt(p, k, base, value);
 	case KT_CODE:
 		return parse_code(p, k, base, value);
+	case KT_RESOLVER:
+		return parse_resolver(p, k, base, value);
+	case KT_FAILURE:
+		return parse_failure(p, k, base, value);
 	}
 	return -1;
 }
@@ -1393,6 +1506,10 @@ conf_free(struct conf *conf)
 	}
 	free(conf->zones);
 	free(conf->allow_query.v);
+	for (i = 0; i < conf->nresolvers; i++)
+		free(conf->resolvers[i]);
+	free(conf->resolvers);
+	free(conf->dynamic_patterns);
 	free(conf->database);
 	free(conf->file);
 	free(conf);
@@ -1497,6 +1614,14 @@ dump_key(FILE *f, const struct key *k, const void *base)
 				fprintf(f, "\t%s: %s 127.0.0.%u\n", name,
 				    reason_get(r)->key,
 				    (unsigned)(z->code[r] & 0xff));
+		break;
+	case KT_RESOLVER:
+		for (i = 0; i < c->nresolvers; i++)
+			fprintf(f, "\t%s: %s\n", name, c->resolvers[i]);
+		break;
+	case KT_FAILURE:
+		fprintf(f, "\t%s: %s\n", name, z->servfail ? "servfail" :
+		    "nxdomain");
 		break;
 	}
 }

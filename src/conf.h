@@ -39,6 +39,7 @@ struct conf_zone {
 	char		*txt_reason[REASON_MAX];	/* per reason, or NULL */
 	uint32_t	 code[REASON_MAX];	/* A value, host order */
 	char		*url;		/* $url template, or NULL */
+	int		 servfail;	/* on-lookup-failure: servfail */
 	int		 line;		/* where the zone: clause starts */
 };
 
@@ -53,6 +54,15 @@ struct conf {
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */
+	char			**resolvers;	/* "system" or ADDR[@PORT] */
+	size_t			 nresolvers;
+	uint32_t		 check_timeout;	/* seconds a query waits */
+	uint32_t		 cache_ttl;	/* seconds a verdict is kept */
+	uint32_t		 failure_ttl;	/* unknown verdicts: answer TTL */
+	uint32_t		 max_checks;	/* checks in flight */
+	uint32_t		 lookup_rate;	/* new lookups a second */
+	uint32_t		 max_ptr_names;	/* PTR names tried */
+	char			*dynamic_patterns;	/* pattern file */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 };

@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include <event2/event.h>
+
+#include "check.h"
 #include "conf.h"
 #include "ipfile.h"
 #include "log.h"
@@ -46,6 +49,7 @@
 #define OPT_REASON	0x01
 #define OPT_EXPIRES	0x02
 #define OPT_JSON	0x04
+#define OPT_FRESH	0x08
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -60,6 +64,7 @@ struct ctl {
 	const char	*reason;	/* --reason, or NULL */
 	const char	*expires;	/* --expires, or NULL */
 	int		 json;		/* --json */
+	int		 fresh;		/* --fresh */
 };
 
 struct cmd {
@@ -79,6 +84,8 @@ static int	cmd_lookup(struct ctl *, int, char **);
 static int	cmd_import(struct ctl *, int, char **);
 static int	cmd_export(struct ctl *, int, char **);
 static int	cmd_log(struct ctl *, int, char **);
+static int	cmd_check(struct ctl *, int, char **);
+static int	cmd_flush(struct ctl *, int, char **);
 
 static const struct cmd cmds[] = {
 	{ "add", "black|white ADDR[/LEN] [--reason TEXT] "
@@ -90,6 +97,8 @@ static const struct cmd cmds[] = {
 	{ "import", "black|white FILE", 2, 2, 0, CMD_WRITE, cmd_import },
 	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
+	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
+	{ "flush", "ADDR|all", 1, 1, 0, CMD_WRITE, cmd_flush },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
@@ -101,6 +110,7 @@ static const struct {
 	{ "reason", OPT_REASON, 1 },
 	{ "expires", OPT_EXPIRES, 1 },
 	{ "json", OPT_JSON, 0 },
+	{ "fresh", OPT_FRESH, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -207,6 +217,13 @@ get_actor(char *buf, size_t len)
 }
 
 /* Load the configuration and open the store. Returns 0 or -1 (reported). */
+static void
+pattern_err(void *arg, const char *msg)
+{
+	(void)arg;
+	ctl_err("%s", msg);
+}
+
 static int
 ctl_open(struct ctl *c)
 {
@@ -697,6 +714,196 @@ lookup_entry_line(FILE *fp, const char *label, const struct verdict *v)
 	fputc('\n', fp);
 }
 
+/* One line about a computed verdict. */
+static void
+print_check(FILE *fp, const char *prefix, const struct check_result *r)
+{
+	char t1[32], t2[32];
+
+	format_time(r->checked, t1, sizeof(t1));
+	format_time(r->expires, t2, sizeof(t2));
+	fprintf(fp, "%s%s checked %s cached until %s", prefix,
+	    cverdict_name(r->verdict), t1, t2);
+	if (r->names[0])
+		fprintf(fp, " ptr %s", r->names);
+	if (r->confirmed[0])
+		fprintf(fp, " confirmed %s", r->confirmed);
+	if (r->rule[0])
+		fprintf(fp, " rule %s", r->rule);
+	fputs(" detail ", fp);
+	put_quoted(fp, r->detail, strlen(r->detail));
+	fputc('\n', fp);
+}
+
+static void
+put_jcheck(FILE *fp, const struct check_result *r)
+{
+	char t[32];
+
+	fputs("{\"verdict\":", fp);
+	put_jcstr(fp, cverdict_name(r->verdict));
+	format_time(r->checked, t, sizeof(t));
+	fputs(",\"checked\":", fp);
+	put_jcstr(fp, t);
+	format_time(r->expires, t, sizeof(t));
+	fputs(",\"expires\":", fp);
+	put_jcstr(fp, t);
+	fputs(",\"ptr\":", fp);
+	put_jcstr(fp, r->names);
+	fputs(",\"confirmed\":", fp);
+	put_jcstr(fp, r->confirmed[0] ? r->confirmed : NULL);
+	fputs(",\"rule\":", fp);
+	put_jcstr(fp, r->rule[0] ? r->rule : NULL);
+	fputs(",\"detail\":", fp);
+	put_jcstr(fp, r->detail);
+	fputc('}', fp);
+}
+
+/* check ADDR [--fresh]: run the computed checks and print the trace. */
+struct check_run {
+	struct event_base	*base;
+	struct check_result	 r;
+	int			 done;
+};
+
+static void
+check_trace(void *arg, const char *line)
+{
+	(void)arg;
+	printf("  %s\n", line);
+}
+
+static void
+check_done(void *arg, const struct check_result *r)
+{
+	struct check_run *run = arg;
+
+	run->r = *r;
+	run->done = 1;
+	event_base_loopexit(run->base, NULL);
+}
+
+static int
+cmd_check(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], ip[ADDR_STRLEN];
+	struct check_run run;
+	struct patterns *pat = NULL;
+	struct checker *ck = NULL;
+	struct addr a;
+	enum store_rc src;
+	int nerrors = 0, rc = EXIT_ERR;
+
+	(void)argc;
+	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
+	    a.len != ADDR_BITS(&a)) {
+		ctl_err("%s", a.len != ADDR_BITS(&a) ? "check takes one "
+		    "address, not a range" : errbuf);
+		return EXIT_ERR;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	addr_format(&a, ip, sizeof(ip));
+	memset(&run, 0, sizeof(run));
+	if (!c->fresh) {
+		if (store_read_begin(c->store, errbuf, sizeof(errbuf)) !=
+		    STORE_OK) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+		src = check_cached(c->store, &a, c->now, &run.r, errbuf,
+		    sizeof(errbuf));
+		store_read_end(c->store);
+		if (src == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+		if (src == STORE_OK) {
+			printf("%s %s (cached; --fresh looks it up again)\n",
+			    ip, cverdict_name(run.r.verdict));
+			print_check(stdout, "  ", &run.r);
+			return EXIT_OK;
+		}
+	}
+	pat = check_load_patterns(c->conf, pattern_err, NULL, &nerrors);
+	if (nerrors > 0) {
+		ctl_err("%d error%s in %s", nerrors, nerrors == 1 ? "" : "s",
+		    c->conf->dynamic_patterns);
+		return EXIT_ERR;
+	}
+	if ((run.base = event_base_new()) == NULL) {
+		ctl_err("cannot create an event base");
+		goto out;
+	}
+	ck = checker_new(run.base, c->conf, c->store, pat, errbuf,
+	    sizeof(errbuf));
+	if (ck == NULL) {
+		ctl_err("resolver: %s", errbuf);
+		goto out;
+	}
+	printf("%s: checking\n", ip);
+	checker_set_trace(ck, check_trace, NULL);
+	/* no wait timeout: the resolver's own timeouts end the check */
+	if (checker_wait(ck, &a, 0, check_done, &run) == NULL) {
+		ctl_err("the checker refused the check");
+		goto out;
+	}
+	if (event_base_dispatch(run.base) == -1 || !run.done) {
+		ctl_err("the check did not finish");
+		goto out;
+	}
+	printf("%s %s\n", ip, cverdict_name(run.r.verdict));
+	rc = EXIT_OK;
+out:
+	checker_free(ck);
+	if (run.base != NULL)
+		event_base_free(run.base);
+	patterns_free(pat);
+	return rc;
+}
+
+/* flush ADDR|all: forget cached verdicts. */
+static int
+cmd_flush(struct ctl *c, int argc, char **argv)
+{
+	uint8_t key[STORE_CACHE_KEYMAX];
+	char errbuf[1024], entry[64];
+	struct addr a;
+	enum store_rc src;
+	size_t klen = 0, n = 0;
+	int all = strcmp(argv[0], "all") == 0;
+
+	(void)argc;
+	if (!all) {
+		if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
+		    a.len != ADDR_BITS(&a)) {
+			ctl_err("flush takes one address or \"all\"");
+			return EXIT_ERR;
+		}
+		klen = store_cache_key_addr(&a, key);
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	src = store_cache_del(c->store, all ? NULL : key, klen, &n, errbuf,
+	    sizeof(errbuf));
+	if (src == STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		return EXIT_ERR;
+	}
+	if (all) {
+		snprintf(entry, sizeof(entry), "%zu verdicts", n);
+		if (store_audit_add(c->store, c->actor, "flush", "", "all",
+		    entry, errbuf, sizeof(errbuf)) != STORE_OK) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+		printf("flushed %zu cached verdict%s\n", n, n == 1 ? "" : "s");
+	} else
+		printf("%s %s\n", src == STORE_OK ? "flushed" :
+		    "no cached verdict for", argv[0]);
+	return EXIT_OK;
+}
+
 /* lookup ADDR [--json] */
 static int
 cmd_lookup(struct ctl *c, int argc, char **argv)
@@ -738,7 +945,7 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 	for (i = 0; i < zs->n; i++) {
 		z = &zs->v[i];
 		memset(&v, 0, sizeof(v));
-		if (zone_decide(z, c->store, &a, c->now, &v, errbuf,
+		if (zone_decide(z, c->store, &a, c->now, NULL, &v, errbuf,
 		    sizeof(errbuf)) == -1) {
 			ctl_err("store: zone %s: %s", z->conf->name, errbuf);
 			rc = EXIT_ERR;
@@ -767,6 +974,11 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 				put_jentry(stdout, v.entry_list, &v.entry);
 			else
 				fputs("null", stdout);
+			fputs(",\"computed\":", stdout);
+			if (v.have_check)
+				put_jcheck(stdout, &v.check);
+			else
+				fputs("null", stdout);
 			fputs(",\"txt\":", stdout);
 			put_jcstr(stdout, v.listed ? txt : NULL);
 			snprintf(full, sizeof(full), "%s.%s", qn,
@@ -790,6 +1002,11 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 			    "entry", &v);
 		if (v.test_point)
 			printf("  test-point: RFC 5782\n");
+		if (v.need_check)
+			printf("  computed: not checked yet (%s check %s "
+			    "runs the checks)\n", PROGNAME, argv[0]);
+		if (v.have_check)
+			print_check(stdout, "  computed: ", &v.check);
 		if (v.listed) {
 			fputs("  txt: ", stdout);
 			put_quoted(stdout, txt, strlen(txt));
@@ -1145,6 +1362,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_JSON:
 			c->json = 1;
+			break;
+		case OPT_FRESH:
+			c->fresh = 1;
 			break;
 		}
 	}

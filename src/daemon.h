@@ -6,7 +6,9 @@
 
 #include <event2/event.h>
 
+#include "check.h"
 #include "conf.h"
+#include "pattern.h"
 #include "server.h"
 #include "store.h"
 #include "zone.h"
@@ -19,6 +21,8 @@ struct daemon {
 	struct store		*store;
 	struct event_base	*base;
 	struct server		*server;
+	struct checker		*checker;
+	struct patterns		*patterns;
 	struct answer_ctx	 ctx;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 };

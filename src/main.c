@@ -63,7 +63,15 @@ struct state {
 	struct conf	*conf;
 	struct zoneset	*zones;
 	struct store	*store;		/* NULL: keep the current one */
+	struct patterns	*patterns;	/* NULL: no zone checks dynamic */
 };
+
+static void
+pattern_error(void *arg, const char *msg)
+{
+	(void)arg;
+	log_warnx("patterns: %s", msg);
+}
 
 static int
 state_build(struct daemon *d, const char *path, struct state *st)
@@ -71,8 +79,18 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	char errbuf[512];
 
 	memset(st, 0, sizeof(*st));
+	int nerrors = 0;
+
 	if ((st->conf = load_conf(path)) == NULL)
 		return -1;
+	st->patterns = check_load_patterns(st->conf, pattern_error, NULL,
+	    &nerrors);
+	if (nerrors > 0) {
+		log_warnx("patterns: %d error%s in %s", nerrors,
+		    nerrors == 1 ? "" : "s", st->conf->dynamic_patterns);
+		conf_free(st->conf);
+		return -1;
+	}
 	st->zones = zoneset_new(st->conf, (uint32_t)time(NULL), errbuf,
 	    sizeof(errbuf));
 	if (st->zones == NULL) {
@@ -92,17 +110,29 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	return 0;
 fail:
 	zoneset_free(st->zones);
+	patterns_free(st->patterns);
 	conf_free(st->conf);
 	return -1;
+}
+
+static void
+state_discard(struct state *st)
+{
+	store_close(st->store);
+	zoneset_free(st->zones);
+	patterns_free(st->patterns);
+	conf_free(st->conf);
 }
 
 static void
 state_apply(struct daemon *d, struct state *st)
 {
 	zoneset_free(d->zones);
+	patterns_free(d->patterns);
 	conf_free(d->conf);
 	d->conf = st->conf;
 	d->zones = st->zones;
+	d->patterns = st->patterns;
 	if (st->store != NULL) {
 		store_close(d->store);
 		d->store = st->store;
@@ -111,7 +141,26 @@ state_apply(struct daemon *d, struct state *st)
 	d->ctx.store = d->store;
 	d->ctx.allow = &d->conf->allow_query;
 	d->ctx.edns_size = (uint16_t)d->conf->udp_size;
+	d->ctx.failure_ttl = d->conf->failure_ttl;
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
+}
+
+static void
+check_trace(void *arg, const char *line)
+{
+	char buf[1024];
+
+	(void)arg;
+	verbose(VERB_ALGO, "check: %s", str_escape(buf, sizeof(buf), line,
+	    strlen(line)));
+}
+
+/* Checker steps go to the log at verbosity 4 only (they cost a format). */
+static void
+set_trace(struct daemon *d)
+{
+	checker_set_trace(d->checker, log_getverbose() >= VERB_ALGO ?
+	    check_trace : NULL, NULL);
 }
 
 static void
@@ -125,16 +174,28 @@ reload(struct daemon *d)
 		log_warnx("reload failed, keeping the running configuration");
 		return;
 	}
+	if (checker_reconfigure(d->checker, st.conf, st.store ? st.store :
+	    d->store, st.patterns, errbuf, sizeof(errbuf)) == -1) {
+		log_warnx("reload failed: resolver: %s; keeping the running "
+		    "configuration", errbuf);
+		state_discard(&st);
+		return;
+	}
 	if (server_configure(d->server, st.conf, errbuf,
 	    sizeof(errbuf)) == -1) {
 		log_warnx("reload failed: %s; keeping the running "
 		    "configuration", errbuf);
-		store_close(st.store);
-		zoneset_free(st.zones);
-		conf_free(st.conf);
+		/* the checker must not keep pointers into st */
+		if (checker_reconfigure(d->checker, d->conf, d->store,
+		    d->patterns, errbuf, sizeof(errbuf)) == -1)
+			log_warnx("resolver: %s", errbuf);
+		state_discard(&st);
 		return;
 	}
 	state_apply(d, &st);
+	server_set_checker(d->server, d->checker,
+	    d->conf->check_timeout * 1000);
+	set_trace(d);
 	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
 	    d->zones->n == 1 ? "" : "s");
 }
@@ -206,8 +267,19 @@ main(int argc, char *argv[])
 	if (check_only) {
 		struct conf *conf = load_conf(d.conf_path);
 
+		struct patterns *pat;
+		int nerrors = 0;
+
 		if (conf == NULL)
 			return 1;
+		pat = check_load_patterns(conf, pattern_error, NULL, &nerrors);
+		patterns_free(pat);
+		if (nerrors > 0) {
+			log_warnx("patterns: %d error%s in %s", nerrors,
+			    nerrors == 1 ? "" : "s", conf->dynamic_patterns);
+			conf_free(conf);
+			return 1;
+		}
 		if (d.extra_verbose)
 			conf_dump(conf, stdout);
 		printf("%s: configuration ok\n", d.conf_path);
@@ -226,6 +298,12 @@ main(int argc, char *argv[])
 	d.server = server_new(d.base, &d.ctx);
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
+	d.checker = checker_new(d.base, d.conf, d.store, d.patterns, errbuf,
+	    sizeof(errbuf));
+	if (d.checker == NULL)
+		fatalx("resolver: %s", errbuf);
+	server_set_checker(d.server, d.checker, d.conf->check_timeout * 1000);
+	set_trace(&d);
 
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	d.ev_int = evsignal_new(d.base, SIGINT, on_signal, &d);
@@ -246,12 +324,14 @@ main(int argc, char *argv[])
 		fatalx("event loop failed");
 
 	server_free(d.server);
+	checker_free(d.checker);
 	event_free(d.ev_term);
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_free(d.ev_purge);
 	event_base_free(d.base);
 	zoneset_free(d.zones);
+	patterns_free(d.patterns);
 	store_close(d.store);
 	conf_free(d.conf);
 	log_info("exited");

@@ -39,11 +39,29 @@ struct listener {
 	struct evconnlistener	*tcp;
 };
 
+struct held;
+
 struct tcp_conn {
 	struct tcp_conn		*prev, *next;	/* open connections */
 	struct server		*srv;
 	struct bufferevent	*bev;
 	struct addr		 peer;
+	struct held		*held;		/* queries waiting for checks */
+};
+
+/* A query held until a computed check ends. */
+struct held {
+	struct held		*prev, *next;	/* on the conn, or srv->udp_held */
+	struct server		*srv;
+	struct check_wait	*wait;
+	struct tcp_conn		*conn;		/* TCP, or NULL for UDP */
+	int			 fd;		/* UDP socket */
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+	struct addr		 peer;
+	struct addr		 a;		/* the address checked */
+	size_t			 len;
+	uint8_t			 pkt[];		/* the query */
 };
 
 struct server {
@@ -51,6 +69,9 @@ struct server {
 	struct answer_ctx	*ctx;
 	struct listener		*listeners;
 	struct tcp_conn		*conns;
+	struct held		*udp_held;
+	struct checker		*checker;
+	unsigned		 check_timeout_ms;
 	struct server_stats	 stats;
 	uint32_t		 tcp_timeout;
 	uint32_t		 tcp_clients;
@@ -106,12 +127,17 @@ store_error(struct server *srv)
 
 static size_t
 answer(struct server *srv, const struct addr *peer, int tcp,
-    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
+    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
+    enum answer_kind *kindp)
 {
 	enum answer_kind kind;
 	size_t n;
 
 	n = zone_answer(srv->ctx, peer, tcp, pkt, len, out, cap, &kind);
+	if (kindp != NULL)
+		*kindp = kind;
+	if (kind == ANS_NEED_CHECK)
+		return 0;		/* counted when answered */
 	srv->stats.answers[kind]++;
 	if (kind == ANS_SERVFAIL && srv->ctx->errbuf[0])
 		store_error(srv);
@@ -125,6 +151,105 @@ answer(struct server *srv, const struct addr *peer, int tcp,
 	return n;
 }
 
+static void
+held_free(struct held *h)
+{
+	struct held **head = h->conn != NULL ? &h->conn->held :
+	    &h->srv->udp_held;
+
+	if (h->wait != NULL)
+		checker_unwait(h->wait);
+	if (h->prev != NULL)
+		h->prev->next = h->next;
+	else
+		*head = h->next;
+	if (h->next != NULL)
+		h->next->prev = h->prev;
+	h->srv->stats.held_now--;
+	free(h);
+}
+
+/* Answer a held query with the check's result, then forget it. */
+static void
+held_answer(struct held *h, const struct check_result *r)
+{
+	struct server *srv = h->srv;
+	enum answer_kind kind;
+	size_t n;
+
+	srv->ctx->now = time(NULL);
+	srv->ctx->fresh = r;
+	srv->ctx->fresh_addr = h->a;
+	n = answer(srv, &h->peer, h->conn != NULL, h->pkt, h->len,
+	    srv->tcp_out + 2, TCP_MSGMAX, &kind);
+	srv->ctx->fresh = NULL;
+	if (n > 0 && h->conn != NULL) {
+		srv->tcp_out[0] = (uint8_t)(n >> 8);
+		srv->tcp_out[1] = (uint8_t)n;
+		if (bufferevent_write(h->conn->bev, srv->tcp_out,
+		    n + 2) == -1)
+			verbose(VERB_DETAIL, "tcp: cannot queue an answer");
+	} else if (n > 0 && sendto(h->fd, srv->tcp_out + 2, n, 0,
+	    (struct sockaddr *)&h->from, h->fromlen) < 0)
+		verbose(VERB_DETAIL, "udp: sendto: %s", strerror(errno));
+	held_free(h);
+}
+
+static void
+held_done(void *arg, const struct check_result *r)
+{
+	struct held *h = arg;
+
+	h->wait = NULL;		/* the checker has forgotten it */
+	held_answer(h, r);
+}
+
+/*
+ * Hold a query whose answer needs a computed check of srv->ctx->check_addr;
+ * if the checker is at its bounds (or absent), answer at once as for an
+ * unknown verdict.
+ */
+static void
+hold(struct server *srv, struct tcp_conn *conn, int fd,
+    const struct sockaddr_storage *from, socklen_t fromlen,
+    const struct addr *peer, const uint8_t *pkt, size_t len)
+{
+	struct held *h, **head;
+	struct check_result unknown;
+
+	h = xmalloc(sizeof(*h) + len);
+	memset(h, 0, sizeof(*h));
+	h->srv = srv;
+	h->conn = conn;
+	h->fd = fd;
+	if (from != NULL) {
+		memcpy(&h->from, from, fromlen);
+		h->fromlen = fromlen;
+	}
+	h->peer = *peer;
+	h->a = srv->ctx->check_addr;
+	h->len = len;
+	memcpy(h->pkt, pkt, len);
+	head = conn != NULL ? &conn->held : &srv->udp_held;
+	h->next = *head;
+	if (h->next != NULL)
+		h->next->prev = h;
+	*head = h;
+	srv->stats.held++;
+	srv->stats.held_now++;
+	if (srv->checker != NULL)
+		h->wait = checker_wait(srv->checker, &h->a,
+		    srv->check_timeout_ms, held_done, h);
+	if (h->wait == NULL) {
+		memset(&unknown, 0, sizeof(unknown));
+		unknown.verdict = CV_UNKNOWN;
+		unknown.checked = time(NULL);
+		snprintf(unknown.detail, sizeof(unknown.detail),
+		    "too many checks in flight (max-checks)");
+		held_answer(h, &unknown);
+	}
+}
+
 #ifdef HAVE_RECVMMSG
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
@@ -134,6 +259,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct mmsghdr in[UDP_BATCH], out[UDP_BATCH];
 	struct iovec iin[UDP_BATCH], iout[UDP_BATCH];
 	struct sockaddr_storage from[UDP_BATCH];
+	enum answer_kind kind;
 	int n, i, nout, rounds;
 
 	(void)what;
@@ -165,7 +291,11 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
 			len = answer(srv, &peer, 0, srv->in[i], in[i].msg_len,
-			    srv->out[nout], UDP_BUFSIZE);
+			    srv->out[nout], UDP_BUFSIZE, &kind);
+			if (kind == ANS_NEED_CHECK)
+				hold(srv, NULL, fd, &from[i],
+				    in[i].msg_hdr.msg_namelen, &peer,
+				    srv->in[i], in[i].msg_len);
 			if (len == 0)
 				continue;
 			iout[nout].iov_base = srv->out[nout];
@@ -206,6 +336,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct server *srv = l->srv;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
+	enum answer_kind kind;
 	ssize_t n;
 	int rounds;
 
@@ -227,7 +358,10 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		srv->ctx->now = time(NULL);
 		sockaddr_to_addr((struct sockaddr *)&from, &peer);
 		len = answer(srv, &peer, 0, srv->in[0], (size_t)n,
-		    srv->out[0], UDP_BUFSIZE);
+		    srv->out[0], UDP_BUFSIZE, &kind);
+		if (kind == ANS_NEED_CHECK)
+			hold(srv, NULL, fd, &from, fromlen, &peer, srv->in[0],
+			    (size_t)n);
 		if (len > 0 && sendto(fd, srv->out[0], len, 0,
 		    (struct sockaddr *)&from, fromlen) < 0)
 			verbose(VERB_DETAIL, "udp: sendto on %s: %s", l->text,
@@ -239,6 +373,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 static void
 tcp_close(struct tcp_conn *c)
 {
+	while (c->held != NULL)
+		held_free(c->held);
 	c->srv->tcp_open--;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -256,6 +392,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct tcp_conn *c = arg;
 	struct server *srv = c->srv;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	enum answer_kind kind;
 	uint8_t lenbuf[2];
 	size_t len, n;
 
@@ -273,7 +410,11 @@ tcp_read(struct bufferevent *bev, void *arg)
 		srv->stats.tcp++;
 		srv->ctx->now = time(NULL);
 		n = answer(srv, &c->peer, 1, srv->tcp_in, len,
-		    srv->tcp_out + 2, TCP_MSGMAX);
+		    srv->tcp_out + 2, TCP_MSGMAX, &kind);
+		if (kind == ANS_NEED_CHECK) {
+			hold(srv, c, -1, NULL, 0, &c->peer, srv->tcp_in, len);
+			continue;
+		}
 		if (n == 0) {
 			/* nothing worth answering: end the connection */
 			tcp_close(c);
@@ -489,6 +630,14 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	return 0;
 }
 
+void
+server_set_checker(struct server *srv, struct checker *ck,
+    unsigned timeout_ms)
+{
+	srv->checker = ck;
+	srv->check_timeout_ms = timeout_ms;
+}
+
 const struct server_stats *
 server_stats(const struct server *srv)
 {
@@ -508,5 +657,7 @@ server_free(struct server *srv)
 	}
 	while (srv->conns != NULL)
 		tcp_close(srv->conns);
+	while (srv->udp_held != NULL)
+		held_free(srv->udp_held);
 	free(srv);
 }

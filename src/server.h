@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "check.h"
 #include "conf.h"
 #include "zone.h"
 
@@ -19,6 +20,8 @@ struct server_stats {
 	uint64_t	answers[ANS_KIND_MAX];
 	uint64_t	udp, tcp;
 	uint64_t	tcp_refused;	/* connections over tcp-clients */
+	uint64_t	held;		/* queries that waited for a check */
+	uint64_t	held_now;	/* waiting right now */
 };
 
 struct server;
@@ -34,6 +37,13 @@ struct server	*server_new(struct event_base *, struct answer_ctx *ctx);
  */
 int		 server_configure(struct server *, const struct conf *conf,
 		    char *errbuf, size_t errlen);
+
+/*
+ * The checker for queries that need a computed verdict (NULL: none; such
+ * queries get the failure answer). Queries wait at most timeout_ms.
+ */
+void		 server_set_checker(struct server *, struct checker *,
+		    unsigned timeout_ms);
 
 const struct server_stats *server_stats(const struct server *);
 

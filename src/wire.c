@@ -27,8 +27,8 @@ put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
+void
+wire_put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
 	p[1] = (uint8_t)(v >> 16);
@@ -250,7 +250,7 @@ resp_add_rr(struct resp *r, uint16_t owner_off, uint16_t type, uint32_t ttl,
 	put16(p, (uint16_t)(0xc000 | owner_off));
 	put16(p + 2, type);
 	put16(p + 4, CLASS_IN);
-	put32(p + 6, ttl);
+	wire_put32(p + 6, ttl);
 	put16(p + 10, (uint16_t)rdlen);
 	memcpy(p + 12, rdata, rdlen);
 	r->len += need;
@@ -263,7 +263,7 @@ resp_add_a(struct resp *r, uint16_t owner_off, uint32_t ttl, uint32_t a)
 {
 	uint8_t rd[4];
 
-	put32(rd, a);
+	wire_put32(rd, a);
 	return resp_add_rr(r, owner_off, TYPE_A, ttl, rd, sizeof(rd));
 }
 

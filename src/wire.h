@@ -120,6 +120,9 @@ int	resp_add_a(struct resp *, uint16_t owner_off, uint32_t ttl,
 int	resp_add_txt(struct resp *, uint16_t owner_off, uint32_t ttl,
 	    const char *text, size_t len);
 
+/* Store a 32-bit value in network order at p. */
+void	wire_put32(uint8_t *p, uint32_t v);
+
 /* Finish: counts, OPT record. Returns the message length. */
 size_t	resp_finish(struct resp *);
 

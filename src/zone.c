@@ -18,15 +18,6 @@
 
 static const char test_point_text[] = "RFC 5782 test point";
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static int
 name_wire(const char *name, uint8_t *out, size_t outlen, size_t *len,
     const char *what, char *errbuf, size_t errlen)
@@ -69,11 +60,11 @@ zoneset_new(const struct conf *conf, uint32_t serial, char *errbuf,
 		    errbuf, errlen) == -1)
 			goto fail;
 		p += n;
-		put32(p, serial);
-		put32(p + 4, SOA_REFRESH);
-		put32(p + 8, SOA_RETRY);
-		put32(p + 12, SOA_EXPIRE);
-		put32(p + 16, cz->negative_ttl);
+		wire_put32(p, serial);
+		wire_put32(p + 4, SOA_REFRESH);
+		wire_put32(p + 8, SOA_RETRY);
+		wire_put32(p + 12, SOA_EXPIRE);
+		wire_put32(p + 16, cz->negative_ttl);
 		p += 20;
 		z->soa_len = (size_t)(p - z->soa_rdata);
 		z->nns = cz->nns;
@@ -139,9 +130,47 @@ test_point(const struct addr *a)
 	return -1;
 }
 
+/* The computed part of a dnsbl verdict. */
+static int
+decide_computed(const struct zone *z, struct store *store,
+    const struct addr *a, time_t now, const struct check_result *fresh,
+    struct verdict *v, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	enum store_rc rc;
+	int r;
+
+	if (!(cz->checks & COMPUTED_CHECKS))
+		return 0;
+	if (fresh != NULL)
+		v->check = *fresh;
+	else {
+		rc = check_cached(store, a, now, &v->check, errbuf, errlen);
+		if (rc == STORE_ERROR)
+			return -1;
+		if (rc == STORE_NOTFOUND) {
+			v->need_check = 1;
+			return 0;
+		}
+	}
+	v->have_check = 1;
+	if (v->check.verdict == CV_UNKNOWN) {
+		v->unknown = 1;
+		return 0;
+	}
+	r = cverdict_reason(v->check.verdict);
+	if (r >= 0 && (cz->checks & (1U << r))) {
+		v->listed = 1;
+		v->reason = (enum reason)r;
+		v->code = cz->code[r];
+	}
+	return 0;
+}
+
 int
 zone_decide(const struct zone *z, struct store *store, const struct addr *a,
-    time_t now, struct verdict *v, char *errbuf, size_t errlen)
+    time_t now, const struct check_result *fresh, struct verdict *v,
+    char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz = z->conf;
 	enum store_rc rc;
@@ -178,23 +207,31 @@ zone_decide(const struct zone *z, struct store *store, const struct addr *a,
 			return 0;
 		}
 	}
-	if (cz->type != ZONE_DNSBL || !(cz->checks & (1U << REASON_BLACKLIST)))
+	if (cz->type != ZONE_DNSBL)
 		return 0;
-
-	rc = store_lookup(store, LIST_BLACK, a, now, &v->entry, errbuf,
-	    errlen);
-	if (rc == STORE_ERROR)
-		return -1;
-	if (rc == STORE_NOTFOUND)
-		return 0;
-	v->have_entry = 1;
-	v->entry_list = LIST_BLACK;
-	if (v->entry.flags & ENTRY_EXCLUDE)
-		return 0;
-	v->listed = 1;
-	v->reason = REASON_BLACKLIST;
-	v->code = v->entry.code ? v->entry.code : cz->code[REASON_BLACKLIST];
-	return 0;
+	if (cz->checks & (1U << REASON_BLACKLIST)) {
+		rc = store_lookup(store, LIST_BLACK, a, now, &v->entry,
+		    errbuf, errlen);
+		if (rc == STORE_ERROR)
+			return -1;
+		if (rc == STORE_OK) {
+			v->have_entry = 1;
+			v->entry_list = LIST_BLACK;
+			/*
+			 * An exclusion only carves the address out of a wider
+			 * black range; the computed checks still apply (the
+			 * white list is what exempts from everything).
+			 */
+			if (!(v->entry.flags & ENTRY_EXCLUDE)) {
+				v->listed = 1;
+				v->reason = REASON_BLACKLIST;
+				v->code = v->entry.code ? v->entry.code :
+				    cz->code[REASON_BLACKLIST];
+				return 0;
+			}
+		}
+	}
+	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
 }
 
 /* Append s (n bytes) at *o in buf, keeping room for the NUL. */
@@ -245,6 +282,10 @@ zone_txt(const struct zone *z, const struct verdict *v, const struct addr *a,
 	if (v->test_point) {
 		reason = test_point_text;
 		reason_len = sizeof(test_point_text) - 1;
+	} else if (v->have_check && v->reason != REASON_BLACKLIST &&
+	    v->check.detail[0] != '\0') {
+		reason = v->check.detail;
+		reason_len = strlen(reason);
 	} else if (v->have_entry && v->entry.reason_len > 0) {
 		reason = v->entry.reason;
 		reason_len = v->entry.reason_len;
@@ -362,13 +403,29 @@ answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
 	if (store_read_begin(ctx->store, ctx->errbuf,
 	    sizeof(ctx->errbuf)) != STORE_OK)
 		return ANS_SERVFAIL;
-	rc = zone_decide(z, ctx->store, a, ctx->now, &v, ctx->errbuf,
-	    sizeof(ctx->errbuf));
+	rc = zone_decide(z, ctx->store, a, ctx->now,
+	    ctx->fresh != NULL && addr_equal(&ctx->fresh_addr, a) ?
+	    ctx->fresh : NULL, &v, ctx->errbuf, sizeof(ctx->errbuf));
 	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY))
 		txtlen = zone_txt(z, &v, a, txt, sizeof(txt));
 	store_read_end(ctx->store);
 	if (rc == -1)
 		return ANS_SERVFAIL;
+	if (v.need_check) {
+		ctx->check_addr = *a;
+		return ANS_NEED_CHECK;
+	}
+	if (v.unknown) {
+		/* never a listing: the failure policy, briefly cached */
+		if (z->conf->servfail)
+			return ANS_FAILURE;
+		resp_set_rcode(r, RCODE_NXDOMAIN);
+		resp_section(r, SEC_AUTHORITY);
+		add_soa(r, z, apex_off, ctx->failure_ttl <
+		    z->conf->negative_ttl ? ctx->failure_ttl :
+		    z->conf->negative_ttl);
+		return ANS_FAILURE;
+	}
 	if (!v.listed)
 		return negative(r, z, apex_off, 1);
 	switch (qtype) {
@@ -471,7 +528,10 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 			break;
 		}
 	}
-	if (*kind == ANS_SERVFAIL)
+	if (*kind == ANS_NEED_CHECK)
+		return 0;
+	if (*kind == ANS_SERVFAIL ||
+	    (*kind == ANS_FAILURE && z->conf->servfail))
 		resp_init(&r, out, outcap, limit, &q, RCODE_SERVFAIL, 0,
 		    ctx->edns_size);
 	return resp_finish(&r);
@@ -482,7 +542,8 @@ answer_kind_name(enum answer_kind k)
 {
 	static const char *const names[ANS_KIND_MAX] = {
 		"refused", "apex", "listed", "nxdomain", "nodata", "formerr",
-		"notimp", "servfail", "badvers", "dropped"
+		"notimp", "servfail", "badvers", "dropped", "failure",
+		"check"
 	};
 
 	return names[k];

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "check.h"
 #include "conf.h"
 #include "reason.h"
 #include "store.h"
@@ -67,15 +68,29 @@ struct verdict {
 	int			 have_entry;	/* entry below is set */
 	enum store_list		 entry_list;
 	struct store_entry	 entry;		/* the deciding entry */
+	int			 need_check;	/* computed: no verdict yet */
+	int			 unknown;	/* computed: temporary failure */
+	int			 have_check;	/* check below is set */
+	struct check_result	 check;		/* the computed verdict */
 };
+
+/* The bit mask of the computed reasons in a zone's checks. */
+#define COMPUTED_CHECKS	((1U << REASON_NO_PTR) | \
+			 (1U << REASON_UNCONFIRMED) | (1U << REASON_DYNAMIC))
 
 /*
  * The verdict of zone z for address a (full length), inside a read
- * snapshot of store. Returns 0, or -1 on a store error (errbuf).
+ * snapshot of store. Order: RFC 5782 test points; the white list (a
+ * dnsbl never lists a whitelisted address); the black list (its own
+ * code, even when a check would also list); then, when the zone's
+ * checks name computed reasons, the computed verdict: fresh if given
+ * (a check that just ended for a), else the cached one, else
+ * v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
+ * Returns 0, or -1 on a store error (errbuf).
  */
 int	zone_decide(const struct zone *z, struct store *store,
-	    const struct addr *a, time_t now, struct verdict *v,
-	    char *errbuf, size_t errlen);
+	    const struct addr *a, time_t now, const struct check_result *fresh,
+	    struct verdict *v, char *errbuf, size_t errlen);
 
 /*
  * The TXT text for a listed verdict: the zone's template for the reason
@@ -99,6 +114,8 @@ enum answer_kind {
 	ANS_SERVFAIL,
 	ANS_BADVERS,
 	ANS_DROPPED,
+	ANS_FAILURE,		/* computed check unknown: failure policy */
+	ANS_NEED_CHECK,		/* nothing sent: wait for a check */
 	ANS_KIND_MAX
 };
 
@@ -108,6 +125,12 @@ struct answer_ctx {
 	const struct addrlist	*allow;		/* allow-query */
 	uint16_t		 edns_size;	/* our UDP payload size */
 	time_t			 now;
+	uint32_t		 failure_ttl;	/* SOA TTL of failure answers */
+	/* A check that just ended, for this address only. */
+	const struct check_result *fresh;
+	struct addr		 fresh_addr;
+	/* Out: the address to check after ANS_NEED_CHECK. */
+	struct addr		 check_addr;
 	char			 errbuf[256];	/* store error, if any */
 };
 
@@ -115,7 +138,9 @@ struct answer_ctx {
  * Answer one query packet from peer (for allow-query) into out. tcp: the
  * answer may use up to 65535 bytes, else the requester's UDP limit.
  * Returns the answer length, or 0 to send nothing; *kind says what it
- * was (ANS_SERVFAIL with ctx->errbuf set on a store error).
+ * was (ANS_SERVFAIL with ctx->errbuf set on a store error). ANS_NEED_CHECK
+ * (length 0): a computed check of ctx->check_addr is needed; ask again
+ * with ctx->fresh set to its result.
  */
 size_t	zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,

@@ -352,13 +352,14 @@ test_errors(void)
 		NULL
 	};
 	static const char *const checks[] = {
-		"t.conf:4: check \"no-ptr\" is not available in this version",
 		"t.conf:4: checks: unknown reason \"whitelist\" for a dnsbl "
 		    "zone (valid: blacklist, no-ptr, unconfirmed, dynamic)",
 		"t.conf:7: zone type \"helo\" is not available in this "
 		    "version",
 		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl or "
 		    "dnswl)",
+		"t.conf:15: on-lookup-failure: \"refused\" is not nxdomain "
+		    "or servfail",
 		NULL
 	};
 	static const char *const quotes[] = {
@@ -446,7 +447,9 @@ test_errors(void)
 	    " checks: blacklist, no-ptr whitelist\n"
 	    "zone:\n name: h.example\n type: helo\n"
 	    " checks: bad-name\n"
-	    "zone:\n type: ip\n name: c.example\n",
+	    "zone:\n type: ip\n name: c.example\n"
+	    "zone:\n name: d.example\n type: dnsbl\n"
+	    " on-lookup-failure: refused\n",
 	    "checks and types", checks);
 	load_fail(
 	    "zone:\n name: a.example\n"
@@ -644,10 +647,14 @@ test_schema(void)
 	static const char *const want[] = {
 		"server.listen", "server.database", "server.map-size",
 		"server.allow-query", "server.verbosity", "server.tcp-timeout",
-		"server.tcp-clients", "server.udp-size",
+		"server.tcp-clients", "server.udp-size", "server.resolver",
+		"server.check-timeout", "server.cache-ttl",
+		"server.failure-ttl", "server.max-checks",
+		"server.lookup-rate", "server.max-ptr-names",
+		"server.dynamic-patterns",
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
-		"zone.code", "zone.url", NULL
+		"zone.code", "zone.url", "zone.on-lookup-failure", NULL
 	};
 	size_t i;
 	int same = 1;

@@ -1,0 +1,652 @@
+/*
+ * check.c -- the computed checks: PTR, forward confirmation, dynamic-host
+ * patterns, the verdict cache, coalescing and bounds.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "log.h"
+#include "reason.h"
+#include "resolve.h"
+#include "util.h"
+#include "wire.h"
+
+#define NBUCKETS	4096
+#define MAX_WAITERS	64
+#define MAX_NAMES	16
+
+struct check;
+
+struct fwd_arg {
+	struct check	*c;
+	size_t		 i;
+};
+
+struct check_wait {
+	struct check_wait	*next, *prev;
+	struct check		*check;
+	struct event		*timer;
+	check_cb		*cb;
+	void			*arg;
+};
+
+struct check {
+	struct check		*hnext;
+	struct checker		*ck;
+	struct addr		 a;
+	unsigned		 hash;
+	struct check_wait	*waiters;
+	unsigned		 nwait;
+	char			 ptrname[80];
+	struct res_query	*ptrq;
+	/* forward lookups, one per PTR name */
+	char			 names[MAX_NAMES][256];
+	size_t			 nnames;
+	struct res_query	*fwdq[MAX_NAMES];
+	struct fwd_arg		 fa[MAX_NAMES];
+	enum res_status		 fwd_status[MAX_NAMES];
+	int			 fwd_confirms[MAX_NAMES];
+	size_t			 fwd_pending;
+	int			 literal_names;	/* PTR names that were addresses */
+};
+
+struct checker {
+	struct event_base	*base;
+	struct resolver		*res;
+	struct store		*store;
+	const struct patterns	*pat;
+	unsigned		 max_checks, max_ptr, timeout_ms;
+	uint32_t		 cache_ttl, failure_ttl;
+	struct check		*table[NBUCKETS];
+	check_trace_fn		*trace;
+	void			*trace_arg;
+	struct checker_stats	 stats;
+};
+
+static const char *const verdict_names[CV_MAX] = {
+	"pass", "no-ptr", "unconfirmed", "dynamic", "unknown"
+};
+
+const char *
+cverdict_name(enum cverdict v)
+{
+	return verdict_names[v];
+}
+
+int
+cverdict_reason(enum cverdict v)
+{
+	switch (v) {
+	case CV_NO_PTR:
+		return REASON_NO_PTR;
+	case CV_UNCONFIRMED:
+		return REASON_UNCONFIRMED;
+	case CV_DYNAMIC:
+		return REASON_DYNAMIC;
+	default:
+		return -1;
+	}
+}
+
+static void trace(struct checker *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+trace(struct checker *ck, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (ck->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ck->trace(ck->trace_arg, line);
+}
+
+enum store_rc
+check_cached(struct store *st, const struct addr *a, time_t now,
+    struct check_result *r, char *errbuf, size_t errlen)
+{
+	uint8_t key[STORE_CACHE_KEYMAX];
+	struct store_verdict v;
+	enum store_rc rc;
+	size_t klen, n;
+
+	klen = store_cache_key_addr(a, key);
+	rc = store_cache_get(st, key, klen, now, &v, errbuf, errlen);
+	if (rc != STORE_OK)
+		return rc;
+	memset(r, 0, sizeof(*r));
+	r->verdict = v.verdict < CV_MAX ? (enum cverdict)v.verdict :
+	    CV_UNKNOWN;
+	r->checked = (time_t)v.checked;
+	r->expires = (time_t)v.expires;
+	r->cached = 1;
+	n = v.rule_len < sizeof(r->rule) ? v.rule_len : sizeof(r->rule) - 1;
+	memcpy(r->rule, v.rule, n);
+	n = v.detail_len < sizeof(r->detail) ? v.detail_len :
+	    sizeof(r->detail) - 1;
+	memcpy(r->detail, v.detail, n);
+	/* names: the confirmed name, NUL, the PTR names */
+	n = strnlen(v.names, v.names_len);
+	memcpy(r->confirmed, v.names, n < sizeof(r->confirmed) ? n :
+	    sizeof(r->confirmed) - 1);
+	if (n + 1 < v.names_len) {
+		size_t m = v.names_len - n - 1;
+
+		if (m >= sizeof(r->names))
+			m = sizeof(r->names) - 1;
+		memcpy(r->names, v.names + n + 1, m);
+	}
+	return STORE_OK;
+}
+
+struct patterns *
+check_load_patterns(const struct conf *conf, pattern_err_fn *err, void *arg,
+    int *nerrors)
+{
+	size_t i;
+
+	*nerrors = 0;
+	for (i = 0; i < conf->nzones; i++)
+		if (conf->zones[i].checks & (1U << REASON_DYNAMIC))
+			return patterns_load(conf->dynamic_patterns, err, arg,
+			    nerrors);
+	return NULL;
+}
+
+static unsigned
+addr_hash(const struct addr *a)
+{
+	unsigned h = 2166136261U;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 16777619U;
+	return (h ^ a->af) % NBUCKETS;
+}
+
+static struct check *
+find(struct checker *ck, const struct addr *a, unsigned h)
+{
+	struct check *c;
+
+	for (c = ck->table[h]; c != NULL; c = c->hnext)
+		if (addr_equal(&c->a, a))
+			return c;
+	return NULL;
+}
+
+static void
+unlink_check(struct check *c)
+{
+	struct check **pp;
+
+	for (pp = &c->ck->table[c->hash]; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	c->ck->stats.inflight--;
+}
+
+static void
+wait_free(struct check_wait *w)
+{
+	struct check *c = w->check;
+
+	if (c != NULL) {
+		if (w->prev != NULL)
+			w->prev->next = w->next;
+		else
+			c->waiters = w->next;
+		if (w->next != NULL)
+			w->next->prev = w->prev;
+		c->nwait--;
+	}
+	if (w->timer != NULL)
+		event_free(w->timer);
+	free(w);
+}
+
+static void
+store_result(struct checker *ck, struct check *c, struct check_result *r)
+{
+	uint8_t key[STORE_CACHE_KEYMAX];
+	struct store_verdict v;
+	char names[CHECK_NAMESLEN + 256 + 1], errbuf[256], t[32];
+	size_t klen, n;
+	uint32_t ttl = r->verdict == CV_UNKNOWN ? ck->failure_ttl :
+	    ck->cache_ttl;
+
+	r->expires = r->checked + ttl;
+	if (ttl == 0 || ck->store == NULL)
+		return;
+	n = strlen(r->confirmed);
+	memcpy(names, r->confirmed, n);
+	names[n++] = '\0';
+	memcpy(names + n, r->names, strlen(r->names));
+	n += strlen(r->names);
+	memset(&v, 0, sizeof(v));
+	v.verdict = r->verdict;
+	v.checked = r->checked;
+	v.expires = r->expires;
+	v.rule = r->rule;
+	v.rule_len = strlen(r->rule);
+	v.names = names;
+	v.names_len = n;
+	v.detail = r->detail;
+	v.detail_len = strlen(r->detail);
+	klen = store_cache_key_addr(&c->a, key);
+	if (store_cache_put(ck->store, key, klen, &v, errbuf,
+	    sizeof(errbuf)) != STORE_OK) {
+		ck->stats.cache_errors++;
+		trace(ck, "cache: not stored: %s", errbuf);
+		return;
+	}
+	format_time(r->expires, t, sizeof(t));
+	trace(ck, "cached until %s", t);
+}
+
+/* End a check: cache the verdict, answer every waiter, free. */
+static void
+finish(struct check *c, enum cverdict verdict, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+finish(struct check *c, enum cverdict verdict, const char *fmt, ...)
+{
+	struct checker *ck = c->ck;
+	struct check_result r;
+	struct check_wait *w;
+	va_list ap;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = verdict;
+	r.checked = time(NULL);
+	va_start(ap, fmt);
+	vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < c->nnames; i++) {
+		size_t o = strlen(r.names);
+
+		snprintf(r.names + o, sizeof(r.names) - o, "%s%s",
+		    i ? ", " : "", c->names[i]);
+		if (verdict == CV_PASS || verdict == CV_DYNAMIC)
+			if (r.confirmed[0] == '\0' && c->fwd_confirms[i])
+				str_copy(r.confirmed, c->names[i],
+				    sizeof(r.confirmed));
+	}
+	if (verdict == CV_DYNAMIC && ck->pat != NULL) {
+		struct pattern_match m;
+
+		if (patterns_match(ck->pat, r.confirmed, &m) && m.rule)
+			str_copy(r.rule, m.rule, sizeof(r.rule));
+	}
+	ck->stats.verdicts[verdict]++;
+	trace(ck, "verdict: %s: %s", cverdict_name(verdict), r.detail);
+	unlink_check(c);
+	store_result(ck, c, &r);
+
+	/* Detach the waiters first: a callback may start new checks. */
+	while ((w = c->waiters) != NULL) {
+		check_cb *cb = w->cb;
+		void *arg = w->arg;
+
+		wait_free(w);
+		cb(arg, &r);
+	}
+	free(c);
+}
+
+static int
+is_literal(const char *name)
+{
+	uint8_t b[16];
+
+	return inet_pton(AF_INET, name, b) == 1 ||
+	    inet_pton(AF_INET6, name, b) == 1;
+}
+
+static int
+temporary(enum res_status s)
+{
+	return s != RES_OK && s != RES_NXDOMAIN && s != RES_NODATA;
+}
+
+/* Every forward lookup is in: decide. */
+static void
+decide(struct check *c)
+{
+	struct checker *ck = c->ck;
+	char ip[ADDR_STRLEN];
+	size_t i;
+	int temp = 0;
+
+	addr_format(&c->a, ip, sizeof(ip));
+	for (i = 0; i < c->nnames; i++)
+		if (c->fwd_confirms[i])
+			break;
+	if (i == c->nnames) {
+		for (i = 0; i < c->nnames; i++)
+			if (temporary(c->fwd_status[i]))
+				temp = 1;
+		if (temp)
+			finish(c, CV_UNKNOWN, "temporary DNS failure while "
+			    "confirming the PTR name%s of %s",
+			    c->nnames > 1 ? "s" : "", ip);
+		else
+			finish(c, CV_UNCONFIRMED, "the PTR name%s %s do%s not "
+			    "resolve back to %s", c->nnames > 1 ? "s" : "",
+			    c->names[0][0] ? c->names[0] : "?",
+			    c->nnames > 1 ? "" : "es", ip);
+		return;
+	}
+	if (ck->pat != NULL) {
+		struct pattern_match m;
+
+		memset(&m, 0, sizeof(m));
+		if (patterns_match(ck->pat, c->names[i], &m)) {
+			trace(ck, "dynamic: %s matches rule %s", c->names[i],
+			    m.rule);
+			finish(c, CV_DYNAMIC, "the PTR name %s looks dynamic "
+			    "(rule %s)", c->names[i], m.rule);
+			return;
+		}
+		if (m.exception != NULL)
+			trace(ck, "dynamic: %s is exempt (exception %s)",
+			    c->names[i], m.exception);
+		else
+			trace(ck, "dynamic: %s matches no rule", c->names[i]);
+	}
+	finish(c, CV_PASS, "%s is forward-confirmed by %s", ip, c->names[i]);
+}
+
+static void
+fwd_done(void *arg, const struct res_answer *ans)
+{
+	struct fwd_arg *fa = arg;
+	struct check *c = fa->c;
+	struct checker *ck = c->ck;
+	size_t i = fa->i, j;
+	char buf[ADDR_STRLEN], list[512];
+
+	c->fwdq[i] = NULL;
+	c->fwd_status[i] = ans->status;
+	list[0] = '\0';
+	for (j = 0; j < ans->naddrs; j++) {
+		size_t o = strlen(list);
+
+		if (addr_equal(&ans->addrs[j], &c->a))
+			c->fwd_confirms[i] = 1;
+		snprintf(list + o, sizeof(list) - o, "%s%s", j ? ", " : "",
+		    addr_format(&ans->addrs[j], buf, sizeof(buf)));
+	}
+	if (ans->status == RES_OK)
+		trace(ck, "%s %s: %s%s%s%s", c->a.af == ADDR_V4 ? "A" : "AAAA",
+		    c->names[i], list, ans->ncname ? " (via CNAME to " : "",
+		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
+	else
+		trace(ck, "%s %s: %s", c->a.af == ADDR_V4 ? "A" : "AAAA",
+		    c->names[i], res_status_name(ans->status));
+	trace(ck, "%s %s the address", c->names[i], c->fwd_confirms[i] ?
+	    "confirms" : "does not confirm");
+	if (--c->fwd_pending == 0)
+		decide(c);
+}
+
+static void
+ptr_done(void *arg, const struct res_answer *ans)
+{
+	struct check *c = arg;
+	struct checker *ck = c->ck;
+	char ip[ADDR_STRLEN];
+	size_t i, n;
+
+	c->ptrq = NULL;
+	addr_format(&c->a, ip, sizeof(ip));
+	switch (ans->status) {
+	case RES_OK:
+		break;
+	case RES_NXDOMAIN:
+		trace(ck, "PTR %s: NXDOMAIN", c->ptrname);
+		finish(c, CV_NO_PTR, "%s has no reverse DNS (%s does not "
+		    "exist)", ip, ans->final);
+		return;
+	case RES_NODATA:
+		trace(ck, "PTR %s: no PTR data", c->ptrname);
+		finish(c, CV_NO_PTR, "%s has no reverse DNS (no PTR record "
+		    "at %s)", ip, ans->final);
+		return;
+	default:
+		trace(ck, "PTR %s: %s", c->ptrname,
+		    res_status_name(ans->status));
+		finish(c, CV_UNKNOWN, "temporary DNS failure looking up the "
+		    "PTR of %s (%s)", ip, res_status_name(ans->status));
+		return;
+	}
+	for (i = 0; i < ans->nnames; i++) {
+		trace(ck, "PTR %s: %s%s%s%s", c->ptrname, ans->names[i],
+		    ans->ncname ? " (via CNAME to " : "",
+		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
+		if (is_literal(ans->names[i])) {
+			c->literal_names++;
+			trace(ck, "PTR name %s is an address: ignored",
+			    ans->names[i]);
+			continue;
+		}
+		if (c->nnames >= ck->max_ptr || c->nnames >= MAX_NAMES) {
+			trace(ck, "PTR name %s: over max-ptr-names, not tried",
+			    ans->names[i]);
+			continue;
+		}
+		str_copy(c->names[c->nnames++], ans->names[i],
+		    sizeof(c->names[0]));
+	}
+	if (c->nnames == 0) {
+		finish(c, CV_NO_PTR, "%s has no usable reverse DNS (the PTR "
+		    "record is an address)", ip);
+		return;
+	}
+	n = c->nnames;
+	c->fwd_pending = n;
+	for (i = 0; i < n; i++) {
+		struct fwd_arg *fa = &c->fa[i];
+
+		fa->c = c;
+		fa->i = i;
+		c->fwd_status[i] = RES_ERROR;
+		c->fwdq[i] = resolver_query(ck->res, c->names[i],
+		    c->a.af == ADDR_V4 ? TYPE_A : TYPE_AAAA, fwd_done, fa);
+	}
+}
+
+static void
+wait_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct check_wait *w = arg;
+	struct check_result r;
+	check_cb *cb = w->cb;
+	void *cbarg = w->arg;
+
+	(void)fd;
+	(void)what;
+	if (w->check != NULL)
+		w->check->ck->stats.waits_timed_out++;
+	memset(&r, 0, sizeof(r));
+	r.verdict = CV_UNKNOWN;
+	r.checked = time(NULL);
+	snprintf(r.detail, sizeof(r.detail), "the check did not finish "
+	    "within check-timeout");
+	wait_free(w);
+	cb(cbarg, &r);
+}
+
+struct check_wait *
+checker_wait(struct checker *ck, const struct addr *a, unsigned timeout_ms,
+    check_cb *cb, void *arg)
+{
+	struct check_wait *w;
+	struct check *c;
+	unsigned h = addr_hash(a);
+	struct timeval tv;
+
+	if ((c = find(ck, a, h)) != NULL) {
+		if (c->nwait >= MAX_WAITERS) {
+			ck->stats.refused++;
+			return NULL;
+		}
+		ck->stats.coalesced++;
+	} else {
+		if (ck->stats.inflight >= ck->max_checks) {
+			ck->stats.refused++;
+			return NULL;
+		}
+		c = xcalloc(1, sizeof(*c));
+		c->ck = ck;
+		c->a = *a;
+		c->hash = h;
+		c->hnext = ck->table[h];
+		ck->table[h] = c;
+		ck->stats.inflight++;
+		ck->stats.started++;
+		resolver_ptr_name(a, c->ptrname, sizeof(c->ptrname));
+		c->ptrq = resolver_query(ck->res, c->ptrname, 12 /* PTR */,
+		    ptr_done, c);
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->check = c;
+	w->cb = cb;
+	w->arg = arg;
+	w->next = c->waiters;
+	if (w->next != NULL)
+		w->next->prev = w;
+	c->waiters = w;
+	c->nwait++;
+	if (timeout_ms > 0) {
+		w->timer = evtimer_new(ck->base, wait_timeout, w);
+		tv.tv_sec = timeout_ms / 1000;
+		tv.tv_usec = (timeout_ms % 1000) * 1000;
+		if (w->timer == NULL || evtimer_add(w->timer, &tv) == -1)
+			fatalx("checker: cannot add a timer");
+	}
+	return w;
+}
+
+void
+checker_unwait(struct check_wait *w)
+{
+	wait_free(w);
+}
+
+/* End every check in flight with CV_UNKNOWN (reload, shutdown). */
+static void
+abort_all(struct checker *ck)
+{
+	struct check *c;
+	size_t b, i;
+
+	for (b = 0; b < NBUCKETS; b++)
+		while ((c = ck->table[b]) != NULL) {
+			if (c->ptrq != NULL)
+				resolver_cancel(c->ptrq);
+			c->ptrq = NULL;
+			for (i = 0; i < c->nnames; i++)
+				if (c->fwdq[i] != NULL) {
+					resolver_cancel(c->fwdq[i]);
+					c->fwdq[i] = NULL;
+				}
+			finish(c, CV_UNKNOWN, "the check was interrupted by a "
+			    "reconfiguration");
+		}
+}
+
+static int
+configure(struct checker *ck, const struct conf *conf, struct store *st,
+    const struct patterns *pat, char *errbuf, size_t errlen)
+{
+	struct resolver *res;
+	size_t i;
+
+	res = resolver_new(ck->base);
+	for (i = 0; i < conf->nresolvers; i++)
+		if (resolver_add_server(res, conf->resolvers[i], errbuf,
+		    errlen) == -1) {
+			resolver_free(res);
+			return -1;
+		}
+	/* try every configured server once, at least two tries */
+	resolver_set_limits(res, conf->check_timeout * 1000,
+	    conf->nresolvers > 2 ? (unsigned)conf->nresolvers : 2,
+	    conf->max_checks * 2, conf->lookup_rate);
+	if (ck->res != NULL) {
+		abort_all(ck);
+		resolver_free(ck->res);
+	}
+	ck->res = res;
+	ck->store = st;
+	ck->pat = pat;
+	ck->max_checks = conf->max_checks;
+	ck->max_ptr = conf->max_ptr_names;
+	ck->timeout_ms = conf->check_timeout * 1000;
+	ck->cache_ttl = conf->cache_ttl;
+	ck->failure_ttl = conf->failure_ttl;
+	return 0;
+}
+
+struct checker *
+checker_new(struct event_base *base, const struct conf *conf,
+    struct store *st, const struct patterns *pat, char *errbuf,
+    size_t errlen)
+{
+	struct checker *ck;
+
+	ck = xcalloc(1, sizeof(*ck));
+	ck->base = base;
+	if (configure(ck, conf, st, pat, errbuf, errlen) == -1) {
+		free(ck);
+		return NULL;
+	}
+	return ck;
+}
+
+int
+checker_reconfigure(struct checker *ck, const struct conf *conf,
+    struct store *st, const struct patterns *pat, char *errbuf,
+    size_t errlen)
+{
+	return configure(ck, conf, st, pat, errbuf, errlen);
+}
+
+void
+checker_set_trace(struct checker *ck, check_trace_fn *fn, void *arg)
+{
+	ck->trace = fn;
+	ck->trace_arg = arg;
+}
+
+const struct checker_stats *
+checker_stats(const struct checker *ck)
+{
+	return &ck->stats;
+}
+
+void
+checker_free(struct checker *ck)
+{
+	if (ck == NULL)
+		return;
+	abort_all(ck);
+	resolver_free(ck->res);
+	free(ck);
+}

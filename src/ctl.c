@@ -150,6 +150,15 @@ usage_hint(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* "rdnsblctl: KIND: message" on stderr. */
+static void
+ctl_vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s: ", PROGNAME, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void
 ctl_err(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -158,11 +167,9 @@ ctl_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", PROGNAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ctl_vmsg("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void
@@ -173,11 +180,9 @@ ctl_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", PROGNAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ctl_vmsg("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* The configuration parser's error callback: "file:line: msg". */

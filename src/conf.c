@@ -39,6 +39,7 @@ enum clause {
 	CL_NONE = 0,		/* before the first clause */
 	CL_SERVER,
 	CL_ZONE,
+	CL_HTTP,
 	CL_UNKNOWN		/* after an unknown clause: items are skipped */
 };
 
@@ -58,7 +59,9 @@ enum ktype {
 	KT_TXT,			/* "TEMPLATE" or REASON "TEMPLATE" */
 	KT_CODE,		/* REASON 127.0.0.N */
 	KT_RESOLVER,		/* system or ADDR[@PORT], list */
-	KT_FAILURE		/* nxdomain or servfail */
+	KT_FAILURE,		/* nxdomain or servfail */
+	KT_OFFDURATION,		/* off or a duration */
+	KT_URL			/* an http:// or https:// URL */
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -93,7 +96,7 @@ static const struct key keys[] = {
 	{ "server.map-size", CL_SERVER, KT_SIZE, 1ULL << 20, 1ULL << 40,
 	    "1g", 0, SRV(map_size) },
 	{ "server.allow-query", CL_SERVER, KT_ADDRLIST, 0, 0,
-	    "127.0.0.0/8, ::1", F_MULTI, NOFIELD },
+	    "127.0.0.0/8, ::1", F_MULTI, SRV(allow_query) },
 	{ "server.verbosity", CL_SERVER, KT_UINT, 0, 4,
 	    "1", 0, SRV(verbosity) },
 	{ "server.tcp-timeout", CL_SERVER, KT_DURATION, 1, 3600,
@@ -140,13 +143,35 @@ static const struct key keys[] = {
 	    NULL, 0, ZON(url) },
 	{ "zone.on-lookup-failure", CL_ZONE, KT_FAILURE, 0, 0,
 	    "nxdomain", 0, ZON(servfail) },
+	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
+	    NULL, F_MULTI | F_REQUIRED, NOFIELD },
+	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,
+	    NULL, 0, SRV(http.public_url) },
+	{ "http.allow-metrics", CL_HTTP, KT_ADDRLIST, 0, 0,
+	    "127.0.0.0/8, ::1", F_MULTI, SRV(http.allow_metrics) },
+	{ "http.self-delist", CL_HTTP, KT_OFFDURATION, 60, 7776000,
+	    "off", 0, SRV(http.self_delist) },
+	{ "http.self-delist-cooldown", CL_HTTP, KT_DURATION, 0, 31536000,
+	    "30d", 0, SRV(http.self_delist_cooldown) },
+	{ "http.notify-command", CL_HTTP, KT_PATH, 0, 4096,
+	    NULL, 0, SRV(http.notify_command) },
+	{ "http.max-body", CL_HTTP, KT_SIZE, 1024, 1ULL << 20,
+	    "16k", 0, SRV(http.max_body) },
+	{ "http.rate-limit", CL_HTTP, KT_UINT, 1, 100000,
+	    "5", 0, SRV(http.rate_limit) },
+	{ "http.address-rate-limit", CL_HTTP, KT_UINT, 1, 100000,
+	    "3", 0, SRV(http.address_rate_limit) },
+	{ "http.timeout", CL_HTTP, KT_DURATION, 1, 3600,
+	    "10s", 0, SRV(http.timeout) },
+	{ "http.max-clients", CL_HTTP, KT_UINT, 1, 100000,
+	    "100", 0, SRV(http.max_clients) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
 static const char *const clause_names[] = {
 	[CL_NONE] = "", [CL_SERVER] = "server", [CL_ZONE] = "zone",
-	[CL_UNKNOWN] = "?",
+	[CL_HTTP] = "http", [CL_UNKNOWN] = "?",
 };
 
 /* One error, kept until the end so that they can be sorted by line. */
@@ -181,7 +206,10 @@ struct parser {
 	enum clause	 clause;
 
 	int		 server_seen[NKEYS];	/* line of first use, or 0 */
-	int		*listen_line;
+	int		 http_seen[NKEYS];
+	int		 http_line;		/* the http: clause, or 0 */
+	int		*listen_line;		/* server: listen */
+	int		*http_listen_line;	/* http: listen */
 
 	/* The zone being read. */
 	struct conf_zone *zone;
@@ -393,7 +421,7 @@ format_size(uint64_t v, char *buf, size_t len)
 static void
 format_num(const struct key *k, uint64_t v, char *buf, size_t len)
 {
-	if (k->type == KT_DURATION)
+	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
 		format_duration(v, buf, len);
 	else if (k->type == KT_SIZE)
 		format_size(v, buf, len);
@@ -413,7 +441,7 @@ parse_num(struct parser *p, const struct key *k, void *base,
 
 	if (one_word(p, k, value, &w) == -1)
 		return -1;
-	if (k->type == KT_DURATION)
+	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
 		r = parse_duration(w.w[0], &v, &errstr);
 	else if (k->type == KT_SIZE)
 		r = parse_size(w.w[0], &v, &errstr);
@@ -499,7 +527,9 @@ parse_listen(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
 	struct conf *conf = base;
-	struct conf_listen *l;
+	struct conf_listen *l, **vp = &conf->listen;
+	size_t *np = &conf->nlisten;
+	int **linesp = &p->listen_line;
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct words w;
@@ -509,10 +539,15 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	size_t i, j;
 	int ret = 0;
 
+	if (k->clause == CL_HTTP) {
+		vp = &conf->http.listen;
+		np = &conf->http.nlisten;
+		linesp = &p->http_listen_line;
+	}
 	if (split_words(p, k, value, 1, &w) == -1)
 		return -1;
 	for (i = 0; i < w.n; i++) {
-		port = 53;
+		port = k->clause == CL_HTTP ? 80 : 53;
 		at = strrchr(w.w[i], '@');
 		if (at != NULL && parse_uint(at + 1, k->min, k->max, &port,
 		    &errstr) == -1) {
@@ -547,21 +582,19 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 		}
 		(void)xasprintf(&text, "%s@%llu", ntop,
 		    (unsigned long long)port);
-		for (j = 0; j < conf->nlisten; j++)
-			if (strcmp(conf->listen[j].text, text) == 0)
+		for (j = 0; j < *np; j++)
+			if (strcmp((*vp)[j].text, text) == 0)
 				break;
-		if (j < conf->nlisten) {
+		if (j < *np) {
 			perr(p, p->line, "%s: duplicate address %s (first at "
-			    "line %d)", key_short(k), text, p->listen_line[j]);
+			    "line %d)", key_short(k), text, (*linesp)[j]);
 			free(text);
 			ret = -1;
 			continue;
 		}
-		conf->listen = xreallocarray(conf->listen, conf->nlisten + 1,
-		    sizeof(*conf->listen));
-		p->listen_line = xreallocarray(p->listen_line,
-		    conf->nlisten + 1, sizeof(*p->listen_line));
-		l = &conf->listen[conf->nlisten];
+		*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+		*linesp = xreallocarray(*linesp, *np + 1, sizeof(**linesp));
+		l = &(*vp)[*np];
 		memset(l, 0, sizeof(*l));
 		if (sin.sin_family == AF_INET) {
 			memcpy(&l->ss, &sin, sizeof(sin));
@@ -571,7 +604,7 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 			l->sslen = sizeof(sin6);
 		}
 		l->text = text;
-		p->listen_line[conf->nlisten++] = p->line;
+		(*linesp)[(*np)++] = p->line;
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -585,7 +618,7 @@ static int
 parse_addrlist(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct addrlist *l = &((struct conf *)base)->allow_query;
+	struct addrlist *l = field(base, k);
 	struct words w;
 	struct addr a;
 	char errbuf[160];
@@ -1050,6 +1083,65 @@ parse_failure(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+/* "off" (0) or a duration in the key's range. */
+static int
+parse_offduration(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct words w;
+	int off;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	off = strcmp(w.w[0], "off") == 0;
+	words_free(&w);
+	if (!off)
+		return parse_num(p, k, base, value);
+	set_num(base, k, 0);
+	return 0;
+}
+
+/*
+ * An absolute http:// or https:// URL of printable ASCII without
+ * blanks, quotes or angle brackets (it goes into TXT records and HTML
+ * attributes); a final "/" is added when missing.
+ */
+static int
+parse_url(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	char **dst = field(base, k), *s, b[64];
+	const char *c;
+	size_t n;
+
+	if (parse_string(p, k, value, &s) == -1)
+		return -1;
+	n = strncmp(s, "https://", 8) == 0 ? 8 :
+	    strncmp(s, "http://", 7) == 0 ? 7 : 0;
+	if (n == 0 || s[n] == '\0' || s[n] == '/') {
+		perr(p, p->line, "%s: \"%s\" is not an http:// or https:// "
+		    "URL with a host", key_short(k), shown(s, b, sizeof(b)));
+		free(s);
+		return -1;
+	}
+	for (c = s; *c != '\0'; c++)
+		if (*c <= ' ' || *c >= 0x7f || strchr("\"'<>\\`", *c)) {
+			perr(p, p->line, "%s: character \"%s\" not allowed "
+			    "in a URL", key_short(k), shown((char[]){ *c, 0 },
+			    b, sizeof(b)));
+			free(s);
+			return -1;
+		}
+	free(*dst);
+	if (s[strlen(s) - 1] == '/')
+		*dst = s;
+	else {
+		(void)xasprintf(dst, "%s/", s);
+		free(s);
+	}
+	return 0;
+}
+
 static int
 apply(struct parser *p, const struct key *k, void *base, const char *value)
 {
@@ -1084,6 +1176,10 @@ apply(struct parser *p, const struct key *k, void *base, const char *value)
 		return parse_resolver(p, k, base, value);
 	case KT_FAILURE:
 		return parse_failure(p, k, base, value);
+	case KT_OFFDURATION:
+		return parse_offduration(p, k, base, value);
+	case KT_URL:
+		return parse_url(p, k, base, value);
 	}
 	return -1;
 }
@@ -1291,11 +1387,18 @@ parse_line(struct parser *p, char *s)
 	while (isspace((unsigned char)*value))
 		value++;
 
-	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0) {
+	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0 ||
+	    strcmp(key, "http") == 0) {
 		finish_zone(p);
-		p->clause = key[0] == 's' ? CL_SERVER : CL_ZONE;
+		p->clause = key[0] == 's' ? CL_SERVER : key[0] == 'z' ?
+		    CL_ZONE : CL_HTTP;
 		if (p->clause == CL_ZONE)
 			start_zone(p);
+		if (p->clause == CL_HTTP && p->http_line != 0)
+			perr(p, p->line, "http: clause given twice (first at "
+			    "line %d)", p->http_line);
+		else if (p->clause == CL_HTTP)
+			p->http_line = p->line;
 		if (*value != '\0')
 			perr(p, p->line, "%s: clause takes no value on its "
 			    "line (one item per line)", key);
@@ -1335,6 +1438,8 @@ parse_line(struct parser *p, char *s)
 	}
 	if (p->clause == CL_SERVER)
 		apply_item(p, p->server_seen, ki, p->conf, value, p->line);
+	else if (p->clause == CL_HTTP)
+		apply_item(p, p->http_seen, ki, p->conf, value, p->line);
 	else {
 		p->items = xreallocarray(p->items, p->nitems + 1,
 		    sizeof(*p->items));
@@ -1343,6 +1448,27 @@ parse_line(struct parser *p, char *s)
 		p->items[p->nitems].value = xstrdup(value);
 		p->nitems++;
 	}
+}
+
+/*
+ * End of the file: the http: defaults, and each zone without url: points
+ * its $url at the lookup page under public-url:.
+ */
+static void
+finish_http(struct parser *p)
+{
+	struct conf *c = p->conf;
+	size_t i;
+
+	if (p->http_line != 0 && p->http_seen[key_index("http.listen")] == 0)
+		perr(p, p->http_line, "http: clause has no listen: line");
+	apply_defaults(p, CL_HTTP, p->http_seen, c);
+	if (c->http.public_url == NULL)
+		return;
+	for (i = 0; i < c->nzones; i++)
+		if (c->zones[i].url == NULL)
+			(void)xasprintf(&c->zones[i].url, "%slookup?ip=$",
+			    c->http.public_url);
 }
 
 /* The directory for relative paths: that of FILE, made absolute. */
@@ -1403,6 +1529,7 @@ parse(const char *name, const char *path, const char *text,
 	if (conf->nzones == 0)
 		perr(&p, 0, "no zone: clause");
 	apply_defaults(&p, CL_SERVER, p.server_seen, conf);
+	finish_http(&p);
 
 	if (p.nerrs > 1)
 		qsort(p.errs, p.nerrs, sizeof(*p.errs), perr_cmp);
@@ -1414,6 +1541,7 @@ parse(const char *name, const char *path, const char *text,
 	free(p.errs);
 	free(p.items);
 	free(p.listen_line);
+	free(p.http_listen_line);
 	free(p.basedir);
 	if (nerrors != NULL)
 		*nerrors = (int)p.nerrs;
@@ -1510,6 +1638,12 @@ conf_free(struct conf *conf)
 		free(conf->resolvers[i]);
 	free(conf->resolvers);
 	free(conf->dynamic_patterns);
+	for (i = 0; i < conf->http.nlisten; i++)
+		free(conf->http.listen[i].text);
+	free(conf->http.listen);
+	free(conf->http.public_url);
+	free(conf->http.allow_metrics.v);
+	free(conf->http.notify_command);
 	free(conf->database);
 	free(conf->file);
 	free(conf);
@@ -1533,17 +1667,22 @@ dump_key(FILE *f, const struct key *k, const void *base)
 	const struct conf *c = base;
 	const struct conf_zone *z = base;
 	const char *name = key_short(k);
+	const struct conf_listen *lv;
+	const struct addrlist *al;
 	char buf[ADDR_STRLEN], *const *sp;
-	size_t i;
+	size_t i, ln;
 	int r, first;
 
 	switch (k->type) {
 	case KT_LISTEN:
-		for (i = 0; i < c->nlisten; i++)
-			fprintf(f, "\t%s: %s\n", name, c->listen[i].text);
+		lv = k->clause == CL_HTTP ? c->http.listen : c->listen;
+		ln = k->clause == CL_HTTP ? c->http.nlisten : c->nlisten;
+		for (i = 0; i < ln; i++)
+			fprintf(f, "\t%s: %s\n", name, lv[i].text);
 		break;
 	case KT_PATH:
 	case KT_STRING:
+	case KT_URL:
 		sp = cfield(base, k);
 		if (*sp == NULL)
 			fprintf(f, "\t# %s: (not set)\n", name);
@@ -1560,12 +1699,19 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		fprintf(f, "\t%s: %s\n", name, buf);
 		break;
 	case KT_ADDRLIST:
-		fprintf(f, "\t%s%s:", c->allow_query.n ? "" : "# ", name);
-		for (i = 0; i < c->allow_query.n; i++)
+		al = cfield(base, k);
+		fprintf(f, "\t%s%s:", al->n ? "" : "# ", name);
+		for (i = 0; i < al->n; i++)
 			fprintf(f, "%s %s", i ? "," : "",
-			    addr_format(&c->allow_query.v[i], buf,
-			    sizeof(buf)));
+			    addr_format(&al->v[i], buf, sizeof(buf)));
 		fputc('\n', f);
+		break;
+	case KT_OFFDURATION:
+		if (get_num(base, k) == 0)
+			str_copy(buf, "off", sizeof(buf));
+		else
+			format_duration(get_num(base, k), buf, sizeof(buf));
+		fprintf(f, "\t%s: %s\n", name, buf);
 		break;
 	case KT_NAME:
 		sp = cfield(base, k);
@@ -1642,6 +1788,12 @@ conf_dump(const struct conf *conf, FILE *f)
 			if (keys[i].clause == CL_ZONE)
 				dump_key(f, &keys[i], &conf->zones[zi]);
 	}
+	if (conf->http.nlisten == 0)
+		return;
+	fprintf(f, "http:\n");
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == CL_HTTP)
+			dump_key(f, &keys[i], conf);
 }
 
 const char *

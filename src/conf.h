@@ -1,6 +1,6 @@
 /*
  * conf.h -- the configuration file: nsd.conf style clauses
- * ("server:", "zone:") and "key: value" lines, "#" comments, double-quoted
+ * ("server:", "zone:", "http:") and "key: value" lines, "#" comments, double-quoted
  * strings. A schema table in conf.c names every key, its clause, type,
  * range and default; it drives parsing, validation and conf_dump().
  *
@@ -43,6 +43,22 @@ struct conf_zone {
 	int		 line;		/* where the zone: clause starts */
 };
 
+/* The http: clause (the delisting pages); nlisten 0: no HTTP. */
+struct conf_http {
+	struct conf_listen	*listen;
+	size_t			 nlisten;
+	char			*public_url;	/* ends with "/", or NULL */
+	struct addrlist		 allow_metrics;	/* who may read /metrics */
+	uint32_t		 self_delist;	/* seconds, 0: off */
+	uint32_t		 self_delist_cooldown;	/* seconds */
+	char			*notify_command;	/* program, or NULL */
+	uint64_t		 max_body;	/* bytes of a request body */
+	uint32_t		 rate_limit;	/* requests a client an hour */
+	uint32_t		 address_rate_limit;	/* per address a day */
+	uint32_t		 timeout;	/* seconds per HTTP request */
+	uint32_t		 max_clients;	/* open HTTP connections */
+};
+
 struct conf {
 	char			*file;		/* path as given */
 	struct conf_listen	*listen;
@@ -65,6 +81,7 @@ struct conf {
 	char			*dynamic_patterns;	/* pattern file */
 	struct conf_zone	*zones;
 	size_t			 nzones;
+	struct conf_http	 http;
 };
 
 /* Called once per error; file and line name where (line 0: no line). */

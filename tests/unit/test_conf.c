@@ -314,7 +314,7 @@ test_errors(void)
 		"t.conf:11: syntax error at \"bogus line\": expected "
 		    "\"key: value\" or a clause (server:, zone:)",
 		"t.conf:12: ttl: given twice (first at line 9)",
-		"t.conf:13: unknown clause \"http:\"",
+		"t.conf:13: unknown clause \"control:\"",
 		NULL
 	};
 	static const char *const dup[] = {
@@ -408,7 +408,7 @@ test_errors(void)
 	    "  negative-ttl: 2d\n"		/* 10 */
 	    "  bogus line\n"			/* 11 */
 	    "  ttl: 1m\n"			/* 12 */
-	    "http:\n"				/* 13 */
+	    "control:\n"			/* 13 */
 	    "  listen: 127.0.0.1@8053\n"	/* 14: skipped */
 	    "  type: dnsbl\n",			/* 15: skipped, so no type */
 	    "many errors", many);
@@ -654,7 +654,12 @@ test_schema(void)
 		"server.dynamic-patterns",
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
-		"zone.code", "zone.url", "zone.on-lookup-failure", NULL
+		"zone.code", "zone.url", "zone.on-lookup-failure",
+		"http.listen", "http.public-url", "http.allow-metrics",
+		"http.self-delist", "http.self-delist-cooldown",
+		"http.notify-command", "http.max-body", "http.rate-limit",
+		"http.address-rate-limit", "http.timeout", "http.max-clients",
+		NULL
 	};
 	size_t i;
 	int same = 1;
@@ -667,15 +672,100 @@ test_schema(void)
 	is_str(conf_schema_key(i), NULL, "schema: NULL past the end");
 }
 
+/* The http: clause: values, defaults, the $url default, errors. */
+static void
+test_http(void)
+{
+	struct conf *c;
+	char buf[ADDR_STRLEN], *d1;
+
+	c = load_ok("zone:\n name: a.example\n type: dnsbl\n", "no http");
+	is_int(c ? c->http.nlisten : 9, 0, "no http: no listener");
+	is_str(c ? c->zones[0].url : "x", NULL, "no http: no url");
+	is_int(c ? c->http.self_delist : 9, 0, "no http: self-delist off");
+	is_int(c ? c->http.rate_limit : 0, 5, "no http: rate-limit 5");
+	is_int(c ? c->http.max_body : 0, 16384, "no http: max-body 16k");
+	conf_free(c);
+
+	c = load_ok(
+	    "http:\n"
+	    " listen: 127.0.0.1@8053, ::1@8053\n"
+	    " public-url: https://bl.example.net\n"
+	    " allow-metrics: 192.0.2.0/24\n"
+	    " self-delist: 1d\n"
+	    " self-delist-cooldown: 7d\n"
+	    " notify-command: /usr/local/bin/mail-it\n"
+	    " max-body: 4k\n"
+	    " rate-limit: 2\n"
+	    " address-rate-limit: 1\n"
+	    " timeout: 5s\n"
+	    " max-clients: 10\n"
+	    "zone:\n name: a.example\n type: dnsbl\n"
+	    "zone:\n name: b.example\n type: dnsbl\n"
+	    " url: http://other/$\n", "http");
+	if (c == NULL) {
+		ok(0, "http: skipped checks");
+		return;
+	}
+	is_int(c->http.nlisten, 2, "http: two listen");
+	is_str(c->http.listen[1].text, "::1@8053", "http: listen v6");
+	is_str(c->http.public_url, "https://bl.example.net/",
+	    "http: public-url gets its final /");
+	is_str(c->zones[0].url, "https://bl.example.net/lookup?ip=$",
+	    "http: url defaults to the lookup page");
+	is_str(c->zones[1].url, "http://other/$", "http: url: given wins");
+	is_str(addr_format(&c->http.allow_metrics.v[0], buf, sizeof(buf)),
+	    "192.0.2.0/24", "http: allow-metrics");
+	is_int(c->http.allow_metrics.n, 1, "http: allow-metrics replaces");
+	is_int(c->http.self_delist, 86400, "http: self-delist 1d");
+	is_int(c->http.self_delist_cooldown, 7 * 86400,
+	    "http: self-delist-cooldown");
+	is_str(c->http.notify_command, "/usr/local/bin/mail-it",
+	    "http: notify-command");
+	is_int(c->http.max_body, 4096, "http: max-body");
+	is_int(c->http.rate_limit, 2, "http: rate-limit");
+	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
+	is_int(c->http.timeout, 5, "http: timeout");
+	is_int(c->http.max_clients, 10, "http: max-clients");
+	d1 = dump_string(c);
+	ok(d1 != NULL && strstr(d1, "http:\n\tlisten: 127.0.0.1@8053\n") &&
+	    strstr(d1, "\tself-delist: 1d\n"), "http: dumped");
+	free(d1);
+	conf_free(c);
+
+	load_fail1("http:\n public-url: https://x/\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "http without listen",
+	    "t.conf:1: http: clause has no listen: line");
+	load_fail1("http:\n listen: 127.0.0.1@80\n public-url: ftp://x/\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "public-url scheme",
+	    "t.conf:3: public-url: \"ftp://x/\" is not an http:// or "
+	    "https:// URL with a host");
+	load_fail1("http:\n listen: 127.0.0.1@80\n"
+	    " public-url: \"http://x/<b>\"\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "public-url <",
+	    "t.conf:3: public-url: character \"<\" not allowed in a URL");
+	load_fail1("http:\n listen: 127.0.0.1@80\n self-delist: 10s\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "self-delist range",
+	    "t.conf:3: self-delist: \"10s\" out of range (1m-90d)");
+	load_fail1("http:\n listen: 127.0.0.1@80\n max-body: 2m\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "max-body range",
+	    "t.conf:3: max-body: \"2m\" out of range (1k-1m)");
+	load_fail1("http:\n listen: 127.0.0.1@80\n"
+	    "http:\n listen: 127.0.0.1@81\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "two http clauses",
+	    "t.conf:3: http: clause given twice (first at line 1)");
+}
+
 int
 main(void)
 {
-	plan(169);
+	plan(210);
 	test_full();
 	test_defaults();
 	test_errors();
 	test_load_file();
 	test_dump();
 	test_schema();
+	test_http();
 	return done();
 }

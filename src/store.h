@@ -12,6 +12,12 @@
  *                     nested ranges)
  *   "audit"           key: 64-bit big-endian sequence number
  *                     value: struct store_audit, packed
+ *   "cache"           the verdict cache (below)
+ *   "requests"        key: 64-bit big-endian request id
+ *                     value: struct store_request, packed
+ *   "reqindex"        'a' + address bytes -> id of its pending request;
+ *                     't' + token -> id; 's' + address bytes -> time of
+ *                     its last self-service removal
  *
  * Conventions: functions return STORE_OK / STORE_NOTFOUND / STORE_ERROR
  * (not found is never an error) and put error text in errbuf. A full map
@@ -37,6 +43,7 @@
 enum store_rc {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,
+	STORE_EXISTS = 2,	/* requests: one is already pending */
 	STORE_ERROR = -1
 };
 
@@ -196,6 +203,90 @@ enum store_rc	 store_cache_del(struct store *, const uint8_t *key,
 typedef int store_cache_fn(void *arg, const uint8_t *key, size_t keylen,
     const struct store_verdict *v);
 enum store_rc	 store_cache_walk(struct store *, store_cache_fn *cb,
+		    void *arg, char *errbuf, size_t errlen);
+
+/*
+ * The delisting request queue. A request is pending until rdnsblctl
+ * approves or denies it; one that passed the checks again at once, or
+ * got a self-service removal, is stored already decided. At most one
+ * request per address is pending. Every change writes an audit record in
+ * the same transaction; an approval's whitelist entry too.
+ */
+enum store_req_status {
+	REQ_PENDING = 0,
+	REQ_APPROVED,		/* whitelisted by a reviewer or self-service */
+	REQ_DENIED,
+	REQ_RESOLVED,		/* passed the checks when submitted */
+	REQ_STATUS_MAX
+};
+
+#define REQ_SELF		0x01	/* approved by self-service */
+
+#define STORE_TOKEN_LEN		32	/* hex digits of a status token */
+#define STORE_EMAIL_MAX		254
+#define STORE_TEXT_MAX		2000
+#define STORE_NOTE_MAX		1024
+#define STORE_RREASON_MAX	512
+
+struct store_request {
+	uint64_t	 id;		/* set by store_request_add */
+	uint32_t	 status;	/* enum store_req_status */
+	uint32_t	 flags;		/* REQ_* */
+	struct addr	 addr;		/* the listed address */
+	struct addr	 client;	/* who asked */
+	int64_t		 created;
+	int64_t		 decided;	/* 0: pending */
+	int64_t		 visible;	/* every MX sees the decision by */
+	int64_t		 expires;	/* of the whitelist entry, 0: never */
+	char		 token[STORE_TOKEN_LEN + 1];
+	char		 email[STORE_EMAIL_MAX + 1];
+	char		 text[STORE_TEXT_MAX + 1];	/* what the host is */
+	char		 reason[STORE_RREASON_MAX + 1];	/* listed for */
+	char		 actor[64];	/* who decided */
+	char		 note[STORE_NOTE_MAX + 1];	/* approve note, deny */
+};
+
+const char	*store_req_status_name(enum store_req_status);
+
+/*
+ * Add a request (r->id is set). A pending one is refused with
+ * STORE_EXISTS (and *other gets the pending id) when the address already
+ * has one. white, if not NULL, is added to the white list in the same
+ * transaction (a self-service removal). actor names the submitter for
+ * the audit trail.
+ */
+enum store_rc	 store_request_add(struct store *, struct store_request *r,
+		    const struct store_entry *white, const char *actor,
+		    uint64_t *other, char *errbuf, size_t errlen);
+
+/* A request by id or by token (own read transactions). */
+enum store_rc	 store_request_get(struct store *, uint64_t id,
+		    struct store_request *r, char *errbuf, size_t errlen);
+enum store_rc	 store_request_by_token(struct store *, const char *token,
+		    struct store_request *r, char *errbuf, size_t errlen);
+
+/*
+ * The pending request of an address (*id), and the time of its last
+ * self-service removal (*self, 0: never); own read transaction.
+ */
+enum store_rc	 store_request_state(struct store *, const struct addr *a,
+		    uint64_t *id, int64_t *self, char *errbuf, size_t errlen);
+
+/*
+ * Decide a pending request: status REQ_APPROVED (white, if not NULL, is
+ * added to the white list) or REQ_DENIED, with the actor, note, decision
+ * time and visible time of r (the other fields are ignored). NOTFOUND:
+ * no such request; EXISTS: it was already decided (*r is filled with
+ * it then, as on success).
+ */
+enum store_rc	 store_request_decide(struct store *, uint64_t id,
+		    enum store_req_status status, struct store_request *r,
+		    const struct store_entry *white, char *errbuf,
+		    size_t errlen);
+
+/* Walk the requests, oldest first. */
+typedef int store_request_fn(void *arg, const struct store_request *r);
+enum store_rc	 store_request_walk(struct store *, store_request_fn *cb,
 		    void *arg, char *errbuf, size_t errlen);
 
 const char	*store_list_name(enum store_list);

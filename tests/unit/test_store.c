@@ -1281,13 +1281,116 @@ test_full(void)
 	free(p);
 }
 
+/* The delisting request queue. */
+static int
+count_req(void *arg, const struct store_request *r)
+{
+	int *n = arg;
+
+	(*n)++;
+	return r->id == 0;
+}
+
+static void
+mkreq(struct store_request *r, const char *addr, const char *token,
+    enum store_req_status status)
+{
+	memset(r, 0, sizeof(*r));
+	r->addr = ip(addr);
+	r->client = ip("198.51.100.7");
+	r->status = status;
+	r->created = (int64_t)now;
+	str_copy(r->token, token, sizeof(r->token));
+	str_copy(r->email, "postmaster@example.org", sizeof(r->email));
+	str_copy(r->text, "our mail relay <b>", sizeof(r->text));
+	str_copy(r->reason, "no-ptr", sizeof(r->reason));
+}
+
+static void
+test_requests(void)
+{
+	struct store_request r, g;
+	struct store_entry w, le;
+	struct store *st;
+	uint64_t other = 0, pid;
+	int64_t self;
+	char *p = dbpath("req");
+	int n = 0;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	ok(st != NULL, "requests: open");
+	if (st == NULL)
+		return;
+	mkreq(&r, "192.0.2.1", "0123456789abcdef0123456789abcdef",
+	    REQ_PENDING);
+	is_int(store_request_add(st, &r, NULL, "web", &other, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: add pending");
+	is_int((int)r.id, 1, "requests: first id 1");
+	mkreq(&g, "192.0.2.1", "ffffffffffffffffffffffffffffffff",
+	    REQ_PENDING);
+	is_int(store_request_add(st, &g, NULL, "web", &other, errbuf,
+	    sizeof(errbuf)), STORE_EXISTS, "requests: second pending refused");
+	is_int((int)other, 1, "requests: the pending one named");
+	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: state: pending");
+	is_int((int)pid, 1, "requests: state: id");
+	memset(&g, 0, sizeof(g));
+	is_int(store_request_by_token(st, "0123456789abcdef0123456789abcdef",
+	    &g, errbuf, sizeof(errbuf)), STORE_OK, "requests: by token");
+	ok(g.id == 1 && strcmp(g.text, "our mail relay <b>") == 0 &&
+	    strcmp(g.email, "postmaster@example.org") == 0 &&
+	    addr_equal(&g.addr, &r.addr) && g.status == REQ_PENDING,
+	    "requests: fields round trip");
+	is_int(store_request_by_token(st, "0123456789abcdef0123456789abcdee",
+	    &g, errbuf, sizeof(errbuf)), STORE_NOTFOUND,
+	    "requests: unknown token");
+	is_int(store_request_by_token(st, "short", &g, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "requests: short token");
+
+	w = mk("192.0.2.1", 0, 0, now + 3600, "alice", "request 1");
+	memset(&g, 0, sizeof(g));
+	g.decided = (int64_t)now;
+	g.visible = (int64_t)now + 300;
+	str_copy(g.actor, "alice", sizeof(g.actor));
+	str_copy(g.note, "ok", sizeof(g.note));
+	is_int(store_request_decide(st, 1, REQ_APPROVED, &g, &w, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: approve");
+	ok(g.status == REQ_APPROVED && g.expires == w.expires &&
+	    strcmp(g.note, "ok") == 0 && strcmp(g.text,
+	    "our mail relay <b>") == 0, "requests: approved record");
+	is_int(store_read_begin(st, errbuf, sizeof(errbuf)), STORE_OK,
+	    "requests: snapshot");
+	is_int(store_lookup(st, LIST_WHITE, &r.addr, now, &le, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: whitelisted on approval");
+	store_read_end(st);
+	is_int(store_request_decide(st, 1, REQ_DENIED, &g, NULL, errbuf,
+	    sizeof(errbuf)), STORE_EXISTS, "requests: decided only once");
+	is_int(store_request_decide(st, 9, REQ_DENIED, &g, NULL, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "requests: unknown id");
+	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "requests: none pending now");
+
+	mkreq(&r, "192.0.2.1", "fedcba9876543210fedcba9876543210",
+	    REQ_APPROVED);
+	r.flags = REQ_SELF;
+	is_int(store_request_add(st, &r, &w, "web", &other, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: self-service add");
+	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "requests: self: not pending");
+	ok(self == (int64_t)now, "requests: self-service time kept");
+	store_request_walk(st, count_req, &n, errbuf, sizeof(errbuf));
+	is_int(n, 2, "requests: walk sees 2");
+	store_close(st);
+}
+
 int
 main(void)
 {
 	struct store *st;
 	char *p;
 
-	plan(229);
+	plan(251);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1316,6 +1419,7 @@ main(void)
 
 	test_bulk();
 	test_full();
+	test_requests();
 
 	if (nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
 		perror(tmpdir);

@@ -163,8 +163,6 @@ static const struct key keys[] = {
 	    "3", 0, SRV(http.address_rate_limit) },
 	{ "http.timeout", CL_HTTP, KT_DURATION, 1, 3600,
 	    "10s", 0, SRV(http.timeout) },
-	{ "http.max-clients", CL_HTTP, KT_UINT, 1, 100000,
-	    "100", 0, SRV(http.max_clients) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -56,7 +56,6 @@ struct conf_http {
 	uint32_t		 rate_limit;	/* requests a client an hour */
 	uint32_t		 address_rate_limit;	/* per address a day */
 	uint32_t		 timeout;	/* seconds per HTTP request */
-	uint32_t		 max_clients;	/* open HTTP connections */
 };
 
 struct conf {

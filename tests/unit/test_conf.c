@@ -658,8 +658,7 @@ test_schema(void)
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.notify-command", "http.max-body", "http.rate-limit",
-		"http.address-rate-limit", "http.timeout", "http.max-clients",
-		NULL
+		"http.address-rate-limit", "http.timeout", NULL
 	};
 	size_t i;
 	int same = 1;
@@ -699,7 +698,6 @@ test_http(void)
 	    " rate-limit: 2\n"
 	    " address-rate-limit: 1\n"
 	    " timeout: 5s\n"
-	    " max-clients: 10\n"
 	    "zone:\n name: a.example\n type: dnsbl\n"
 	    "zone:\n name: b.example\n type: dnsbl\n"
 	    " url: http://other/$\n", "http");
@@ -726,7 +724,6 @@ test_http(void)
 	is_int(c->http.rate_limit, 2, "http: rate-limit");
 	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
 	is_int(c->http.timeout, 5, "http: timeout");
-	is_int(c->http.max_clients, 10, "http: max-clients");
 	d1 = dump_string(c);
 	ok(d1 != NULL && strstr(d1, "http:\n\tlisten: 127.0.0.1@8053\n") &&
 	    strstr(d1, "\tself-delist: 1d\n"), "http: dumped");
@@ -759,7 +756,7 @@ test_http(void)
 int
 main(void)
 {
-	plan(210);
+	plan(209);
 	test_full();
 	test_defaults();
 	test_errors();

@@ -53,6 +53,7 @@ struct check {
 	struct fwd_arg		 fa[MAX_NAMES];
 	enum res_status		 fwd_status[MAX_NAMES];
 	int			 fwd_confirms[MAX_NAMES];
+	char			 fwd_found[MAX_NAMES][96];	/* for people */
 	size_t			 fwd_pending;
 	int			 literal_names;	/* PTR names that were addresses */
 };
@@ -324,12 +325,31 @@ temporary(enum res_status s)
 	return s != RES_OK && s != RES_NXDOMAIN && s != RES_NODATA;
 }
 
+/*
+ * What each PTR name resolves to, for the unconfirmed detail:
+ * "a.example: 192.0.2.9; b.example: no address".
+ */
+static const char *
+found_text(const struct check *c, char *buf, size_t len)
+{
+	size_t i, o;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nnames; i++) {
+		o = strlen(buf);
+		snprintf(buf + o, len - o, "%s%s%s%s", i ? "; " : "",
+		    c->nnames > 1 ? c->names[i] : "",
+		    c->nnames > 1 ? ": " : "", c->fwd_found[i]);
+	}
+	return buf;
+}
+
 /* Every forward lookup is in: decide. */
 static void
 decide(struct check *c)
 {
 	struct checker *ck = c->ck;
-	char ip[ADDR_STRLEN];
+	char ip[ADDR_STRLEN], list[400];
 	size_t i;
 	int temp = 0;
 
@@ -347,9 +367,10 @@ decide(struct check *c)
 			    c->nnames > 1 ? "s" : "", ip);
 		else
 			finish(c, CV_UNCONFIRMED, "the PTR name%s %s do%s not "
-			    "resolve back to %s", c->nnames > 1 ? "s" : "",
+			    "resolve back to %s (%s)", c->nnames > 1 ? "s" : "",
 			    c->names[0][0] ? c->names[0] : "?",
-			    c->nnames > 1 ? "" : "es", ip);
+			    c->nnames > 1 ? "" : "es", ip, found_text(c, list,
+			    sizeof(list)));
 		return;
 	}
 	if (ck->pat != NULL) {
@@ -392,6 +413,13 @@ fwd_done(void *arg, const struct res_answer *ans)
 		snprintf(list + o, sizeof(list) - o, "%s%s", j ? ", " : "",
 		    addr_format(&ans->addrs[j], buf, sizeof(buf)));
 	}
+	if (ans->status == RES_OK && ans->naddrs > 0)
+		snprintf(c->fwd_found[i], sizeof(c->fwd_found[i]),
+		    "it resolves to %s", list);
+	else
+		snprintf(c->fwd_found[i], sizeof(c->fwd_found[i]), "%s",
+		    ans->status == RES_NXDOMAIN ? "it does not exist" :
+		    "it has no address");
 	if (ans->status == RES_OK)
 		trace(ck, "%s %s: %s%s%s%s", c->a.af == ADDR_V4 ? "A" : "AAAA",
 		    c->names[i], list, ans->ncname ? " (via CNAME to " : "",

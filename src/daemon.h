@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "conf.h"
+#include "http.h"
 #include "pattern.h"
 #include "server.h"
 #include "store.h"
@@ -22,9 +23,11 @@ struct daemon {
 	struct event_base	*base;
 	struct server		*server;
 	struct checker		*checker;
+	struct http		*http;		/* the delisting pages */
 	struct patterns		*patterns;
 	struct answer_ctx	 ctx;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
+	struct event		*ev_chld;	/* notify-command children */
 };
 
 #endif /* DAEMON_H */

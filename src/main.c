@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -196,8 +199,30 @@ reload(struct daemon *d)
 	server_set_checker(d->server, d->checker,
 	    d->conf->check_timeout * 1000);
 	set_trace(d);
+	if (http_configure(d->http, d->conf, errbuf, sizeof(errbuf)) == -1)
+		log_warnx("%s; keeping the previous HTTP listeners", errbuf);
 	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
 	    d->zones->n == 1 ? "" : "s");
+}
+
+/* Collect finished notify-command runs; a failure is logged. */
+static void
+reap_children(void)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			verbose(VERB_DETAIL, "notify: pid %ld exited 0",
+			    (long)pid);
+		else if (WIFEXITED(status))
+			log_warnx("notify: notify-command (pid %ld) exited "
+			    "with status %d", (long)pid, WEXITSTATUS(status));
+		else if (WIFSIGNALED(status))
+			log_warnx("notify: notify-command (pid %ld) killed by "
+			    "signal %d", (long)pid, WTERMSIG(status));
+	}
 }
 
 static void
@@ -208,6 +233,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		reload(d);
+		return;
+	}
+	if (sig == SIGCHLD) {
+		reap_children();
 		return;
 	}
 	log_info("signal %d received, exiting", (int)sig);
@@ -304,12 +333,17 @@ main(int argc, char *argv[])
 		fatalx("resolver: %s", errbuf);
 	server_set_checker(d.server, d.checker, d.conf->check_timeout * 1000);
 	set_trace(&d);
+	d.http = http_new(&d);
+	if (http_configure(d.http, d.conf, errbuf, sizeof(errbuf)) == -1)
+		fatalx("%s", errbuf);
 
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	d.ev_int = evsignal_new(d.base, SIGINT, on_signal, &d);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
+	d.ev_chld = evsignal_new(d.base, SIGCHLD, on_signal, &d);
 	d.ev_purge = event_new(d.base, -1, EV_PERSIST, on_purge, &d);
 	if (d.ev_term == NULL || d.ev_int == NULL || d.ev_hup == NULL ||
+	    d.ev_chld == NULL || evsignal_add(d.ev_chld, NULL) == -1 ||
 	    d.ev_purge == NULL || evsignal_add(d.ev_term, NULL) == -1 ||
 	    evsignal_add(d.ev_int, NULL) == -1 ||
 	    evsignal_add(d.ev_hup, NULL) == -1 ||
@@ -323,12 +357,14 @@ main(int argc, char *argv[])
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");
 
+	http_free(d.http);
 	server_free(d.server);
 	checker_free(d.checker);
 	event_free(d.ev_term);
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_free(d.ev_purge);
+	event_free(d.ev_chld);
 	event_base_free(d.base);
 	zoneset_free(d.zones);
 	patterns_free(d.patterns);

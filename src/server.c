@@ -139,6 +139,10 @@ answer(struct server *srv, const struct addr *peer, int tcp,
 	if (kind == ANS_NEED_CHECK)
 		return 0;		/* counted when answered */
 	srv->stats.answers[kind]++;
+	if (srv->ctx->zone_index >= 0 &&
+	    (size_t)srv->ctx->zone_index < srv->stats.nzones)
+		srv->stats.zone_answers[srv->ctx->zone_index][kind]++;
+	srv->stats.cache_hits += srv->ctx->cache_hit != 0;
 	if (kind == ANS_SERVFAIL && srv->ctx->errbuf[0])
 		store_error(srv);
 	if (log_getverbose() >= VERB_QUERY) {
@@ -627,6 +631,11 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	}
 	srv->tcp_timeout = conf->tcp_timeout;
 	srv->tcp_clients = conf->tcp_clients;
+	/* the zones may have changed order: their counts start again */
+	free(srv->stats.zone_answers);
+	srv->stats.nzones = conf->nzones;
+	srv->stats.zone_answers = xcalloc(conf->nzones ? conf->nzones : 1,
+	    sizeof(*srv->stats.zone_answers));
 	return 0;
 }
 
@@ -659,5 +668,6 @@ server_free(struct server *srv)
 		tcp_close(srv->conns);
 	while (srv->udp_held != NULL)
 		held_free(srv->udp_held);
+	free(srv->stats.zone_answers);
 	free(srv);
 }

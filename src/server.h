@@ -22,6 +22,10 @@ struct server_stats {
 	uint64_t	tcp_refused;	/* connections over tcp-clients */
 	uint64_t	held;		/* queries that waited for a check */
 	uint64_t	held_now;	/* waiting right now */
+	uint64_t	cache_hits;	/* answers from a cached verdict */
+	/* answers by zone (the configured order) and kind */
+	uint64_t	(*zone_answers)[ANS_KIND_MAX];
+	size_t		nzones;
 };
 
 struct server;
@@ -33,7 +37,7 @@ struct server	*server_new(struct event_base *, struct answer_ctx *ctx);
  * Make the listeners match conf: keep sockets whose address is still
  * listed, open the new ones, close the ones no longer listed. Either
  * every new socket opens or nothing changes (-1 with errbuf). Also takes
- * the TCP limits from conf.
+ * the TCP limits from conf, and starts the counts by zone again.
  */
 int		 server_configure(struct server *, const struct conf *conf,
 		    char *errbuf, size_t errlen);

@@ -234,6 +234,23 @@ zone_decide(const struct zone *z, struct store *store, const struct addr *a,
 	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
 }
 
+uint32_t
+zone_delist_delay(const struct conf *conf)
+{
+	const struct conf_zone *z;
+	uint32_t d = 0, t;
+	size_t i;
+
+	for (i = 0; i < conf->nzones; i++) {
+		z = &conf->zones[i];
+		t = z->type == ZONE_DNSWL ? z->negative_ttl :
+		    z->type == ZONE_DNSBL ? z->ttl : 0;
+		if (t > d)
+			d = t;
+	}
+	return d;
+}
+
 /* Append s (n bytes) at *o in buf, keeping room for the NUL. */
 static void
 append(char *buf, size_t len, size_t *o, const char *s, size_t n)
@@ -411,6 +428,7 @@ answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
 	store_read_end(ctx->store);
 	if (rc == -1)
 		return ANS_SERVFAIL;
+	ctx->cache_hit = v.have_check && ctx->fresh == NULL;
 	if (v.need_check) {
 		ctx->check_addr = *a;
 		return ANS_NEED_CHECK;
@@ -461,6 +479,8 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	int n;
 
 	ctx->errbuf[0] = '\0';
+	ctx->zone_index = -1;
+	ctx->cache_hit = 0;
 	rc = wire_parse_query(pkt, len, &q);
 	if (rc != WIRE_DROP && !addrlist_match(ctx->allow, peer)) {
 		/* outside allow-query: REFUSED, whatever the query was */
@@ -510,6 +530,7 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 		return resp_finish(&r);
 	}
 
+	ctx->zone_index = (int)(z - ctx->zones->v);
 	resp_init(&r, out, outcap, limit, &q, RCODE_NOERROR, 1,
 	    ctx->edns_size);
 	n = q.nlabels - z->apex_labels;

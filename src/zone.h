@@ -102,6 +102,14 @@ int	zone_decide(const struct zone *z, struct store *store,
 size_t	zone_txt(const struct zone *z, const struct verdict *v,
 	    const struct addr *a, char *buf, size_t len);
 
+/*
+ * How long until every MX sees a delisting: a resolver may hold a
+ * dnsbl zone's listed answer for its ttl: and a dnswl zone's NXDOMAIN
+ * for its negative-ttl:. The largest of those over the zones of conf,
+ * in seconds.
+ */
+uint32_t zone_delist_delay(const struct conf *conf);
+
 /* Counters for one answer, for statistics and logging. */
 enum answer_kind {
 	ANS_REFUSED = 0,	/* outside every zone or not allowed */
@@ -131,6 +139,9 @@ struct answer_ctx {
 	struct addr		 fresh_addr;
 	/* Out: the address to check after ANS_NEED_CHECK. */
 	struct addr		 check_addr;
+	/* Out: the zone's index in zones (-1: none), a cached verdict used. */
+	int			 zone_index;
+	int			 cache_hit;
 	char			 errbuf[256];	/* store error, if any */
 };
 

@@ -187,6 +187,14 @@ CHECK_TIMEOUT=2s
 CACHE_TTL=1h
 FAILURE_TTL=30s
 MAX_CHECKS=1000
+# The delisting pages (http.conf.in): HPORT is the HTTP port (picked by
+# write_conf when empty), NOTIFY the notify-command.
+HPORT=
+RATE=100
+ARATE=100
+SELF_DELIST=off
+ALLOW_METRICS="127.0.0.0/8, ::1"
+NOTIFY="$work/notify.sh"
 
 # pick_port: a random high port (20000-59999) not bound on loopback now.
 pick_port()
@@ -208,6 +216,16 @@ write_conf()
 {
 	wc_out=${2:-$CONF}
 	[ -n "$PORT" ] || pick_port
+	if [ -z "$HPORT" ]; then
+		wc_save=$PORT
+		while :; do
+			pick_port
+			[ "$PORT" != "$wc_save" ] && [ "$PORT" != "$UPORT" ] &&
+			    break
+		done
+		HPORT=$PORT
+		PORT=$wc_save
+	fi
 	sed -e "s|@PORT@|$PORT|g" \
 	    -e "s|@DB@|$DB|g" \
 	    -e "s|@WORK@|$work|g" \
@@ -222,6 +240,12 @@ write_conf()
 	    -e "s|@CACHE_TTL@|$CACHE_TTL|g" \
 	    -e "s|@FAILURE_TTL@|$FAILURE_TTL|g" \
 	    -e "s|@MAX_CHECKS@|$MAX_CHECKS|g" \
+	    -e "s|@HPORT@|$HPORT|g" \
+	    -e "s|@RATE@|$RATE|g" \
+	    -e "s|@ARATE@|$ARATE|g" \
+	    -e "s|@SELF_DELIST@|$SELF_DELIST|g" \
+	    -e "s|@ALLOW_METRICS@|$ALLOW_METRICS|g" \
+	    -e "s|@NOTIFY@|$NOTIFY|g" \
 	    "$DATA/$1" >"$wc_out" || bail "cannot write $wc_out from $1"
 	CONF_TEMPLATE=$1
 }
@@ -245,8 +269,9 @@ start_daemon()
 		fi
 		if [ "$tries" -lt 5 ] &&
 		    grep -Eqi 'address already in use|bind' "$work/log"; then
-			diag "port $PORT busy, retrying"
+			diag "port $PORT or $HPORT busy, retrying"
 			PORT=
+			HPORT=
 			pick_port
 			write_conf "$CONF_TEMPLATE"
 			continue

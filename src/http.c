@@ -1,0 +1,1114 @@
+/*
+ * http.c -- the delisting pages and the metrics on evhttp.
+ *
+ * Every handler answers at once from the store, except a lookup that
+ * needs a computed verdict and a delisting request (which re-runs the
+ * checks with fresh lookups): those wait for the checker and answer from
+ * its callback. A request whose client went away is still answered
+ * (evhttp then only frees it). Input is checked before anything is
+ * stored: body size, form syntax, honeypot, address, e-mail, text, rate
+ * limits per client and per address, one pending request per address,
+ * and only a listed address may be the subject of a request.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "addr.h"
+#include "check.h"
+#include "conf.h"
+#include "daemon.h"
+#include "http.h"
+#include "log.h"
+#include "notify.h"
+#include "page.h"
+#include "server.h"
+#include "store.h"
+#include "util.h"
+#include "zone.h"
+
+#define HTTP_MAX_HEADERS	8192	/* bytes of request headers */
+#define RL_SLOTS		4096	/* remembered clients / addresses */
+#define RL_PROBE		8
+#define RL_CLIENT_WINDOW	3600
+#define RL_ADDR_WINDOW		86400
+#define FORM_FIELD_MAX		(STORE_TEXT_MAX * 6)	/* before checks */
+
+enum page_kind {
+	PG_INDEX, PG_LOOKUP, PG_DELIST, PG_REQUEST, PG_HEALTHZ, PG_METRICS,
+	PG_OTHER, PG_MAX
+};
+
+static const char *const page_names[PG_MAX] = {
+	"index", "lookup", "delist", "request", "healthz", "metrics", "other"
+};
+
+/* What became of a POST /delist. */
+enum outcome {
+	OUT_PENDING, OUT_RESOLVED, OUT_SELF, OUT_CONFLICT, OUT_NOT_LISTED,
+	OUT_INVALID, OUT_HONEYPOT, OUT_LIMITED, OUT_TOO_LARGE, OUT_UNKNOWN,
+	OUT_ERROR, OUT_MAX
+};
+
+static const char *const outcome_names[OUT_MAX] = {
+	"pending", "resolved", "self_delisted", "duplicate", "not_listed",
+	"invalid", "honeypot", "rate_limited", "too_large", "check_failed",
+	"error"
+};
+
+/* A fixed-window counter per key, in a small open-addressed table. */
+struct rl_slot {
+	struct addr	 key;
+	time_t		 start;
+	uint32_t	 n;
+};
+
+struct binding {
+	char				*text;
+	struct evhttp_bound_socket	*bs;
+};
+
+/* A request waiting for the checker. */
+struct pending {
+	struct http		*h;
+	struct evhttp_request	*req;
+	struct check_wait	*wait;
+	int			 delist;	/* POST /delist, else lookup */
+	int64_t			 self;		/* last self-delisting */
+	struct store_request	 r;
+	struct pending		*next, *prev;
+};
+
+struct http {
+	struct daemon	*d;
+	struct evhttp	*eh;
+	struct binding	*b;
+	size_t		 nb;
+	struct rl_slot	*rl_client, *rl_addr;
+	struct pending	*pending;
+	uint64_t	 pages[PG_MAX];
+	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
+	uint64_t	 outcomes[OUT_MAX];
+};
+
+static void	lookup_page(struct http *, struct evhttp_request *,
+		    const struct addr *, const struct check_result *);
+static void	delist_finish(struct http *, struct pending *,
+		    const struct check_result *);
+
+/* 1 when key is over max in its window (and counts it). */
+static int
+rl_hit(struct rl_slot *t, const struct addr *key, uint32_t max,
+    time_t window, time_t now)
+{
+	struct rl_slot *s, *old = NULL;
+	uint32_t hsh = 2166136261U;
+	size_t i;
+
+	for (i = 0; i < (size_t)ADDR_BYTES(key); i++)
+		hsh = (hsh ^ key->a[i]) * 16777619U;
+	for (i = 0; i < RL_PROBE; i++) {
+		s = &t[(hsh + i) % RL_SLOTS];
+		if (s->n != 0 && addr_equal(&s->key, key))
+			break;
+		if (old == NULL || s->n == 0 || s->start < old->start)
+			old = s;
+		s = NULL;
+	}
+	if (s == NULL || now - s->start >= window) {
+		/* a new key takes the oldest slot probed: it forgets most */
+		if (s == NULL)
+			s = old;
+		s->key = *key;
+		s->start = now;
+		s->n = 0;
+	}
+	if (s->n >= max)
+		return 1;
+	s->n++;
+	return 0;
+}
+
+/* The client's address; IPv4-mapped IPv6 as IPv4. */
+static void
+client_addr(struct evhttp_request *req, struct addr *a)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const struct sockaddr *sa = evcon ? evhttp_connection_get_addr(evcon) :
+	    NULL;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+	memset(a, 0, sizeof(*a));
+	if (sa != NULL && sa->sa_family == AF_INET)
+		addr_from_bytes(a, ADDR_V4, (const uint8_t *)&sin->sin_addr);
+	else if (sa != NULL && sa->sa_family == AF_INET6) {
+		if (memcmp(sin6->sin6_addr.s6_addr, mapped, 12) == 0)
+			addr_from_bytes(a, ADDR_V4,
+			    sin6->sin6_addr.s6_addr + 12);
+		else
+			addr_from_bytes(a, ADDR_V6, sin6->sin6_addr.s6_addr);
+	}
+}
+
+/* A new buffer; out of memory is fatal, as for the x* allocators. */
+static struct evbuffer *
+xbuf(void)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL)
+		fatalx("http: out of memory");
+	return b;
+}
+
+/* Send BODY with security headers; counts the status class. */
+static void
+send_reply(struct http *h, struct evhttp_request *req, int code,
+    const char *why, struct evbuffer *body, const char *ctype)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+
+	(void)evhttp_add_header(out, "Content-Type", ctype);
+	(void)evhttp_add_header(out, "Cache-Control", "no-store");
+	(void)evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	(void)evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	(void)evhttp_add_header(out, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; "
+	    "form-action 'self'; frame-ancestors 'none'");
+	if (code >= 100 && code < 600)
+		h->codes[code / 100]++;
+	evhttp_send_reply(req, code, why, body);
+	evbuffer_free(body);
+}
+
+static void
+send_page(struct http *h, struct evhttp_request *req, int code,
+    const char *why, struct evbuffer *body)
+{
+	send_reply(h, req, code, why, body, "text/html; charset=utf-8");
+}
+
+/* An error or notice page: one title, one paragraph. */
+static void
+send_message(struct http *h, struct evhttp_request *req, int code,
+    const char *why, const char *title, const char *text)
+{
+	struct evbuffer *b = xbuf();
+
+	page_message(b, title, text);
+	send_page(h, req, code, why, b);
+}
+
+static void
+store_failed(struct http *h, struct evhttp_request *req, const char *errbuf)
+{
+	log_warnx("http: store: %s", errbuf);
+	send_message(h, req, 500, "Internal Server Error", "Server error",
+	    "The database could not be read; please try again later.");
+}
+
+/* Parse a full-length address from a form or query value. */
+static int
+parse_ip(const char *s, struct addr *a)
+{
+	char errbuf[128];
+
+	if (s == NULL || strlen(s) > 45 || addr_parse(s, 0, a, errbuf,
+	    sizeof(errbuf)) == -1 || a->len != ADDR_BITS(a))
+		return -1;
+	return 0;
+}
+
+/*
+ * An e-mail address as people type them: local@domain, 1-64 bytes of
+ * letters, digits and !#$%&'*+/=?^_`{|}~.- before the @ (no leading,
+ * trailing or double dot), a domain of two or more labels of letters,
+ * digits and hyphens; at most 254 bytes.
+ */
+static int
+valid_email(const char *s)
+{
+	const char *at = strrchr(s, '@'), *p;
+	size_t label = 0, labels = 1;
+
+	if (at == NULL || at == s || at - s > 64 || strlen(s) > 254 ||
+	    s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
+		return 0;
+	for (p = s; p < at; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') ||
+		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
+			return 0;
+	for (p = at + 1; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0 || label > 63 || p[-1] == '-' ||
+			    p[-label] == '-')
+				return 0;
+			if (*p == '\0')
+				break;
+			labels++;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+		label++;
+	}
+	return labels >= 2;
+}
+
+/* Valid UTF-8 without control characters other than tab and newlines. */
+static int
+valid_text(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+
+	while (*u != '\0') {
+		if (*u < 0x80) {
+			if (*u < 0x20 && *u != '\t' && *u != '\n' &&
+			    *u != '\r')
+				return 0;
+			if (*u == 0x7f)
+				return 0;
+			u++;
+			continue;
+		}
+		n = *u >= 0xf0 && *u <= 0xf4 ? 4 : *u >= 0xe0 ? 3 :
+		    *u >= 0xc2 && *u <= 0xdf ? 2 : 0;
+		if (n == 0 || (n == 3 && *u > 0xef))
+			return 0;
+		for (i = 1; i < n; i++)
+			if ((u[i] & 0xc0) != 0x80)
+				return 0;
+		if ((u[0] == 0xe0 && u[1] < 0xa0) ||
+		    (u[0] == 0xed && u[1] > 0x9f) ||
+		    (u[0] == 0xf0 && u[1] < 0x90) ||
+		    (u[0] == 0xf4 && u[1] > 0x8f))
+			return 0;
+		u += n;
+	}
+	return 1;
+}
+
+/* A new unguessable token: 128 random bits in hex. */
+static int
+new_token(char *buf)
+{
+	uint8_t rnd[STORE_TOKEN_LEN / 2];
+	size_t i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(buf + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	struct http *h = p->h;
+
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		h->pending = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	free(p);
+}
+
+static void
+check_done(void *arg, const struct check_result *res)
+{
+	struct pending *p = arg;
+	struct http *h = p->h;
+
+	p->wait = NULL;
+	if (p->delist)
+		delist_finish(h, p, res);
+	else
+		lookup_page(h, p->req, &p->r.addr, res);
+	pending_free(p);
+}
+
+/* Wait for a check of p->r.addr; answers 503 when the checker is full. */
+static void
+pending_start(struct http *h, struct pending *p)
+{
+	struct daemon *d = h->d;
+
+	p->h = h;
+	p->wait = checker_wait(d->checker, &p->r.addr,
+	    d->conf->check_timeout * 1000, check_done, p);
+	if (p->wait == NULL) {
+		if (p->delist)
+			h->outcomes[OUT_UNKNOWN]++;
+		send_message(h, p->req, 503, "Service Unavailable",
+		    "Busy", "Too many checks are running just now; please "
+		    "try again in a minute.");
+		free(p);
+		return;
+	}
+	p->next = h->pending;
+	if (p->next != NULL)
+		p->next->prev = p;
+	h->pending = p;
+}
+
+/*
+ * The verdict of every dnsbl and dnswl zone for a, inside one read
+ * snapshot, rendered into b when b is not NULL. *need: some zone needs a
+ * computed verdict (not rendered then). Returns the number of dnsbl
+ * zones that list a, or -1 on a store error (errbuf). reasons, if not
+ * NULL, gets "zone: reason" of each listing zone.
+ */
+static int
+decide_all(struct http *h, const struct addr *a,
+    const struct check_result *fresh, struct evbuffer *b, int *need,
+    char *reasons, size_t rlen, char *errbuf, size_t errlen)
+{
+	struct daemon *d = h->d;
+	const struct zone *z;
+	struct verdict v;
+	time_t now = time(NULL);
+	size_t i, o;
+	int listed = 0;
+
+	*need = 0;
+	if (reasons != NULL)
+		reasons[0] = '\0';
+	if (store_read_begin(d->store, errbuf, errlen) != STORE_OK)
+		return -1;
+	for (i = 0; i < d->zones->n; i++) {
+		z = &d->zones->v[i];
+		if (z->conf->type != ZONE_DNSBL && z->conf->type != ZONE_DNSWL)
+			continue;
+		if (zone_decide(z, d->store, a, now, fresh, &v, errbuf,
+		    errlen) == -1) {
+			store_read_end(d->store);
+			return -1;
+		}
+		if (v.need_check) {
+			*need = 1;
+			continue;
+		}
+		if (b != NULL)
+			(void)page_zone(b, z, &v, a, now);
+		if (z->conf->type != ZONE_DNSBL || !v.listed || v.test_point)
+			continue;
+		listed++;
+		if (reasons != NULL) {
+			o = strlen(reasons);
+			snprintf(reasons + o, rlen - o, "%s%s: %s",
+			    o ? "; " : "", z->conf->name,
+			    reason_get(v.reason)->key);
+		}
+	}
+	store_read_end(d->store);
+	return listed;
+}
+
+static void
+lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
+    const struct check_result *fresh)
+{
+	struct evbuffer *b;
+	struct pending *p;
+	char errbuf[256], ip[ADDR_STRLEN], title[ADDR_STRLEN + 16];
+	uint64_t pid;
+	int64_t self;
+	int listed, need;
+
+	/* First pass: does a zone need a check before anything is shown? */
+	if (fresh == NULL) {
+		if (decide_all(h, a, NULL, NULL, &need, NULL, 0, errbuf,
+		    sizeof(errbuf)) == -1) {
+			store_failed(h, req, errbuf);
+			return;
+		}
+		if (need) {
+			p = xcalloc(1, sizeof(*p));
+			p->req = req;
+			p->r.addr = *a;
+			pending_start(h, p);
+			return;
+		}
+	}
+	b = xbuf();
+	addr_format(a, ip, sizeof(ip));
+	snprintf(title, sizeof(title), "%s", ip);
+	page_begin(b, title);
+	listed = decide_all(h, a, fresh, b, &need, NULL, 0, errbuf,
+	    sizeof(errbuf));
+	if (listed == -1) {
+		evbuffer_free(b);
+		store_failed(h, req, errbuf);
+		return;
+	}
+	if (listed > 0) {
+		if (store_request_state(h->d->store, a, &pid, &self, errbuf,
+		    sizeof(errbuf)) == STORE_OK)
+			page_raw(b, "<p id=\"queued\">Request %llu for this "
+			    "address is waiting for review; its requester "
+			    "has the link to its status page.</p>\n",
+			    (unsigned long long)pid);
+		else
+			page_delist_form(b, a);
+	}
+	page_lookup_form(b, NULL);
+	page_end(b);
+	send_page(h, req, 200, "OK", b);
+}
+
+/* GET / and /lookup. */
+static void
+do_lookup(struct http *h, struct evhttp_request *req, const char *query,
+    int index)
+{
+	struct evkeyvalq kv;
+	struct evbuffer *b;
+	struct addr a;
+	const char *ip = NULL;
+
+	TAILQ_INIT(&kv);
+	if (query != NULL && evhttp_parse_query_str(query, &kv) == 0)
+		ip = evhttp_find_header(&kv, "ip");
+	if ((ip == NULL && index) || parse_ip(ip, &a) == -1) {
+		b = xbuf();
+		page_begin(b, ip == NULL && index ?
+		    "Is your mail server listed?" : "Not an address");
+		page_raw(b, "<p id=\"message\">%s</p>\n", ip == NULL && index ?
+		    "Enter the address of the mail server whose mail was "
+		    "refused; the refusal message names it." :
+		    "Give one IPv4 or IPv6 address, such as 192.0.2.1 or "
+		    "2001:db8::1.");
+		page_lookup_form(b, ip);
+		page_end(b);
+		send_page(h, req, ip == NULL && index ? 200 : 400,
+		    ip == NULL && index ? "OK" : "Bad Request", b);
+		evhttp_clear_headers(&kv);
+		return;
+	}
+	evhttp_clear_headers(&kv);
+	lookup_page(h, req, &a, NULL);
+}
+
+/* The link to a request's status page. */
+static void
+status_link(struct http *h, struct evbuffer *b, const char *token)
+{
+	const char *base = h->d->conf->http.public_url;
+
+	page_raw(b, "<p>The status of your request is at <a id=\"statuslink\" "
+	    "href=\"/request/%s\">", token);
+	if (base != NULL)
+		page_esc(b, base);
+	else
+		page_raw(b, "/");
+	page_raw(b, "request/%s</a>; keep the link, it is the only way to "
+	    "the request.</p>\n", token);
+}
+
+static void
+run_notify(struct http *h, const char *event, const struct store_request *r)
+{
+	const struct conf *c = h->d->conf;
+	char errbuf[256];
+	pid_t pid;
+
+	if (c->http.notify_command == NULL)
+		return;
+	pid = notify_run(c->http.notify_command, event, r,
+	    c->http.public_url, errbuf, sizeof(errbuf));
+	if (pid == -1)
+		log_warnx("http: notify-command: %s", errbuf);
+	else
+		verbose(VERB_DETAIL, "http: notify-command %s for request "
+		    "%llu: pid %ld", event, (unsigned long long)r->id,
+		    (long)pid);
+}
+
+/* The fresh verdict is in (or not needed): resolve, self-delist, queue. */
+static void
+delist_finish(struct http *h, struct pending *p,
+    const struct check_result *fresh)
+{
+	const struct conf *c = h->d->conf;
+	struct store_request *r = &p->r;
+	struct store_entry white, *wp = NULL;
+	struct evbuffer *b;
+	char errbuf[256], actor[ADDR_STRLEN + 8], ip[ADDR_STRLEN],
+	    wreason[64];
+	enum outcome out;
+	enum store_rc rc;
+	time_t now = time(NULL);
+	uint64_t other = 0;
+	int listed, need;
+
+	addr_format(&r->addr, ip, sizeof(ip));
+	if (fresh != NULL && fresh->verdict == CV_UNKNOWN) {
+		h->outcomes[OUT_UNKNOWN]++;
+		send_message(h, p->req, 503, "Service Unavailable",
+		    "Please try again", "The checks could not be completed "
+		    "just now (a DNS lookup failed or took too long), so "
+		    "nothing was stored. Please send the form again in a few "
+		    "minutes.");
+		return;
+	}
+	listed = decide_all(h, &r->addr, fresh, NULL, &need, r->reason,
+	    sizeof(r->reason), errbuf, sizeof(errbuf));
+	if (listed == -1) {
+		h->outcomes[OUT_ERROR]++;
+		store_failed(h, p->req, errbuf);
+		return;
+	}
+	if (new_token(r->token) == -1) {
+		h->outcomes[OUT_ERROR]++;
+		log_warn("http: getrandom");
+		send_message(h, p->req, 500, "Internal Server Error",
+		    "Server error", "Please try again later.");
+		return;
+	}
+	r->created = (int64_t)now;
+	if (listed == 0 && !need) {
+		r->status = REQ_RESOLVED;
+		out = OUT_RESOLVED;
+	} else if (c->http.self_delist != 0 && (p->self == 0 ||
+	    now - p->self >= (time_t)c->http.self_delist_cooldown)) {
+		r->status = REQ_APPROVED;
+		r->flags |= REQ_SELF;
+		str_copy(r->actor, "self-service", sizeof(r->actor));
+		memset(&white, 0, sizeof(white));
+		white.prefix = r->addr;
+		white.added = r->created;
+		white.expires = r->created + c->http.self_delist;
+		white.actor = "self-service";
+		white.actor_len = strlen(white.actor);
+		wp = &white;
+		r->expires = white.expires;
+		out = OUT_SELF;
+	} else {
+		r->status = REQ_PENDING;
+		out = OUT_PENDING;
+	}
+	if (r->status != REQ_PENDING) {
+		r->decided = r->created;
+		r->visible = r->decided + zone_delist_delay(c);
+	}
+	snprintf(actor, sizeof(actor), "web %s",
+	    addr_format(&r->client, errbuf, sizeof(errbuf)));
+	if (wp != NULL) {
+		/* the entry names the request; its id is known only after */
+		snprintf(wreason, sizeof(wreason), "self-service delisting");
+		white.reason = wreason;
+		white.reason_len = strlen(wreason);
+	}
+	rc = store_request_add(h->d->store, r, wp, actor, &other, errbuf,
+	    sizeof(errbuf));
+	if (rc == STORE_EXISTS) {
+		h->outcomes[OUT_CONFLICT]++;
+		send_message(h, p->req, 409, "Conflict", "Already requested",
+		    "A delisting request for this address is already waiting "
+		    "for review; its requester has the link to its status "
+		    "page.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		h->outcomes[OUT_ERROR]++;
+		store_failed(h, p->req, errbuf);
+		return;
+	}
+	h->outcomes[out]++;
+	verbose(VERB_OPS, "http: request %llu for %s from %s: %s",
+	    (unsigned long long)r->id, ip, actor,
+	    store_req_status_name(r->status));
+	run_notify(h, r->status == REQ_PENDING ? "new" :
+	    r->status == REQ_RESOLVED ? "resolved" : "approved", r);
+	b = xbuf();
+	page_begin(b, r->status == REQ_PENDING ? "Request received" :
+	    "Delisted");
+	page_request(b, r);
+	status_link(h, b, r->token);
+	page_end(b);
+	send_page(h, p->req, r->status == REQ_PENDING ? 202 : 200,
+	    r->status == REQ_PENDING ? "Accepted" : "OK", b);
+}
+
+/* The form's fields, validated; answers itself and returns -1 if bad. */
+static int
+delist_fields(struct http *h, struct evhttp_request *req,
+    struct evkeyvalq *kv, struct store_request *r)
+{
+	const char *ip = evhttp_find_header(kv, "ip");
+	const char *email = evhttp_find_header(kv, "email");
+	const char *text = evhttp_find_header(kv, "description");
+	const char *hp = evhttp_find_header(kv, "website");
+	const char *what = NULL;
+
+	if (hp != NULL && hp[0] != '\0') {
+		h->outcomes[OUT_HONEYPOT]++;
+		verbose(VERB_DETAIL, "http: delisting request with the "
+		    "honeypot field filled: refused");
+		send_message(h, req, 400, "Bad Request", "Request refused",
+		    "The request was refused.");
+		return -1;
+	}
+	if (parse_ip(ip, &r->addr) == -1)
+		what = "The address is not one IPv4 or IPv6 address.";
+	else if (email == NULL || !valid_email(email))
+		what = "The e-mail address is not valid (at most 254 "
+		    "characters, such as postmaster@example.com).";
+	else if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		what = "Please say what the host is and does.";
+	else if (strlen(text) > STORE_TEXT_MAX)
+		what = "The description is too long (at most 2000 bytes).";
+	else if (!valid_text(text))
+		what = "The description contains control characters or is "
+		    "not valid UTF-8.";
+	if (what != NULL) {
+		h->outcomes[OUT_INVALID]++;
+		send_message(h, req, 400, "Bad Request", "Please correct the "
+		    "request", what);
+		return -1;
+	}
+	str_copy(r->email, email, sizeof(r->email));
+	str_copy(r->text, text, sizeof(r->text));
+	return 0;
+}
+
+/* POST /delist. */
+static void
+do_delist(struct http *h, struct evhttp_request *req,
+    const struct addr *client)
+{
+	const struct conf *c = h->d->conf;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *ctype = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Content-Type");
+	struct evkeyvalq kv;
+	struct pending *p;
+	struct addr key;
+	char *body, errbuf[256], msg[160];
+	size_t len = evbuffer_get_length(in);
+	time_t now = time(NULL);
+	uint64_t pid;
+	int need, listed;
+
+	if (len > c->http.max_body) {
+		h->outcomes[OUT_TOO_LARGE]++;
+		snprintf(msg, sizeof(msg), "The request is larger than %llu "
+		    "bytes.", (unsigned long long)c->http.max_body);
+		send_message(h, req, 413, "Payload Too Large",
+		    "Request too large", msg);
+		return;
+	}
+	if (ctype == NULL || strncasecmp(ctype,
+	    "application/x-www-form-urlencoded", 33) != 0) {
+		h->outcomes[OUT_INVALID]++;
+		send_message(h, req, 415, "Unsupported Media Type",
+		    "Not a form", "Send the form from the lookup page.");
+		return;
+	}
+	key = *client;
+	if (key.af == ADDR_V6) {
+		key.len = 64;
+		addr_mask(&key);
+	}
+	if (rl_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
+	    now)) {
+		h->outcomes[OUT_LIMITED]++;
+		send_message(h, req, 429, "Too Many Requests", "Too many "
+		    "requests", "Too many requests from your address; please "
+		    "try again in an hour.");
+		return;
+	}
+	body = xmalloc(len + 1);
+	evbuffer_copyout(in, body, len);
+	body[len] = '\0';
+	TAILQ_INIT(&kv);
+	if (memchr(body, '\0', len) != NULL ||
+	    evhttp_parse_query_str(body, &kv) == -1) {
+		free(body);
+		evhttp_clear_headers(&kv);
+		h->outcomes[OUT_INVALID]++;
+		send_message(h, req, 400, "Bad Request", "Not a form",
+		    "The request could not be read as a form.");
+		return;
+	}
+	free(body);
+	p = xcalloc(1, sizeof(*p));
+	p->req = req;
+	p->delist = 1;
+	p->r.client = *client;
+	if (delist_fields(h, req, &kv, &p->r) == -1) {
+		evhttp_clear_headers(&kv);
+		free(p);
+		return;
+	}
+	evhttp_clear_headers(&kv);
+	if (rl_hit(h->rl_addr, &p->r.addr, c->http.address_rate_limit,
+	    RL_ADDR_WINDOW, now)) {
+		h->outcomes[OUT_LIMITED]++;
+		send_message(h, req, 429, "Too Many Requests", "Too many "
+		    "requests", "Too many requests for this address today; "
+		    "please try again tomorrow.");
+		free(p);
+		return;
+	}
+	if (store_request_state(h->d->store, &p->r.addr, &pid, &p->self,
+	    errbuf, sizeof(errbuf)) == STORE_OK) {
+		h->outcomes[OUT_CONFLICT]++;
+		send_message(h, req, 409, "Conflict", "Already requested",
+		    "A delisting request for this address is already waiting "
+		    "for review; its requester has the link to its status "
+		    "page.");
+		free(p);
+		return;
+	}
+	listed = decide_all(h, &p->r.addr, NULL, NULL, &need, NULL, 0, errbuf,
+	    sizeof(errbuf));
+	if (listed == -1) {
+		h->outcomes[OUT_ERROR]++;
+		free(p);
+		store_failed(h, req, errbuf);
+		return;
+	}
+	if (listed == 0 && !need) {
+		h->outcomes[OUT_NOT_LISTED]++;
+		send_message(h, req, 200, "OK", "Not listed", "This address "
+		    "is not listed, so there is nothing to remove. If mail "
+		    "is still refused, the refusal comes from another list "
+		    "or from a cached answer that expires within minutes.");
+		free(p);
+		return;
+	}
+	/* Fresh lookups, whatever is cached: the owner may have fixed it. */
+	pending_start(h, p);
+}
+
+/* GET /request/TOKEN. */
+static void
+do_request(struct http *h, struct evhttp_request *req, const char *token)
+{
+	struct store_request *r;
+	struct evbuffer *b;
+	char errbuf[256];
+	enum store_rc rc;
+
+	if (strlen(token) != STORE_TOKEN_LEN ||
+	    strspn(token, "0123456789abcdef") != STORE_TOKEN_LEN) {
+		send_message(h, req, 404, "Not Found", "No such request",
+		    "There is no request at this address; check the link.");
+		return;
+	}
+	r = xmalloc(sizeof(*r));
+	rc = store_request_by_token(h->d->store, token, r, errbuf,
+	    sizeof(errbuf));
+	if (rc == STORE_ERROR)
+		store_failed(h, req, errbuf);
+	else if (rc == STORE_NOTFOUND)
+		send_message(h, req, 404, "Not Found", "No such request",
+		    "There is no request at this address; check the link.");
+	else {
+		b = xbuf();
+		page_begin(b, "Delisting request");
+		page_request(b, r);
+		page_end(b);
+		send_page(h, req, 200, "OK", b);
+	}
+	free(r);
+}
+
+static void
+metric(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	page_raw(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A metric with one value and no labels. */
+static void
+metric1(struct evbuffer *b, const char *name, const char *type,
+    const char *help, uint64_t value)
+{
+	metric(b, name, type, help);
+	page_raw(b, "%s %llu\n", name, (unsigned long long)value);
+}
+
+/* GET /metrics: the Prometheus text format. */
+static void
+do_metrics(struct http *h, struct evhttp_request *req)
+{
+	struct daemon *d = h->d;
+	const struct server_stats *ss = server_stats(d->server);
+	const struct checker_stats *cs = checker_stats(d->checker);
+	struct evbuffer *b = xbuf();
+	size_t i, k;
+
+	metric(b, "rdnsbl_dns_answers_total", "counter",
+	    "DNS answers by zone and result (since start or reload).");
+	for (i = 0; i < ss->nzones && i < d->zones->n; i++)
+		for (k = 0; k < ANS_KIND_MAX; k++)
+			if (k != ANS_NEED_CHECK)
+				page_raw(b, "rdnsbl_dns_answers_total{zone=\"%s\","
+				    "result=\"%s\"} %llu\n",
+				    d->zones->v[i].conf->name,
+				    answer_kind_name(k),
+				    (unsigned long long)ss->zone_answers[i][k]);
+	metric(b, "rdnsbl_dns_results_total", "counter",
+	    "DNS answers by result, every zone and none.");
+	for (k = 0; k < ANS_KIND_MAX; k++)
+		if (k != ANS_NEED_CHECK)
+			page_raw(b, "rdnsbl_dns_results_total{result=\"%s\"} "
+			    "%llu\n", answer_kind_name(k),
+			    (unsigned long long)ss->answers[k]);
+	metric(b, "rdnsbl_dns_queries_total", "counter",
+	    "DNS queries by transport.");
+	page_raw(b, "rdnsbl_dns_queries_total{transport=\"udp\"} %llu\n"
+	    "rdnsbl_dns_queries_total{transport=\"tcp\"} %llu\n",
+	    (unsigned long long)ss->udp, (unsigned long long)ss->tcp);
+	metric1(b, "rdnsbl_cache_hits_total", "counter",
+	    "Answers decided by a cached computed verdict.", ss->cache_hits);
+	metric1(b, "rdnsbl_held_queries_total", "counter",
+	    "DNS queries that waited for a computed check.", ss->held);
+	metric(b, "rdnsbl_checks_total", "counter",
+	    "Computed checks by what became of them.");
+	page_raw(b, "rdnsbl_checks_total{event=\"started\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"coalesced\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"refused\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"wait_timed_out\"} %llu\n",
+	    (unsigned long long)cs->started, (unsigned long long)cs->coalesced,
+	    (unsigned long long)cs->refused,
+	    (unsigned long long)cs->waits_timed_out);
+	metric(b, "rdnsbl_check_verdicts_total", "counter",
+	    "Computed checks by verdict.");
+	for (k = 0; k < CV_MAX; k++)
+		page_raw(b, "rdnsbl_check_verdicts_total{verdict=\"%s\"} %llu\n",
+		    cverdict_name(k), (unsigned long long)cs->verdicts[k]);
+	metric1(b, "rdnsbl_checks_in_flight", "gauge",
+	    "Computed checks running now.", cs->inflight);
+	metric(b, "rdnsbl_delist_requests_total", "counter",
+	    "Delisting form submissions by outcome.");
+	for (k = 0; k < OUT_MAX; k++)
+		page_raw(b, "rdnsbl_delist_requests_total{outcome=\"%s\"} "
+		    "%llu\n", outcome_names[k],
+		    (unsigned long long)h->outcomes[k]);
+	metric(b, "rdnsbl_http_requests_total", "counter",
+	    "HTTP requests by page.");
+	for (k = 0; k < PG_MAX; k++)
+		page_raw(b, "rdnsbl_http_requests_total{page=\"%s\"} %llu\n",
+		    page_names[k], (unsigned long long)h->pages[k]);
+	metric(b, "rdnsbl_http_responses_total", "counter",
+	    "HTTP responses by status class.");
+	for (k = 1; k < 6; k++)
+		page_raw(b, "rdnsbl_http_responses_total{code=\"%zux\"} "
+		    "%llu\n", k, (unsigned long long)h->codes[k]);
+	send_reply(h, req, 200, "OK", b, "text/plain; version=0.0.4");
+}
+
+/* Every request: route by path and method. */
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct http *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	int get = cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD;
+	enum page_kind pg;
+	struct evbuffer *b;
+	struct addr client;
+
+	client_addr(req, &client);
+	if (path == NULL || *path == '\0')
+		path = "/";
+	pg = strcmp(path, "/") == 0 ? PG_INDEX :
+	    strcmp(path, "/lookup") == 0 ? PG_LOOKUP :
+	    strcmp(path, "/delist") == 0 ? PG_DELIST :
+	    strncmp(path, "/request/", 9) == 0 ? PG_REQUEST :
+	    strcmp(path, "/healthz") == 0 ? PG_HEALTHZ :
+	    strcmp(path, "/metrics") == 0 ? PG_METRICS : PG_OTHER;
+	h->pages[pg]++;
+	if (pg == PG_OTHER) {
+		send_message(h, req, 404, "Not Found", "Not found",
+		    "There is no such page here.");
+		return;
+	}
+	if ((pg == PG_DELIST) == get) {
+		(void)evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", pg == PG_DELIST ? "POST" : "GET, HEAD");
+		send_message(h, req, 405, "Method Not Allowed", "Not allowed",
+		    pg == PG_DELIST ? "Send the form from the lookup page." :
+		    "This page is only read.");
+		return;
+	}
+	switch (pg) {
+	case PG_INDEX:
+	case PG_LOOKUP:
+		do_lookup(h, req, query, pg == PG_INDEX);
+		break;
+	case PG_DELIST:
+		do_delist(h, req, &client);
+		break;
+	case PG_REQUEST:
+		do_request(h, req, path + 9);
+		break;
+	case PG_HEALTHZ:
+		b = xbuf();
+		page_raw(b, "ok\n");
+		send_reply(h, req, 200, "OK", b, "text/plain; charset=utf-8");
+		break;
+	case PG_METRICS:
+		if (!addrlist_match(&h->d->conf->http.allow_metrics,
+		    &client)) {
+			send_message(h, req, 403, "Forbidden", "Forbidden",
+			    "The metrics are not open to your address.");
+			return;
+		}
+		do_metrics(h, req);
+		break;
+	case PG_OTHER:
+	case PG_MAX:
+		break;
+	}
+}
+
+struct http *
+http_new(struct daemon *d)
+{
+	struct http *h = xcalloc(1, sizeof(*h));
+
+	h->d = d;
+	if ((h->eh = evhttp_new(d->base)) == NULL)
+		fatalx("http: cannot create the HTTP server");
+	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST);
+	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
+	evhttp_set_gencb(h->eh, route, h);
+	h->rl_client = xcalloc(RL_SLOTS, sizeof(*h->rl_client));
+	h->rl_addr = xcalloc(RL_SLOTS, sizeof(*h->rl_addr));
+	return h;
+}
+
+/* Bind text ("ADDR@PORT") of l. */
+static struct evhttp_bound_socket *
+bind_one(struct http *h, const struct conf_listen *l, char *errbuf,
+    size_t errlen)
+{
+	struct evhttp_bound_socket *bs;
+	char host[64];
+	const char *at = strrchr(l->text, '@');
+	size_t n = (size_t)(at - l->text);
+
+	if (n >= sizeof(host))
+		n = sizeof(host) - 1;
+	memcpy(host, l->text, n);
+	host[n] = '\0';
+	bs = evhttp_bind_socket_with_handle(h->eh, host,
+	    (uint16_t)atoi(at + 1));
+	if (bs == NULL)
+		snprintf(errbuf, errlen, "http: cannot listen on %s: %s",
+		    l->text, strerror(errno));
+	return bs;
+}
+
+int
+http_configure(struct http *h, const struct conf *conf, char *errbuf,
+    size_t errlen)
+{
+	const struct conf_http *c = &conf->http;
+	struct binding *nb;
+	size_t i, j, n = c->nlisten;
+
+	nb = xcalloc(n ? n : 1, sizeof(*nb));
+	for (i = 0; i < n; i++) {
+		nb[i].text = xstrdup(c->listen[i].text);
+		for (j = 0; j < h->nb; j++)
+			if (h->b[j].bs != NULL &&
+			    strcmp(h->b[j].text, nb[i].text) == 0) {
+				nb[i].bs = h->b[j].bs;
+				h->b[j].bs = NULL;	/* kept */
+				break;
+			}
+		if (j < h->nb)
+			continue;
+		if ((nb[i].bs = bind_one(h, &c->listen[i], errbuf,
+		    errlen)) == NULL)
+			goto fail;
+		log_info("http: listening on %s", nb[i].text);
+	}
+	/* close what is no longer listed */
+	for (j = 0; j < h->nb; j++) {
+		if (h->b[j].bs != NULL)
+			evhttp_del_accept_socket(h->eh, h->b[j].bs);
+		free(h->b[j].text);
+	}
+	free(h->b);
+	h->b = nb;
+	h->nb = n;
+	evhttp_set_timeout(h->eh, (int)c->timeout);
+	/* evhttp refuses far larger bodies itself; ours get a clear page */
+	evhttp_set_max_body_size(h->eh, (ev_ssize_t)(c->max_body * 2));
+	return 0;
+fail:
+	/* give back the kept sockets, close the new ones */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < h->nb && nb[i].bs != NULL; j++)
+			if (h->b[j].bs == NULL &&
+			    strcmp(h->b[j].text, nb[i].text) == 0) {
+				h->b[j].bs = nb[i].bs;
+				nb[i].bs = NULL;
+			}
+		if (nb[i].bs != NULL)
+			evhttp_del_accept_socket(h->eh, nb[i].bs);
+		free(nb[i].text);
+	}
+	free(nb);
+	return -1;
+}
+
+void
+http_free(struct http *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	while (h->pending != NULL) {
+		struct pending *p = h->pending;
+
+		checker_unwait(p->wait);
+		send_message(h, p->req, 503, "Service Unavailable",
+		    "Shutting down", "The server is shutting down.");
+		pending_free(p);
+	}
+	for (i = 0; i < h->nb; i++)
+		free(h->b[i].text);
+	free(h->b);
+	evhttp_free(h->eh);
+	free(h->rl_client);
+	free(h->rl_addr);
+	free(h);
+}

@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +32,7 @@
 #include "conf.h"
 #include "ipfile.h"
 #include "log.h"
+#include "notify.h"
 #include "qname.h"
 #include "reason.h"
 #include "store.h"
@@ -50,6 +52,7 @@
 #define OPT_EXPIRES	0x02
 #define OPT_JSON	0x04
 #define OPT_FRESH	0x08
+#define OPT_NOTE	0x10
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -63,6 +66,7 @@ struct ctl {
 	time_t		 now;
 	const char	*reason;	/* --reason, or NULL */
 	const char	*expires;	/* --expires, or NULL */
+	const char	*note;		/* --note, or NULL */
 	int		 json;		/* --json */
 	int		 fresh;		/* --fresh */
 };
@@ -86,6 +90,7 @@ static int	cmd_export(struct ctl *, int, char **);
 static int	cmd_log(struct ctl *, int, char **);
 static int	cmd_check(struct ctl *, int, char **);
 static int	cmd_flush(struct ctl *, int, char **);
+static int	cmd_queue(struct ctl *, int, char **);
 
 static const struct cmd cmds[] = {
 	{ "add", "black|white ADDR[/LEN] [--reason TEXT] "
@@ -99,6 +104,9 @@ static const struct cmd cmds[] = {
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
 	{ "flush", "ADDR|all", 1, 1, 0, CMD_WRITE, cmd_flush },
+	{ "queue", "[list | show ID | approve ID [--expires DURATION] "
+	    "[--note TEXT] | deny ID --reason TEXT]", 0, 2,
+	    OPT_REASON | OPT_EXPIRES | OPT_NOTE, CMD_WRITE, cmd_queue },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
@@ -111,6 +119,7 @@ static const struct {
 	{ "expires", OPT_EXPIRES, 1 },
 	{ "json", OPT_JSON, 0 },
 	{ "fresh", OPT_FRESH, 0 },
+	{ "note", OPT_NOTE, 1 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -530,13 +539,39 @@ has_control(const char *s)
 	return 0;
 }
 
+/* --expires DURATION into *secs (0: not given). -1 when reported. */
+static int
+parse_expires(struct ctl *c, uint64_t *secs)
+{
+	const char *errstr;
+
+	*secs = 0;
+	if (c->expires == NULL)
+		return 0;
+	if (parse_duration(c->expires, secs, &errstr) == -1) {
+		ctl_err("--expires \"%s\": %s%s", c->expires, errstr,
+		    strstr(errstr, "(use") != NULL ? "" :
+		    " (use 30, 30s, 5m, 1h, 2d or 1w)");
+		return -1;
+	}
+	if (*secs == 0) {
+		ctl_err("--expires 0 would expire the entry at once; "
+		    "leave out --expires for no expiry");
+		return -1;
+	}
+	if (*secs > (uint64_t)INT64_MAX - (uint64_t)c->now) {
+		ctl_err("--expires \"%s\": too long", c->expires);
+		return -1;
+	}
+	return 0;
+}
+
 /* add black|white ADDR[/LEN] [--reason TEXT] [--expires DURATION] */
 static int
 cmd_add(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], shown[ADDR_STRLEN];
 	struct store_entry e;
-	const char *errstr;
 	uint64_t secs = 0;
 	int list, replaced = 0;
 
@@ -558,23 +593,8 @@ cmd_add(struct ctl *c, int argc, char **argv)
 		    "tab or a newline); give it as one line of text");
 		return EXIT_ERR;
 	}
-	if (c->expires != NULL) {
-		if (parse_duration(c->expires, &secs, &errstr) == -1) {
-			ctl_err("--expires \"%s\": %s%s", c->expires, errstr,
-			    strstr(errstr, "(use") != NULL ? "" :
-			    " (use 30, 30s, 5m, 1h, 2d or 1w)");
-			return EXIT_ERR;
-		}
-		if (secs == 0) {
-			ctl_err("--expires 0 would expire the entry at once; "
-			    "leave out --expires for no expiry");
-			return EXIT_ERR;
-		}
-		if (secs > (uint64_t)INT64_MAX - (uint64_t)c->now) {
-			ctl_err("--expires \"%s\": too long", c->expires);
-			return EXIT_ERR;
-		}
-	}
+	if (parse_expires(c, &secs) == -1)
+		return EXIT_ERR;
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 
@@ -1293,6 +1313,204 @@ cmd_log(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* queue: one request a line, oldest first. */
+static int
+queue_line(void *arg, const struct store_request *r)
+{
+	char a[ADDR_STRLEN], t[32];
+
+	(void)arg;
+	printf("%llu %s %s %s ", (unsigned long long)r->id,
+	    store_req_status_name(r->status), addr_format(&r->addr, a,
+	    sizeof(a)), fmt_time(r->created, t, sizeof(t)));
+	put_word(stdout, r->email, strlen(r->email));
+	fputc(' ', stdout);
+	put_quoted(stdout, r->reason, strlen(r->reason));
+	fputc('\n', stdout);
+	return 0;
+}
+
+/* queue show ID: every field, one "key: value" a line. */
+static void
+queue_show(const struct store_request *r)
+{
+	char a[ADDR_STRLEN], t[32];
+
+	printf("id: %llu\nstatus: %s%s\naddress: %s\n",
+	    (unsigned long long)r->id, store_req_status_name(r->status),
+	    (r->flags & REQ_SELF) ? " (self-service)" : "",
+	    addr_format(&r->addr, a, sizeof(a)));
+	printf("client: %s\n", r->client.af ? addr_format(&r->client, a,
+	    sizeof(a)) : "-");
+	printf("created: %s\n", fmt_time(r->created, t, sizeof(t)));
+	printf("decided: %s\n", fmt_time(r->decided, t, sizeof(t)));
+	printf("visible: %s\n", fmt_time(r->visible, t, sizeof(t)));
+	printf("expires: %s\n", fmt_time(r->expires, t, sizeof(t)));
+	printf("actor: ");
+	put_word(stdout, r->actor, strlen(r->actor));
+	printf("\nemail: ");
+	put_word(stdout, r->email, strlen(r->email));
+	printf("\nlisted: ");
+	put_quoted(stdout, r->reason, strlen(r->reason));
+	printf("\ndescription: ");
+	put_quoted(stdout, r->text, strlen(r->text));
+	printf("\nnote: ");
+	put_quoted(stdout, r->note, strlen(r->note));
+	fputc('\n', stdout);
+}
+
+/* Run notify-command for a decision and wait for it. */
+static void
+queue_notify(struct ctl *c, const char *event, const struct store_request *r)
+{
+	char errbuf[512];
+	pid_t pid;
+	int status;
+
+	if (c->conf->http.notify_command == NULL)
+		return;
+	fflush(stdout);
+	pid = notify_run(c->conf->http.notify_command, event, r,
+	    c->conf->http.public_url, errbuf, sizeof(errbuf));
+	if (pid == -1) {
+		ctl_warn("notify-command: %s", errbuf);
+		return;
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			ctl_warn("notify-command: waitpid: %s",
+			    strerror(errno));
+			return;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		ctl_warn("notify-command %s failed (status %d)",
+		    c->conf->http.notify_command, WIFEXITED(status) ?
+		    WEXITSTATUS(status) : -1);
+}
+
+/* queue approve|deny ID: decide, whitelisting on approval. */
+static int
+queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
+{
+	struct store_request *r;
+	struct store_entry w;
+	char errbuf[1024], reason[STORE_NOTE_MAX + 64], a[ADDR_STRLEN],
+	    t[32];
+	const char *errstr, *note = st == REQ_APPROVED ? c->note : c->reason;
+	uint64_t id, secs;
+	enum store_rc rc;
+	int ret = EXIT_ERR;
+
+	if (parse_uint(idtext, 1, UINT64_MAX, &id, &errstr) == -1)
+		return usage_hint("queue: \"%s\" is not a request id", idtext);
+	if (st == REQ_DENIED && c->reason == NULL)
+		return usage_hint("queue deny needs --reason TEXT");
+	if ((st == REQ_DENIED && (c->note || c->expires)) ||
+	    (st == REQ_APPROVED && c->reason))
+		return usage_hint("queue %s takes %s", st == REQ_DENIED ?
+		    "deny" : "approve", st == REQ_DENIED ? "--reason only" :
+		    "--expires and --note only");
+	if (note != NULL && (strlen(note) > STORE_NOTE_MAX ||
+	    has_control(note))) {
+		ctl_err("the %s must be one line of at most %d bytes",
+		    st == REQ_DENIED ? "reason" : "note", STORE_NOTE_MAX);
+		return EXIT_ERR;
+	}
+	if (parse_expires(c, &secs) == -1 || ctl_open(c) == -1)
+		return EXIT_ERR;
+	r = xcalloc(1, sizeof(*r));
+	rc = store_request_get(c->store, id, r, errbuf, sizeof(errbuf));
+	if (rc == STORE_OK && r->status == REQ_PENDING) {
+		memset(&w, 0, sizeof(w));
+		w.prefix = r->addr;
+		w.added = (int64_t)c->now;
+		w.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
+		w.actor = c->actor;
+		w.actor_len = strlen(c->actor);
+		snprintf(reason, sizeof(reason), "delisting request %llu%s%s",
+		    (unsigned long long)id, note ? ": " : "", note ? note : "");
+		w.reason = reason;
+		w.reason_len = strlen(reason);
+		r->decided = (int64_t)c->now;
+		r->visible = (int64_t)c->now + zone_delist_delay(c->conf);
+		str_copy(r->actor, c->actor, sizeof(r->actor));
+		str_copy(r->note, note ? note : "", sizeof(r->note));
+		rc = store_request_decide(c->store, id, st, r,
+		    st == REQ_APPROVED ? &w : NULL, errbuf, sizeof(errbuf));
+	}
+	if (rc == STORE_ERROR)
+		ctl_err("store: %s", errbuf);
+	else if (rc == STORE_NOTFOUND)
+		ctl_err("no request %llu", (unsigned long long)id);
+	else if (rc == STORE_EXISTS || r->status != st)
+		ctl_err("request %llu is already %s", (unsigned long long)id,
+		    store_req_status_name(r->status));
+	else {
+		addr_format(&r->addr, a, sizeof(a));
+		if (st == REQ_APPROVED)
+			printf("approved request %llu: %s whitelisted; every "
+			    "MX sees it by %s\n", (unsigned long long)id, a,
+			    fmt_time(r->visible, t, sizeof(t)));
+		else
+			printf("denied request %llu for %s\n",
+			    (unsigned long long)id, a);
+		queue_notify(c, st == REQ_APPROVED ? "approved" : "denied", r);
+		ret = EXIT_OK;
+	}
+	free(r);
+	return ret;
+}
+
+/* queue [list | show ID | approve ID ... | deny ID --reason TEXT] */
+static int
+cmd_queue(struct ctl *c, int argc, char **argv)
+{
+	struct store_request *r;
+	const char *sub = argc > 0 ? argv[0] : "list", *errstr;
+	char errbuf[1024];
+	enum store_rc rc;
+	uint64_t id;
+	int want = strcmp(sub, "list") == 0 ? 1 : 2;
+
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
+	    strcmp(sub, "approve") != 0 && strcmp(sub, "deny") != 0)
+		return usage_hint("queue: unknown subcommand \"%s\" (list, "
+		    "show, approve, deny)", sub);
+	if (argc > want || (argc < want && want == 2))
+		return usage_hint("queue %s: %s", sub, want == 2 ?
+		    "give one request id" : "takes no argument");
+	if (strcmp(sub, "approve") == 0)
+		return queue_decide(c, REQ_APPROVED, argv[1]);
+	if (strcmp(sub, "deny") == 0)
+		return queue_decide(c, REQ_DENIED, argv[1]);
+	if (c->reason || c->note || c->expires)
+		return usage_hint("queue %s takes no option", sub);
+	if (want == 2 && parse_uint(argv[1], 1, UINT64_MAX, &id,
+	    &errstr) == -1)
+		return usage_hint("queue: \"%s\" is not a request id",
+		    argv[1]);
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	if (want == 1) {
+		if (store_request_walk(c->store, queue_line, NULL, errbuf,
+		    sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+		return EXIT_OK;
+	}
+	r = xmalloc(sizeof(*r));
+	rc = store_request_get(c->store, id, r, errbuf, sizeof(errbuf));
+	if (rc == STORE_OK)
+		queue_show(r);
+	else if (rc == STORE_NOTFOUND)
+		ctl_err("no request %llu", (unsigned long long)id);
+	else
+		ctl_err("store: %s", errbuf);
+	free(r);
+	return rc == STORE_OK ? EXIT_OK : EXIT_ERR;
+}
+
 /*
  * Split the words after the command into options and arguments (options
  * may come anywhere; "--" ends them). Returns the argument count, -1 on
@@ -1370,6 +1588,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_FRESH:
 			c->fresh = 1;
+			break;
+		case OPT_NOTE:
+			c->note = val;
 			break;
 		}
 	}

@@ -616,7 +616,7 @@ delist_finish(struct http *h, struct pending *p,
 		r->decided = r->created;
 		r->visible = r->decided + zone_delist_delay(c);
 	}
-	snprintf(actor, sizeof(actor), "web %s",
+	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));
 	if (wp != NULL) {
 		/* the entry names the request; its id is known only after */

@@ -1858,18 +1858,25 @@ req_check(struct store *st, char *errbuf, size_t errlen)
 	return 0;
 }
 
-/* The audit record of a request event: "request 7 192.0.2.1 by ...". */
+/*
+ * The audit record of a request event: entry the address, reason
+ * "request 7: TEXT".
+ */
 static int
 req_audit(struct store *st, MDB_txn *txn, const char *actor,
     const char *action, const struct store_request *r, const char *text,
     char *errbuf, size_t errlen)
 {
-	char entry[TEXT_MAXLEN + 32], a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], *reason;
+	int ret;
 
-	snprintf(entry, sizeof(entry), "request %llu %s",
-	    (unsigned long long)r->id, addr_format(&r->addr, a, sizeof(a)));
-	return audit_put(st, txn, actor, strlen(actor), action, "", entry,
-	    text, strlen(text), errbuf, errlen);
+	(void)xasprintf(&reason, "request %llu%s%s",
+	    (unsigned long long)r->id, text[0] ? ": " : "", text);
+	ret = audit_put(st, txn, actor, strlen(actor), action, "",
+	    addr_format(&r->addr, a, sizeof(a)), reason, strlen(reason),
+	    errbuf, errlen);
+	free(reason);
+	return ret;
 }
 
 enum store_rc

@@ -3,7 +3,8 @@
 # Does nothing when they are all present; uses sudo when not root.
 set -e
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
-liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl"
+liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
+chromium chromium-driver"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

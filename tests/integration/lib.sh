@@ -616,6 +616,40 @@ start_upstream()
 	done
 }
 
+# restart_upstream FILE: replace the upstream of start_upstream (UPID) by
+# one serving FILE on the same port UPORT (the fake internet changed).
+restart_upstream()
+{
+	ru_port=$UPORT
+	stop_upstream "$UPID"
+	U_N=$((U_N + 1))
+	ru_file="$work/upstream.$U_N.testns"
+	ULOG="$work/upstream.$U_N.log"
+	cat "$1" >"$ru_file" || bail "cannot copy $1"
+	ru_tns=$TNS
+	TNS=$ru_file
+	tns_entry upstream-ready.test A NOERROR \
+	    "upstream-ready.test. 300 IN A 127.0.0.9"
+	TNS=$ru_tns
+	ru_i=0
+	while [ $ru_i -lt 50 ]; do
+		if [ -z "$UPID" ] || ! kill -0 "$UPID" 2>/dev/null; then
+			ldns-testns -v -p "$ru_port" "$ru_file" >"$ULOG" 2>&1 &
+			UPID=$!
+			UPIDS="$UPIDS $UPID"
+		fi
+		if dig @127.0.0.1 -p "$ru_port" +tries=1 +time=1 \
+		    upstream-ready.test A 2>/dev/null |
+		    grep -q 'status: NOERROR'; then
+			return 0
+		fi
+		sleep 0.2
+		ru_i=$((ru_i + 1))
+	done
+	sed 's/^/# upstream: /' "$ULOG"
+	bail "ldns-testns did not restart on port $ru_port"
+}
+
 # stop_upstream PID: stop one upstream started by start_upstream.
 stop_upstream()
 {

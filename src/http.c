@@ -310,6 +310,20 @@ valid_text(const char *s)
 	return 1;
 }
 
+/* Browsers send a textarea's line ends as CRLF: keep LF only. */
+static void
+crlf_to_lf(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++)
+		if (*s != '\r')
+			*o++ = *s;
+		else if (s[1] != '\n')
+			*o++ = '\n';
+	*o = '\0';
+}
+
 /* A new unguessable token: 128 random bits in hex. */
 static int
 new_token(char *buf)
@@ -694,6 +708,7 @@ delist_fields(struct http *h, struct evhttp_request *req,
 	}
 	str_copy(r->email, email, sizeof(r->email));
 	str_copy(r->text, text, sizeof(r->text));
+	crlf_to_lf(r->text);
 	return 0;
 }
 

@@ -24,7 +24,8 @@
 
 static const char css[] =
     "body{font-family:system-ui,sans-serif;max-width:42rem;margin:0 auto;"
-    "padding:1rem;line-height:1.5;color:#222;background:#fff}"
+    "padding:1rem;line-height:1.5;color:#222;background:#fff;"
+    "overflow-wrap:anywhere}dd{margin-left:1rem}"
     "h1{font-size:1.5rem}h2{font-size:1.15rem;margin-bottom:.25rem}"
     "section{border-top:1px solid #ccc;padding:.25rem 0}"
     ".listed{color:#a00;font-weight:bold}.ok{color:#060;font-weight:bold}"
@@ -63,7 +64,7 @@ page_esc(struct evbuffer *b, const char *s)
 			break;
 		default:
 			if ((unsigned char)*s < 0x20 && *s != '\n' &&
-			    *s != '\t') {
+			    *s != '\t' && *s != '\r') {
 				snprintf(num, sizeof(num), "&#%d;",
 				    0x2400 + *s);	/* a control picture */
 				rep = num;

@@ -27,6 +27,7 @@ T_FAIL=0
 PID=
 PORT=
 UPIDS=
+PGIDS=
 U_N=0
 EXPECT_LOG=
 work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-it.XXXXXX") || {
@@ -50,6 +51,19 @@ lib_cleanup()
 		wait "$lc_p" 2>/dev/null
 	done
 	UPIDS=
+	# process groups a test started with setsid (a browser and its
+	# children): the whole group, which is ours alone
+	for lc_p in $PGIDS; do
+		kill -TERM "-$lc_p" 2>/dev/null
+		lc_i=0
+		while kill -0 "-$lc_p" 2>/dev/null && [ $lc_i -lt 20 ]; do
+			sleep 0.1
+			lc_i=$((lc_i + 1))
+		done
+		kill -KILL "-$lc_p" 2>/dev/null
+		wait "$lc_p" 2>/dev/null
+	done
+	PGIDS=
 	rm -rf "$work"
 }
 # A signal (a reader of our output gone: PIPE) must still run the cleanup.

@@ -33,6 +33,7 @@
 #include "check.h"
 #include "conf.h"
 #include "daemon.h"
+#include "form.h"
 #include "http.h"
 #include "log.h"
 #include "notify.h"
@@ -44,10 +45,8 @@
 
 #define HTTP_MAX_HEADERS	8192	/* bytes of request headers */
 #define RL_SLOTS		4096	/* remembered clients / addresses */
-#define RL_PROBE		8
 #define RL_CLIENT_WINDOW	3600
 #define RL_ADDR_WINDOW		86400
-#define FORM_FIELD_MAX		(STORE_TEXT_MAX * 6)	/* before checks */
 
 enum page_kind {
 	PG_INDEX, PG_LOOKUP, PG_DELIST, PG_REQUEST, PG_HEALTHZ, PG_METRICS,
@@ -71,13 +70,6 @@ static const char *const outcome_names[OUT_MAX] = {
 	"error"
 };
 
-/* A fixed-window counter per key, in a small open-addressed table. */
-struct rl_slot {
-	struct addr	 key;
-	time_t		 start;
-	uint32_t	 n;
-};
-
 struct binding {
 	char				*text;
 	struct evhttp_bound_socket	*bs;
@@ -99,7 +91,7 @@ struct http {
 	struct evhttp	*eh;
 	struct binding	*b;
 	size_t		 nb;
-	struct rl_slot	*rl_client, *rl_addr;
+	struct ratelimit *rl_client, *rl_addr;
 	struct pending	*pending;
 	uint64_t	 pages[PG_MAX];
 	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
@@ -110,39 +102,6 @@ static void	lookup_page(struct http *, struct evhttp_request *,
 		    const struct addr *, const struct check_result *);
 static void	delist_finish(struct http *, struct pending *,
 		    const struct check_result *);
-
-/* 1 when key is over max in its window (and counts it). */
-static int
-rl_hit(struct rl_slot *t, const struct addr *key, uint32_t max,
-    time_t window, time_t now)
-{
-	struct rl_slot *s, *old = NULL;
-	uint32_t hsh = 2166136261U;
-	size_t i;
-
-	for (i = 0; i < (size_t)ADDR_BYTES(key); i++)
-		hsh = (hsh ^ key->a[i]) * 16777619U;
-	for (i = 0; i < RL_PROBE; i++) {
-		s = &t[(hsh + i) % RL_SLOTS];
-		if (s->n != 0 && addr_equal(&s->key, key))
-			break;
-		if (old == NULL || s->n == 0 || s->start < old->start)
-			old = s;
-		s = NULL;
-	}
-	if (s == NULL || now - s->start >= window) {
-		/* a new key takes the oldest slot probed: it forgets most */
-		if (s == NULL)
-			s = old;
-		s->key = *key;
-		s->start = now;
-		s->n = 0;
-	}
-	if (s->n >= max)
-		return 1;
-	s->n++;
-	return 0;
-}
 
 /* The client's address; IPv4-mapped IPv6 as IPv4. */
 static void
@@ -235,93 +194,6 @@ parse_ip(const char *s, struct addr *a)
 	    sizeof(errbuf)) == -1 || a->len != ADDR_BITS(a))
 		return -1;
 	return 0;
-}
-
-/*
- * An e-mail address as people type them: local@domain, 1-64 bytes of
- * letters, digits and !#$%&'*+/=?^_`{|}~.- before the @ (no leading,
- * trailing or double dot), a domain of two or more labels of letters,
- * digits and hyphens; at most 254 bytes.
- */
-static int
-valid_email(const char *s)
-{
-	const char *at = strrchr(s, '@'), *p;
-	size_t label = 0, labels = 1;
-
-	if (at == NULL || at == s || at - s > 64 || strlen(s) > 254 ||
-	    s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	for (p = s; p < at; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') ||
-		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
-			return 0;
-	for (p = at + 1; ; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (label == 0 || label > 63 || p[-1] == '-' ||
-			    p[-label] == '-')
-				return 0;
-			if (*p == '\0')
-				break;
-			labels++;
-			label = 0;
-			continue;
-		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-'))
-			return 0;
-		label++;
-	}
-	return labels >= 2;
-}
-
-/* Valid UTF-8 without control characters other than tab and newlines. */
-static int
-valid_text(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i;
-
-	while (*u != '\0') {
-		if (*u < 0x80) {
-			if (*u < 0x20 && *u != '\t' && *u != '\n' &&
-			    *u != '\r')
-				return 0;
-			if (*u == 0x7f)
-				return 0;
-			u++;
-			continue;
-		}
-		n = *u >= 0xf0 && *u <= 0xf4 ? 4 : *u >= 0xe0 ? 3 :
-		    *u >= 0xc2 && *u <= 0xdf ? 2 : 0;
-		if (n == 0 || (n == 3 && *u > 0xef))
-			return 0;
-		for (i = 1; i < n; i++)
-			if ((u[i] & 0xc0) != 0x80)
-				return 0;
-		if ((u[0] == 0xe0 && u[1] < 0xa0) ||
-		    (u[0] == 0xed && u[1] > 0x9f) ||
-		    (u[0] == 0xf0 && u[1] < 0x90) ||
-		    (u[0] == 0xf4 && u[1] > 0x8f))
-			return 0;
-		u += n;
-	}
-	return 1;
-}
-
-/* Browsers send a textarea's line ends as CRLF: keep LF only. */
-static void
-crlf_to_lf(char *s)
-{
-	char *o = s;
-
-	for (; *s != '\0'; s++)
-		if (*s != '\r')
-			*o++ = *s;
-		else if (s[1] != '\n')
-			*o++ = '\n';
-	*o = '\0';
 }
 
 /* A new unguessable token: 128 random bits in hex. */
@@ -690,14 +562,14 @@ delist_fields(struct http *h, struct evhttp_request *req,
 	}
 	if (parse_ip(ip, &r->addr) == -1)
 		what = "The address is not one IPv4 or IPv6 address.";
-	else if (email == NULL || !valid_email(email))
+	else if (email == NULL || !form_email_ok(email))
 		what = "The e-mail address is not valid (at most 254 "
 		    "characters, such as postmaster@example.com).";
 	else if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
 		what = "Please say what the host is and does.";
 	else if (strlen(text) > STORE_TEXT_MAX)
 		what = "The description is too long (at most 2000 bytes).";
-	else if (!valid_text(text))
+	else if (!form_text_ok(text))
 		what = "The description contains control characters or is "
 		    "not valid UTF-8.";
 	if (what != NULL) {
@@ -708,7 +580,7 @@ delist_fields(struct http *h, struct evhttp_request *req,
 	}
 	str_copy(r->email, email, sizeof(r->email));
 	str_copy(r->text, text, sizeof(r->text));
-	crlf_to_lf(r->text);
+	form_crlf_to_lf(r->text);
 	return 0;
 }
 
@@ -750,7 +622,7 @@ do_delist(struct http *h, struct evhttp_request *req,
 		key.len = 64;
 		addr_mask(&key);
 	}
-	if (rl_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
+	if (ratelimit_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
 	    now)) {
 		h->outcomes[OUT_LIMITED]++;
 		send_message(h, req, 429, "Too Many Requests", "Too many "
@@ -782,7 +654,7 @@ do_delist(struct http *h, struct evhttp_request *req,
 		return;
 	}
 	evhttp_clear_headers(&kv);
-	if (rl_hit(h->rl_addr, &p->r.addr, c->http.address_rate_limit,
+	if (ratelimit_hit(h->rl_addr, &p->r.addr, c->http.address_rate_limit,
 	    RL_ADDR_WINDOW, now)) {
 		h->outcomes[OUT_LIMITED]++;
 		send_message(h, req, 429, "Too Many Requests", "Too many "
@@ -1022,8 +894,8 @@ http_new(struct daemon *d)
 	    EVHTTP_REQ_POST);
 	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
 	evhttp_set_gencb(h->eh, route, h);
-	h->rl_client = xcalloc(RL_SLOTS, sizeof(*h->rl_client));
-	h->rl_addr = xcalloc(RL_SLOTS, sizeof(*h->rl_addr));
+	h->rl_client = ratelimit_new(RL_SLOTS);
+	h->rl_addr = ratelimit_new(RL_SLOTS);
 	return h;
 }
 
@@ -1123,7 +995,7 @@ http_free(struct http *h)
 		free(h->b[i].text);
 	free(h->b);
 	evhttp_free(h->eh);
-	free(h->rl_client);
-	free(h->rl_addr);
+	ratelimit_free(h->rl_client);
+	ratelimit_free(h->rl_addr);
 	free(h);
 }

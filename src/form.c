@@ -1,0 +1,157 @@
+/*
+ * form.c -- checks of the delisting form's fields and the rate limiter.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "form.h"
+#include "util.h"
+
+#define RL_PROBE	8	/* slots a key may use */
+
+/* A fixed-window counter per key, in a small open-addressed table. */
+struct rl_slot {
+	struct addr	 key;
+	time_t		 start;
+	uint32_t	 n;
+};
+
+struct ratelimit {
+	struct rl_slot	*v;
+	size_t		 n;
+};
+
+struct ratelimit *
+ratelimit_new(size_t slots)
+{
+	struct ratelimit *rl = xcalloc(1, sizeof(*rl));
+
+	rl->n = slots ? slots : 1;
+	rl->v = xcalloc(rl->n, sizeof(*rl->v));
+	return rl;
+}
+
+void
+ratelimit_free(struct ratelimit *rl)
+{
+	if (rl == NULL)
+		return;
+	free(rl->v);
+	free(rl);
+}
+
+int
+ratelimit_hit(struct ratelimit *rl, const struct addr *key, uint32_t max,
+    time_t window, time_t now)
+{
+	struct rl_slot *s, *old = NULL;
+	uint32_t hsh = 2166136261U;
+	size_t i;
+
+	for (i = 0; i < (size_t)ADDR_BYTES(key); i++)
+		hsh = (hsh ^ key->a[i]) * 16777619U;
+	for (i = 0; i < RL_PROBE; i++) {
+		s = &rl->v[(hsh + i) % rl->n];
+		if (s->n != 0 && addr_equal(&s->key, key))
+			break;
+		if (old == NULL || s->n == 0 || s->start < old->start)
+			old = s;
+		s = NULL;
+	}
+	if (s == NULL || now - s->start >= window) {
+		/* a new key takes the oldest slot probed: it forgets most */
+		if (s == NULL)
+			s = old;
+		s->key = *key;
+		s->start = now;
+		s->n = 0;
+	}
+	if (s->n >= max)
+		return 1;
+	s->n++;
+	return 0;
+}
+
+int
+form_email_ok(const char *s)
+{
+	const char *at = strrchr(s, '@'), *p;
+	size_t label = 0, labels = 1;
+
+	if (at == NULL || at == s || at - s > 64 || strlen(s) > 254 ||
+	    s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
+		return 0;
+	for (p = s; p < at; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') ||
+		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
+			return 0;
+	for (p = at + 1; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0 || label > 63 || p[-1] == '-' ||
+			    p[-label] == '-')
+				return 0;
+			if (*p == '\0')
+				break;
+			labels++;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+		label++;
+	}
+	return labels >= 2;
+}
+
+int
+form_text_ok(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+
+	while (*u != '\0') {
+		if (*u < 0x80) {
+			if (*u < 0x20 && *u != '\t' && *u != '\n' &&
+			    *u != '\r')
+				return 0;
+			if (*u == 0x7f)
+				return 0;
+			u++;
+			continue;
+		}
+		n = *u >= 0xf0 && *u <= 0xf4 ? 4 : *u >= 0xe0 ? 3 :
+		    *u >= 0xc2 && *u <= 0xdf ? 2 : 0;
+		if (n == 0 || (n == 3 && *u > 0xef))
+			return 0;
+		for (i = 1; i < n; i++)
+			if ((u[i] & 0xc0) != 0x80)
+				return 0;
+		if ((u[0] == 0xe0 && u[1] < 0xa0) ||
+		    (u[0] == 0xed && u[1] > 0x9f) ||
+		    (u[0] == 0xf0 && u[1] < 0x90) ||
+		    (u[0] == 0xf4 && u[1] > 0x8f))
+			return 0;
+		u += n;
+	}
+	return 1;
+}
+
+/* Browsers send a textarea's line ends as CRLF. */
+void
+form_crlf_to_lf(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++)
+		if (*s != '\r')
+			*o++ = *s;
+		else if (s[1] != '\n')
+			*o++ = '\n';
+	*o = '\0';
+}
+

@@ -163,6 +163,8 @@ static const struct key keys[] = {
 	    "3", 0, SRV(http.address_rate_limit) },
 	{ "http.timeout", CL_HTTP, KT_DURATION, 1, 3600,
 	    "10s", 0, SRV(http.timeout) },
+	{ "http.trusted-proxy", CL_HTTP, KT_ADDRLIST, 0, 0,
+	    NULL, F_MULTI, SRV(http.trusted_proxy) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -1641,6 +1643,7 @@ conf_free(struct conf *conf)
 	free(conf->http.listen);
 	free(conf->http.public_url);
 	free(conf->http.allow_metrics.v);
+	free(conf->http.trusted_proxy.v);
 	free(conf->http.notify_command);
 	free(conf->database);
 	free(conf->file);

@@ -56,6 +56,7 @@ struct conf_http {
 	uint32_t		 rate_limit;	/* requests a client an hour */
 	uint32_t		 address_rate_limit;	/* per address a day */
 	uint32_t		 timeout;	/* seconds per HTTP request */
+	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
 };
 
 struct conf {

@@ -103,10 +103,19 @@ static void	lookup_page(struct http *, struct evhttp_request *,
 static void	delist_finish(struct http *, struct pending *,
 		    const struct check_result *);
 
-/* The client's address; IPv4-mapped IPv6 as IPv4. */
+/*
+ * The client's address; IPv4-mapped IPv6 as IPv4. From a trusted-proxy:
+ * peer, the last address of X-Forwarded-For (the one that proxy added),
+ * when there is one that parses.
+ */
 static void
-client_addr(struct evhttp_request *req, struct addr *a)
+client_addr(struct http *h, struct evhttp_request *req, struct addr *a)
 {
+	const char *xff, *last;
+	char errbuf[64], buf[64];
+	struct addr fwd;
+	size_t n;
+
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
@@ -125,6 +134,23 @@ client_addr(struct evhttp_request *req, struct addr *a)
 		else
 			addr_from_bytes(a, ADDR_V6, sin6->sin6_addr.s6_addr);
 	}
+	if (a->af == 0 || !addrlist_match(&h->d->conf->http.trusted_proxy, a))
+		return;
+	xff = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	memcpy(buf, last, n);
+	buf[n] = '\0';
+	if (addr_parse(buf, 0, &fwd, errbuf, sizeof(errbuf)) == 0 &&
+	    fwd.len == ADDR_BITS(&fwd))
+		*a = fwd;
 }
 
 /* A new buffer; out of memory is fatal, as for the x* allocators. */
@@ -828,7 +854,7 @@ route(struct evhttp_request *req, void *arg)
 	struct evbuffer *b;
 	struct addr client;
 
-	client_addr(req, &client);
+	client_addr(h, req, &client);
 	if (path == NULL || *path == '\0')
 		path = "/";
 	pg = strcmp(path, "/") == 0 ? PG_INDEX :

@@ -50,13 +50,22 @@ web()
 	WEB_BODY=$(cat "$work/web.body")
 }
 
-# delist FIELD=VALUE...: POST /delist, each field url-encoded.
+# delist FIELD=VALUE... [CURL-ARGS...]: POST /delist, each field
+# url-encoded; from the first argument starting with "-", curl's own.
 delist()
 {
 	de_n=$#
 	de_i=0
+	de_curl=
 	while [ $de_i -lt $de_n ]; do
-		set -- "$@" --data-urlencode "$1"
+		case $1 in
+		-*) de_curl=1 ;;
+		esac
+		if [ -n "$de_curl" ]; then
+			set -- "$@" "$1"
+		else
+			set -- "$@" --data-urlencode "$1"
+		fi
 		shift
 		de_i=$((de_i + 1))
 	done
@@ -305,7 +314,7 @@ contains "metrics: requests for addresses not listed" \
     'rdnsbl_delist_requests_total{outcome="not_listed"} 1'
 stop_daemon
 
-# --- allow-metrics, the rate limits ---------------------------------------------
+# --- allow-metrics, the rate limits, trusted-proxy ----------------------------
 ALLOW_METRICS=192.0.2.0/24
 RATE=3
 write_conf http.conf.in
@@ -319,6 +328,28 @@ is "$WEB_CODE" 409 "the third request from one client still passes the limit"
 delist ip=192.0.2.8 email=a@example.org description=again
 is "$WEB_CODE" 429 "the fourth request from one client in an hour is 429"
 contains "429 says why" 'Too many requests from your address'
+delist ip=192.0.2.8 email=a@example.org description=again \
+    -H 'X-Forwarded-For: 198.51.100.9'
+is "$WEB_CODE" 429 "X-Forwarded-For from a proxy not trusted is ignored"
+stop_daemon
+
+# Behind a trusted proxy, each client counts on its own.
+TRUSTED=127.0.0.0/8
+write_conf http.conf.in
+start_daemon
+for i in 1 2 3 4; do
+	delist ip=192.0.2.8 email=a@example.org "description=try $i" \
+	    -H "X-Forwarded-For: 203.0.113.$i, 198.51.100.$i"
+done
+is "$WEB_CODE" 409 "trusted-proxy: four clients, none limited"
+for i in 1 2 3; do
+	delist ip=192.0.2.8 email=a@example.org "description=try $i" \
+	    -H "X-Forwarded-For: 198.51.100.1"
+done
+is "$WEB_CODE" 429 "trusted-proxy: the forwarded client is limited"
+ctl_ok "queue show 3" queue show 3
+like "$CTL_OUT" 'client: 198.51.100.1$' "trusted-proxy: the request names the client"
+TRUSTED=192.0.2.255
 web "/lookup?ip=192.0.2.8"
 is "$WEB_CODE" 200 "lookups are not rate-limited"
 stop_daemon

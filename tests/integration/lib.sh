@@ -208,6 +208,7 @@ RATE=100
 ARATE=100
 SELF_DELIST=off
 ALLOW_METRICS="127.0.0.0/8, ::1"
+TRUSTED=192.0.2.255
 NOTIFY="$work/notify.sh"
 
 # pick_port: a random high port (20000-59999) not bound on loopback now.
@@ -259,6 +260,7 @@ write_conf()
 	    -e "s|@ARATE@|$ARATE|g" \
 	    -e "s|@SELF_DELIST@|$SELF_DELIST|g" \
 	    -e "s|@ALLOW_METRICS@|$ALLOW_METRICS|g" \
+	    -e "s|@TRUSTED@|$TRUSTED|g" \
 	    -e "s|@NOTIFY@|$NOTIFY|g" \
 	    "$DATA/$1" >"$wc_out" || bail "cannot write $wc_out from $1"
 	CONF_TEMPLATE=$1

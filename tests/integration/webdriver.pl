@@ -88,6 +88,10 @@ my $caps = {
 };
 $sid = call('POST', '/session', $caps)->{sessionId};
 my $ok = eval {
+	# A lookup waits for its element (the page after a click may still
+	# be loading on a busy machine), up to 20 s; so does a page load.
+	call('POST', "/session/$sid/timeouts", { implicit => 20000,
+	    pageLoad => 30000 });
 	call('POST', "/session/$sid/url", { url => $url });
 	if ($mode eq 'request') {
 		shot('lookup');

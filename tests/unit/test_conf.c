@@ -658,7 +658,8 @@ test_schema(void)
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.notify-command", "http.max-body", "http.rate-limit",
-		"http.address-rate-limit", "http.timeout", NULL
+		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
+		NULL
 	};
 	size_t i;
 	int same = 1;
@@ -684,6 +685,7 @@ test_http(void)
 	is_int(c ? c->http.self_delist : 9, 0, "no http: self-delist off");
 	is_int(c ? c->http.rate_limit : 0, 5, "no http: rate-limit 5");
 	is_int(c ? c->http.max_body : 0, 16384, "no http: max-body 16k");
+	is_int(c ? c->http.trusted_proxy.n : 9, 0, "no http: no proxy");
 	conf_free(c);
 
 	c = load_ok(
@@ -698,6 +700,7 @@ test_http(void)
 	    " rate-limit: 2\n"
 	    " address-rate-limit: 1\n"
 	    " timeout: 5s\n"
+	    " trusted-proxy: 127.0.0.1, ::1\n"
 	    "zone:\n name: a.example\n type: dnsbl\n"
 	    "zone:\n name: b.example\n type: dnsbl\n"
 	    " url: http://other/$\n", "http");
@@ -724,6 +727,7 @@ test_http(void)
 	is_int(c->http.rate_limit, 2, "http: rate-limit");
 	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
 	is_int(c->http.timeout, 5, "http: timeout");
+	is_int(c->http.trusted_proxy.n, 2, "http: trusted-proxy");
 	d1 = dump_string(c);
 	ok(d1 != NULL && strstr(d1, "http:\n\tlisten: 127.0.0.1@8053\n") &&
 	    strstr(d1, "\tself-delist: 1d\n"), "http: dumped");
@@ -756,7 +760,7 @@ test_http(void)
 int
 main(void)
 {
-	plan(209);
+	plan(211);
 	test_full();
 	test_defaults();
 	test_errors();

@@ -384,6 +384,22 @@ is "$WEB_CODE" 202 "self-delist: once per cooldown, then queued"
 ctl_ok "queue after self-service" queue
 like "$CTL_OUT" 'approved 192.0.2.3' "queue: the self-service request approved"
 like "$CTL_OUT" 'pending 192.0.2.3' "queue: the second one pending"
+
+# SIGHUP moves the pages to another port.
+OLD_URL=$URL
+HPORT=
+write_conf http.conf.in
+URL="http://127.0.0.1:$HPORT"
+kill -HUP "$PID"
+i=0
+until curl -s --max-time 2 "$URL/healthz" >/dev/null 2>&1 || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+web /healthz
+is "$WEB_CODE $WEB_BODY" "200 ok" "after SIGHUP the pages answer on the new port"
+is "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$OLD_URL/healthz")" \
+    000 "... and no longer on the old one"
 stop_daemon
 
 done_testing

@@ -470,8 +470,7 @@ delist_finish(struct http *h, struct pending *p,
 	struct store_request *r = &p->r;
 	struct store_entry white, *wp = NULL;
 	struct evbuffer *b;
-	char errbuf[256], actor[ADDR_STRLEN + 8], ip[ADDR_STRLEN],
-	    wreason[64];
+	char errbuf[256], actor[ADDR_STRLEN + 8], ip[ADDR_STRLEN];
 	enum outcome out;
 	enum store_rc rc;
 	time_t now = time(NULL);
@@ -517,6 +516,8 @@ delist_finish(struct http *h, struct pending *p,
 		white.expires = r->created + c->http.self_delist;
 		white.actor = "self-service";
 		white.actor_len = strlen(white.actor);
+		white.reason = "self-service";	/* the store adds the id */
+		white.reason_len = strlen(white.reason);
 		wp = &white;
 		r->expires = white.expires;
 		out = OUT_SELF;
@@ -530,12 +531,6 @@ delist_finish(struct http *h, struct pending *p,
 	}
 	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));
-	if (wp != NULL) {
-		/* the entry names the request; its id is known only after */
-		snprintf(wreason, sizeof(wreason), "self-service delisting");
-		white.reason = wreason;
-		white.reason_len = strlen(wreason);
-	}
 	rc = store_request_add(h->d->store, r, wp, actor, &other, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_EXISTS) {

@@ -1887,7 +1887,8 @@ store_request_add(struct store *st, struct store_request *r,
 	uint8_t kb[IDX_MAXLEN], idb[8];
 	MDB_txn *txn = NULL;
 	enum store_rc rc;
-	char text[STORE_EMAIL_MAX + 64];
+	struct store_entry w;
+	char text[STORE_EMAIL_MAX + 64], *wreason = NULL;
 	uint64_t pending;
 	size_t kl;
 	int isnew;
@@ -1935,13 +1936,25 @@ store_request_add(struct store *st, struct store_request *r,
 	if (req_audit(st, txn, actor, "request", r, text, errbuf,
 	    errlen) == -1)
 		goto fail;
-	if (white != NULL &&
-	    entry_add(st, txn, LIST_WHITE, white, &isnew, errbuf, errlen) == -1)
-		goto fail;
+	if (white != NULL) {
+		/* the entry names its request, whose id is known only now */
+		w = *white;
+		(void)xasprintf(&wreason, "delisting request %llu: %.*s",
+		    (unsigned long long)r->id, (int)white->reason_len,
+		    white->reason != NULL ? white->reason : "");
+		w.reason = wreason;
+		w.reason_len = strlen(wreason) > REASON_MAX ? REASON_MAX :
+		    strlen(wreason);
+		if (entry_add(st, txn, LIST_WHITE, &w, &isnew, errbuf,
+		    errlen) == -1)
+			goto fail;
+	}
+	free(wreason);
 	if (txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	return STORE_OK;
 fail:
+	free(wreason);
 	mdb_txn_abort(txn);
 	return STORE_ERROR;
 }

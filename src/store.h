@@ -252,7 +252,8 @@ const char	*store_req_status_name(enum store_req_status);
  * Add a request (r->id is set). A pending one is refused with
  * STORE_EXISTS (and *other gets the pending id) when the address already
  * has one. white, if not NULL, is added to the white list in the same
- * transaction (a self-service removal). actor names the submitter for
+ * transaction (a self-service removal), its reason prefixed with
+ * "delisting request ID: ". actor names the submitter for
  * the audit trail.
  */
 enum store_rc	 store_request_add(struct store *, struct store_request *r,

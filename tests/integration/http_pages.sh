@@ -377,6 +377,9 @@ contains "self-delist: said so" 'Approved by self-service'
 contains "self-delist: the time every MX sees it" 'sees it by'
 contains "self-delist: the entry's end" 'The whitelist entry ends on'
 is "$(q +short 3.2.0.192.wl.test)" 127.0.0.2 "self-delist: whitelisted"
+ctl_ok "list white after self-service" list white
+like "$CTL_OUT" '^white 192.0.2.3 .*"delisting request [0-9]+: self-service"$' \
+    "self-delist: the whitelist entry names its request"
 is "$(dig_status "$(q 3.2.0.192.bl.test)")" NXDOMAIN "self-delist: not listed"
 ctl_must del white 192.0.2.3
 delist ip=192.0.2.3 email=a@example.org description="our relay"

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "conf.h"
+#include "helo.h"
 #include "pattern.h"
 #include "server.h"
 #include "store.h"
@@ -23,6 +24,8 @@ struct daemon {
 	struct server		*server;
 	struct checker		*checker;
 	struct patterns		*patterns;
+	struct helo_list	*bad_helo;
+	struct helo_env		 helo;
 	struct answer_ctx	 ctx;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 };

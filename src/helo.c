@@ -260,6 +260,37 @@ parse_ip(const char *s, struct addr *a)
 	return 0;
 }
 
+/*
+ * An IPv6 address written as 32 reversed nibbles ("1.0.0.0...8.b.d.0.1.0.0.2"),
+ * the way Exim's dnslists turns an IPv6 key into a query name; 1 if so.
+ */
+static int
+parse_nibbles(const char *s, struct addr *a)
+{
+	uint8_t b[16];
+	int i, v;
+
+	if (strlen(s) != 63)
+		return 0;
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < 32; i++) {
+		char c = s[2 * i];
+
+		if (i < 31 && s[2 * i + 1] != '.')
+			return 0;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return 0;
+		/* nibble i counts from the last one of the address */
+		b[15 - i / 2] |= (uint8_t)(i % 2 ? v << 4 : v);
+	}
+	addr_from_bytes(a, ADDR_V6, b);
+	return 1;
+}
+
 /* "[192.0.2.1]" or "[ipv6:2001:db8::1]" (RFC 5321 address literals). */
 static int
 parse_literal(const char *name, struct addr *a)
@@ -284,6 +315,29 @@ parse_literal(const char *name, struct addr *a)
 	return 1;
 }
 
+/*
+ * Is the address one of own-names:? Exim's dnslists reverses an IPv4 key
+ * ("HELO 192.0.2.1" is asked as 1.2.0.192.<zone>), so a bare IPv4 address
+ * counts in either order.
+ */
+static int
+own_addr(const struct conf *conf, const struct helo_result *r)
+{
+	struct addr rev;
+	uint8_t b[4];
+
+	if (addrlist_match(&conf->own_addrs, &r->a))
+		return 1;
+	if (r->form != HELO_BARE_IP || r->a.af != ADDR_V4)
+		return 0;
+	b[0] = r->a.a[3];
+	b[1] = r->a.a[2];
+	b[2] = r->a.a[1];
+	b[3] = r->a.a[0];
+	addr_from_bytes(&rev, ADDR_V4, b);
+	return addrlist_match(&conf->own_addrs, &rev);
+}
+
 void
 helo_judge(const struct helo_env *env, const char *name, unsigned checks,
     struct helo_result *r)
@@ -296,7 +350,7 @@ helo_judge(const struct helo_env *env, const char *name, unsigned checks,
 	if (name[0] == '[') {
 		r->form = parse_literal(name, &r->a) ? HELO_LITERAL :
 		    HELO_OTHER;
-	} else if (parse_ip(name, &r->a)) {
+	} else if (parse_ip(name, &r->a) || parse_nibbles(name, &r->a)) {
 		r->form = HELO_BARE_IP;
 		r->reasons |= 1U << REASON_BARE_IP;
 	} else if (!valid_name(name)) {
@@ -324,7 +378,7 @@ helo_judge(const struct helo_env *env, const char *name, unsigned checks,
 		}
 	}
 	if ((r->form == HELO_LITERAL || r->form == HELO_BARE_IP) &&
-	    conf != NULL && addrlist_match(&conf->own_addrs, &r->a)) {
+	    conf != NULL && own_addr(conf, r)) {
 		r->own = "an own address";
 		r->reasons |= 1U << REASON_OWN_NAME;
 	}

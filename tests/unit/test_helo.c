@@ -173,6 +173,13 @@ test_judge(const char *src)
 	ok(!lookup, "judge: an address is not looked up");
 	is_int(judge(&env, "[192.0.2.25]", NULL), B(REASON_OWN_NAME),
 	    "judge: own literal");
+	is_int(judge(&env, "25.2.0.192", NULL),
+	    B(REASON_OWN_NAME) | B(REASON_BARE_IP),
+	    "judge: own bare address as Exim asks it (reversed)");
+	is_int(judge(&env, "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "8.b.d.0.1.0.0.2", &lookup), B(REASON_OWN_NAME) | B(REASON_BARE_IP),
+	    "judge: IPv6 as 32 reversed nibbles (Exim): bare, own");
+	ok(!lookup, "judge: ... and not looked up");
 	is_int(judge(&env, "[IPv6:2001:db8::99]", NULL), B(REASON_OWN_NAME),
 	    "judge: own IPv6 prefix, literal");
 	is_int(judge(&env, "[192.0.2.26]", NULL), 0,
@@ -220,7 +227,7 @@ main(void)
 {
 	const char *src = getenv("top_srcdir");
 
-	plan(51);
+	plan(54);
 	test_normalize();
 	test_list();
 	test_judge(src != NULL ? src : ".");

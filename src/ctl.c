@@ -101,7 +101,7 @@ static const struct cmd cmds[] = {
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
 	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
-	{ "flush", "ADDR|all", 1, 1, 0, CMD_WRITE, cmd_flush },
+	{ "flush", "ADDR|NAME|all", 1, 1, 0, CMD_WRITE, cmd_flush },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
@@ -1073,25 +1073,32 @@ out:
 	return rc;
 }
 
-/* flush ADDR|all: forget cached verdicts. */
+/* flush ADDR|NAME|all: forget cached verdicts (NAME: a HELO name's). */
 static int
 cmd_flush(struct ctl *c, int argc, char **argv)
 {
 	uint8_t key[STORE_CACHE_KEYMAX];
-	char errbuf[1024], entry[64];
+	char errbuf[1024], entry[64], name[HELO_NAMELEN];
 	struct addr a;
 	enum store_rc src;
 	size_t klen = 0, n = 0;
 	int all = strcmp(argv[0], "all") == 0;
 
 	(void)argc;
-	if (!all) {
-		if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
-		    a.len != ADDR_BITS(&a)) {
-			ctl_err("flush takes one address or \"all\"");
+	if (all)
+		;
+	else if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == 0) {
+		if (a.len != ADDR_BITS(&a)) {
+			ctl_err("flush takes one address, not a range");
 			return EXIT_ERR;
 		}
 		klen = store_cache_key_addr(&a, key);
+	} else if (helo_normalize(argv[0], strlen(argv[0]), name,
+	    sizeof(name)) == 0 && strchr(name, ':') == NULL)
+		klen = store_cache_key_name(name, key);
+	if (!all && klen == 0) {
+		ctl_err("flush takes one address, a HELO name or \"all\"");
+		return EXIT_ERR;
 	}
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;

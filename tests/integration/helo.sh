@@ -195,6 +195,11 @@ like "$CTL_OUT" '^helo\.test helo listed 127\.0\.0\.2 bad-name 127\.0\.0\.3 no-d
 ctl_ok "helo flaky.example.org exits 0" helo flaky.example.org --fresh
 like "$CTL_OUT" 'no-dns: unknown, a temporary failure \(never a listing\)' "helo: a failure is unknown"
 like "$CTL_OUT" '^helo\.test helo not-listed \(lookup failed' "helo: and not listed"
+n0=$(ups nowhere.example.org)
+ctl_ok "flush NOWHERE.example.org. exits 0" flush NOWHERE.example.org.
+is "$CTL_OUT" "flushed NOWHERE.example.org." "flush NAME forgets a HELO name's verdict"
+is "$(codes nowhere.example.org)" 127.0.0.5 "after flush: still listed"
+ok "after flush: looked up again" test "$(ups nowhere.example.org)" -gt "$n0"
 ctl helo 'bad name'
 is "$CTL_RC" 1 "helo 'bad name': exit 1"
 like "$CTL_ERR" 'cannot be a HELO name' "helo 'bad name': says why"

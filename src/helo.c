@@ -125,8 +125,10 @@ load_buf(const char *file, char *text, pattern_err_fn *err, void *arg,
 		if (nl == NULL)
 			break;
 	}
-	qsort(l->names, l->nnames, sizeof(*l->names), cmp_name);
-	qsort(l->wild, l->nwild, sizeof(*l->wild), cmp_wild);
+	if (l->nnames > 0)
+		qsort(l->names, l->nnames, sizeof(*l->names), cmp_name);
+	if (l->nwild > 0)
+		qsort(l->wild, l->nwild, sizeof(*l->wild), cmp_wild);
 	if (nerrors != NULL)
 		*nerrors = ld.nerrors;
 	if (ld.nerrors > 0) {

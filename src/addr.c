@@ -203,3 +203,15 @@ addrlist_match(const struct addrlist *l, const struct addr *a)
 			return 1;
 	return 0;
 }
+
+void
+addrlist_add(struct addrlist *l, const struct addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (addr_equal(&l->v[i], a))
+			return;		/* harmless repetition */
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = *a;
+}

@@ -72,4 +72,7 @@ struct addrlist {
 /* 1 if any prefix of the list contains a. */
 int	addrlist_match(const struct addrlist *l, const struct addr *a);
 
+/* Append a to the list, unless it is already there. */
+void	addrlist_add(struct addrlist *l, const struct addr *a);
+
 #endif /* ADDR_H */

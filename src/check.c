@@ -40,7 +40,7 @@ struct check_wait {
 struct check {
 	struct check		*hnext;
 	struct checker		*ck;
-	struct addr		 a;
+	struct check_subject	 s;
 	unsigned		 hash;
 	struct check_wait	*waiters;
 	unsigned		 nwait;
@@ -56,6 +56,7 @@ struct check {
 	char			 fwd_found[MAX_NAMES][96];	/* for people */
 	size_t			 fwd_pending;
 	int			 literal_names;	/* PTR names that were addresses */
+	char			 addrs[CHECK_NAMESLEN];	/* a name's addresses */
 };
 
 struct checker {
@@ -72,7 +73,7 @@ struct checker {
 };
 
 static const char *const verdict_names[CV_MAX] = {
-	"pass", "no-ptr", "unconfirmed", "dynamic", "unknown"
+	"pass", "no-ptr", "unconfirmed", "dynamic", "unknown", "no-dns"
 };
 
 const char *
@@ -91,9 +92,55 @@ cverdict_reason(enum cverdict v)
 		return REASON_UNCONFIRMED;
 	case CV_DYNAMIC:
 		return REASON_DYNAMIC;
+	case CV_NO_DNS:
+		return REASON_NO_DNS;
 	default:
 		return -1;
 	}
+}
+
+void
+check_subject_addr(struct check_subject *s, const struct addr *a)
+{
+	s->is_name = 0;
+	s->a = *a;
+	s->name[0] = '\0';
+}
+
+int
+check_subject_name(struct check_subject *s, const char *name)
+{
+	memset(&s->a, 0, sizeof(s->a));
+	s->is_name = 1;
+	return str_copy(s->name, name, sizeof(s->name)) < sizeof(s->name) ?
+	    0 : -1;
+}
+
+int
+check_subject_equal(const struct check_subject *x,
+    const struct check_subject *y)
+{
+	if (x->is_name != y->is_name)
+		return 0;
+	return x->is_name ? strcmp(x->name, y->name) == 0 :
+	    addr_equal(&x->a, &y->a);
+}
+
+const char *
+check_subject_text(const struct check_subject *s, char *buf, size_t len)
+{
+	if (s->is_name) {
+		str_copy(buf, s->name, len);
+		return buf;
+	}
+	return addr_format(&s->a, buf, len);
+}
+
+static size_t
+subject_key(const struct check_subject *s, uint8_t *key)
+{
+	return s->is_name ? store_cache_key_name(s->name, key) :
+	    store_cache_key_addr(&s->a, key);
 }
 
 static void trace(struct checker *, const char *, ...)
@@ -114,7 +161,7 @@ trace(struct checker *ck, const char *fmt, ...)
 }
 
 enum store_rc
-check_cached(struct store *st, const struct addr *a, time_t now,
+check_cached(struct store *st, const struct check_subject *s, time_t now,
     struct check_result *r, char *errbuf, size_t errlen)
 {
 	uint8_t key[STORE_CACHE_KEYMAX];
@@ -122,7 +169,8 @@ check_cached(struct store *st, const struct addr *a, time_t now,
 	enum store_rc rc;
 	size_t klen, n;
 
-	klen = store_cache_key_addr(a, key);
+	if ((klen = subject_key(s, key)) == 0)
+		return STORE_NOTFOUND;
 	rc = store_cache_get(st, key, klen, now, &v, errbuf, errlen);
 	if (rc != STORE_OK)
 		return rc;
@@ -159,30 +207,37 @@ check_load_patterns(const struct conf *conf, pattern_err_fn *err, void *arg,
 
 	*nerrors = 0;
 	for (i = 0; i < conf->nzones; i++)
-		if (conf->zones[i].checks & (1U << REASON_DYNAMIC))
+		if (conf->zones[i].checks & ((1U << REASON_DYNAMIC) |
+		    (1U << REASON_HELO_DYNAMIC)))
 			return patterns_load(conf->dynamic_patterns, err, arg,
 			    nerrors);
 	return NULL;
 }
 
 static unsigned
-addr_hash(const struct addr *a)
+subject_hash(const struct check_subject *s)
 {
 	unsigned h = 2166136261U;
+	const char *p;
 	int i;
 
+	if (s->is_name) {
+		for (p = s->name; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619U;
+		return h % NBUCKETS;
+	}
 	for (i = 0; i < 16; i++)
-		h = (h ^ a->a[i]) * 16777619U;
-	return (h ^ a->af) % NBUCKETS;
+		h = (h ^ s->a.a[i]) * 16777619U;
+	return (h ^ s->a.af) % NBUCKETS;
 }
 
 static struct check *
-find(struct checker *ck, const struct addr *a, unsigned h)
+find(struct checker *ck, const struct check_subject *s, unsigned h)
 {
 	struct check *c;
 
 	for (c = ck->table[h]; c != NULL; c = c->hnext)
-		if (addr_equal(&c->a, a))
+		if (check_subject_equal(&c->s, s))
 			return c;
 	return NULL;
 }
@@ -247,8 +302,8 @@ store_result(struct checker *ck, struct check *c, struct check_result *r)
 	v.names_len = n;
 	v.detail = r->detail;
 	v.detail_len = strlen(r->detail);
-	klen = store_cache_key_addr(&c->a, key);
-	if (store_cache_put(ck->store, key, klen, &v, errbuf,
+	klen = subject_key(&c->s, key);
+	if (klen == 0 || store_cache_put(ck->store, key, klen, &v, errbuf,
 	    sizeof(errbuf)) != STORE_OK) {
 		ck->stats.cache_errors++;
 		trace(ck, "cache: not stored: %s", errbuf);
@@ -278,6 +333,8 @@ finish(struct check *c, enum cverdict verdict, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
 	va_end(ap);
+	if (c->s.is_name)
+		str_copy(r.names, c->addrs, sizeof(r.names));
 	for (i = 0; i < c->nnames; i++) {
 		size_t o = strlen(r.names);
 
@@ -353,7 +410,7 @@ decide(struct check *c)
 	size_t i;
 	int temp = 0;
 
-	addr_format(&c->a, ip, sizeof(ip));
+	addr_format(&c->s.a, ip, sizeof(ip));
 	for (i = 0; i < c->nnames; i++)
 		if (c->fwd_confirms[i])
 			break;
@@ -408,7 +465,7 @@ fwd_done(void *arg, const struct res_answer *ans)
 	for (j = 0; j < ans->naddrs; j++) {
 		size_t o = strlen(list);
 
-		if (addr_equal(&ans->addrs[j], &c->a))
+		if (addr_equal(&ans->addrs[j], &c->s.a))
 			c->fwd_confirms[i] = 1;
 		snprintf(list + o, sizeof(list) - o, "%s%s", j ? ", " : "",
 		    addr_format(&ans->addrs[j], buf, sizeof(buf)));
@@ -421,11 +478,11 @@ fwd_done(void *arg, const struct res_answer *ans)
 		    ans->status == RES_NXDOMAIN ? "it does not exist" :
 		    "it has no address");
 	if (ans->status == RES_OK)
-		trace(ck, "%s %s: %s%s%s%s", c->a.af == ADDR_V4 ? "A" : "AAAA",
+		trace(ck, "%s %s: %s%s%s%s", c->s.a.af == ADDR_V4 ? "A" : "AAAA",
 		    c->names[i], list, ans->ncname ? " (via CNAME to " : "",
 		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
 	else
-		trace(ck, "%s %s: %s", c->a.af == ADDR_V4 ? "A" : "AAAA",
+		trace(ck, "%s %s: %s", c->s.a.af == ADDR_V4 ? "A" : "AAAA",
 		    c->names[i], res_status_name(ans->status));
 	trace(ck, "%s %s the address", c->names[i], c->fwd_confirms[i] ?
 	    "confirms" : "does not confirm");
@@ -442,7 +499,7 @@ ptr_done(void *arg, const struct res_answer *ans)
 	size_t i, n;
 
 	c->ptrq = NULL;
-	addr_format(&c->a, ip, sizeof(ip));
+	addr_format(&c->s.a, ip, sizeof(ip));
 	switch (ans->status) {
 	case RES_OK:
 		break;
@@ -495,7 +552,7 @@ ptr_done(void *arg, const struct res_answer *ans)
 		fa->i = i;
 		c->fwd_status[i] = RES_ERROR;
 		c->fwdq[i] = resolver_query(ck->res, c->names[i],
-		    c->a.af == ADDR_V4 ? TYPE_A : TYPE_AAAA, fwd_done, fa);
+		    c->s.a.af == ADDR_V4 ? TYPE_A : TYPE_AAAA, fwd_done, fa);
 	}
 }
 
@@ -520,16 +577,89 @@ wait_timeout(evutil_socket_t fd, short what, void *arg)
 	cb(cbarg, &r);
 }
 
+/* A HELO name's A or AAAA answer. */
+static void
+name_done(void *arg, const struct res_answer *ans)
+{
+	struct fwd_arg *fa = arg;
+	struct check *c = fa->c;
+	struct checker *ck = c->ck;
+	const char *type = fa->i == 0 ? "A" : "AAAA";
+	char buf[ADDR_STRLEN];
+	size_t j, o;
+	int i, temp = 0, nx = 0;
+
+	c->fwdq[fa->i] = NULL;
+	c->fwd_status[fa->i] = ans->status;
+	for (j = 0; j < ans->naddrs; j++) {
+		o = strlen(c->addrs);
+		snprintf(c->addrs + o, sizeof(c->addrs) - o, "%s%s",
+		    o ? ", " : "", addr_format(&ans->addrs[j], buf,
+		    sizeof(buf)));
+	}
+	if (ans->status == RES_OK)
+		trace(ck, "%s %s: %s%s%s%s", type, c->s.name, c->addrs,
+		    ans->ncname ? " (via CNAME to " : "",
+		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
+	else
+		trace(ck, "%s %s: %s", type, c->s.name,
+		    res_status_name(ans->status));
+	if (--c->fwd_pending > 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (c->fwd_status[i] == RES_OK)
+			break;
+		if (c->fwd_status[i] == RES_NXDOMAIN)
+			nx++;
+		else if (temporary(c->fwd_status[i]))
+			temp = 1;
+	}
+	if (i < 2)
+		finish(c, CV_PASS, "%s resolves to %s", c->s.name, c->addrs);
+	else if (temp)
+		finish(c, CV_UNKNOWN, "temporary DNS failure looking up the "
+		    "addresses of %s", c->s.name);
+	else if (nx == 2)
+		finish(c, CV_NO_DNS, "%s does not exist in the DNS (NXDOMAIN "
+		    "for A and AAAA)", c->s.name);
+	else
+		finish(c, CV_PASS, "%s exists in the DNS, without an address "
+		    "record", c->s.name);
+}
+
+/* Start the lookups of a new check. */
+static void
+start(struct checker *ck, struct check *c)
+{
+	size_t i;
+
+	if (!c->s.is_name) {
+		resolver_ptr_name(&c->s.a, c->ptrname, sizeof(c->ptrname));
+		c->ptrq = resolver_query(ck->res, c->ptrname, TYPE_PTR,
+		    ptr_done, c);
+		return;
+	}
+	/* A in fwdq[0], AAAA in fwdq[1] */
+	c->fwd_pending = 2;
+	for (i = 0; i < 2; i++) {
+		c->fa[i].c = c;
+		c->fa[i].i = i;
+		c->fwd_status[i] = RES_ERROR;
+		c->fwdq[i] = resolver_query(ck->res, c->s.name,
+		    i == 0 ? TYPE_A : TYPE_AAAA, name_done, &c->fa[i]);
+	}
+}
+
 struct check_wait *
-checker_wait(struct checker *ck, const struct addr *a, unsigned timeout_ms,
-    check_cb *cb, void *arg)
+checker_wait(struct checker *ck, const struct check_subject *s,
+    unsigned timeout_ms, check_cb *cb, void *arg)
 {
 	struct check_wait *w;
 	struct check *c;
-	unsigned h = addr_hash(a);
+	unsigned h = subject_hash(s);
 	struct timeval tv;
 
-	if ((c = find(ck, a, h)) != NULL) {
+	if ((c = find(ck, s, h)) != NULL) {
 		if (c->nwait >= MAX_WAITERS) {
 			ck->stats.refused++;
 			return NULL;
@@ -542,15 +672,13 @@ checker_wait(struct checker *ck, const struct addr *a, unsigned timeout_ms,
 		}
 		c = xcalloc(1, sizeof(*c));
 		c->ck = ck;
-		c->a = *a;
+		c->s = *s;
 		c->hash = h;
 		c->hnext = ck->table[h];
 		ck->table[h] = c;
 		ck->stats.inflight++;
 		ck->stats.started++;
-		resolver_ptr_name(a, c->ptrname, sizeof(c->ptrname));
-		c->ptrq = resolver_query(ck->res, c->ptrname, 12 /* PTR */,
-		    ptr_done, c);
+		start(ck, c);
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->check = c;
@@ -582,14 +710,15 @@ static void
 abort_all(struct checker *ck)
 {
 	struct check *c;
-	size_t b, i;
+	size_t b, i, n;
 
 	for (b = 0; b < NBUCKETS; b++)
 		while ((c = ck->table[b]) != NULL) {
 			if (c->ptrq != NULL)
 				resolver_cancel(c->ptrq);
 			c->ptrq = NULL;
-			for (i = 0; i < c->nnames; i++)
+			n = c->s.is_name ? 2 : c->nnames;
+			for (i = 0; i < n; i++)
 				if (c->fwdq[i] != NULL) {
 					resolver_cancel(c->fwdq[i]);
 					c->fwdq[i] = NULL;

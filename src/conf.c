@@ -61,7 +61,8 @@ enum ktype {
 	KT_RESOLVER,		/* system or ADDR[@PORT], list */
 	KT_FAILURE,		/* nxdomain or servfail */
 	KT_OFFDURATION,		/* off or a duration */
-	KT_URL			/* an http:// or https:// URL */
+	KT_URL,			/* an http:// or https:// URL */
+	KT_OWN			/* names and addresses, list */
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -121,12 +122,17 @@ static const struct key keys[] = {
 	    "4", 0, SRV(max_ptr_names) },
 	{ "server.dynamic-patterns", CL_SERVER, KT_PATH, 0, 4096,
 	    SYSCONFDIR "/rdnsbl/s25r.rules", 0, SRV(dynamic_patterns) },
+	{ "server.bad-helo-names", CL_SERVER, KT_PATH, 0, 4096,
+	    SYSCONFDIR "/rdnsbl/bad-helo.txt", 0, SRV(bad_helo_names) },
+	{ "server.own-names", CL_SERVER, KT_OWN, 0, 0,
+	    NULL, F_MULTI, NOFIELD },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
 	    NULL, F_REQUIRED, NOFIELD },
 	{ "zone.checks", CL_ZONE, KT_CHECKS, 0, 0,
-	    "blacklist (dnsbl), whitelist (dnswl)", F_COMPUTED, NOFIELD },
+	    "blacklist (dnsbl), whitelist (dnswl), every reason (helo)",
+	    F_COMPUTED, NOFIELD },
 	{ "zone.ttl", CL_ZONE, KT_DURATION, 0, 604800,
 	    "5m", 0, ZON(ttl) },
 	{ "zone.negative-ttl", CL_ZONE, KT_DURATION, 0, 86400,
@@ -622,7 +628,7 @@ parse_addrlist(struct parser *p, const struct key *k, void *base,
 	struct words w;
 	struct addr a;
 	char errbuf[160];
-	size_t i, j;
+	size_t i;
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -633,13 +639,7 @@ parse_addrlist(struct parser *p, const struct key *k, void *base,
 			ret = -1;
 			continue;
 		}
-		for (j = 0; j < l->n; j++)
-			if (addr_equal(&l->v[j], &a))
-				break;
-		if (j < l->n)
-			continue;	/* harmless repetition */
-		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-		l->v[l->n++] = a;
+		addrlist_add(l, &a);
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -699,6 +699,57 @@ norm_name(struct parser *p, const struct key *k, const char *s)
 	return out;
 }
 
+/*
+ * own-names: this site's host names (any case, final dot optional) and
+ * addresses or prefixes; a HELO naming one of them is a lie.
+ */
+static int
+parse_own(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf *c = base;
+	struct words w;
+	struct addr a;
+	char errbuf[160], *name;
+	size_t i, j;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	for (i = 0; i < w.n; i++) {
+		if (addr_parse(w.w[i], 0, &a, errbuf, sizeof(errbuf)) == 0) {
+			addrlist_add(&c->own_addrs, &a);
+			continue;
+		}
+		if (strchr(w.w[i], ':') != NULL ||
+		    strspn(w.w[i], "0123456789./") == strlen(w.w[i])) {
+			perr(p, p->line, "%s: %s", key_short(k), errbuf);
+			ret = -1;
+			continue;
+		}
+		if ((name = norm_name(p, k, w.w[i])) == NULL) {
+			ret = -1;
+			continue;
+		}
+		for (j = 0; j < c->nown_names; j++)
+			if (strcmp(c->own_names[j], name) == 0)
+				break;
+		if (j < c->nown_names) {
+			free(name);	/* harmless repetition */
+			continue;
+		}
+		c->own_names = xreallocarray(c->own_names, c->nown_names + 1,
+		    sizeof(*c->own_names));
+		c->own_names[c->nown_names++] = name;
+	}
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
 static int
 parse_name(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -729,12 +780,9 @@ parse_ztype(struct parser *p, const struct key *k, void *base,
 	if (one_word(p, k, value, &w) == -1)
 		return -1;
 	t = zone_type_lookup(w.w[0]);
-	if (t == ZONE_HELO)
-		perr(p, p->line, "zone type \"helo\" is not available in "
-		    "this version");
-	else if (t < 0)
-		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl or "
-		    "dnswl)", key_short(k), shown(w.w[0], b, sizeof(b)));
+	if (t < 0)
+		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl, "
+		    "dnswl or helo)", key_short(k), shown(w.w[0], b, sizeof(b)));
 	else {
 		z->type = (enum zone_type)t;
 		p->ztype = t;
@@ -797,12 +845,6 @@ parse_checks(struct parser *p, const struct key *k, void *base,
 	z->checks = 0;
 	for (i = 0; i < w.n; i++) {
 		if ((r = zone_reason(p, k, w.w[i])) < 0) {
-			ret = -1;
-			continue;
-		}
-		if (!reason_get((enum reason)r)->available) {
-			perr(p, p->line, "check \"%s\" is not available in "
-			    "this version", w.w[i]);
 			ret = -1;
 			continue;
 		}
@@ -1180,6 +1222,8 @@ apply(struct parser *p, const struct key *k, void *base, const char *value)
 		return parse_offduration(p, k, base, value);
 	case KT_URL:
 		return parse_url(p, k, base, value);
+	case KT_OWN:
+		return parse_own(p, k, base, value);
 	}
 	return -1;
 }
@@ -1279,7 +1323,8 @@ finish_zone(struct parser *p)
 	if (p->ztype >= 0) {
 		if (p->zone_seen[key_index("zone.checks")] == 0)
 			z->checks = z->type == ZONE_DNSWL ?
-			    1U << REASON_WHITELIST : 1U << REASON_BLACKLIST;
+			    1U << REASON_WHITELIST : z->type == ZONE_HELO ?
+			    reason_mask(ZONE_HELO) : 1U << REASON_BLACKLIST;
 		for (r = 0; r < REASON_MAX; r++)
 			if (reason_get(r)->type == z->type &&
 			    p->code_line[r] == 0)
@@ -1645,6 +1690,11 @@ conf_free(struct conf *conf)
 	free(conf->http.allow_metrics.v);
 	free(conf->http.trusted_proxy.v);
 	free(conf->http.notify_command);
+	free(conf->bad_helo_names);
+	for (i = 0; i < conf->nown_names; i++)
+		free(conf->own_names[i]);
+	free(conf->own_names);
+	free(conf->own_addrs.v);
 	free(conf->database);
 	free(conf->file);
 	free(conf);
@@ -1769,6 +1819,17 @@ dump_key(FILE *f, const struct key *k, const void *base)
 	case KT_FAILURE:
 		fprintf(f, "\t%s: %s\n", name, z->servfail ? "servfail" :
 		    "nxdomain");
+		break;
+	case KT_OWN:
+		fprintf(f, "\t%s%s:", c->nown_names + c->own_addrs.n ? "" :
+		    "# ", name);
+		for (i = 0; i < c->nown_names; i++)
+			fprintf(f, "%s %s", i ? "," : "", c->own_names[i]);
+		for (r = 0; r < (int)c->own_addrs.n; r++)
+			fprintf(f, "%s %s", i + (size_t)r ? "," : "",
+			    addr_format(&c->own_addrs.v[r], buf,
+			    sizeof(buf)));
+		fputc('\n', f);
 		break;
 	}
 }

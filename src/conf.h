@@ -79,6 +79,10 @@ struct conf {
 	uint32_t		 lookup_rate;	/* new lookups a second */
 	uint32_t		 max_ptr_names;	/* PTR names tried */
 	char			*dynamic_patterns;	/* pattern file */
+	char			*bad_helo_names;	/* bad-HELO file */
+	char			**own_names;	/* lower case, no final dot */
+	size_t			 nown_names;
+	struct addrlist		 own_addrs;	/* own-names: addresses */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_http	 http;

@@ -30,6 +30,7 @@
 
 #include "check.h"
 #include "conf.h"
+#include "helo.h"
 #include "ipfile.h"
 #include "log.h"
 #include "notify.h"
@@ -91,6 +92,7 @@ static int	cmd_log(struct ctl *, int, char **);
 static int	cmd_check(struct ctl *, int, char **);
 static int	cmd_flush(struct ctl *, int, char **);
 static int	cmd_queue(struct ctl *, int, char **);
+static int	cmd_helo(struct ctl *, int, char **);
 
 static const struct cmd cmds[] = {
 	{ "add", "black|white ADDR[/LEN] [--reason TEXT] "
@@ -103,7 +105,8 @@ static const struct cmd cmds[] = {
 	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
-	{ "flush", "ADDR|all", 1, 1, 0, CMD_WRITE, cmd_flush },
+	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
+	{ "flush", "ADDR|NAME|all", 1, 1, 0, CMD_WRITE, cmd_flush },
 	{ "queue", "[list | show ID | approve ID [--expires DURATION] "
 	    "[--note TEXT] | deny ID --reason TEXT]", 0, 2,
 	    OPT_REASON | OPT_EXPIRES | OPT_NOTE, CMD_WRITE, cmd_queue },
@@ -741,7 +744,8 @@ lookup_entry_line(FILE *fp, const char *label, const struct verdict *v)
 
 /* One line about a computed verdict. */
 static void
-print_check(FILE *fp, const char *prefix, const struct check_result *r)
+print_check(FILE *fp, const char *prefix, const struct check_result *r,
+    int is_name)
 {
 	char t1[32], t2[32];
 
@@ -750,7 +754,7 @@ print_check(FILE *fp, const char *prefix, const struct check_result *r)
 	fprintf(fp, "%s%s checked %s cached until %s", prefix,
 	    cverdict_name(r->verdict), t1, t2);
 	if (r->names[0])
-		fprintf(fp, " ptr %s", r->names);
+		fprintf(fp, " %s %s", is_name ? "addresses" : "ptr", r->names);
 	if (r->confirmed[0])
 		fprintf(fp, " confirmed %s", r->confirmed);
 	if (r->rule[0])
@@ -808,53 +812,39 @@ check_done(void *arg, const struct check_result *r)
 	event_base_loopexit(run->base, NULL);
 }
 
+/*
+ * The verdict on s: from the cache unless --fresh (*cached set), else
+ * looked up now with every step printed. Returns -1 after an error.
+ */
 static int
-cmd_check(struct ctl *c, int argc, char **argv)
+run_check(struct ctl *c, const struct check_subject *s,
+    const struct patterns *pat, struct check_result *r, int *cached)
 {
-	char errbuf[1024], ip[ADDR_STRLEN];
+	char errbuf[1024], text[HELO_NAMELEN];
 	struct check_run run;
-	struct patterns *pat = NULL;
 	struct checker *ck = NULL;
-	struct addr a;
 	enum store_rc src;
-	int nerrors = 0, rc = EXIT_ERR;
+	int rc = -1;
 
-	(void)argc;
-	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
-	    a.len != ADDR_BITS(&a)) {
-		ctl_err("%s", a.len != ADDR_BITS(&a) ? "check takes one "
-		    "address, not a range" : errbuf);
-		return EXIT_ERR;
-	}
-	if (ctl_open(c) == -1)
-		return EXIT_ERR;
-	addr_format(&a, ip, sizeof(ip));
+	*cached = 0;
 	memset(&run, 0, sizeof(run));
 	if (!c->fresh) {
 		if (store_read_begin(c->store, errbuf, sizeof(errbuf)) !=
 		    STORE_OK) {
 			ctl_err("store: %s", errbuf);
-			return EXIT_ERR;
+			return -1;
 		}
-		src = check_cached(c->store, &a, c->now, &run.r, errbuf,
+		src = check_cached(c->store, s, c->now, r, errbuf,
 		    sizeof(errbuf));
 		store_read_end(c->store);
 		if (src == STORE_ERROR) {
 			ctl_err("store: %s", errbuf);
-			return EXIT_ERR;
+			return -1;
 		}
 		if (src == STORE_OK) {
-			printf("%s %s (cached; --fresh looks it up again)\n",
-			    ip, cverdict_name(run.r.verdict));
-			print_check(stdout, "  ", &run.r);
-			return EXIT_OK;
+			*cached = 1;
+			return 0;
 		}
-	}
-	pat = check_load_patterns(c->conf, pattern_err, NULL, &nerrors);
-	if (nerrors > 0) {
-		ctl_err("%d error%s in %s", nerrors, nerrors == 1 ? "" : "s",
-		    c->conf->dynamic_patterns);
-		return EXIT_ERR;
 	}
 	if ((run.base = event_base_new()) == NULL) {
 		ctl_err("cannot create an event base");
@@ -866,10 +856,10 @@ cmd_check(struct ctl *c, int argc, char **argv)
 		ctl_err("resolver: %s", errbuf);
 		goto out;
 	}
-	printf("%s: checking\n", ip);
+	printf("%s: checking\n", check_subject_text(s, text, sizeof(text)));
 	checker_set_trace(ck, check_trace, NULL);
 	/* no wait timeout: the resolver's own timeouts end the check */
-	if (checker_wait(ck, &a, 0, check_done, &run) == NULL) {
+	if (checker_wait(ck, s, 0, check_done, &run) == NULL) {
 		ctl_err("the checker refused the check");
 		goto out;
 	}
@@ -877,35 +867,258 @@ cmd_check(struct ctl *c, int argc, char **argv)
 		ctl_err("the check did not finish");
 		goto out;
 	}
-	printf("%s %s\n", ip, cverdict_name(run.r.verdict));
-	rc = EXIT_OK;
+	*r = run.r;
+	rc = 0;
 out:
 	checker_free(ck);
 	if (run.base != NULL)
 		event_base_free(run.base);
+	return rc;
+}
+
+/* The dynamic-host patterns, or -1 after errors (reported). */
+static int
+load_patterns(struct ctl *c, struct patterns **pat)
+{
+	int nerrors = 0;
+
+	*pat = check_load_patterns(c->conf, pattern_err, NULL, &nerrors);
+	if (nerrors > 0) {
+		ctl_err("%d error%s in %s", nerrors, nerrors == 1 ? "" : "s",
+		    c->conf->dynamic_patterns);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_check(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], ip[ADDR_STRLEN];
+	struct check_result r;
+	struct check_subject s;
+	struct patterns *pat = NULL;
+	struct addr a;
+	int cached, rc = EXIT_ERR;
+
+	(void)argc;
+	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
+	    a.len != ADDR_BITS(&a)) {
+		ctl_err("%s", a.len != ADDR_BITS(&a) ? "check takes one "
+		    "address, not a range" : errbuf);
+		return EXIT_ERR;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	addr_format(&a, ip, sizeof(ip));
+	check_subject_addr(&s, &a);
+	if (load_patterns(c, &pat) == 0 &&
+	    run_check(c, &s, pat, &r, &cached) == 0) {
+		if (cached) {
+			printf("%s %s (cached; --fresh looks it up again)\n",
+			    ip, cverdict_name(r.verdict));
+			print_check(stdout, "  ", &r, 0);
+		} else
+			printf("%s %s\n", ip, cverdict_name(r.verdict));
+		rc = EXIT_OK;
+	}
 	patterns_free(pat);
 	return rc;
 }
 
-/* flush ADDR|all: forget cached verdicts. */
+/* The checks of every helo zone, or 0 when there is none. */
+static unsigned
+helo_checks(const struct conf *conf)
+{
+	unsigned checks = 0;
+	size_t i;
+
+	for (i = 0; i < conf->nzones; i++)
+		if (conf->zones[i].type == ZONE_HELO)
+			checks |= conf->zones[i].checks;
+	return checks;
+}
+
+/* The static steps of the HELO judgement, one line each. */
+static void
+print_helo_steps(const struct ctl *c, const struct helo_env *env,
+    unsigned checks, const struct helo_result *h)
+{
+	static const char *const forms[] = {
+		"a domain name", "an address literal", "a bare IP address",
+		"not a host name (nothing applies)"
+	};
+	char ip[ADDR_STRLEN];
+
+	printf("  form: %s\n", forms[h->form]);
+	if (checks & (1U << REASON_BAD_NAME)) {
+		if (h->bad_entry != NULL)
+			printf("  bad-name: yes, listed as %s in %s\n",
+			    h->bad_entry, c->conf->bad_helo_names);
+		else
+			printf("  bad-name: no (%zu entries in %s)\n",
+			    env->bad ? helo_list_count(env->bad) : 0,
+			    c->conf->bad_helo_names);
+	}
+	if (checks & (1U << REASON_NO_DOT))
+		printf("  no-dot: %s\n", h->reasons & (1U << REASON_NO_DOT) ?
+		    "yes, a single label" : "no");
+	if (checks & (1U << REASON_OWN_NAME)) {
+		if (h->own != NULL)
+			printf("  own-name: yes, %s%s%s\n", h->own,
+			    h->form == HELO_NAME ? "" : " ",
+			    h->form == HELO_NAME ? "" :
+			    addr_format(&h->a, ip, sizeof(ip)));
+		else
+			printf("  own-name: no (%zu names, %zu addresses in "
+			    "own-names)\n", c->conf->nown_names,
+			    c->conf->own_addrs.n);
+	}
+	if (checks & (1U << REASON_HELO_DYNAMIC)) {
+		if (h->rule != NULL)
+			printf("  dynamic: yes, rule %s\n", h->rule);
+		else if (h->exception != NULL)
+			printf("  dynamic: no, exempt by exception %s\n",
+			    h->exception);
+		else
+			printf("  dynamic: no%s\n", h->form == HELO_NAME ? "" :
+			    " (not a name)");
+	}
+	if (checks & (1U << REASON_BARE_IP))
+		printf("  bare-ip: %s\n", h->reasons & (1U << REASON_BARE_IP) ?
+		    "yes, an address without brackets" : "no");
+	if ((checks & (1U << REASON_NO_DNS)) && !h->lookup)
+		printf("  no-dns: not looked up (%s)\n", h->form != HELO_NAME ?
+		    "not a name" : "a single label");
+}
+
+/* helo NAME [--fresh]: the helo zones' verdict on a HELO name, explained. */
+static int
+cmd_helo(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], name[HELO_NAMELEN], txt[4096], code[16];
+	struct patterns *pat = NULL;
+	struct helo_list *bad = NULL;
+	struct helo_env env;
+	struct helo_result h;
+	struct check_result r;
+	struct check_subject s;
+	struct zoneset *zs = NULL;
+	struct verdict v;
+	unsigned checks;
+	size_t i;
+	int k, cached, nerrors = 0, have = 0, rc = EXIT_ERR;
+
+	(void)argc;
+	if (helo_normalize(argv[0], strlen(argv[0]), name,
+	    sizeof(name)) == -1) {
+		ctl_err("\"%s\" cannot be a HELO name: give it without "
+		    "spaces or control characters, at most 253 bytes",
+		    argv[0]);
+		return EXIT_ERR;
+	}
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	if ((checks = helo_checks(c->conf)) == 0) {
+		ctl_err("%s has no zone of type helo; add one (see "
+		    "rdnsbld.conf(5))", c->conffile);
+		return EXIT_ERR;
+	}
+	if (load_patterns(c, &pat) == -1)
+		return EXIT_ERR;
+	bad = helo_list_for(c->conf, pattern_err, NULL, &nerrors);
+	if (nerrors > 0) {
+		ctl_err("%d error%s in %s", nerrors, nerrors == 1 ? "" : "s",
+		    c->conf->bad_helo_names);
+		goto out;
+	}
+	env.bad = bad;
+	env.pat = pat;
+	env.conf = c->conf;
+	printf("%s:\n", name);
+	helo_judge(&env, name, checks, &h);
+	print_helo_steps(c, &env, checks, &h);
+	if (h.lookup) {
+		(void)check_subject_name(&s, name);
+		if (run_check(c, &s, pat, &r, &cached) == -1)
+			goto out;
+		have = 1;
+		printf("  no-dns: %s%s\n", r.verdict == CV_NO_DNS ? "yes" :
+		    r.verdict == CV_UNKNOWN ? "unknown, a temporary failure "
+		    "(never a listing)" : "no", cached ? " (cached; --fresh "
+		    "looks it up again)" : "");
+		print_check(stdout, "    ", &r, 1);
+	}
+	if ((zs = zoneset_new(c->conf, 0, errbuf, sizeof(errbuf))) == NULL) {
+		ctl_err("zone: %s", errbuf);
+		goto out;
+	}
+	for (i = 0; i < zs->n; i++) {
+		const struct zone *z = &zs->v[i];
+
+		if (z->conf->type != ZONE_HELO)
+			continue;
+		if (store_read_begin(c->store, errbuf, sizeof(errbuf)) !=
+		    STORE_OK || zone_decide_helo(z, &env, c->store, name,
+		    c->now, have ? &r : NULL, &v, errbuf,
+		    sizeof(errbuf)) == -1) {
+			store_read_end(c->store);
+			ctl_err("store: %s", errbuf);
+			goto out;
+		}
+		store_read_end(c->store);
+		if (!v.listed) {
+			printf("%s helo not-listed%s\n", z->conf->name,
+			    v.unknown ? " (lookup failed: the zone answers "
+			    "its on-lookup-failure)" : v.test_point ?
+			    " (RFC 5782 test point)" : "");
+			continue;
+		}
+		printf("%s helo listed", z->conf->name);
+		for (k = 0; k < REASON_MAX; k++)
+			if (v.reasons & (1U << k))
+				printf(" %s %s", fmt_code(z->conf->code[k], code,
+				    sizeof(code)), reason_get(k)->key);
+		putchar('\n');
+		(void)zone_txt(z, &v, name, txt, sizeof(txt));
+		fputs("  txt: ", stdout);
+		put_quoted(stdout, txt, strlen(txt));
+		printf("\n  query: %s.%s\n", name, z->conf->name);
+	}
+	rc = EXIT_OK;
+out:
+	zoneset_free(zs);
+	helo_list_free(bad);
+	patterns_free(pat);
+	return rc;
+}
+
+/* flush ADDR|NAME|all: forget cached verdicts (NAME: a HELO name's). */
 static int
 cmd_flush(struct ctl *c, int argc, char **argv)
 {
 	uint8_t key[STORE_CACHE_KEYMAX];
-	char errbuf[1024], entry[64];
+	char errbuf[1024], entry[64], name[HELO_NAMELEN];
 	struct addr a;
 	enum store_rc src;
 	size_t klen = 0, n = 0;
 	int all = strcmp(argv[0], "all") == 0;
 
 	(void)argc;
-	if (!all) {
-		if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
-		    a.len != ADDR_BITS(&a)) {
-			ctl_err("flush takes one address or \"all\"");
+	if (all)
+		;
+	else if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == 0) {
+		if (a.len != ADDR_BITS(&a)) {
+			ctl_err("flush takes one address, not a range");
 			return EXIT_ERR;
 		}
 		klen = store_cache_key_addr(&a, key);
+	} else if (helo_normalize(argv[0], strlen(argv[0]), name,
+	    sizeof(name)) == 0 && strchr(name, ':') == NULL)
+		klen = store_cache_key_name(name, key);
+	if (!all && klen == 0) {
+		ctl_err("flush takes one address, a HELO name or \"all\"");
+		return EXIT_ERR;
 	}
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
@@ -934,6 +1147,7 @@ static int
 cmd_lookup(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], qn[80], full[400], txt[4096], code[16];
+	char ip[ADDR_STRLEN];
 	const struct zone *z;
 	struct zoneset *zs;
 	struct verdict v;
@@ -965,10 +1179,13 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		return EXIT_ERR;
 	}
 	qname_from_addr(&a, qn, sizeof(qn));
+	addr_format(&a, ip, sizeof(ip));
 	memset(&ja, 0, sizeof(ja));
 	ja.fp = stdout;
 	for (i = 0; i < zs->n; i++) {
 		z = &zs->v[i];
+		if (z->conf->type == ZONE_HELO)
+			continue;	/* about names: rdnsblctl helo */
 		memset(&v, 0, sizeof(v));
 		if (zone_decide(z, c->store, &a, c->now, NULL, &v, errbuf,
 		    sizeof(errbuf)) == -1) {
@@ -978,7 +1195,7 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		}
 		txt[0] = '\0';
 		if (v.listed)
-			(void)zone_txt(z, &v, &a, txt, sizeof(txt));
+			(void)zone_txt(z, &v, ip, txt, sizeof(txt));
 		if (c->json) {
 			jarr_item(&ja);
 			fputs("{\"zone\":", stdout);
@@ -1031,7 +1248,7 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 			printf("  computed: not checked yet (%s check %s "
 			    "runs the checks)\n", PROGNAME, argv[0]);
 		if (v.have_check)
-			print_check(stdout, "  computed: ", &v.check);
+			print_check(stdout, "  computed: ", &v.check, 0);
 		if (v.listed) {
 			fputs("  txt: ", stdout);
 			put_quoted(stdout, txt, strlen(txt));

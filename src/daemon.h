@@ -9,6 +9,7 @@
 #include "check.h"
 #include "conf.h"
 #include "http.h"
+#include "helo.h"
 #include "pattern.h"
 #include "server.h"
 #include "store.h"
@@ -25,6 +26,8 @@ struct daemon {
 	struct checker		*checker;
 	struct http		*http;		/* the delisting pages */
 	struct patterns		*patterns;
+	struct helo_list	*bad_helo;
+	struct helo_env		 helo;
 	struct answer_ctx	 ctx;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 	struct event		*ev_chld;	/* notify-command children */

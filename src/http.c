@@ -269,10 +269,12 @@ static void
 pending_start(struct http *h, struct pending *p)
 {
 	struct daemon *d = h->d;
+	struct check_subject s;
 
 	p->h = h;
-	p->wait = checker_wait(d->checker, &p->r.addr,
-	    d->conf->check_timeout * 1000, check_done, p);
+	check_subject_addr(&s, &p->r.addr);
+	p->wait = checker_wait(d->checker, &s, d->conf->check_timeout * 1000,
+	    check_done, p);
 	if (p->wait == NULL) {
 		if (p->delist)
 			h->outcomes[OUT_UNKNOWN]++;

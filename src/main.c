@@ -67,13 +67,38 @@ struct state {
 	struct zoneset	*zones;
 	struct store	*store;		/* NULL: keep the current one */
 	struct patterns	*patterns;	/* NULL: no zone checks dynamic */
+	struct helo_list *bad_helo;	/* NULL: no zone checks bad-name */
 };
 
 static void
-pattern_error(void *arg, const char *msg)
+data_error(void *arg, const char *msg)
 {
-	(void)arg;
-	log_warnx("patterns: %s", msg);
+	log_warnx("%s: %s", (const char *)arg, msg);
+}
+
+/* The pattern and bad-HELO files conf names. Returns -1 after errors. */
+static int
+load_data(const struct conf *conf, struct patterns **pat,
+    struct helo_list **bad)
+{
+	int nerrors = 0;
+
+	*bad = NULL;
+	*pat = check_load_patterns(conf, data_error, "patterns", &nerrors);
+	if (nerrors > 0) {
+		log_warnx("patterns: %d error%s in %s", nerrors,
+		    nerrors == 1 ? "" : "s", conf->dynamic_patterns);
+		return -1;
+	}
+	*bad = helo_list_for(conf, data_error, "bad-helo-names", &nerrors);
+	if (nerrors > 0) {
+		log_warnx("bad-helo-names: %d error%s in %s", nerrors,
+		    nerrors == 1 ? "" : "s", conf->bad_helo_names);
+		patterns_free(*pat);
+		*pat = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -82,15 +107,9 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	char errbuf[512];
 
 	memset(st, 0, sizeof(*st));
-	int nerrors = 0;
-
 	if ((st->conf = load_conf(path)) == NULL)
 		return -1;
-	st->patterns = check_load_patterns(st->conf, pattern_error, NULL,
-	    &nerrors);
-	if (nerrors > 0) {
-		log_warnx("patterns: %d error%s in %s", nerrors,
-		    nerrors == 1 ? "" : "s", st->conf->dynamic_patterns);
+	if (load_data(st->conf, &st->patterns, &st->bad_helo) == -1) {
 		conf_free(st->conf);
 		return -1;
 	}
@@ -114,6 +133,7 @@ state_build(struct daemon *d, const char *path, struct state *st)
 fail:
 	zoneset_free(st->zones);
 	patterns_free(st->patterns);
+	helo_list_free(st->bad_helo);
 	conf_free(st->conf);
 	return -1;
 }
@@ -124,6 +144,7 @@ state_discard(struct state *st)
 	store_close(st->store);
 	zoneset_free(st->zones);
 	patterns_free(st->patterns);
+	helo_list_free(st->bad_helo);
 	conf_free(st->conf);
 }
 
@@ -132,10 +153,15 @@ state_apply(struct daemon *d, struct state *st)
 {
 	zoneset_free(d->zones);
 	patterns_free(d->patterns);
+	helo_list_free(d->bad_helo);
 	conf_free(d->conf);
 	d->conf = st->conf;
 	d->zones = st->zones;
 	d->patterns = st->patterns;
+	d->bad_helo = st->bad_helo;
+	d->helo.bad = d->bad_helo;
+	d->helo.pat = d->patterns;
+	d->helo.conf = d->conf;
 	if (st->store != NULL) {
 		store_close(d->store);
 		d->store = st->store;
@@ -143,6 +169,7 @@ state_apply(struct daemon *d, struct state *st)
 	d->ctx.zones = d->zones;
 	d->ctx.store = d->store;
 	d->ctx.allow = &d->conf->allow_query;
+	d->ctx.helo = &d->helo;
 	d->ctx.edns_size = (uint16_t)d->conf->udp_size;
 	d->ctx.failure_ttl = d->conf->failure_ttl;
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
@@ -295,20 +322,17 @@ main(int argc, char *argv[])
 
 	if (check_only) {
 		struct conf *conf = load_conf(d.conf_path);
-
 		struct patterns *pat;
-		int nerrors = 0;
+		struct helo_list *bad;
 
 		if (conf == NULL)
 			return 1;
-		pat = check_load_patterns(conf, pattern_error, NULL, &nerrors);
-		patterns_free(pat);
-		if (nerrors > 0) {
-			log_warnx("patterns: %d error%s in %s", nerrors,
-			    nerrors == 1 ? "" : "s", conf->dynamic_patterns);
+		if (load_data(conf, &pat, &bad) == -1) {
 			conf_free(conf);
 			return 1;
 		}
+		patterns_free(pat);
+		helo_list_free(bad);
 		if (d.extra_verbose)
 			conf_dump(conf, stdout);
 		printf("%s: configuration ok\n", d.conf_path);
@@ -368,6 +392,7 @@ main(int argc, char *argv[])
 	event_base_free(d.base);
 	zoneset_free(d.zones);
 	patterns_free(d.patterns);
+	helo_list_free(d.bad_helo);
 	store_close(d.store);
 	conf_free(d.conf);
 	log_info("exited");

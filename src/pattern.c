@@ -12,9 +12,7 @@
 
 #include <sys/types.h>
 
-#include <errno.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,37 +46,6 @@ struct patterns {
 	size_t		 nexc;
 	size_t		 exccap;
 };
-
-struct loader {
-	const char	*file;
-	int		 line;
-	pattern_err_fn	*err;
-	void		*arg;
-	int		 nerrors;
-};
-
-static void	loader_error(struct loader *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-/* Report one error, prefixed with "file:line: ". */
-static void
-loader_error(struct loader *ld, const char *fmt, ...)
-{
-	char msg[MSG_MAX];
-	int n;
-	va_list ap;
-
-	ld->nerrors++;
-	if (ld->err == NULL)
-		return;
-	n = snprintf(msg, sizeof(msg), "%s:%d: ", ld->file, ld->line);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	va_start(ap, fmt);
-	(void)vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-	va_end(ap);
-	ld->err(ld->arg, msg);
-}
 
 /* Escape up to QUOTE_MAX bytes of file text for a message. */
 static const char *
@@ -148,7 +115,7 @@ valid_domain(const char *s)
 }
 
 static void
-add_rule(struct patterns *p, struct loader *ld, const char *name,
+add_rule(struct patterns *p, struct line_errs *ld, const char *name,
     size_t namelen, const char *re)
 {
 	struct rule *r;
@@ -157,7 +124,7 @@ add_rule(struct patterns *p, struct loader *ld, const char *name,
 	int rc;
 
 	if (!valid_rule_name(name, namelen)) {
-		loader_error(ld, "bad rule name \"%s\" (want [a-z0-9_-]+, "
+		line_error(ld, "bad rule name \"%s\" (want [a-z0-9_-]+, "
 		    "at most %d bytes)", quote(qb, sizeof(qb), name, namelen),
 		    RULE_NAME_MAX);
 		return;
@@ -165,13 +132,13 @@ add_rule(struct patterns *p, struct loader *ld, const char *name,
 	for (i = 0; i < p->nrules; i++) {
 		if (strlen(p->rules[i].name) == namelen &&
 		    memcmp(p->rules[i].name, name, namelen) == 0) {
-			loader_error(ld, "duplicate rule \"%.*s\" (first at "
+			line_error(ld, "duplicate rule \"%.*s\" (first at "
 			    "line %d)", (int)namelen, name, p->rules[i].line);
 			return;
 		}
 	}
 	if (*re == '\0') {
-		loader_error(ld, "rule \"%.*s\": missing regex", (int)namelen,
+		line_error(ld, "rule \"%.*s\": missing regex", (int)namelen,
 		    name);
 		return;
 	}
@@ -184,7 +151,7 @@ add_rule(struct patterns *p, struct loader *ld, const char *name,
 	if ((rc = regcomp(&r->re, re, REG_EXTENDED | REG_ICASE |
 	    REG_NOSUB)) != 0) {
 		(void)regerror(rc, &r->re, eb, sizeof(eb));
-		loader_error(ld, "rule \"%.*s\": bad regex: %s",
+		line_error(ld, "rule \"%.*s\": bad regex: %s",
 		    (int)namelen, name, eb);
 		return;
 	}
@@ -194,7 +161,7 @@ add_rule(struct patterns *p, struct loader *ld, const char *name,
 }
 
 static void
-add_exception(struct patterns *p, struct loader *ld, const char *s,
+add_exception(struct patterns *p, struct line_errs *ld, const char *s,
     size_t len)
 {
 	char name[NAME_MAX_LEN + 2], qb[QUOTE_MAX * 4 + 1];
@@ -203,7 +170,7 @@ add_exception(struct patterns *p, struct loader *ld, const char *s,
 	if (len > 0 && s[len - 1] == '.')
 		len--;
 	if (len == 0 || len > NAME_MAX_LEN) {
-		loader_error(ld, "except: bad name \"%s\"",
+		line_error(ld, "except: bad name \"%s\"",
 		    quote(qb, sizeof(qb), s, len));
 		return;
 	}
@@ -211,14 +178,14 @@ add_exception(struct patterns *p, struct loader *ld, const char *s,
 		name[i] = lower(s[i]);
 	name[len] = '\0';
 	if (!valid_domain(name)) {
-		loader_error(ld, "except: bad name \"%s\"",
+		line_error(ld, "except: bad name \"%s\"",
 		    quote(qb, sizeof(qb), s, len));
 		return;
 	}
 	/* Quadratic, but exception lists are short (the shipped one: ~20). */
 	for (i = 0; i < p->nexc; i++) {
 		if (strcmp(p->excl[i].name, name) == 0) {
-			loader_error(ld, "duplicate exception \"%s\" (first at "
+			line_error(ld, "duplicate exception \"%s\" (first at "
 			    "line %d)", name, p->excl[i].line);
 			return;
 		}
@@ -234,14 +201,14 @@ add_exception(struct patterns *p, struct loader *ld, const char *s,
 
 /* Parse one line (LEN bytes, no newline). */
 static void
-parse_line(struct patterns *p, struct loader *ld, const char *s, size_t len)
+parse_line(struct patterns *p, struct line_errs *ld, const char *s, size_t len)
 {
 	char buf[MSG_MAX], qb[QUOTE_MAX * 4 + 1];
 	const char *end = s + len, *w, *arg, *arge;
 	size_t wlen;
 
 	if (memchr(s, '\0', len) != NULL) {
-		loader_error(ld, "NUL byte in line");
+		line_error(ld, "NUL byte in line");
 		return;
 	}
 	while (s < end && is_space((unsigned char)*s))
@@ -260,7 +227,7 @@ parse_line(struct patterns *p, struct loader *ld, const char *s, size_t len)
 
 	if (wlen == 4 && memcmp(w, "rule", 4) == 0) {
 		if (s == end) {
-			loader_error(ld, "rule: missing name");
+			line_error(ld, "rule: missing name");
 			return;
 		}
 		arg = s;
@@ -271,7 +238,7 @@ parse_line(struct patterns *p, struct loader *ld, const char *s, size_t len)
 			s++;
 		/* The regex is the rest of the line; it may hold spaces. */
 		if ((size_t)(end - s) >= sizeof(buf)) {
-			loader_error(ld, "rule \"%.*s\": regex too long "
+			line_error(ld, "rule \"%.*s\": regex too long "
 			    "(at most %zu bytes)", (int)(arge - arg), arg,
 			    sizeof(buf) - 1);
 			return;
@@ -281,19 +248,19 @@ parse_line(struct patterns *p, struct loader *ld, const char *s, size_t len)
 		add_rule(p, ld, arg, (size_t)(arge - arg), buf);
 	} else if (wlen == 6 && memcmp(w, "except", 6) == 0) {
 		if (s == end) {
-			loader_error(ld, "except: missing name");
+			line_error(ld, "except: missing name");
 			return;
 		}
 		arg = s;
 		while (s < end && !is_space((unsigned char)*s))
 			s++;
 		if (s != end) {
-			loader_error(ld, "except: one name a line");
+			line_error(ld, "except: one name a line");
 			return;
 		}
 		add_exception(p, ld, arg, (size_t)(s - arg));
 	} else
-		loader_error(ld, "unknown directive \"%s\"",
+		line_error(ld, "unknown directive \"%s\"",
 		    quote(qb, sizeof(qb), w, wlen));
 }
 
@@ -308,7 +275,7 @@ load_buf(const char *name, const char *text, size_t len,
     pattern_err_fn *err, void *arg, int *nerrors)
 {
 	struct patterns *p;
-	struct loader ld;
+	struct line_errs ld;
 	const char *s = text, *end = text + len, *nl;
 	size_t i;
 
@@ -354,48 +321,14 @@ patterns_load(const char *path, pattern_err_fn *err, void *arg,
     int *nerrors)
 {
 	struct patterns *p;
-	FILE *fp;
-	char *buf, msg[MSG_MAX];
-	size_t len, cap, n;
-	int saved;
+	char *buf;
+	size_t len;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		saved = errno;
-		goto fail;
-	}
-	cap = 8192;
-	len = 0;
-	buf = xmalloc(cap);
-	for (;;) {
-		if (len == cap) {
-			buf = xreallocarray(buf, 2, cap);
-			cap *= 2;
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		saved = errno;
-		free(buf);
-		(void)fclose(fp);
-		goto fail;
-	}
-	(void)fclose(fp);	/* read-only: nothing to lose */
+	if (read_data_file(path, err, arg, nerrors, &buf, &len) == -1)
+		return NULL;
 	p = load_buf(path, buf, len, err, arg, nerrors);
 	free(buf);
 	return p;
-
-fail:
-	if (nerrors != NULL)
-		*nerrors = 1;
-	if (err != NULL) {
-		(void)snprintf(msg, sizeof(msg), "%s: %s", path,
-		    strerror(saved));
-		err(arg, msg);
-	}
-	return NULL;
 }
 
 void

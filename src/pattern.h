@@ -18,9 +18,11 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct patterns;
 
-typedef void pattern_err_fn(void *arg, const char *msg);
+typedef line_err_fn pattern_err_fn;
 
 /*
  * Load a pattern file. Every bad line is passed to err (with

@@ -11,15 +11,28 @@
 
 static const struct reason_info reasons[REASON_MAX] = {
 	[REASON_BLACKLIST] = { "blacklist", ZONE_DNSBL, C(2),
-	    "listed by the administrator", 1 },
+	    "listed by the administrator" },
 	[REASON_NO_PTR] = { "no-ptr", ZONE_DNSBL, C(3),
-	    "the address has no reverse DNS (PTR) record", 1 },
+	    "the address has no reverse DNS (PTR) record" },
 	[REASON_UNCONFIRMED] = { "unconfirmed", ZONE_DNSBL, C(4),
-	    "the reverse DNS name does not resolve back to the address", 1 },
+	    "the reverse DNS name does not resolve back to the address" },
 	[REASON_DYNAMIC] = { "dynamic", ZONE_DNSBL, C(5),
-	    "the reverse DNS name looks like a dynamic or end-user host", 1 },
+	    "the reverse DNS name looks like a dynamic or end-user host" },
 	[REASON_WHITELIST] = { "whitelist", ZONE_DNSWL, C(2),
-	    "listed by the administrator", 1 },
+	    "listed by the administrator" },
+	[REASON_BAD_NAME] = { "bad-name", ZONE_HELO, C(2),
+	    "the HELO name is on the list of names no mail server may use" },
+	[REASON_NO_DOT] = { "no-dot", ZONE_HELO, C(3),
+	    "the HELO name is a single label, not a domain name" },
+	[REASON_OWN_NAME] = { "own-name", ZONE_HELO, C(4),
+	    "the HELO name claims to be this site's own host" },
+	[REASON_NO_DNS] = { "no-dns", ZONE_HELO, C(5),
+	    "the HELO name does not exist in the DNS" },
+	[REASON_HELO_DYNAMIC] = { "dynamic", ZONE_HELO, C(6),
+	    "the HELO name looks like a dynamic or end-user host" },
+	[REASON_BARE_IP] = { "bare-ip", ZONE_HELO, C(7),
+	    "the HELO name is an IP address without the brackets of an "
+	    "address literal" },
 };
 
 static const char *const types[ZONE_TYPE_MAX] = {
@@ -32,6 +45,18 @@ const struct reason_info *
 reason_get(enum reason r)
 {
 	return &reasons[r];
+}
+
+unsigned
+reason_mask(enum zone_type t)
+{
+	unsigned m = 0;
+	int i;
+
+	for (i = 0; i < REASON_MAX; i++)
+		if (reasons[i].type == t)
+			m |= 1U << i;
+	return m;
 }
 
 int

@@ -20,6 +20,12 @@ enum reason {
 	REASON_UNCONFIRMED,	/* dnsbl: PTR not forward-confirmed */
 	REASON_DYNAMIC,		/* dnsbl: dynamic-looking PTR name */
 	REASON_WHITELIST,	/* dnswl: whitelisted */
+	REASON_BAD_NAME,	/* helo: on the bad-HELO list */
+	REASON_NO_DOT,		/* helo: a single label */
+	REASON_OWN_NAME,	/* helo: claims one of our names/addresses */
+	REASON_NO_DNS,		/* helo: NXDOMAIN for A and AAAA */
+	REASON_HELO_DYNAMIC,	/* helo: matches a dynamic-host pattern */
+	REASON_BARE_IP,		/* helo: an unbracketed address */
 	REASON_MAX
 };
 
@@ -28,10 +34,12 @@ struct reason_info {
 	enum zone_type	 type;		/* the zone type it belongs to */
 	uint32_t	 code;		/* default A value, host order */
 	const char	*text;		/* default $reason text */
-	int		 available;	/* implemented in this version */
 };
 
 const struct reason_info *reason_get(enum reason);
+
+/* Every reason of zone type t, as a bit mask (1 << enum reason). */
+unsigned reason_mask(enum zone_type t);
 
 /* The reason with this key for this zone type, or -1. */
 int	reason_lookup(const char *key, enum zone_type type);

@@ -59,7 +59,7 @@ struct held {
 	struct sockaddr_storage	 from;
 	socklen_t		 fromlen;
 	struct addr		 peer;
-	struct addr		 a;		/* the address checked */
+	struct check_subject	 subj;		/* what is checked */
 	size_t			 len;
 	uint8_t			 pkt[];		/* the query */
 };
@@ -183,7 +183,7 @@ held_answer(struct held *h, const struct check_result *r)
 
 	srv->ctx->now = time(NULL);
 	srv->ctx->fresh = r;
-	srv->ctx->fresh_addr = h->a;
+	srv->ctx->fresh_subj = h->subj;
 	n = answer(srv, &h->peer, h->conn != NULL, h->pkt, h->len,
 	    srv->tcp_out + 2, TCP_MSGMAX, &kind);
 	srv->ctx->fresh = NULL;
@@ -209,7 +209,7 @@ held_done(void *arg, const struct check_result *r)
 }
 
 /*
- * Hold a query whose answer needs a computed check of srv->ctx->check_addr;
+ * Hold a query whose answer needs a check of srv->ctx->check_subj;
  * if the checker is at its bounds (or absent), answer at once as for an
  * unknown verdict.
  */
@@ -231,7 +231,7 @@ hold(struct server *srv, struct tcp_conn *conn, int fd,
 		h->fromlen = fromlen;
 	}
 	h->peer = *peer;
-	h->a = srv->ctx->check_addr;
+	h->subj = srv->ctx->check_subj;
 	h->len = len;
 	memcpy(h->pkt, pkt, len);
 	head = conn != NULL ? &conn->held : &srv->udp_held;
@@ -242,7 +242,7 @@ hold(struct server *srv, struct tcp_conn *conn, int fd,
 	srv->stats.held++;
 	srv->stats.held_now++;
 	if (srv->checker != NULL)
-		h->wait = checker_wait(srv->checker, &h->a,
+		h->wait = checker_wait(srv->checker, &h->subj,
 		    srv->check_timeout_ms, held_done, h);
 	if (h->wait == NULL) {
 		memset(&unknown, 0, sizeof(unknown));

@@ -243,3 +243,74 @@ format_time(time_t t, char *buf, size_t len)
 	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "%lld", (long long)t);
 }
+
+int
+read_file(const char *path, char **bufp, size_t *lenp)
+{
+	FILE *fp;
+	char *buf;
+	size_t len = 0, cap = 8192, n;
+	int saved;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (len + 1 >= cap) {
+			buf = xreallocarray(buf, 2, cap);
+			cap *= 2;
+		}
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		saved = errno;
+		free(buf);
+		(void)fclose(fp);
+		errno = saved;
+		return -1;
+	}
+	(void)fclose(fp);	/* read-only: nothing to lose */
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+void
+line_error(struct line_errs *le, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n;
+
+	le->nerrors++;
+	if (le->err == NULL)
+		return;
+	if (le->line > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d: ", le->file, le->line);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", le->file);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	le->err(le->arg, msg);
+}
+
+int
+read_data_file(const char *path, line_err_fn *err, void *arg, int *nerrors,
+    char **buf, size_t *len)
+{
+	struct line_errs le = { path, 0, err, arg, 0 };
+
+	if (read_file(path, buf, len) == 0)
+		return 0;
+	line_error(&le, "%s", strerror(errno));
+	if (nerrors != NULL)
+		*nerrors = 1;
+	return -1;
+}

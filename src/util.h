@@ -50,6 +50,33 @@ char	*str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 /* strlcpy(3) semantics: returns strlen(src). */
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);
 
+/*
+ * Read a whole file into a new buffer (NUL-terminated; *len excludes the
+ * NUL). Returns 0, or -1 with errno set.
+ */
+int	 read_file(const char *path, char **buf, size_t *len);
+
+/*
+ * Errors of a data file (patterns, bad-HELO names), each passed to err as
+ * one message "file:line: text" and counted.
+ */
+typedef void line_err_fn(void *arg, const char *msg);
+
+struct line_errs {
+	const char	*file;
+	int		 line;		/* 0: the file as a whole */
+	line_err_fn	*err;		/* may be NULL: only count */
+	void		*arg;
+	int		 nerrors;
+};
+
+void	 line_error(struct line_errs *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* read_file(), reporting a failure as "file: reason" (*nerrors = 1). */
+int	 read_data_file(const char *path, line_err_fn *err, void *arg,
+	    int *nerrors, char **buf, size_t *len);
+
 /* Format a UNIX time as UTC "2026-11-23T08:59:57Z". */
 void	 format_time(time_t, char *buf, size_t len);
 

@@ -17,6 +17,7 @@
 #define TYPE_A		1
 #define TYPE_NS		2
 #define TYPE_SOA	6
+#define TYPE_PTR	12
 #define TYPE_TXT	16
 #define TYPE_AAAA	28
 #define TYPE_OPT	41

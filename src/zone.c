@@ -130,22 +130,21 @@ test_point(const struct addr *a)
 	return -1;
 }
 
-/* The computed part of a dnsbl verdict. */
+/*
+ * The check verdict on s into v->check: fresh if given, else the cached
+ * one, else v->need_check. Returns -1 on a store error.
+ */
 static int
-decide_computed(const struct zone *z, struct store *store,
-    const struct addr *a, time_t now, const struct check_result *fresh,
-    struct verdict *v, char *errbuf, size_t errlen)
+get_check(struct store *store, const struct check_subject *s, time_t now,
+    const struct check_result *fresh, struct verdict *v, char *errbuf,
+    size_t errlen)
 {
-	const struct conf_zone *cz = z->conf;
 	enum store_rc rc;
-	int r;
 
-	if (!(cz->checks & COMPUTED_CHECKS))
-		return 0;
 	if (fresh != NULL)
 		v->check = *fresh;
 	else {
-		rc = check_cached(store, a, now, &v->check, errbuf, errlen);
+		rc = check_cached(store, s, now, &v->check, errbuf, errlen);
 		if (rc == STORE_ERROR)
 			return -1;
 		if (rc == STORE_NOTFOUND) {
@@ -154,6 +153,26 @@ decide_computed(const struct zone *z, struct store *store,
 		}
 	}
 	v->have_check = 1;
+	return 0;
+}
+
+/* The computed part of a dnsbl verdict. */
+static int
+decide_computed(const struct zone *z, struct store *store,
+    const struct addr *a, time_t now, const struct check_result *fresh,
+    struct verdict *v, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	struct check_subject s;
+	int r;
+
+	if (!(cz->checks & COMPUTED_CHECKS))
+		return 0;
+	check_subject_addr(&s, a);
+	if (get_check(store, &s, now, fresh, v, errbuf, errlen) == -1)
+		return -1;
+	if (v->need_check)
+		return 0;
 	if (v->check.verdict == CV_UNKNOWN) {
 		v->unknown = 1;
 		return 0;
@@ -251,6 +270,52 @@ zone_delist_delay(const struct conf *conf)
 	return d;
 }
 
+int
+zone_decide_helo(const struct zone *z, const struct helo_env *env,
+    struct store *store, const char *name, time_t now,
+    const struct check_result *fresh, struct verdict *v, char *errbuf,
+    size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	struct check_subject s;
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	if (strcmp(name, "test") == 0) {
+		v->test_point = v->listed = 1;
+		v->reason = REASON_BAD_NAME;
+		v->reasons = 1U << REASON_BAD_NAME;
+		v->code = cz->code[REASON_BAD_NAME];
+		return 0;
+	}
+	if (strcmp(name, "invalid") == 0 || strcmp(name, "1.0.0.127") == 0) {
+		v->test_point = 1;
+		return 0;
+	}
+	helo_judge(env, name, cz->checks, &v->helo);
+	v->reasons = v->helo.reasons;
+	if (v->helo.lookup) {
+		if (check_subject_name(&s, name) == -1)
+			return 0;	/* cannot be: normalised names fit */
+		if (get_check(store, &s, now, fresh, v, errbuf, errlen) == -1)
+			return -1;
+		if (v->need_check)
+			return 0;
+		if (v->check.verdict == CV_NO_DNS)
+			v->reasons |= 1U << REASON_NO_DNS;
+		else if (v->check.verdict == CV_UNKNOWN)
+			v->unknown = 1;
+	}
+	for (r = 0; r < REASON_MAX; r++)
+		if (v->reasons & (1U << r)) {
+			v->listed = 1;
+			v->reason = (enum reason)r;
+			v->code = cz->code[r];
+			break;
+		}
+	return 0;
+}
+
 /* Append s (n bytes) at *o in buf, keeping room for the NUL. */
 static void
 append(char *buf, size_t len, size_t *o, const char *s, size_t n)
@@ -275,18 +340,50 @@ expand_url(const char *t, const char *ip, char *buf, size_t len, size_t *o)
 	}
 }
 
+/* A helo verdict's reasons in plain words, joined by "; ". */
+static size_t
+helo_reasons_text(const struct verdict *v, const char *name, char *buf,
+    size_t len)
+{
+	char one[600];
+	const char *t;
+	size_t o = 0;
+	int r;
+
+	for (r = 0; r < REASON_MAX; r++) {
+		if (!(v->reasons & (1U << r)))
+			continue;
+		t = reason_get((enum reason)r)->text;
+		if (r == REASON_NO_DNS && v->have_check)
+			t = v->check.detail;
+		else if (r == REASON_HELO_DYNAMIC && v->helo.rule != NULL) {
+			snprintf(one, sizeof(one), "%s looks like a dynamic or "
+			    "end-user host (rule %s)", name, v->helo.rule);
+			t = one;
+		} else if (r == REASON_BAD_NAME && v->helo.bad_entry != NULL) {
+			snprintf(one, sizeof(one), "%s (%s)", t,
+			    v->helo.bad_entry);
+			t = one;
+		}
+		if (o > 0)
+			append(buf, len, &o, "; ", 2);
+		append(buf, len, &o, t, strlen(t));
+	}
+	buf[o] = '\0';
+	return o;
+}
+
 size_t
-zone_txt(const struct zone *z, const struct verdict *v, const struct addr *a,
+zone_txt(const struct zone *z, const struct verdict *v, const char *ip,
     char *buf, size_t len)
 {
 	const struct conf_zone *cz = z->conf;
 	const char *t, *reason;
-	char ip[ADDR_STRLEN];
+	char reasons[TXT_MAX];
 	size_t o = 0, reason_len;
 
 	if (len == 0)
 		return 0;
-	addr_format(a, ip, sizeof(ip));
 	t = cz->txt_reason[v->reason] ? cz->txt_reason[v->reason] : cz->txt;
 	if (t == NULL) {
 		if (cz->type == ZONE_DNSWL)
@@ -299,6 +396,10 @@ zone_txt(const struct zone *z, const struct verdict *v, const struct addr *a,
 	if (v->test_point) {
 		reason = test_point_text;
 		reason_len = sizeof(test_point_text) - 1;
+	} else if (cz->type == ZONE_HELO) {
+		reason_len = helo_reasons_text(v, ip, reasons,
+		    sizeof(reasons));
+		reason = reasons;
 	} else if (v->have_check && v->reason != REASON_BLACKLIST &&
 	    v->check.detail[0] != '\0') {
 		reason = v->check.detail;
@@ -408,32 +509,39 @@ answer_apex(struct resp *r, const struct zone *z, uint16_t apex_off,
 	return ANS_APEX;
 }
 
-static enum answer_kind
-answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
-    uint16_t apex_off, uint16_t qtype, const struct addr *a)
+/* Every code of a verdict: one A record per distinct code. */
+static void
+add_codes(struct resp *r, const struct zone *z, const struct verdict *v)
 {
-	struct verdict v;
-	char txt[TXT_MAX];
-	size_t txtlen = 0;
-	int rc;
+	uint32_t seen[REASON_MAX];
+	size_t n = 0, i;
+	int k;
 
-	if (store_read_begin(ctx->store, ctx->errbuf,
-	    sizeof(ctx->errbuf)) != STORE_OK)
-		return ANS_SERVFAIL;
-	rc = zone_decide(z, ctx->store, a, ctx->now,
-	    ctx->fresh != NULL && addr_equal(&ctx->fresh_addr, a) ?
-	    ctx->fresh : NULL, &v, ctx->errbuf, sizeof(ctx->errbuf));
-	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY))
-		txtlen = zone_txt(z, &v, a, txt, sizeof(txt));
-	store_read_end(ctx->store);
-	if (rc == -1)
-		return ANS_SERVFAIL;
-	ctx->cache_hit = v.have_check && ctx->fresh == NULL;
-	if (v.need_check) {
-		ctx->check_addr = *a;
-		return ANS_NEED_CHECK;
+	if (v->reasons == 0 || v->test_point) {
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v->code);
+		return;
 	}
-	if (v.unknown) {
+	for (k = 0; k < REASON_MAX; k++) {
+		if (!(v->reasons & (1U << k)))
+			continue;
+		for (i = 0; i < n; i++)
+			if (seen[i] == z->conf->code[k])
+				break;
+		if (i < n)
+			continue;
+		seen[n++] = z->conf->code[k];
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl,
+		    z->conf->code[k]);
+	}
+}
+
+/* The answer for a decided verdict (not v->need_check). */
+static enum answer_kind
+answer_verdict(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
+    uint16_t apex_off, uint16_t qtype, const struct verdict *v,
+    const char *txt, size_t txtlen)
+{
+	if (v->unknown && !v->listed) {
 		/* never a listing: the failure policy, briefly cached */
 		if (z->conf->servfail)
 			return ANS_FAILURE;
@@ -444,17 +552,17 @@ answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
 		    z->conf->negative_ttl);
 		return ANS_FAILURE;
 	}
-	if (!v.listed)
+	if (!v->listed)
 		return negative(r, z, apex_off, 1);
 	switch (qtype) {
 	case TYPE_A:
-		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v.code);
+		add_codes(r, z, v);
 		break;
 	case TYPE_TXT:
 		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
 		break;
 	case TYPE_ANY:
-		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v.code);
+		add_codes(r, z, v);
 		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
 		break;
 	default:
@@ -462,6 +570,72 @@ answer_addr(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
 		return ANS_NODATA;
 	}
 	return ANS_LISTED;
+}
+
+/* The answer for an address or a HELO name (s). */
+static enum answer_kind
+answer_subject(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
+    uint16_t apex_off, uint16_t qtype, const struct check_subject *s)
+{
+	static const struct helo_env none;
+	const struct check_result *fresh;
+	struct verdict v;
+	char txt[TXT_MAX], ip[ADDR_STRLEN];
+	const char *subject = s->name;
+	size_t txtlen = 0;
+	int rc;
+
+	if (store_read_begin(ctx->store, ctx->errbuf,
+	    sizeof(ctx->errbuf)) != STORE_OK)
+		return ANS_SERVFAIL;
+	fresh = ctx->fresh != NULL &&
+	    check_subject_equal(&ctx->fresh_subj, s) ? ctx->fresh : NULL;
+	if (s->is_name)
+		rc = zone_decide_helo(z, ctx->helo != NULL ? ctx->helo : &none,
+		    ctx->store, s->name, ctx->now, fresh, &v, ctx->errbuf,
+		    sizeof(ctx->errbuf));
+	else {
+		rc = zone_decide(z, ctx->store, &s->a, ctx->now, fresh, &v,
+		    ctx->errbuf, sizeof(ctx->errbuf));
+		subject = addr_format(&s->a, ip, sizeof(ip));
+	}
+	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY))
+		txtlen = zone_txt(z, &v, subject, txt, sizeof(txt));
+	store_read_end(ctx->store);
+	if (rc == -1)
+		return ANS_SERVFAIL;
+	ctx->cache_hit = v.have_check && fresh == NULL;
+	if (v.need_check) {
+		ctx->check_subj = *s;
+		return ANS_NEED_CHECK;
+	}
+	return answer_verdict(ctx, r, z, apex_off, qtype, &v, txt, txtlen);
+}
+
+/*
+ * The HELO name of the first n labels of the query name, normalised.
+ * Returns -1 if it is no host name (a dot or a byte that is not
+ * printable ASCII inside a label).
+ */
+static int
+helo_qname(const struct query *q, int n, char *out, size_t outlen)
+{
+	char buf[WIRE_MAXNAME];
+	const uint8_t *p = q->qname_lc;
+	size_t o = 0, len, i;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		len = *p++;
+		if (k > 0)
+			buf[o++] = '.';
+		for (i = 0; i < len; i++, p++) {
+			if (*p == '.' || *p <= 0x20 || *p >= 0x7f)
+				return -1;
+			buf[o++] = (char)*p;
+		}
+	}
+	return helo_normalize(buf, o, out, outlen);
 }
 
 size_t
@@ -472,6 +646,7 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	struct query q;
 	struct resp r;
 	const struct zone *z;
+	struct check_subject s;
 	struct addr a;
 	uint16_t apex_off = 0;
 	enum wire_parse_rc rc;
@@ -536,10 +711,21 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	n = q.nlabels - z->apex_labels;
 	if (n == 0)
 		*kind = answer_apex(&r, z, apex_off, q.qtype);
-	else {
+	else if (z->conf->type == ZONE_HELO) {
+		/* no host name: nothing to judge or look up */
+		if (helo_qname(&q, n, s.name, sizeof(s.name)) == -1)
+			*kind = negative(&r, z, apex_off, 1);
+		else {
+			s.is_name = 1;
+			*kind = answer_subject(ctx, &r, z, apex_off, q.qtype,
+			    &s);
+		}
+	} else {
 		switch (qname_to_addr(q.qname_lc, n, &a)) {
 		case QNAME_ADDR:
-			*kind = answer_addr(ctx, &r, z, apex_off, q.qtype, &a);
+			check_subject_addr(&s, &a);
+			*kind = answer_subject(ctx, &r, z, apex_off, q.qtype,
+			    &s);
 			break;
 		case QNAME_PARTIAL:
 			*kind = negative(&r, z, apex_off, 0);

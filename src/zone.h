@@ -14,6 +14,16 @@
  *   anything else              NXDOMAIN
  * RFC 5782 test points (127.0.0.2 and ::ffff:7f00:2 listed, 127.0.0.1 and
  * ::ffff:7f00:1 not) are answered without data in every zone.
+ *
+ * Query names inside a helo zone:
+ *   apex                       SOA, NS (ANY: both)
+ *   <helo-name>.<zone>         the HELO/EHLO argument, every label of it
+ *                              ("[192.0.2.1]" is the labels "[192", "0",
+ *                              "2" and "1]"); listed with one A record per
+ *                              reason that holds
+ *   test / invalid, 1.0.0.127  the RFC 5782 test points: listed / not
+ * A name with a byte that is not printable ASCII, a space or a dot inside
+ * a label is no host name: NXDOMAIN, and nothing is looked up.
  */
 #ifndef ZONE_H
 #define ZONE_H
@@ -25,6 +35,7 @@
 #include "addr.h"
 #include "check.h"
 #include "conf.h"
+#include "helo.h"
 #include "reason.h"
 #include "store.h"
 #include "wire.h"
@@ -72,6 +83,8 @@ struct verdict {
 	int			 unknown;	/* computed: temporary failure */
 	int			 have_check;	/* check below is set */
 	struct check_result	 check;		/* the computed verdict */
+	unsigned		 reasons;	/* helo: all that hold, 1 << r */
+	struct helo_result	 helo;		/* helo: the static judgement */
 };
 
 /* The bit mask of the computed reasons in a zone's checks. */
@@ -93,14 +106,27 @@ int	zone_decide(const struct zone *z, struct store *store,
 	    struct verdict *v, char *errbuf, size_t errlen);
 
 /*
+ * The verdict of helo zone z for a normalised HELO name (helo.h): the
+ * test points; the static reasons; then, when no-dns applies, the
+ * cached or fresh lookup verdict, else v->need_check. Every reason that
+ * holds is in v->reasons; v->reason is the first. A CV_UNKNOWN lookup
+ * sets v->unknown and adds nothing. Returns 0, or -1 on a store error.
+ */
+int	zone_decide_helo(const struct zone *z, const struct helo_env *env,
+	    struct store *store, const char *name, time_t now,
+	    const struct check_result *fresh, struct verdict *v,
+	    char *errbuf, size_t errlen);
+
+/*
  * The TXT text for a listed verdict: the zone's template for the reason
- * (or its default template) with "$" the address, "$reason" the entry's
- * reason or the reason's default text, "$url" the zone's url: template
- * (in which "$" is the address), "$$" a dollar. Returns the length
- * (truncated to len - 1).
+ * (or its default template) with "$" the subject (the address or HELO
+ * name), "$reason" the entry's reason or the reason's default text (a
+ * helo zone: every reason that holds, joined by "; "), "$url" the zone's
+ * url: template (in which "$" is the subject), "$$" a dollar. Returns the
+ * length (truncated to len - 1).
  */
 size_t	zone_txt(const struct zone *z, const struct verdict *v,
-	    const struct addr *a, char *buf, size_t len);
+	    const char *subject, char *buf, size_t len);
 
 /*
  * How long until every MX sees a delisting: a resolver may hold a
@@ -131,14 +157,15 @@ struct answer_ctx {
 	const struct zoneset	*zones;
 	struct store		*store;
 	const struct addrlist	*allow;		/* allow-query */
+	const struct helo_env	*helo;		/* helo zones */
 	uint16_t		 edns_size;	/* our UDP payload size */
 	time_t			 now;
 	uint32_t		 failure_ttl;	/* SOA TTL of failure answers */
-	/* A check that just ended, for this address only. */
+	/* A check that just ended, for this subject only. */
 	const struct check_result *fresh;
-	struct addr		 fresh_addr;
-	/* Out: the address to check after ANS_NEED_CHECK. */
-	struct addr		 check_addr;
+	struct check_subject	 fresh_subj;
+	/* Out: what to check after ANS_NEED_CHECK. */
+	struct check_subject	 check_subj;
 	/* Out: the zone's index in zones (-1: none), a cached verdict used. */
 	int			 zone_index;
 	int			 cache_hit;
@@ -150,8 +177,8 @@ struct answer_ctx {
  * answer may use up to 65535 bytes, else the requester's UDP limit.
  * Returns the answer length, or 0 to send nothing; *kind says what it
  * was (ANS_SERVFAIL with ctx->errbuf set on a store error). ANS_NEED_CHECK
- * (length 0): a computed check of ctx->check_addr is needed; ask again
- * with ctx->fresh set to its result.
+ * (length 0): a check of ctx->check_subj is needed; ask again with
+ * ctx->fresh set to its result and ctx->fresh_subj to the subject.
  */
 size_t	zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,

@@ -2,9 +2,11 @@
 # Install the Debian packages rdnsbl needs to build, run and test.
 # Does nothing when they are all present; uses sudo when not root.
 set -e
+# exim4-daemon-light and iproute2: the end-to-end test with a real MTA
+# (tests/integration/mta.sh) runs Exim in a network namespace.
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
 liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
-chromium chromium-driver"
+chromium chromium-driver exim4-daemon-light iproute2"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

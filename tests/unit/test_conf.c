@@ -231,6 +231,67 @@ test_full(void)
 }
 
 static void
+test_helo(void)
+{
+	static const char *const bad[] = {
+		"t.conf:2: own-names: bad domain name \"mx!.example\": only "
+		    "letters, digits, '-' and '_' are allowed",
+		"t.conf:3: own-names: bad address \"192.0.2.300\"",
+		NULL
+	};
+	struct conf *c;
+	struct conf_zone *z;
+	char buf[ADDR_STRLEN];
+
+	c = load_ok("server:\n"
+	    " own-names: MX1.Example.NET., mx2.example.net 192.0.2.25\n"
+	    " own-names: 2001:DB8::25, mx1.example.net\n"
+	    " bad-helo-names: /etc/bad.txt\n"
+	    "zone:\n name: helo.example.net\n type: helo\n"
+	    "zone:\n name: h2.example.net\n type: helo\n"
+	    " checks: no-dot, dynamic\n code: dynamic 127.0.0.20\n"
+	    " txt: no-dot \"$ has no dot\"\n", "helo");
+	if (c == NULL) {
+		ok(0, "helo: skipped checks");
+		return;
+	}
+	is_int(c->nown_names, 2, "helo: own names, repetition dropped");
+	is_str(c->own_names[0], "mx1.example.net",
+	    "helo: own name lower case, no final dot");
+	is_int(c->own_addrs.n, 2, "helo: own addresses");
+	is_str(addr_format(&c->own_addrs.v[1], buf, sizeof(buf)),
+	    "2001:db8::25", "helo: own IPv6 address");
+	is_str(c->bad_helo_names, "/etc/bad.txt", "helo: bad-helo-names");
+	z = &c->zones[0];
+	is_int(z->type, ZONE_HELO, "helo: type");
+	is_int(z->checks, reason_mask(ZONE_HELO),
+	    "helo: every reason by default");
+	is_int(z->code[REASON_NO_DNS], 0x7f000005U, "helo: no-dns .5");
+	is_int(z->code[REASON_BARE_IP], 0x7f000007U, "helo: bare-ip .7");
+	z = &c->zones[1];
+	is_int(z->checks, (1U << REASON_NO_DOT) | (1U << REASON_HELO_DYNAMIC),
+	    "helo: checks given");
+	is_int(z->code[REASON_HELO_DYNAMIC], 0x7f000014U,
+	    "helo: dynamic code set");
+	is_str(z->txt_reason[REASON_NO_DOT], "$ has no dot",
+	    "helo: per-reason txt");
+	conf_free(c);
+
+	c = load_ok("zone:\n name: bl.example.net\n type: dnsbl\n",
+	    "helo defaults");
+	if (c != NULL) {
+		is_str(c->bad_helo_names, SYSCONFDIR "/rdnsbl/bad-helo.txt",
+		    "helo: bad-helo-names default");
+		ok(c->nown_names == 0 && c->own_addrs.n == 0,
+		    "helo: own-names empty by default");
+		conf_free(c);
+	}
+	load_fail("server:\n own-names: mx!.example\n"
+	    " own-names: 192.0.2.300\n"
+	    "zone:\n name: h.example\n type: helo\n", "bad own-names", bad);
+}
+
+static void
 test_defaults(void)
 {
 	struct conf *c;
@@ -354,10 +415,11 @@ test_errors(void)
 	static const char *const checks[] = {
 		"t.conf:4: checks: unknown reason \"whitelist\" for a dnsbl "
 		    "zone (valid: blacklist, no-ptr, unconfirmed, dynamic)",
-		"t.conf:7: zone type \"helo\" is not available in this "
-		    "version",
-		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl or "
-		    "dnswl)",
+		"t.conf:8: checks: unknown reason \"no-ptr\" for a helo zone "
+		    "(valid: bad-name, no-dot, own-name, no-dns, dynamic, "
+		    "bare-ip)",
+		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl, dnswl "
+		    "or helo)",
 		"t.conf:15: on-lookup-failure: \"refused\" is not nxdomain "
 		    "or servfail",
 		NULL
@@ -446,7 +508,7 @@ test_errors(void)
 	    "zone:\n name: a.example\n type: dnsbl\n"
 	    " checks: blacklist, no-ptr whitelist\n"
 	    "zone:\n name: h.example\n type: helo\n"
-	    " checks: bad-name\n"
+	    " checks: bad-name, no-ptr\n"
 	    "zone:\n type: ip\n name: c.example\n"
 	    "zone:\n name: d.example\n type: dnsbl\n"
 	    " on-lookup-failure: refused\n",
@@ -578,9 +640,9 @@ test_load_file(void)
 	c = conf_load(path, collect, &e, &n);
 	if (!ok(c != NULL && n == 0, "zones/example.conf loads"))
 		errs_show(&e);
-	ok(c != NULL && c->nzones == 2 && c->nlisten == 2 &&
+	ok(c != NULL && c->nzones == 3 && c->nlisten == 2 &&
 	    strcmp(c->listen[0].text, "127.0.0.1@5353") == 0,
-	    "zones/example.conf: two zones, port 5353");
+	    "zones/example.conf: three zones, port 5353");
 	(void)xasprintf(&want, "%s/zones/../var/rdnsbl", src);
 	is_str(c ? c->database : NULL, want,
 	    "zones/example.conf: database under the tree");
@@ -651,7 +713,8 @@ test_schema(void)
 		"server.check-timeout", "server.cache-ttl",
 		"server.failure-ttl", "server.max-checks",
 		"server.lookup-rate", "server.max-ptr-names",
-		"server.dynamic-patterns",
+		"server.dynamic-patterns", "server.bad-helo-names",
+		"server.own-names",
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
@@ -760,9 +823,10 @@ test_http(void)
 int
 main(void)
 {
-	plan(211);
+	plan(231);
 	test_full();
 	test_defaults();
+	test_helo();
 	test_errors();
 	test_load_file();
 	test_dump();

@@ -90,12 +90,12 @@ txt(const struct zone *z, struct store *st, const char *s)
 	static char out[512];
 	struct verdict v;
 	struct addr a;
-	char err[256];
+	char err[256], ip[ADDR_STRLEN];
 
 	addr_parse(s, 0, &a, err, sizeof(err));
 	store_read_begin(st, err, sizeof(err));
 	zone_decide(z, st, &a, time(NULL), NULL, &v, err, sizeof(err));
-	zone_txt(z, &v, &a, out, sizeof(out));
+	zone_txt(z, &v, addr_format(&a, ip, sizeof(ip)), out, sizeof(out));
 	store_read_end(st);
 	return out;
 }

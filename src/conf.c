@@ -1496,8 +1496,9 @@ parse_line(struct parser *p, char *s)
 }
 
 /*
- * End of the file: the http: defaults, and each zone without url: points
- * its $url at the lookup page under public-url:.
+ * End of the file: the http: defaults, and each dnsbl or dnswl zone
+ * without url: points its $url at the lookup page under public-url: (a
+ * page for addresses; a helo zone's $ is a name).
  */
 static void
 finish_http(struct parser *p)
@@ -1511,7 +1512,7 @@ finish_http(struct parser *p)
 	if (c->http.public_url == NULL)
 		return;
 	for (i = 0; i < c->nzones; i++)
-		if (c->zones[i].url == NULL)
+		if (c->zones[i].url == NULL && c->zones[i].type != ZONE_HELO)
 			(void)xasprintf(&c->zones[i].url, "%slookup?ip=$",
 			    c->http.public_url);
 }

@@ -797,6 +797,12 @@ test_http(void)
 	free(d1);
 	conf_free(c);
 
+	c = load_ok("http:\n listen: 127.0.0.1@80\n public-url: https://x/\n"
+	    "zone:\n name: h.example\n type: helo\n", "http helo");
+	is_str(c ? c->zones[0].url : "x", NULL,
+	    "http: a helo zone gets no lookup-page url");
+	conf_free(c);
+
 	load_fail1("http:\n public-url: https://x/\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "http without listen",
 	    "t.conf:1: http: clause has no listen: line");
@@ -823,7 +829,7 @@ test_http(void)
 int
 main(void)
 {
-	plan(231);
+	plan(233);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -456,7 +456,7 @@ fwd_done(void *arg, const struct res_answer *ans)
 	struct fwd_arg *fa = arg;
 	struct check *c = fa->c;
 	struct checker *ck = c->ck;
-	size_t i = fa->i, j;
+	size_t i = fa->i, j, n;
 	char buf[ADDR_STRLEN], list[512];
 
 	c->fwdq[i] = NULL;
@@ -470,10 +470,13 @@ fwd_done(void *arg, const struct res_answer *ans)
 		snprintf(list + o, sizeof(list) - o, "%s%s", j ? ", " : "",
 		    addr_format(&ans->addrs[j], buf, sizeof(buf)));
 	}
-	if (ans->status == RES_OK && ans->naddrs > 0)
-		snprintf(c->fwd_found[i], sizeof(c->fwd_found[i]),
-		    "it resolves to %s", list);
-	else
+	if (ans->status == RES_OK && ans->naddrs > 0) {
+		/* truncated if need be: it is for people */
+		n = str_copy(c->fwd_found[i], "it resolves to ",
+		    sizeof(c->fwd_found[i]));
+		str_copy(c->fwd_found[i] + n, list,
+		    sizeof(c->fwd_found[i]) - n);
+	} else
 		snprintf(c->fwd_found[i], sizeof(c->fwd_found[i]), "%s",
 		    ans->status == RES_NXDOMAIN ? "it does not exist" :
 		    "it has no address");

@@ -25,6 +25,8 @@ struct daemon {
 	struct patterns		*patterns;
 	struct answer_ctx	 ctx;
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
+	struct store_purge_pos	 purge_pos;	/* the purge pass under way */
+	size_t			 purged;	/* entries purged in this pass */
 };
 
 #endif /* DAEMON_H */

@@ -42,6 +42,9 @@
 #define RULE_MAX	64
 #define NAMES_MAX	2048
 #define DETAIL_MAX	512
+#if STORE_PURGE_KEYMAX < STORE_CACHE_KEYMAX || STORE_PURGE_KEYMAX < KEY_MAXLEN
+#error "STORE_PURGE_KEYMAX is too small"
+#endif
 #define VERDICT_MAXLEN	\
     (VERDICT_HDRLEN + RULE_MAX + NAMES_MAX + DETAIL_MAX)
 
@@ -1031,10 +1034,39 @@ cleanup:
 	return ret;
 }
 
-/* Delete the entries of list l expired at now, inside txn. */
+/*
+ * Put cur on the first key at or after pos (pos->keylen 0: the first key of
+ * all).
+ */
+static int
+purge_seek(MDB_cursor *cur, struct store_purge_pos *pos, MDB_val *k,
+    MDB_val *v)
+{
+	if (pos->keylen == 0)
+		return mdb_cursor_get(cur, k, v, MDB_FIRST);
+	k->mv_data = pos->key;
+	k->mv_size = pos->keylen;
+	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+}
+
+/* Remember k as where the next step starts. */
+static void
+purge_stop(struct store_purge_pos *pos, const MDB_val *k)
+{
+	pos->keylen = k->mv_size <= sizeof(pos->key) ? k->mv_size : 0;
+	memcpy(pos->key, k->mv_data, pos->keylen);
+}
+
+/*
+ * Delete the entries of list l expired at now, inside txn, from pos on,
+ * looking at *left entries at most (counted down). Returns 1 when stopped
+ * by *left (pos then holds the next key), 0 at the end of the list, -1 on
+ * an error.
+ */
 static int
 purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
-    const char *actor, size_t *purged, char *errbuf, size_t errlen)
+    const char *actor, size_t *purged, struct store_purge_pos *pos,
+    size_t *left, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
@@ -1050,8 +1082,13 @@ purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
 		    store_list_name(l));
 		goto cleanup;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*left == 0) {
+			purge_stop(pos, &k);
+			break;
+		}
+		(*left)--;
 		if (key_parse(&k, &e.prefix) == -1 ||
 		    entry_decode(&v, &e) == -1) {
 			snprintf(errbuf, errlen, "corrupt entry in %s",
@@ -1078,14 +1115,14 @@ purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
 			goto cleanup;
 		(*purged)++;
 	}
-	if (rc != MDB_NOTFOUND) {
+	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
 		    store_list_name(l));
 		goto cleanup;
 	}
 	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
 		goto cleanup;
-	ret = 0;
+	ret = rc == 0;
 cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
@@ -1095,11 +1132,12 @@ cleanup:
 /*
  * Delete the cached verdicts expired at now, inside txn, without audit
  * records: a cache entry is not a list entry. A value too short to hold
- * an expiry is deleted too rather than stopping every purge.
+ * an expiry is deleted too rather than stopping every purge. pos, *left
+ * and the return value as for purge_list.
  */
 static int
-purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
-    size_t errlen)
+purge_cache(struct store *st, MDB_txn *txn, time_t now,
+    struct store_purge_pos *pos, size_t *left, char *errbuf, size_t errlen)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -1112,8 +1150,13 @@ purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
 		goto cleanup;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*left == 0) {
+			purge_stop(pos, &k);
+			break;
+		}
+		(*left)--;
 		if (v.mv_size >= VERDICT_HDRLEN) {
 			memcpy(&expires, (const uint8_t *)v.mv_data + 12, 8);
 			if (expires > (int64_t)now)
@@ -1125,33 +1168,63 @@ purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
 			goto cleanup;
 		}
 	}
-	if (rc != MDB_NOTFOUND) {
+	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
 		goto cleanup;
 	}
-	ret = 0;
+	ret = rc == 0;
 cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	return ret;
 }
 
+/* Purge inside txn from pos on, looking at *left entries at most. */
+static int
+purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
+    struct store_purge_pos *pos, size_t *left, size_t *purged,
+    char *errbuf, size_t errlen)
+{
+	int r;
+
+	while (pos->stage < PURGE_DONE) {
+		switch (pos->stage) {
+		case PURGE_BLACK:
+		case PURGE_WHITE:
+			r = purge_list(st, txn, pos->stage == PURGE_BLACK ?
+			    LIST_BLACK : LIST_WHITE, now, actor, purged, pos,
+			    left, errbuf, errlen);
+			break;
+		default:
+			r = purge_cache(st, txn, now, pos, left, errbuf,
+			    errlen);
+			break;
+		}
+		if (r == -1)
+			return -1;
+		if (r == 1)
+			return 0;
+		pos->stage++;
+		pos->keylen = 0;
+	}
+	return 0;
+}
+
 enum store_rc
 store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
     char *errbuf, size_t errlen)
 {
+	struct store_purge_pos pos;
 	MDB_txn *txn = NULL;
-	size_t n = 0;
+	size_t n = 0, left = SIZE_MAX;
 
 	if (purged != NULL)
 		*purged = 0;
+	memset(&pos, 0, sizeof(pos));
 	if (wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	if (purge_list(st, txn, LIST_BLACK, now, actor, &n, errbuf,
-	    errlen) == -1 ||
-	    purge_list(st, txn, LIST_WHITE, now, actor, &n, errbuf,
-	    errlen) == -1 ||
-	    purge_cache(st, txn, now, errbuf, errlen) == -1) {
+	if (purge_steps(st, txn, now, actor, &pos, &left, &n, errbuf,
+	    errlen) == -1) {
 		mdb_txn_abort(txn);
 		return STORE_ERROR;
 	}
@@ -1159,6 +1232,34 @@ store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
 		return STORE_ERROR;
 	if (purged != NULL)
 		*purged = n;
+	return STORE_OK;
+}
+
+enum store_rc
+store_purge_step(struct store *st, time_t now, const char *actor,
+    struct store_purge_pos *pos, size_t max, size_t *purged, char *errbuf,
+    size_t errlen)
+{
+	struct store_purge_pos keep = *pos;
+	MDB_txn *txn = NULL;
+	size_t n = 0;
+
+	if (pos->stage >= PURGE_DONE)
+		return STORE_OK;
+	if (wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (purge_steps(st, txn, now, actor, pos, &max, &n, errbuf,
+	    errlen) == -1) {
+		mdb_txn_abort(txn);
+		*pos = keep;
+		return STORE_ERROR;
+	}
+	if (txn_commit(st, txn, errbuf, errlen) == -1) {
+		*pos = keep;
+		return STORE_ERROR;
+	}
+	if (purged != NULL)
+		*purged += n;
 	return STORE_OK;
 }
 

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "server.h"
+#include "store.h"
 #include "util.h"
 
 #define UDP_BATCH	32
@@ -282,6 +283,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		}
 		srv->ctx->now = time(NULL);
 		memset(out, 0, sizeof(out));
+		/* one read snapshot for the batch */
+		store_read_hold(srv->ctx->store);
 		for (i = 0, nout = 0; i < n; i++) {
 			struct addr peer;
 			size_t len;
@@ -307,6 +310,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			    in[i].msg_hdr.msg_namelen;
 			nout++;
 		}
+		store_read_release(srv->ctx->store);
 		for (i = 0; i < nout; ) {
 			int sent = sendmmsg(fd, out + i,
 			    (unsigned)(nout - i), 0);

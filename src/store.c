@@ -57,7 +57,24 @@ struct store {
 	int		 has_cache;	/* 0: read-only, made before it */
 	MDB_txn		*rtxn;		/* the reused read txn */
 	int		 reading;	/* rtxn is renewed */
+	int		 held;		/* store_read_hold: keep it renewed */
 	int		 readonly;
+	/*
+	 * The prefix length counts read in the snapshot lens_txnid, so that
+	 * lookups in the same or an unchanged snapshot skip the meta reads
+	 * (a write commit gives the next snapshot a new txnid).
+	 */
+	size_t		 lens_txnid;	/* 0: nothing cached */
+	uint32_t	 lens[2][2][LENS_MAX];	/* [list][af == V6][len] */
+	/*
+	 * A cursor per list on rtxn, opened once and renewed with it (no
+	 * allocation per query): the probes of one lookup go through it,
+	 * so that a probe that lands on the leaf page of the one before
+	 * searches that page only, not the tree from its root.
+	 */
+	MDB_cursor	*rcur[2];
+	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
+	unsigned	 read_gen;	/* counts the renewals of rtxn */
 };
 
 /* Per-family count changes, indexed [af == ADDR_V6][prefix length]. */
@@ -253,9 +270,11 @@ entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
 static void
 lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
 {
-	snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
+	int n;
+
+	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
 	k->mv_data = buf;
-	k->mv_size = strlen(buf);
+	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
 /* The counts per prefix length of list l, family af (zeros if none). */
@@ -681,8 +700,13 @@ fail:
 void
 store_close(struct store *st)
 {
+	int i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < 2; i++)
+		if (st->rcur[i] != NULL)
+			mdb_cursor_close(st->rcur[i]);
 	if (st->rtxn != NULL)
 		mdb_txn_abort(st->rtxn);
 	mdb_env_close(st->env);
@@ -698,6 +722,8 @@ store_read_begin(struct store *st, char *errbuf, size_t errlen)
 {
 	int rc;
 
+	if (st->held && st->reading)
+		return STORE_OK;
 	if (st->reading) {
 		mdb_txn_reset(st->rtxn);
 		st->reading = 0;
@@ -717,27 +743,88 @@ store_read_begin(struct store *st, char *errbuf, size_t errlen)
 		return STORE_ERROR;
 	}
 	st->reading = 1;
+	st->read_gen++;
 	return STORE_OK;
 }
 
 void
 store_read_end(struct store *st)
 {
-	if (st->reading) {
+	if (st->reading && !st->held) {
 		mdb_txn_reset(st->rtxn);
 		st->reading = 0;
 	}
+}
+
+void
+store_read_hold(struct store *st)
+{
+	st->held = 1;
+}
+
+void
+store_read_release(struct store *st)
+{
+	st->held = 0;
+	store_read_end(st);
+}
+
+/*
+ * The counts per prefix length of list l, family af, in the current read
+ * snapshot: read once per snapshot that differs from the last one read,
+ * so a busy daemon reads them once per write, not once per query.
+ */
+static const uint32_t *
+lens_cached(struct store *st, enum store_list l, int af, char *errbuf,
+    size_t errlen)
+{
+	size_t id = mdb_txn_id(st->rtxn);
+	int i, j;
+
+	if (id != st->lens_txnid) {
+		st->lens_txnid = 0;
+		for (i = 0; i < 2; i++)
+			for (j = 0; j < 2; j++)
+				if (lens_get(st, st->rtxn, (enum store_list)i,
+				    j ? ADDR_V6 : ADDR_V4, st->lens[i][j],
+				    errbuf, errlen) == -1)
+					return NULL;
+		st->lens_txnid = id;
+	}
+	return st->lens[l][af == ADDR_V6];
+}
+
+/* The cursor of list l on the current read snapshot. */
+static MDB_cursor *
+read_cursor(struct store *st, enum store_list l, char *errbuf,
+    size_t errlen)
+{
+	int rc = 0;
+
+	if (st->rcur[l] == NULL)
+		rc = mdb_cursor_open(st->rtxn, st->list[l], &st->rcur[l]);
+	else if (st->rcur_gen[l] != st->read_gen)
+		rc = mdb_cursor_renew(st->rtxn, st->rcur[l]);
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
+		    store_list_name(l));
+		return NULL;
+	}
+	st->rcur_gen[l] = st->read_gen;
+	return st->rcur[l];
 }
 
 enum store_rc
 store_lookup(struct store *st, enum store_list l, const struct addr *a,
     time_t now, struct store_entry *e, char *errbuf, size_t errlen)
 {
-	uint32_t c[LENS_MAX];
+	const uint32_t *c;
 	uint8_t kb[KEY_MAXLEN];
 	struct addr m;
+	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	char text[ADDR_STRLEN];
+	size_t ksize;
 	int len, rc;
 
 	if (!st->reading) {
@@ -748,7 +835,7 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 	if (list_check(l, errbuf, errlen) == -1 ||
 	    addr_check(a, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	if (lens_get(st, st->rtxn, l, a->af, c, errbuf, errlen) == -1)
+	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
 	for (len = a->len; len >= 0; len--) {
 		if (c[len] == 0)
@@ -757,15 +844,25 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 		m.len = (uint8_t)len;
 		addr_mask(&m);
 		k.mv_data = kb;
-		k.mv_size = key_make(kb, &m);
-		rc = mdb_get(st->rtxn, st->list[l], &k, &v);
+		k.mv_size = ksize = key_make(kb, &m);
+		if (cur == NULL &&
+		    (cur = read_cursor(st, l, errbuf, errlen)) == NULL)
+			return STORE_ERROR;
+		/*
+		 * SET_RANGE, not SET: a miss still leaves the cursor on a
+		 * page, where the next (shorter, so smaller) key is searched
+		 * first.
+		 */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 		if (rc == MDB_NOTFOUND)
 			continue;
 		if (rc != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
 			    store_list_name(l));
 			return STORE_ERROR;
 		}
+		if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
+			continue;	/* the next key: no entry for m */
 		if (entry_decode(&v, e) == -1) {
 			snprintf(errbuf, errlen, "corrupt entry %s in %s",
 			    addr_format(&m, text, sizeof(text)),

@@ -87,6 +87,17 @@ enum store_rc	 store_read_begin(struct store *, char *errbuf, size_t errlen);
 void		 store_read_end(struct store *);
 
 /*
+ * Between store_read_hold() and store_read_release(), store_read_begin()
+ * keeps the snapshot it finds renewed and store_read_end() leaves it so:
+ * the daemon holds one snapshot for a batch of queries received together
+ * (microseconds), which saves a renew, a reset and LMDB's re-reading of
+ * the sub-database records per query. A commit made meanwhile is seen
+ * from the next batch on. release ends the snapshot.
+ */
+void		 store_read_hold(struct store *);
+void		 store_read_release(struct store *);
+
+/*
  * Inside a read snapshot: the most specific entry of the list that
  * contains address a and has not expired at now. Expired entries are
  * skipped as if absent. Returns STORE_OK (filled *e), STORE_NOTFOUND or

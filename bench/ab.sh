@@ -82,7 +82,6 @@ for b in "$@"; do
 	for m in sat rate; do
 		echo "median $b $m: cpu_us_per_query $(awk -v b="$b" -v m="$m" \
 		    '$1 == b && $2 == m {print $3}' "$work/cpu" | sort -g |
-		    awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] :
-		    (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+		    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
 	done
 done

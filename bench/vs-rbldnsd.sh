@@ -78,10 +78,12 @@ ruser=
 work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-vs.XXXXXX")
 chmod 755 "$work"
 pids=
-# end PID...: end processes this script started, and reap them
+# end PID...: end processes this script started, reap them, and forget
+# them (so that the trap never signals a PID the system has reused)
 end() {
 	for p in "$@"; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+		pids=$(echo " $pids " | sed "s/ $p / /; s/^ *//; s/ *$//")
 	done
 	return 0
 }
@@ -296,7 +298,6 @@ CONF
 	echo "$tag rdnsbl change to answer (ms, from rdnsblctl add returning): $(summary "$d/chg.r")"
 	echo "$tag rbldnsd change to answer (ms, from the file renamed into place): $(summary "$d/chg.b")"
 	end $rpid $bpid
-	pids=
 	grep -v -e ': listening on ' -e ' started: ' -e ': signal 15 received' \
 	    -e ': exited$' "$d/rdnsbld.log" >"$d/log.other"
 	[ -s "$d/log.other" ] && { echo "$tag rdnsbld logged:"; head -5 "$d/log.other"; }

@@ -26,7 +26,18 @@
 #include "util.h"
 #include "zone.h"
 
+/*
+ * Expired entries stop counting at once; purging them is housekeeping,
+ * done in passes PURGE_INTERVAL seconds apart, each in steps that look at
+ * PURGE_STEP entries (about a millisecond) PURGE_PAUSE_US apart, so that
+ * neither the answers nor rdnsblctl's writes wait for a walk of a large
+ * list. The first pass starts PURGE_FIRST seconds after the start, not
+ * before the first answer.
+ */
 #define PURGE_INTERVAL	60
+#define PURGE_FIRST	1
+#define PURGE_STEP	20000
+#define PURGE_PAUSE_US	10000
 
 static __dead void
 usage(void)
@@ -165,6 +176,8 @@ state_apply(struct daemon *d, struct state *st)
 	if (st->store != NULL) {
 		store_close(d->store);
 		d->store = st->store;
+		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
+		d->purged = 0;
 	}
 	d->ctx.zones = d->zones;
 	d->ctx.store = d->store;
@@ -274,17 +287,27 @@ static void
 on_purge(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
+	struct timeval tv = { 0, PURGE_PAUSE_US };
 	char errbuf[512];
-	size_t n = 0;
 
 	(void)fd;
 	(void)what;
-	if (store_purge(d->store, time(NULL), "rdnsbld", &n, errbuf,
-	    sizeof(errbuf)) == STORE_ERROR)
+	if (store_purge_step(d->store, time(NULL), "rdnsbld", &d->purge_pos,
+	    PURGE_STEP, &d->purged, errbuf, sizeof(errbuf)) == STORE_ERROR) {
 		log_warnx("store: purging expired entries: %s", errbuf);
-	else if (n > 0)
-		verbose(VERB_OPS, "store: purged %zu expired entr%s", n,
-		    n == 1 ? "y" : "ies");
+		d->purge_pos.stage = PURGE_DONE;
+	}
+	if (d->purge_pos.stage == PURGE_DONE) {
+		if (d->purged > 0)
+			verbose(VERB_OPS, "store: purged %zu expired entr%s",
+			    d->purged, d->purged == 1 ? "y" : "ies");
+		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
+		d->purged = 0;
+		tv.tv_sec = PURGE_INTERVAL;
+		tv.tv_usec = 0;
+	}
+	if (event_add(d->ev_purge, &tv) == -1)
+		log_warnx("store: cannot schedule the next purge");
 }
 
 int
@@ -292,7 +315,7 @@ main(int argc, char *argv[])
 {
 	struct daemon d;
 	struct state st;
-	struct timeval tv = { PURGE_INTERVAL, 0 };
+	struct timeval tv = { PURGE_FIRST, 0 };
 	char errbuf[512];
 	int ch, check_only = 0;
 
@@ -365,7 +388,7 @@ main(int argc, char *argv[])
 	d.ev_int = evsignal_new(d.base, SIGINT, on_signal, &d);
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
 	d.ev_chld = evsignal_new(d.base, SIGCHLD, on_signal, &d);
-	d.ev_purge = event_new(d.base, -1, EV_PERSIST, on_purge, &d);
+	d.ev_purge = evtimer_new(d.base, on_purge, &d);
 	if (d.ev_term == NULL || d.ev_int == NULL || d.ev_hup == NULL ||
 	    d.ev_chld == NULL || evsignal_add(d.ev_chld, NULL) == -1 ||
 	    d.ev_purge == NULL || evsignal_add(d.ev_term, NULL) == -1 ||
@@ -373,7 +396,6 @@ main(int argc, char *argv[])
 	    evsignal_add(d.ev_hup, NULL) == -1 ||
 	    event_add(d.ev_purge, &tv) == -1)
 		fatalx("cannot set up signal and timer events");
-	on_purge(-1, 0, &d);
 
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",

@@ -22,11 +22,20 @@
 
 #include "log.h"
 #include "server.h"
+#include "store.h"
 #include "util.h"
 
 #define UDP_BATCH	32
 #define UDP_BUFSIZE	4096
 #define TCP_MSGMAX	65535
+/*
+ * The UDP receive buffer: room for the queries of a burst while the loop
+ * is busy (a query takes about 0.7 kB of buffer, headers included). The
+ * kernel's default, net.core.rmem_default (about 200 kB), drops queries
+ * from a few hundred outstanding on; as root SO_RCVBUFFORCE passes over
+ * net.core.rmem_max, otherwise SO_RCVBUF gets what rmem_max allows.
+ */
+#define UDP_RCVBUF	(4 * 1024 * 1024)
 
 struct listener {
 	struct listener		*next;
@@ -286,6 +295,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		}
 		srv->ctx->now = time(NULL);
 		memset(out, 0, sizeof(out));
+		/* one read snapshot for the batch */
+		store_read_hold(srv->ctx->store);
 		for (i = 0, nout = 0; i < n; i++) {
 			struct addr peer;
 			size_t len;
@@ -311,6 +322,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			    in[i].msg_hdr.msg_namelen;
 			nout++;
 		}
+		store_read_release(srv->ctx->store);
 		for (i = 0; i < nout; ) {
 			int sent = sendmmsg(fd, out + i,
 			    (unsigned)(nout - i), 0);
@@ -507,6 +519,22 @@ listener_free(struct listener *l)
 	free(l);
 }
 
+/* Ask for a UDP_RCVBUF receive buffer; say what the kernel gave. */
+static void
+udp_rcvbuf(int fd, const char *text)
+{
+	int size = UDP_RCVBUF;
+	socklen_t len = sizeof(size);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+	    sizeof(size)) == -1 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) == -1)
+		log_warn("udp %s: SO_RCVBUF", text);
+	else if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
+		verbose(VERB_DETAIL, "udp %s: receive buffer %d bytes", text,
+		    size);
+}
+
 static struct listener *
 listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
     size_t errlen)
@@ -529,6 +557,7 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
 		goto err;
 	if (bind(fd, (const struct sockaddr *)&cl->ss, cl->sslen) == -1)
 		goto err;
+	udp_rcvbuf(fd, l->text);
 	l->udp_fd = fd;
 	l->udp_ev = event_new(srv->base, fd, EV_READ | EV_PERSIST, udp_read, l);
 	if (l->udp_ev == NULL || event_add(l->udp_ev, NULL) == -1) {

@@ -42,6 +42,9 @@
 #define RULE_MAX	64
 #define NAMES_MAX	2048
 #define DETAIL_MAX	512
+#if STORE_PURGE_KEYMAX < STORE_CACHE_KEYMAX || STORE_PURGE_KEYMAX < KEY_MAXLEN
+#error "STORE_PURGE_KEYMAX is too small"
+#endif
 #define VERDICT_MAXLEN	\
     (VERDICT_HDRLEN + RULE_MAX + NAMES_MAX + DETAIL_MAX)
 
@@ -57,7 +60,24 @@ struct store {
 	int		 has_req;	/* 0: read-only, made before them */
 	MDB_txn		*rtxn;		/* the reused read txn */
 	int		 reading;	/* rtxn is renewed */
+	int		 held;		/* store_read_hold: keep it renewed */
 	int		 readonly;
+	/*
+	 * The prefix length counts read in the snapshot lens_txnid, so that
+	 * lookups in the same or an unchanged snapshot skip the meta reads
+	 * (a write commit gives the next snapshot a new txnid).
+	 */
+	size_t		 lens_txnid;	/* 0: nothing cached */
+	uint32_t	 lens[2][2][LENS_MAX];	/* [list][af == V6][len] */
+	/*
+	 * A cursor per list on rtxn, opened once and renewed with it (no
+	 * allocation per query): the probes of one lookup go through it,
+	 * so that a probe that lands on the leaf page of the one before
+	 * searches that page only, not the tree from its root.
+	 */
+	MDB_cursor	*rcur[2];
+	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
+	unsigned	 read_gen;	/* counts the renewals of rtxn */
 };
 
 /* Per-family count changes, indexed [af == ADDR_V6][prefix length]. */
@@ -253,9 +273,11 @@ entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
 static void
 lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
 {
-	snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
+	int n;
+
+	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
 	k->mv_data = buf;
-	k->mv_size = strlen(buf);
+	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
 /* The counts per prefix length of list l, family af (zeros if none). */
@@ -693,8 +715,13 @@ fail:
 void
 store_close(struct store *st)
 {
+	int i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < 2; i++)
+		if (st->rcur[i] != NULL)
+			mdb_cursor_close(st->rcur[i]);
 	if (st->rtxn != NULL)
 		mdb_txn_abort(st->rtxn);
 	mdb_env_close(st->env);
@@ -710,6 +737,8 @@ store_read_begin(struct store *st, char *errbuf, size_t errlen)
 {
 	int rc;
 
+	if (st->held && st->reading)
+		return STORE_OK;
 	if (st->reading) {
 		mdb_txn_reset(st->rtxn);
 		st->reading = 0;
@@ -729,27 +758,88 @@ store_read_begin(struct store *st, char *errbuf, size_t errlen)
 		return STORE_ERROR;
 	}
 	st->reading = 1;
+	st->read_gen++;
 	return STORE_OK;
 }
 
 void
 store_read_end(struct store *st)
 {
-	if (st->reading) {
+	if (st->reading && !st->held) {
 		mdb_txn_reset(st->rtxn);
 		st->reading = 0;
 	}
+}
+
+void
+store_read_hold(struct store *st)
+{
+	st->held = 1;
+}
+
+void
+store_read_release(struct store *st)
+{
+	st->held = 0;
+	store_read_end(st);
+}
+
+/*
+ * The counts per prefix length of list l, family af, in the current read
+ * snapshot: read once per snapshot that differs from the last one read,
+ * so a busy daemon reads them once per write, not once per query.
+ */
+static const uint32_t *
+lens_cached(struct store *st, enum store_list l, int af, char *errbuf,
+    size_t errlen)
+{
+	size_t id = mdb_txn_id(st->rtxn);
+	int i, j;
+
+	if (id != st->lens_txnid) {
+		st->lens_txnid = 0;
+		for (i = 0; i < 2; i++)
+			for (j = 0; j < 2; j++)
+				if (lens_get(st, st->rtxn, (enum store_list)i,
+				    j ? ADDR_V6 : ADDR_V4, st->lens[i][j],
+				    errbuf, errlen) == -1)
+					return NULL;
+		st->lens_txnid = id;
+	}
+	return st->lens[l][af == ADDR_V6];
+}
+
+/* The cursor of list l on the current read snapshot. */
+static MDB_cursor *
+read_cursor(struct store *st, enum store_list l, char *errbuf,
+    size_t errlen)
+{
+	int rc = 0;
+
+	if (st->rcur[l] == NULL)
+		rc = mdb_cursor_open(st->rtxn, st->list[l], &st->rcur[l]);
+	else if (st->rcur_gen[l] != st->read_gen)
+		rc = mdb_cursor_renew(st->rtxn, st->rcur[l]);
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
+		    store_list_name(l));
+		return NULL;
+	}
+	st->rcur_gen[l] = st->read_gen;
+	return st->rcur[l];
 }
 
 enum store_rc
 store_lookup(struct store *st, enum store_list l, const struct addr *a,
     time_t now, struct store_entry *e, char *errbuf, size_t errlen)
 {
-	uint32_t c[LENS_MAX];
+	const uint32_t *c;
 	uint8_t kb[KEY_MAXLEN];
 	struct addr m;
+	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	char text[ADDR_STRLEN];
+	size_t ksize;
 	int len, rc;
 
 	if (!st->reading) {
@@ -760,7 +850,7 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 	if (list_check(l, errbuf, errlen) == -1 ||
 	    addr_check(a, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	if (lens_get(st, st->rtxn, l, a->af, c, errbuf, errlen) == -1)
+	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
 	for (len = a->len; len >= 0; len--) {
 		if (c[len] == 0)
@@ -769,15 +859,25 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 		m.len = (uint8_t)len;
 		addr_mask(&m);
 		k.mv_data = kb;
-		k.mv_size = key_make(kb, &m);
-		rc = mdb_get(st->rtxn, st->list[l], &k, &v);
+		k.mv_size = ksize = key_make(kb, &m);
+		if (cur == NULL &&
+		    (cur = read_cursor(st, l, errbuf, errlen)) == NULL)
+			return STORE_ERROR;
+		/*
+		 * SET_RANGE, not SET: a miss still leaves the cursor on a
+		 * page, where the next (shorter, so smaller) key is searched
+		 * first.
+		 */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 		if (rc == MDB_NOTFOUND)
 			continue;
 		if (rc != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
 			    store_list_name(l));
 			return STORE_ERROR;
 		}
+		if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
+			continue;	/* the next key: no entry for m */
 		if (entry_decode(&v, e) == -1) {
 			snprintf(errbuf, errlen, "corrupt entry %s in %s",
 			    addr_format(&m, text, sizeof(text)),
@@ -1055,10 +1155,39 @@ cleanup:
 	return ret;
 }
 
-/* Delete the entries of list l expired at now, inside txn. */
+/*
+ * Put cur on the first key at or after pos (pos->keylen 0: the first key of
+ * all).
+ */
+static int
+purge_seek(MDB_cursor *cur, struct store_purge_pos *pos, MDB_val *k,
+    MDB_val *v)
+{
+	if (pos->keylen == 0)
+		return mdb_cursor_get(cur, k, v, MDB_FIRST);
+	k->mv_data = pos->key;
+	k->mv_size = pos->keylen;
+	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+}
+
+/* Remember k as where the next step starts. */
+static void
+purge_stop(struct store_purge_pos *pos, const MDB_val *k)
+{
+	pos->keylen = k->mv_size <= sizeof(pos->key) ? k->mv_size : 0;
+	memcpy(pos->key, k->mv_data, pos->keylen);
+}
+
+/*
+ * Delete the entries of list l expired at now, inside txn, from pos on,
+ * looking at *left entries at most (counted down). Returns 1 when stopped
+ * by *left (pos then holds the next key), 0 at the end of the list, -1 on
+ * an error.
+ */
 static int
 purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
-    const char *actor, size_t *purged, char *errbuf, size_t errlen)
+    const char *actor, size_t *purged, struct store_purge_pos *pos,
+    size_t *left, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
@@ -1074,8 +1203,13 @@ purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
 		    store_list_name(l));
 		goto cleanup;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*left == 0) {
+			purge_stop(pos, &k);
+			break;
+		}
+		(*left)--;
 		if (key_parse(&k, &e.prefix) == -1 ||
 		    entry_decode(&v, &e) == -1) {
 			snprintf(errbuf, errlen, "corrupt entry in %s",
@@ -1102,14 +1236,14 @@ purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
 			goto cleanup;
 		(*purged)++;
 	}
-	if (rc != MDB_NOTFOUND) {
+	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
 		    store_list_name(l));
 		goto cleanup;
 	}
 	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
 		goto cleanup;
-	ret = 0;
+	ret = rc == 0;
 cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
@@ -1119,11 +1253,12 @@ cleanup:
 /*
  * Delete the cached verdicts expired at now, inside txn, without audit
  * records: a cache entry is not a list entry. A value too short to hold
- * an expiry is deleted too rather than stopping every purge.
+ * an expiry is deleted too rather than stopping every purge. pos, *left
+ * and the return value as for purge_list.
  */
 static int
-purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
-    size_t errlen)
+purge_cache(struct store *st, MDB_txn *txn, time_t now,
+    struct store_purge_pos *pos, size_t *left, char *errbuf, size_t errlen)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -1136,8 +1271,13 @@ purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
 		goto cleanup;
 	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*left == 0) {
+			purge_stop(pos, &k);
+			break;
+		}
+		(*left)--;
 		if (v.mv_size >= VERDICT_HDRLEN) {
 			memcpy(&expires, (const uint8_t *)v.mv_data + 12, 8);
 			if (expires > (int64_t)now)
@@ -1149,33 +1289,63 @@ purge_cache(struct store *st, MDB_txn *txn, time_t now, char *errbuf,
 			goto cleanup;
 		}
 	}
-	if (rc != MDB_NOTFOUND) {
+	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
 		goto cleanup;
 	}
-	ret = 0;
+	ret = rc == 0;
 cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	return ret;
 }
 
+/* Purge inside txn from pos on, looking at *left entries at most. */
+static int
+purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
+    struct store_purge_pos *pos, size_t *left, size_t *purged,
+    char *errbuf, size_t errlen)
+{
+	int r;
+
+	while (pos->stage < PURGE_DONE) {
+		switch (pos->stage) {
+		case PURGE_BLACK:
+		case PURGE_WHITE:
+			r = purge_list(st, txn, pos->stage == PURGE_BLACK ?
+			    LIST_BLACK : LIST_WHITE, now, actor, purged, pos,
+			    left, errbuf, errlen);
+			break;
+		default:
+			r = purge_cache(st, txn, now, pos, left, errbuf,
+			    errlen);
+			break;
+		}
+		if (r == -1)
+			return -1;
+		if (r == 1)
+			return 0;
+		pos->stage++;
+		pos->keylen = 0;
+	}
+	return 0;
+}
+
 enum store_rc
 store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
     char *errbuf, size_t errlen)
 {
+	struct store_purge_pos pos;
 	MDB_txn *txn = NULL;
-	size_t n = 0;
+	size_t n = 0, left = SIZE_MAX;
 
 	if (purged != NULL)
 		*purged = 0;
+	memset(&pos, 0, sizeof(pos));
 	if (wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	if (purge_list(st, txn, LIST_BLACK, now, actor, &n, errbuf,
-	    errlen) == -1 ||
-	    purge_list(st, txn, LIST_WHITE, now, actor, &n, errbuf,
-	    errlen) == -1 ||
-	    purge_cache(st, txn, now, errbuf, errlen) == -1) {
+	if (purge_steps(st, txn, now, actor, &pos, &left, &n, errbuf,
+	    errlen) == -1) {
 		mdb_txn_abort(txn);
 		return STORE_ERROR;
 	}
@@ -1183,6 +1353,34 @@ store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
 		return STORE_ERROR;
 	if (purged != NULL)
 		*purged = n;
+	return STORE_OK;
+}
+
+enum store_rc
+store_purge_step(struct store *st, time_t now, const char *actor,
+    struct store_purge_pos *pos, size_t max, size_t *purged, char *errbuf,
+    size_t errlen)
+{
+	struct store_purge_pos keep = *pos;
+	MDB_txn *txn = NULL;
+	size_t n = 0;
+
+	if (pos->stage >= PURGE_DONE)
+		return STORE_OK;
+	if (wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (purge_steps(st, txn, now, actor, pos, &max, &n, errbuf,
+	    errlen) == -1) {
+		mdb_txn_abort(txn);
+		*pos = keep;
+		return STORE_ERROR;
+	}
+	if (txn_commit(st, txn, errbuf, errlen) == -1) {
+		*pos = keep;
+		return STORE_ERROR;
+	}
+	if (purged != NULL)
+		*purged += n;
 	return STORE_OK;
 }
 

@@ -94,6 +94,17 @@ enum store_rc	 store_read_begin(struct store *, char *errbuf, size_t errlen);
 void		 store_read_end(struct store *);
 
 /*
+ * Between store_read_hold() and store_read_release(), store_read_begin()
+ * keeps the snapshot it finds renewed and store_read_end() leaves it so:
+ * the daemon holds one snapshot for a batch of queries received together
+ * (microseconds), which saves a renew, a reset and LMDB's re-reading of
+ * the sub-database records per query. A commit made meanwhile is seen
+ * from the next batch on. release ends the snapshot.
+ */
+void		 store_read_hold(struct store *);
+void		 store_read_release(struct store *);
+
+/*
  * Inside a read snapshot: the most specific entry of the list that
  * contains address a and has not expired at now. Expired entries are
  * skipped as if absent. Returns STORE_OK (filled *e), STORE_NOTFOUND or
@@ -139,9 +150,37 @@ typedef int store_walk_fn(void *arg, const struct store_entry *e);
 enum store_rc	 store_walk(struct store *, enum store_list,
 		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
 
-/* Delete entries expired at now, with one audit record each. */
+/*
+ * Delete entries expired at now, with one audit record each, and the
+ * expired cached verdicts, in one write transaction that looks at every
+ * entry.
+ */
 enum store_rc	 store_purge(struct store *, time_t now, const char *actor,
 		    size_t *purged, char *errbuf, size_t errlen);
+
+/*
+ * Where a purge in steps has got to: the black list, the white list, the
+ * verdict cache, done. Zero it to start a pass.
+ */
+enum { PURGE_BLACK = 0, PURGE_WHITE, PURGE_CACHE, PURGE_DONE };
+#define STORE_PURGE_KEYMAX	256	/* >= every list and cache key */
+struct store_purge_pos {
+	int		 stage;		/* PURGE_BLACK ... PURGE_DONE */
+	size_t		 keylen;	/* 0: from the stage's first key */
+	uint8_t		 key[STORE_PURGE_KEYMAX];
+};
+
+/*
+ * One step of a purge pass, as store_purge does, in a write transaction
+ * that looks at max entries at most, starting at *pos and moving it on;
+ * the pass is over when pos->stage is PURGE_DONE. Adds the number of
+ * list entries purged to *purged. On an error *pos is unchanged. A daemon
+ * purges in steps so that a large list never holds its loop or the write
+ * lock for long.
+ */
+enum store_rc	 store_purge_step(struct store *, time_t now,
+		    const char *actor, struct store_purge_pos *pos,
+		    size_t max, size_t *purged, char *errbuf, size_t errlen);
 
 /* Append an audit record (its own write transaction). */
 enum store_rc	 store_audit_add(struct store *, const char *actor,

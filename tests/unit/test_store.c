@@ -587,6 +587,47 @@ test_walk_purge(struct store *st)
 	is_int(purged, 0, "purge again: nothing");
 }
 
+/* A purge in steps of 2 entries: the same result as one store_purge. */
+static void
+test_purge_step(struct store *st)
+{
+	struct store_purge_pos pos;
+	char cidr[32];
+	size_t purged = 0;
+	int i, steps = 0, added = 0, rc = STORE_OK;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(cidr, sizeof(cidr), "172.16.%d.0/24", i);
+		added += add(st, LIST_BLACK, cidr, 0, 0, now - 1, "gone",
+		    NULL) == STORE_OK;
+	}
+	added += add(st, LIST_WHITE, "172.17.0.1", 0, 0, now - 1, "gone",
+	    NULL) == STORE_OK;
+	added += add(st, LIST_WHITE, "172.17.0.2", 0, 0, now - 1, "gone",
+	    NULL) == STORE_OK;
+	is_int(added, 7, "purge step: 7 expired entries added");
+	memset(&pos, 0, sizeof(pos));
+	while (pos.stage != PURGE_DONE && steps < 100 && rc == STORE_OK) {
+		rc = store_purge_step(st, now, "purge", &pos, 2, &purged,
+		    errbuf, sizeof(errbuf));
+		steps++;
+	}
+	is_int(rc, STORE_OK, "purge step: every step ok");
+	ok(steps > 5 && steps < 100, "purge step: pass over in %d steps of 2",
+	    steps);
+	is_int(purged, 7, "purge step: 7 entries purged");
+	is_str(walk(st, LIST_BLACK, 0), "10.0.0.0/8 10.0.0.0/12 "
+	    "10.1.2.0/24 10.1.2.0/28 10.1.2.3 !10.1.2.128/25 10.9.8.0/24 "
+	    "192.0.2.1 2001:db8::/32 2001:db8:1::5",
+	    "purge step: live black entries kept");
+	is_str(walk(st, LIST_WHITE, 0), "10.1.2.0/24",
+	    "purge step: live white entry kept");
+	purged = 0;
+	is_int(store_purge_step(st, now, "purge", &pos, 2, &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "purge step: a done pass is a no-op");
+	is_int(purged, 0, "purge step: nothing more");
+}
+
 static void
 test_audit(struct store *st)
 {
@@ -1101,8 +1142,11 @@ test_reopen(const char *p)
 	ok(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)) ==
 	    STORE_ERROR && strstr(errbuf, "read-only") != NULL,
 	    "read-only: add refused (%s)", errbuf);
-	/* And the adds of test_snapshot and test_cache. */
-	is_int(audit(st), 33, "read-only: audit walk works");
+	/*
+	 * And the adds of test_snapshot and test_cache, and the 7 adds and
+	 * 7 expires of test_purge_step.
+	 */
+	is_int(audit(st), 47, "read-only: audit walk works");
 	is_int(cget(st, k, kaddr("192.0.2.55", k), now), STORE_OK,
 	    "read-only: cache get works");
 	is_str(lastv.detail, "again", "read-only: cached verdict kept");
@@ -1390,7 +1434,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(251);
+	plan(259);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1411,6 +1455,7 @@ main(void)
 	test_lists(st);
 	test_walk_purge(st);
 	test_audit(st);
+	test_purge_step(st);
 	test_snapshot(st);
 	test_cache(st);
 	store_close(st);

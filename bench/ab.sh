@@ -11,8 +11,8 @@
 # answered query (utime+stime from /proc/PID/stat over the answers), and
 # VmRSS; then the median CPU per query of each binary and load.
 # To build a binary of a commit:
-#   git worktree add /tmp/c COMMIT && cd /tmp/c && ./autogen.sh &&
-#       ./configure -q && make -j2 src/rdnsbld && cp src/rdnsbld /tmp/rdnsbld.COMMIT
+#   git worktree add ../c COMMIT && cd ../c && ./autogen.sh &&
+#       ./configure -q && make -j2 src/rdnsbld && cp src/rdnsbld ../rdnsbld.COMMIT
 set -u
 n=${1:?usage: ab.sh N RDNSBLD...}
 shift

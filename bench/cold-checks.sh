@@ -2,7 +2,7 @@
 # Usage: bench/cold-checks.sh [N [FLOOD]]   (defaults 200000 and 100000)
 # Needs the Debian packages nsd, dnsperf and bind9-dnsutils (dig), and perl;
 # rdnsbld from $BUILD (default: this tree), e.g.
-#   BUILD=/tmp/b-bench sh bench/cold-checks.sh
+#   BUILD=$PWD/build sh bench/cold-checks.sh
 #
 # Two phases, all on 127.0.0.1 (no traffic leaves the machine):
 #

@@ -2,7 +2,7 @@
 # Usage: bench/vs-rbldnsd.sh [N...]   (default: 100000 1000000 10000000)
 # Needs the Debian packages rbldnsd, dnsperf, util-linux (taskset), a C
 # compiler, and rdnsbld/rdnsblctl built in $BUILD (default: this tree), e.g.
-#   BUILD=/tmp/b6 sh bench/vs-rbldnsd.sh 1000000
+#   BUILD=$PWD/build sh bench/vs-rbldnsd.sh 1000000
 #
 # For each N: the data set `bench/gen-ip4set.sh N' (nine /32s for each
 # /24), imported into rdnsbl with `rdnsblctl import black' and loaded by

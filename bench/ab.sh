@@ -29,8 +29,8 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
-port=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr =>
-    "127.0.0.1", LocalPort => 0, Proto => "udp")->sockport, "\n"')
+. "$top/bench/lib.sh"
+port=$(freeport) || { echo "ab.sh: no free port" >&2; exit 1; }
 cat >"$work/rdnsbld.conf" <<CONF
 server:
 	listen: 127.0.0.1@$port

@@ -58,19 +58,7 @@ end() {
 trap 'end $sampler $pid $nsdpid $sinkpid; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
-# A port free for both UDP and TCP on 127.0.0.1 (the kernel picks it).
-freeport() {
-	perl -MIO::Socket::INET -e '
-	for (1 .. 50) {
-		my $u = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-		    LocalPort => 0, Proto => "udp") or next;
-		my $p = $u->sockport;
-		my $t = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-		    LocalPort => $p, Proto => "tcp", Listen => 1) or next;
-		print "$p\n"; exit 0;
-	}
-	exit 1'
-}
+. "$top/bench/lib.sh"
 
 # N distinct addresses in 10/8 as dnsperf lines "D.C.B.10.bl.bench A":
 # a full-period LCG mod 2^24, started at SEED.

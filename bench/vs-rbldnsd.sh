@@ -94,18 +94,7 @@ cc -O2 -o "$work/udp-nx" "$top/bench/udp-nx.c" &&
     cc -O2 -o "$work/dnsprobe" "$top/bench/dnsprobe.c" || exit 1
 probe="taskset -c $ccpu $work/dnsprobe"
 
-freeport() {
-	perl -MIO::Socket::INET -e '
-	for (1 .. 50) {
-		my $u = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-		    LocalPort => 0, Proto => "udp") or next;
-		my $p = $u->sockport;
-		my $t = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-		    LocalPort => $p, Proto => "tcp", Listen => 1) or next;
-		print "$p\n"; exit 0;
-	}
-	exit 1'
-}
+. "$top/bench/lib.sh"
 now() { date +%s%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1e6}'; }
 # median of the numbers on stdin

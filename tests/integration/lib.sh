@@ -587,21 +587,35 @@ tns_rcode()
 	tns_entry "$1" "$2" "$3"
 }
 
+# upstream_prepare FILE: a copy of FILE for a new upstream, plus the
+# upstream-ready.test A entry that shows it answers; sets UFILE and ULOG.
+upstream_prepare()
+{
+	U_N=$((U_N + 1))
+	UFILE="$work/upstream.$U_N.testns"
+	ULOG="$work/upstream.$U_N.log"
+	cat "$1" >"$UFILE" || bail "cannot copy $1"
+	up_tns=$TNS
+	TNS=$UFILE
+	tns_entry upstream-ready.test A NOERROR \
+	    "upstream-ready.test. 300 IN A 127.0.0.9"
+	TNS=$up_tns
+}
+
+# upstream_answers PORT: the upstream on PORT answers its ready entry.
+upstream_answers()
+{
+	dig @127.0.0.1 -p "$1" +tries=1 +time=1 upstream-ready.test A \
+	    2>/dev/null | grep -q 'status: NOERROR'
+}
+
 # start_upstream FILE: run ldns-testns on FILE (plus an entry for
 # upstream-ready.test A, polled until it answers) on a random free port.
 # Sets UPORT, UPID and ULOG (its -v log: one line per query received).
 # Several may run; lib_cleanup kills them all (by PID).
 start_upstream()
 {
-	U_N=$((U_N + 1))
-	su_file="$work/upstream.$U_N.testns"
-	ULOG="$work/upstream.$U_N.log"
-	cat "$1" >"$su_file" || bail "cannot copy $1"
-	su_tns=$TNS
-	TNS=$su_file
-	tns_entry upstream-ready.test A NOERROR \
-	    "upstream-ready.test. 300 IN A 127.0.0.9"
-	TNS=$su_tns
+	upstream_prepare "$1"
 	su_tries=0
 	while :; do
 		su_tries=$((su_tries + 1))
@@ -610,17 +624,13 @@ start_upstream()
 		UPORT=$PORT
 		PORT=$su_save
 		[ "$UPORT" = "$PORT" ] && continue
-		ldns-testns -v -p "$UPORT" "$su_file" >"$ULOG" 2>&1 &
+		ldns-testns -v -p "$UPORT" "$UFILE" >"$ULOG" 2>&1 &
 		UPID=$!
 		UPIDS="$UPIDS $UPID"
 		su_i=0
 		while [ $su_i -lt 50 ]; do
 			kill -0 "$UPID" 2>/dev/null || break
-			if dig @127.0.0.1 -p "$UPORT" +tries=1 +time=1 \
-			    upstream-ready.test A 2>/dev/null |
-			    grep -q 'status: NOERROR'; then
-				return 0
-			fi
+			upstream_answers "$UPORT" && return 0
 			sleep 0.2
 			su_i=$((su_i + 1))
 		done
@@ -636,34 +646,22 @@ start_upstream()
 # one serving FILE on the same port UPORT (the fake internet changed).
 restart_upstream()
 {
-	ru_port=$UPORT
 	stop_upstream "$UPID"
-	U_N=$((U_N + 1))
-	ru_file="$work/upstream.$U_N.testns"
-	ULOG="$work/upstream.$U_N.log"
-	cat "$1" >"$ru_file" || bail "cannot copy $1"
-	ru_tns=$TNS
-	TNS=$ru_file
-	tns_entry upstream-ready.test A NOERROR \
-	    "upstream-ready.test. 300 IN A 127.0.0.9"
-	TNS=$ru_tns
+	UPID=
+	upstream_prepare "$1"
 	ru_i=0
 	while [ $ru_i -lt 50 ]; do
 		if [ -z "$UPID" ] || ! kill -0 "$UPID" 2>/dev/null; then
-			ldns-testns -v -p "$ru_port" "$ru_file" >"$ULOG" 2>&1 &
+			ldns-testns -v -p "$UPORT" "$UFILE" >"$ULOG" 2>&1 &
 			UPID=$!
 			UPIDS="$UPIDS $UPID"
 		fi
-		if dig @127.0.0.1 -p "$ru_port" +tries=1 +time=1 \
-		    upstream-ready.test A 2>/dev/null |
-		    grep -q 'status: NOERROR'; then
-			return 0
-		fi
+		upstream_answers "$UPORT" && return 0
 		sleep 0.2
 		ru_i=$((ru_i + 1))
 	done
 	sed 's/^/# upstream: /' "$ULOG"
-	bail "ldns-testns did not restart on port $ru_port"
+	bail "ldns-testns did not restart on port $UPORT"
 }
 
 # stop_upstream PID: stop one upstream started by start_upstream.

@@ -1187,7 +1187,7 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		if (z->conf->type == ZONE_HELO)
 			continue;	/* about names: rdnsblctl helo */
 		memset(&v, 0, sizeof(v));
-		if (zone_decide(z, c->store, &a, c->now, NULL, &v, errbuf,
+		if (zone_decide(z, c->store, &a, c->now, NULL, 0, &v, errbuf,
 		    sizeof(errbuf)) == -1) {
 			ctl_err("store: zone %s: %s", z->conf->name, errbuf);
 			rc = EXIT_ERR;

@@ -318,7 +318,7 @@ decide_all(struct http *h, const struct addr *a,
 		z = &d->zones->v[i];
 		if (z->conf->type != ZONE_DNSBL && z->conf->type != ZONE_DNSWL)
 			continue;
-		if (zone_decide(z, d->store, a, now, fresh, &v, errbuf,
+		if (zone_decide(z, d->store, a, now, fresh, 0, &v, errbuf,
 		    errlen) == -1) {
 			store_read_end(d->store);
 			return -1;
@@ -774,7 +774,7 @@ do_metrics(struct http *h, struct evhttp_request *req)
 	const struct server_stats *ss = server_stats(d->server);
 	const struct checker_stats *cs = checker_stats(d->checker);
 	struct evbuffer *b = xbuf();
-	size_t i, k;
+	size_t i, k, n, bytes;
 
 	metric(b, "rdnsbl_dns_answers_total", "counter",
 	    "DNS answers by zone and result (since start or reload).");
@@ -818,6 +818,14 @@ do_metrics(struct http *h, struct evhttp_request *req)
 		    cverdict_name(k), (unsigned long long)cs->verdicts[k]);
 	metric1(b, "rdnsbl_checks_in_flight", "gauge",
 	    "Computed checks running now.", cs->inflight);
+	n = store_index_count(d->store, &bytes);
+	metric1(b, "rdnsbl_lists_in_memory_entries", "gauge",
+	    "IPv4 list entries in the compact copy for queries.", n);
+	metric1(b, "rdnsbl_lists_in_memory_bytes", "gauge",
+	    "Memory the compact copy of the IPv4 lists takes.", bytes);
+	metric1(b, "rdnsbl_lists_in_memory_stale", "gauge",
+	    "1 while the copy is behind the lists (queries read the "
+	    "database meanwhile).", store_index_stale(d->store));
 	metric(b, "rdnsbl_delist_requests_total", "counter",
 	    "Delisting form submissions by outcome.");
 	for (k = 0; k < OUT_MAX; k++)

@@ -38,6 +38,15 @@
 #define PURGE_FIRST	1
 #define PURGE_STEP	20000
 #define PURGE_PAUSE_US	10000
+/*
+ * The compact copy of the IPv4 lists (store.h) is built and kept in step
+ * in steps that read at most INDEX_STEP entries (a few milliseconds),
+ * INDEX_PAUSE_US apart so that queries are answered in between (from the
+ * database meanwhile). A batch of queries that saw a newer snapshot than
+ * the copy's starts the catching up; an error retries after a second.
+ */
+#define INDEX_STEP	50000
+#define INDEX_PAUSE_US	1000
 
 static __dead void
 usage(void)
@@ -68,6 +77,8 @@ load_conf(const char *path)
 		    nerrors == 1 ? "" : "s", path);
 	return conf;
 }
+
+static void	index_kick(void *);
 
 /*
  * Everything the configuration decides, built aside so that a reload
@@ -176,6 +187,10 @@ state_apply(struct daemon *d, struct state *st)
 	if (st->store != NULL) {
 		store_close(d->store);
 		d->store = st->store;
+		store_index_enable(d->store);
+		d->index_logged = 0;
+		if (d->ev_index != NULL)
+			index_kick(d);
 		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
 		d->purged = 0;
 	}
@@ -284,6 +299,50 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 static void
+on_index(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { 0, INDEX_PAUSE_US };
+	char errbuf[512];
+	size_t n, bytes;
+	int r;
+
+	(void)fd;
+	(void)what;
+	r = store_index_step(d->store, INDEX_STEP, errbuf, sizeof(errbuf));
+	if (r == -1) {
+		log_warnx("store: the copy of the lists: %s", errbuf);
+		tv.tv_sec = 1;
+		tv.tv_usec = 0;
+	}
+	if (r == 0) {
+		if (!d->index_logged) {
+			n = store_index_count(d->store, &bytes);
+			verbose(VERB_OPS, "store: IPv4 lists in memory: %zu "
+			    "entr%s, %zu kB", n, n == 1 ? "y" : "ies",
+			    bytes / 1024);
+			d->index_logged = 1;
+		}
+		return;
+	}
+	if (event_add(d->ev_index, &tv) == -1)
+		log_warnx("store: cannot schedule the copy of the lists");
+}
+
+/* After a batch of queries: catch up if they saw a newer snapshot. */
+static void
+index_kick(void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { 0, INDEX_PAUSE_US };
+
+	if (store_index_stale(d->store) &&
+	    !evtimer_pending(d->ev_index, NULL) &&
+	    event_add(d->ev_index, &tv) == -1)
+		log_warnx("store: cannot schedule the copy of the lists");
+}
+
+static void
 on_purge(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -389,6 +448,11 @@ main(int argc, char *argv[])
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
 	d.ev_chld = evsignal_new(d.base, SIGCHLD, on_signal, &d);
 	d.ev_purge = evtimer_new(d.base, on_purge, &d);
+	d.ev_index = evtimer_new(d.base, on_index, &d);
+	if (d.ev_index == NULL)
+		fatalx("cannot set up timer events");
+	server_set_batch_hook(d.server, index_kick, &d);
+	index_kick(&d);
 	if (d.ev_term == NULL || d.ev_int == NULL || d.ev_hup == NULL ||
 	    d.ev_chld == NULL || evsignal_add(d.ev_chld, NULL) == -1 ||
 	    d.ev_purge == NULL || evsignal_add(d.ev_term, NULL) == -1 ||
@@ -410,6 +474,7 @@ main(int argc, char *argv[])
 	event_free(d.ev_int);
 	event_free(d.ev_hup);
 	event_free(d.ev_purge);
+	event_free(d.ev_index);
 	event_free(d.ev_chld);
 	event_base_free(d.base);
 	zoneset_free(d.zones);

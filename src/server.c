@@ -81,6 +81,8 @@ struct server {
 	struct held		*udp_held;
 	struct checker		*checker;
 	unsigned		 check_timeout_ms;
+	void			(*batch_hook)(void *);
+	void			*batch_arg;
 	struct server_stats	 stats;
 	uint32_t		 tcp_timeout;
 	uint32_t		 tcp_clients;
@@ -340,6 +342,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			}
 			i += sent;
 		}
+		if (srv->batch_hook != NULL)
+			srv->batch_hook(srv->batch_arg);
 		if (n < UDP_BATCH)
 			return;
 	}
@@ -674,6 +678,13 @@ server_set_checker(struct server *srv, struct checker *ck,
 {
 	srv->checker = ck;
 	srv->check_timeout_ms = timeout_ms;
+}
+
+void
+server_set_batch_hook(struct server *srv, void (*fn)(void *), void *arg)
+{
+	srv->batch_hook = fn;
+	srv->batch_arg = arg;
 }
 
 const struct server_stats *

@@ -49,6 +49,14 @@ int		 server_configure(struct server *, const struct conf *conf,
 void		 server_set_checker(struct server *, struct checker *,
 		    unsigned timeout_ms);
 
+/*
+ * fn(arg) is called after each batch of UDP queries has been answered
+ * (NULL: nothing), for work that follows the queries, such as bringing
+ * the compact copy of the lists up to the snapshot they saw.
+ */
+void		 server_set_batch_hook(struct server *, void (*fn)(void *),
+		    void *arg);
+
 const struct server_stats *server_stats(const struct server *);
 
 void		 server_free(struct server *);

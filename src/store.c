@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "ipindex.h"
 #include "store.h"
 #include "util.h"
 
@@ -37,6 +39,8 @@
 #define KEY_MAXLEN	18		/* af, 16 address bytes, length */
 #define LENS_MAX	129		/* prefix lengths 0-128 */
 #define NLENS(af)	((af) == ADDR_V4 ? 33 : 129)
+#define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
+#define CATCHUP_MAX	20000	/* more pending changes: rebuild instead */
 #define TEXT_MAXLEN	(ADDR_STRLEN + 2)
 #define VERDICT_HDRLEN	26
 #define RULE_MAX	64
@@ -78,6 +82,27 @@ struct store {
 	MDB_cursor	*rcur[2];
 	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
 	unsigned	 read_gen;	/* counts the renewals of rtxn */
+	/*
+	 * The journal of list changes (store.h) and the daemon's compact
+	 * copy of the IPv4 lists kept in step with it. snap_seq: the last
+	 * journal number in the snapshot lens_txnid. ix is used only when
+	 * ix_seq is snap_seq; ixb is a copy being built, from the snapshot
+	 * whose last journal number is ixb_seq, list ixb_list from key
+	 * ixb_key on.
+	 */
+	MDB_dbi		 journal;
+	int		 has_journal;	/* 0: read-only, made before it */
+	MDB_dbi		 expiry;	/* the entries that expire (store.h) */
+	int		 has_expiry;
+	uint64_t	 snap_seq;
+	int		 ix_on;		/* store_index_enable() */
+	struct ipindex	*ix;		/* NULL: none ready */
+	uint64_t	 ix_seq;
+	struct ipindex	*ixb;
+	uint64_t	 ixb_seq;
+	int		 ixb_list;
+	uint8_t		 ixb_key[KEY_MAXLEN];
+	size_t		 ixb_keylen;
 };
 
 /* Per-family count changes, indexed [af == ADDR_V6][prefix length]. */
@@ -351,6 +376,181 @@ lens_count(lens_delta d, const struct addr *a, int64_t by)
 	d[a->af == ADDR_V6][a->len] += by;
 }
 
+static void
+be64_put(uint8_t *p, uint64_t x)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(x >> (56 - 8 * i));
+}
+
+static uint64_t
+be64_get(const uint8_t *p)
+{
+	uint64_t x = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		x = x << 8 | p[i];
+	return x;
+}
+
+static void
+journal_meta_key(MDB_val *k)
+{
+	k->mv_data = (void *)"journal";
+	k->mv_size = strlen("journal");
+}
+
+/* The number of the last journal record in txn (0: none yet). */
+static int
+journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
+    size_t errlen)
+{
+	MDB_val k, v;
+	int rc;
+
+	*seq = 0;
+	if (!st->has_journal)
+		return 0;
+	journal_meta_key(&k);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+		return -1;
+	}
+	if (v.mv_size != sizeof(*seq)) {
+		snprintf(errbuf, errlen, "corrupt journal number in meta");
+		return -1;
+	}
+	memcpy(seq, v.mv_data, sizeof(*seq));
+	return 0;
+}
+
+/*
+ * Record inside txn that the entry of list l for prefix (masked) changed,
+ * or with prefix NULL that any number of them did (an import), so that a
+ * daemon's copy of the lists can follow. The last JOURNAL_KEEP records
+ * are kept.
+ */
+static int
+journal_note(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, char *errbuf, size_t errlen)
+{
+	uint8_t kb[8], vb[1 + KEY_MAXLEN];
+	MDB_val k, v;
+	uint64_t seq;
+	int rc;
+
+	if (!st->has_journal)
+		return 0;
+	if (journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		return -1;
+	seq++;
+	journal_meta_key(&k);
+	v.mv_data = &seq;
+	v.mv_size = sizeof(seq);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		return -1;
+	}
+	be64_put(kb, seq);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	vb[0] = (uint8_t)l;
+	v.mv_data = vb;
+	v.mv_size = 1 + (prefix != NULL ? key_make(vb + 1, prefix) : 0);
+	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
+		return -1;
+	}
+	if (seq > JOURNAL_KEEP) {
+		be64_put(kb, seq - JOURNAL_KEEP);
+		rc = mdb_del(txn, st->journal, &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_del(journal)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define EXPIRY_KEYMAX	(8 + 1 + KEY_MAXLEN)
+
+/* Key of the expiry record of list l's entry for prefix; its size. */
+static size_t
+expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
+    const struct addr *prefix)
+{
+	be64_put(kb, (uint64_t)expires);
+	kb[8] = (uint8_t)l;
+	return 9 + key_make(kb + 9, prefix);
+}
+
+/*
+ * Add (del 0) or delete (del 1) the expiry record of an entry inside txn;
+ * an entry that does not expire has none.
+ */
+static int
+expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, int64_t expires, int del, char *errbuf,
+    size_t errlen)
+{
+	uint8_t kb[EXPIRY_KEYMAX];
+	MDB_val k, v;
+	int rc;
+
+	if (!st->has_expiry || expires == 0)
+		return 0;
+	k.mv_data = kb;
+	k.mv_size = expiry_key(kb, expires, l, prefix);
+	v.mv_data = NULL;
+	v.mv_size = 0;
+	rc = del ? mdb_del(txn, st->expiry, &k, NULL) :
+	    mdb_put(txn, st->expiry, &k, &v, 0);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_%s(expiry)",
+		    del ? "del" : "put");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the expiry records of every entry (a database made before them). */
+static int
+expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	struct store_entry e;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int l, rc;
+
+	for (l = 0; l < 2; l++) {
+		if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
+			return -1;
+		}
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+			if (key_parse(&k, &e.prefix) == 0 &&
+			    entry_decode(&v, &e) == 0 &&
+			    expiry_put(st, txn, (enum store_list)l, &e.prefix,
+			    e.expires, 0, errbuf, errlen) == -1) {
+				mdb_cursor_close(cur);
+				return -1;
+			}
+		mdb_cursor_close(cur);
+		if (rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Append an audit record inside txn. Strings may be NULL (empty); actor
  * and reason are given with a length and end at the first NUL.
@@ -363,12 +563,11 @@ audit_put(struct store *st, MDB_txn *txn, const char *actor,
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	const uint8_t *kp;
 	uint8_t kb[8], *buf = NULL, *p;
 	uint64_t seq = 1;
 	int64_t now = (int64_t)time(NULL);
 	size_t acl, ll, el, n;
-	int i, rc, ret = -1;
+	int rc, ret = -1;
 
 	actor_len = actor ? strnlen(actor, actor_len) : 0;
 	reason_len = reason ? strnlen(reason, reason_len) : 0;
@@ -386,11 +585,7 @@ audit_put(struct store *st, MDB_txn *txn, const char *actor,
 			snprintf(errbuf, errlen, "corrupt key in audit");
 			goto cleanup;
 		}
-		kp = k.mv_data;
-		seq = 0;
-		for (i = 0; i < 8; i++)
-			seq = seq << 8 | kp[i];
-		seq++;
+		seq = be64_get(k.mv_data) + 1;
 	} else if (rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(audit)");
 		goto cleanup;
@@ -398,8 +593,7 @@ audit_put(struct store *st, MDB_txn *txn, const char *actor,
 	mdb_cursor_close(cur);
 	cur = NULL;
 
-	for (i = 0; i < 8; i++)
-		kb[i] = (uint8_t)(seq >> (56 - 8 * i));
+	be64_put(kb, seq);
 	n = 8 + actor_len + acl + ll + el + reason_len + 5;
 	p = buf = xmalloc(n);
 	memcpy(p, &now, 8);
@@ -610,7 +804,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_env_create");
 		goto fail;
 	}
-	if ((rc = mdb_env_set_maxdbs(st->env, 8)) != 0) {
+	if ((rc = mdb_env_set_maxdbs(st->env, 16)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_env_set_maxdbs");
 		goto fail;
 	}
@@ -685,6 +879,34 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(requests)");
 		goto fail;
 	}
+	/*
+	 * The expiry records came with the journal: a writer that adds them
+	 * to an older database writes them for its entries.
+	 */
+	rc = mdb_dbi_open(txn, "expiry", 0, &st->expiry);
+	if (rc == MDB_NOTFOUND && !st->readonly) {
+		rc = mdb_dbi_open(txn, "expiry", MDB_CREATE, &st->expiry);
+		if (rc == 0) {
+			st->has_expiry = 1;
+			if (expiry_fill(st, txn, errbuf, errlen) == -1)
+				goto fail;
+		}
+	}
+	if (rc == 0)
+		st->has_expiry = 1;
+	else if (rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(expiry)");
+		goto fail;
+	}
+	/* The journal came later still, likewise. */
+	rc = mdb_dbi_open(txn, "journal", st->readonly ? 0 : MDB_CREATE,
+	    &st->journal);
+	if (rc == 0)
+		st->has_journal = 1;
+	else if (rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(journal)");
+		goto fail;
+	}
 	if (schema_check(st, txn, path, errbuf, errlen) == -1)
 		goto fail;
 	/* Committed, even read-only, so that the DBI handles stay open. */
@@ -725,6 +947,8 @@ store_close(struct store *st)
 	if (st->rtxn != NULL)
 		mdb_txn_abort(st->rtxn);
 	mdb_env_close(st->env);
+	ipx_free(st->ix);
+	ipx_free(st->ixb);
 	free(st);
 }
 
@@ -804,6 +1028,9 @@ lens_cached(struct store *st, enum store_list l, int af, char *errbuf,
 				    j ? ADDR_V6 : ADDR_V4, st->lens[i][j],
 				    errbuf, errlen) == -1)
 					return NULL;
+		if (journal_seq(st, st->rtxn, &st->snap_seq, errbuf,
+		    errlen) == -1)
+			return NULL;
 		st->lens_txnid = id;
 	}
 	return st->lens[l][af == ADDR_V6];
@@ -829,18 +1056,101 @@ read_cursor(struct store *st, enum store_list l, char *errbuf,
 	return st->rcur[l];
 }
 
-enum store_rc
-store_lookup(struct store *st, enum store_list l, const struct addr *a,
+/*
+ * The entry of list l for exactly the masked prefix m, unless it has
+ * expired at now: STORE_OK (*e filled), STORE_NOTFOUND or STORE_ERROR.
+ */
+static enum store_rc
+probe(struct store *st, enum store_list l, const struct addr *m,
     time_t now, struct store_entry *e, char *errbuf, size_t errlen)
 {
-	const uint32_t *c;
 	uint8_t kb[KEY_MAXLEN];
-	struct addr m;
-	MDB_cursor *cur = NULL;
+	MDB_cursor *cur;
 	MDB_val k, v;
 	char text[ADDR_STRLEN];
 	size_t ksize;
-	int len, rc;
+	int rc;
+
+	if ((cur = read_cursor(st, l, errbuf, errlen)) == NULL)
+		return STORE_ERROR;
+	k.mv_data = kb;
+	k.mv_size = ksize = key_make(kb, m);
+	/*
+	 * SET_RANGE, not SET: a miss still leaves the cursor on a page,
+	 * where the next (shorter, so smaller) key is searched first.
+	 */
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
+		    store_list_name(l));
+		return STORE_ERROR;
+	}
+	if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
+		return STORE_NOTFOUND;	/* the next key: no entry for m */
+	if (entry_decode(&v, e) == -1) {
+		snprintf(errbuf, errlen, "corrupt entry %s in %s",
+		    addr_format(m, text, sizeof(text)), store_list_name(l));
+		return STORE_ERROR;
+	}
+	if (expired(e, now))
+		return STORE_NOTFOUND;
+	e->prefix = *m;
+	return STORE_OK;
+}
+
+static uint32_t
+v4_get(const struct addr *a)
+{
+	return (uint32_t)a->a[0] << 24 | (uint32_t)a->a[1] << 16 |
+	    (uint32_t)a->a[2] << 8 | a->a[3];
+}
+
+/*
+ * store_lookup for an IPv4 address through the compact copy, in step with
+ * the snapshot: a brief entry from the copy, or the B-tree's entry for
+ * the prefix the copy found (the details, or an entry that may have
+ * expired: then the next shorter prefix).
+ */
+static enum store_rc
+lookup_index(struct store *st, enum store_list l, const struct addr *a,
+    time_t now, int brief, struct store_entry *e, char *errbuf,
+    size_t errlen)
+{
+	struct addr m;
+	enum store_rc rc;
+	uint16_t info;
+	int len, max = a->len;
+
+	while (max >= 0 &&
+	    ipx_lookup(st->ix, (int)l, v4_get(a), max, &len, &info)) {
+		m = *a;
+		m.len = (uint8_t)len;
+		addr_mask(&m);
+		if (brief && info != IPX_DETAIL) {
+			memset(e, 0, sizeof(*e));
+			e->prefix = m;
+			ipx_info_get(st->ix, info, &e->flags, &e->code);
+			return STORE_OK;
+		}
+		if ((rc = probe(st, l, &m, now, e, errbuf, errlen)) !=
+		    STORE_NOTFOUND)
+			return rc;
+		max = len - 1;
+	}
+	return STORE_NOTFOUND;
+}
+
+enum store_rc
+store_lookup(struct store *st, enum store_list l, const struct addr *a,
+    time_t now, int brief, struct store_entry *e, char *errbuf,
+    size_t errlen)
+{
+	const uint32_t *c;
+	enum store_rc rc;
+	struct addr m;
+	int len;
 
 	if (!st->reading) {
 		snprintf(errbuf, errlen, "store_lookup outside a read "
@@ -852,44 +1162,262 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 		return STORE_ERROR;
 	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
+	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4)
+		return lookup_index(st, l, a, now, brief, e, errbuf, errlen);
 	for (len = a->len; len >= 0; len--) {
 		if (c[len] == 0)
 			continue;
 		m = *a;
 		m.len = (uint8_t)len;
 		addr_mask(&m);
-		k.mv_data = kb;
-		k.mv_size = ksize = key_make(kb, &m);
-		if (cur == NULL &&
-		    (cur = read_cursor(st, l, errbuf, errlen)) == NULL)
-			return STORE_ERROR;
-		/*
-		 * SET_RANGE, not SET: a miss still leaves the cursor on a
-		 * page, where the next (shorter, so smaller) key is searched
-		 * first.
-		 */
-		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		if (rc == MDB_NOTFOUND)
-			continue;
-		if (rc != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
-			    store_list_name(l));
-			return STORE_ERROR;
-		}
-		if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
-			continue;	/* the next key: no entry for m */
-		if (entry_decode(&v, e) == -1) {
-			snprintf(errbuf, errlen, "corrupt entry %s in %s",
-			    addr_format(&m, text, sizeof(text)),
-			    store_list_name(l));
-			return STORE_ERROR;
-		}
-		if (expired(e, now))
-			continue;
-		e->prefix = m;
-		return STORE_OK;
+		if ((rc = probe(st, l, &m, now, e, errbuf, errlen)) !=
+		    STORE_NOTFOUND)
+			return rc;
 	}
 	return STORE_NOTFOUND;
+}
+
+void
+store_index_enable(struct store *st)
+{
+	st->ix_on = 1;
+}
+
+int
+store_index_stale(const struct store *st)
+{
+	return st->ix_on && (st->ix == NULL || st->ix_seq != st->snap_seq);
+}
+
+size_t
+store_index_count(const struct store *st, size_t *bytes)
+{
+	if (bytes != NULL)
+		*bytes = st->ix != NULL ? ipx_bytes(st->ix) : 0;
+	return st->ix != NULL ? ipx_count(st->ix) : 0;
+}
+
+/*
+ * Tell the kernel that this process no longer needs the map's pages: a
+ * built copy has read every list entry, and those pages would otherwise
+ * stay counted in its resident memory. They stay in the page cache, and
+ * a later read maps them again. The map is found in /proc/self/maps as
+ * the mapping that holds a value read in txn (LMDB tells its address
+ * only for a fixed map); without /proc nothing is dropped.
+ */
+static void
+drop_map(struct store *st, MDB_txn *txn)
+{
+	MDB_val k, v;
+	unsigned long lo, hi, p;
+	char line[512];
+	FILE *fp;
+
+	k.mv_data = (void *)"schema";
+	k.mv_size = strlen("schema");
+	if (mdb_get(txn, st->meta, &k, &v) != 0 ||
+	    (fp = fopen("/proc/self/maps", "r")) == NULL)
+		return;
+	p = (unsigned long)v.mv_data;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= p &&
+		    p < hi) {
+			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			break;
+		}
+	fclose(fp);
+}
+
+/*
+ * Read at most max entries of the lists (IPv4 keys sort first) into the
+ * copy being built, from where the last step stopped; when both lists
+ * are read, the copy replaces the old one.
+ */
+static int
+index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
+    size_t errlen)
+{
+	struct store_entry e;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc;
+
+	if (st->ixb == NULL) {
+		if (journal_seq(st, txn, &st->ixb_seq, errbuf, errlen) == -1)
+			return -1;
+		ipx_free(st->ix);
+		st->ix = NULL;
+		st->ixb = ipx_new();
+		st->ixb_list = 0;
+		st->ixb_keylen = 0;
+	}
+	while (st->ixb_list < 2 && max > 0) {
+		if ((rc = mdb_cursor_open(txn, st->list[st->ixb_list],
+		    &cur)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
+			return -1;
+		}
+		k.mv_data = st->ixb_key;
+		k.mv_size = st->ixb_keylen;
+		rc = mdb_cursor_get(cur, &k, &v, st->ixb_keylen ?
+		    MDB_SET_RANGE : MDB_FIRST);
+		for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (max == 0) {
+				memcpy(st->ixb_key, k.mv_data, k.mv_size);
+				st->ixb_keylen = k.mv_size;
+				break;
+			}
+			max--;
+			if (key_parse(&k, &e.prefix) == -1 ||
+			    entry_decode(&v, &e) == -1) {
+				mdb_cursor_close(cur);
+				snprintf(errbuf, errlen, "corrupt entry in %s",
+				    store_list_name(st->ixb_list));
+				return -1;
+			}
+			if (e.prefix.af != ADDR_V4) {
+				rc = MDB_NOTFOUND;
+				break;
+			}
+			ipx_append(st->ixb, st->ixb_list, e.prefix.len,
+			    v4_get(&e.prefix), ipx_info(st->ixb, e.flags,
+			    e.code, e.expires));
+		}
+		mdb_cursor_close(cur);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
+			return -1;
+		}
+		if (rc == MDB_NOTFOUND) {
+			st->ixb_list++;
+			st->ixb_keylen = 0;
+		}
+	}
+	if (st->ixb_list == 2) {
+		ipx_finish(st->ixb);
+		st->ix = st->ixb;
+		st->ix_seq = st->ixb_seq;
+		st->ixb = NULL;
+		drop_map(st, txn);
+	}
+	return 1;
+}
+
+/* Forget the copy: the next step starts a new one. Returns 1. */
+static int
+index_rebuild(struct store *st)
+{
+	ipx_free(st->ix);
+	st->ix = NULL;
+	return 1;
+}
+
+/*
+ * Apply the journal records after ix_seq up to seq (the newest) to the
+ * copy, reading each changed entry as it is in txn. A gap (records
+ * already dropped), an import or too many records start a rebuild.
+ */
+static int
+index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
+    size_t errlen)
+{
+	struct ipx_change *c = NULL;
+	struct store_entry e;
+	struct addr p;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, ek, ev;
+	uint8_t kb[8];
+	uint64_t want = st->ix_seq + 1;
+	size_t n = 0;
+	const uint8_t *vp;
+	int rc, ret = -1;
+
+	if (seq - st->ix_seq > CATCHUP_MAX)
+		return index_rebuild(st);
+	c = xreallocarray(NULL, (size_t)(seq - st->ix_seq), sizeof(*c));
+	if ((rc = mdb_cursor_open(txn, st->journal, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(journal)");
+		goto cleanup;
+	}
+	be64_put(kb, want);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	    rc == 0 && want <= seq;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), want++) {
+		vp = v.mv_data;
+		if (k.mv_size != 8 || be64_get(k.mv_data) != want ||
+		    v.mv_size < 2 || vp[0] >= 2) {
+			ret = index_rebuild(st);	/* gap or import */
+			goto cleanup;
+		}
+		ek.mv_data = (void *)(vp + 1);
+		ek.mv_size = v.mv_size - 1;
+		if (key_parse(&ek, &p) == -1) {
+			snprintf(errbuf, errlen, "corrupt journal record");
+			goto cleanup;
+		}
+		if (p.af != ADDR_V4)
+			continue;
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].list = vp[0];
+		c[n].len = p.len;
+		c[n].addr = v4_get(&p);
+		c[n].seq = (uint32_t)n;
+		rc = mdb_get(txn, st->list[vp[0]], &ek, &ev);
+		if (rc == MDB_NOTFOUND)
+			c[n].del = 1;
+		else if (rc != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_get");
+			goto cleanup;
+		} else if (entry_decode(&ev, &e) == -1) {
+			snprintf(errbuf, errlen, "corrupt entry in %s",
+			    store_list_name(vp[0]));
+			goto cleanup;
+		} else
+			c[n].info = ipx_info(st->ix, e.flags, e.code,
+			    e.expires);
+		n++;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(journal)");
+		goto cleanup;
+	}
+	if (want != seq + 1) {
+		ret = index_rebuild(st);	/* records missing */
+		goto cleanup;
+	}
+	ipx_apply(st->ix, c, n);
+	st->ix_seq = seq;
+	ret = 0;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	free(c);
+	return ret;
+}
+
+int
+store_index_step(struct store *st, size_t max, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn;
+	uint64_t seq;
+	int r;
+
+	if (!st->ix_on)
+		return 0;
+	if (rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return -1;
+	if (st->ix == NULL)
+		r = index_build_step(st, txn, max, errbuf, errlen);
+	else if (journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		r = -1;
+	else if (seq == st->ix_seq)
+		r = 0;
+	else
+		r = index_catchup(st, txn, seq, errbuf, errlen);
+	mdb_txn_abort(txn);
+	return r;
 }
 
 /*
@@ -902,6 +1430,7 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
     char *errbuf, size_t errlen)
 {
 	uint8_t kb[KEY_MAXLEN], vb[ENTRY_MAXLEN];
+	struct store_entry old;
 	MDB_val k, v;
 	int rc;
 
@@ -918,6 +1447,10 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 		return -1;
 	}
 	*isnew = rc == MDB_NOTFOUND;
+	if (!*isnew && entry_decode(&v, &old) == 0 &&
+	    expiry_put(st, txn, l, prefix, old.expires, 1, errbuf,
+	    errlen) == -1)
+		return -1;
 	v.mv_data = vb;
 	v.mv_size = entry_encode(vb, e);
 	if ((rc = mdb_put(txn, st->list[l], &k, &v, 0)) != 0) {
@@ -925,7 +1458,7 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 		    store_list_name(l));
 		return -1;
 	}
-	return 0;
+	return expiry_put(st, txn, l, prefix, e->expires, 0, errbuf, errlen);
 }
 
 /* Add an entry inside txn: the entry, the length counts, the audit. */
@@ -937,7 +1470,8 @@ entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 	struct addr prefix;
 	char text[TEXT_MAXLEN];
 
-	if (entry_put(st, txn, l, e, &prefix, isnew, errbuf, errlen) == -1)
+	if (entry_put(st, txn, l, e, &prefix, isnew, errbuf, errlen) == -1 ||
+	    journal_note(st, txn, l, &prefix, errbuf, errlen) == -1)
 		return -1;
 	if (*isnew) {
 		memset(d, 0, sizeof(d));
@@ -1007,9 +1541,13 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 		    store_list_name(l));
 		goto fail;
 	}
-	if (entry_decode(&v, &e) == -1)
+	if (entry_decode(&v, &e) == -1) {
 		e.flags = 0;	/* delete a corrupt entry all the same */
+		e.expires = 0;
+	}
 	entry_text(&m, e.flags, text, sizeof(text));
+	if (expiry_put(st, txn, l, &m, e.expires, 1, errbuf, errlen) == -1)
+		goto fail;
 	if ((rc = mdb_del(txn, st->list[l], &k, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(l));
@@ -1017,7 +1555,8 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	}
 	memset(d, 0, sizeof(d));
 	lens_count(d, &m, -1);
-	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
+	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+	    journal_note(st, txn, l, &m, errbuf, errlen) == -1)
 		goto fail;
 	if (audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
 	    store_list_name(l), text, "", 0, errbuf, errlen) == -1)
@@ -1073,7 +1612,8 @@ store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
 			if (isnew)
 				lens_count(d, &prefix, 1);
 		}
-		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
+		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+		    journal_note(st, txn, l, NULL, errbuf, errlen) == -1)
 			goto fail;
 		if (end) {
 			snprintf(reason, sizeof(reason), "%zu entries",
@@ -1179,71 +1719,112 @@ purge_stop(struct store_purge_pos *pos, const MDB_val *k)
 }
 
 /*
- * Delete the entries of list l expired at now, inside txn, from pos on,
- * looking at *left entries at most (counted down). Returns 1 when stopped
- * by *left (pos then holds the next key), 0 at the end of the list, -1 on
- * an error.
+ * Delete the list entry behind one expiry record (key kb, kl bytes) if
+ * it has expired at now, with its audit and journal records, counting
+ * it in d and *purged. A record whose entry is gone or no longer has
+ * that expiry is only stale.
  */
 static int
-purge_list(struct store *st, MDB_txn *txn, enum store_list l, time_t now,
-    const char *actor, size_t *purged, struct store_purge_pos *pos,
-    size_t *left, char *errbuf, size_t errlen)
+purge_entry(struct store *st, MDB_txn *txn, const uint8_t *kb, size_t kl,
+    time_t now, const char *actor, lens_delta d[2], size_t *purged,
+    char *errbuf, size_t errlen)
 {
 	struct store_entry e;
-	lens_delta d;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
+	enum store_list l = kb[8] ? LIST_WHITE : LIST_BLACK;
+	MDB_val ek, ev;
 	char text[TEXT_MAXLEN], reason[REASON_MAX];
 	size_t rl;
+	int rc;
+
+	ek.mv_data = (void *)(kb + 9);
+	ek.mv_size = kl - 9;
+	if (key_parse(&ek, &e.prefix) == -1)
+		return 0;
+	rc = mdb_get(txn, st->list[l], &ek, &ev);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
+		    store_list_name(l));
+		return -1;
+	}
+	if (entry_decode(&ev, &e) == -1 || !expired(&e, now) ||
+	    (uint64_t)e.expires != be64_get(kb))
+		return 0;
+	/* Copy what the audit needs: the value goes with the del. */
+	entry_text(&e.prefix, e.flags, text, sizeof(text));
+	rl = e.reason_len < sizeof(reason) ? e.reason_len : sizeof(reason);
+	if (rl > 0)
+		memcpy(reason, e.reason, rl);
+	lens_count(d[l], &e.prefix, -1);
+	if ((rc = mdb_del(txn, st->list[l], &ek, NULL)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
+		    store_list_name(l));
+		return -1;
+	}
+	if (journal_note(st, txn, l, &e.prefix, errbuf, errlen) == -1 ||
+	    audit_put(st, txn, actor, actor ? strlen(actor) : 0, "expire",
+	    store_list_name(l), text, reason, rl, errbuf, errlen) == -1)
+		return -1;
+	(*purged)++;
+	return 0;
+}
+
+/*
+ * Delete the list entries expired at now, inside txn, through the expiry
+ * records, soonest first: an entry that does not expire is never looked
+ * at. At most *left records (counted down). Returns 1 when stopped by
+ * *left, 0 when no expired record is left, -1 on an error.
+ */
+static int
+purge_lists(struct store *st, MDB_txn *txn, time_t now, const char *actor,
+    size_t *purged, size_t *left, char *errbuf, size_t errlen)
+{
+	lens_delta d[2];
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint8_t kb[EXPIRY_KEYMAX];
+	size_t kl;
 	int rc, ret = -1;
 
+	if (!st->has_expiry)
+		return 0;
 	memset(d, 0, sizeof(d));
-	if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
-		    store_list_name(l));
+	if ((rc = mdb_cursor_open(txn, st->expiry, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(expiry)");
 		goto cleanup;
 	}
-	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (*left == 0) {
-			purge_stop(pos, &k);
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
+		if (k.mv_size < 9 + 2 || k.mv_size > sizeof(kb)) {
+			kl = 0;		/* corrupt: drop the record */
+		} else {
+			kl = k.mv_size;
+			memcpy(kb, k.mv_data, kl);
+			if (be64_get(kb) > (uint64_t)now)
+				break;	/* nothing more has expired */
+		}
+		if (*left == 0)
 			break;
-		}
 		(*left)--;
-		if (key_parse(&k, &e.prefix) == -1 ||
-		    entry_decode(&v, &e) == -1) {
-			snprintf(errbuf, errlen, "corrupt entry in %s",
-			    store_list_name(l));
-			goto cleanup;
-		}
-		if (!expired(&e, now))
-			continue;
-		/* Copy what the audit needs: the value goes with the del. */
-		entry_text(&e.prefix, e.flags, text, sizeof(text));
-		rl = e.reason_len < sizeof(reason) ? e.reason_len :
-		    sizeof(reason);
-		if (rl > 0)
-			memcpy(reason, e.reason, rl);
-		lens_count(d, &e.prefix, -1);
 		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_cursor_del(%s)",
-			    store_list_name(l));
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_cursor_del(expiry)");
 			goto cleanup;
 		}
-		if (audit_put(st, txn, actor, actor ? strlen(actor) : 0,
-		    "expire", store_list_name(l), text, reason, rl, errbuf,
-		    errlen) == -1)
+		if (kl > 0 && purge_entry(st, txn, kb, kl, now, actor, d,
+		    purged, errbuf, errlen) == -1)
 			goto cleanup;
-		(*purged)++;
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
-		    store_list_name(l));
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(expiry)");
 		goto cleanup;
 	}
-	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
+	if (lens_apply(st, txn, LIST_BLACK, d[LIST_BLACK], errbuf,
+	    errlen) == -1 ||
+	    lens_apply(st, txn, LIST_WHITE, d[LIST_WHITE], errbuf,
+	    errlen) == -1)
 		goto cleanup;
-	ret = rc == 0;
+	ret = rc == 0 && *left == 0;
 cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
@@ -1254,7 +1835,7 @@ cleanup:
  * Delete the cached verdicts expired at now, inside txn, without audit
  * records: a cache entry is not a list entry. A value too short to hold
  * an expiry is deleted too rather than stopping every purge. pos, *left
- * and the return value as for purge_list.
+ * and the return value as for purge_lists.
  */
 static int
 purge_cache(struct store *st, MDB_txn *txn, time_t now,
@@ -1310,11 +1891,9 @@ purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
 
 	while (pos->stage < PURGE_DONE) {
 		switch (pos->stage) {
-		case PURGE_BLACK:
-		case PURGE_WHITE:
-			r = purge_list(st, txn, pos->stage == PURGE_BLACK ?
-			    LIST_BLACK : LIST_WHITE, now, actor, purged, pos,
-			    left, errbuf, errlen);
+		case PURGE_LISTS:
+			r = purge_lists(st, txn, now, actor, purged, left,
+			    errbuf, errlen);
 			break;
 		default:
 			r = purge_cache(st, txn, now, pos, left, errbuf,
@@ -1438,11 +2017,10 @@ store_audit_walk(struct store *st, store_audit_fn *cb, void *arg,
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
 	MDB_val k, v;
-	const uint8_t *kp;
 	enum store_rc ret = STORE_ERROR;
 	char *buf = NULL;
 	size_t bufsize = 0;
-	int i, rc;
+	int rc;
 
 	if (rtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
@@ -1456,10 +2034,7 @@ store_audit_walk(struct store *st, store_audit_fn *cb, void *arg,
 			snprintf(errbuf, errlen, "corrupt key in audit");
 			goto cleanup;
 		}
-		kp = k.mv_data;
-		a.seq = 0;
-		for (i = 0; i < 8; i++)
-			a.seq = a.seq << 8 | kp[i];
+		a.seq = be64_get(k.mv_data);
 		if (v.mv_size + 1 > bufsize) {
 			bufsize = v.mv_size + 1;
 			buf = xreallocarray(buf, bufsize, 1);
@@ -1844,10 +2419,7 @@ store_req_status_name(enum store_req_status s)
 static void
 id_key(uint8_t *kb, uint64_t id)
 {
-	int i;
-
-	for (i = 0; i < 8; i++)
-		kb[i] = (uint8_t)(id >> (56 - 8 * i));
+	be64_put(kb, id);
 }
 
 /* An index key: kind 'a' or 's' with an address, 't' with a token. */
@@ -2017,8 +2589,7 @@ req_next_id(struct store *st, MDB_txn *txn, uint64_t *id, char *errbuf,
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
-	const uint8_t *kp;
-	int i, rc;
+	int rc;
 
 	*id = 1;
 	if ((rc = mdb_cursor_open(txn, st->req, &cur)) != 0) {
@@ -2037,11 +2608,7 @@ req_next_id(struct store *st, MDB_txn *txn, uint64_t *id, char *errbuf,
 			    "mdb_cursor_get(requests)");
 		return -1;
 	}
-	kp = k.mv_data;
-	*id = 0;
-	for (i = 0; i < 8; i++)
-		*id = *id << 8 | kp[i];
-	(*id)++;
+	*id = be64_get(k.mv_data) + 1;
 	return 0;
 }
 
@@ -2320,10 +2887,9 @@ store_request_walk(struct store *st, store_request_fn *cb, void *arg,
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
 	MDB_val k, v;
-	const uint8_t *kp;
 	enum store_rc ret = STORE_ERROR;
 	uint64_t id;
-	int i, rc;
+	int rc;
 
 	if (!st->has_req)
 		return STORE_OK;
@@ -2336,9 +2902,7 @@ store_request_walk(struct store *st, store_request_fn *cb, void *arg,
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		kp = k.mv_data;
-		for (i = 0, id = 0; i < 8 && k.mv_size == 8; i++)
-			id = id << 8 | kp[i];
+		id = k.mv_size == 8 ? be64_get(k.mv_data) : 0;
 		if (k.mv_size != 8 || req_decode(&v, id, r) == -1) {
 			snprintf(errbuf, errlen, "corrupt request in requests");
 			goto cleanup;

@@ -9,7 +9,19 @@
  *                     of entries per prefix length, so that a
  *                     longest-prefix lookup probes only the lengths in
  *                     use (a handful of B-tree lookups, correct with
- *                     nested ranges)
+ *                     nested ranges); "journal" -> the number of the
+ *                     last journal record
+ *   "expiry"          key: 64-bit big-endian expiry time, the list (1
+ *                     byte) and the entry's key; empty value: one per
+ *                     entry that expires, so that a purge looks at those
+ *                     only (a writer adds them to an older database)
+ *   "journal"         key: 64-bit big-endian record number; value: the
+ *                     list (1 byte) and the key of an entry that was
+ *                     added, replaced or deleted, or the list alone for
+ *                     an import. Every list change writes one in the
+ *                     same transaction; the last 65536 are kept. A
+ *                     daemon follows it to keep its compact copy of the
+ *                     IPv4 lists (ipindex.h) in step.
  *   "audit"           key: 64-bit big-endian sequence number
  *                     value: struct store_audit, packed
  *   "cache"           the verdict cache (below)
@@ -108,11 +120,36 @@ void		 store_read_release(struct store *);
  * Inside a read snapshot: the most specific entry of the list that
  * contains address a and has not expired at now. Expired entries are
  * skipped as if absent. Returns STORE_OK (filled *e), STORE_NOTFOUND or
- * STORE_ERROR.
+ * STORE_ERROR. brief: only e->prefix, flags and code are needed (added,
+ * expires, actor and reason may be left zero), which the compact copy of
+ * the lists answers without reading the database.
  */
 enum store_rc	 store_lookup(struct store *, enum store_list,
-		    const struct addr *a, time_t now, struct store_entry *e,
-		    char *errbuf, size_t errlen);
+		    const struct addr *a, time_t now, int brief,
+		    struct store_entry *e, char *errbuf, size_t errlen);
+
+/*
+ * The daemon's compact copy of the IPv4 lists (ipindex.h). After
+ * store_index_enable(), store_lookup() answers IPv4 lookups from the copy
+ * whenever it is in step with the read snapshot (it holds the changes up
+ * to the snapshot's last journal record), and from the B-trees
+ * otherwise, so that a change is answered at once and the copy catches
+ * up behind it.
+ *
+ * store_index_step() does a bounded piece of that work in a read
+ * transaction of its own: reading at most max entries into a new copy,
+ * or applying the journal's newer records to the copy (a rebuild when
+ * they are too many, or gone, or an import). Returns 1 when there is more
+ * to do, 0 when the copy is in step with the newest snapshot, -1 on an
+ * error. store_index_stale(): the last read snapshot was ahead of the
+ * copy, or there is none yet. store_index_count(): the entries in the
+ * copy, and the bytes it takes in *bytes.
+ */
+void		 store_index_enable(struct store *);
+int		 store_index_step(struct store *, size_t max, char *errbuf,
+		    size_t errlen);
+int		 store_index_stale(const struct store *);
+size_t		 store_index_count(const struct store *, size_t *bytes);
 
 /*
  * Add or replace the entry for e->prefix (its own write transaction),
@@ -152,20 +189,21 @@ enum store_rc	 store_walk(struct store *, enum store_list,
 
 /*
  * Delete entries expired at now, with one audit record each, and the
- * expired cached verdicts, in one write transaction that looks at every
- * entry.
+ * expired cached verdicts, in one write transaction. The list entries
+ * are found through the expiry records, so that only the entries that
+ * expire are looked at; the cache is read whole.
  */
 enum store_rc	 store_purge(struct store *, time_t now, const char *actor,
 		    size_t *purged, char *errbuf, size_t errlen);
 
 /*
- * Where a purge in steps has got to: the black list, the white list, the
- * verdict cache, done. Zero it to start a pass.
+ * Where a purge in steps has got to: the lists, the verdict cache, done.
+ * Zero it to start a pass.
  */
-enum { PURGE_BLACK = 0, PURGE_WHITE, PURGE_CACHE, PURGE_DONE };
+enum { PURGE_LISTS = 0, PURGE_CACHE, PURGE_DONE };
 #define STORE_PURGE_KEYMAX	256	/* >= every list and cache key */
 struct store_purge_pos {
-	int		 stage;		/* PURGE_BLACK ... PURGE_DONE */
+	int		 stage;		/* PURGE_LISTS ... PURGE_DONE */
 	size_t		 keylen;	/* 0: from the stage's first key */
 	uint8_t		 key[STORE_PURGE_KEYMAX];
 };

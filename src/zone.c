@@ -201,8 +201,8 @@ decide_computed(const struct zone *z, struct store *store,
 
 int
 zone_decide(const struct zone *z, struct store *store, const struct addr *a,
-    time_t now, const struct check_result *fresh, struct verdict *v,
-    char *errbuf, size_t errlen)
+    time_t now, const struct check_result *fresh, int brief,
+    struct verdict *v, char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz = z->conf;
 	enum store_rc rc;
@@ -221,8 +221,8 @@ zone_decide(const struct zone *z, struct store *store, const struct addr *a,
 	}
 
 	/* Both zone types start from the white list. */
-	rc = store_lookup(store, LIST_WHITE, a, now, &v->entry, errbuf,
-	    errlen);
+	rc = store_lookup(store, LIST_WHITE, a, now, brief, &v->entry,
+	    errbuf, errlen);
 	if (rc == STORE_ERROR)
 		return -1;
 	if (rc == STORE_OK) {
@@ -242,8 +242,8 @@ zone_decide(const struct zone *z, struct store *store, const struct addr *a,
 	if (cz->type != ZONE_DNSBL)
 		return 0;
 	if (cz->checks & (1U << REASON_BLACKLIST)) {
-		rc = store_lookup(store, LIST_BLACK, a, now, &v->entry,
-		    errbuf, errlen);
+		rc = store_lookup(store, LIST_BLACK, a, now, brief,
+		    &v->entry, errbuf, errlen);
 		if (rc == STORE_ERROR)
 			return -1;
 		if (rc == STORE_OK) {
@@ -608,8 +608,9 @@ answer_subject(struct answer_ctx *ctx, struct resp *r, const struct zone *z,
 		    ctx->store, s->name, ctx->now, fresh, &v, ctx->errbuf,
 		    sizeof(ctx->errbuf));
 	else
-		rc = zone_decide(z, ctx->store, &s->a, ctx->now, fresh, &v,
-		    ctx->errbuf, sizeof(ctx->errbuf));
+		rc = zone_decide(z, ctx->store, &s->a, ctx->now, fresh,
+		    qtype != TYPE_TXT && qtype != TYPE_ANY, &v, ctx->errbuf,
+		    sizeof(ctx->errbuf));
 	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY)) {
 		/* the address as text only for a TXT: it costs a printf */
 		if (!s->is_name)

@@ -99,11 +99,13 @@ struct verdict {
  * checks name computed reasons, the computed verdict: fresh if given
  * (a check that just ended for a), else the cached one, else
  * v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
+ * brief: the deciding list entry is wanted for its code only, not its
+ * reason, actor or times (store_lookup), as for an answer without TXT.
  * Returns 0, or -1 on a store error (errbuf).
  */
 int	zone_decide(const struct zone *z, struct store *store,
 	    const struct addr *a, time_t now, const struct check_result *fresh,
-	    struct verdict *v, char *errbuf, size_t errlen);
+	    int brief, struct verdict *v, char *errbuf, size_t errlen);
 
 /*
  * The verdict of helo zone z for a normalised HELO name (helo.h): the

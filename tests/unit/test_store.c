@@ -85,6 +85,8 @@ add(struct store *st, enum store_list l, const char *cidr, uint32_t flags,
  * Look s up at time t in its own snapshot: the prefix found, "none" or
  * "error"; the rest of the entry goes to last.
  */
+static int look_brief;	/* store_lookup's brief for look_at() */
+
 static const char *
 look_at(struct store *st, enum store_list l, const char *s, time_t t)
 {
@@ -98,15 +100,18 @@ look_at(struct store *st, enum store_list l, const char *s, time_t t)
 		printf("# store_read_begin: %s\n", errbuf);
 		return "error";
 	}
-	r = store_lookup(st, l, &a, t, &e, errbuf, sizeof(errbuf));
+	r = store_lookup(st, l, &a, t, look_brief, &e, errbuf,
+	    sizeof(errbuf));
 	if (r == STORE_OK) {
 		addr_format(&e.prefix, buf, sizeof(buf));
 		last.flags = e.flags;
 		last.code = e.code;
 		last.added = e.added;
 		last.expires = e.expires;
-		memcpy(last.actor, e.actor, e.actor_len);
-		memcpy(last.reason, e.reason, e.reason_len);
+		if (e.actor_len > 0)	/* a brief entry has none */
+			memcpy(last.actor, e.actor, e.actor_len);
+		if (e.reason_len > 0)
+			memcpy(last.reason, e.reason, e.reason_len);
 	} else if (r == STORE_NOTFOUND)
 		str_copy(buf, "none", sizeof(buf));
 	else {
@@ -380,7 +385,7 @@ test_lists(struct store *st)
 	    "lookup 2001:db8::1 (no v6 entries): not found");
 
 	a = ip("192.0.2.1");
-	ok(store_lookup(st, LIST_BLACK, &a, now, &e, errbuf,
+	ok(store_lookup(st, LIST_BLACK, &a, now, 0, &e, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR, "lookup outside a snapshot: "
 	    "error (%s)", errbuf);
 
@@ -613,8 +618,12 @@ test_purge_step(struct store *st)
 		steps++;
 	}
 	is_int(rc, STORE_OK, "purge step: every step ok");
-	ok(steps > 5 && steps < 100, "purge step: pass over in %d steps of 2",
-	    steps);
+	/*
+	 * 7 expired entries, 2 per step: 4 steps, and the cache's. The 11
+	 * live entries are not looked at (they have no expiry record).
+	 */
+	ok(steps >= 4 && steps <= 6, "purge step: pass over in %d steps of "
+	    "2, the expired entries only", steps);
 	is_int(purged, 7, "purge step: 7 entries purged");
 	is_str(walk(st, LIST_BLACK, 0), "10.0.0.0/8 10.0.0.0/12 "
 	    "10.1.2.0/24 10.1.2.0/28 10.1.2.3 !10.1.2.128/25 10.9.8.0/24 "
@@ -692,11 +701,13 @@ test_snapshot(struct store *st)
 
 	ok(store_read_begin(st, errbuf, sizeof(errbuf)) == STORE_OK,
 	    "snapshot: begin");
-	r = store_lookup(st, LIST_BLACK, &a, now, &e, errbuf, sizeof(errbuf));
+	r = store_lookup(st, LIST_BLACK, &a, now, 0, &e, errbuf,
+	    sizeof(errbuf));
 	is_int(r, STORE_NOTFOUND, "snapshot: 203.0.113.7 not listed");
 	is_int(add(st, LIST_BLACK, "203.0.113.0/24", 0, 3, 0, "new", NULL),
 	    STORE_OK, "snapshot: add 203.0.113.0/24 while reading");
-	r = store_lookup(st, LIST_BLACK, &a, now, &e, errbuf, sizeof(errbuf));
+	r = store_lookup(st, LIST_BLACK, &a, now, 0, &e, errbuf,
+	    sizeof(errbuf));
 	is_int(r, STORE_NOTFOUND, "snapshot: old snapshot does not see it");
 	w = walk(st, LIST_BLACK, 0);
 	ok(strstr(w, "203.0.113.0/24") != NULL,
@@ -1028,12 +1039,12 @@ test_cache(struct store *st)
 	is_int(audit(st), nrec + 1, "cache: the list add is audited");
 }
 
-/* Rename the "cache" table of a closed environment to "cachd". */
+/* Rename table name (last letter) of a closed environment. */
 static int
-hide_cache(const char *dir)
+hide_table(const char *dir, const char *name)
 {
 	char *file, *buf;
-	size_t n, i, hits = 0;
+	size_t n, i, hits = 0, len = strlen(name);
 	long size;
 	FILE *f;
 
@@ -1047,12 +1058,12 @@ hide_cache(const char *dir)
 	rewind(f);
 	buf = xmalloc((size_t)size);
 	n = fread(buf, 1, (size_t)size, f);
-	/* The node of a named table: key size 5 (either order), "cache". */
-	for (i = 2; i + 5 <= n; i++)
-		if (memcmp(buf + i, "cache", 5) == 0 &&
-		    ((buf[i - 2] == 5 && buf[i - 1] == 0) ||
-		    (buf[i - 2] == 0 && buf[i - 1] == 5))) {
-			buf[i + 4] = 'd';
+	/* The node of a named table: key size (either order), name. */
+	for (i = 2; i + len <= n; i++)
+		if (memcmp(buf + i, name, len) == 0 &&
+		    ((buf[i - 2] == (char)len && buf[i - 1] == 0) ||
+		    (buf[i - 2] == 0 && buf[i - 1] == (char)len))) {
+			buf[i + len - 1]++;
 			hits++;
 		}
 	rewind(f);
@@ -1077,7 +1088,7 @@ test_cache_old(void)
 	ok(st != NULL && add(st, LIST_BLACK, "192.0.2.0/24", 0, 2, 0, "old",
 	    NULL) == STORE_OK, "old db: create with a list entry");
 	store_close(st);
-	ok(hide_cache(p) > 0, "old db: cache table hidden");
+	ok(hide_table(p, "cache") > 0, "old db: cache table hidden");
 	st = store_open(p, 0, 1, errbuf, sizeof(errbuf));
 	ok(st != NULL, "old db: opened read-only without a cache table");
 	if (st == NULL) {
@@ -1113,6 +1124,172 @@ test_cache_old(void)
 	ok(st != NULL && cget(st, k, n, now) == STORE_OK &&
 	    lastv.verdict == 7 && strcmp(lastv.detail, "new") == 0,
 	    "old db: read-only store sees the new cache table");
+	store_close(st);
+	free(p);
+}
+
+/* Steps of at most max entries until the copy is in step; their number. */
+static int
+index_steps(struct store *st, size_t max)
+{
+	int r, n = 0;
+
+	while ((r = store_index_step(st, max, errbuf, sizeof(errbuf))) == 1 &&
+	    n < 1000)
+		n++;
+	if (r == -1)
+		printf("# store_index_step: %s\n", errbuf);
+	return r == 0 ? n : -1;
+}
+
+/*
+ * The compact copy of the IPv4 lists: the same answers as the B-trees,
+ * built in steps, following adds, deletes and an import through the
+ * journal, with expiring entries read from the database.
+ */
+static void
+test_index(void)
+{
+	static const char *const q[] = {
+		"10.1.2.3", "10.1.2.4", "10.1.2.200", "10.1.2.9", "10.200.0.1",
+		"10.9.0.1", "10.9.0.2", "10.1.2.7", "11.0.0.1", "2001:db8::1",
+		NULL
+	};
+	struct store *st;
+	struct gen g;
+	struct addr a;
+	char *p = dbpath("index");
+	char want[10][2][ADDR_STRLEN + 16], got[ADDR_STRLEN + 16];
+	size_t count = 0, bytes = 0;
+	int i, l, bad = 0, n;
+
+	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "index: open");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	n = add(st, LIST_BLACK, "10.0.0.0/8", 0, 2, 0, "wide", NULL) +
+	    add(st, LIST_BLACK, "10.1.2.0/24", 0, 3, 0, "r24", NULL) +
+	    add(st, LIST_BLACK, "10.1.2.3", 0, 4, 0, "one", NULL) +
+	    add(st, LIST_BLACK, "10.1.2.128/25", ENTRY_EXCLUDE, 0, 0, "", NULL) +
+	    add(st, LIST_BLACK, "10.9.0.1", 0, 5, now + 3600, "soon", NULL) +
+	    add(st, LIST_BLACK, "10.9.0.2", 0, 6, now - 1, "gone", NULL) +
+	    add(st, LIST_BLACK, "2001:db8::/32", 0, 7, 0, "v6", NULL) +
+	    add(st, LIST_WHITE, "10.1.2.7", 0, 0, 0, "ok", NULL);
+	is_int(n, STORE_OK, "index: 8 entries added");
+	for (i = 0; q[i] != NULL; i++)
+		for (l = 0; l < 2; l++) {
+			snprintf(want[i][l], sizeof(want[i][l]), "%s %u %u",
+			    look(st, (enum store_list)l, q[i]), last.code,
+			    last.flags);
+		}
+	store_index_enable(st);
+	ok(store_index_stale(st), "index: stale before it is built");
+	n = index_steps(st, 1);
+	ok(n >= 7, "index: built in %d steps of 1 entry", n);
+	count = store_index_count(st, &bytes);
+	is_int((long long)count, 7, "index: 7 IPv4 entries in memory (%zu "
+	    "bytes)", bytes);
+	for (look_brief = 0; look_brief < 2; look_brief++)
+		for (i = 0; q[i] != NULL; i++)
+			for (l = 0; l < 2; l++) {
+				snprintf(got, sizeof(got), "%s %u %u",
+				    look(st, (enum store_list)l, q[i]),
+				    last.code, last.flags);
+				if (strcmp(got, want[i][l]) != 0 && bad++ < 5)
+					printf("# %s list %d brief %d: %s, "
+					    "want %s\n", q[i], l, look_brief,
+					    got, want[i][l]);
+			}
+	is_int(bad, 0, "index: every lookup as from the B-trees, brief or "
+	    "not");
+	ok(!store_index_stale(st), "index: in step after lookups");
+	look_brief = 1;
+	is_str(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.3",
+	    "index: brief lookup");
+	ok(last.code == 4 && last.reason[0] == '\0',
+	    "index: brief lookup has the code, not the reason");
+	look_brief = 0;
+	is_str(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.3",
+	    "index: full lookup");
+	is_str(last.reason, "one", "index: full lookup has the reason");
+
+	/* Changes are seen at once, and the copy catches up. */
+	add(st, LIST_BLACK, "10.1.2.4", 0, 8, 0, "new", NULL);
+	is_str(look(st, LIST_BLACK, "10.1.2.4"), "10.1.2.4",
+	    "index: an added entry is seen at once");
+	ok(store_index_stale(st), "index: stale after a change");
+	is_int(index_steps(st, 1), 0, "index: caught up in one step");
+	look_brief = 1;
+	ok(strcmp(look(st, LIST_BLACK, "10.1.2.4"), "10.1.2.4") == 0 &&
+	    last.code == 8 && !store_index_stale(st),
+	    "index: the added entry from the copy");
+	a = ip("10.1.2.3");
+	is_int(store_del(st, LIST_BLACK, &a, "alice", errbuf, sizeof(errbuf)),
+	    STORE_OK, "index: delete 10.1.2.3");
+	ok(strcmp(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.0/24") == 0 &&
+	    store_index_stale(st), "index: a delete is seen at once");
+	is_int(index_steps(st, 1), 0, "index: caught up");
+	ok(strcmp(look(st, LIST_BLACK, "10.1.2.3"), "10.1.2.0/24") == 0 &&
+	    last.code == 3 && !store_index_stale(st),
+	    "index: the delete in the copy");
+
+	/* An import is one journal record: the copy is rebuilt. */
+	memset(&g, 0, sizeof(g));
+	g.st = st;
+	g.base = 0xac100000;	/* 172.16.0.0 */
+	g.n = 1000;
+	g.probe_at = 0;
+	ok(store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer", "i.txt",
+	    300, &count, errbuf, sizeof(errbuf)) == STORE_OK &&
+	    count == 1000, "index: import 1000");
+	is_str(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200",
+	    "index: imported entry seen at once");
+	n = index_steps(st, 100);
+	ok(n >= 10, "index: rebuilt after the import in %d steps", n);
+	is_int((long long)store_index_count(st, NULL), 1007,
+	    "index: 1007 IPv4 entries in memory");
+	ok(strcmp(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200") == 0 &&
+	    last.code == 2 && !store_index_stale(st),
+	    "index: imported entry from the copy");
+	ok(strcmp(look(st, LIST_BLACK, "10.9.0.2"), "10.0.0.0/8") == 0 &&
+	    last.code == 2, "index: an expired entry is skipped");
+	look_brief = 0;
+	store_close(st);
+	free(p);
+}
+
+/* A database made before the expiry records: a writer adds them. */
+static void
+test_expiry_old(void)
+{
+	struct store *st;
+	char *p = dbpath("preexpiry");
+	size_t purged = 0;
+
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && add(st, LIST_BLACK, "192.0.2.1", 0, 2, now - 1,
+	    "gone", NULL) == STORE_OK && add(st, LIST_WHITE, "192.0.2.2", 0,
+	    0, now + 3600, "later", NULL) == STORE_OK && add(st, LIST_BLACK,
+	    "192.0.2.3", 0, 0, 0, "kept", NULL) == STORE_OK,
+	    "old db: entries that expire");
+	store_close(st);
+	ok(hide_table(p, "expiry") > 0, "old db: expiry table hidden");
+	st = store_open(p, 0, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "old db: opened read-write (adds the expiry records)");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	ok(store_purge(st, now, "purge", &purged, errbuf, sizeof(errbuf)) ==
+	    STORE_OK && purged == 1, "old db: the expired entry is purged");
+	is_str(walk(st, LIST_BLACK, 0), "192.0.2.3",
+	    "old db: the entry that does not expire is kept");
+	ok(store_purge(st, now + 7200, "purge", &purged, errbuf,
+	    sizeof(errbuf)) == STORE_OK && purged == 1 &&
+	    strcmp(walk(st, LIST_WHITE, 0), "") == 0,
+	    "old db: the white entry expires later");
 	store_close(st);
 	free(p);
 }
@@ -1405,7 +1582,7 @@ test_requests(void)
 	    "our mail relay <b>") == 0, "requests: approved record");
 	is_int(store_read_begin(st, errbuf, sizeof(errbuf)), STORE_OK,
 	    "requests: snapshot");
-	is_int(store_lookup(st, LIST_WHITE, &r.addr, now, &le, errbuf,
+	is_int(store_lookup(st, LIST_WHITE, &r.addr, now, 0, &le, errbuf,
 	    sizeof(errbuf)), STORE_OK, "requests: whitelisted on approval");
 	store_read_end(st);
 	is_int(store_request_decide(st, 1, REQ_DENIED, &g, NULL, errbuf,
@@ -1434,7 +1611,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(259);
+	plan(290);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1463,6 +1640,8 @@ main(void)
 	free(p);
 
 	test_bulk();
+	test_index();
+	test_expiry_old();
 	test_full();
 	test_requests();
 

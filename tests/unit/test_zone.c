@@ -72,7 +72,8 @@ decide(const struct zone *z, struct store *st, const char *s)
 
 	addr_parse(s, 0, &a, err, sizeof(err));
 	store_read_begin(st, err, sizeof(err));
-	if (zone_decide(z, st, &a, time(NULL), NULL, &v, err, sizeof(err)) == -1)
+	if (zone_decide(z, st, &a, time(NULL), NULL, 0, &v, err,
+	    sizeof(err)) == -1)
 		snprintf(out, sizeof(out), "error %s", err);
 	else if (v.listed)
 		snprintf(out, sizeof(out), "listed 127.0.0.%u%s",
@@ -94,7 +95,7 @@ txt(const struct zone *z, struct store *st, const char *s)
 
 	addr_parse(s, 0, &a, err, sizeof(err));
 	store_read_begin(st, err, sizeof(err));
-	zone_decide(z, st, &a, time(NULL), NULL, &v, err, sizeof(err));
+	zone_decide(z, st, &a, time(NULL), NULL, 0, &v, err, sizeof(err));
 	zone_txt(z, &v, addr_format(&a, ip, sizeof(ip)), out, sizeof(out));
 	store_read_end(st);
 	return out;

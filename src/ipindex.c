@@ -1,0 +1,402 @@
+/*
+ * ipindex.c -- the compact IPv4 copy of the lists for the query path
+ * (ipindex.h).
+ *
+ * A table holds the entries of one list and prefix length as words
+ * (address << 16 | info), sorted, so that the word order is the address
+ * order. dir[b] is the index of the first word whose address has its
+ * top `bits' bits >= b; a lookup searches dir[b] .. dir[b + 1] only,
+ * about four words when bits is chosen for the size (DIR_LOAD).
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipindex.h"
+#include "util.h"
+
+#define DIR_LOAD	4	/* words per directory slot, about */
+#define DIR_BITS_MAX	16
+#define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
+
+struct ipx_table {
+	uint64_t	*w;		/* words, sorted once finished */
+	size_t		 n, cap;
+	uint32_t	*dir;		/* (1 << bits) + 1 slots */
+	unsigned	 bits;
+	int		 unsorted;	/* appended out of order */
+};
+
+struct ipx_pair {
+	uint32_t	 flags, code;
+};
+
+struct ipindex {
+	struct ipx_table t[IPX_LISTS][IPX_LENS];
+	/* the lengths with entries, longest first */
+	uint8_t		 lens[IPX_LISTS][IPX_LENS];
+	int		 nlens[IPX_LISTS];
+	struct ipx_pair	 pair[IPX_INFO_MAX];
+	size_t		 npair;
+	size_t		 last;		/* the pair found last */
+};
+
+#define WORD(a, info)	((uint64_t)(a) << 16 | (info))
+#define WADDR(w)	((uint32_t)((w) >> 16))
+#define WINFO(w)	((uint16_t)((w) & 0xffff))
+
+static uint32_t
+mask(uint32_t a, int len)
+{
+	return len == 0 ? 0 : a & (0xffffffffU << (32 - len));
+}
+
+struct ipindex *
+ipx_new(void)
+{
+	return xcalloc(1, sizeof(struct ipindex));
+}
+
+static void
+table_free(struct ipx_table *t)
+{
+	free(t->w);
+	free(t->dir);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+ipx_free(struct ipindex *ix)
+{
+	int l, len;
+
+	if (ix == NULL)
+		return;
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 0; len < IPX_LENS; len++)
+			table_free(&ix->t[l][len]);
+	free(ix);
+}
+
+uint16_t
+ipx_info(struct ipindex *ix, uint32_t flags, uint32_t code, int64_t expires)
+{
+	size_t i;
+
+	if (expires != 0)
+		return IPX_DETAIL;
+	if (ix->npair > 0 && ix->pair[ix->last].flags == flags &&
+	    ix->pair[ix->last].code == code)
+		return (uint16_t)ix->last;
+	for (i = 0; i < ix->npair; i++)
+		if (ix->pair[i].flags == flags && ix->pair[i].code == code)
+			break;
+	if (i == ix->npair) {
+		if (ix->npair == IPX_INFO_MAX)
+			return IPX_DETAIL;
+		ix->pair[ix->npair].flags = flags;
+		ix->pair[ix->npair].code = code;
+		ix->npair++;
+	}
+	ix->last = i;
+	return (uint16_t)i;
+}
+
+void
+ipx_info_get(const struct ipindex *ix, uint16_t info, uint32_t *flags,
+    uint32_t *code)
+{
+	*flags = info < ix->npair ? ix->pair[info].flags : 0;
+	*code = info < ix->npair ? ix->pair[info].code : 0;
+}
+
+/*
+ * Memory for n words that lookups will read at random: a large array is
+ * aligned and advised for transparent huge pages, so that a lookup does
+ * not also miss the TLB (at most one huge page more is taken).
+ */
+static uint64_t *
+words_alloc(size_t n)
+{
+	size_t size;
+	void *p;
+
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX / sizeof(uint64_t) / 2 ||
+	    (size = n * sizeof(uint64_t)) < HUGE_SIZE / 2)
+		return xreallocarray(NULL, n, sizeof(uint64_t));
+	size = (size + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+	if (posix_memalign(&p, HUGE_SIZE, size) != 0)
+		return xreallocarray(NULL, n, sizeof(uint64_t));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void
+table_push(struct ipx_table *t, uint64_t w)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->w = xreallocarray(t->w, t->cap, sizeof(*t->w));
+	}
+	if (t->n > 0 && WADDR(t->w[t->n - 1]) >= WADDR(w))
+		t->unsorted = 1;
+	t->w[t->n++] = w;
+}
+
+void
+ipx_append(struct ipindex *ix, int list, int len, uint32_t addr,
+    uint16_t info)
+{
+	if (list < 0 || list >= IPX_LISTS || len < 0 || len >= IPX_LENS)
+		return;
+	table_push(&ix->t[list][len], WORD(mask(addr, len), info));
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sort t and keep the last of equal addresses. qsort is not stable, so
+ * the position goes into the info bits for the sort: words are first
+ * made (address << 32 | position), then given their info back.
+ */
+static void
+table_sort(struct ipx_table *t)
+{
+	uint64_t *tmp;
+	size_t i, o;
+
+	if (!t->unsorted)
+		return;
+	tmp = words_alloc(t->n);
+	for (i = 0; i < t->n; i++)
+		tmp[i] = (uint64_t)WADDR(t->w[i]) << 32 | i;
+	qsort(tmp, t->n, sizeof(*tmp), u64_cmp);
+	for (i = o = 0; i < t->n; i++) {
+		if (i + 1 < t->n && tmp[i + 1] >> 32 == tmp[i] >> 32)
+			continue;	/* a later duplicate follows */
+		tmp[o++] = t->w[tmp[i] & 0xffffffffU];
+	}
+	free(t->w);
+	t->w = tmp;
+	t->n = t->cap = o;
+	t->unsorted = 0;
+}
+
+/* Move the words of t to memory of their size (words_alloc). */
+static void
+table_place(struct ipx_table *t)
+{
+	uint64_t *w = words_alloc(t->n);
+
+	memcpy(w, t->w, t->n * sizeof(*w));
+	free(t->w);
+	t->w = w;
+	t->cap = t->n;
+}
+
+/* Rebuild the directory of t (sorted) for its size. */
+static void
+table_dir(struct ipx_table *t)
+{
+	size_t slots, i, b;
+	unsigned bits = 0;
+
+	while (bits < DIR_BITS_MAX && ((size_t)DIR_LOAD << (bits + 1)) <= t->n)
+		bits++;
+	slots = (size_t)1 << bits;
+	free(t->dir);
+	t->dir = xreallocarray(NULL, slots + 1, sizeof(*t->dir));
+	t->bits = bits;
+	for (i = 0, b = 0; b <= slots; b++) {
+		while (i < t->n && bits > 0 &&
+		    (size_t)(WADDR(t->w[i]) >> (32 - bits)) < b)
+			i++;
+		if (bits == 0 && b == 1)
+			i = t->n;
+		t->dir[b] = (uint32_t)i;
+	}
+}
+
+static void
+lens_update(struct ipindex *ix)
+{
+	int l, len;
+
+	for (l = 0; l < IPX_LISTS; l++) {
+		ix->nlens[l] = 0;
+		for (len = IPX_LENS - 1; len >= 0; len--)
+			if (ix->t[l][len].n > 0)
+				ix->lens[l][ix->nlens[l]++] = (uint8_t)len;
+	}
+}
+
+void
+ipx_finish(struct ipindex *ix)
+{
+	struct ipx_table *t;
+	int l, len;
+
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 0; len < IPX_LENS; len++) {
+			t = &ix->t[l][len];
+			if (t->n == 0) {
+				table_free(t);
+				continue;
+			}
+			if (t->unsorted)
+				table_sort(t);
+			else
+				table_place(t);
+			table_dir(t);
+		}
+	lens_update(ix);
+}
+
+/* The word for a (masked) in t, or NULL. */
+static const uint64_t *
+table_find(const struct ipx_table *t, uint32_t a)
+{
+	size_t lo, hi, mid;
+	uint32_t b = t->bits ? a >> (32 - t->bits) : 0;
+
+	lo = t->dir[b];
+	hi = t->dir[b + 1];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (WADDR(t->w[mid]) < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && WADDR(t->w[lo]) == a ? &t->w[lo] : NULL;
+}
+
+int
+ipx_lookup(const struct ipindex *ix, int list, uint32_t addr, int maxlen,
+    int *len, uint16_t *info)
+{
+	const uint64_t *w;
+	int i, l;
+
+	if (list < 0 || list >= IPX_LISTS)
+		return 0;
+	for (i = 0; i < ix->nlens[list]; i++) {
+		l = ix->lens[list][i];
+		if (l > maxlen)
+			continue;
+		if ((w = table_find(&ix->t[list][l], mask(addr, l))) != NULL) {
+			*len = l;
+			*info = WINFO(*w);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct ipx_change *x = a, *y = b;
+
+	if (x->list != y->list)
+		return x->list < y->list ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Merge the changes c[0..n) (sorted, one table) into t. */
+static void
+table_merge(struct ipx_table *t, const struct ipx_change *c, size_t n)
+{
+	uint64_t *w;
+	size_t i = 0, j = 0, o = 0;
+	uint32_t a;
+
+	w = words_alloc(t->n + n);
+	while (i < t->n || j < n) {
+		if (j == n || (i < t->n && WADDR(t->w[i]) < c[j].addr)) {
+			w[o++] = t->w[i++];
+			continue;
+		}
+		a = c[j].addr;
+		while (j + 1 < n && c[j + 1].addr == a)
+			j++;		/* the last change of a wins */
+		if (i < t->n && WADDR(t->w[i]) == a)
+			i++;		/* replaced or deleted */
+		if (!c[j].del)
+			w[o++] = WORD(a, c[j].info);
+		j++;
+	}
+	free(t->w);
+	t->w = w;
+	t->n = t->cap = o;
+	if (o == 0)
+		table_free(t);
+	else
+		table_dir(t);
+}
+
+void
+ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		c[i].addr = mask(c[i].addr, c[i].len < IPX_LENS ? c[i].len :
+		    32);
+	qsort(c, n, sizeof(*c), change_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && c[j].list == c[i].list &&
+		    c[j].len == c[i].len; j++)
+			;
+		if (c[i].list < IPX_LISTS && c[i].len < IPX_LENS)
+			table_merge(&ix->t[c[i].list][c[i].len], c + i, j - i);
+	}
+	lens_update(ix);
+}
+
+size_t
+ipx_count(const struct ipindex *ix)
+{
+	size_t n = 0;
+	int l, len;
+
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 0; len < IPX_LENS; len++)
+			n += ix->t[l][len].n;
+	return n;
+}
+
+size_t
+ipx_bytes(const struct ipindex *ix)
+{
+	const struct ipx_table *t;
+	size_t n = sizeof(*ix);
+	int l, len;
+
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 0; len < IPX_LENS; len++) {
+			t = &ix->t[l][len];
+			n += t->cap * sizeof(*t->w);
+			if (t->dir != NULL)
+				n += (((size_t)1 << t->bits) + 1) *
+				    sizeof(*t->dir);
+		}
+	return n;
+}

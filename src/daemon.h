@@ -32,6 +32,7 @@ struct daemon {
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 	struct event		*ev_index;	/* the copy of the lists */
 	int			 index_logged;	/* its size was logged */
+	struct timespec		 index_t0;	/* its build started */
 	struct event		*ev_chld;	/* notify-command children */
 	struct store_purge_pos	 purge_pos;	/* the purge pass under way */
 	size_t			 purged;	/* entries purged in this pass */

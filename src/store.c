@@ -1199,8 +1199,8 @@ store_index_count(const struct store *st, size_t *bytes)
 
 /*
  * Tell the kernel that this process no longer needs the map's pages: a
- * built copy has read every list entry, and those pages would otherwise
- * stay counted in its resident memory. They stay in the page cache, and
+ * step of a build has read many list entries, and those pages would
+ * otherwise stay counted in its resident memory. They stay in the page cache, and
  * a later read maps them again. The map is found in /proc/self/maps as
  * the mapping that holds a value read in txn (LMDB tells its address
  * only for a fixed map); without /proc nothing is dropped.
@@ -1298,8 +1298,8 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 		st->ix = st->ixb;
 		st->ix_seq = st->ixb_seq;
 		st->ixb = NULL;
-		drop_map(st, txn);
 	}
+	drop_map(st, txn);	/* each step: the peak stays one step's */
 	return 1;
 }
 

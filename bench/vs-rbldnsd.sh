@@ -19,6 +19,8 @@
 #   - start to first answer: from just before the server is started to
 #     the first answer that lists a listed address (bench/dnsprobe.c asks
 #     every 0.25 ms), $STARTS times each, alternating;
+#   - the size of rdnsbld's compact copy of the lists and how long it
+#     took to build (from its log); the runs start once it is built;
 #   - $RUNS dnsperf runs of $SECS seconds (default 5 and 10) per server,
 #     the servers in turn (the order rotates every run): queries per
 #     second, average latency, and server CPU per answered query, that is
@@ -145,7 +147,7 @@ server:
 	listen: 127.0.0.1@$pr
 	database: $d/db
 	map-size: $(( n < 1000000 ? 1 : n / 1000000 * 1 + 1 ))g
-	verbosity: 0
+	verbosity: 1
 zone:
 	name: bl.bench
 	type: dnsbl
@@ -184,6 +186,7 @@ CONF
 	i=0
 	while [ $i -lt "$starts" ]; do
 		i=$((i + 1))
+		built0=$(grep -c 'lists in memory' "$d/rdnsbld.log" 2>/dev/null)
 		t0=$(now); startr
 		set -- $($probe -s "$t0" -t 60 "$pr" "$listed" listed) ||
 		    { echo "vs-rbldnsd.sh: rdnsbld did not answer" >&2;
@@ -198,6 +201,14 @@ CONF
 		[ $i -lt "$starts" ] && end $bpid
 	done
 	echo "$tag rdnsbl start to first answer (ms): $(summary "$d/start.r")"
+	# the runs begin once the last rdnsbld has built its copy of the lists
+	i=0
+	while [ "$(grep -c 'lists in memory' "$d/rdnsbld.log")" -le "${built0:-0}" ] &&
+	    [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$tag rdnsbl copy of the lists in memory: $(sed -n 's/.*lists in memory: //p' "$d/rdnsbld.log" | tail -1)"
 	echo "$tag rbldnsd start to first answer (ms): $(summary "$d/start.b")"
 	sed -n 's/.*zones reloaded, time \(.*\)$/  rbldnsd: load time \1/p' \
 	    "$d/rbldnsd.log" | tail -1
@@ -288,7 +299,8 @@ CONF
 	echo "$tag rbldnsd change to answer (ms, from the file renamed into place): $(summary "$d/chg.b")"
 	end $rpid $bpid
 	grep -v -e ': listening on ' -e ' started: ' -e ': signal 15 received' \
-	    -e ': exited$' "$d/rdnsbld.log" >"$d/log.other"
+	    -e ': exited$' -e 'lists in memory: ' -e 'receive buffer' \
+	    "$d/rdnsbld.log" >"$d/log.other"
 	[ -s "$d/log.other" ] && { echo "$tag rdnsbld logged:"; head -5 "$d/log.other"; }
 	rm -rf "$d"
 done

@@ -164,7 +164,8 @@ CONF
 		exit 1
 	}
 	t1=$(now)
-	echo "$tag rdnsbl import: $(ms "$t0" "$t1") ms ($(tail -1 "$d/import.out"))"
+	echo "$tag rdnsbl import: $(ms "$t0" "$t1") ms ($(tail -1 "$d/import.out" |
+	    sed "s|$work/|\$WORK/|"))"
 	echo "$tag rdnsbl database size: $(du -sk "$d/db" | cut -f1) kB; rbldnsd data file: $(du -sk "$d/data.txt" | cut -f1) kB"
 
 	startr() {

@@ -386,6 +386,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		    (struct sockaddr *)&from, fromlen) < 0)
 			verbose(VERB_DETAIL, "udp: sendto on %s: %s", l->text,
 			    strerror(errno));
+		if (srv->batch_hook != NULL)
+			srv->batch_hook(srv->batch_arg);
 	}
 }
 #endif
@@ -431,6 +433,8 @@ tcp_read(struct bufferevent *bev, void *arg)
 		srv->ctx->now = time(NULL);
 		n = answer(srv, &c->peer, 1, srv->tcp_in, len,
 		    srv->tcp_out + 2, TCP_MSGMAX, &kind);
+		if (srv->batch_hook != NULL)
+			srv->batch_hook(srv->batch_arg);
 		if (kind == ANS_NEED_CHECK) {
 			hold(srv, c, -1, NULL, 0, &c->peer, srv->tcp_in, len);
 			continue;

@@ -50,9 +50,10 @@ void		 server_set_checker(struct server *, struct checker *,
 		    unsigned timeout_ms);
 
 /*
- * fn(arg) is called after each batch of UDP queries has been answered
- * (NULL: nothing), for work that follows the queries, such as bringing
- * the compact copy of the lists up to the snapshot they saw.
+ * fn(arg) is called after each batch of UDP queries has been answered,
+ * and after each TCP query (NULL: nothing), for work that follows the
+ * queries, such as bringing the compact copy of the lists up to the
+ * snapshot they saw.
  */
 void		 server_set_batch_hook(struct server *, void (*fn)(void *),
 		    void *arg);

@@ -7,6 +7,13 @@
  * order. dir[b] is the index of the first word whose address has its
  * top `bits' bits >= b; a lookup searches dir[b] .. dir[b + 1] only,
  * about four words when bits is chosen for the size (DIR_LOAD).
+ *
+ * Changes first go to the delta, a small hash table beside the arrays
+ * (an entry with its new info, or a deletion that hides the array's
+ * entry), so that one change costs a hash insertion, not a copy of a
+ * table of millions of words. A lookup looks in the delta before the
+ * array of each length. When the delta would pass DELTA_MAX changes,
+ * it is merged into the arrays with the new ones in one pass.
  */
 #include "config.h"
 
@@ -21,6 +28,8 @@
 #define DIR_LOAD	4	/* words per directory slot, about */
 #define DIR_BITS_MAX	16
 #define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
+#define DELTA_MAX	4096	/* changes held in the delta */
+#define DELTA_SLOTS	8192	/* its hash table: a power of two */
 
 struct ipx_table {
 	uint64_t	*w;		/* words, sorted once finished */
@@ -34,6 +43,12 @@ struct ipx_pair {
 	uint32_t	 flags, code;
 };
 
+struct ipx_slot {
+	uint32_t	 addr;
+	uint8_t		 used, list, len, del;
+	uint16_t	 info;
+};
+
 struct ipindex {
 	struct ipx_table t[IPX_LISTS][IPX_LENS];
 	/* the lengths with entries, longest first */
@@ -42,6 +57,9 @@ struct ipindex {
 	struct ipx_pair	 pair[IPX_INFO_MAX];
 	size_t		 npair;
 	size_t		 last;		/* the pair found last */
+	struct ipx_slot	*delta;		/* DELTA_SLOTS, or NULL */
+	size_t		 ndelta;
+	uint32_t	 dlens[IPX_LISTS][IPX_LENS];	/* delta slots */
 };
 
 #define WORD(a, info)	((uint64_t)(a) << 16 | (info))
@@ -78,6 +96,7 @@ ipx_free(struct ipindex *ix)
 	for (l = 0; l < IPX_LISTS; l++)
 		for (len = 0; len < IPX_LENS; len++)
 			table_free(&ix->t[l][len]);
+	free(ix->delta);
 	free(ix);
 }
 
@@ -238,8 +257,32 @@ lens_update(struct ipindex *ix)
 	for (l = 0; l < IPX_LISTS; l++) {
 		ix->nlens[l] = 0;
 		for (len = IPX_LENS - 1; len >= 0; len--)
-			if (ix->t[l][len].n > 0)
+			if (ix->t[l][len].n > 0 || ix->dlens[l][len] > 0)
 				ix->lens[l][ix->nlens[l]++] = (uint8_t)len;
+	}
+}
+
+static size_t
+slot_hash(int list, int len, uint32_t a)
+{
+	uint32_t h = (a ^ (uint32_t)len << 24 ^ (uint32_t)list << 30) *
+	    2654435761U;
+
+	return (h >> 13) & (DELTA_SLOTS - 1);
+}
+
+/* The delta's slot of (list, len, a), or the free slot for it. */
+static struct ipx_slot *
+slot_find(const struct ipindex *ix, int list, int len, uint32_t a)
+{
+	struct ipx_slot *s;
+	size_t i = slot_hash(list, len, a);
+
+	for (;; i = (i + 1) & (DELTA_SLOTS - 1)) {
+		s = &ix->delta[i];
+		if (!s->used || (s->addr == a && s->len == len &&
+		    s->list == list))
+			return s;
 	}
 }
 
@@ -288,7 +331,9 @@ int
 ipx_lookup(const struct ipindex *ix, int list, uint32_t addr, int maxlen,
     int *len, uint16_t *info)
 {
+	const struct ipx_slot *s;
 	const uint64_t *w;
+	uint32_t m;
 	int i, l;
 
 	if (list < 0 || list >= IPX_LISTS)
@@ -297,7 +342,17 @@ ipx_lookup(const struct ipindex *ix, int list, uint32_t addr, int maxlen,
 		l = ix->lens[list][i];
 		if (l > maxlen)
 			continue;
-		if ((w = table_find(&ix->t[list][l], mask(addr, l))) != NULL) {
+		m = mask(addr, l);
+		if (ix->dlens[list][l] > 0 &&
+		    (s = slot_find(ix, list, l, m))->used) {
+			if (s->del)
+				continue;	/* deleted since the merge */
+			*len = l;
+			*info = s->info;
+			return 1;
+		}
+		if (ix->t[list][l].n > 0 &&
+		    (w = table_find(&ix->t[list][l], m)) != NULL) {
 			*len = l;
 			*info = WINFO(*w);
 			return 1;
@@ -352,21 +407,87 @@ table_merge(struct ipx_table *t, const struct ipx_change *c, size_t n)
 		table_dir(t);
 }
 
-void
-ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
+/* Merge the changes c[0..n) into the arrays. */
+static void
+merge(struct ipindex *ix, struct ipx_change *c, size_t n)
 {
 	size_t i, j;
 
-	for (i = 0; i < n; i++)
-		c[i].addr = mask(c[i].addr, c[i].len < IPX_LENS ? c[i].len :
-		    32);
 	qsort(c, n, sizeof(*c), change_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && c[j].list == c[i].list &&
 		    c[j].len == c[i].len; j++)
 			;
-		if (c[i].list < IPX_LISTS && c[i].len < IPX_LENS)
-			table_merge(&ix->t[c[i].list][c[i].len], c + i, j - i);
+		table_merge(&ix->t[c[i].list][c[i].len], c + i, j - i);
+	}
+}
+
+/* Merge the delta and c[0..n) (newer) into the arrays; empty the delta. */
+static void
+delta_flush(struct ipindex *ix, const struct ipx_change *c, size_t n)
+{
+	struct ipx_change *all;
+	const struct ipx_slot *s;
+	size_t i, k = 0;
+
+	all = xreallocarray(NULL, ix->ndelta + n + 1, sizeof(*all));
+	for (i = 0; ix->delta != NULL && i < DELTA_SLOTS; i++) {
+		s = &ix->delta[i];
+		if (!s->used)
+			continue;
+		memset(&all[k], 0, sizeof(all[k]));
+		all[k].addr = s->addr;
+		all[k].list = s->list;
+		all[k].len = s->len;
+		all[k].del = s->del;
+		all[k].info = s->info;
+		all[k].seq = (uint32_t)k;
+		k++;
+	}
+	for (i = 0; i < n; i++, k++) {
+		all[k] = c[i];
+		all[k].seq = (uint32_t)k;	/* after the delta's */
+	}
+	merge(ix, all, k);
+	free(all);
+	if (ix->delta != NULL)
+		memset(ix->delta, 0, DELTA_SLOTS * sizeof(*ix->delta));
+	ix->ndelta = 0;
+	memset(ix->dlens, 0, sizeof(ix->dlens));
+}
+
+void
+ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
+{
+	struct ipx_slot *s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].len >= IPX_LENS)
+			c[i].len = 32;
+		if (c[i].list >= IPX_LISTS)
+			c[i].list = 0;
+		c[i].addr = mask(c[i].addr, c[i].len);
+	}
+	if (ix->ndelta + n > DELTA_MAX) {
+		delta_flush(ix, c, n);
+		lens_update(ix);
+		return;
+	}
+	if (ix->delta == NULL)
+		ix->delta = xcalloc(DELTA_SLOTS, sizeof(*ix->delta));
+	for (i = 0; i < n; i++) {	/* in order: the last one wins */
+		s = slot_find(ix, c[i].list, c[i].len, c[i].addr);
+		if (!s->used) {
+			s->used = 1;
+			s->addr = c[i].addr;
+			s->list = c[i].list;
+			s->len = c[i].len;
+			ix->ndelta++;
+			ix->dlens[s->list][s->len]++;
+		}
+		s->del = c[i].del;
+		s->info = c[i].info;
 	}
 	lens_update(ix);
 }
@@ -374,12 +495,25 @@ ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
 size_t
 ipx_count(const struct ipindex *ix)
 {
-	size_t n = 0;
-	int l, len;
+	const struct ipx_table *t;
+	const struct ipx_slot *s;
+	size_t n = 0, i;
+	int l, len, in;
 
 	for (l = 0; l < IPX_LISTS; l++)
 		for (len = 0; len < IPX_LENS; len++)
 			n += ix->t[l][len].n;
+	for (i = 0; ix->delta != NULL && i < DELTA_SLOTS; i++) {
+		s = &ix->delta[i];
+		if (!s->used)
+			continue;
+		t = &ix->t[s->list][s->len];
+		in = t->n > 0 && table_find(t, s->addr) != NULL;
+		if (s->del && in)
+			n--;
+		else if (!s->del && !in)
+			n++;
+	}
 	return n;
 }
 
@@ -398,5 +532,7 @@ ipx_bytes(const struct ipindex *ix)
 				n += (((size_t)1 << t->bits) + 1) *
 				    sizeof(*t->dir);
 		}
+	if (ix->delta != NULL)
+		n += DELTA_SLOTS * sizeof(*ix->delta);
 	return n;
 }

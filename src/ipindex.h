@@ -8,6 +8,10 @@
  * instead of descending a B-tree of the database's pages. About 8 bytes
  * per entry.
  *
+ * Changes are held in a small hash table beside the arrays (4096 at most)
+ * and merged into them in one pass when it is full, so that a change
+ * costs a hash insertion, not a copy of an array of millions of words.
+ *
  * info is an index into the table of the distinct (flags, code) pairs of
  * the entries, or IPX_DETAIL: "look in the database" (an entry that
  * expires, or one more pair than the table holds). The store keeps the
@@ -63,7 +67,7 @@ void		 ipx_finish(struct ipindex *);
 int		 ipx_lookup(const struct ipindex *, int list, uint32_t addr,
 		    int maxlen, int *len, uint16_t *info);
 
-/* Apply n changes (reorders c). */
+/* Apply n changes, in their order (the last for an entry wins). */
 void		 ipx_apply(struct ipindex *, struct ipx_change *c, size_t n);
 
 /* Entries held, and bytes of memory they take. */

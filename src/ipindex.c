@@ -37,6 +37,7 @@ struct ipx_table {
 	uint32_t	*dir;		/* (1 << bits) + 1 slots */
 	unsigned	 bits;
 	int		 unsorted;	/* appended out of order */
+	int		 placed;	/* w is from words_alloc, not grown */
 };
 
 struct ipx_pair {
@@ -163,10 +164,24 @@ table_push(struct ipx_table *t, uint64_t w)
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->w = xreallocarray(t->w, t->cap, sizeof(*t->w));
+		t->placed = 0;
 	}
 	if (t->n > 0 && WADDR(t->w[t->n - 1]) >= WADDR(w))
 		t->unsorted = 1;
 	t->w[t->n++] = w;
+}
+
+void
+ipx_reserve(struct ipindex *ix, int list, int len, size_t n)
+{
+	struct ipx_table *t;
+
+	if (list < 0 || list >= IPX_LISTS || len < 0 || len >= IPX_LENS ||
+	    n == 0 || (t = &ix->t[list][len])->w != NULL)
+		return;
+	t->w = words_alloc(n);
+	t->cap = n;
+	t->placed = 1;
 }
 
 void
@@ -212,6 +227,7 @@ table_sort(struct ipx_table *t)
 	t->w = tmp;
 	t->n = t->cap = o;
 	t->unsorted = 0;
+	t->placed = 1;
 }
 
 /* Move the words of t to memory of their size (words_alloc). */
@@ -224,6 +240,7 @@ table_place(struct ipx_table *t)
 	free(t->w);
 	t->w = w;
 	t->cap = t->n;
+	t->placed = 1;
 }
 
 /* Rebuild the directory of t (sorted) for its size. */
@@ -299,9 +316,10 @@ ipx_finish(struct ipindex *ix)
 				table_free(t);
 				continue;
 			}
+			/* reserved for its size: no copy (see store.c) */
 			if (t->unsorted)
 				table_sort(t);
-			else
+			else if (!t->placed || t->cap - t->n > t->n / 8 + 64)
 				table_place(t);
 			table_dir(t);
 		}
@@ -401,6 +419,7 @@ table_merge(struct ipx_table *t, const struct ipx_change *c, size_t n)
 	free(t->w);
 	t->w = w;
 	t->n = t->cap = o;
+	t->placed = 1;
 	if (o == 0)
 		table_free(t);
 	else

@@ -52,12 +52,15 @@ void		 ipx_info_get(const struct ipindex *, uint16_t info,
 		    uint32_t *flags, uint32_t *code);
 
 /*
- * Building: append entries in any order (in address order is cheapest),
- * then ipx_finish() once before the first lookup. A later duplicate of
+ * Building: append entries in any order (in address order is cheapest;
+ * reserved room that fits saves a copy), then ipx_finish() once before
+ * the first lookup. A later duplicate of
  * (list, len, addr) replaces the earlier one.
  */
 void		 ipx_append(struct ipindex *, int list, int len, uint32_t addr,
 		    uint16_t info);
+/* Before the first append: room for about n entries of (list, len). */
+void		 ipx_reserve(struct ipindex *, int list, int len, size_t n);
 void		 ipx_finish(struct ipindex *);
 
 /*

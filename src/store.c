@@ -41,6 +41,7 @@
 #define NLENS(af)	((af) == ADDR_V4 ? 33 : 129)
 #define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
 #define CATCHUP_MAX	20000	/* more pending changes: rebuild instead */
+#define DROP_EVERY	1024	/* entries read between drop_map() calls */
 #define TEXT_MAXLEN	(ADDR_STRLEN + 2)
 #define VERDICT_HDRLEN	26
 #define RULE_MAX	64
@@ -103,6 +104,8 @@ struct store {
 	int		 ixb_list;
 	uint8_t		 ixb_key[KEY_MAXLEN];
 	size_t		 ixb_keylen;
+	unsigned long	 map_lo;	/* the map (map_find), if known */
+	size_t		 map_len;
 };
 
 /* Per-family count changes, indexed [af == ADDR_V6][prefix length]. */
@@ -1198,15 +1201,13 @@ store_index_count(const struct store *st, size_t *bytes)
 }
 
 /*
- * Tell the kernel that this process no longer needs the map's pages: a
- * step of a build has read many list entries, and those pages would
- * otherwise stay counted in its resident memory. They stay in the page cache, and
- * a later read maps them again. The map is found in /proc/self/maps as
- * the mapping that holds a value read in txn (LMDB tells its address
- * only for a fixed map); without /proc nothing is dropped.
+ * Find the map: the mapping in /proc/self/maps that holds a value read in
+ * txn (LMDB tells its address only for a fixed map). Kept in the store
+ * until a value falls outside it (the map moves when it grows). Without
+ * /proc it stays unknown (map_len 0).
  */
 static void
-drop_map(struct store *st, MDB_txn *txn)
+map_find(struct store *st, MDB_txn *txn)
 {
 	MDB_val k, v;
 	unsigned long lo, hi, p;
@@ -1215,17 +1216,44 @@ drop_map(struct store *st, MDB_txn *txn)
 
 	k.mv_data = (void *)"schema";
 	k.mv_size = strlen("schema");
-	if (mdb_get(txn, st->meta, &k, &v) != 0 ||
-	    (fp = fopen("/proc/self/maps", "r")) == NULL)
+	if (mdb_get(txn, st->meta, &k, &v) != 0)
 		return;
 	p = (unsigned long)v.mv_data;
+	if (st->map_len > 0 && st->map_lo <= p && p - st->map_lo < st->map_len)
+		return;
+	st->map_len = 0;
+	if ((fp = fopen("/proc/self/maps", "r")) == NULL)
+		return;
 	while (fgets(line, sizeof(line), fp) != NULL)
 		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= p &&
 		    p < hi) {
-			(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			st->map_lo = lo;
+			st->map_len = hi - lo;
 			break;
 		}
 	fclose(fp);
+}
+
+/*
+ * Tell the kernel that this process no longer needs the map's pages: a
+ * build reads every list entry, and those pages (and their neighbours,
+ * which the kernel maps along on each fault) would otherwise stay counted
+ * in its resident memory. They stay in the page cache, and a later read
+ * maps them again. Only the part of the map that the file fills.
+ */
+static void
+drop_map(struct store *st)
+{
+	MDB_envinfo info;
+	MDB_stat stat;
+	size_t len;
+
+	if (st->map_len == 0 || mdb_env_info(st->env, &info) != 0 ||
+	    mdb_env_stat(st->env, &stat) != 0)
+		return;
+	len = (info.me_last_pgno + 1) * (size_t)stat.ms_psize;
+	(void)madvise((void *)st->map_lo, len < st->map_len ? len :
+	    st->map_len, MADV_DONTNEED);
 }
 
 /*
@@ -1240,8 +1268,10 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 	struct store_entry e;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	int rc;
+	uint32_t c[LENS_MAX];
+	int l, len, rc;
 
+	map_find(st, txn);
 	if (st->ixb == NULL) {
 		if (journal_seq(st, txn, &st->ixb_seq, errbuf, errlen) == -1)
 			return -1;
@@ -1250,6 +1280,12 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 		st->ixb = ipx_new();
 		st->ixb_list = 0;
 		st->ixb_keylen = 0;
+		/* the per-length counts size the arrays: no growth, no copy */
+		for (l = 0; l < 2; l++)
+			if (lens_get(st, txn, (enum store_list)l, ADDR_V4, c,
+			    errbuf, errlen) == 0)
+				for (len = 0; len < NLENS(ADDR_V4); len++)
+					ipx_reserve(st->ixb, l, len, c[len]);
 	}
 	while (st->ixb_list < 2 && max > 0) {
 		if ((rc = mdb_cursor_open(txn, st->list[st->ixb_list],
@@ -1282,6 +1318,9 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 			ipx_append(st->ixb, st->ixb_list, e.prefix.len,
 			    v4_get(&e.prefix), ipx_info(st->ixb, e.flags,
 			    e.code, e.expires));
+			/* the peak stays some hundred pages above the copy */
+			if (max % DROP_EVERY == 0)
+				drop_map(st);
 		}
 		mdb_cursor_close(cur);
 		if (rc != 0 && rc != MDB_NOTFOUND) {
@@ -1299,7 +1338,7 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 		st->ix_seq = st->ixb_seq;
 		st->ixb = NULL;
 	}
-	drop_map(st, txn);	/* each step: the peak stays one step's */
+	drop_map(st);
 	return 1;
 }
 

@@ -44,9 +44,12 @@
  * INDEX_PAUSE_US apart so that queries are answered in between (from the
  * database meanwhile). A batch of queries that saw a newer snapshot than
  * the copy's starts the catching up; an error retries after a second.
+ * A rebuild (after an import, or too many changes) starts once the
+ * database has not changed for INDEX_WAIT seconds.
  */
 #define INDEX_STEP	10000
 #define INDEX_PAUSE_US	1000
+#define INDEX_WAIT	2	/* s: a rebuild waits for the writers to stop */
 
 static __dead void
 usage(void)
@@ -318,6 +321,12 @@ on_index(evutil_socket_t fd, short what, void *arg)
 		log_warnx("store: the copy of the lists: %s", errbuf);
 		tv.tv_sec = 1;
 		tv.tv_usec = 0;
+	}
+	if (r == STORE_INDEX_WAIT) {
+		tv.tv_sec = INDEX_WAIT;
+		tv.tv_usec = 0;
+		d->index_logged = 0;		/* log the rebuild */
+		d->index_t0.tv_sec = 0;
 	}
 	if (r == 0) {
 		if (!d->index_logged) {

@@ -104,6 +104,8 @@ struct store {
 	int		 ixb_list;
 	uint8_t		 ixb_key[KEY_MAXLEN];
 	size_t		 ixb_keylen;
+	int		 ix_waiting;	/* a rebuild waits for a still journal */
+	uint64_t	 ix_wait_seq;
 	unsigned long	 map_lo;	/* the map (map_find), if known */
 	size_t		 map_len;
 };
@@ -1342,13 +1344,20 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 	return 1;
 }
 
-/* Forget the copy: the next step starts a new one. Returns 1. */
+/*
+ * Forget the copy, and build a new one once the journal has stood still
+ * between two steps (STORE_INDEX_WAIT apart): an import commits batch
+ * after batch, and a build started in between would be thrown away at the
+ * next. Returns STORE_INDEX_WAIT.
+ */
 static int
-index_rebuild(struct store *st)
+index_rebuild(struct store *st, uint64_t seq)
 {
 	ipx_free(st->ix);
 	st->ix = NULL;
-	return 1;
+	st->ix_waiting = 1;
+	st->ix_wait_seq = seq;
+	return STORE_INDEX_WAIT;
 }
 
 /*
@@ -1372,7 +1381,7 @@ index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
 	int rc, ret = -1;
 
 	if (seq - st->ix_seq > CATCHUP_MAX)
-		return index_rebuild(st);
+		return index_rebuild(st, seq);
 	c = xreallocarray(NULL, (size_t)(seq - st->ix_seq), sizeof(*c));
 	if ((rc = mdb_cursor_open(txn, st->journal, &cur)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(journal)");
@@ -1387,7 +1396,7 @@ index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
 		vp = v.mv_data;
 		if (k.mv_size != 8 || be64_get(k.mv_data) != want ||
 		    v.mv_size < 2 || vp[0] >= 2) {
-			ret = index_rebuild(st);	/* gap or import */
+			ret = index_rebuild(st, seq);	/* gap or import */
 			goto cleanup;
 		}
 		ek.mv_data = (void *)(vp + 1);
@@ -1423,7 +1432,7 @@ index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
 		goto cleanup;
 	}
 	if (want != seq + 1) {
-		ret = index_rebuild(st);	/* records missing */
+		ret = index_rebuild(st, seq);	/* records missing */
 		goto cleanup;
 	}
 	ipx_apply(st->ix, c, n);
@@ -1447,11 +1456,15 @@ store_index_step(struct store *st, size_t max, char *errbuf, size_t errlen)
 		return 0;
 	if (rtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return -1;
-	if (st->ix == NULL)
-		r = index_build_step(st, txn, max, errbuf, errlen);
-	else if (journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+	if (journal_seq(st, txn, &seq, errbuf, errlen) == -1)
 		r = -1;
-	else if (seq == st->ix_seq)
+	else if (st->ix == NULL && st->ix_waiting && seq != st->ix_wait_seq) {
+		st->ix_wait_seq = seq;		/* still being written */
+		r = STORE_INDEX_WAIT;
+	} else if (st->ix == NULL) {
+		st->ix_waiting = 0;
+		r = index_build_step(st, txn, max, errbuf, errlen);
+	} else if (seq == st->ix_seq)
 		r = 0;
 	else
 		r = index_catchup(st, txn, seq, errbuf, errlen);

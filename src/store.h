@@ -140,11 +140,14 @@ enum store_rc	 store_lookup(struct store *, enum store_list,
  * transaction of its own: reading at most max entries into a new copy,
  * or applying the journal's newer records to the copy (a rebuild when
  * they are too many, or gone, or an import). Returns 1 when there is more
- * to do, 0 when the copy is in step with the newest snapshot, -1 on an
- * error. store_index_stale(): the last read snapshot was ahead of the
+ * to do, STORE_INDEX_WAIT when a rebuild waits for the journal to stand
+ * still until the next call (to be made some time later, while an import
+ * may still be committing batches), 0 when the copy is in step with the
+ * newest snapshot, -1 on an error. store_index_stale(): the last read snapshot was ahead of the
  * copy, or there is none yet. store_index_count(): the entries in the
  * copy, and the bytes it takes in *bytes.
  */
+#define STORE_INDEX_WAIT	2
 void		 store_index_enable(struct store *);
 int		 store_index_step(struct store *, size_t max, char *errbuf,
 		    size_t errlen);

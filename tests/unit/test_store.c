@@ -1134,8 +1134,8 @@ index_steps(struct store *st, size_t max)
 {
 	int r, n = 0;
 
-	while ((r = store_index_step(st, max, errbuf, sizeof(errbuf))) == 1 &&
-	    n < 1000)
+	while (((r = store_index_step(st, max, errbuf, sizeof(errbuf))) == 1 ||
+	    r == STORE_INDEX_WAIT) && n < 1000)
 		n++;
 	if (r == -1)
 		printf("# store_index_step: %s\n", errbuf);
@@ -1246,10 +1246,17 @@ test_index(void)
 	    count == 1000, "index: import 1000");
 	is_str(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200",
 	    "index: imported entry seen at once");
+	is_int(store_index_step(st, 100, errbuf, sizeof(errbuf)),
+	    STORE_INDEX_WAIT, "index: after an import, a rebuild waits");
+	add(st, LIST_BLACK, "10.1.2.5", 0, 9, 0, "meanwhile", NULL);
+	is_int(store_index_step(st, 100, errbuf, sizeof(errbuf)),
+	    STORE_INDEX_WAIT, "index: and waits again after another write");
+	is_str(look(st, LIST_BLACK, "10.1.2.5"), "10.1.2.5",
+	    "index: which is seen at once");
 	n = index_steps(st, 100);
 	ok(n >= 10, "index: rebuilt after the import in %d steps", n);
-	is_int((long long)store_index_count(st, NULL), 1007,
-	    "index: 1007 IPv4 entries in memory");
+	is_int((long long)store_index_count(st, NULL), 1008,
+	    "index: 1008 IPv4 entries in memory");
 	ok(strcmp(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200") == 0 &&
 	    last.code == 2 && !store_index_stale(st),
 	    "index: imported entry from the copy");
@@ -1611,7 +1618,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(290);
+	plan(293);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

@@ -375,40 +375,85 @@ slurp(const char *path)
 }
 
 /*
- * Start ldns-testns -r (it picks a free port and logs "Listening on port
- * N") with its output in logfile, and wait until it answers.
+ * A port below the kernel's ephemeral range (where dig, curl and the
+ * daemons under test get theirs) that is free for UDP and TCP on every
+ * address now, as ldns-testns binds it; 0 if none was found.
+ */
+static int
+free_port(void)
+{
+	struct sockaddr_in sin;
+	int i, port, u, t, on = 1, ok;
+
+	for (i = 0; i < 100; i++) {
+		port = 20000 + (int)(random() % 12000);
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)port);
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		t = socket(AF_INET, SOCK_STREAM, 0);
+		ok = u != -1 && t != -1 &&
+		    setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == 0 &&
+		    bind(u, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    bind(t, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+		if (u != -1)
+			close(u);
+		if (t != -1)
+			close(t);
+		if (ok)
+			return port;
+	}
+	return 0;
+}
+
+/*
+ * Start ldns-testns on a free port (free_port), with its output in
+ * logfile, and wait until it answers. Another process may take the port
+ * in between: then ldns-testns exits and another port is tried, five
+ * times at most. (Its own -r picks any port and exits when the TCP one is
+ * taken.)
  */
 static int
 testns_start(const char *prog)
 {
-	char *log, *p;
-	int i, fd, status;
+	char port[16];
+	int tries, i, fd, status;
 
-	testns_pid = fork();
-	if (testns_pid == -1)
-		return -1;
-	if (testns_pid == 0) {
-		if ((fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0644)) ==
-		    -1)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(prog, "ldns-testns", "-v", "-r", datafile, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 250; i++) {
-		if (waitpid(testns_pid, &status, WNOHANG) == testns_pid) {
-			testns_pid = -1;
+	for (tries = 0; tries < 5; tries++) {
+		if ((testns_port = free_port()) == 0)
 			return -1;
+		snprintf(port, sizeof(port), "%d", testns_port);
+		testns_pid = fork();
+		if (testns_pid == -1)
+			return -1;
+		if (testns_pid == 0) {
+			if ((fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC,
+			    0644)) == -1)
+				_exit(127);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			execl(prog, "ldns-testns", "-v", "-p", port, datafile,
+			    (char *)NULL);
+			_exit(127);
 		}
-		log = slurp(logfile);
-		p = strstr(log, "Listening on port ");
-		if (p != NULL)
-			testns_port = atoi(p + strlen("Listening on port "));
-		free(log);
-		if (testns_port > 0 && testns_answers(testns_port))
-			return 0;
-		usleep(20000);
+		for (i = 0; i < 250; i++) {
+			if (waitpid(testns_pid, &status, WNOHANG) ==
+			    testns_pid) {
+				testns_pid = -1;
+				break;
+			}
+			if (testns_answers(testns_port))
+				return 0;
+			usleep(20000);
+		}
+		if (testns_pid != -1) {
+			kill(testns_pid, SIGTERM);
+			(void)waitpid(testns_pid, NULL, 0);
+			testns_pid = -1;
+		}
+		printf("# ldns-testns -p %d did not answer, another port\n",
+		    testns_port);
 	}
 	return -1;
 }
@@ -772,6 +817,7 @@ main(void)
 			return 99;
 		}
 	}
+	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
 	if (testns_start(prog) == -1) {
 		char *log = slurp(logfile);
 

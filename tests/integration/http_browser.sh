@@ -29,27 +29,35 @@ write_conf http.conf.in
 start_daemon
 
 # chromedriver on a free port, in a process group of its own so that the
-# cleanup ends the browsers it starts too.
+# cleanup ends the browsers it starts too. A port taken in between makes
+# it exit: then another port, five times at most.
+tries=0
 while :; do
 	save=$PORT
 	pick_port
 	DPORT=$PORT
 	PORT=$save
 	[ "$DPORT" != "$PORT" ] && [ "$DPORT" != "$HPORT" ] &&
-	    [ "$DPORT" != "$UPORT" ] && break
-done
-setsid chromedriver --port="$DPORT" --allowed-ips=127.0.0.1 \
-    >"$work/chromedriver.log" 2>&1 &
-PGIDS="$PGIDS $!"
-DRIVER="http://127.0.0.1:$DPORT"
-i=0
-until curl -s "$DRIVER/status" 2>/dev/null | grep -q '"ready": *true'; do
-	i=$((i + 1))
-	if [ $i -gt 100 ]; then
+	    [ "$DPORT" != "$UPORT" ] || continue
+	setsid chromedriver --port="$DPORT" --allowed-ips=127.0.0.1 \
+	    >"$work/chromedriver.log" 2>&1 &
+	DPID=$!
+	PGIDS="$PGIDS $DPID"
+	DRIVER="http://127.0.0.1:$DPORT"
+	i=0
+	while [ $i -lt 100 ] && kill -0 "$DPID" 2>/dev/null; do
+		curl -s "$DRIVER/status" 2>/dev/null |
+		    grep -q '"ready": *true' && break 2
+		i=$((i + 1))
+		sleep 0.1
+	done
+	kill -TERM -- "-$DPID" 2>/dev/null
+	tries=$((tries + 1))
+	if [ $tries -ge 5 ]; then
 		sed 's/^/# chromedriver: /' "$work/chromedriver.log"
 		bail "chromedriver did not start"
 	fi
-	sleep 0.1
+	diag "chromedriver on port $DPORT did not start, another port"
 done
 
 TXT=$(q +short 30.2.0.192.bl.test TXT)

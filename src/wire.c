@@ -310,6 +310,40 @@ resp_finish(struct resp *r)
 	return r->len;
 }
 
+size_t
+wire_truncate(uint8_t *buf, size_t len)
+{
+	size_t qend = WIRE_HDRLEN, cut;
+	const uint8_t *opt;
+	int has_opt;
+
+	if (len < WIRE_HDRLEN || get16(buf + 4) > 1)
+		return 0;
+	if (get16(buf + 4) == 1) {
+		while (qend < len && buf[qend] != 0) {
+			if (buf[qend] & 0xc0)
+				return 0;	/* we never compress it */
+			qend += 1 + (size_t)buf[qend];
+		}
+		qend += 1 + 4;		/* root, type, class */
+		if (qend > len)
+			return 0;
+	}
+	opt = buf + len - OPT_RRLEN;
+	has_opt = get16(buf + 10) > 0 && len >= qend + OPT_RRLEN &&
+	    opt[0] == 0 && get16(opt + 1) == TYPE_OPT && get16(opt + 9) == 0;
+	cut = qend + (has_opt ? OPT_RRLEN : 0);
+	if (cut == len)
+		return len;
+	if (has_opt)
+		memmove(buf + qend, opt, OPT_RRLEN);
+	buf[2] |= FLAG_TC >> 8;
+	put16(buf + 6, 0);
+	put16(buf + 8, 0);
+	put16(buf + 10, has_opt ? 1 : 0);
+	return cut;
+}
+
 char *
 wire_name_str(const uint8_t *name, size_t len, char *buf, size_t buflen)
 {

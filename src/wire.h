@@ -128,6 +128,14 @@ void	wire_put32(uint8_t *p, uint32_t v);
 size_t	resp_finish(struct resp *);
 
 /*
+ * Cut a finished answer (resp_finish) down to its header, question and
+ * OPT record, with TC set: what a UDP answer becomes when the whole of it
+ * cannot be sent. Returns the new length, which is len when there was
+ * nothing to cut, or 0 when buf[0..len) is no answer of resp_finish's.
+ */
+size_t	wire_truncate(uint8_t *buf, size_t len);
+
+/*
  * Presentation form of a wire name, lower case kept as is, with escapes
  * for dots and non-printables in labels ("\046", "\255"); "." for root.
  * Returns buf.

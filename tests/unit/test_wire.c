@@ -57,7 +57,7 @@ main(void)
 	char text[700], name[300];
 	size_t n;
 
-	plan(30);
+	plan(39);
 	build("2.0.0.127.bl.test", TYPE_A, 0x0100, 1, 0, 0);
 	is_int(wire_parse_query(pkt, plen, &q), WIRE_OK, "plain query parses");
 	is_int(q.qtype, TYPE_A, "qtype A");
@@ -130,6 +130,36 @@ main(void)
 	n = resp_finish(&r);
 	ok((out[2] & 0x02) && out[7] == 0 && n == r.qend,
 	    "TC set, answer emptied");
+
+	/* Truncation of a finished answer (too large for the interface). */
+	build("2.0.0.127.bl.test", TYPE_ANY, 0x0100, 1, 1, 0);
+	wire_parse_query(pkt, plen, &q);
+	resp_init(&r, out, sizeof(out), 4096, &q, RCODE_NOERROR, 1, 1232);
+	resp_add_a(&r, WIRE_HDRLEN, 300, 0x7f000002);
+	resp_add_txt(&r, WIRE_HDRLEN, 300, text, 600);
+	n = resp_finish(&r);
+	ok(n > 600 && out[7] == 2 && out[11] == 1, "ANY: two answers and OPT");
+	is_int(wire_truncate(out, n), r.qend + 11,
+	    "truncated: question and OPT left");
+	ok((out[2] & 0x02) && out[3] == 0 && out[5] == 1 && out[7] == 0 &&
+	    out[9] == 0 && out[11] == 1, "truncated: TC, counts 1/0/0/1");
+	is_int(wire_parse_query(out, r.qend + 11, &q), WIRE_DROP,
+	    "truncated: a well-formed message (a response)");
+	ok(out[r.qend] == 0 && out[r.qend + 2] == TYPE_OPT &&
+	    out[r.qend + 3] == 0x04 && out[r.qend + 4] == 0xd0,
+	    "truncated: the OPT advertises 1232");
+	is_int(wire_truncate(out, r.qend + 11), r.qend + 11,
+	    "truncating again cuts nothing");
+	build("2.0.0.127.bl.test", TYPE_TXT, 0x0100, 1, 0, 0);
+	wire_parse_query(pkt, plen, &q);
+	resp_init(&r, out, sizeof(out), 4096, &q, RCODE_NOERROR, 1, 1232);
+	resp_add_txt(&r, WIRE_HDRLEN, 300, text, 600);
+	n = resp_finish(&r);
+	ok(wire_truncate(out, n) == r.qend && out[7] == 0 && out[11] == 0,
+	    "no EDNS: truncated to the question, no OPT");
+	out[WIRE_HDRLEN] = 0xc0;
+	is_int(wire_truncate(out, r.qend), 0, "a compressed question: 0");
+	is_int(wire_truncate(out, 11), 0, "11 bytes: 0");
 
 	build("bl.test", TYPE_A, 0, 1, 1, 1);
 	wire_parse_query(pkt, plen, &q);

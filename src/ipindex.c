@@ -379,6 +379,36 @@ ipx_lookup(const struct ipindex *ix, int list, uint32_t addr, int maxlen,
 	return 0;
 }
 
+void
+ipx_prefetch(const struct ipindex *ix, uint32_t addr, int stage)
+{
+	const struct ipx_table *t;
+	size_t lo, hi;
+	uint32_t b;
+	int list, i;
+
+	for (list = 0; list < IPX_LISTS; list++)
+		for (i = 0; i < ix->nlens[list]; i++) {
+			t = &ix->t[list][ix->lens[list][i]];
+			if (t->n == 0)
+				continue;
+			b = t->bits ? mask(addr, ix->lens[list][i]) >>
+			    (32 - t->bits) : 0;
+			if (stage == 0) {
+				__builtin_prefetch(&t->dir[b]);
+				continue;
+			}
+			lo = t->dir[b];
+			hi = t->dir[b + 1];
+			if (lo == hi)
+				continue;
+			/* the binary search's first word, and both ends */
+			__builtin_prefetch(&t->w[lo + (hi - lo) / 2]);
+			__builtin_prefetch(&t->w[lo]);
+			__builtin_prefetch(&t->w[hi - 1]);
+		}
+}
+
 static int
 change_cmp(const void *a, const void *b)
 {

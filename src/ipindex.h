@@ -70,6 +70,14 @@ void		 ipx_finish(struct ipindex *);
 int		 ipx_lookup(const struct ipindex *, int list, uint32_t addr,
 		    int maxlen, int *len, uint16_t *info);
 
+/*
+ * Ask the CPU for the cache lines that ipx_lookup of addr will read, in
+ * every list, without waiting for them: stage 0 the directory slots,
+ * stage 1 the words they point to (which reads the slots, so stage 0 of
+ * a whole batch first, then stage 1, then the lookups).
+ */
+void		 ipx_prefetch(const struct ipindex *, uint32_t addr, int stage);
+
 /* Apply n changes, in their order (the last for an entry wins). */
 void		 ipx_apply(struct ipindex *, struct ipx_change *c, size_t n);
 

@@ -1183,6 +1183,13 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 }
 
 void
+store_prefetch(const struct store *st, const struct addr *a, int stage)
+{
+	if (st->ix != NULL && a->af == ADDR_V4)
+		ipx_prefetch(st->ix, v4_get(a), stage);
+}
+
+void
 store_index_enable(struct store *st)
 {
 	st->ix_on = 1;

@@ -155,6 +155,15 @@ int		 store_index_stale(const struct store *);
 size_t		 store_index_count(const struct store *, size_t *bytes);
 
 /*
+ * Ask the CPU for the copy's cache lines that a lookup of a will read
+ * (ipx_prefetch; stage 0 for every address of a batch, then stage 1, then
+ * the lookups). Nothing for an IPv6 address or without a copy; a copy
+ * that is not in step only costs the prefetches.
+ */
+void		 store_prefetch(const struct store *, const struct addr *a,
+		    int stage);
+
+/*
  * Add or replace the entry for e->prefix (its own write transaction),
  * with an audit record (action "add"). *replaced is set to 1 when an
  * entry for the same prefix existed.

@@ -760,6 +760,21 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	return resp_finish(&r);
 }
 
+int
+zone_query_addr(const struct answer_ctx *ctx, const uint8_t *pkt,
+    size_t len, struct addr *a)
+{
+	struct query q;
+	const struct zone *z;
+	uint16_t apex_off;
+
+	return wire_parse_query(pkt, len, &q) == WIRE_OK &&
+	    (z = find_zone(ctx->zones, &q, &apex_off)) != NULL &&
+	    z->conf->type != ZONE_HELO && q.nlabels > z->apex_labels &&
+	    qname_to_addr(q.qname_lc, q.nlabels - z->apex_labels, a) ==
+	    QNAME_ADDR && a->af == ADDR_V4;
+}
+
 const char *
 answer_kind_name(enum answer_kind k)
 {

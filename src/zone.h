@@ -186,6 +186,14 @@ size_t	zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,
 	    enum answer_kind *kind);
 
+/*
+ * The IPv4 address that the query in pkt asks an address zone (dnsbl,
+ * dnswl) about: 1 with *a set, else 0. Parses without answering, so that
+ * a batch can prefetch (store_prefetch) before its answers.
+ */
+int	zone_query_addr(const struct answer_ctx *ctx, const uint8_t *pkt,
+	    size_t len, struct addr *a);
+
 const char *answer_kind_name(enum answer_kind);
 
 #endif /* ZONE_H */

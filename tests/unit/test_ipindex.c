@@ -118,6 +118,9 @@ compare(const struct ipindex *ix, int n)
 		maxlen = rnd() % 5 == 0 ? (int)(rnd() % 33) : 32;
 		l1 = l2 = -1;
 		i1 = i2 = 0;
+		/* as a batch does: the prefetch reads the directory */
+		ipx_prefetch(ix, a, 0);
+		ipx_prefetch(ix, a, 1);
 		f1 = ipx_lookup(ix, list, a, maxlen, &l1, &i1);
 		f2 = model_lookup(list, a, maxlen, &l2, &i2);
 		if (f1 != f2 || (f1 && (l1 != l2 || i1 != i2))) {
@@ -253,6 +256,9 @@ test_edges(void)
 	ipx_append(ix, 0, 32, 0, 5);			/* 0.0.0.0 */
 	ipx_append(ix, 1, 24, 0xc0000200U, 6);		/* 192.0.2.0/24 */
 	ipx_finish(ix);
+	ipx_prefetch(ix, 0xffffffffU, 0);
+	ipx_prefetch(ix, 0xffffffffU, 1);
+	ipx_prefetch(ix, 0, 1);
 	ok(ipx_lookup(ix, 0, 0xffffffffU, 32, &len, &info) && len == 32 &&
 	    info == 4, "edge: 255.255.255.255/32");
 	ok(ipx_lookup(ix, 0, 0, 32, &len, &info) && len == 32 && info == 5,

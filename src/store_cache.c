@@ -1,0 +1,355 @@
+/*
+ * store_cache.c -- the verdict cache of the computed checks.
+ *
+ * Cache value: u32 verdict, i64 checked, i64 expires, u16 rule length,
+ * u16 names length, u16 detail length, rule, names and detail bytes.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+#include "util.h"
+
+size_t
+store_cache_key_addr(const struct addr *a, uint8_t *key)
+{
+	if (a->af != ADDR_V4 && a->af != ADDR_V6)
+		return 0;
+	key[0] = a->af == ADDR_V4 ? '4' : '6';
+	memcpy(key + 1, a->a, ADDR_BYTES(a));
+	return 1 + (size_t)ADDR_BYTES(a);
+}
+
+size_t
+store_cache_key_name(const char *name, uint8_t *key)
+{
+	size_t i, n = strlen(name);
+	char c;
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n > STORE_CACHE_KEYMAX - 1)
+		return 0;
+	key[0] = 'h';
+	for (i = 0; i < n; i++) {
+		/* ASCII only, whatever the locale: DNS names compare so. */
+		c = name[i];
+		key[1 + i] = (uint8_t)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' :
+		    c);
+	}
+	return 1 + n;
+}
+
+static int
+cache_key_check(const uint8_t *key, size_t keylen, char *errbuf,
+    size_t errlen)
+{
+	if (key == NULL || keylen == 0 || keylen > STORE_CACHE_KEYMAX) {
+		snprintf(errbuf, errlen, "bad cache key length %zu", keylen);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+verdict_check(const struct store_verdict *v, char *errbuf, size_t errlen)
+{
+	if (v->rule_len > RULE_MAX) {
+		snprintf(errbuf, errlen, "rule too long (max %d bytes)",
+		    RULE_MAX);
+		return -1;
+	}
+	if (v->names_len > NAMES_MAX) {
+		snprintf(errbuf, errlen, "names too long (max %d bytes)",
+		    NAMES_MAX);
+		return -1;
+	}
+	if (v->detail_len > DETAIL_MAX) {
+		snprintf(errbuf, errlen, "detail too long (max %d bytes)",
+		    DETAIL_MAX);
+		return -1;
+	}
+	if ((v->rule_len > 0 && v->rule == NULL) ||
+	    (v->names_len > 0 && v->names == NULL) ||
+	    (v->detail_len > 0 && v->detail == NULL)) {
+		snprintf(errbuf, errlen, "verdict text missing");
+		return -1;
+	}
+	return 0;
+}
+
+/* Pack v into buf (VERDICT_MAXLEN bytes); returns the size. */
+static size_t
+verdict_encode(uint8_t *buf, const struct store_verdict *v)
+{
+	uint16_t rl = (uint16_t)v->rule_len, nl = (uint16_t)v->names_len;
+	uint16_t dl = (uint16_t)v->detail_len;
+	uint8_t *p = buf + VERDICT_HDRLEN;
+
+	memcpy(buf, &v->verdict, 4);
+	memcpy(buf + 4, &v->checked, 8);
+	memcpy(buf + 12, &v->expires, 8);
+	memcpy(buf + 20, &rl, 2);
+	memcpy(buf + 22, &nl, 2);
+	memcpy(buf + 24, &dl, 2);
+	if (rl > 0)
+		memcpy(p, v->rule, rl);
+	p += rl;
+	if (nl > 0)
+		memcpy(p, v->names, nl);
+	p += nl;
+	if (dl > 0)
+		memcpy(p, v->detail, dl);
+	p += dl;
+	return (size_t)(p - buf);
+}
+
+/* Unpack a cache value; strings point into val. */
+static int
+verdict_decode(const MDB_val *val, struct store_verdict *v)
+{
+	const uint8_t *p = val->mv_data;
+	uint16_t rl, nl, dl;
+
+	if (val->mv_size < VERDICT_HDRLEN)
+		return -1;
+	memcpy(&v->verdict, p, 4);
+	memcpy(&v->checked, p + 4, 8);
+	memcpy(&v->expires, p + 12, 8);
+	memcpy(&rl, p + 20, 2);
+	memcpy(&nl, p + 22, 2);
+	memcpy(&dl, p + 24, 2);
+	if (val->mv_size != VERDICT_HDRLEN + (size_t)rl + nl + dl)
+		return -1;
+	p += VERDICT_HDRLEN;
+	v->rule = (const char *)p;
+	v->rule_len = rl;
+	v->names = (const char *)p + rl;
+	v->names_len = nl;
+	v->detail = (const char *)p + rl + nl;
+	v->detail_len = dl;
+	return 0;
+}
+
+enum store_rc
+store_cache_get(struct store *st, const uint8_t *key, size_t keylen,
+    time_t now, struct store_verdict *v, char *errbuf, size_t errlen)
+{
+	MDB_val k, val;
+	int rc;
+
+	if (!st->reading) {
+		snprintf(errbuf, errlen, "store_cache_get outside a read "
+		    "snapshot");
+		return STORE_ERROR;
+	}
+	if (cache_key_check(key, keylen, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (!st->has_cache)
+		return STORE_NOTFOUND;
+	k.mv_data = (void *)key;
+	k.mv_size = keylen;
+	rc = mdb_get(st->rtxn, st->cache, &k, &val);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(cache)");
+		return STORE_ERROR;
+	}
+	if (verdict_decode(&val, v) == -1) {
+		snprintf(errbuf, errlen, "corrupt verdict in cache");
+		return STORE_ERROR;
+	}
+	if (v->expires <= (int64_t)now)
+		return STORE_NOTFOUND;
+	return STORE_OK;
+}
+
+/*
+ * MDB_NOSYNC is a flag of the environment, not of a txn: set it for the
+ * cache's write txn, and clear it again (nosync_end) unless it was set
+ * before. *set tells nosync_end what to do. The daemon is one thread, so
+ * no other txn of this process can begin in between.
+ */
+static int
+nosync_begin(struct store *st, int *set, char *errbuf, size_t errlen)
+{
+	unsigned int flags;
+	int rc;
+
+	*set = 0;
+	if ((rc = mdb_env_get_flags(st->env, &flags)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_env_get_flags");
+		return -1;
+	}
+	if (flags & MDB_NOSYNC)
+		return 0;
+	if ((rc = mdb_env_set_flags(st->env, MDB_NOSYNC, 1)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_env_set_flags");
+		return -1;
+	}
+	*set = 1;
+	return 0;
+}
+
+/* After the txn has ended; keeps an earlier error (ret -1) in errbuf. */
+static int
+nosync_end(struct store *st, int set, int ret, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	if (!set)
+		return ret;
+	if ((rc = mdb_env_set_flags(st->env, MDB_NOSYNC, 0)) != 0) {
+		if (ret == 0)
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_env_set_flags");
+		return -1;
+	}
+	return ret;
+}
+
+enum store_rc
+store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
+    const struct store_verdict *v, char *errbuf, size_t errlen)
+{
+	uint8_t vb[VERDICT_MAXLEN];
+	MDB_txn *txn = NULL;
+	MDB_val k, val;
+	int rc, set = 0, ret = -1;
+
+	if (cache_key_check(key, keylen, errbuf, errlen) == -1 ||
+	    verdict_check(v, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (st->readonly) {
+		snprintf(errbuf, errlen, "database opened read-only");
+		return STORE_ERROR;
+	}
+	if (nosync_begin(st, &set, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		goto cleanup;
+	k.mv_data = (void *)key;
+	k.mv_size = keylen;
+	val.mv_data = vb;
+	val.mv_size = verdict_encode(vb, v);
+	if ((rc = mdb_put(txn, st->cache, &k, &val, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(cache)");
+		goto cleanup;
+	}
+	rc = store_txn_commit(st, txn, errbuf, errlen);
+	txn = NULL;
+	if (rc == -1)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	ret = nosync_end(st, set, ret, errbuf, errlen);
+	return ret == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/*
+ * Synced, unlike a put: a flush lost in a crash would bring back the
+ * verdict that an administrator asked to forget.
+ */
+enum store_rc
+store_cache_del(struct store *st, const uint8_t *key, size_t keylen,
+    size_t *count, char *errbuf, size_t errlen)
+{
+	MDB_stat ms;
+	MDB_txn *txn = NULL;
+	MDB_val k;
+	size_t n = 1;
+	int rc;
+
+	if (count != NULL)
+		*count = 0;
+	if (key != NULL && cache_key_check(key, keylen, errbuf,
+	    errlen) == -1)
+		return STORE_ERROR;
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (key != NULL) {
+		k.mv_data = (void *)key;
+		k.mv_size = keylen;
+		rc = mdb_del(txn, st->cache, &k, NULL);
+		if (rc == MDB_NOTFOUND) {
+			mdb_txn_abort(txn);
+			return STORE_NOTFOUND;
+		}
+		if (rc != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_del(cache)");
+			goto fail;
+		}
+	} else {
+		if ((rc = mdb_stat(txn, st->cache, &ms)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_stat(cache)");
+			goto fail;
+		}
+		n = ms.ms_entries;
+		if ((rc = mdb_drop(txn, st->cache, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_drop(cache)");
+			goto fail;
+		}
+	}
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (count != NULL)
+		*count = n;
+	return STORE_OK;
+
+fail:
+	mdb_txn_abort(txn);
+	return STORE_ERROR;
+}
+
+enum store_rc
+store_cache_walk(struct store *st, store_cache_fn *cb, void *arg,
+    char *errbuf, size_t errlen)
+{
+	struct store_verdict v;
+	MDB_cursor *cur = NULL;
+	MDB_txn *txn = NULL;
+	MDB_val k, val;
+	enum store_rc ret = STORE_ERROR;
+	int rc;
+
+	if (!st->has_cache)
+		return STORE_OK;
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
+		goto cleanup;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &val, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+		if (k.mv_size == 0 || k.mv_size > STORE_CACHE_KEYMAX ||
+		    verdict_decode(&val, &v) == -1) {
+			snprintf(errbuf, errlen, "corrupt verdict in cache");
+			goto cleanup;
+		}
+		if (cb(arg, k.mv_data, k.mv_size, &v) != 0)
+			break;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
+		goto cleanup;
+	}
+	ret = STORE_OK;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return ret;
+}

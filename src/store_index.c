@@ -1,0 +1,513 @@
+/*
+ * store_index.c -- the journal of list changes, the expiry index, and the
+ * daemon's compact copy of the IPv4 lists that follows the journal
+ * (ipindex.h; doc/design.md).
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+#include "util.h"
+
+static void
+journal_meta_key(MDB_val *k)
+{
+	k->mv_data = (void *)"journal";
+	k->mv_size = strlen("journal");
+}
+
+/* The number of the last journal record in txn (0: none yet). */
+int
+store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
+    size_t errlen)
+{
+	MDB_val k, v;
+	int rc;
+
+	*seq = 0;
+	if (!st->has_journal)
+		return 0;
+	journal_meta_key(&k);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+		return -1;
+	}
+	if (v.mv_size != sizeof(*seq)) {
+		snprintf(errbuf, errlen, "corrupt journal number in meta");
+		return -1;
+	}
+	memcpy(seq, v.mv_data, sizeof(*seq));
+	return 0;
+}
+
+/*
+ * Record inside txn that the entry of list l for prefix (masked) changed,
+ * or with prefix NULL that any number of them did (an import), so that a
+ * daemon's copy of the lists can follow. The last JOURNAL_KEEP records
+ * are kept.
+ */
+int
+store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, char *errbuf, size_t errlen)
+{
+	uint8_t kb[8], vb[1 + KEY_MAXLEN];
+	MDB_val k, v;
+	uint64_t seq;
+	int rc;
+
+	if (!st->has_journal)
+		return 0;
+	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		return -1;
+	seq++;
+	journal_meta_key(&k);
+	v.mv_data = &seq;
+	v.mv_size = sizeof(seq);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		return -1;
+	}
+	store_be64_put(kb, seq);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	vb[0] = (uint8_t)l;
+	v.mv_data = vb;
+	v.mv_size = 1 + (prefix != NULL ? store_key_make(vb + 1, prefix) : 0);
+	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
+		return -1;
+	}
+	if (seq > JOURNAL_KEEP) {
+		store_be64_put(kb, seq - JOURNAL_KEEP);
+		rc = mdb_del(txn, st->journal, &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_del(journal)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+
+/* Key of the expiry record of list l's entry for prefix; its size. */
+static size_t
+expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
+    const struct addr *prefix)
+{
+	store_be64_put(kb, (uint64_t)expires);
+	kb[8] = (uint8_t)l;
+	return 9 + store_key_make(kb + 9, prefix);
+}
+
+/*
+ * Add (del 0) or delete (del 1) the expiry record of an entry inside txn;
+ * an entry that does not expire has none.
+ */
+int
+store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, int64_t expires, int del, char *errbuf,
+    size_t errlen)
+{
+	uint8_t kb[EXPIRY_KEYMAX];
+	MDB_val k, v;
+	int rc;
+
+	if (!st->has_expiry || expires == 0)
+		return 0;
+	k.mv_data = kb;
+	k.mv_size = expiry_key(kb, expires, l, prefix);
+	v.mv_data = NULL;
+	v.mv_size = 0;
+	rc = del ? mdb_del(txn, st->expiry, &k, NULL) :
+	    mdb_put(txn, st->expiry, &k, &v, 0);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_%s(expiry)",
+		    del ? "del" : "put");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the expiry records of every entry (a database made before them). */
+int
+store_expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	struct store_entry e;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int l, rc;
+
+	for (l = 0; l < 2; l++) {
+		if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
+			return -1;
+		}
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+			if (store_key_parse(&k, &e.prefix) == 0 &&
+			    store_entry_decode(&v, &e) == 0 &&
+			    store_expiry_put(st, txn, (enum store_list)l,
+			    &e.prefix, e.expires, 0, errbuf, errlen) == -1) {
+				mdb_cursor_close(cur);
+				return -1;
+			}
+		mdb_cursor_close(cur);
+		if (rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint32_t
+v4_get(const struct addr *a)
+{
+	return (uint32_t)a->a[0] << 24 | (uint32_t)a->a[1] << 16 |
+	    (uint32_t)a->a[2] << 8 | a->a[3];
+}
+
+/*
+ * store_lookup for an IPv4 address through the compact copy, in step with
+ * the snapshot: a brief entry from the copy, or the B-tree's entry for
+ * the prefix the copy found (the details, or an entry that may have
+ * expired: then the next shorter prefix).
+ */
+enum store_rc
+store_index_lookup(struct store *st, enum store_list l, const struct addr *a,
+    time_t now, int brief, struct store_entry *e, char *errbuf,
+    size_t errlen)
+{
+	struct addr m;
+	enum store_rc rc;
+	uint16_t info;
+	int len, max = a->len;
+
+	while (max >= 0 &&
+	    ipx_lookup(st->ix, (int)l, v4_get(a), max, &len, &info)) {
+		m = *a;
+		m.len = (uint8_t)len;
+		addr_mask(&m);
+		if (brief && info != IPX_DETAIL) {
+			memset(e, 0, sizeof(*e));
+			e->prefix = m;
+			ipx_info_get(st->ix, info, &e->flags, &e->code);
+			return STORE_OK;
+		}
+		if ((rc = store_probe(st, l, &m, now, e, errbuf, errlen)) !=
+		    STORE_NOTFOUND)
+			return rc;
+		max = len - 1;
+	}
+	return STORE_NOTFOUND;
+}
+
+void
+store_prefetch(const struct store *st, const struct addr *a, int stage)
+{
+	if (st->ix != NULL && a->af == ADDR_V4)
+		ipx_prefetch(st->ix, v4_get(a), stage);
+}
+
+void
+store_index_enable(struct store *st)
+{
+	st->ix_on = 1;
+}
+
+int
+store_index_stale(const struct store *st)
+{
+	return st->ix_on && (st->ix == NULL || st->ix_seq != st->snap_seq);
+}
+
+size_t
+store_index_count(const struct store *st, size_t *bytes)
+{
+	if (bytes != NULL)
+		*bytes = st->ix != NULL ? ipx_bytes(st->ix) : 0;
+	return st->ix != NULL ? ipx_count(st->ix) : 0;
+}
+
+/*
+ * Find the map: the mapping in /proc/self/maps that holds a value read in
+ * txn (LMDB tells its address only for a fixed map). Kept in the store
+ * until a value falls outside it (the map moves when it grows). Without
+ * /proc it stays unknown (map_len 0).
+ */
+static void
+map_find(struct store *st, MDB_txn *txn)
+{
+	MDB_val k, v;
+	unsigned long lo, hi, p;
+	char line[512];
+	FILE *fp;
+
+	k.mv_data = (void *)"schema";
+	k.mv_size = strlen("schema");
+	if (mdb_get(txn, st->meta, &k, &v) != 0)
+		return;
+	p = (unsigned long)v.mv_data;
+	if (st->map_len > 0 && st->map_lo <= p && p - st->map_lo < st->map_len)
+		return;
+	st->map_len = 0;
+	if ((fp = fopen("/proc/self/maps", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= p &&
+		    p < hi) {
+			st->map_lo = lo;
+			st->map_len = hi - lo;
+			break;
+		}
+	fclose(fp);
+}
+
+/*
+ * Tell the kernel that this process no longer needs the map's pages: a
+ * build reads every list entry, and those pages (and their neighbours,
+ * which the kernel maps along on each fault) would otherwise stay counted
+ * in its resident memory. They stay in the page cache, and a later read
+ * maps them again. Only the part of the map that the file fills.
+ */
+static void
+drop_map(struct store *st)
+{
+	MDB_envinfo info;
+	MDB_stat stat;
+	size_t len;
+
+	if (st->map_len == 0 || mdb_env_info(st->env, &info) != 0 ||
+	    mdb_env_stat(st->env, &stat) != 0)
+		return;
+	len = (info.me_last_pgno + 1) * (size_t)stat.ms_psize;
+	(void)madvise((void *)st->map_lo, len < st->map_len ? len :
+	    st->map_len, MADV_DONTNEED);
+}
+
+/*
+ * Read at most max entries of the lists (IPv4 keys sort first) into the
+ * copy being built, from where the last step stopped; when both lists
+ * are read, the copy replaces the old one.
+ */
+static int
+index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
+    size_t errlen)
+{
+	struct store_entry e;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint32_t c[LENS_MAX];
+	int l, len, rc;
+
+	map_find(st, txn);
+	if (st->ixb == NULL) {
+		if (store_journal_seq(st, txn, &st->ixb_seq, errbuf,
+		    errlen) == -1)
+			return -1;
+		ipx_free(st->ix);
+		st->ix = NULL;
+		st->ixb = ipx_new();
+		st->ixb_list = 0;
+		st->ixb_keylen = 0;
+		/* the per-length counts size the arrays: no growth, no copy */
+		for (l = 0; l < 2; l++)
+			if (store_lens_get(st, txn, (enum store_list)l,
+			    ADDR_V4, c, errbuf, errlen) == 0)
+				for (len = 0; len < NLENS(ADDR_V4); len++)
+					ipx_reserve(st->ixb, l, len, c[len]);
+	}
+	while (st->ixb_list < 2 && max > 0) {
+		if ((rc = mdb_cursor_open(txn, st->list[st->ixb_list],
+		    &cur)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
+			return -1;
+		}
+		k.mv_data = st->ixb_key;
+		k.mv_size = st->ixb_keylen;
+		rc = mdb_cursor_get(cur, &k, &v, st->ixb_keylen ?
+		    MDB_SET_RANGE : MDB_FIRST);
+		for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (max == 0) {
+				memcpy(st->ixb_key, k.mv_data, k.mv_size);
+				st->ixb_keylen = k.mv_size;
+				break;
+			}
+			max--;
+			if (store_key_parse(&k, &e.prefix) == -1 ||
+			    store_entry_decode(&v, &e) == -1) {
+				mdb_cursor_close(cur);
+				snprintf(errbuf, errlen, "corrupt entry in %s",
+				    store_list_name(st->ixb_list));
+				return -1;
+			}
+			if (e.prefix.af != ADDR_V4) {
+				rc = MDB_NOTFOUND;
+				break;
+			}
+			ipx_append(st->ixb, st->ixb_list, e.prefix.len,
+			    v4_get(&e.prefix), ipx_info(st->ixb, e.flags,
+			    e.code, e.expires));
+			/* the peak stays some hundred pages above the copy */
+			if (max % DROP_EVERY == 0)
+				drop_map(st);
+		}
+		mdb_cursor_close(cur);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
+			return -1;
+		}
+		if (rc == MDB_NOTFOUND) {
+			st->ixb_list++;
+			st->ixb_keylen = 0;
+		}
+	}
+	if (st->ixb_list == 2) {
+		ipx_finish(st->ixb);
+		st->ix = st->ixb;
+		st->ix_seq = st->ixb_seq;
+		st->ixb = NULL;
+	}
+	drop_map(st);
+	return 1;
+}
+
+/*
+ * Forget the copy, and build a new one once the journal has stood still
+ * between two steps (STORE_INDEX_WAIT apart): an import commits batch
+ * after batch, and a build started in between would be thrown away at the
+ * next. Returns STORE_INDEX_WAIT.
+ */
+static int
+index_rebuild(struct store *st, uint64_t seq)
+{
+	ipx_free(st->ix);
+	st->ix = NULL;
+	st->ix_waiting = 1;
+	st->ix_wait_seq = seq;
+	return STORE_INDEX_WAIT;
+}
+
+/*
+ * Apply the journal records after ix_seq up to seq (the newest) to the
+ * copy, reading each changed entry as it is in txn. A gap (records
+ * already dropped), an import or too many records start a rebuild.
+ */
+static int
+index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
+    size_t errlen)
+{
+	struct ipx_change *c = NULL;
+	struct store_entry e;
+	struct addr p;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, ek, ev;
+	uint8_t kb[8];
+	uint64_t want = st->ix_seq + 1;
+	size_t n = 0;
+	const uint8_t *vp;
+	int rc, ret = -1;
+
+	if (seq - st->ix_seq > CATCHUP_MAX)
+		return index_rebuild(st, seq);
+	c = xreallocarray(NULL, (size_t)(seq - st->ix_seq), sizeof(*c));
+	if ((rc = mdb_cursor_open(txn, st->journal, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(journal)");
+		goto cleanup;
+	}
+	store_be64_put(kb, want);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	    rc == 0 && want <= seq;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), want++) {
+		vp = v.mv_data;
+		if (k.mv_size != 8 || store_be64_get(k.mv_data) != want ||
+		    v.mv_size < 2 || vp[0] >= 2) {
+			ret = index_rebuild(st, seq);	/* gap or import */
+			goto cleanup;
+		}
+		ek.mv_data = (void *)(vp + 1);
+		ek.mv_size = v.mv_size - 1;
+		if (store_key_parse(&ek, &p) == -1) {
+			snprintf(errbuf, errlen, "corrupt journal record");
+			goto cleanup;
+		}
+		if (p.af != ADDR_V4)
+			continue;
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].list = vp[0];
+		c[n].len = p.len;
+		c[n].addr = v4_get(&p);
+		c[n].seq = (uint32_t)n;
+		rc = mdb_get(txn, st->list[vp[0]], &ek, &ev);
+		if (rc == MDB_NOTFOUND)
+			c[n].del = 1;
+		else if (rc != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_get");
+			goto cleanup;
+		} else if (store_entry_decode(&ev, &e) == -1) {
+			snprintf(errbuf, errlen, "corrupt entry in %s",
+			    store_list_name(vp[0]));
+			goto cleanup;
+		} else
+			c[n].info = ipx_info(st->ix, e.flags, e.code,
+			    e.expires);
+		n++;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(journal)");
+		goto cleanup;
+	}
+	if (want != seq + 1) {
+		ret = index_rebuild(st, seq);	/* records missing */
+		goto cleanup;
+	}
+	ipx_apply(st->ix, c, n);
+	st->ix_seq = seq;
+	ret = 0;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	free(c);
+	return ret;
+}
+
+int
+store_index_step(struct store *st, size_t max, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn;
+	uint64_t seq;
+	int r;
+
+	if (!st->ix_on)
+		return 0;
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return -1;
+	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		r = -1;
+	else if (st->ix == NULL && st->ix_waiting && seq != st->ix_wait_seq) {
+		st->ix_wait_seq = seq;		/* still being written */
+		r = STORE_INDEX_WAIT;
+	} else if (st->ix == NULL) {
+		st->ix_waiting = 0;
+		r = index_build_step(st, txn, max, errbuf, errlen);
+	} else if (seq == st->ix_seq)
+		r = 0;
+	else
+		r = index_catchup(st, txn, seq, errbuf, errlen);
+	mdb_txn_abort(txn);
+	return r;
+}

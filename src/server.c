@@ -94,6 +94,7 @@ struct server {
 	uint32_t		 tcp_open;
 	/* UDP batch buffers, reused for every batch */
 	uint8_t			 in[UDP_BATCH][UDP_BUFSIZE];
+	struct zone_query	 zq[UDP_BATCH];	/* in[], parsed */
 	uint8_t			 out[UDP_BATCH][UDP_BUFSIZE];
 	uint8_t			 tcp_out[TCP_MSGMAX + 2];
 	uint8_t			 tcp_in[TCP_MSGMAX];
@@ -141,15 +142,16 @@ store_error(struct server *srv)
 		srv->err_suppressed++;
 }
 
+/* zone_answer, counted; zq: pkt parsed by zone_parse, or NULL. */
 static size_t
 answer(struct server *srv, const struct addr *peer, int tcp,
-    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
-    enum answer_kind *kindp)
+    const uint8_t *pkt, size_t len, const struct zone_query *zq,
+    uint8_t *out, size_t cap, enum answer_kind *kindp)
 {
 	enum answer_kind kind;
 	size_t n;
 
-	n = zone_answer(srv->ctx, peer, tcp, pkt, len, out, cap, &kind);
+	n = zone_answer(srv->ctx, peer, tcp, pkt, len, zq, out, cap, &kind);
 	if (kindp != NULL)
 		*kindp = kind;
 	if (kind == ANS_NEED_CHECK)
@@ -223,7 +225,7 @@ held_answer(struct held *h, const struct check_result *r)
 	srv->ctx->now = time(NULL);
 	srv->ctx->fresh = r;
 	srv->ctx->fresh_subj = h->subj;
-	n = answer(srv, &h->peer, h->conn != NULL, h->pkt, h->len,
+	n = answer(srv, &h->peer, h->conn != NULL, h->pkt, h->len, NULL,
 	    srv->tcp_out + 2, TCP_MSGMAX, &kind);
 	srv->ctx->fresh = NULL;
 	if (n > 0 && h->conn != NULL) {
@@ -295,21 +297,22 @@ hold(struct server *srv, struct tcp_conn *conn, int fd,
 
 #ifdef HAVE_RECVMMSG
 /*
- * Warm the cache lines of the copy that the batch's lookups will read:
- * the directory slots of every address, then the words they point to.
- * The loads of a whole batch overlap instead of each lookup waiting for
- * its own, one after another.
+ * Parse the batch's queries, and warm the cache lines of the copy that
+ * their lookups will read: the directory slots of every address, then
+ * the words they point to. The loads of a whole batch overlap instead of
+ * each lookup waiting for its own, one after another.
  */
 static void
-udp_prefetch(struct server *srv, const struct mmsghdr *in, int n)
+udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 {
 	struct addr a[UDP_BATCH];
 	int i, na = 0;
 
-	for (i = 0; i < n; i++)
-		if (zone_query_addr(srv->ctx, srv->in[i], in[i].msg_len,
-		    &a[na]))
+	for (i = 0; i < n; i++) {
+		zone_parse(srv->in[i], in[i].msg_len, &srv->zq[i]);
+		if (zone_query_addr(srv->ctx, &srv->zq[i], &a[na]))
 			store_prefetch(srv->ctx->store, &a[na++], 0);
+	}
 	for (i = 0; i < na; i++)
 		store_prefetch(srv->ctx->store, &a[i], 1);
 }
@@ -347,7 +350,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		memset(out, 0, sizeof(out));
 		/* one read snapshot for the batch */
 		store_read_hold(srv->ctx->store);
-		udp_prefetch(srv, in, n);
+		udp_parse(srv, in, n);
 		for (i = 0, nout = 0; i < n; i++) {
 			struct addr peer;
 			size_t len;
@@ -357,7 +360,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
 			len = answer(srv, &peer, 0, srv->in[i], in[i].msg_len,
-			    srv->out[nout], UDP_BUFSIZE, &kind);
+			    &srv->zq[i], srv->out[nout], UDP_BUFSIZE, &kind);
 			if (kind == ANS_NEED_CHECK)
 				hold(srv, NULL, l->out_fd, &from[i],
 				    in[i].msg_hdr.msg_namelen, &peer,
@@ -434,7 +437,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 		srv->stats.udp++;
 		srv->ctx->now = time(NULL);
 		sockaddr_to_addr((struct sockaddr *)&from, &peer);
-		len = answer(srv, &peer, 0, srv->in[0], (size_t)n,
+		len = answer(srv, &peer, 0, srv->in[0], (size_t)n, NULL,
 		    srv->out[0], UDP_BUFSIZE, &kind);
 		if (kind == ANS_NEED_CHECK)
 			hold(srv, NULL, l->out_fd, &from, fromlen, &peer,
@@ -488,7 +491,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		}
 		srv->stats.tcp++;
 		srv->ctx->now = time(NULL);
-		n = answer(srv, &c->peer, 1, srv->tcp_in, len,
+		n = answer(srv, &c->peer, 1, srv->tcp_in, len, NULL,
 		    srv->tcp_out + 2, TCP_MSGMAX, &kind);
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);

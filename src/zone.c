@@ -654,12 +654,19 @@ helo_qname(const struct query *q, int n, char *out, size_t outlen)
 	return helo_normalize(buf, o, out, outlen);
 }
 
+void
+zone_parse(const uint8_t *pkt, size_t len, struct zone_query *zq)
+{
+	zq->rc = wire_parse_query(pkt, len, &zq->q);
+}
+
 size_t
 zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
-    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,
-    enum answer_kind *kind)
+    const uint8_t *pkt, size_t len, const struct zone_query *zq,
+    uint8_t *out, size_t outcap, enum answer_kind *kind)
 {
-	struct query q;
+	struct zone_query here;
+	const struct query *q;
 	struct resp r;
 	const struct zone *z;
 	struct check_subject s;
@@ -672,11 +679,16 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	ctx->errbuf[0] = '\0';
 	ctx->zone_index = -1;
 	ctx->cache_hit = 0;
-	rc = wire_parse_query(pkt, len, &q);
+	if (zq == NULL) {
+		zone_parse(pkt, len, &here);
+		zq = &here;
+	}
+	rc = zq->rc;
+	q = &zq->q;
 	if (rc != WIRE_DROP && !addrlist_match(ctx->allow, peer)) {
 		/* outside allow-query: REFUSED, whatever the query was */
 		*kind = ANS_REFUSED;
-		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_REFUSED, 0,
+		resp_init(&r, out, outcap, WIRE_UDPMIN, q, RCODE_REFUSED, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	}
@@ -686,17 +698,17 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 		return 0;
 	case WIRE_FORMERR:
 		*kind = ANS_FORMERR;
-		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_FORMERR, 0,
+		resp_init(&r, out, outcap, WIRE_UDPMIN, q, RCODE_FORMERR, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	case WIRE_NOTIMP:
 		*kind = ANS_NOTIMP;
-		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_NOTIMP, 0,
+		resp_init(&r, out, outcap, WIRE_UDPMIN, q, RCODE_NOTIMP, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	case WIRE_BADVERS:
 		*kind = ANS_BADVERS;
-		resp_init(&r, out, outcap, WIRE_UDPMIN, &q, RCODE_BADVERS, 0,
+		resp_init(&r, out, outcap, WIRE_UDPMIN, q, RCODE_BADVERS, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	case WIRE_OK:
@@ -705,42 +717,42 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 
 	if (tcp)
 		limit = 65535;
-	else if (q.edns)
-		limit = q.edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
-		    q.edns_size > ctx->edns_size ? ctx->edns_size :
-		    q.edns_size;
+	else if (q->edns)
+		limit = q->edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
+		    q->edns_size > ctx->edns_size ? ctx->edns_size :
+		    q->edns_size;
 	else
 		limit = WIRE_UDPMIN;
 
-	if ((q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
-	    (z = find_zone(ctx->zones, &q, &apex_off)) == NULL ||
-	    q.qtype == 251 || q.qtype == 252) {	/* IXFR, AXFR */
+	if ((q->qclass != CLASS_IN && q->qclass != CLASS_ANY) ||
+	    (z = find_zone(ctx->zones, q, &apex_off)) == NULL ||
+	    q->qtype == 251 || q->qtype == 252) {	/* IXFR, AXFR */
 		*kind = ANS_REFUSED;
-		resp_init(&r, out, outcap, limit, &q, RCODE_REFUSED, 0,
+		resp_init(&r, out, outcap, limit, q, RCODE_REFUSED, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	}
 
 	ctx->zone_index = (int)(z - ctx->zones->v);
-	resp_init(&r, out, outcap, limit, &q, RCODE_NOERROR, 1,
+	resp_init(&r, out, outcap, limit, q, RCODE_NOERROR, 1,
 	    ctx->edns_size);
-	n = q.nlabels - z->apex_labels;
+	n = q->nlabels - z->apex_labels;
 	if (n == 0)
-		*kind = answer_apex(&r, z, apex_off, q.qtype);
+		*kind = answer_apex(&r, z, apex_off, q->qtype);
 	else if (z->conf->type == ZONE_HELO) {
 		/* no host name: nothing to judge or look up */
-		if (helo_qname(&q, n, s.name, sizeof(s.name)) == -1)
+		if (helo_qname(q, n, s.name, sizeof(s.name)) == -1)
 			*kind = negative(&r, z, apex_off, 1);
 		else {
 			s.is_name = 1;
-			*kind = answer_subject(ctx, &r, z, apex_off, q.qtype,
+			*kind = answer_subject(ctx, &r, z, apex_off, q->qtype,
 			    &s);
 		}
 	} else {
-		switch (qname_to_addr(q.qname_lc, n, &a)) {
+		switch (qname_to_addr(q->qname_lc, n, &a)) {
 		case QNAME_ADDR:
 			check_subject_addr(&s, &a);
-			*kind = answer_subject(ctx, &r, z, apex_off, q.qtype,
+			*kind = answer_subject(ctx, &r, z, apex_off, q->qtype,
 			    &s);
 			break;
 		case QNAME_PARTIAL:
@@ -755,23 +767,23 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 		return 0;
 	if (*kind == ANS_SERVFAIL ||
 	    (*kind == ANS_FAILURE && z->conf->servfail))
-		resp_init(&r, out, outcap, limit, &q, RCODE_SERVFAIL, 0,
+		resp_init(&r, out, outcap, limit, q, RCODE_SERVFAIL, 0,
 		    ctx->edns_size);
 	return resp_finish(&r);
 }
 
 int
-zone_query_addr(const struct answer_ctx *ctx, const uint8_t *pkt,
-    size_t len, struct addr *a)
+zone_query_addr(const struct answer_ctx *ctx, const struct zone_query *zq,
+    struct addr *a)
 {
-	struct query q;
+	const struct query *q = &zq->q;
 	const struct zone *z;
 	uint16_t apex_off;
 
-	return wire_parse_query(pkt, len, &q) == WIRE_OK &&
-	    (z = find_zone(ctx->zones, &q, &apex_off)) != NULL &&
-	    z->conf->type != ZONE_HELO && q.nlabels > z->apex_labels &&
-	    qname_to_addr(q.qname_lc, q.nlabels - z->apex_labels, a) ==
+	return zq->rc == WIRE_OK &&
+	    (z = find_zone(ctx->zones, q, &apex_off)) != NULL &&
+	    z->conf->type != ZONE_HELO && q->nlabels > z->apex_labels &&
+	    qname_to_addr(q->qname_lc, q->nlabels - z->apex_labels, a) ==
 	    QNAME_ADDR && a->af == ADDR_V4;
 }
 

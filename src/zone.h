@@ -175,24 +175,35 @@ struct answer_ctx {
 };
 
 /*
- * Answer one query packet from peer (for allow-query) into out. tcp: the
- * answer may use up to 65535 bytes, else the requester's UDP limit.
- * Returns the answer length, or 0 to send nothing; *kind says what it
- * was (ANS_SERVFAIL with ctx->errbuf set on a store error). ANS_NEED_CHECK
+ * A query packet parsed once, for a batch that looks at its queries
+ * (zone_query_addr) before it answers them (zone_answer).
+ */
+struct zone_query {
+	enum wire_parse_rc	 rc;
+	struct query		 q;
+};
+
+void	zone_parse(const uint8_t *pkt, size_t len, struct zone_query *zq);
+
+/*
+ * The IPv4 address that a parsed query asks an address zone (dnsbl,
+ * dnswl) about: 1 with *a set, else 0; nothing is answered.
+ */
+int	zone_query_addr(const struct answer_ctx *ctx,
+	    const struct zone_query *zq, struct addr *a);
+
+/*
+ * Answer one query packet from peer (for allow-query) into out; zq: the
+ * packet parsed by zone_parse, or NULL to parse it here. tcp: the answer
+ * may use up to 65535 bytes, else the requester's UDP limit. Returns the
+ * answer length, or 0 to send nothing; *kind says what it was
+ * (ANS_SERVFAIL with ctx->errbuf set on a store error). ANS_NEED_CHECK
  * (length 0): a check of ctx->check_subj is needed; ask again with
  * ctx->fresh set to its result and ctx->fresh_subj to the subject.
  */
 size_t	zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
-	    const uint8_t *pkt, size_t len, uint8_t *out, size_t outcap,
-	    enum answer_kind *kind);
-
-/*
- * The IPv4 address that the query in pkt asks an address zone (dnsbl,
- * dnswl) about: 1 with *a set, else 0. Parses without answering, so that
- * a batch can prefetch (store_prefetch) before its answers.
- */
-int	zone_query_addr(const struct answer_ctx *ctx, const uint8_t *pkt,
-	    size_t len, struct addr *a);
+	    const uint8_t *pkt, size_t len, const struct zone_query *zq,
+	    uint8_t *out, size_t outcap, enum answer_kind *kind);
 
 const char *answer_kind_name(enum answer_kind);
 

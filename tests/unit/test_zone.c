@@ -120,12 +120,36 @@ ask(struct answer_ctx *ctx, const char *name, uint16_t type, int *an,
 	pkt[n++] = 0;
 	pkt[n++] = 1;
 	addr_parse(peer, 0, &p, err, sizeof(err));
-	len = zone_answer(ctx, &p, 0, pkt, n, out, sizeof(out), &kind);
+	len = zone_answer(ctx, &p, 0, pkt, n, NULL, out, sizeof(out), &kind);
 	if (len < 12)
 		return -1;
 	*an = out[7];
 	*ns = out[9];
 	return out[3] & 0xf;
+}
+
+/* zone_query_addr of a query for name: "10.1.2.3", "none" or "error". */
+static const char *
+query_addr(const struct answer_ctx *ctx, const char *name, int opcode)
+{
+	static char out[ADDR_STRLEN];
+	struct zone_query zq;
+	struct addr a;
+	uint8_t pkt[512];
+	size_t n;
+
+	memset(pkt, 0, 12);
+	pkt[2] = (uint8_t)(opcode << 3);
+	pkt[5] = 1;
+	n = 12 + wire_name_from_str(name, pkt + 12, sizeof(pkt) - 12);
+	pkt[n++] = 0;
+	pkt[n++] = TYPE_A;
+	pkt[n++] = 0;
+	pkt[n++] = 1;
+	zone_parse(pkt, n, &zq);
+	if (!zone_query_addr(ctx, &zq, &a))
+		return "none";
+	return addr_format(&a, out, sizeof(out));
 }
 
 int
@@ -139,7 +163,7 @@ main(void)
 	struct answer_ctx ctx;
 	int nerr = 0, an, ns;
 
-	plan(27);
+	plan(34);
 	conf = conf_load_string("t.conf", conftext, conf_err, NULL, &nerr);
 	ok(conf != NULL, "configuration loads");
 	if (conf == NULL || mkdtemp(dir) == NULL)
@@ -217,6 +241,22 @@ main(void)
 	    RCODE_REFUSED, "peer outside allow-query: REFUSED");
 	is_int(ask(&ctx, "example.com", TYPE_A, &an, &ns, "127.0.0.1"),
 	    RCODE_REFUSED, "outside every zone: REFUSED");
+
+	/* The address a batch prefetches for, from the parsed query. */
+	is_str(query_addr(&ctx, "3.2.1.10.BL.test", 0), "10.1.2.3",
+	    "query_addr: an IPv4 address in a dnsbl zone");
+	is_str(query_addr(&ctx, "7.2.1.10.wl.test", 0), "10.1.2.7",
+	    "query_addr: and in a dnswl zone");
+	is_str(query_addr(&ctx, "2.1.10.bl.test", 0), "none",
+	    "query_addr: three labels are no address");
+	is_str(query_addr(&ctx, "bl.test", 0), "none", "query_addr: the apex");
+	is_str(query_addr(&ctx, "3.2.1.10.example.com", 0), "none",
+	    "query_addr: outside every zone");
+	is_str(query_addr(&ctx, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "0.0.8.b.d.0.1.0.0.2.bl.test", 0), "none",
+	    "query_addr: an IPv6 address (not in the copy)");
+	is_str(query_addr(&ctx, "3.2.1.10.bl.test", 2), "none",
+	    "query_addr: opcode STATUS is no query");
 
 	zoneset_free(zs);
 	store_close(st);

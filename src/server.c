@@ -309,8 +309,8 @@ udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 	int i, na = 0;
 
 	for (i = 0; i < n; i++) {
-		zone_parse(srv->in[i], in[i].msg_len, &srv->zq[i]);
-		if (zone_query_addr(srv->ctx, &srv->zq[i], &a[na]))
+		zone_parse(srv->ctx, srv->in[i], in[i].msg_len, &srv->zq[i]);
+		if (zone_query_addr(&srv->zq[i], &a[na]))
 			store_prefetch(srv->ctx->store, &a[na++], 0);
 	}
 	for (i = 0; i < na; i++)

@@ -655,9 +655,23 @@ helo_qname(const struct query *q, int n, char *out, size_t outlen)
 }
 
 void
-zone_parse(const uint8_t *pkt, size_t len, struct zone_query *zq)
+zone_parse(const struct answer_ctx *ctx, const uint8_t *pkt, size_t len,
+    struct zone_query *zq)
 {
+	const struct query *q = &zq->q;
+	int n;
+
 	zq->rc = wire_parse_query(pkt, len, &zq->q);
+	zq->z = NULL;
+	zq->apex_off = 0;
+	zq->what = QNAME_INVALID;
+	if (zq->rc != WIRE_OK ||
+	    (q->qclass != CLASS_IN && q->qclass != CLASS_ANY) ||
+	    (zq->z = find_zone(ctx->zones, q, &zq->apex_off)) == NULL)
+		return;
+	n = q->nlabels - zq->z->apex_labels;
+	if (n > 0 && zq->z->conf->type != ZONE_HELO)
+		zq->what = qname_to_addr(q->qname_lc, n, &zq->a);
 }
 
 size_t
@@ -670,8 +684,7 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	struct resp r;
 	const struct zone *z;
 	struct check_subject s;
-	struct addr a;
-	uint16_t apex_off = 0;
+	uint16_t apex_off;
 	enum wire_parse_rc rc;
 	size_t limit;
 	int n;
@@ -680,7 +693,7 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	ctx->zone_index = -1;
 	ctx->cache_hit = 0;
 	if (zq == NULL) {
-		zone_parse(pkt, len, &here);
+		zone_parse(ctx, pkt, len, &here);
 		zq = &here;
 	}
 	rc = zq->rc;
@@ -724,15 +737,15 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 	else
 		limit = WIRE_UDPMIN;
 
-	if ((q->qclass != CLASS_IN && q->qclass != CLASS_ANY) ||
-	    (z = find_zone(ctx->zones, q, &apex_off)) == NULL ||
-	    q->qtype == 251 || q->qtype == 252) {	/* IXFR, AXFR */
+	/* another class, another zone (zone_parse), or a transfer */
+	if ((z = zq->z) == NULL || q->qtype == 251 || q->qtype == 252) {
 		*kind = ANS_REFUSED;
 		resp_init(&r, out, outcap, limit, q, RCODE_REFUSED, 0,
 		    ctx->edns_size);
 		return resp_finish(&r);
 	}
 
+	apex_off = zq->apex_off;
 	ctx->zone_index = (int)(z - ctx->zones->v);
 	resp_init(&r, out, outcap, limit, q, RCODE_NOERROR, 1,
 	    ctx->edns_size);
@@ -749,9 +762,9 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 			    &s);
 		}
 	} else {
-		switch (qname_to_addr(q->qname_lc, n, &a)) {
+		switch (zq->what) {
 		case QNAME_ADDR:
-			check_subject_addr(&s, &a);
+			check_subject_addr(&s, &zq->a);
 			*kind = answer_subject(ctx, &r, z, apex_off, q->qtype,
 			    &s);
 			break;
@@ -773,18 +786,12 @@ zone_answer(struct answer_ctx *ctx, const struct addr *peer, int tcp,
 }
 
 int
-zone_query_addr(const struct answer_ctx *ctx, const struct zone_query *zq,
-    struct addr *a)
+zone_query_addr(const struct zone_query *zq, struct addr *a)
 {
-	const struct query *q = &zq->q;
-	const struct zone *z;
-	uint16_t apex_off;
-
-	return zq->rc == WIRE_OK &&
-	    (z = find_zone(ctx->zones, q, &apex_off)) != NULL &&
-	    z->conf->type != ZONE_HELO && q->nlabels > z->apex_labels &&
-	    qname_to_addr(q->qname_lc, q->nlabels - z->apex_labels, a) ==
-	    QNAME_ADDR && a->af == ADDR_V4;
+	if (zq->what != QNAME_ADDR || zq->a.af != ADDR_V4)
+		return 0;
+	*a = zq->a;
+	return 1;
 }
 
 const char *

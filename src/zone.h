@@ -36,6 +36,7 @@
 #include "check.h"
 #include "conf.h"
 #include "helo.h"
+#include "qname.h"
 #include "reason.h"
 #include "store.h"
 #include "wire.h"
@@ -175,22 +176,27 @@ struct answer_ctx {
 };
 
 /*
- * A query packet parsed once, for a batch that looks at its queries
- * (zone_query_addr) before it answers them (zone_answer).
+ * A query packet parsed once (zone_parse), for a batch that looks at its
+ * queries (zone_query_addr) before it answers them (zone_answer): the
+ * packet, the zone it asks, and what the labels below the apex are.
  */
 struct zone_query {
 	enum wire_parse_rc	 rc;
 	struct query		 q;
+	const struct zone	*z;		/* NULL: no zone of ours */
+	uint16_t		 apex_off;	/* the apex's offset in pkt */
+	enum qname_kind		 what;		/* QNAME_INVALID: apex, helo */
+	struct addr		 a;		/* what == QNAME_ADDR */
 };
 
-void	zone_parse(const uint8_t *pkt, size_t len, struct zone_query *zq);
+void	zone_parse(const struct answer_ctx *ctx, const uint8_t *pkt,
+	    size_t len, struct zone_query *zq);
 
 /*
  * The IPv4 address that a parsed query asks an address zone (dnsbl,
  * dnswl) about: 1 with *a set, else 0; nothing is answered.
  */
-int	zone_query_addr(const struct answer_ctx *ctx,
-	    const struct zone_query *zq, struct addr *a);
+int	zone_query_addr(const struct zone_query *zq, struct addr *a);
 
 /*
  * Answer one query packet from peer (for allow-query) into out; zq: the

@@ -146,8 +146,8 @@ query_addr(const struct answer_ctx *ctx, const char *name, int opcode)
 	pkt[n++] = TYPE_A;
 	pkt[n++] = 0;
 	pkt[n++] = 1;
-	zone_parse(pkt, n, &zq);
-	if (!zone_query_addr(ctx, &zq, &a))
+	zone_parse(ctx, pkt, n, &zq);
+	if (!zone_query_addr(&zq, &a))
 		return "none";
 	return addr_format(&a, out, sizeof(out));
 }

@@ -131,21 +131,26 @@ store_key_parse(const MDB_val *k, struct addr *a)
 	return 0;
 }
 
+/* A text of a value at most max bytes long: 0, or -1 with the message. */
+int
+store_len_check(const char *what, size_t len, size_t max, char *errbuf,
+    size_t errlen)
+{
+	if (len <= max)
+		return 0;
+	snprintf(errbuf, errlen, "%s too long (max %zu bytes)", what, max);
+	return -1;
+}
+
 int
 store_entry_check(const struct store_entry *e, char *errbuf, size_t errlen)
 {
-	if (store_addr_check(&e->prefix, errbuf, errlen) == -1)
+	if (store_addr_check(&e->prefix, errbuf, errlen) == -1 ||
+	    store_len_check("actor", e->actor_len, ACTOR_MAX, errbuf,
+	    errlen) == -1 ||
+	    store_len_check("reason", e->reason_len, REASON_MAX, errbuf,
+	    errlen) == -1)
 		return -1;
-	if (e->actor_len > ACTOR_MAX) {
-		snprintf(errbuf, errlen, "actor too long (max %d bytes)",
-		    ACTOR_MAX);
-		return -1;
-	}
-	if (e->reason_len > REASON_MAX) {
-		snprintf(errbuf, errlen, "reason too long (max %d bytes)",
-		    REASON_MAX);
-		return -1;
-	}
 	if ((e->actor_len > 0 && e->actor == NULL) ||
 	    (e->reason_len > 0 && e->reason == NULL)) {
 		snprintf(errbuf, errlen, "entry text missing");

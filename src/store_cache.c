@@ -63,21 +63,13 @@ cache_key_check(const uint8_t *key, size_t keylen, char *errbuf,
 static int
 verdict_check(const struct store_verdict *v, char *errbuf, size_t errlen)
 {
-	if (v->rule_len > RULE_MAX) {
-		snprintf(errbuf, errlen, "rule too long (max %d bytes)",
-		    RULE_MAX);
+	if (store_len_check("rule", v->rule_len, RULE_MAX, errbuf,
+	    errlen) == -1 ||
+	    store_len_check("names", v->names_len, NAMES_MAX, errbuf,
+	    errlen) == -1 ||
+	    store_len_check("detail", v->detail_len, DETAIL_MAX, errbuf,
+	    errlen) == -1)
 		return -1;
-	}
-	if (v->names_len > NAMES_MAX) {
-		snprintf(errbuf, errlen, "names too long (max %d bytes)",
-		    NAMES_MAX);
-		return -1;
-	}
-	if (v->detail_len > DETAIL_MAX) {
-		snprintf(errbuf, errlen, "detail too long (max %d bytes)",
-		    DETAIL_MAX);
-		return -1;
-	}
 	if ((v->rule_len > 0 && v->rule == NULL) ||
 	    (v->names_len > 0 && v->names == NULL) ||
 	    (v->detail_len > 0 && v->detail == NULL)) {

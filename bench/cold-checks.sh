@@ -31,16 +31,8 @@ nflood=${2:-100000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top}
 
-missing=
-for t in nsd:nsd dnsperf:dnsperf dig:bind9-dnsutils perl:perl; do
-	command -v "${t%%:*}" >/dev/null 2>&1 ||
-	    [ -x "/usr/sbin/${t%%:*}" ] || missing="$missing ${t#*:}"
-done
-if [ -n "$missing" ]; then
-	echo "cold-checks.sh: missing Debian packages:$missing" >&2
-	echo "  apt-get install$missing" >&2
-	exit 1
-fi
+. "$top/bench/lib.sh"
+need_tools cold-checks.sh nsd:nsd dnsperf:dnsperf dig:bind9-dnsutils perl:perl
 nsd=$(command -v nsd 2>/dev/null || echo /usr/sbin/nsd)
 if [ ! -x "$build/src/rdnsbld" ]; then
 	echo "cold-checks.sh: no $build/src/rdnsbld (set BUILD to a built tree)" >&2
@@ -58,7 +50,6 @@ end() {
 trap 'end $sampler $pid $nsdpid $sinkpid; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
-. "$top/bench/lib.sh"
 
 # N distinct addresses in 10/8 as dnsperf lines "D.C.B.10.bl.bench A":
 # a full-period LCG mod 2^24, started at SEED.

@@ -54,17 +54,9 @@ ccpu=${CLIENT_CPU:-1}
 dnsperf_args=${DNSPERF_ARGS:--c 4 -T 1 -q 500 -t 2}
 [ $# -gt 0 ] || set -- 100000 1000000 10000000
 
-missing=
-for t in rbldnsd:rbldnsd dnsperf:dnsperf taskset:util-linux cc:gcc \
-    perl:perl; do
-	command -v "${t%%:*}" >/dev/null 2>&1 ||
-	    [ -x "/usr/sbin/${t%%:*}" ] || missing="$missing ${t#*:}"
-done
-if [ -n "$missing" ]; then
-	echo "vs-rbldnsd.sh: missing Debian packages:$missing" >&2
-	echo "  apt-get install$missing" >&2
-	exit 1
-fi
+. "$top/bench/lib.sh"
+need_tools vs-rbldnsd.sh rbldnsd:rbldnsd dnsperf:dnsperf taskset:util-linux cc:gcc \
+    perl:perl
 rbldnsd=$(command -v rbldnsd 2>/dev/null || echo /usr/sbin/rbldnsd)
 for p in rdnsbld rdnsblctl; do
 	if [ ! -x "$build/src/$p" ]; then
@@ -96,7 +88,6 @@ cc -O2 -o "$work/udp-nx" "$top/bench/udp-nx.c" &&
     cc -O2 -o "$work/dnsprobe" "$top/bench/dnsprobe.c" || exit 1
 probe="taskset -c $ccpu $work/dnsprobe"
 
-. "$top/bench/lib.sh"
 now() { date +%s%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1e6}'; }
 # median of the numbers on stdin

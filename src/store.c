@@ -131,31 +131,35 @@ store_key_parse(const MDB_val *k, struct addr *a)
 	return 0;
 }
 
-/* A text of a value at most max bytes long: 0, or -1 with the message. */
+/*
+ * A text of a value: at most max bytes, and there when its length says
+ * so. 0, or -1 with the message in errbuf.
+ */
 int
-store_len_check(const char *what, size_t len, size_t max, char *errbuf,
-    size_t errlen)
+store_text_check(const char *what, const char *text, size_t len, size_t max,
+    char *errbuf, size_t errlen)
 {
-	if (len <= max)
-		return 0;
-	snprintf(errbuf, errlen, "%s too long (max %zu bytes)", what, max);
-	return -1;
+	if (len > max) {
+		snprintf(errbuf, errlen, "%s too long (max %zu bytes)", what,
+		    max);
+		return -1;
+	}
+	if (len > 0 && text == NULL) {
+		snprintf(errbuf, errlen, "%s missing", what);
+		return -1;
+	}
+	return 0;
 }
 
 int
 store_entry_check(const struct store_entry *e, char *errbuf, size_t errlen)
 {
 	if (store_addr_check(&e->prefix, errbuf, errlen) == -1 ||
-	    store_len_check("actor", e->actor_len, ACTOR_MAX, errbuf,
-	    errlen) == -1 ||
-	    store_len_check("reason", e->reason_len, REASON_MAX, errbuf,
-	    errlen) == -1)
+	    store_text_check("actor", e->actor, e->actor_len, ACTOR_MAX,
+	    errbuf, errlen) == -1 ||
+	    store_text_check("reason", e->reason, e->reason_len, REASON_MAX,
+	    errbuf, errlen) == -1)
 		return -1;
-	if ((e->actor_len > 0 && e->actor == NULL) ||
-	    (e->reason_len > 0 && e->reason == NULL)) {
-		snprintf(errbuf, errlen, "entry text missing");
-		return -1;
-	}
 	return 0;
 }
 

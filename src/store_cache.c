@@ -63,19 +63,13 @@ cache_key_check(const uint8_t *key, size_t keylen, char *errbuf,
 static int
 verdict_check(const struct store_verdict *v, char *errbuf, size_t errlen)
 {
-	if (store_len_check("rule", v->rule_len, RULE_MAX, errbuf,
+	if (store_text_check("rule", v->rule, v->rule_len, RULE_MAX, errbuf,
 	    errlen) == -1 ||
-	    store_len_check("names", v->names_len, NAMES_MAX, errbuf,
-	    errlen) == -1 ||
-	    store_len_check("detail", v->detail_len, DETAIL_MAX, errbuf,
-	    errlen) == -1)
+	    store_text_check("names", v->names, v->names_len, NAMES_MAX,
+	    errbuf, errlen) == -1 ||
+	    store_text_check("detail", v->detail, v->detail_len, DETAIL_MAX,
+	    errbuf, errlen) == -1)
 		return -1;
-	if ((v->rule_len > 0 && v->rule == NULL) ||
-	    (v->names_len > 0 && v->names == NULL) ||
-	    (v->detail_len > 0 && v->detail == NULL)) {
-		snprintf(errbuf, errlen, "verdict text missing");
-		return -1;
-	}
 	return 0;
 }
 

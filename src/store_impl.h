@@ -108,8 +108,8 @@ void	store_err(struct store *st, int rc, char *errbuf, size_t errlen,
 int	store_addr_check(const struct addr *a, char *errbuf, size_t errlen);
 size_t	store_key_make(uint8_t *k, const struct addr *a);
 int	store_key_parse(const MDB_val *k, struct addr *a);
-int	store_len_check(const char *what, size_t len, size_t max,
-	    char *errbuf, size_t errlen);
+int	store_text_check(const char *what, const char *text, size_t len,
+	    size_t max, char *errbuf, size_t errlen);
 int	store_entry_check(const struct store_entry *e, char *errbuf,
 	    size_t errlen);
 int	store_entry_decode(const MDB_val *v, struct store_entry *e);

@@ -553,6 +553,11 @@ test_lists(struct store *st)
 	e = mk("10.4.0.0/16", 0, 0, 0, big, "r");
 	is_int(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)),
 	    STORE_ERROR, "actor of 1099 bytes refused");
+	e = mk("10.4.0.0/16", 0, 0, 0, "alice", "r");
+	e.reason = NULL;
+	ok(store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf)) ==
+	    STORE_ERROR && strcmp(errbuf, "reason missing") == 0,
+	    "a reason length without the text refused: %s", errbuf);
 	a = ip("10.3.0.0/16");
 	is_int(store_del(st, LIST_BLACK, &a, "bob", errbuf, sizeof(errbuf)),
 	    STORE_OK, "del 10.3.0.0/16");
@@ -1618,7 +1623,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(293);
+	plan(294);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

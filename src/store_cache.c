@@ -299,43 +299,34 @@ fail:
 	return STORE_ERROR;
 }
 
+struct cache_walk {
+	store_cache_fn	*cb;
+	void		*arg;
+};
+
+static int
+cache_record(void *arg, const MDB_val *k, const MDB_val *val, char *errbuf,
+    size_t errlen)
+{
+	struct cache_walk *w = arg;
+	struct store_verdict v;
+
+	if (k->mv_size == 0 || k->mv_size > STORE_CACHE_KEYMAX ||
+	    verdict_decode(val, &v) == -1) {
+		snprintf(errbuf, errlen, "corrupt verdict in cache");
+		return -1;
+	}
+	return w->cb(w->arg, k->mv_data, k->mv_size, &v) != 0;
+}
+
 enum store_rc
 store_cache_walk(struct store *st, store_cache_fn *cb, void *arg,
     char *errbuf, size_t errlen)
 {
-	struct store_verdict v;
-	MDB_cursor *cur = NULL;
-	MDB_txn *txn = NULL;
-	MDB_val k, val;
-	enum store_rc ret = STORE_ERROR;
-	int rc;
+	struct cache_walk w = { cb, arg };
 
 	if (!st->has_cache)
 		return STORE_OK;
-	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
-		goto cleanup;
-	}
-	for (rc = mdb_cursor_get(cur, &k, &val, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
-		if (k.mv_size == 0 || k.mv_size > STORE_CACHE_KEYMAX ||
-		    verdict_decode(&val, &v) == -1) {
-			snprintf(errbuf, errlen, "corrupt verdict in cache");
-			goto cleanup;
-		}
-		if (cb(arg, k.mv_data, k.mv_size, &v) != 0)
-			break;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
-		goto cleanup;
-	}
-	ret = STORE_OK;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
-	return ret;
+	return store_table_walk(st, st->cache, "cache", cache_record, &w,
+	    errbuf, errlen);
 }

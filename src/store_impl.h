@@ -4,7 +4,10 @@
  * Only store*.c include it, and so <lmdb.h>.
  *
  * store.c: the environment, transactions and errors, keys and entries,
- * the lists (lookup, add, del, import, walk, purge) and the audit log.
+ * the read snapshot and the lookups in the lists.
+ * store_list.c: the lists' changes (add, del, import, walk), the counts
+ * per prefix length, the purge.
+ * store_audit.c: the audit log.
  * store_index.c: the journal of list changes, the expiry index and the
  * daemon's compact copy of the IPv4 lists (ipindex.h).
  * store_cache.c: the verdict cache of the computed checks.
@@ -113,26 +116,37 @@ int	store_text_check(const char *what, const char *text, size_t len,
 int	store_entry_check(const struct store_entry *e, char *errbuf,
 	    size_t errlen);
 int	store_entry_decode(const MDB_val *v, struct store_entry *e);
-int	store_lens_get(struct store *st, MDB_txn *txn, enum store_list l,
-	    int af, uint32_t *c, char *errbuf, size_t errlen);
+int	store_list_check(enum store_list l, char *errbuf, size_t errlen);
+int	store_expired(const struct store_entry *e, time_t now);
 void	store_be64_put(uint8_t *p, uint64_t x);
 uint64_t store_be64_get(const uint8_t *p);
-int	store_audit_put(struct store *st, MDB_txn *txn, const char *actor,
-	    size_t actor_len, const char *action, const char *list,
-	    const char *entry, const char *reason, size_t reason_len,
-	    char *errbuf, size_t errlen);
 int	store_wtxn_begin(struct store *st, MDB_txn **txn, char *errbuf,
 	    size_t errlen);
 int	store_rtxn_begin(struct store *st, MDB_txn **txn, char *errbuf,
 	    size_t errlen);
 int	store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf,
 	    size_t errlen);
+typedef int store_record_fn(void *arg, const MDB_val *k, const MDB_val *v,
+	    char *errbuf, size_t errlen);
+enum store_rc store_table_walk(struct store *st, MDB_dbi dbi,
+	    const char *what, store_record_fn *fn, void *arg, char *errbuf,
+	    size_t errlen);
 enum store_rc store_probe(struct store *st, enum store_list l,
 	    const struct addr *m, time_t now, struct store_entry *e,
 	    char *errbuf, size_t errlen);
+
+/* store_list.c */
+int	store_lens_get(struct store *st, MDB_txn *txn, enum store_list l,
+	    int af, uint32_t *c, char *errbuf, size_t errlen);
 int	store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 	    const struct store_entry *e, int *isnew, char *errbuf,
 	    size_t errlen);
+
+/* store_audit.c */
+int	store_audit_put(struct store *st, MDB_txn *txn, const char *actor,
+	    size_t actor_len, const char *action, const char *list,
+	    const char *entry, const char *reason, size_t reason_len,
+	    char *errbuf, size_t errlen);
 
 /* store_index.c (documented at the definitions) */
 int	store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq,

@@ -499,46 +499,38 @@ fail:
 	return STORE_ERROR;
 }
 
+struct request_walk {
+	store_request_fn	*cb;
+	void			*arg;
+	struct store_request	*r;
+};
+
+static int
+request_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
+    size_t errlen)
+{
+	struct request_walk *w = arg;
+
+	if (k->mv_size != 8 ||
+	    req_decode(v, store_be64_get(k->mv_data), w->r) == -1) {
+		snprintf(errbuf, errlen, "corrupt request in requests");
+		return -1;
+	}
+	return w->cb(w->arg, w->r) != 0;
+}
+
 enum store_rc
 store_request_walk(struct store *st, store_request_fn *cb, void *arg,
     char *errbuf, size_t errlen)
 {
-	struct store_request *r;
-	MDB_cursor *cur = NULL;
-	MDB_txn *txn = NULL;
-	MDB_val k, v;
-	enum store_rc ret = STORE_ERROR;
-	uint64_t id;
-	int rc;
+	struct request_walk w = { cb, arg, NULL };
+	enum store_rc rc;
 
 	if (!st->has_req)
 		return STORE_OK;
-	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	r = xmalloc(sizeof(*r));
-	if ((rc = mdb_cursor_open(txn, st->req, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(requests)");
-		goto cleanup;
-	}
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		id = k.mv_size == 8 ? store_be64_get(k.mv_data) : 0;
-		if (k.mv_size != 8 || req_decode(&v, id, r) == -1) {
-			snprintf(errbuf, errlen, "corrupt request in requests");
-			goto cleanup;
-		}
-		if (cb(arg, r) != 0)
-			break;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(requests)");
-		goto cleanup;
-	}
-	ret = STORE_OK;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
-	free(r);
-	return ret;
+	w.r = xmalloc(sizeof(*w.r));
+	rc = store_table_walk(st, st->req, "requests", request_record, &w,
+	    errbuf, errlen);
+	free(w.r);
+	return rc;
 }

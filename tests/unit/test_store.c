@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ftw.h>
+#include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1617,13 +1618,87 @@ test_requests(void)
 	store_close(st);
 }
 
+/*
+ * Put a record straight into table name of the closed database dir with
+ * LMDB's own API, as a damaged file or another program might.
+ */
+static int
+raw_put(const char *dir, const char *name, const char *k, const char *v)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val kv, vv;
+	int rc;
+
+	kv.mv_size = strlen(k);
+	kv.mv_data = (void *)k;
+	vv.mv_size = strlen(v);
+	vv.mv_data = (void *)v;
+	if (mdb_env_create(&env) != 0)
+		return -1;
+	(void)mdb_env_set_maxdbs(env, 16);
+	if ((rc = mdb_env_open(env, dir, 0, 0640)) == 0 &&
+	    (rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
+		if ((rc = mdb_dbi_open(txn, name, 0, &dbi)) == 0 &&
+		    (rc = mdb_put(txn, dbi, &kv, &vv, 0)) == 0)
+			rc = mdb_txn_commit(txn);
+		else
+			mdb_txn_abort(txn);
+	}
+	mdb_env_close(env);
+	if (rc != 0)
+		printf("# raw_put %s: %s\n", name, mdb_strerror(rc));
+	return rc == 0 ? 0 : -1;
+}
+
+/* Each walk stops with an error at a corrupt record, and says where. */
+static void
+test_walk_corrupt(void)
+{
+	struct store *st;
+	char *p = dbpath("corrupt");
+	int n = 0;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && add(st, LIST_BLACK, "192.0.2.1", 0, 0, 0, "r",
+	    NULL) == STORE_OK, "corrupt: a database with an entry");
+	if (st != NULL)
+		store_close(st);
+	ok(raw_put(p, "black", "x", "y") == 0 &&
+	    raw_put(p, "audit", "abc", "y") == 0 &&
+	    raw_put(p, "cache", "4abcd", "y") == 0 &&
+	    raw_put(p, "requests", "abc", "y") == 0,
+	    "corrupt: a bad record in each table");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	if (!ok(st != NULL, "corrupt: opens all the same")) {
+		printf("# %s\n", errbuf);
+		free(p);
+		return;
+	}
+	is_str(walk(st, LIST_BLACK, 0), "error", "corrupt: list walk fails");
+	is_str(errbuf, "corrupt entry in black", "corrupt: list walk says so");
+	is_int(audit(st), -1, "corrupt: audit walk fails");
+	is_str(errbuf, "corrupt key in audit", "corrupt: audit walk says so");
+	is_str(cwalk(st, 0), "error", "corrupt: cache walk fails");
+	is_str(errbuf, "corrupt verdict in cache",
+	    "corrupt: cache walk says so");
+	is_int(store_request_walk(st, count_req, &n, errbuf, sizeof(errbuf)),
+	    STORE_ERROR, "corrupt: request walk fails");
+	is_str(errbuf, "corrupt request in requests",
+	    "corrupt: request walk says so");
+	is_str(walk(st, LIST_WHITE, 0), "", "corrupt: the other list walks");
+	store_close(st);
+	free(p);
+}
+
 int
 main(void)
 {
 	struct store *st;
 	char *p;
 
-	plan(294);
+	plan(306);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1656,6 +1731,7 @@ main(void)
 	test_expiry_old();
 	test_full();
 	test_requests();
+	test_walk_corrupt();
 
 	if (nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
 		perror(tmpdir);

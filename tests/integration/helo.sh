@@ -154,8 +154,8 @@ t0=$(now_ms)
 o=$(q +time=4 silent.example.org.helo.test A)
 t1=$(now_ms)
 is "$(dig_status "$o")/$(dig_count "$o" ANSWER)" NXDOMAIN/0 "a silent upstream: not listed"
-ok "a silent upstream: answered after check-timeout, in $((t1 - t0)) ms (< 2500)" \
-    test $((t1 - t0)) -lt 2500
+ok "a silent upstream: answered at check-timeout (1 s), in $((t1 - t0)) ms (800-3900)" \
+    test $((t1 - t0)) -ge 800 -a $((t1 - t0)) -lt 3900
 is "$(codes host.localdomain)" 127.0.0.2 \
     "host.localdomain: the lookup fails, bad-name (*.localdomain) still answered"
 

@@ -45,9 +45,10 @@ web()
 {
 	we_path=$1
 	shift
+	rm -f "$work/web.head" "$work/web.body"
 	WEB_CODE=$(curl -s -D "$work/web.head" -o "$work/web.body" \
 	    -w '%{http_code}' --max-time 15 "$@" "$URL$we_path")
-	WEB_BODY=$(cat "$work/web.body")
+	WEB_BODY=$(cat "$work/web.body" 2>/dev/null)
 }
 
 # delist FIELD=VALUE... [CURL-ARGS...]: POST /delist, each field
@@ -400,6 +401,8 @@ until curl -s --max-time 2 "$URL/healthz" >/dev/null 2>&1 || [ $i -ge 50 ]; do
 	i=$((i + 1))
 done
 web /healthz
+[ "$WEB_CODE $WEB_BODY" = "200 ok" ] ||
+    grep -i 'reload\|http' "$work/log" | sed 's/^/# log: /'
 is "$WEB_CODE $WEB_BODY" "200 ok" "after SIGHUP the pages answer on the new port"
 is "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$OLD_URL/healthz")" \
     000 "... and no longer on the old one"

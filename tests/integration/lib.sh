@@ -211,14 +211,23 @@ ALLOW_METRICS="127.0.0.0/8, ::1"
 TRUSTED=192.0.2.255
 NOTIFY="$work/notify.sh"
 
-# pick_port: a random high port (20000-59999) not bound on loopback now.
+# pick_port: a random port below the kernel's ephemeral range (10000 up
+# to its start, 32768 by default), used by no socket on this host now.
+# Above it, the source port of a dig, curl or browser connection of a
+# test running beside this one could take the port between the pick and
+# the bind (a daemon that starts retries; a reload would fail).
 pick_port()
 {
+	pp_top=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	case $pp_top in
+	''|*[!0-9]*) pp_top=32768 ;;
+	esac
+	[ "$pp_top" -gt 12000 ] || pp_top=32768
 	while :; do
 		n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-		PORT=$((20000 + n % 40000))
+		PORT=$((10000 + n % (pp_top - 10000)))
 		if command -v ss >/dev/null 2>&1 &&
-		    ss -Htuln 2>/dev/null | awk '{ print $5 }' |
+		    ss -Htuan 2>/dev/null | awk '{ print $5 }' |
 		    grep -Eq "[:.]$PORT\$"; then
 			continue
 		fi
@@ -263,7 +272,8 @@ write_conf()
 	    -e "s|@TRUSTED@|$TRUSTED|g" \
 	    -e "s|@NOTIFY@|$NOTIFY|g" \
 	    "$DATA/$1" >"$wc_out" || bail "cannot write $wc_out from $1"
-	CONF_TEMPLATE=$1
+	# what start_daemon rewrites $CONF from on a busy port
+	[ "$wc_out" = "$CONF" ] && CONF_TEMPLATE=$1
 }
 
 # --- the daemon ------------------------------------------------------------

@@ -1,6 +1,6 @@
 /*
- * check.c -- the computed checks: PTR, forward confirmation, dynamic-host
- * patterns, the verdict cache, coalescing and bounds.
+ * check.c -- the asynchronous engine of the computed checks: PTR, forward
+ * confirmation, dynamic-host patterns, coalescing and bounds.
  */
 #include "config.h"
 
@@ -11,10 +11,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "check.h"
+#include "addr.h"
+#include "conf.h"
 #include "log.h"
-#include "reason.h"
+#include "pattern.h"
 #include "resolve.h"
+#include "store.h"
 #include "util.h"
 #include "wire.h"
 
@@ -72,77 +77,6 @@ struct checker {
 	struct checker_stats	 stats;
 };
 
-static const char *const verdict_names[CV_MAX] = {
-	"pass", "no-ptr", "unconfirmed", "dynamic", "unknown", "no-dns"
-};
-
-const char *
-cverdict_name(enum cverdict v)
-{
-	return verdict_names[v];
-}
-
-int
-cverdict_reason(enum cverdict v)
-{
-	switch (v) {
-	case CV_NO_PTR:
-		return REASON_NO_PTR;
-	case CV_UNCONFIRMED:
-		return REASON_UNCONFIRMED;
-	case CV_DYNAMIC:
-		return REASON_DYNAMIC;
-	case CV_NO_DNS:
-		return REASON_NO_DNS;
-	default:
-		return -1;
-	}
-}
-
-void
-check_subject_addr(struct check_subject *s, const struct addr *a)
-{
-	s->is_name = 0;
-	s->a = *a;
-	s->name[0] = '\0';
-}
-
-int
-check_subject_name(struct check_subject *s, const char *name)
-{
-	memset(&s->a, 0, sizeof(s->a));
-	s->is_name = 1;
-	return str_copy(s->name, name, sizeof(s->name)) < sizeof(s->name) ?
-	    0 : -1;
-}
-
-int
-check_subject_equal(const struct check_subject *x,
-    const struct check_subject *y)
-{
-	if (x->is_name != y->is_name)
-		return 0;
-	return x->is_name ? strcmp(x->name, y->name) == 0 :
-	    addr_equal(&x->a, &y->a);
-}
-
-const char *
-check_subject_text(const struct check_subject *s, char *buf, size_t len)
-{
-	if (s->is_name) {
-		str_copy(buf, s->name, len);
-		return buf;
-	}
-	return addr_format(&s->a, buf, len);
-}
-
-static size_t
-subject_key(const struct check_subject *s, uint8_t *key)
-{
-	return s->is_name ? store_cache_key_name(s->name, key) :
-	    store_cache_key_addr(&s->a, key);
-}
-
 static void trace(struct checker *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -158,60 +92,6 @@ trace(struct checker *ck, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	ck->trace(ck->trace_arg, line);
-}
-
-enum store_rc
-check_cached(struct store *st, const struct check_subject *s, time_t now,
-    struct check_result *r, char *errbuf, size_t errlen)
-{
-	uint8_t key[STORE_CACHE_KEYMAX];
-	struct store_verdict v;
-	enum store_rc rc;
-	size_t klen, n;
-
-	if ((klen = subject_key(s, key)) == 0)
-		return STORE_NOTFOUND;
-	rc = store_cache_get(st, key, klen, now, &v, errbuf, errlen);
-	if (rc != STORE_OK)
-		return rc;
-	memset(r, 0, sizeof(*r));
-	r->verdict = v.verdict < CV_MAX ? (enum cverdict)v.verdict :
-	    CV_UNKNOWN;
-	r->checked = (time_t)v.checked;
-	r->expires = (time_t)v.expires;
-	r->cached = 1;
-	n = v.rule_len < sizeof(r->rule) ? v.rule_len : sizeof(r->rule) - 1;
-	memcpy(r->rule, v.rule, n);
-	n = v.detail_len < sizeof(r->detail) ? v.detail_len :
-	    sizeof(r->detail) - 1;
-	memcpy(r->detail, v.detail, n);
-	/* names: the confirmed name, NUL, the PTR names */
-	n = strnlen(v.names, v.names_len);
-	memcpy(r->confirmed, v.names, n < sizeof(r->confirmed) ? n :
-	    sizeof(r->confirmed) - 1);
-	if (n + 1 < v.names_len) {
-		size_t m = v.names_len - n - 1;
-
-		if (m >= sizeof(r->names))
-			m = sizeof(r->names) - 1;
-		memcpy(r->names, v.names + n + 1, m);
-	}
-	return STORE_OK;
-}
-
-struct patterns *
-check_load_patterns(const struct conf *conf, pattern_err_fn *err, void *arg,
-    int *nerrors)
-{
-	size_t i;
-
-	*nerrors = 0;
-	for (i = 0; i < conf->nzones; i++)
-		if (conf->zones[i].checks & ((1U << REASON_DYNAMIC) |
-		    (1U << REASON_HELO_DYNAMIC)))
-			return patterns_load(conf->dynamic_patterns, err, arg,
-			    nerrors);
-	return NULL;
 }
 
 static unsigned
@@ -274,36 +154,18 @@ wait_free(struct check_wait *w)
 	free(w);
 }
 
+/* Keep the verdict in the cache for cache-ttl (failure-ttl if unknown). */
 static void
 store_result(struct checker *ck, struct check *c, struct check_result *r)
 {
-	uint8_t key[STORE_CACHE_KEYMAX];
-	struct store_verdict v;
-	char names[CHECK_NAMESLEN + 256 + 1], errbuf[256], t[32];
-	size_t klen, n;
+	char errbuf[256], t[32];
 	uint32_t ttl = r->verdict == CV_UNKNOWN ? ck->failure_ttl :
 	    ck->cache_ttl;
 
 	r->expires = r->checked + ttl;
 	if (ttl == 0 || ck->store == NULL)
 		return;
-	n = strlen(r->confirmed);
-	memcpy(names, r->confirmed, n);
-	names[n++] = '\0';
-	memcpy(names + n, r->names, strlen(r->names));
-	n += strlen(r->names);
-	memset(&v, 0, sizeof(v));
-	v.verdict = r->verdict;
-	v.checked = r->checked;
-	v.expires = r->expires;
-	v.rule = r->rule;
-	v.rule_len = strlen(r->rule);
-	v.names = names;
-	v.names_len = n;
-	v.detail = r->detail;
-	v.detail_len = strlen(r->detail);
-	klen = subject_key(&c->s, key);
-	if (klen == 0 || store_cache_put(ck->store, key, klen, &v, errbuf,
+	if (verdict_store(ck->store, &c->s, r, errbuf,
 	    sizeof(errbuf)) != STORE_OK) {
 		ck->stats.cache_errors++;
 		trace(ck, "cache: not stored: %s", errbuf);

@@ -30,14 +30,18 @@
 
 #include "check.h"
 #include "conf.h"
+#include "decide.h"
+#include "delist.h"
 #include "helo.h"
 #include "ipfile.h"
 #include "log.h"
 #include "notify.h"
+#include "pattern.h"
 #include "qname.h"
 #include "reason.h"
 #include "store.h"
 #include "util.h"
+#include "verdict.h"
 #include "zone.h"
 
 #define PROGNAME	"rdnsblctl"
@@ -834,7 +838,7 @@ run_check(struct ctl *c, const struct check_subject *s,
 			ctl_err("store: %s", errbuf);
 			return -1;
 		}
-		src = check_cached(c->store, s, c->now, r, errbuf,
+		src = verdict_cached(c->store, s, c->now, r, errbuf,
 		    sizeof(errbuf));
 		store_read_end(c->store);
 		if (src == STORE_ERROR) {
@@ -882,7 +886,7 @@ load_patterns(struct ctl *c, struct patterns **pat)
 {
 	int nerrors = 0;
 
-	*pat = check_load_patterns(c->conf, pattern_err, NULL, &nerrors);
+	*pat = patterns_for(c->conf, pattern_err, NULL, &nerrors);
 	if (nerrors > 0) {
 		ctl_err("%d error%s in %s", nerrors, nerrors == 1 ? "" : "s",
 		    c->conf->dynamic_patterns);
@@ -992,11 +996,38 @@ print_helo_steps(const struct ctl *c, const struct helo_env *env,
 		    "not a name" : "a single label");
 }
 
+/* One helo zone's verdict on the name arg, as cmd_helo prints it. */
+static int
+helo_zone(void *arg, const struct zone *z, const struct verdict *v)
+{
+	const char *name = arg;
+	char txt[4096], code[16];
+	int k;
+
+	if (!v->listed) {
+		printf("%s helo not-listed%s\n", z->conf->name, v->unknown ?
+		    " (lookup failed: the zone answers its on-lookup-failure)" :
+		    v->test_point ? " (RFC 5782 test point)" : "");
+		return 0;
+	}
+	printf("%s helo listed", z->conf->name);
+	for (k = 0; k < REASON_MAX; k++)
+		if (v->reasons & (1U << k))
+			printf(" %s %s", fmt_code(z->conf->code[k], code,
+			    sizeof(code)), reason_get(k)->key);
+	putchar('\n');
+	(void)decide_txt(z, v, name, txt, sizeof(txt));
+	fputs("  txt: ", stdout);
+	put_quoted(stdout, txt, strlen(txt));
+	printf("\n  query: %s.%s\n", name, z->conf->name);
+	return 0;
+}
+
 /* helo NAME [--fresh]: the helo zones' verdict on a HELO name, explained. */
 static int
 cmd_helo(struct ctl *c, int argc, char **argv)
 {
-	char errbuf[1024], name[HELO_NAMELEN], txt[4096], code[16];
+	char errbuf[1024], name[HELO_NAMELEN];
 	struct patterns *pat = NULL;
 	struct helo_list *bad = NULL;
 	struct helo_env env;
@@ -1004,10 +1035,8 @@ cmd_helo(struct ctl *c, int argc, char **argv)
 	struct check_result r;
 	struct check_subject s;
 	struct zoneset *zs = NULL;
-	struct verdict v;
 	unsigned checks;
-	size_t i;
-	int k, cached, nerrors = 0, have = 0, rc = EXIT_ERR;
+	int cached, nerrors = 0, have = 0, rc = EXIT_ERR;
 
 	(void)argc;
 	if (helo_normalize(argv[0], strlen(argv[0]), name,
@@ -1038,8 +1067,8 @@ cmd_helo(struct ctl *c, int argc, char **argv)
 	printf("%s:\n", name);
 	helo_judge(&env, name, checks, &h);
 	print_helo_steps(c, &env, checks, &h);
+	(void)check_subject_name(&s, name);	/* normalised: it fits */
 	if (h.lookup) {
-		(void)check_subject_name(&s, name);
 		if (run_check(c, &s, pat, &r, &cached) == -1)
 			goto out;
 		have = 1;
@@ -1053,37 +1082,10 @@ cmd_helo(struct ctl *c, int argc, char **argv)
 		ctl_err("zone: %s", errbuf);
 		goto out;
 	}
-	for (i = 0; i < zs->n; i++) {
-		const struct zone *z = &zs->v[i];
-
-		if (z->conf->type != ZONE_HELO)
-			continue;
-		if (store_read_begin(c->store, errbuf, sizeof(errbuf)) !=
-		    STORE_OK || zone_decide_helo(z, &env, c->store, name,
-		    c->now, have ? &r : NULL, &v, errbuf,
-		    sizeof(errbuf)) == -1) {
-			store_read_end(c->store);
-			ctl_err("store: %s", errbuf);
-			goto out;
-		}
-		store_read_end(c->store);
-		if (!v.listed) {
-			printf("%s helo not-listed%s\n", z->conf->name,
-			    v.unknown ? " (lookup failed: the zone answers "
-			    "its on-lookup-failure)" : v.test_point ?
-			    " (RFC 5782 test point)" : "");
-			continue;
-		}
-		printf("%s helo listed", z->conf->name);
-		for (k = 0; k < REASON_MAX; k++)
-			if (v.reasons & (1U << k))
-				printf(" %s %s", fmt_code(z->conf->code[k], code,
-				    sizeof(code)), reason_get(k)->key);
-		putchar('\n');
-		(void)zone_txt(z, &v, name, txt, sizeof(txt));
-		fputs("  txt: ", stdout);
-		put_quoted(stdout, txt, strlen(txt));
-		printf("\n  query: %s.%s\n", name, z->conf->name);
+	if (decide_zones(zs, c->store, &env, &s, c->now, have ? &r : NULL,
+	    helo_zone, name, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("store: %s", errbuf);
+		goto out;
 	}
 	rc = EXIT_OK;
 out:
@@ -1097,12 +1099,12 @@ out:
 static int
 cmd_flush(struct ctl *c, int argc, char **argv)
 {
-	uint8_t key[STORE_CACHE_KEYMAX];
 	char errbuf[1024], entry[64], name[HELO_NAMELEN];
+	struct check_subject s;
 	struct addr a;
 	enum store_rc src;
-	size_t klen = 0, n = 0;
-	int all = strcmp(argv[0], "all") == 0;
+	size_t n = 0;
+	int all = strcmp(argv[0], "all") == 0, known = 0;
 
 	(void)argc;
 	if (all)
@@ -1112,17 +1114,19 @@ cmd_flush(struct ctl *c, int argc, char **argv)
 			ctl_err("flush takes one address, not a range");
 			return EXIT_ERR;
 		}
-		klen = store_cache_key_addr(&a, key);
+		check_subject_addr(&s, &a);
+		known = 1;
 	} else if (helo_normalize(argv[0], strlen(argv[0]), name,
 	    sizeof(name)) == 0 && strchr(name, ':') == NULL)
-		klen = store_cache_key_name(name, key);
-	if (!all && klen == 0) {
+		known = check_subject_name(&s, name) == 0;
+	if (!all && !known) {
 		ctl_err("flush takes one address, a HELO name or \"all\"");
 		return EXIT_ERR;
 	}
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
-	src = store_cache_del(c->store, all ? NULL : key, klen, &n, errbuf,
+	src = all ? store_cache_del(c->store, NULL, 0, &n, errbuf,
+	    sizeof(errbuf)) : verdict_forget(c->store, &s, errbuf,
 	    sizeof(errbuf));
 	if (src == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
@@ -1142,18 +1146,91 @@ cmd_flush(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* What cmd_lookup prints each zone's verdict with. */
+struct lookup_out {
+	struct ctl	*c;
+	const char	*arg;		/* the address as given */
+	char		 ip[ADDR_STRLEN];
+	char		 qn[80];	/* the query name below the zones */
+	struct jarr	 ja;
+};
+
+static int
+lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
+{
+	struct lookup_out *lo = arg;
+	char full[400], txt[4096], code[16];
+
+	txt[0] = '\0';
+	if (v->listed)
+		(void)decide_txt(z, v, lo->ip, txt, sizeof(txt));
+	if (lo->c->json) {
+		jarr_item(&lo->ja);
+		fputs("{\"zone\":", stdout);
+		put_jcstr(stdout, z->conf->name);
+		fputs(",\"type\":", stdout);
+		put_jcstr(stdout, zone_type_name(z->conf->type));
+		fprintf(stdout, ",\"listed\":%s,\"code\":",
+		    v->listed ? "true" : "false");
+		put_jcode(stdout, v->listed ? v->code : 0);
+		fputs(",\"reason\":", stdout);
+		put_jcstr(stdout, v->listed ? reason_get(v->reason)->key : NULL);
+		fprintf(stdout, ",\"test_point\":%s,\"whitelisted\":%s,"
+		    "\"entry\":", v->test_point ? "true" : "false",
+		    v->white ? "true" : "false");
+		if (v->have_entry)
+			put_jentry(stdout, v->entry_list, &v->entry);
+		else
+			fputs("null", stdout);
+		fputs(",\"computed\":", stdout);
+		if (v->have_check)
+			put_jcheck(stdout, &v->check);
+		else
+			fputs("null", stdout);
+		fputs(",\"txt\":", stdout);
+		put_jcstr(stdout, v->listed ? txt : NULL);
+		snprintf(full, sizeof(full), "%s.%s", lo->qn, z->conf->name);
+		fputs(",\"query\":", stdout);
+		put_jcstr(stdout, full);
+		fputc('}', stdout);
+		return 0;
+	}
+	if (v->listed)
+		printf("%s %s listed %s %s\n", z->conf->name,
+		    zone_type_name(z->conf->type),
+		    fmt_code(v->code, code, sizeof(code)),
+		    reason_get(v->reason)->key);
+	else
+		printf("%s %s not-listed\n", z->conf->name,
+		    zone_type_name(z->conf->type));
+	if (v->have_entry)
+		lookup_entry_line(stdout, v->white &&
+		    z->conf->type == ZONE_DNSBL ? "whitelisted" : "entry", v);
+	if (v->test_point)
+		printf("  test-point: RFC 5782\n");
+	if (v->need_check)
+		printf("  computed: not checked yet (%s check %s runs the "
+		    "checks)\n", PROGNAME, lo->arg);
+	if (v->have_check)
+		print_check(stdout, "  computed: ", &v->check, 0);
+	if (v->listed) {
+		fputs("  txt: ", stdout);
+		put_quoted(stdout, txt, strlen(txt));
+		fputc('\n', stdout);
+	}
+	printf("  query: %s.%s\n", lo->qn, z->conf->name);
+	return 0;
+}
+
 /* lookup ADDR [--json] */
 static int
 cmd_lookup(struct ctl *c, int argc, char **argv)
 {
-	char errbuf[1024], qn[80], full[400], txt[4096], code[16];
-	char ip[ADDR_STRLEN];
-	const struct zone *z;
+	char errbuf[1024];
+	struct lookup_out lo;
+	struct check_subject s;
 	struct zoneset *zs;
-	struct verdict v;
 	struct addr a;
-	struct jarr ja;
-	size_t i;
 	int rc = EXIT_OK;
 
 	(void)argc;
@@ -1172,93 +1249,20 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		ctl_err("zone: %s", errbuf);
 		return EXIT_ERR;
 	}
-	if (store_read_begin(c->store, errbuf, sizeof(errbuf)) ==
-	    STORE_ERROR) {
+	memset(&lo, 0, sizeof(lo));
+	lo.c = c;
+	lo.arg = argv[0];
+	lo.ja.fp = stdout;
+	qname_from_addr(&a, lo.qn, sizeof(lo.qn));
+	addr_format(&a, lo.ip, sizeof(lo.ip));
+	check_subject_addr(&s, &a);
+	if (decide_zones(zs, c->store, NULL, &s, c->now, NULL, lookup_zone,
+	    &lo, errbuf, sizeof(errbuf)) == -1) {
 		ctl_err("store: %s", errbuf);
-		zoneset_free(zs);
-		return EXIT_ERR;
+		rc = EXIT_ERR;
 	}
-	qname_from_addr(&a, qn, sizeof(qn));
-	addr_format(&a, ip, sizeof(ip));
-	memset(&ja, 0, sizeof(ja));
-	ja.fp = stdout;
-	for (i = 0; i < zs->n; i++) {
-		z = &zs->v[i];
-		if (z->conf->type == ZONE_HELO)
-			continue;	/* about names: rdnsblctl helo */
-		memset(&v, 0, sizeof(v));
-		if (zone_decide(z, c->store, &a, c->now, NULL, 0, &v, errbuf,
-		    sizeof(errbuf)) == -1) {
-			ctl_err("store: zone %s: %s", z->conf->name, errbuf);
-			rc = EXIT_ERR;
-			break;
-		}
-		txt[0] = '\0';
-		if (v.listed)
-			(void)zone_txt(z, &v, ip, txt, sizeof(txt));
-		if (c->json) {
-			jarr_item(&ja);
-			fputs("{\"zone\":", stdout);
-			put_jcstr(stdout, z->conf->name);
-			fputs(",\"type\":", stdout);
-			put_jcstr(stdout, zone_type_name(z->conf->type));
-			fprintf(stdout, ",\"listed\":%s,\"code\":",
-			    v.listed ? "true" : "false");
-			put_jcode(stdout, v.listed ? v.code : 0);
-			fputs(",\"reason\":", stdout);
-			put_jcstr(stdout, v.listed ?
-			    reason_get(v.reason)->key : NULL);
-			fprintf(stdout, ",\"test_point\":%s,"
-			    "\"whitelisted\":%s,\"entry\":",
-			    v.test_point ? "true" : "false",
-			    v.white ? "true" : "false");
-			if (v.have_entry)
-				put_jentry(stdout, v.entry_list, &v.entry);
-			else
-				fputs("null", stdout);
-			fputs(",\"computed\":", stdout);
-			if (v.have_check)
-				put_jcheck(stdout, &v.check);
-			else
-				fputs("null", stdout);
-			fputs(",\"txt\":", stdout);
-			put_jcstr(stdout, v.listed ? txt : NULL);
-			snprintf(full, sizeof(full), "%s.%s", qn,
-			    z->conf->name);
-			fputs(",\"query\":", stdout);
-			put_jcstr(stdout, full);
-			fputc('}', stdout);
-			continue;
-		}
-		if (v.listed)
-			printf("%s %s listed %s %s\n", z->conf->name,
-			    zone_type_name(z->conf->type),
-			    fmt_code(v.code, code, sizeof(code)),
-			    reason_get(v.reason)->key);
-		else
-			printf("%s %s not-listed\n", z->conf->name,
-			    zone_type_name(z->conf->type));
-		if (v.have_entry)
-			lookup_entry_line(stdout, v.white &&
-			    z->conf->type == ZONE_DNSBL ? "whitelisted" :
-			    "entry", &v);
-		if (v.test_point)
-			printf("  test-point: RFC 5782\n");
-		if (v.need_check)
-			printf("  computed: not checked yet (%s check %s "
-			    "runs the checks)\n", PROGNAME, argv[0]);
-		if (v.have_check)
-			print_check(stdout, "  computed: ", &v.check, 0);
-		if (v.listed) {
-			fputs("  txt: ", stdout);
-			put_quoted(stdout, txt, strlen(txt));
-			fputc('\n', stdout);
-		}
-		printf("  query: %s.%s\n", qn, z->conf->name);
-	}
-	store_read_end(c->store);
 	if (c->json && rc == EXIT_OK)
-		jarr_end(&ja);
+		jarr_end(&lo.ja);
 	zoneset_free(zs);
 	return rc;
 }
@@ -1649,7 +1653,7 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 		w.reason = reason;
 		w.reason_len = strlen(reason);
 		r->decided = (int64_t)c->now;
-		r->visible = (int64_t)c->now + zone_delist_delay(c->conf);
+		r->visible = (int64_t)c->now + delist_delay(c->conf);
 		str_copy(r->actor, c->actor, sizeof(r->actor));
 		str_copy(r->note, note ? note : "", sizeof(r->note));
 		rc = store_request_decide(c->store, id, st, r,

@@ -4,16 +4,20 @@
 #ifndef DAEMON_H
 #define DAEMON_H
 
-#include <event2/event.h>
+#include <time.h>
 
-#include "check.h"
-#include "conf.h"
-#include "http.h"
+#include "answer.h"
 #include "helo.h"
-#include "pattern.h"
-#include "server.h"
 #include "store.h"
-#include "zone.h"
+
+struct checker;
+struct conf;
+struct event;
+struct event_base;
+struct http;
+struct patterns;
+struct server;
+struct zoneset;
 
 struct daemon {
 	const char		*conf_path;
@@ -28,7 +32,7 @@ struct daemon {
 	struct patterns		*patterns;
 	struct helo_list	*bad_helo;
 	struct helo_env		 helo;
-	struct answer_ctx	 ctx;
+	struct answer_conf	 ac;		/* what the answers read */
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 	struct event		*ev_index;	/* the copy of the lists */
 	int			 index_logged;	/* its size was logged */

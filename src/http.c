@@ -29,12 +29,14 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "http.h"
 #include "addr.h"
 #include "check.h"
 #include "conf.h"
 #include "daemon.h"
+#include "decide.h"
+#include "delist.h"
 #include "form.h"
-#include "http.h"
 #include "log.h"
 #include "notify.h"
 #include "page.h"
@@ -290,6 +292,40 @@ pending_start(struct http *h, struct pending *p)
 	h->pending = p;
 }
 
+/* What decide_all gathers from each zone's verdict. */
+struct all_zones {
+	struct evbuffer	*b;		/* render each zone here, or NULL */
+	const struct addr *a;
+	time_t		 now;
+	int		 need;		/* some zone needs a computed verdict */
+	int		 listed;	/* dnsbl zones that list */
+	char		*reasons;	/* "zone: reason; ...", or NULL */
+	size_t		 rlen;
+};
+
+static int
+all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
+{
+	struct all_zones *az = arg;
+	size_t o;
+
+	if (v->need_check) {
+		az->need = 1;
+		return 0;
+	}
+	if (az->b != NULL)
+		(void)page_zone(az->b, z, v, az->a, az->now);
+	if (z->conf->type != ZONE_DNSBL || !v->listed || v->test_point)
+		return 0;
+	az->listed++;
+	if (az->reasons != NULL) {
+		o = strlen(az->reasons);
+		snprintf(az->reasons + o, az->rlen - o, "%s%s: %s",
+		    o ? "; " : "", z->conf->name, reason_get(v->reason)->key);
+	}
+	return 0;
+}
+
 /*
  * The verdict of every dnsbl and dnswl zone for a, inside one read
  * snapshot, rendered into b when b is not NULL. *need: some zone needs a
@@ -303,44 +339,23 @@ decide_all(struct http *h, const struct addr *a,
     char *reasons, size_t rlen, char *errbuf, size_t errlen)
 {
 	struct daemon *d = h->d;
-	const struct zone *z;
-	struct verdict v;
-	time_t now = time(NULL);
-	size_t i, o;
-	int listed = 0;
+	struct all_zones az;
+	struct check_subject s;
 
-	*need = 0;
+	memset(&az, 0, sizeof(az));
+	az.b = b;
+	az.a = a;
+	az.now = time(NULL);
+	az.reasons = reasons;
+	az.rlen = rlen;
 	if (reasons != NULL)
 		reasons[0] = '\0';
-	if (store_read_begin(d->store, errbuf, errlen) != STORE_OK)
+	check_subject_addr(&s, a);
+	if (decide_zones(d->zones, d->store, &d->helo, &s, az.now, fresh,
+	    all_zones_one, &az, errbuf, errlen) == -1)
 		return -1;
-	for (i = 0; i < d->zones->n; i++) {
-		z = &d->zones->v[i];
-		if (z->conf->type != ZONE_DNSBL && z->conf->type != ZONE_DNSWL)
-			continue;
-		if (zone_decide(z, d->store, a, now, fresh, 0, &v, errbuf,
-		    errlen) == -1) {
-			store_read_end(d->store);
-			return -1;
-		}
-		if (v.need_check) {
-			*need = 1;
-			continue;
-		}
-		if (b != NULL)
-			(void)page_zone(b, z, &v, a, now);
-		if (z->conf->type != ZONE_DNSBL || !v.listed || v.test_point)
-			continue;
-		listed++;
-		if (reasons != NULL) {
-			o = strlen(reasons);
-			snprintf(reasons + o, rlen - o, "%s%s: %s",
-			    o ? "; " : "", z->conf->name,
-			    reason_get(v.reason)->key);
-		}
-	}
-	store_read_end(d->store);
-	return listed;
+	*need = az.need;
+	return az.listed;
 }
 
 static void
@@ -529,7 +544,7 @@ delist_finish(struct http *h, struct pending *p,
 	}
 	if (r->status != REQ_PENDING) {
 		r->decided = r->created;
-		r->visible = r->decided + zone_delist_delay(c);
+		r->visible = r->decided + delist_delay(c);
 	}
 	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));

@@ -18,9 +18,13 @@
 
 #include <event2/event.h>
 
+#include "check.h"
 #include "conf.h"
 #include "daemon.h"
+#include "helo.h"
+#include "http.h"
 #include "log.h"
+#include "pattern.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -109,7 +113,7 @@ load_data(const struct conf *conf, struct patterns **pat,
 	int nerrors = 0;
 
 	*bad = NULL;
-	*pat = check_load_patterns(conf, data_error, "patterns", &nerrors);
+	*pat = patterns_for(conf, data_error, "patterns", &nerrors);
 	if (nerrors > 0) {
 		log_warnx("patterns: %d error%s in %s", nerrors,
 		    nerrors == 1 ? "" : "s", conf->dynamic_patterns);
@@ -198,12 +202,12 @@ state_apply(struct daemon *d, struct state *st)
 		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
 		d->purged = 0;
 	}
-	d->ctx.zones = d->zones;
-	d->ctx.store = d->store;
-	d->ctx.allow = &d->conf->allow_query;
-	d->ctx.helo = &d->helo;
-	d->ctx.edns_size = (uint16_t)d->conf->udp_size;
-	d->ctx.failure_ttl = d->conf->failure_ttl;
+	d->ac.zones = d->zones;
+	d->ac.store = d->store;
+	d->ac.allow = &d->conf->allow_query;
+	d->ac.helo = &d->helo;
+	d->ac.edns_size = (uint16_t)d->conf->udp_size;
+	d->ac.failure_ttl = d->conf->failure_ttl;
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
 }
 
@@ -447,7 +451,7 @@ main(int argc, char *argv[])
 		fatal("signal");
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
-	d.server = server_new(d.base, &d.ctx);
+	d.server = server_new(d.base, &d.ac);
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 	d.checker = checker_new(d.base, d.conf, d.store, d.patterns, errbuf,

@@ -14,12 +14,14 @@
 
 #include <event2/buffer.h>
 
-#include "addr.h"
-#include "check.h"
 #include "page.h"
+#include "addr.h"
+#include "conf.h"
+#include "decide.h"
 #include "reason.h"
 #include "store.h"
 #include "util.h"
+#include "verdict.h"
 #include "zone.h"
 
 static const char css[] =

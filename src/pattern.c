@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "pattern.h"
+#include "conf.h"
+#include "reason.h"
 #include "util.h"
 
 #define NAME_MAX_LEN	253	/* a domain name in text, no final dot */
@@ -348,6 +350,21 @@ patterns_free(struct patterns *p)
 	free(p->exc);
 	free(p->excl);
 	free(p);
+}
+
+struct patterns *
+patterns_for(const struct conf *conf, pattern_err_fn *err, void *arg,
+    int *nerrors)
+{
+	size_t i;
+
+	*nerrors = 0;
+	for (i = 0; i < conf->nzones; i++)
+		if (conf->zones[i].checks & ((1U << REASON_DYNAMIC) |
+		    (1U << REASON_HELO_DYNAMIC)))
+			return patterns_load(conf->dynamic_patterns, err, arg,
+			    nerrors);
+	return NULL;
 }
 
 int

@@ -20,6 +20,7 @@
 
 #include "util.h"
 
+struct conf;
 struct patterns;
 
 typedef line_err_fn pattern_err_fn;
@@ -35,6 +36,14 @@ struct patterns	*patterns_load(const char *path, pattern_err_fn *err,
 struct patterns	*patterns_load_string(const char *name, const char *text,
 		    pattern_err_fn *err, void *arg, int *nerrors);
 void		 patterns_free(struct patterns *);
+
+/*
+ * The patterns of conf's dynamic-patterns: file, if a dnsbl or helo zone
+ * checks dynamic; otherwise NULL with *nerrors 0. Errors go to err with
+ * file:line; NULL with *nerrors > 0 then.
+ */
+struct patterns	*patterns_for(const struct conf *conf, pattern_err_fn *err,
+		    void *arg, int *nerrors);
 
 struct pattern_match {
 	const char	*rule;		/* the matching rule's name, or NULL */

@@ -23,8 +23,10 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
-#include "log.h"
 #include "server.h"
+#include "check.h"
+#include "conf.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
@@ -80,7 +82,7 @@ struct held {
 
 struct server {
 	struct event_base	*base;
-	struct answer_ctx	*ctx;
+	const struct answer_conf *ac;
 	struct listener		*listeners;
 	struct tcp_conn		*conns;
 	struct held		*udp_held;
@@ -94,7 +96,7 @@ struct server {
 	uint32_t		 tcp_open;
 	/* UDP batch buffers, reused for every batch */
 	uint8_t			 in[UDP_BATCH][UDP_BUFSIZE];
-	struct zone_query	 zq[UDP_BATCH];	/* in[], parsed */
+	struct answer_query	 aq[UDP_BATCH];	/* in[], parsed */
 	uint8_t			 out[UDP_BATCH][UDP_BUFSIZE];
 	uint8_t			 tcp_out[TCP_MSGMAX + 2];
 	uint8_t			 tcp_in[TCP_MSGMAX];
@@ -124,10 +126,8 @@ sockaddr_to_addr(const struct sockaddr *sa, struct addr *a)
 
 /* Log a store error, at most 10 a minute, counting the rest. */
 static void
-store_error(struct server *srv)
+store_error(struct server *srv, time_t now, const char *errbuf)
 {
-	time_t now = srv->ctx->now;
-
 	if (now - srv->err_window >= 60) {
 		if (srv->err_suppressed)
 			log_warnx("store: %u more errors suppressed",
@@ -137,40 +137,41 @@ store_error(struct server *srv)
 		srv->err_suppressed = 0;
 	}
 	if (srv->err_logged++ < 10)
-		log_warnx("store: %s (answered SERVFAIL)", srv->ctx->errbuf);
+		log_warnx("store: %s (answered SERVFAIL)", errbuf);
 	else
 		srv->err_suppressed++;
 }
 
-/* zone_answer, counted; zq: pkt parsed by zone_parse, or NULL. */
+/*
+ * Answer the parsed query aq with in into buf (cap bytes), counted and
+ * logged; returns the answer's length (0: nothing to send). out->kind
+ * ANS_NEED_CHECK: hold the query for a check of out->need.
+ */
 static size_t
-answer(struct server *srv, const struct addr *peer, int tcp,
-    const uint8_t *pkt, size_t len, const struct zone_query *zq,
-    uint8_t *out, size_t cap, enum answer_kind *kindp)
+answer(struct server *srv, const struct answer_query *aq,
+    const struct answer_in *in, uint8_t *buf, size_t cap,
+    struct answer_out *out)
 {
 	enum answer_kind kind;
-	size_t n;
 
-	n = zone_answer(srv->ctx, peer, tcp, pkt, len, zq, out, cap, &kind);
-	if (kindp != NULL)
-		*kindp = kind;
-	if (kind == ANS_NEED_CHECK)
+	answer_query(srv->ac, aq, in, buf, cap, out);
+	if ((kind = out->kind) == ANS_NEED_CHECK)
 		return 0;		/* counted when answered */
 	srv->stats.answers[kind]++;
-	if (srv->ctx->zone_index >= 0 &&
-	    (size_t)srv->ctx->zone_index < srv->stats.nzones)
-		srv->stats.zone_answers[srv->ctx->zone_index][kind]++;
-	srv->stats.cache_hits += srv->ctx->cache_hit != 0;
-	if (kind == ANS_SERVFAIL && srv->ctx->errbuf[0])
-		store_error(srv);
+	if (out->zone_index >= 0 &&
+	    (size_t)out->zone_index < srv->stats.nzones)
+		srv->stats.zone_answers[out->zone_index][kind]++;
+	srv->stats.cache_hits += out->cache_hit != 0;
+	if (kind == ANS_SERVFAIL && out->errbuf[0])
+		store_error(srv, in->now, out->errbuf);
 	if (log_getverbose() >= VERB_QUERY) {
 		char ip[ADDR_STRLEN];
 
-		addr_format(peer, ip, sizeof(ip));
-		verbose(VERB_QUERY, "query: %s %s: %s", ip, tcp ? "tcp" :
+		addr_format(in->peer, ip, sizeof(ip));
+		verbose(VERB_QUERY, "query: %s %s: %s", ip, in->tcp ? "tcp" :
 		    "udp", answer_kind_name(kind));
 	}
-	return n;
+	return out->len;
 }
 
 /*
@@ -214,20 +215,26 @@ held_free(struct held *h)
 	free(h);
 }
 
-/* Answer a held query with the check's result, then forget it. */
+/*
+ * Answer a held query again, with the check's result for its subject,
+ * then forget it.
+ */
 static void
 held_answer(struct held *h, const struct check_result *r)
 {
 	struct server *srv = h->srv;
-	enum answer_kind kind;
+	struct answer_query aq;
+	struct answer_out out;
+	struct answer_in in;
 	size_t n;
 
-	srv->ctx->now = time(NULL);
-	srv->ctx->fresh = r;
-	srv->ctx->fresh_subj = h->subj;
-	n = answer(srv, &h->peer, h->conn != NULL, h->pkt, h->len, NULL,
-	    srv->tcp_out + 2, TCP_MSGMAX, &kind);
-	srv->ctx->fresh = NULL;
+	in.peer = &h->peer;
+	in.tcp = h->conn != NULL;
+	in.now = time(NULL);
+	in.fresh_subj = &h->subj;
+	in.fresh = r;
+	answer_parse(srv->ac, h->pkt, h->len, &aq);
+	n = answer(srv, &aq, &in, srv->tcp_out + 2, TCP_MSGMAX, &out);
 	if (n > 0 && h->conn != NULL) {
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
@@ -250,14 +257,14 @@ held_done(void *arg, const struct check_result *r)
 }
 
 /*
- * Hold a query whose answer needs a check of srv->ctx->check_subj;
- * if the checker is at its bounds (or absent), answer at once as for an
- * unknown verdict.
+ * Hold a query whose answer needs a check of subj; if the checker is at
+ * its bounds (or absent), answer at once as for an unknown verdict.
  */
 static void
-hold(struct server *srv, struct tcp_conn *conn, int fd,
-    const struct sockaddr_storage *from, socklen_t fromlen,
-    const struct addr *peer, const uint8_t *pkt, size_t len)
+hold(struct server *srv, const struct check_subject *subj,
+    struct tcp_conn *conn, int fd, const struct sockaddr_storage *from,
+    socklen_t fromlen, const struct addr *peer, const uint8_t *pkt,
+    size_t len)
 {
 	struct held *h, **head;
 	struct check_result unknown;
@@ -272,7 +279,7 @@ hold(struct server *srv, struct tcp_conn *conn, int fd,
 		h->fromlen = fromlen;
 	}
 	h->peer = *peer;
-	h->subj = srv->ctx->check_subj;
+	h->subj = *subj;
 	h->len = len;
 	memcpy(h->pkt, pkt, len);
 	head = conn != NULL ? &conn->held : &srv->udp_held;
@@ -295,7 +302,6 @@ hold(struct server *srv, struct tcp_conn *conn, int fd,
 	}
 }
 
-#ifdef HAVE_RECVMMSG
 /*
  * Parse the batch's queries, and warm the cache lines of the copy that
  * their lookups will read: the directory slots of every address, then
@@ -309,12 +315,12 @@ udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 	int i, na = 0;
 
 	for (i = 0; i < n; i++) {
-		zone_parse(srv->ctx, srv->in[i], in[i].msg_len, &srv->zq[i]);
-		if (zone_query_addr(&srv->zq[i], &a[na]))
-			store_prefetch(srv->ctx->store, &a[na++], 0);
+		answer_parse(srv->ac, srv->in[i], in[i].msg_len, &srv->aq[i]);
+		if (answer_query_addr(&srv->aq[i], &a[na]))
+			store_prefetch(srv->ac->store, &a[na++], 0);
 	}
 	for (i = 0; i < na; i++)
-		store_prefetch(srv->ctx->store, &a[i], 1);
+		store_prefetch(srv->ac->store, &a[i], 1);
 }
 
 static void
@@ -325,10 +331,16 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct mmsghdr in[UDP_BATCH], out[UDP_BATCH];
 	struct iovec iin[UDP_BATCH], iout[UDP_BATCH];
 	struct sockaddr_storage from[UDP_BATCH];
-	enum answer_kind kind;
+	struct answer_out res;
+	struct answer_in ain;
+	struct addr peer;
 	int n, i, nout, rounds;
 
 	(void)what;
+	ain.peer = &peer;
+	ain.tcp = 0;
+	ain.fresh_subj = NULL;
+	ain.fresh = NULL;
 	for (rounds = 0; rounds < 8; rounds++) {
 		memset(in, 0, sizeof(in));
 		for (i = 0; i < UDP_BATCH; i++) {
@@ -346,23 +358,22 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				log_warn("udp: recvmmsg on %s", l->text);
 			return;
 		}
-		srv->ctx->now = time(NULL);
+		ain.now = time(NULL);
 		memset(out, 0, sizeof(out));
 		/* one read snapshot for the batch */
-		store_read_hold(srv->ctx->store);
+		store_read_hold(srv->ac->store);
 		udp_parse(srv, in, n);
 		for (i = 0, nout = 0; i < n; i++) {
-			struct addr peer;
 			size_t len;
 
 			srv->stats.udp++;
 			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
-			len = answer(srv, &peer, 0, srv->in[i], in[i].msg_len,
-			    &srv->zq[i], srv->out[nout], UDP_BUFSIZE, &kind);
-			if (kind == ANS_NEED_CHECK)
-				hold(srv, NULL, l->out_fd, &from[i],
+			len = answer(srv, &srv->aq[i], &ain, srv->out[nout],
+			    UDP_BUFSIZE, &res);
+			if (res.kind == ANS_NEED_CHECK)
+				hold(srv, &res.need, NULL, l->out_fd, &from[i],
 				    in[i].msg_hdr.msg_namelen, &peer,
 				    srv->in[i], in[i].msg_len);
 			if (len == 0)
@@ -376,7 +387,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			    in[i].msg_hdr.msg_namelen;
 			nout++;
 		}
-		store_read_release(srv->ctx->store);
+		store_read_release(srv->ac->store);
 		for (i = 0; i < nout; ) {
 			int sent = sendmmsg(l->out_fd, out + i,
 			    (unsigned)(nout - i), 0);
@@ -408,49 +419,6 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			return;
 	}
 }
-#else
-static void
-udp_read(evutil_socket_t fd, short what, void *arg)
-{
-	struct listener *l = arg;
-	struct server *srv = l->srv;
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	enum answer_kind kind;
-	ssize_t n;
-	int rounds;
-
-	(void)what;
-	for (rounds = 0; rounds < UDP_BATCH * 8; rounds++) {
-		struct addr peer;
-		size_t len;
-
-		fromlen = sizeof(from);
-		n = recvfrom(fd, srv->in[0], UDP_BUFSIZE, MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &fromlen);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_warn("udp: recvfrom on %s", l->text);
-			return;
-		}
-		srv->stats.udp++;
-		srv->ctx->now = time(NULL);
-		sockaddr_to_addr((struct sockaddr *)&from, &peer);
-		len = answer(srv, &peer, 0, srv->in[0], (size_t)n, NULL,
-		    srv->out[0], UDP_BUFSIZE, &kind);
-		if (kind == ANS_NEED_CHECK)
-			hold(srv, NULL, l->out_fd, &from, fromlen, &peer,
-			    srv->in[0], (size_t)n);
-		if (len > 0 && udp_send(l->out_fd, srv->out[0], len,
-		    (struct sockaddr *)&from, fromlen) < 0)
-			verbose(VERB_DETAIL, "udp: sendto on %s: %s", l->text,
-			    strerror(errno));
-		if (srv->batch_hook != NULL)
-			srv->batch_hook(srv->batch_arg);
-	}
-}
-#endif
 
 static void
 tcp_close(struct tcp_conn *c)
@@ -474,10 +442,16 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct tcp_conn *c = arg;
 	struct server *srv = c->srv;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	enum answer_kind kind;
+	struct answer_query aq;
+	struct answer_out res;
+	struct answer_in ain;
 	uint8_t lenbuf[2];
 	size_t len, n;
 
+	ain.peer = &c->peer;
+	ain.tcp = 1;
+	ain.fresh_subj = NULL;
+	ain.fresh = NULL;
 	while (evbuffer_get_length(in) >= 2) {
 		if (evbuffer_copyout(in, lenbuf, 2) != 2)
 			break;
@@ -490,13 +464,14 @@ tcp_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		srv->stats.tcp++;
-		srv->ctx->now = time(NULL);
-		n = answer(srv, &c->peer, 1, srv->tcp_in, len, NULL,
-		    srv->tcp_out + 2, TCP_MSGMAX, &kind);
+		ain.now = time(NULL);
+		answer_parse(srv->ac, srv->tcp_in, len, &aq);
+		n = answer(srv, &aq, &ain, srv->tcp_out + 2, TCP_MSGMAX, &res);
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
-		if (kind == ANS_NEED_CHECK) {
-			hold(srv, c, -1, NULL, 0, &c->peer, srv->tcp_in, len);
+		if (res.kind == ANS_NEED_CHECK) {
+			hold(srv, &res.need, c, -1, NULL, 0, &c->peer,
+			    srv->tcp_in, len);
 			continue;
 		}
 		if (n == 0) {
@@ -757,13 +732,13 @@ err:
 }
 
 struct server *
-server_new(struct event_base *base, struct answer_ctx *ctx)
+server_new(struct event_base *base, const struct answer_conf *ac)
 {
 	struct server *srv;
 
 	srv = xcalloc(1, sizeof(*srv));
 	srv->base = base;
-	srv->ctx = ctx;
+	srv->ac = ac;
 	srv->tcp_timeout = 10;
 	srv->tcp_clients = 100;
 	return srv;

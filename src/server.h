@@ -1,8 +1,10 @@
 /*
- * server.h -- the DNS listeners: UDP (batched with recvmmsg/sendmmsg
- * where available) and TCP (RFC 7766 framing, pipelining, idle timeout,
- * a bound on open connections) on libevent. Each query goes to
- * zone_answer() with the shared answer context.
+ * server.h -- the DNS listeners: UDP (batched with recvmmsg/sendmmsg)
+ * and TCP (RFC 7766 framing, pipelining, idle timeout, a bound on open
+ * connections) on libevent. Each query goes to answer_query() (answer.h)
+ * with the configuration in a struct answer_conf; a query that needs a
+ * computed check waits for the checker (check.h) and is answered again
+ * with its result.
  */
 #ifndef SERVER_H
 #define SERVER_H
@@ -10,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <event2/event.h>
+#include "answer.h"
 
-#include "check.h"
-#include "conf.h"
-#include "zone.h"
+struct checker;
+struct conf;
+struct event_base;
 
 struct server_stats {
 	uint64_t	answers[ANS_KIND_MAX];
@@ -30,8 +32,12 @@ struct server_stats {
 
 struct server;
 
-/* ctx is read for every query; the caller may change its fields. */
-struct server	*server_new(struct event_base *, struct answer_ctx *ctx);
+/*
+ * A server on base with no listener yet. ac is read for every query; the
+ * caller keeps it current (a reload changes its fields) and alive.
+ */
+struct server	*server_new(struct event_base *base,
+		    const struct answer_conf *ac);
 
 /*
  * Make the listeners match conf: keep sockets whose address is still

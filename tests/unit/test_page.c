@@ -11,9 +11,10 @@
 
 #include <event2/buffer.h>
 
+#include "page.h"
 #include "addr.h"
 #include "conf.h"
-#include "page.h"
+#include "decide.h"
 #include "store.h"
 #include "util.h"
 #include "zone.h"

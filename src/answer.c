@@ -1,0 +1,344 @@
+/*
+ * answer.c -- a DNS answer for one query: the zone, allow-query, the
+ * apex, names that cannot exist, and the answer from a verdict.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "answer.h"
+#include "conf.h"
+#include "decide.h"
+#include "helo.h"
+#include "store.h"
+#include "zone.h"
+
+#define TXT_MAX		4096
+
+static void
+add_soa(struct resp *r, const struct zone *z, uint16_t apex_off,
+    uint32_t ttl)
+{
+	(void)resp_add_rr(r, apex_off, TYPE_SOA, ttl, z->soa_rdata,
+	    z->soa_len);
+}
+
+static void
+add_ns(struct resp *r, const struct zone *z, uint16_t apex_off)
+{
+	size_t i;
+
+	for (i = 0; i < z->nns; i++)
+		(void)resp_add_rr(r, apex_off, TYPE_NS, z->conf->ttl,
+		    z->ns_rdata[i], z->ns_len[i]);
+}
+
+/* NODATA or NXDOMAIN: the SOA in the authority section. */
+static enum answer_kind
+negative(struct resp *r, const struct zone *z, uint16_t apex_off, int nx)
+{
+	if (nx)
+		resp_set_rcode(r, RCODE_NXDOMAIN);
+	resp_section(r, SEC_AUTHORITY);
+	add_soa(r, z, apex_off, z->conf->negative_ttl);
+	return nx ? ANS_NXDOMAIN : ANS_NODATA;
+}
+
+static enum answer_kind
+answer_apex(struct resp *r, const struct zone *z, uint16_t apex_off,
+    uint16_t qtype)
+{
+	switch (qtype) {
+	case TYPE_SOA:
+		add_soa(r, z, apex_off, z->conf->ttl);
+		break;
+	case TYPE_NS:
+		add_ns(r, z, apex_off);
+		break;
+	case TYPE_ANY:
+		add_soa(r, z, apex_off, z->conf->ttl);
+		add_ns(r, z, apex_off);
+		break;
+	default:
+		return negative(r, z, apex_off, 0);
+	}
+	return ANS_APEX;
+}
+
+/* Every code of a verdict: one A record per distinct code. */
+static void
+add_codes(struct resp *r, const struct zone *z, const struct verdict *v)
+{
+	uint32_t seen[REASON_MAX];
+	size_t n = 0, i;
+	int k;
+
+	if (v->reasons == 0 || v->test_point) {
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v->code);
+		return;
+	}
+	for (k = 0; k < REASON_MAX; k++) {
+		if (!(v->reasons & (1U << k)))
+			continue;
+		for (i = 0; i < n; i++)
+			if (seen[i] == z->conf->code[k])
+				break;
+		if (i < n)
+			continue;
+		seen[n++] = z->conf->code[k];
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl,
+		    z->conf->code[k]);
+	}
+}
+
+/* The answer for a decided verdict (not v->need_check). */
+static enum answer_kind
+answer_verdict(const struct answer_conf *ac, struct resp *r,
+    const struct zone *z, uint16_t apex_off, uint16_t qtype,
+    const struct verdict *v, const char *txt, size_t txtlen)
+{
+	if (v->unknown && !v->listed) {
+		/* never a listing: the failure policy, briefly cached */
+		if (z->conf->servfail)
+			return ANS_FAILURE;
+		resp_set_rcode(r, RCODE_NXDOMAIN);
+		resp_section(r, SEC_AUTHORITY);
+		add_soa(r, z, apex_off, ac->failure_ttl <
+		    z->conf->negative_ttl ? ac->failure_ttl :
+		    z->conf->negative_ttl);
+		return ANS_FAILURE;
+	}
+	if (!v->listed)
+		return negative(r, z, apex_off, 1);
+	switch (qtype) {
+	case TYPE_A:
+		add_codes(r, z, v);
+		break;
+	case TYPE_TXT:
+		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		break;
+	case TYPE_ANY:
+		add_codes(r, z, v);
+		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		break;
+	default:
+		negative(r, z, apex_off, 0);
+		return ANS_NODATA;
+	}
+	return ANS_LISTED;
+}
+
+/* The answer for an address or a HELO name (s). */
+static enum answer_kind
+answer_subject(const struct answer_conf *ac, const struct answer_in *in,
+    struct answer_out *out, struct resp *r, const struct zone *z,
+    uint16_t apex_off, uint16_t qtype, const struct check_subject *s)
+{
+	const struct check_result *fresh;
+	struct verdict v;
+	char txt[TXT_MAX], ip[ADDR_STRLEN];
+	const char *subject = s->name;
+	size_t txtlen = 0;
+	int rc;
+
+	if (store_read_begin(ac->store, out->errbuf,
+	    sizeof(out->errbuf)) != STORE_OK)
+		return ANS_SERVFAIL;
+	fresh = in->fresh != NULL && in->fresh_subj != NULL &&
+	    check_subject_equal(in->fresh_subj, s) ? in->fresh : NULL;
+	if (s->is_name)
+		rc = decide_helo(z, ac->helo, ac->store, s->name, in->now,
+		    fresh, &v, out->errbuf, sizeof(out->errbuf));
+	else
+		rc = decide_addr(z, ac->store, &s->a, in->now, fresh,
+		    qtype != TYPE_TXT && qtype != TYPE_ANY, &v, out->errbuf,
+		    sizeof(out->errbuf));
+	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY)) {
+		/* the address as text only for a TXT: it costs a printf */
+		if (!s->is_name)
+			subject = addr_format(&s->a, ip, sizeof(ip));
+		txtlen = decide_txt(z, &v, subject, txt, sizeof(txt));
+	}
+	store_read_end(ac->store);
+	if (rc == -1)
+		return ANS_SERVFAIL;
+	out->cache_hit = v.have_check && fresh == NULL;
+	if (v.need_check) {
+		out->need = *s;
+		return ANS_NEED_CHECK;
+	}
+	return answer_verdict(ac, r, z, apex_off, qtype, &v, txt, txtlen);
+}
+
+/*
+ * The HELO name of the first n labels of the query name, normalised.
+ * Returns -1 if it is no host name (a dot or a byte that is not
+ * printable ASCII inside a label).
+ */
+static int
+helo_qname(const struct query *q, int n, char *out, size_t outlen)
+{
+	char buf[WIRE_MAXNAME];
+	const uint8_t *p = q->qname_lc;
+	size_t o = 0, len, i;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		len = *p++;
+		if (k > 0)
+			buf[o++] = '.';
+		for (i = 0; i < len; i++, p++) {
+			if (*p == '.' || *p <= 0x20 || *p >= 0x7f)
+				return -1;
+			buf[o++] = (char)*p;
+		}
+	}
+	return helo_normalize(buf, o, out, outlen);
+}
+
+void
+answer_parse(const struct answer_conf *ac, const uint8_t *pkt, size_t len,
+    struct answer_query *aq)
+{
+	const struct query *q = &aq->q;
+	int n;
+
+	aq->rc = wire_parse_query(pkt, len, &aq->q);
+	aq->z = NULL;
+	aq->apex_off = 0;
+	aq->what = QNAME_INVALID;
+	if (aq->rc != WIRE_OK ||
+	    (q->qclass != CLASS_IN && q->qclass != CLASS_ANY) ||
+	    (aq->z = zone_find(ac->zones, q, &aq->apex_off)) == NULL)
+		return;
+	n = q->nlabels - aq->z->apex_labels;
+	if (n > 0 && aq->z->conf->type != ZONE_HELO)
+		aq->what = qname_to_addr(q->qname_lc, n, &aq->a);
+}
+
+/* An answer of a header, the question and rcode only; its length. */
+static size_t
+rcode_only(const struct answer_conf *ac, const struct query *q, uint8_t *buf,
+    size_t cap, size_t limit, int rcode)
+{
+	struct resp r;
+
+	resp_init(&r, buf, cap, limit, q, rcode, 0, ac->edns_size);
+	return resp_finish(&r);
+}
+
+/* The answer of a query in one of our zones (aq->z) into r. */
+static enum answer_kind
+answer_zone(const struct answer_conf *ac, const struct answer_query *aq,
+    const struct answer_in *in, struct answer_out *out, struct resp *r)
+{
+	const struct query *q = &aq->q;
+	const struct zone *z = aq->z;
+	struct check_subject s;
+	int n = q->nlabels - z->apex_labels;
+
+	if (n == 0)
+		return answer_apex(r, z, aq->apex_off, q->qtype);
+	if (z->conf->type == ZONE_HELO) {
+		/* no host name: nothing to judge or look up */
+		if (helo_qname(q, n, s.name, sizeof(s.name)) == -1)
+			return negative(r, z, aq->apex_off, 1);
+		s.is_name = 1;
+		return answer_subject(ac, in, out, r, z, aq->apex_off, q->qtype,
+		    &s);
+	}
+	switch (aq->what) {
+	case QNAME_ADDR:
+		check_subject_addr(&s, &aq->a);
+		return answer_subject(ac, in, out, r, z, aq->apex_off, q->qtype,
+		    &s);
+	case QNAME_PARTIAL:
+		return negative(r, z, aq->apex_off, 0);
+	default:
+		return negative(r, z, aq->apex_off, 1);
+	}
+}
+
+void
+answer_query(const struct answer_conf *ac, const struct answer_query *aq,
+    const struct answer_in *in, uint8_t *buf, size_t cap,
+    struct answer_out *out)
+{
+	const struct query *q = &aq->q;
+	struct resp r;
+	size_t limit;
+
+	out->len = 0;
+	out->errbuf[0] = '\0';
+	out->zone_index = -1;
+	out->cache_hit = 0;
+	if (aq->rc != WIRE_DROP && !addrlist_match(ac->allow, in->peer)) {
+		/* outside allow-query: REFUSED, whatever the query was */
+		out->kind = ANS_REFUSED;
+		out->len = rcode_only(ac, q, buf, cap, WIRE_UDPMIN,
+		    RCODE_REFUSED);
+		return;
+	}
+	if (aq->rc == WIRE_DROP) {
+		out->kind = ANS_DROPPED;
+		return;
+	}
+	if (aq->rc != WIRE_OK) {
+		/* a packet we cannot answer: its rcode alone */
+		out->kind = aq->rc == WIRE_FORMERR ? ANS_FORMERR :
+		    aq->rc == WIRE_NOTIMP ? ANS_NOTIMP : ANS_BADVERS;
+		out->len = rcode_only(ac, q, buf, cap, WIRE_UDPMIN,
+		    aq->rc == WIRE_FORMERR ? RCODE_FORMERR :
+		    aq->rc == WIRE_NOTIMP ? RCODE_NOTIMP : RCODE_BADVERS);
+		return;
+	}
+
+	if (in->tcp)
+		limit = 65535;
+	else if (q->edns)
+		limit = q->edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
+		    q->edns_size > ac->edns_size ? ac->edns_size :
+		    q->edns_size;
+	else
+		limit = WIRE_UDPMIN;
+
+	/* another class, another zone (answer_parse), or a transfer */
+	if (aq->z == NULL || q->qtype == 251 || q->qtype == 252) {
+		out->kind = ANS_REFUSED;
+		out->len = rcode_only(ac, q, buf, cap, limit, RCODE_REFUSED);
+		return;
+	}
+
+	out->zone_index = (int)(aq->z - ac->zones->v);
+	resp_init(&r, buf, cap, limit, q, RCODE_NOERROR, 1, ac->edns_size);
+	out->kind = answer_zone(ac, aq, in, out, &r);
+	if (out->kind == ANS_NEED_CHECK)
+		return;
+	if (out->kind == ANS_SERVFAIL ||
+	    (out->kind == ANS_FAILURE && aq->z->conf->servfail))
+		out->len = rcode_only(ac, q, buf, cap, limit, RCODE_SERVFAIL);
+	else
+		out->len = resp_finish(&r);
+}
+
+int
+answer_query_addr(const struct answer_query *aq, struct addr *a)
+{
+	if (aq->what != QNAME_ADDR || aq->a.af != ADDR_V4)
+		return 0;
+	*a = aq->a;
+	return 1;
+}
+
+const char *
+answer_kind_name(enum answer_kind k)
+{
+	static const char *const names[ANS_KIND_MAX] = {
+		"refused", "apex", "listed", "nxdomain", "nodata", "formerr",
+		"notimp", "servfail", "badvers", "dropped", "failure",
+		"check"
+	};
+
+	return names[k];
+}

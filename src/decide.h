@@ -1,0 +1,130 @@
+/*
+ * decide.h -- what a zone says about an address or a HELO name: the one
+ * place that puts the RFC 5782 test points, the lists, the cached or
+ * fresh computed verdict and the HELO judgement together, so that the
+ * DNS answers (answer.h), the pages (http.c, page.h) and "rdnsblctl
+ * lookup" and "helo" cannot disagree. Reads the store inside a read
+ * snapshot; no event loop, no logging.
+ *
+ * Query names inside a dnsbl/dnswl zone:
+ *   apex                       SOA, NS (ANY: both)
+ *   d.c.b.a.<zone>             IPv4 a.b.c.d (decimal octets, no leading 0)
+ *   32 hex nibbles.<zone>      IPv6, as in ip6.arpa
+ *   a proper suffix of those   ("3.2.1.<zone>"): an empty non-terminal,
+ *                              NODATA (RFC 8020: never NXDOMAIN above a
+ *                              name that may exist)
+ *   anything else              NXDOMAIN
+ * RFC 5782 test points (127.0.0.2 and ::ffff:7f00:2 listed, 127.0.0.1 and
+ * ::ffff:7f00:1 not) are answered without data in every zone.
+ *
+ * Query names inside a helo zone:
+ *   apex                       SOA, NS (ANY: both)
+ *   <helo-name>.<zone>         the HELO/EHLO argument, every label of it
+ *                              ("[192.0.2.1]" is the labels "[192", "0",
+ *                              "2" and "1]"); listed with one A record per
+ *                              reason that holds
+ *   test / invalid, 1.0.0.127  the RFC 5782 test points: listed / not
+ * A name with a byte that is not printable ASCII, a space or a dot inside
+ * a label is no host name: NXDOMAIN, and nothing is looked up.
+ */
+#ifndef DECIDE_H
+#define DECIDE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+#include "helo.h"
+#include "reason.h"
+#include "store.h"
+#include "verdict.h"
+
+struct store;
+struct zone;
+struct zoneset;
+
+/* What a zone says about one address or name. */
+struct verdict {
+	int			 listed;
+	enum reason		 reason;	/* when listed */
+	uint32_t		 code;		/* A value, host order */
+	int			 test_point;	/* an RFC 5782 test address */
+	int			 white;		/* dnsbl: a whitelist entry won */
+	int			 have_entry;	/* entry below is set */
+	enum store_list		 entry_list;
+	struct store_entry	 entry;		/* the deciding entry */
+	int			 need_check;	/* computed: no verdict yet */
+	int			 unknown;	/* computed: temporary failure */
+	int			 have_check;	/* check below is set */
+	struct check_result	 check;		/* the computed verdict */
+	unsigned		 reasons;	/* helo: all that hold, 1 << r */
+	struct helo_result	 helo;		/* helo: the static judgement */
+};
+
+/* The bit mask of the computed reasons in a zone's checks. */
+#define COMPUTED_CHECKS	((1U << REASON_NO_PTR) | \
+			 (1U << REASON_UNCONFIRMED) | (1U << REASON_DYNAMIC))
+
+/*
+ * The verdict of dnsbl or dnswl zone z for address a (full length),
+ * inside a read snapshot of store. Order: RFC 5782 test points; the
+ * white list (a dnsbl never lists a whitelisted address); the black
+ * list (its own code, even when a check would also list); then, when
+ * the zone's checks name computed reasons, the computed verdict: fresh
+ * if given (a check that just ended for a), else the cached one, else
+ * v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
+ * brief: the deciding list entry is wanted for its code only, not its
+ * reason, actor or times (store_lookup), as for an answer without TXT.
+ * Strings in *v point into the snapshot. Returns 0, or -1 on a store
+ * error (errbuf).
+ */
+int	decide_addr(const struct zone *z, struct store *store,
+	    const struct addr *a, time_t now, const struct check_result *fresh,
+	    int brief, struct verdict *v, char *errbuf, size_t errlen);
+
+/*
+ * The verdict of helo zone z for a normalised HELO name (helo.h), with
+ * the lists and patterns of env (NULL: none): the test points; the
+ * static reasons; then, when no-dns applies, the cached or fresh lookup
+ * verdict, else v->need_check. Every reason that holds is in
+ * v->reasons; v->reason is the first. A CV_UNKNOWN lookup sets
+ * v->unknown and adds nothing. Returns 0, or -1 on a store error.
+ */
+int	decide_helo(const struct zone *z, const struct helo_env *env,
+	    struct store *store, const char *name, time_t now,
+	    const struct check_result *fresh, struct verdict *v,
+	    char *errbuf, size_t errlen);
+
+/*
+ * Called by decide_zones() with each zone and its verdict, inside the
+ * read snapshot. Returns 0 to go on, non-zero to stop.
+ */
+typedef int decide_zone_fn(void *arg, const struct zone *z,
+    const struct verdict *v);
+
+/*
+ * Decide every zone of zs that s is for (an address: the dnsbl and
+ * dnswl zones; a HELO name: the helo zones, judged with env), in the
+ * configured order, in one read snapshot of store, and pass each
+ * verdict to fn. fresh, if not NULL, is a verdict on s that just came.
+ * Returns 0, or -1 on a store error (errbuf).
+ */
+int	decide_zones(const struct zoneset *zs, struct store *store,
+	    const struct helo_env *env, const struct check_subject *s,
+	    time_t now,
+	    const struct check_result *fresh, decide_zone_fn *fn, void *arg,
+	    char *errbuf, size_t errlen);
+
+/*
+ * The TXT text for a listed verdict: the zone's template for the reason
+ * (zone_txt_template) with "$" the subject (the address or HELO name),
+ * "$reason" the entry's reason or the reason's default text (a helo
+ * zone: every reason that holds, joined by "; "), "$url" the zone's
+ * url: template (in which "$" is the subject), "$$" a dollar. Returns
+ * the length (truncated to len - 1).
+ */
+size_t	decide_txt(const struct zone *z, const struct verdict *v,
+	    const char *subject, char *buf, size_t len);
+
+#endif /* DECIDE_H */

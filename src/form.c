@@ -112,31 +112,12 @@ int
 form_text_ok(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i;
+	size_t left = strlen(s), n;
 
-	while (*u != '\0') {
-		if (*u < 0x80) {
-			if (*u < 0x20 && *u != '\t' && *u != '\n' &&
-			    *u != '\r')
-				return 0;
-			if (*u == 0x7f)
-				return 0;
-			u++;
-			continue;
-		}
-		n = *u >= 0xf0 && *u <= 0xf4 ? 4 : *u >= 0xe0 ? 3 :
-		    *u >= 0xc2 && *u <= 0xdf ? 2 : 0;
-		if (n == 0 || (n == 3 && *u > 0xef))
+	for (; left > 0; u += n, left -= n) {
+		if ((*u < 0x20 && *u != '\t' && *u != '\n' && *u != '\r') ||
+		    *u == 0x7f || (n = utf8_len(u, left)) == 0)
 			return 0;
-		for (i = 1; i < n; i++)
-			if ((u[i] & 0xc0) != 0x80)
-				return 0;
-		if ((u[0] == 0xe0 && u[1] < 0xa0) ||
-		    (u[0] == 0xed && u[1] > 0x9f) ||
-		    (u[0] == 0xf0 && u[1] < 0x90) ||
-		    (u[0] == 0xf4 && u[1] > 0x8f))
-			return 0;
-		u += n;
 	}
 	return 1;
 }

@@ -89,18 +89,6 @@ log_info(const char *fmt, ...)
 }
 
 void
-log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (log_verbose < VERB_DETAIL)
-		return;
-	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap, NULL);
-	va_end(ap);
-}
-
-void
 verbose(enum verb_level level, const char *fmt, ...)
 {
 	va_list ap;

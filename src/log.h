@@ -1,9 +1,11 @@
 /*
  * log.h -- logging for rdnsbld and rdnsblctl.
  *
- * Messages go to stderr when running in the foreground, to syslog
- * otherwise. Shape: lower case, no trailing period, "subject: what: why".
- * Every function preserves errno. Core modules never log; their callers do.
+ * Messages go to stderr after log_init(1, ...), to syslog with the given
+ * facility after log_init(0, ...). Both rdnsbld (which stays in the
+ * foreground) and rdnsblctl log to stderr in this version. Shape: lower
+ * case, no trailing period, "subject: what: why". Every function
+ * preserves errno. Core modules never log; their callers do.
  */
 #ifndef LOG_H
 #define LOG_H
@@ -28,7 +30,6 @@ int	log_getverbose(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	verbose(enum verb_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 __dead void fatal(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -47,6 +47,13 @@ int	 parse_uint(const char *, uint64_t min, uint64_t max, uint64_t *out,
  */
 char	*str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/*
+ * The length of the valid UTF-8 sequence at s, with n bytes left (1-4),
+ * or 0 if none starts there: no overlong forms, surrogates or code
+ * points past U+10FFFF. An ASCII byte is a sequence of 1.
+ */
+size_t	 utf8_len(const unsigned char *s, size_t n);
+
 /* strlcpy(3) semantics: returns strlen(src). */
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);
 

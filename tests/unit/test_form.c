@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "form.h"
+#include "util.h"
 #include "../tap.h"
 
 static void
@@ -63,6 +64,13 @@ test_text(void)
 	ok(!form_text_ok("\xed\xa0\x80"), "text: surrogate refused");
 	ok(!form_text_ok("\xf4\x90\x80\x80"), "text: past U+10FFFF refused");
 	ok(!form_text_ok("\xc3"), "text: truncated sequence refused");
+	/* the one validator (util.h), also used for rdnsblctl's JSON */
+	is_int(utf8_len((const unsigned char *)"\xe2\x82\xac", 3), 3,
+	    "utf8_len: a 3-byte sequence");
+	is_int(utf8_len((const unsigned char *)"\xe2\x82\xac", 2), 0,
+	    "utf8_len: cut by the bytes left");
+	is_int(utf8_len((const unsigned char *)"a", 1), 1,
+	    "utf8_len: ASCII is one byte");
 	strcpy(s, "a\r\nb\rc\n");
 	form_crlf_to_lf(s);
 	is_str(s, "a\nb\nc\n", "crlf: CRLF and CR become LF");
@@ -100,7 +108,7 @@ test_ratelimit(void)
 int
 main(void)
 {
-	plan(45);
+	plan(48);
 	test_email();
 	test_text();
 	test_ratelimit();

@@ -43,26 +43,32 @@ enum clause {
 	CL_UNKNOWN		/* after an unknown clause: items are skipped */
 };
 
+/*
+ * The value types, and what a key of each type fills: its field (off)
+ * and, for some, a second one (aux). "list of T" is an array of T in the
+ * field and its size_t count in aux.
+ */
 enum ktype {
-	KT_LISTEN,		/* ADDR[@PORT], list */
-	KT_PATH,		/* a path, relative to the file's directory */
-	KT_STRING,		/* a string, at most max bytes */
-	KT_SIZE,		/* parse_size() */
-	KT_UINT,		/* parse_uint() */
-	KT_DURATION,		/* parse_duration() */
-	KT_ADDRLIST,		/* addresses and prefixes, list */
-	KT_NAME,		/* a domain name */
-	KT_ZTYPE,		/* dnsbl, dnswl, helo */
-	KT_CHECKS,		/* reason keys of the zone type, list */
-	KT_SOA,			/* MNAME RNAME */
-	KT_NSLIST,		/* domain names, list */
-	KT_TXT,			/* "TEMPLATE" or REASON "TEMPLATE" */
-	KT_CODE,		/* REASON 127.0.0.N */
-	KT_RESOLVER,		/* system or ADDR[@PORT], list */
-	KT_FAILURE,		/* nxdomain or servfail */
-	KT_OFFDURATION,		/* off or a duration */
-	KT_URL,			/* an http:// or https:// URL */
-	KT_OWN			/* names and addresses, list */
+	KT_LISTEN,		/* ADDR[@PORT]: list of struct conf_listen */
+	KT_PATH,		/* relative to the file's directory: char * */
+	KT_STRING,		/* a string, at most max bytes: char * */
+	KT_SIZE,		/* parse_size(): uint64_t */
+	KT_UINT,		/* parse_uint(): uint32_t or int */
+	KT_DURATION,		/* parse_duration(): uint32_t */
+	KT_ADDRLIST,		/* addresses and prefixes: struct addrlist */
+	KT_NAME,		/* a domain name: char * */
+	KT_ZTYPE,		/* dnsbl, dnswl, helo: enum zone_type */
+	KT_CHECKS,		/* reasons of the zone type: unsigned, bits */
+	KT_SOA,			/* MNAME RNAME: char *, aux char * */
+	KT_NSLIST,		/* domain names: list of char * */
+	KT_TXT,			/* [REASON] "TEMPLATE": char *, aux char *[] */
+	KT_CODE,		/* REASON 127.0.0.N: uint32_t [REASON_MAX] */
+	KT_RESOLVER,		/* system or ADDR[@PORT]: list of char * */
+	KT_FAILURE,		/* nxdomain or servfail: int */
+	KT_OFFDURATION,		/* off or a duration: uint32_t */
+	KT_URL,			/* an http:// or https:// URL: char * */
+	KT_OWN			/* names: list of char *; addresses go to
+				   conf->own_addrs */
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -77,12 +83,14 @@ struct key {
 	const char	*def;		/* default, written as a value */
 	int		 flags;
 	size_t		 off, size;	/* field of struct conf or conf_zone */
+	size_t		 aux;		/* second field (enum ktype), or 0 */
 };
 
-#define SRV(m)	offsetof(struct conf, m), sizeof(((struct conf *)0)->m)
-#define ZON(m)	offsetof(struct conf_zone, m), \
-		    sizeof(((struct conf_zone *)0)->m)
-#define NOFIELD	0, 0
+#define FIELD(s, m)	offsetof(struct s, m), sizeof(((struct s *)0)->m)
+#define SRV(m)		FIELD(conf, m), 0
+#define ZON(m)		FIELD(conf_zone, m), 0
+#define SRV2(m, a)	FIELD(conf, m), offsetof(struct conf, a)
+#define ZON2(m, a)	FIELD(conf_zone, m), offsetof(struct conf_zone, a)
 
 /*
  * The schema. Adding a key: a row here, the struct field in conf.h, the
@@ -91,7 +99,7 @@ struct key {
  */
 static const struct key keys[] = {
 	{ "server.listen", CL_SERVER, KT_LISTEN, 1, 65535,
-	    "127.0.0.1@53, ::1@53", F_MULTI, NOFIELD },
+	    "127.0.0.1@53, ::1@53", F_MULTI, SRV2(listen, nlisten) },
 	{ "server.database", CL_SERVER, KT_PATH, 0, 4096,
 	    LOCALSTATEDIR "/lib/rdnsbl", 0, SRV(database) },
 	{ "server.map-size", CL_SERVER, KT_SIZE, 1ULL << 20, 1ULL << 40,
@@ -107,7 +115,7 @@ static const struct key keys[] = {
 	{ "server.udp-size", CL_SERVER, KT_UINT, 512, 4096,
 	    "1232", 0, SRV(udp_size) },
 	{ "server.resolver", CL_SERVER, KT_RESOLVER, 1, 65535,
-	    "system", F_MULTI, NOFIELD },
+	    "system", F_MULTI, SRV2(resolvers, nresolvers) },
 	{ "server.check-timeout", CL_SERVER, KT_DURATION, 1, 60,
 	    "2s", 0, SRV(check_timeout) },
 	{ "server.cache-ttl", CL_SERVER, KT_DURATION, 1, 604800,
@@ -125,32 +133,33 @@ static const struct key keys[] = {
 	{ "server.bad-helo-names", CL_SERVER, KT_PATH, 0, 4096,
 	    SYSCONFDIR "/rdnsbl/bad-helo.txt", 0, SRV(bad_helo_names) },
 	{ "server.own-names", CL_SERVER, KT_OWN, 0, 0,
-	    NULL, F_MULTI, NOFIELD },
+	    NULL, F_MULTI, SRV2(own_names, nown_names) },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
-	    NULL, F_REQUIRED, NOFIELD },
+	    NULL, F_REQUIRED, ZON(type) },
 	{ "zone.checks", CL_ZONE, KT_CHECKS, 0, 0,
 	    "blacklist (dnsbl), whitelist (dnswl), every reason (helo)",
-	    F_COMPUTED, NOFIELD },
+	    F_COMPUTED, ZON(checks) },
 	{ "zone.ttl", CL_ZONE, KT_DURATION, 0, 604800,
 	    "5m", 0, ZON(ttl) },
 	{ "zone.negative-ttl", CL_ZONE, KT_DURATION, 0, 86400,
 	    "2m", 0, ZON(negative_ttl) },
 	{ "zone.soa", CL_ZONE, KT_SOA, 0, 0,
-	    "first ns, hostmaster.ZONE", F_COMPUTED, NOFIELD },
+	    "first ns, hostmaster.ZONE", F_COMPUTED,
+	    ZON2(soa_mname, soa_rname) },
 	{ "zone.ns", CL_ZONE, KT_NSLIST, 0, 0,
-	    "the soa mname", F_MULTI | F_COMPUTED, NOFIELD },
+	    "the soa mname", F_MULTI | F_COMPUTED, ZON2(ns, nns) },
 	{ "zone.txt", CL_ZONE, KT_TXT, 0, TXT_MAXLEN,
-	    NULL, F_MULTI, NOFIELD },
+	    NULL, F_MULTI, ZON2(txt, txt_reason) },
 	{ "zone.code", CL_ZONE, KT_CODE, 2, 254,
-	    "per reason", F_MULTI | F_COMPUTED, NOFIELD },
+	    "per reason", F_MULTI | F_COMPUTED, ZON(code) },
 	{ "zone.url", CL_ZONE, KT_STRING, 0, URL_MAXLEN,
 	    NULL, 0, ZON(url) },
 	{ "zone.on-lookup-failure", CL_ZONE, KT_FAILURE, 0, 0,
 	    "nxdomain", 0, ZON(servfail) },
 	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
-	    NULL, F_MULTI | F_REQUIRED, NOFIELD },
+	    NULL, F_MULTI | F_REQUIRED, SRV2(http.listen, http.nlisten) },
 	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,
 	    NULL, 0, SRV(http.public_url) },
 	{ "http.allow-metrics", CL_HTTP, KT_ADDRLIST, 0, 0,
@@ -377,6 +386,39 @@ cfield(const void *base, const struct key *k)
 	return (const char *)base + k->off;
 }
 
+/* The second field of a key (enum ktype), or the count of its list. */
+static void *
+auxfield(void *base, const struct key *k)
+{
+	return (char *)base + k->aux;
+}
+
+static const void *
+cauxfield(const void *base, const struct key *k)
+{
+	return (const char *)base + k->aux;
+}
+
+/* The index of S in the N strings of V, or N. */
+static size_t
+strlist_find(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			break;
+	return i;
+}
+
+/* Append S, which the list then owns. */
+static void
+strlist_add(char ***vp, size_t *np, char *s)
+{
+	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+	(*vp)[(*np)++] = s;
+}
+
 static void
 set_num(void *base, const struct key *k, uint64_t v)
 {
@@ -532,9 +574,8 @@ static int
 parse_listen(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf *conf = base;
-	struct conf_listen *l, **vp = &conf->listen;
-	size_t *np = &conf->nlisten;
+	struct conf_listen *l, **vp = field(base, k);
+	size_t *np = auxfield(base, k);
 	int **linesp = &p->listen_line;
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
@@ -545,11 +586,8 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	size_t i, j;
 	int ret = 0;
 
-	if (k->clause == CL_HTTP) {
-		vp = &conf->http.listen;
-		np = &conf->http.nlisten;
+	if (k->clause == CL_HTTP)
 		linesp = &p->http_listen_line;
-	}
 	if (split_words(p, k, value, 1, &w) == -1)
 		return -1;
 	for (i = 0; i < w.n; i++) {
@@ -710,8 +748,8 @@ parse_own(struct parser *p, const struct key *k, void *base,
 	struct conf *c = base;
 	struct words w;
 	struct addr a;
-	char errbuf[160], *name;
-	size_t i, j;
+	char errbuf[160], *name, ***vp = field(base, k);
+	size_t i, *np = auxfield(base, k);
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -731,16 +769,10 @@ parse_own(struct parser *p, const struct key *k, void *base,
 			ret = -1;
 			continue;
 		}
-		for (j = 0; j < c->nown_names; j++)
-			if (strcmp(c->own_names[j], name) == 0)
-				break;
-		if (j < c->nown_names) {
+		if (strlist_find(*vp, *np, name) < *np)
 			free(name);	/* harmless repetition */
-			continue;
-		}
-		c->own_names = xreallocarray(c->own_names, c->nown_names + 1,
-		    sizeof(*c->own_names));
-		c->own_names[c->nown_names++] = name;
+		else
+			strlist_add(vp, np, name);
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -772,7 +804,7 @@ static int
 parse_ztype(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	enum zone_type *dst = field(base, k);
 	struct words w;
 	char b[64];
 	int t;
@@ -782,9 +814,10 @@ parse_ztype(struct parser *p, const struct key *k, void *base,
 	t = zone_type_lookup(w.w[0]);
 	if (t < 0)
 		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl, "
-		    "dnswl or helo)", key_short(k), shown(w.w[0], b, sizeof(b)));
+		    "dnswl or helo)", key_short(k),
+		    shown(w.w[0], b, sizeof(b)));
 	else {
-		z->type = (enum zone_type)t;
+		*dst = (enum zone_type)t;
 		p->ztype = t;
 	}
 	words_free(&w);
@@ -829,7 +862,7 @@ static int
 parse_checks(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	unsigned *dst = field(base, k);
 	struct words w;
 	size_t i;
 	int r, ret = 0;
@@ -842,13 +875,13 @@ parse_checks(struct parser *p, const struct key *k, void *base,
 		perr(p, p->line, "%s: missing value", key_short(k));
 		ret = -1;
 	}
-	z->checks = 0;
+	*dst = 0;
 	for (i = 0; i < w.n; i++) {
 		if ((r = zone_reason(p, k, w.w[i])) < 0) {
 			ret = -1;
 			continue;
 		}
-		z->checks |= 1U << r;
+		*dst |= 1U << r;
 	}
 	words_free(&w);
 	return ret;
@@ -858,7 +891,7 @@ static int
 parse_soa(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char **mname = field(base, k), **rname = auxfield(base, k);
 	struct words w;
 	char *m, *r;
 
@@ -885,10 +918,10 @@ parse_soa(struct parser *p, const struct key *k, void *base,
 		free(r);
 		return -1;
 	}
-	free(z->soa_mname);
-	free(z->soa_rname);
-	z->soa_mname = m;
-	z->soa_rname = r;
+	free(*mname);
+	free(*rname);
+	*mname = m;
+	*rname = r;
 	return 0;
 }
 
@@ -896,10 +929,9 @@ static int
 parse_nslist(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char ***vp = field(base, k), *s;
+	size_t i, *np = auxfield(base, k);
 	struct words w;
-	size_t i, j;
-	char *s;
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -913,18 +945,14 @@ parse_nslist(struct parser *p, const struct key *k, void *base,
 			ret = -1;
 			continue;
 		}
-		for (j = 0; j < z->nns; j++)
-			if (strcmp(z->ns[j], s) == 0)
-				break;
-		if (j < z->nns) {
+		if (strlist_find(*vp, *np, s) < *np) {
 			perr(p, p->line, "%s: duplicate name %s",
 			    key_short(k), s);
 			free(s);
 			ret = -1;
 			continue;
 		}
-		z->ns = xreallocarray(z->ns, z->nns + 1, sizeof(*z->ns));
-		z->ns[z->nns++] = s;
+		strlist_add(vp, np, s);
 	}
 	words_free(&w);
 	return ret;
@@ -934,10 +962,9 @@ static int
 parse_txt(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char **dflt = field(base, k), **per = auxfield(base, k), **dst;
 	struct words w;
 	const char *tmpl;
-	char **dst;
 	int slot;
 
 	if (split_words(p, k, value, 0, &w) == -1)
@@ -978,7 +1005,7 @@ parse_txt(struct parser *p, const struct key *k, void *base,
 		return -1;
 	}
 	p->txt_line[slot] = p->line;
-	dst = slot == REASON_MAX ? &z->txt : &z->txt_reason[slot];
+	dst = slot == REASON_MAX ? dflt : &per[slot];
 	*dst = xstrdup(tmpl);
 	words_free(&w);
 	return 0;
@@ -988,11 +1015,10 @@ static int
 parse_code(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	uint32_t *code = field(base, k), v;
 	struct in_addr in;
 	struct words w;
 	char b[64];
-	uint32_t v;
 	int r;
 
 	if (p->ztype < 0)
@@ -1031,7 +1057,7 @@ parse_code(struct parser *p, const struct key *k, void *base,
 		return -1;
 	}
 	p->code_line[r] = p->line;
-	z->code[r] = v;
+	code[r] = v;
 	words_free(&w);
 	return 0;
 }
@@ -1041,13 +1067,12 @@ static int
 parse_resolver(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf *conf = base;
 	struct words w;
 	struct addr a;
 	const char *errstr;
-	char host[64], b[80], errbuf[160], *at;
+	char host[64], b[80], errbuf[160], *at, ***vp = field(base, k);
 	uint64_t port;
-	size_t i, j;
+	size_t i, *np = auxfield(base, k);
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -1075,24 +1100,19 @@ parse_resolver(struct parser *p, const struct key *k, void *base,
 				continue;
 			}
 		}
-		for (j = 0; j < conf->nresolvers; j++)
-			if (strcmp(conf->resolvers[j], w.w[i]) == 0)
-				break;
-		if (j < conf->nresolvers) {
+		if (strlist_find(*vp, *np, w.w[i]) < *np) {
 			perr(p, p->line, "%s: %s given twice", key_short(k),
 			    shown(w.w[i], b, sizeof(b)));
 			ret = -1;
 			continue;
 		}
-		if (conf->nresolvers >= 8) {
+		if (*np >= 8) {
 			perr(p, p->line, "%s: at most 8 resolvers",
 			    key_short(k));
 			ret = -1;
 			break;
 		}
-		conf->resolvers = xreallocarray(conf->resolvers,
-		    conf->nresolvers + 1, sizeof(*conf->resolvers));
-		conf->resolvers[conf->nresolvers++] = xstrdup(w.w[i]);
+		strlist_add(vp, np, xstrdup(w.w[i]));
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -1721,15 +1741,17 @@ dump_key(FILE *f, const struct key *k, const void *base)
 	const char *name = key_short(k);
 	const struct conf_listen *lv;
 	const struct addrlist *al;
-	char buf[ADDR_STRLEN], *const *sp;
-	size_t i, ln;
+	const uint32_t *code;
+	const unsigned *checks;
+	char buf[ADDR_STRLEN], *const *sp, *const *v;
+	size_t i, n;
 	int r, first;
 
 	switch (k->type) {
 	case KT_LISTEN:
-		lv = k->clause == CL_HTTP ? c->http.listen : c->listen;
-		ln = k->clause == CL_HTTP ? c->http.nlisten : c->nlisten;
-		for (i = 0; i < ln; i++)
+		lv = *(struct conf_listen *const *)cfield(base, k);
+		n = *(const size_t *)cauxfield(base, k);
+		for (i = 0; i < n; i++)
 			fprintf(f, "\t%s: %s\n", name, lv[i].text);
 		break;
 	case KT_PATH:
@@ -1770,12 +1792,14 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		fprintf(f, "\t%s: %s\n", name, *sp ? *sp : "");
 		break;
 	case KT_ZTYPE:
-		fprintf(f, "\t%s: %s\n", name, zone_type_name(z->type));
+		fprintf(f, "\t%s: %s\n", name,
+		    zone_type_name(*(const enum zone_type *)cfield(base, k)));
 		break;
 	case KT_CHECKS:
-		fprintf(f, "\t%s%s:", z->checks ? "" : "# ", name);
+		checks = cfield(base, k);
+		fprintf(f, "\t%s%s:", *checks ? "" : "# ", name);
 		for (r = 0, first = 1; r < REASON_MAX; r++)
-			if (z->checks & (1U << r)) {
+			if (*checks & (1U << r)) {
 				fprintf(f, "%s %s", first ? "" : ",",
 				    reason_get(r)->key);
 				first = 0;
@@ -1783,49 +1807,55 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		fputc('\n', f);
 		break;
 	case KT_SOA:
-		fprintf(f, "\t%s: %s %s\n", name, z->soa_mname ?
-		    z->soa_mname : "", z->soa_rname ? z->soa_rname : "");
+		sp = cfield(base, k);
+		v = cauxfield(base, k);
+		fprintf(f, "\t%s: %s %s\n", name, *sp ? *sp : "",
+		    *v ? *v : "");
 		break;
 	case KT_NSLIST:
-		for (i = 0; i < z->nns; i++)
-			fprintf(f, "\t%s: %s\n", name, z->ns[i]);
+	case KT_RESOLVER:
+		v = *(char *const *const *)cfield(base, k);
+		n = *(const size_t *)cauxfield(base, k);
+		for (i = 0; i < n; i++)
+			fprintf(f, "\t%s: %s\n", name, v[i]);
 		break;
 	case KT_TXT:
-		if (z->txt == NULL)
+		sp = cfield(base, k);
+		if (*sp == NULL)
 			fprintf(f, "\t# %s: (built-in default)\n", name);
 		else {
 			fprintf(f, "\t%s: ", name);
-			dump_quoted(f, z->txt);
+			dump_quoted(f, *sp);
 			fputc('\n', f);
 		}
+		v = cauxfield(base, k);
 		for (r = 0; r < REASON_MAX; r++)
-			if (z->txt_reason[r] != NULL) {
+			if (v[r] != NULL) {
 				fprintf(f, "\t%s: %s ", name,
 				    reason_get(r)->key);
-				dump_quoted(f, z->txt_reason[r]);
+				dump_quoted(f, v[r]);
 				fputc('\n', f);
 			}
 		break;
 	case KT_CODE:
+		/* Those of the zone's type, another key of the zone. */
+		code = cfield(base, k);
 		for (r = 0; r < REASON_MAX; r++)
 			if (reason_get(r)->type == z->type)
 				fprintf(f, "\t%s: %s 127.0.0.%u\n", name,
 				    reason_get(r)->key,
-				    (unsigned)(z->code[r] & 0xff));
-		break;
-	case KT_RESOLVER:
-		for (i = 0; i < c->nresolvers; i++)
-			fprintf(f, "\t%s: %s\n", name, c->resolvers[i]);
+				    (unsigned)(code[r] & 0xff));
 		break;
 	case KT_FAILURE:
-		fprintf(f, "\t%s: %s\n", name, z->servfail ? "servfail" :
-		    "nxdomain");
+		fprintf(f, "\t%s: %s\n", name,
+		    *(const int *)cfield(base, k) ? "servfail" : "nxdomain");
 		break;
 	case KT_OWN:
-		fprintf(f, "\t%s%s:", c->nown_names + c->own_addrs.n ? "" :
-		    "# ", name);
-		for (i = 0; i < c->nown_names; i++)
-			fprintf(f, "%s %s", i ? "," : "", c->own_names[i]);
+		v = *(char *const *const *)cfield(base, k);
+		n = *(const size_t *)cauxfield(base, k);
+		fprintf(f, "\t%s%s:", n + c->own_addrs.n ? "" : "# ", name);
+		for (i = 0; i < n; i++)
+			fprintf(f, "%s %s", i ? "," : "", v[i]);
 		for (r = 0; r < (int)c->own_addrs.n; r++)
 			fprintf(f, "%s %s", i + (size_t)r ? "," : "",
 			    addr_format(&c->own_addrs.v[r], buf,

@@ -1,12 +1,15 @@
 /*
  * conf.c -- the configuration file: a small line parser driven by one
- * schema table.
+ * schema table, keys[], and one table of operations per value type,
+ * ktypes[].
  *
  * Each line is a clause ("server:", "zone:") or a "key: value" item. Server
  * items are applied as they are read. Zone items are kept until the zone
  * ends, so that "type:" can be applied first whatever its place: checks,
  * txt and code depend on it. Errors are collected with their line numbers
  * and handed to the caller's callback, sorted by line, at the end.
+ * conf_dump() prints and conf_free() frees key by key through ktypes[], so
+ * that a new key needs no code of its own there.
  */
 #include "config.h"
 
@@ -67,8 +70,9 @@ enum ktype {
 	KT_FAILURE,		/* nxdomain or servfail: int */
 	KT_OFFDURATION,		/* off or a duration: uint32_t */
 	KT_URL,			/* an http:// or https:// URL: char * */
-	KT_OWN			/* names: list of char *; addresses go to
+	KT_OWN,			/* names: list of char *; addresses go to
 				   conf->own_addrs */
+	KT_MAX
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -94,8 +98,9 @@ struct key {
 
 /*
  * The schema. Adding a key: a row here, the struct field in conf.h, the
- * man page, doc/rdnsbld.conf.sample.in and a test. Rows with F_COMPUTED
- * or F_REQUIRED have their def text for documentation only.
+ * man page, doc/rdnsbld.conf.sample.in and a test; a new value type also
+ * needs its KT_ value and its row in ktypes[]. Rows with F_COMPUTED or
+ * F_REQUIRED have their def text for documentation only.
  */
 static const struct key keys[] = {
 	{ "server.listen", CL_SERVER, KT_LISTEN, 1, 65535,
@@ -235,6 +240,29 @@ struct parser {
 	int		 txt_line[REASON_MAX + 1];	/* last: default */
 	int		 code_line[REASON_MAX];
 };
+
+/*
+ * The operations of a value type, its row in ktypes[]. Every type has
+ * parse and dump; free is NULL when its fields own no memory; scan and
+ * format are for the numbers only.
+ */
+struct ktype_ops {
+	/*
+	 * Apply VALUE, of line p->line, to the key's fields in BASE (a
+	 * struct conf or conf_zone). Returns 0, or -1 after perr().
+	 */
+	int	(*parse)(struct parser *p, const struct key *k, void *base,
+		    const char *value);
+	/* Print the key as lines of its clause in the dump. */
+	void	(*dump)(FILE *f, const struct key *k, const void *base);
+	/* Free what the key's fields in BASE own. */
+	void	(*free)(const struct key *k, void *base);
+	/* A number from text (0, or -1 with *errstr) and back. */
+	int	(*scan)(const char *s, uint64_t *v, const char **errstr);
+	void	(*format)(uint64_t v, char *buf, size_t len);
+};
+
+static const struct ktype_ops ktypes[KT_MAX];	/* below its functions */
 
 static void	perr(struct parser *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -399,6 +427,13 @@ cauxfield(const void *base, const struct key *k)
 	return (const char *)base + k->aux;
 }
 
+/* The length of a key's list: the count in its aux field. */
+static size_t
+list_len(const void *base, const struct key *k)
+{
+	return *(const size_t *)cauxfield(base, k);
+}
+
 /* The index of S in the N strings of V, or N. */
 static size_t
 strlist_find(char *const *v, size_t n, const char *s)
@@ -466,17 +501,26 @@ format_size(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
+static int
+scan_uint(const char *s, uint64_t *v, const char **errstr)
+{
+	return parse_uint(s, 0, UINT64_MAX, v, errstr);
+}
+
+static void
+format_uint(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+/* A number in the unit of its type ("1g", "30s"). */
 static void
 format_num(const struct key *k, uint64_t v, char *buf, size_t len)
 {
-	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
-		format_duration(v, buf, len);
-	else if (k->type == KT_SIZE)
-		format_size(v, buf, len);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)v);
+	ktypes[k->type].format(v, buf, len);
 }
 
+/* A number in the key's range (KT_SIZE, KT_UINT, KT_DURATION). */
 static int
 parse_num(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -485,17 +529,10 @@ parse_num(struct parser *p, const struct key *k, void *base,
 	const char *errstr = NULL;
 	char lo[32], hi[32], b[64];
 	uint64_t v;
-	int r;
 
 	if (one_word(p, k, value, &w) == -1)
 		return -1;
-	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
-		r = parse_duration(w.w[0], &v, &errstr);
-	else if (k->type == KT_SIZE)
-		r = parse_size(w.w[0], &v, &errstr);
-	else
-		r = parse_uint(w.w[0], 0, UINT64_MAX, &v, &errstr);
-	if (r == -1) {
+	if (ktypes[k->type].scan(w.w[0], &v, &errstr) == -1) {
 		perr(p, p->line, "%s: bad value \"%s\": %s", key_short(k),
 		    shown(w.w[0], b, sizeof(b)), errstr);
 		words_free(&w);
@@ -512,6 +549,32 @@ parse_num(struct parser *p, const struct key *k, void *base,
 	words_free(&w);
 	set_num(base, k, v);
 	return 0;
+}
+
+static void
+dump_num(FILE *f, const struct key *k, const void *base)
+{
+	char buf[32];
+
+	format_num(k, get_num(base, k), buf, sizeof(buf));
+	fprintf(f, "\t%s: %s\n", key_short(k), buf);
+}
+
+/*
+ * One line "KEY: [WORD ]"S"" of the dump, with S quoted as split_words()
+ * reads it.
+ */
+static void
+dump_quoted(FILE *f, const struct key *k, const char *word, const char *s)
+{
+	fprintf(f, "\t%s: %s%s\"", key_short(k), word ? word : "",
+	    word ? " " : "");
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs("\"\n", f);
 }
 
 /* One word, quoted or not, stored as a new string in *out. */
@@ -568,6 +631,24 @@ parse_path(struct parser *p, const struct key *k, void *base,
 		free(s);
 	}
 	return 0;
+}
+
+/* A string: quoted, or a comment when not set. */
+static void
+dump_str(FILE *f, const struct key *k, const void *base)
+{
+	char *const *sp = cfield(base, k);
+
+	if (*sp == NULL)
+		fprintf(f, "\t# %s: (not set)\n", key_short(k));
+	else
+		dump_quoted(f, k, NULL, *sp);
+}
+
+static void
+free_str(const struct key *k, void *base)
+{
+	free(*(char **)field(base, k));
 }
 
 static int
@@ -658,6 +739,28 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+static void
+dump_listen(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_listen *v;
+	size_t i;
+
+	v = *(struct conf_listen *const *)cfield(base, k);
+	for (i = 0; i < list_len(base, k); i++)
+		fprintf(f, "\t%s: %s\n", key_short(k), v[i].text);
+}
+
+static void
+free_listen(const struct key *k, void *base)
+{
+	struct conf_listen *v = *(struct conf_listen **)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i].text);
+	free(v);
+}
+
 static int
 parse_addrlist(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -685,6 +788,26 @@ parse_addrlist(struct parser *p, const struct key *k, void *base,
 	}
 	words_free(&w);
 	return ret;
+}
+
+static void
+dump_addrlist(FILE *f, const struct key *k, const void *base)
+{
+	const struct addrlist *l = cfield(base, k);
+	char buf[ADDR_STRLEN];
+	size_t i;
+
+	fprintf(f, "\t%s%s:", l->n ? "" : "# ", key_short(k));
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s %s", i ? "," : "",
+		    addr_format(&l->v[i], buf, sizeof(buf)));
+	fputc('\n', f);
+}
+
+static void
+free_addrlist(const struct key *k, void *base)
+{
+	free(((struct addrlist *)field(base, k))->v);
 }
 
 /*
@@ -782,6 +905,24 @@ parse_own(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+/* The names, then the addresses, on one line. */
+static void
+dump_own(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf *c = base;
+	char *const *v = *(char *const *const *)cfield(base, k);
+	char buf[ADDR_STRLEN];
+	size_t i, j, n = list_len(base, k);
+
+	fprintf(f, "\t%s%s:", n + c->own_addrs.n ? "" : "# ", key_short(k));
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s %s", i ? "," : "", v[i]);
+	for (j = 0; j < c->own_addrs.n; j++)
+		fprintf(f, "%s %s", i + j ? "," : "",
+		    addr_format(&c->own_addrs.v[j], buf, sizeof(buf)));
+	fputc('\n', f);
+}
+
 static int
 parse_name(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -798,6 +939,14 @@ parse_name(struct parser *p, const struct key *k, void *base,
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+static void
+dump_name(FILE *f, const struct key *k, const void *base)
+{
+	char *const *sp = cfield(base, k);
+
+	fprintf(f, "\t%s: %s\n", key_short(k), *sp ? *sp : "");
 }
 
 static int
@@ -822,6 +971,13 @@ parse_ztype(struct parser *p, const struct key *k, void *base,
 	}
 	words_free(&w);
 	return p->ztype < 0 ? -1 : 0;
+}
+
+static void
+dump_ztype(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    zone_type_name(*(const enum zone_type *)cfield(base, k)));
 }
 
 /* "blacklist, no-ptr, ..." for the zone type T. */
@@ -887,6 +1043,22 @@ parse_checks(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+static void
+dump_checks(FILE *f, const struct key *k, const void *base)
+{
+	const unsigned *checks = cfield(base, k);
+	int r, first = 1;
+
+	fprintf(f, "\t%s%s:", *checks ? "" : "# ", key_short(k));
+	for (r = 0; r < REASON_MAX; r++)
+		if (*checks & (1U << r)) {
+			fprintf(f, "%s %s", first ? "" : ",",
+			    reason_get(r)->key);
+			first = 0;
+		}
+	fputc('\n', f);
+}
+
 static int
 parse_soa(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -925,6 +1097,22 @@ parse_soa(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+static void
+dump_soa(FILE *f, const struct key *k, const void *base)
+{
+	char *const *m = cfield(base, k), *const *r = cauxfield(base, k);
+
+	fprintf(f, "\t%s: %s %s\n", key_short(k), *m ? *m : "",
+	    *r ? *r : "");
+}
+
+static void
+free_soa(const struct key *k, void *base)
+{
+	free(*(char **)field(base, k));
+	free(*(char **)auxfield(base, k));
+}
+
 static int
 parse_nslist(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -956,6 +1144,28 @@ parse_nslist(struct parser *p, const struct key *k, void *base,
 	}
 	words_free(&w);
 	return ret;
+}
+
+/* A list of strings (ns, resolver): one line each. */
+static void
+dump_strlist(FILE *f, const struct key *k, const void *base)
+{
+	char *const *v = *(char *const *const *)cfield(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		fprintf(f, "\t%s: %s\n", key_short(k), v[i]);
+}
+
+static void
+free_strlist(const struct key *k, void *base)
+{
+	char **v = *(char ***)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i]);
+	free(v);
 }
 
 static int
@@ -1011,6 +1221,33 @@ parse_txt(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+/* The default template, then those given for a reason. */
+static void
+dump_txt(FILE *f, const struct key *k, const void *base)
+{
+	char *const *dflt = cfield(base, k), *const *per = cauxfield(base, k);
+	int r;
+
+	if (*dflt == NULL)
+		fprintf(f, "\t# %s: (built-in default)\n", key_short(k));
+	else
+		dump_quoted(f, k, NULL, *dflt);
+	for (r = 0; r < REASON_MAX; r++)
+		if (per[r] != NULL)
+			dump_quoted(f, k, reason_get(r)->key, per[r]);
+}
+
+static void
+free_txt(const struct key *k, void *base)
+{
+	char **per = auxfield(base, k);
+	int r;
+
+	free(*(char **)field(base, k));
+	for (r = 0; r < REASON_MAX; r++)
+		free(per[r]);
+}
+
 static int
 parse_code(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -1060,6 +1297,20 @@ parse_code(struct parser *p, const struct key *k, void *base,
 	code[r] = v;
 	words_free(&w);
 	return 0;
+}
+
+/* The code of each reason of the zone's type, another key of the zone. */
+static void
+dump_code(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_zone *z = base;
+	const uint32_t *code = cfield(base, k);
+	int r;
+
+	for (r = 0; r < REASON_MAX; r++)
+		if (reason_get(r)->type == z->type)
+			fprintf(f, "\t%s: %s 127.0.0.%u\n", key_short(k),
+			    reason_get(r)->key, (unsigned)(code[r] & 0xff));
 }
 
 /* resolver: "system" or ADDR[@PORT] words, accumulating. */
@@ -1145,6 +1396,13 @@ parse_failure(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+static void
+dump_failure(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    *(const int *)cfield(base, k) ? "servfail" : "nxdomain");
+}
+
 /* "off" (0) or a duration in the key's range. */
 static int
 parse_offduration(struct parser *p, const struct key *k, void *base,
@@ -1161,6 +1419,15 @@ parse_offduration(struct parser *p, const struct key *k, void *base,
 		return parse_num(p, k, base, value);
 	set_num(base, k, 0);
 	return 0;
+}
+
+static void
+dump_offduration(FILE *f, const struct key *k, const void *base)
+{
+	if (get_num(base, k) == 0)
+		fprintf(f, "\t%s: off\n", key_short(k));
+	else
+		dump_num(f, k, base);
 }
 
 /*
@@ -1204,49 +1471,47 @@ parse_url(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
-static int
-apply(struct parser *p, const struct key *k, void *base, const char *value)
-{
-	switch (k->type) {
-	case KT_LISTEN:
-		return parse_listen(p, k, base, value);
-	case KT_PATH:
-		return parse_path(p, k, base, value);
-	case KT_STRING:
-		return parse_str(p, k, base, value);
-	case KT_SIZE:
-	case KT_UINT:
-	case KT_DURATION:
-		return parse_num(p, k, base, value);
-	case KT_ADDRLIST:
-		return parse_addrlist(p, k, base, value);
-	case KT_NAME:
-		return parse_name(p, k, base, value);
-	case KT_ZTYPE:
-		return parse_ztype(p, k, base, value);
-	case KT_CHECKS:
-		return parse_checks(p, k, base, value);
-	case KT_SOA:
-		return parse_soa(p, k, base, value);
-	case KT_NSLIST:
-		return parse_nslist(p, k, base, value);
-	case KT_TXT:
-		return parse_txt(p, k, base, value);
-	case KT_CODE:
-		return parse_code(p, k, base, value);
-	case KT_RESOLVER:
-		return parse_resolver(p, k, base, value);
-	case KT_FAILURE:
-		return parse_failure(p, k, base, value);
-	case KT_OFFDURATION:
-		return parse_offduration(p, k, base, value);
-	case KT_URL:
-		return parse_url(p, k, base, value);
-	case KT_OWN:
-		return parse_own(p, k, base, value);
-	}
-	return -1;
-}
+/*
+ * How each value type is parsed, printed and freed. The members are
+ * named, and a type leaves out (NULL) those it has no use for.
+ */
+static const struct ktype_ops ktypes[KT_MAX] = {
+	[KT_LISTEN] = { .parse = parse_listen, .dump = dump_listen,
+	    .free = free_listen },
+	[KT_PATH] = { .parse = parse_path, .dump = dump_str,
+	    .free = free_str },
+	[KT_STRING] = { .parse = parse_str, .dump = dump_str,
+	    .free = free_str },
+	[KT_SIZE] = { .parse = parse_num, .dump = dump_num,
+	    .scan = parse_size, .format = format_size },
+	[KT_UINT] = { .parse = parse_num, .dump = dump_num,
+	    .scan = scan_uint, .format = format_uint },
+	[KT_DURATION] = { .parse = parse_num, .dump = dump_num,
+	    .scan = parse_duration, .format = format_duration },
+	[KT_ADDRLIST] = { .parse = parse_addrlist, .dump = dump_addrlist,
+	    .free = free_addrlist },
+	[KT_NAME] = { .parse = parse_name, .dump = dump_name,
+	    .free = free_str },
+	[KT_ZTYPE] = { .parse = parse_ztype, .dump = dump_ztype },
+	[KT_CHECKS] = { .parse = parse_checks, .dump = dump_checks },
+	[KT_SOA] = { .parse = parse_soa, .dump = dump_soa,
+	    .free = free_soa },
+	[KT_NSLIST] = { .parse = parse_nslist, .dump = dump_strlist,
+	    .free = free_strlist },
+	[KT_TXT] = { .parse = parse_txt, .dump = dump_txt,
+	    .free = free_txt },
+	[KT_CODE] = { .parse = parse_code, .dump = dump_code },
+	[KT_RESOLVER] = { .parse = parse_resolver, .dump = dump_strlist,
+	    .free = free_strlist },
+	[KT_FAILURE] = { .parse = parse_failure, .dump = dump_failure },
+	[KT_OFFDURATION] = { .parse = parse_offduration,
+	    .dump = dump_offduration, .scan = parse_duration,
+	    .format = format_duration },
+	[KT_URL] = { .parse = parse_url, .dump = dump_str,
+	    .free = free_str },
+	[KT_OWN] = { .parse = parse_own, .dump = dump_own,
+	    .free = free_strlist },
+};
 
 /* Apply one item, refusing a single-valued key given twice. */
 static void
@@ -1265,8 +1530,8 @@ apply_item(struct parser *p, int *seen, size_t ki, void *base,
 		seen[ki] = line;
 	if (*value == '\0')
 		perr(p, line, "%s: missing value", key_short(k));
-	else
-		(void)apply(p, k, base, value);	/* errors are recorded */
+	else	/* errors are recorded */
+		(void)ktypes[k->type].parse(p, k, base, value);
 }
 
 /* Apply the defaults of the keys of clause CL not given. */
@@ -1282,7 +1547,8 @@ apply_defaults(struct parser *p, enum clause cl, const int *seen,
 		    (keys[i].flags & (F_COMPUTED | F_REQUIRED)))
 			continue;
 		p->line = 0;
-		(void)apply(p, &keys[i], base, keys[i].def);
+		(void)ktypes[keys[i].type].parse(p, &keys[i], base,
+		    keys[i].def);
 	}
 }
 
@@ -1303,6 +1569,7 @@ finish_zone(struct parser *p)
 {
 	struct conf_zone *z = p->zone;
 	size_t i, ki, kname = key_index("zone.name");
+	size_t kztype = key_index("zone.type");
 	int r, pass, saved = p->line;
 
 	if (z == NULL)
@@ -1314,7 +1581,7 @@ finish_zone(struct parser *p)
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < p->nitems; i++) {
 			ki = p->items[i].key;
-			if ((keys[ki].type == KT_ZTYPE) != (pass == 0))
+			if ((ki == kztype) != (pass == 0))
 				continue;
 			apply_item(p, p->zone_seen, ki, z, p->items[i].value,
 			    p->items[i].line);
@@ -1674,219 +1941,58 @@ fail:
 	return NULL;
 }
 
+/* Free what the keys of clause CL own in BASE. */
+static void
+free_clause(enum clause cl, void *base)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == cl && ktypes[keys[i].type].free != NULL)
+			ktypes[keys[i].type].free(&keys[i], base);
+}
+
 void
 conf_free(struct conf *conf)
 {
-	struct conf_zone *z;
-	size_t i, j;
+	size_t i;
 
 	if (conf == NULL)
 		return;
-	for (i = 0; i < conf->nlisten; i++)
-		free(conf->listen[i].text);
-	free(conf->listen);
-	for (i = 0; i < conf->nzones; i++) {
-		z = &conf->zones[i];
-		free(z->name);
-		free(z->soa_mname);
-		free(z->soa_rname);
-		for (j = 0; j < z->nns; j++)
-			free(z->ns[j]);
-		free(z->ns);
-		free(z->txt);
-		for (j = 0; j < REASON_MAX; j++)
-			free(z->txt_reason[j]);
-		free(z->url);
-	}
+	for (i = 0; i < conf->nzones; i++)
+		free_clause(CL_ZONE, &conf->zones[i]);
+	free_clause(CL_SERVER, conf);
+	free_clause(CL_HTTP, conf);
+	/* What is owned but the field of no key. */
+	free(conf->own_addrs.v);	/* own-names: the addresses */
 	free(conf->zones);
-	free(conf->allow_query.v);
-	for (i = 0; i < conf->nresolvers; i++)
-		free(conf->resolvers[i]);
-	free(conf->resolvers);
-	free(conf->dynamic_patterns);
-	for (i = 0; i < conf->http.nlisten; i++)
-		free(conf->http.listen[i].text);
-	free(conf->http.listen);
-	free(conf->http.public_url);
-	free(conf->http.allow_metrics.v);
-	free(conf->http.trusted_proxy.v);
-	free(conf->http.notify_command);
-	free(conf->bad_helo_names);
-	for (i = 0; i < conf->nown_names; i++)
-		free(conf->own_names[i]);
-	free(conf->own_names);
-	free(conf->own_addrs.v);
-	free(conf->database);
 	free(conf->file);
 	free(conf);
 }
 
+/* The clause line, then each key of clause CL in BASE. */
 static void
-dump_quoted(FILE *f, const char *s)
+dump_clause(FILE *f, enum clause cl, const void *base)
 {
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
+	size_t i;
 
-static void
-dump_key(FILE *f, const struct key *k, const void *base)
-{
-	const struct conf *c = base;
-	const struct conf_zone *z = base;
-	const char *name = key_short(k);
-	const struct conf_listen *lv;
-	const struct addrlist *al;
-	const uint32_t *code;
-	const unsigned *checks;
-	char buf[ADDR_STRLEN], *const *sp, *const *v;
-	size_t i, n;
-	int r, first;
-
-	switch (k->type) {
-	case KT_LISTEN:
-		lv = *(struct conf_listen *const *)cfield(base, k);
-		n = *(const size_t *)cauxfield(base, k);
-		for (i = 0; i < n; i++)
-			fprintf(f, "\t%s: %s\n", name, lv[i].text);
-		break;
-	case KT_PATH:
-	case KT_STRING:
-	case KT_URL:
-		sp = cfield(base, k);
-		if (*sp == NULL)
-			fprintf(f, "\t# %s: (not set)\n", name);
-		else {
-			fprintf(f, "\t%s: ", name);
-			dump_quoted(f, *sp);
-			fputc('\n', f);
-		}
-		break;
-	case KT_SIZE:
-	case KT_UINT:
-	case KT_DURATION:
-		format_num(k, get_num(base, k), buf, sizeof(buf));
-		fprintf(f, "\t%s: %s\n", name, buf);
-		break;
-	case KT_ADDRLIST:
-		al = cfield(base, k);
-		fprintf(f, "\t%s%s:", al->n ? "" : "# ", name);
-		for (i = 0; i < al->n; i++)
-			fprintf(f, "%s %s", i ? "," : "",
-			    addr_format(&al->v[i], buf, sizeof(buf)));
-		fputc('\n', f);
-		break;
-	case KT_OFFDURATION:
-		if (get_num(base, k) == 0)
-			str_copy(buf, "off", sizeof(buf));
-		else
-			format_duration(get_num(base, k), buf, sizeof(buf));
-		fprintf(f, "\t%s: %s\n", name, buf);
-		break;
-	case KT_NAME:
-		sp = cfield(base, k);
-		fprintf(f, "\t%s: %s\n", name, *sp ? *sp : "");
-		break;
-	case KT_ZTYPE:
-		fprintf(f, "\t%s: %s\n", name,
-		    zone_type_name(*(const enum zone_type *)cfield(base, k)));
-		break;
-	case KT_CHECKS:
-		checks = cfield(base, k);
-		fprintf(f, "\t%s%s:", *checks ? "" : "# ", name);
-		for (r = 0, first = 1; r < REASON_MAX; r++)
-			if (*checks & (1U << r)) {
-				fprintf(f, "%s %s", first ? "" : ",",
-				    reason_get(r)->key);
-				first = 0;
-			}
-		fputc('\n', f);
-		break;
-	case KT_SOA:
-		sp = cfield(base, k);
-		v = cauxfield(base, k);
-		fprintf(f, "\t%s: %s %s\n", name, *sp ? *sp : "",
-		    *v ? *v : "");
-		break;
-	case KT_NSLIST:
-	case KT_RESOLVER:
-		v = *(char *const *const *)cfield(base, k);
-		n = *(const size_t *)cauxfield(base, k);
-		for (i = 0; i < n; i++)
-			fprintf(f, "\t%s: %s\n", name, v[i]);
-		break;
-	case KT_TXT:
-		sp = cfield(base, k);
-		if (*sp == NULL)
-			fprintf(f, "\t# %s: (built-in default)\n", name);
-		else {
-			fprintf(f, "\t%s: ", name);
-			dump_quoted(f, *sp);
-			fputc('\n', f);
-		}
-		v = cauxfield(base, k);
-		for (r = 0; r < REASON_MAX; r++)
-			if (v[r] != NULL) {
-				fprintf(f, "\t%s: %s ", name,
-				    reason_get(r)->key);
-				dump_quoted(f, v[r]);
-				fputc('\n', f);
-			}
-		break;
-	case KT_CODE:
-		/* Those of the zone's type, another key of the zone. */
-		code = cfield(base, k);
-		for (r = 0; r < REASON_MAX; r++)
-			if (reason_get(r)->type == z->type)
-				fprintf(f, "\t%s: %s 127.0.0.%u\n", name,
-				    reason_get(r)->key,
-				    (unsigned)(code[r] & 0xff));
-		break;
-	case KT_FAILURE:
-		fprintf(f, "\t%s: %s\n", name,
-		    *(const int *)cfield(base, k) ? "servfail" : "nxdomain");
-		break;
-	case KT_OWN:
-		v = *(char *const *const *)cfield(base, k);
-		n = *(const size_t *)cauxfield(base, k);
-		fprintf(f, "\t%s%s:", n + c->own_addrs.n ? "" : "# ", name);
-		for (i = 0; i < n; i++)
-			fprintf(f, "%s %s", i ? "," : "", v[i]);
-		for (r = 0; r < (int)c->own_addrs.n; r++)
-			fprintf(f, "%s %s", i + (size_t)r ? "," : "",
-			    addr_format(&c->own_addrs.v[r], buf,
-			    sizeof(buf)));
-		fputc('\n', f);
-		break;
-	}
+	fprintf(f, "%s:\n", clause_names[cl]);
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == cl)
+			ktypes[keys[i].type].dump(f, &keys[i], base);
 }
 
 void
 conf_dump(const struct conf *conf, FILE *f)
 {
-	size_t i, zi;
+	size_t i;
 
 	fprintf(f, "# effective configuration of %s\n", conf->file);
-	fprintf(f, "server:\n");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].clause == CL_SERVER)
-			dump_key(f, &keys[i], conf);
-	for (zi = 0; zi < conf->nzones; zi++) {
-		fprintf(f, "zone:\n");
-		for (i = 0; i < NKEYS; i++)
-			if (keys[i].clause == CL_ZONE)
-				dump_key(f, &keys[i], &conf->zones[zi]);
-	}
-	if (conf->http.nlisten == 0)
-		return;
-	fprintf(f, "http:\n");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].clause == CL_HTTP)
-			dump_key(f, &keys[i], conf);
+	dump_clause(f, CL_SERVER, conf);
+	for (i = 0; i < conf->nzones; i++)
+		dump_clause(f, CL_ZONE, &conf->zones[i]);
+	if (conf->http.nlisten != 0)
+		dump_clause(f, CL_HTTP, conf);
 }
 
 const char *

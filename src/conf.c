@@ -1,12 +1,15 @@
 /*
  * conf.c -- the configuration file: a small line parser driven by one
- * schema table.
+ * schema table, keys[], and one table of operations per value type,
+ * ktypes[].
  *
  * Each line is a clause ("server:", "zone:") or a "key: value" item. Server
  * items are applied as they are read. Zone items are kept until the zone
  * ends, so that "type:" can be applied first whatever its place: checks,
  * txt and code depend on it. Errors are collected with their line numbers
  * and handed to the caller's callback, sorted by line, at the end.
+ * conf_dump() prints and conf_free() frees key by key through ktypes[], so
+ * that a new key needs no code of its own there.
  */
 #include "config.h"
 
@@ -43,26 +46,33 @@ enum clause {
 	CL_UNKNOWN		/* after an unknown clause: items are skipped */
 };
 
+/*
+ * The value types, and what a key of each type fills: its field (off)
+ * and, for some, a second one (aux). "list of T" is an array of T in the
+ * field and its size_t count in aux.
+ */
 enum ktype {
-	KT_LISTEN,		/* ADDR[@PORT], list */
-	KT_PATH,		/* a path, relative to the file's directory */
-	KT_STRING,		/* a string, at most max bytes */
-	KT_SIZE,		/* parse_size() */
-	KT_UINT,		/* parse_uint() */
-	KT_DURATION,		/* parse_duration() */
-	KT_ADDRLIST,		/* addresses and prefixes, list */
-	KT_NAME,		/* a domain name */
-	KT_ZTYPE,		/* dnsbl, dnswl, helo */
-	KT_CHECKS,		/* reason keys of the zone type, list */
-	KT_SOA,			/* MNAME RNAME */
-	KT_NSLIST,		/* domain names, list */
-	KT_TXT,			/* "TEMPLATE" or REASON "TEMPLATE" */
-	KT_CODE,		/* REASON 127.0.0.N */
-	KT_RESOLVER,		/* system or ADDR[@PORT], list */
-	KT_FAILURE,		/* nxdomain or servfail */
-	KT_OFFDURATION,		/* off or a duration */
-	KT_URL,			/* an http:// or https:// URL */
-	KT_OWN			/* names and addresses, list */
+	KT_LISTEN,		/* ADDR[@PORT]: list of struct conf_listen */
+	KT_PATH,		/* relative to the file's directory: char * */
+	KT_STRING,		/* a string, at most max bytes: char * */
+	KT_SIZE,		/* parse_size(): uint64_t */
+	KT_UINT,		/* parse_uint(): uint32_t or int */
+	KT_DURATION,		/* parse_duration(): uint32_t */
+	KT_ADDRLIST,		/* addresses and prefixes: struct addrlist */
+	KT_NAME,		/* a domain name: char * */
+	KT_ZTYPE,		/* dnsbl, dnswl, helo: enum zone_type */
+	KT_CHECKS,		/* reasons of the zone type: unsigned, bits */
+	KT_SOA,			/* MNAME RNAME: char *, aux char * */
+	KT_NSLIST,		/* domain names: list of char * */
+	KT_TXT,			/* [REASON] "TEMPLATE": char *, aux char *[] */
+	KT_CODE,		/* REASON 127.0.0.N: uint32_t [REASON_MAX] */
+	KT_RESOLVER,		/* system or ADDR[@PORT]: list of char * */
+	KT_FAILURE,		/* nxdomain or servfail: int */
+	KT_OFFDURATION,		/* off or a duration: uint32_t */
+	KT_URL,			/* an http:// or https:// URL: char * */
+	KT_OWN,			/* names: list of char *; addresses go to
+				   conf->own_addrs */
+	KT_MAX
 };
 
 #define F_MULTI		0x01	/* may be given more than once */
@@ -77,21 +87,24 @@ struct key {
 	const char	*def;		/* default, written as a value */
 	int		 flags;
 	size_t		 off, size;	/* field of struct conf or conf_zone */
+	size_t		 aux;		/* second field (enum ktype), or 0 */
 };
 
-#define SRV(m)	offsetof(struct conf, m), sizeof(((struct conf *)0)->m)
-#define ZON(m)	offsetof(struct conf_zone, m), \
-		    sizeof(((struct conf_zone *)0)->m)
-#define NOFIELD	0, 0
+#define FIELD(s, m)	offsetof(struct s, m), sizeof(((struct s *)0)->m)
+#define SRV(m)		FIELD(conf, m), 0
+#define ZON(m)		FIELD(conf_zone, m), 0
+#define SRV2(m, a)	FIELD(conf, m), offsetof(struct conf, a)
+#define ZON2(m, a)	FIELD(conf_zone, m), offsetof(struct conf_zone, a)
 
 /*
  * The schema. Adding a key: a row here, the struct field in conf.h, the
- * man page, doc/rdnsbld.conf.sample.in and a test. Rows with F_COMPUTED
- * or F_REQUIRED have their def text for documentation only.
+ * man page, doc/rdnsbld.conf.sample.in and a test; a new value type also
+ * needs its KT_ value and its row in ktypes[]. Rows with F_COMPUTED or
+ * F_REQUIRED have their def text for documentation only.
  */
 static const struct key keys[] = {
 	{ "server.listen", CL_SERVER, KT_LISTEN, 1, 65535,
-	    "127.0.0.1@53, ::1@53", F_MULTI, NOFIELD },
+	    "127.0.0.1@53, ::1@53", F_MULTI, SRV2(listen, nlisten) },
 	{ "server.database", CL_SERVER, KT_PATH, 0, 4096,
 	    LOCALSTATEDIR "/lib/rdnsbl", 0, SRV(database) },
 	{ "server.map-size", CL_SERVER, KT_SIZE, 1ULL << 20, 1ULL << 40,
@@ -107,7 +120,7 @@ static const struct key keys[] = {
 	{ "server.udp-size", CL_SERVER, KT_UINT, 512, 4096,
 	    "1232", 0, SRV(udp_size) },
 	{ "server.resolver", CL_SERVER, KT_RESOLVER, 1, 65535,
-	    "system", F_MULTI, NOFIELD },
+	    "system", F_MULTI, SRV2(resolvers, nresolvers) },
 	{ "server.check-timeout", CL_SERVER, KT_DURATION, 1, 60,
 	    "2s", 0, SRV(check_timeout) },
 	{ "server.cache-ttl", CL_SERVER, KT_DURATION, 1, 604800,
@@ -125,32 +138,33 @@ static const struct key keys[] = {
 	{ "server.bad-helo-names", CL_SERVER, KT_PATH, 0, 4096,
 	    SYSCONFDIR "/rdnsbl/bad-helo.txt", 0, SRV(bad_helo_names) },
 	{ "server.own-names", CL_SERVER, KT_OWN, 0, 0,
-	    NULL, F_MULTI, NOFIELD },
+	    NULL, F_MULTI, SRV2(own_names, nown_names) },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
-	    NULL, F_REQUIRED, NOFIELD },
+	    NULL, F_REQUIRED, ZON(type) },
 	{ "zone.checks", CL_ZONE, KT_CHECKS, 0, 0,
 	    "blacklist (dnsbl), whitelist (dnswl), every reason (helo)",
-	    F_COMPUTED, NOFIELD },
+	    F_COMPUTED, ZON(checks) },
 	{ "zone.ttl", CL_ZONE, KT_DURATION, 0, 604800,
 	    "5m", 0, ZON(ttl) },
 	{ "zone.negative-ttl", CL_ZONE, KT_DURATION, 0, 86400,
 	    "2m", 0, ZON(negative_ttl) },
 	{ "zone.soa", CL_ZONE, KT_SOA, 0, 0,
-	    "first ns, hostmaster.ZONE", F_COMPUTED, NOFIELD },
+	    "first ns, hostmaster.ZONE", F_COMPUTED,
+	    ZON2(soa_mname, soa_rname) },
 	{ "zone.ns", CL_ZONE, KT_NSLIST, 0, 0,
-	    "the soa mname", F_MULTI | F_COMPUTED, NOFIELD },
+	    "the soa mname", F_MULTI | F_COMPUTED, ZON2(ns, nns) },
 	{ "zone.txt", CL_ZONE, KT_TXT, 0, TXT_MAXLEN,
-	    NULL, F_MULTI, NOFIELD },
+	    NULL, F_MULTI, ZON2(txt, txt_reason) },
 	{ "zone.code", CL_ZONE, KT_CODE, 2, 254,
-	    "per reason", F_MULTI | F_COMPUTED, NOFIELD },
+	    "per reason", F_MULTI | F_COMPUTED, ZON(code) },
 	{ "zone.url", CL_ZONE, KT_STRING, 0, URL_MAXLEN,
 	    NULL, 0, ZON(url) },
 	{ "zone.on-lookup-failure", CL_ZONE, KT_FAILURE, 0, 0,
 	    "nxdomain", 0, ZON(servfail) },
 	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
-	    NULL, F_MULTI | F_REQUIRED, NOFIELD },
+	    NULL, F_MULTI | F_REQUIRED, SRV2(http.listen, http.nlisten) },
 	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,
 	    NULL, 0, SRV(http.public_url) },
 	{ "http.allow-metrics", CL_HTTP, KT_ADDRLIST, 0, 0,
@@ -226,6 +240,29 @@ struct parser {
 	int		 txt_line[REASON_MAX + 1];	/* last: default */
 	int		 code_line[REASON_MAX];
 };
+
+/*
+ * The operations of a value type, its row in ktypes[]. Every type has
+ * parse and dump; free is NULL when its fields own no memory; scan and
+ * format are for the numbers only.
+ */
+struct ktype_ops {
+	/*
+	 * Apply VALUE, of line p->line, to the key's fields in BASE (a
+	 * struct conf or conf_zone). Returns 0, or -1 after perr().
+	 */
+	int	(*parse)(struct parser *p, const struct key *k, void *base,
+		    const char *value);
+	/* Print the key as lines of its clause in the dump. */
+	void	(*dump)(FILE *f, const struct key *k, const void *base);
+	/* Free what the key's fields in BASE own. */
+	void	(*free)(const struct key *k, void *base);
+	/* A number from text (0, or -1 with *errstr) and back. */
+	int	(*scan)(const char *s, uint64_t *v, const char **errstr);
+	void	(*format)(uint64_t v, char *buf, size_t len);
+};
+
+static const struct ktype_ops ktypes[KT_MAX];	/* below its functions */
 
 static void	perr(struct parser *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -377,6 +414,46 @@ cfield(const void *base, const struct key *k)
 	return (const char *)base + k->off;
 }
 
+/* The second field of a key (enum ktype), or the count of its list. */
+static void *
+auxfield(void *base, const struct key *k)
+{
+	return (char *)base + k->aux;
+}
+
+static const void *
+cauxfield(const void *base, const struct key *k)
+{
+	return (const char *)base + k->aux;
+}
+
+/* The length of a key's list: the count in its aux field. */
+static size_t
+list_len(const void *base, const struct key *k)
+{
+	return *(const size_t *)cauxfield(base, k);
+}
+
+/* The index of S in the N strings of V, or N. */
+static size_t
+strlist_find(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			break;
+	return i;
+}
+
+/* Append S, which the list then owns. */
+static void
+strlist_add(char ***vp, size_t *np, char *s)
+{
+	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+	(*vp)[(*np)++] = s;
+}
+
 static void
 set_num(void *base, const struct key *k, uint64_t v)
 {
@@ -424,17 +501,26 @@ format_size(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
+static int
+scan_uint(const char *s, uint64_t *v, const char **errstr)
+{
+	return parse_uint(s, 0, UINT64_MAX, v, errstr);
+}
+
+static void
+format_uint(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+/* A number in the unit of its type ("1g", "30s"). */
 static void
 format_num(const struct key *k, uint64_t v, char *buf, size_t len)
 {
-	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
-		format_duration(v, buf, len);
-	else if (k->type == KT_SIZE)
-		format_size(v, buf, len);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)v);
+	ktypes[k->type].format(v, buf, len);
 }
 
+/* A number in the key's range (KT_SIZE, KT_UINT, KT_DURATION). */
 static int
 parse_num(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -443,17 +529,10 @@ parse_num(struct parser *p, const struct key *k, void *base,
 	const char *errstr = NULL;
 	char lo[32], hi[32], b[64];
 	uint64_t v;
-	int r;
 
 	if (one_word(p, k, value, &w) == -1)
 		return -1;
-	if (k->type == KT_DURATION || k->type == KT_OFFDURATION)
-		r = parse_duration(w.w[0], &v, &errstr);
-	else if (k->type == KT_SIZE)
-		r = parse_size(w.w[0], &v, &errstr);
-	else
-		r = parse_uint(w.w[0], 0, UINT64_MAX, &v, &errstr);
-	if (r == -1) {
+	if (ktypes[k->type].scan(w.w[0], &v, &errstr) == -1) {
 		perr(p, p->line, "%s: bad value \"%s\": %s", key_short(k),
 		    shown(w.w[0], b, sizeof(b)), errstr);
 		words_free(&w);
@@ -470,6 +549,32 @@ parse_num(struct parser *p, const struct key *k, void *base,
 	words_free(&w);
 	set_num(base, k, v);
 	return 0;
+}
+
+static void
+dump_num(FILE *f, const struct key *k, const void *base)
+{
+	char buf[32];
+
+	format_num(k, get_num(base, k), buf, sizeof(buf));
+	fprintf(f, "\t%s: %s\n", key_short(k), buf);
+}
+
+/*
+ * One line "KEY: [WORD ]"S"" of the dump, with S quoted as split_words()
+ * reads it.
+ */
+static void
+dump_quoted(FILE *f, const struct key *k, const char *word, const char *s)
+{
+	fprintf(f, "\t%s: %s%s\"", key_short(k), word ? word : "",
+	    word ? " " : "");
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs("\"\n", f);
 }
 
 /* One word, quoted or not, stored as a new string in *out. */
@@ -528,13 +633,30 @@ parse_path(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+/* A string: quoted, or a comment when not set. */
+static void
+dump_str(FILE *f, const struct key *k, const void *base)
+{
+	char *const *sp = cfield(base, k);
+
+	if (*sp == NULL)
+		fprintf(f, "\t# %s: (not set)\n", key_short(k));
+	else
+		dump_quoted(f, k, NULL, *sp);
+}
+
+static void
+free_str(const struct key *k, void *base)
+{
+	free(*(char **)field(base, k));
+}
+
 static int
 parse_listen(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf *conf = base;
-	struct conf_listen *l, **vp = &conf->listen;
-	size_t *np = &conf->nlisten;
+	struct conf_listen *l, **vp = field(base, k);
+	size_t *np = auxfield(base, k);
 	int **linesp = &p->listen_line;
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
@@ -545,11 +667,8 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	size_t i, j;
 	int ret = 0;
 
-	if (k->clause == CL_HTTP) {
-		vp = &conf->http.listen;
-		np = &conf->http.nlisten;
+	if (k->clause == CL_HTTP)
 		linesp = &p->http_listen_line;
-	}
 	if (split_words(p, k, value, 1, &w) == -1)
 		return -1;
 	for (i = 0; i < w.n; i++) {
@@ -620,6 +739,28 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+static void
+dump_listen(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_listen *v;
+	size_t i;
+
+	v = *(struct conf_listen *const *)cfield(base, k);
+	for (i = 0; i < list_len(base, k); i++)
+		fprintf(f, "\t%s: %s\n", key_short(k), v[i].text);
+}
+
+static void
+free_listen(const struct key *k, void *base)
+{
+	struct conf_listen *v = *(struct conf_listen **)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i].text);
+	free(v);
+}
+
 static int
 parse_addrlist(struct parser *p, const struct key *k, void *base,
     const char *value)
@@ -647,6 +788,26 @@ parse_addrlist(struct parser *p, const struct key *k, void *base,
 	}
 	words_free(&w);
 	return ret;
+}
+
+static void
+dump_addrlist(FILE *f, const struct key *k, const void *base)
+{
+	const struct addrlist *l = cfield(base, k);
+	char buf[ADDR_STRLEN];
+	size_t i;
+
+	fprintf(f, "\t%s%s:", l->n ? "" : "# ", key_short(k));
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s %s", i ? "," : "",
+		    addr_format(&l->v[i], buf, sizeof(buf)));
+	fputc('\n', f);
+}
+
+static void
+free_addrlist(const struct key *k, void *base)
+{
+	free(((struct addrlist *)field(base, k))->v);
 }
 
 /*
@@ -710,8 +871,8 @@ parse_own(struct parser *p, const struct key *k, void *base,
 	struct conf *c = base;
 	struct words w;
 	struct addr a;
-	char errbuf[160], *name;
-	size_t i, j;
+	char errbuf[160], *name, ***vp = field(base, k);
+	size_t i, *np = auxfield(base, k);
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -731,16 +892,10 @@ parse_own(struct parser *p, const struct key *k, void *base,
 			ret = -1;
 			continue;
 		}
-		for (j = 0; j < c->nown_names; j++)
-			if (strcmp(c->own_names[j], name) == 0)
-				break;
-		if (j < c->nown_names) {
+		if (strlist_find(*vp, *np, name) < *np)
 			free(name);	/* harmless repetition */
-			continue;
-		}
-		c->own_names = xreallocarray(c->own_names, c->nown_names + 1,
-		    sizeof(*c->own_names));
-		c->own_names[c->nown_names++] = name;
+		else
+			strlist_add(vp, np, name);
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -748,6 +903,24 @@ parse_own(struct parser *p, const struct key *k, void *base,
 	}
 	words_free(&w);
 	return ret;
+}
+
+/* The names, then the addresses, on one line. */
+static void
+dump_own(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf *c = base;
+	char *const *v = *(char *const *const *)cfield(base, k);
+	char buf[ADDR_STRLEN];
+	size_t i, j, n = list_len(base, k);
+
+	fprintf(f, "\t%s%s:", n + c->own_addrs.n ? "" : "# ", key_short(k));
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s %s", i ? "," : "", v[i]);
+	for (j = 0; j < c->own_addrs.n; j++)
+		fprintf(f, "%s %s", i + j ? "," : "",
+		    addr_format(&c->own_addrs.v[j], buf, sizeof(buf)));
+	fputc('\n', f);
 }
 
 static int
@@ -768,11 +941,19 @@ parse_name(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+static void
+dump_name(FILE *f, const struct key *k, const void *base)
+{
+	char *const *sp = cfield(base, k);
+
+	fprintf(f, "\t%s: %s\n", key_short(k), *sp ? *sp : "");
+}
+
 static int
 parse_ztype(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	enum zone_type *dst = field(base, k);
 	struct words w;
 	char b[64];
 	int t;
@@ -782,13 +963,21 @@ parse_ztype(struct parser *p, const struct key *k, void *base,
 	t = zone_type_lookup(w.w[0]);
 	if (t < 0)
 		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl, "
-		    "dnswl or helo)", key_short(k), shown(w.w[0], b, sizeof(b)));
+		    "dnswl or helo)", key_short(k),
+		    shown(w.w[0], b, sizeof(b)));
 	else {
-		z->type = (enum zone_type)t;
+		*dst = (enum zone_type)t;
 		p->ztype = t;
 	}
 	words_free(&w);
 	return p->ztype < 0 ? -1 : 0;
+}
+
+static void
+dump_ztype(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    zone_type_name(*(const enum zone_type *)cfield(base, k)));
 }
 
 /* "blacklist, no-ptr, ..." for the zone type T. */
@@ -829,7 +1018,7 @@ static int
 parse_checks(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	unsigned *dst = field(base, k);
 	struct words w;
 	size_t i;
 	int r, ret = 0;
@@ -842,23 +1031,39 @@ parse_checks(struct parser *p, const struct key *k, void *base,
 		perr(p, p->line, "%s: missing value", key_short(k));
 		ret = -1;
 	}
-	z->checks = 0;
+	*dst = 0;
 	for (i = 0; i < w.n; i++) {
 		if ((r = zone_reason(p, k, w.w[i])) < 0) {
 			ret = -1;
 			continue;
 		}
-		z->checks |= 1U << r;
+		*dst |= 1U << r;
 	}
 	words_free(&w);
 	return ret;
+}
+
+static void
+dump_checks(FILE *f, const struct key *k, const void *base)
+{
+	const unsigned *checks = cfield(base, k);
+	int r, first = 1;
+
+	fprintf(f, "\t%s%s:", *checks ? "" : "# ", key_short(k));
+	for (r = 0; r < REASON_MAX; r++)
+		if (*checks & (1U << r)) {
+			fprintf(f, "%s %s", first ? "" : ",",
+			    reason_get(r)->key);
+			first = 0;
+		}
+	fputc('\n', f);
 }
 
 static int
 parse_soa(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char **mname = field(base, k), **rname = auxfield(base, k);
 	struct words w;
 	char *m, *r;
 
@@ -885,21 +1090,36 @@ parse_soa(struct parser *p, const struct key *k, void *base,
 		free(r);
 		return -1;
 	}
-	free(z->soa_mname);
-	free(z->soa_rname);
-	z->soa_mname = m;
-	z->soa_rname = r;
+	free(*mname);
+	free(*rname);
+	*mname = m;
+	*rname = r;
 	return 0;
+}
+
+static void
+dump_soa(FILE *f, const struct key *k, const void *base)
+{
+	char *const *m = cfield(base, k), *const *r = cauxfield(base, k);
+
+	fprintf(f, "\t%s: %s %s\n", key_short(k), *m ? *m : "",
+	    *r ? *r : "");
+}
+
+static void
+free_soa(const struct key *k, void *base)
+{
+	free(*(char **)field(base, k));
+	free(*(char **)auxfield(base, k));
 }
 
 static int
 parse_nslist(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char ***vp = field(base, k), *s;
+	size_t i, *np = auxfield(base, k);
 	struct words w;
-	size_t i, j;
-	char *s;
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -913,31 +1133,48 @@ parse_nslist(struct parser *p, const struct key *k, void *base,
 			ret = -1;
 			continue;
 		}
-		for (j = 0; j < z->nns; j++)
-			if (strcmp(z->ns[j], s) == 0)
-				break;
-		if (j < z->nns) {
+		if (strlist_find(*vp, *np, s) < *np) {
 			perr(p, p->line, "%s: duplicate name %s",
 			    key_short(k), s);
 			free(s);
 			ret = -1;
 			continue;
 		}
-		z->ns = xreallocarray(z->ns, z->nns + 1, sizeof(*z->ns));
-		z->ns[z->nns++] = s;
+		strlist_add(vp, np, s);
 	}
 	words_free(&w);
 	return ret;
+}
+
+/* A list of strings (ns, resolver): one line each. */
+static void
+dump_strlist(FILE *f, const struct key *k, const void *base)
+{
+	char *const *v = *(char *const *const *)cfield(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		fprintf(f, "\t%s: %s\n", key_short(k), v[i]);
+}
+
+static void
+free_strlist(const struct key *k, void *base)
+{
+	char **v = *(char ***)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i]);
+	free(v);
 }
 
 static int
 parse_txt(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	char **dflt = field(base, k), **per = auxfield(base, k), **dst;
 	struct words w;
 	const char *tmpl;
-	char **dst;
 	int slot;
 
 	if (split_words(p, k, value, 0, &w) == -1)
@@ -978,21 +1215,47 @@ parse_txt(struct parser *p, const struct key *k, void *base,
 		return -1;
 	}
 	p->txt_line[slot] = p->line;
-	dst = slot == REASON_MAX ? &z->txt : &z->txt_reason[slot];
+	dst = slot == REASON_MAX ? dflt : &per[slot];
 	*dst = xstrdup(tmpl);
 	words_free(&w);
 	return 0;
+}
+
+/* The default template, then those given for a reason. */
+static void
+dump_txt(FILE *f, const struct key *k, const void *base)
+{
+	char *const *dflt = cfield(base, k), *const *per = cauxfield(base, k);
+	int r;
+
+	if (*dflt == NULL)
+		fprintf(f, "\t# %s: (built-in default)\n", key_short(k));
+	else
+		dump_quoted(f, k, NULL, *dflt);
+	for (r = 0; r < REASON_MAX; r++)
+		if (per[r] != NULL)
+			dump_quoted(f, k, reason_get(r)->key, per[r]);
+}
+
+static void
+free_txt(const struct key *k, void *base)
+{
+	char **per = auxfield(base, k);
+	int r;
+
+	free(*(char **)field(base, k));
+	for (r = 0; r < REASON_MAX; r++)
+		free(per[r]);
 }
 
 static int
 parse_code(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf_zone *z = base;
+	uint32_t *code = field(base, k), v;
 	struct in_addr in;
 	struct words w;
 	char b[64];
-	uint32_t v;
 	int r;
 
 	if (p->ztype < 0)
@@ -1031,9 +1294,23 @@ parse_code(struct parser *p, const struct key *k, void *base,
 		return -1;
 	}
 	p->code_line[r] = p->line;
-	z->code[r] = v;
+	code[r] = v;
 	words_free(&w);
 	return 0;
+}
+
+/* The code of each reason of the zone's type, another key of the zone. */
+static void
+dump_code(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_zone *z = base;
+	const uint32_t *code = cfield(base, k);
+	int r;
+
+	for (r = 0; r < REASON_MAX; r++)
+		if (reason_get(r)->type == z->type)
+			fprintf(f, "\t%s: %s 127.0.0.%u\n", key_short(k),
+			    reason_get(r)->key, (unsigned)(code[r] & 0xff));
 }
 
 /* resolver: "system" or ADDR[@PORT] words, accumulating. */
@@ -1041,13 +1318,12 @@ static int
 parse_resolver(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct conf *conf = base;
 	struct words w;
 	struct addr a;
 	const char *errstr;
-	char host[64], b[80], errbuf[160], *at;
+	char host[64], b[80], errbuf[160], *at, ***vp = field(base, k);
 	uint64_t port;
-	size_t i, j;
+	size_t i, *np = auxfield(base, k);
 	int ret = 0;
 
 	if (split_words(p, k, value, 1, &w) == -1)
@@ -1075,24 +1351,19 @@ parse_resolver(struct parser *p, const struct key *k, void *base,
 				continue;
 			}
 		}
-		for (j = 0; j < conf->nresolvers; j++)
-			if (strcmp(conf->resolvers[j], w.w[i]) == 0)
-				break;
-		if (j < conf->nresolvers) {
+		if (strlist_find(*vp, *np, w.w[i]) < *np) {
 			perr(p, p->line, "%s: %s given twice", key_short(k),
 			    shown(w.w[i], b, sizeof(b)));
 			ret = -1;
 			continue;
 		}
-		if (conf->nresolvers >= 8) {
+		if (*np >= 8) {
 			perr(p, p->line, "%s: at most 8 resolvers",
 			    key_short(k));
 			ret = -1;
 			break;
 		}
-		conf->resolvers = xreallocarray(conf->resolvers,
-		    conf->nresolvers + 1, sizeof(*conf->resolvers));
-		conf->resolvers[conf->nresolvers++] = xstrdup(w.w[i]);
+		strlist_add(vp, np, xstrdup(w.w[i]));
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
@@ -1125,6 +1396,13 @@ parse_failure(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+static void
+dump_failure(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    *(const int *)cfield(base, k) ? "servfail" : "nxdomain");
+}
+
 /* "off" (0) or a duration in the key's range. */
 static int
 parse_offduration(struct parser *p, const struct key *k, void *base,
@@ -1141,6 +1419,15 @@ parse_offduration(struct parser *p, const struct key *k, void *base,
 		return parse_num(p, k, base, value);
 	set_num(base, k, 0);
 	return 0;
+}
+
+static void
+dump_offduration(FILE *f, const struct key *k, const void *base)
+{
+	if (get_num(base, k) == 0)
+		fprintf(f, "\t%s: off\n", key_short(k));
+	else
+		dump_num(f, k, base);
 }
 
 /*
@@ -1184,49 +1471,47 @@ parse_url(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
-static int
-apply(struct parser *p, const struct key *k, void *base, const char *value)
-{
-	switch (k->type) {
-	case KT_LISTEN:
-		return parse_listen(p, k, base, value);
-	case KT_PATH:
-		return parse_path(p, k, base, value);
-	case KT_STRING:
-		return parse_str(p, k, base, value);
-	case KT_SIZE:
-	case KT_UINT:
-	case KT_DURATION:
-		return parse_num(p, k, base, value);
-	case KT_ADDRLIST:
-		return parse_addrlist(p, k, base, value);
-	case KT_NAME:
-		return parse_name(p, k, base, value);
-	case KT_ZTYPE:
-		return parse_ztype(p, k, base, value);
-	case KT_CHECKS:
-		return parse_checks(p, k, base, value);
-	case KT_SOA:
-		return parse_soa(p, k, base, value);
-	case KT_NSLIST:
-		return parse_nslist(p, k, base, value);
-	case KT_TXT:
-		return parse_txt(p, k, base, value);
-	case KT_CODE:
-		return parse_code(p, k, base, value);
-	case KT_RESOLVER:
-		return parse_resolver(p, k, base, value);
-	case KT_FAILURE:
-		return parse_failure(p, k, base, value);
-	case KT_OFFDURATION:
-		return parse_offduration(p, k, base, value);
-	case KT_URL:
-		return parse_url(p, k, base, value);
-	case KT_OWN:
-		return parse_own(p, k, base, value);
-	}
-	return -1;
-}
+/*
+ * How each value type is parsed, printed and freed. The members are
+ * named, and a type leaves out (NULL) those it has no use for.
+ */
+static const struct ktype_ops ktypes[KT_MAX] = {
+	[KT_LISTEN] = { .parse = parse_listen, .dump = dump_listen,
+	    .free = free_listen },
+	[KT_PATH] = { .parse = parse_path, .dump = dump_str,
+	    .free = free_str },
+	[KT_STRING] = { .parse = parse_str, .dump = dump_str,
+	    .free = free_str },
+	[KT_SIZE] = { .parse = parse_num, .dump = dump_num,
+	    .scan = parse_size, .format = format_size },
+	[KT_UINT] = { .parse = parse_num, .dump = dump_num,
+	    .scan = scan_uint, .format = format_uint },
+	[KT_DURATION] = { .parse = parse_num, .dump = dump_num,
+	    .scan = parse_duration, .format = format_duration },
+	[KT_ADDRLIST] = { .parse = parse_addrlist, .dump = dump_addrlist,
+	    .free = free_addrlist },
+	[KT_NAME] = { .parse = parse_name, .dump = dump_name,
+	    .free = free_str },
+	[KT_ZTYPE] = { .parse = parse_ztype, .dump = dump_ztype },
+	[KT_CHECKS] = { .parse = parse_checks, .dump = dump_checks },
+	[KT_SOA] = { .parse = parse_soa, .dump = dump_soa,
+	    .free = free_soa },
+	[KT_NSLIST] = { .parse = parse_nslist, .dump = dump_strlist,
+	    .free = free_strlist },
+	[KT_TXT] = { .parse = parse_txt, .dump = dump_txt,
+	    .free = free_txt },
+	[KT_CODE] = { .parse = parse_code, .dump = dump_code },
+	[KT_RESOLVER] = { .parse = parse_resolver, .dump = dump_strlist,
+	    .free = free_strlist },
+	[KT_FAILURE] = { .parse = parse_failure, .dump = dump_failure },
+	[KT_OFFDURATION] = { .parse = parse_offduration,
+	    .dump = dump_offduration, .scan = parse_duration,
+	    .format = format_duration },
+	[KT_URL] = { .parse = parse_url, .dump = dump_str,
+	    .free = free_str },
+	[KT_OWN] = { .parse = parse_own, .dump = dump_own,
+	    .free = free_strlist },
+};
 
 /* Apply one item, refusing a single-valued key given twice. */
 static void
@@ -1245,8 +1530,8 @@ apply_item(struct parser *p, int *seen, size_t ki, void *base,
 		seen[ki] = line;
 	if (*value == '\0')
 		perr(p, line, "%s: missing value", key_short(k));
-	else
-		(void)apply(p, k, base, value);	/* errors are recorded */
+	else	/* errors are recorded */
+		(void)ktypes[k->type].parse(p, k, base, value);
 }
 
 /* Apply the defaults of the keys of clause CL not given. */
@@ -1262,7 +1547,8 @@ apply_defaults(struct parser *p, enum clause cl, const int *seen,
 		    (keys[i].flags & (F_COMPUTED | F_REQUIRED)))
 			continue;
 		p->line = 0;
-		(void)apply(p, &keys[i], base, keys[i].def);
+		(void)ktypes[keys[i].type].parse(p, &keys[i], base,
+		    keys[i].def);
 	}
 }
 
@@ -1283,6 +1569,7 @@ finish_zone(struct parser *p)
 {
 	struct conf_zone *z = p->zone;
 	size_t i, ki, kname = key_index("zone.name");
+	size_t kztype = key_index("zone.type");
 	int r, pass, saved = p->line;
 
 	if (z == NULL)
@@ -1294,7 +1581,7 @@ finish_zone(struct parser *p)
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < p->nitems; i++) {
 			ki = p->items[i].key;
-			if ((keys[ki].type == KT_ZTYPE) != (pass == 0))
+			if ((ki == kztype) != (pass == 0))
 				continue;
 			apply_item(p, p->zone_seen, ki, z, p->items[i].value,
 			    p->items[i].line);
@@ -1654,209 +1941,58 @@ fail:
 	return NULL;
 }
 
+/* Free what the keys of clause CL own in BASE. */
+static void
+free_clause(enum clause cl, void *base)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == cl && ktypes[keys[i].type].free != NULL)
+			ktypes[keys[i].type].free(&keys[i], base);
+}
+
 void
 conf_free(struct conf *conf)
 {
-	struct conf_zone *z;
-	size_t i, j;
+	size_t i;
 
 	if (conf == NULL)
 		return;
-	for (i = 0; i < conf->nlisten; i++)
-		free(conf->listen[i].text);
-	free(conf->listen);
-	for (i = 0; i < conf->nzones; i++) {
-		z = &conf->zones[i];
-		free(z->name);
-		free(z->soa_mname);
-		free(z->soa_rname);
-		for (j = 0; j < z->nns; j++)
-			free(z->ns[j]);
-		free(z->ns);
-		free(z->txt);
-		for (j = 0; j < REASON_MAX; j++)
-			free(z->txt_reason[j]);
-		free(z->url);
-	}
+	for (i = 0; i < conf->nzones; i++)
+		free_clause(CL_ZONE, &conf->zones[i]);
+	free_clause(CL_SERVER, conf);
+	free_clause(CL_HTTP, conf);
+	/* What is owned but the field of no key. */
+	free(conf->own_addrs.v);	/* own-names: the addresses */
 	free(conf->zones);
-	free(conf->allow_query.v);
-	for (i = 0; i < conf->nresolvers; i++)
-		free(conf->resolvers[i]);
-	free(conf->resolvers);
-	free(conf->dynamic_patterns);
-	for (i = 0; i < conf->http.nlisten; i++)
-		free(conf->http.listen[i].text);
-	free(conf->http.listen);
-	free(conf->http.public_url);
-	free(conf->http.allow_metrics.v);
-	free(conf->http.trusted_proxy.v);
-	free(conf->http.notify_command);
-	free(conf->bad_helo_names);
-	for (i = 0; i < conf->nown_names; i++)
-		free(conf->own_names[i]);
-	free(conf->own_names);
-	free(conf->own_addrs.v);
-	free(conf->database);
 	free(conf->file);
 	free(conf);
 }
 
+/* The clause line, then each key of clause CL in BASE. */
 static void
-dump_quoted(FILE *f, const char *s)
+dump_clause(FILE *f, enum clause cl, const void *base)
 {
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
+	size_t i;
 
-static void
-dump_key(FILE *f, const struct key *k, const void *base)
-{
-	const struct conf *c = base;
-	const struct conf_zone *z = base;
-	const char *name = key_short(k);
-	const struct conf_listen *lv;
-	const struct addrlist *al;
-	char buf[ADDR_STRLEN], *const *sp;
-	size_t i, ln;
-	int r, first;
-
-	switch (k->type) {
-	case KT_LISTEN:
-		lv = k->clause == CL_HTTP ? c->http.listen : c->listen;
-		ln = k->clause == CL_HTTP ? c->http.nlisten : c->nlisten;
-		for (i = 0; i < ln; i++)
-			fprintf(f, "\t%s: %s\n", name, lv[i].text);
-		break;
-	case KT_PATH:
-	case KT_STRING:
-	case KT_URL:
-		sp = cfield(base, k);
-		if (*sp == NULL)
-			fprintf(f, "\t# %s: (not set)\n", name);
-		else {
-			fprintf(f, "\t%s: ", name);
-			dump_quoted(f, *sp);
-			fputc('\n', f);
-		}
-		break;
-	case KT_SIZE:
-	case KT_UINT:
-	case KT_DURATION:
-		format_num(k, get_num(base, k), buf, sizeof(buf));
-		fprintf(f, "\t%s: %s\n", name, buf);
-		break;
-	case KT_ADDRLIST:
-		al = cfield(base, k);
-		fprintf(f, "\t%s%s:", al->n ? "" : "# ", name);
-		for (i = 0; i < al->n; i++)
-			fprintf(f, "%s %s", i ? "," : "",
-			    addr_format(&al->v[i], buf, sizeof(buf)));
-		fputc('\n', f);
-		break;
-	case KT_OFFDURATION:
-		if (get_num(base, k) == 0)
-			str_copy(buf, "off", sizeof(buf));
-		else
-			format_duration(get_num(base, k), buf, sizeof(buf));
-		fprintf(f, "\t%s: %s\n", name, buf);
-		break;
-	case KT_NAME:
-		sp = cfield(base, k);
-		fprintf(f, "\t%s: %s\n", name, *sp ? *sp : "");
-		break;
-	case KT_ZTYPE:
-		fprintf(f, "\t%s: %s\n", name, zone_type_name(z->type));
-		break;
-	case KT_CHECKS:
-		fprintf(f, "\t%s%s:", z->checks ? "" : "# ", name);
-		for (r = 0, first = 1; r < REASON_MAX; r++)
-			if (z->checks & (1U << r)) {
-				fprintf(f, "%s %s", first ? "" : ",",
-				    reason_get(r)->key);
-				first = 0;
-			}
-		fputc('\n', f);
-		break;
-	case KT_SOA:
-		fprintf(f, "\t%s: %s %s\n", name, z->soa_mname ?
-		    z->soa_mname : "", z->soa_rname ? z->soa_rname : "");
-		break;
-	case KT_NSLIST:
-		for (i = 0; i < z->nns; i++)
-			fprintf(f, "\t%s: %s\n", name, z->ns[i]);
-		break;
-	case KT_TXT:
-		if (z->txt == NULL)
-			fprintf(f, "\t# %s: (built-in default)\n", name);
-		else {
-			fprintf(f, "\t%s: ", name);
-			dump_quoted(f, z->txt);
-			fputc('\n', f);
-		}
-		for (r = 0; r < REASON_MAX; r++)
-			if (z->txt_reason[r] != NULL) {
-				fprintf(f, "\t%s: %s ", name,
-				    reason_get(r)->key);
-				dump_quoted(f, z->txt_reason[r]);
-				fputc('\n', f);
-			}
-		break;
-	case KT_CODE:
-		for (r = 0; r < REASON_MAX; r++)
-			if (reason_get(r)->type == z->type)
-				fprintf(f, "\t%s: %s 127.0.0.%u\n", name,
-				    reason_get(r)->key,
-				    (unsigned)(z->code[r] & 0xff));
-		break;
-	case KT_RESOLVER:
-		for (i = 0; i < c->nresolvers; i++)
-			fprintf(f, "\t%s: %s\n", name, c->resolvers[i]);
-		break;
-	case KT_FAILURE:
-		fprintf(f, "\t%s: %s\n", name, z->servfail ? "servfail" :
-		    "nxdomain");
-		break;
-	case KT_OWN:
-		fprintf(f, "\t%s%s:", c->nown_names + c->own_addrs.n ? "" :
-		    "# ", name);
-		for (i = 0; i < c->nown_names; i++)
-			fprintf(f, "%s %s", i ? "," : "", c->own_names[i]);
-		for (r = 0; r < (int)c->own_addrs.n; r++)
-			fprintf(f, "%s %s", i + (size_t)r ? "," : "",
-			    addr_format(&c->own_addrs.v[r], buf,
-			    sizeof(buf)));
-		fputc('\n', f);
-		break;
-	}
+	fprintf(f, "%s:\n", clause_names[cl]);
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == cl)
+			ktypes[keys[i].type].dump(f, &keys[i], base);
 }
 
 void
 conf_dump(const struct conf *conf, FILE *f)
 {
-	size_t i, zi;
+	size_t i;
 
 	fprintf(f, "# effective configuration of %s\n", conf->file);
-	fprintf(f, "server:\n");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].clause == CL_SERVER)
-			dump_key(f, &keys[i], conf);
-	for (zi = 0; zi < conf->nzones; zi++) {
-		fprintf(f, "zone:\n");
-		for (i = 0; i < NKEYS; i++)
-			if (keys[i].clause == CL_ZONE)
-				dump_key(f, &keys[i], &conf->zones[zi]);
-	}
-	if (conf->http.nlisten == 0)
-		return;
-	fprintf(f, "http:\n");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].clause == CL_HTTP)
-			dump_key(f, &keys[i], conf);
+	dump_clause(f, CL_SERVER, conf);
+	for (i = 0; i < conf->nzones; i++)
+		dump_clause(f, CL_ZONE, &conf->zones[i]);
+	if (conf->http.nlisten != 0)
+		dump_clause(f, CL_HTTP, conf);
 }
 
 const char *

@@ -18,6 +18,22 @@
 #include "reason.h"
 #include "util.h"
 
+/*
+ * Under AddressSanitizer (-fsanitize=address, which includes
+ * LeakSanitizer) test_leaks() asks for a leak check of its own, so that
+ * a leak is a failed test with its name and not only a report at exit.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_LSAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_LSAN	1
+#endif
+#endif
+#ifdef TEST_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #define MAXERR	32
 
 struct errs {
@@ -113,6 +129,29 @@ dump_string(const struct conf *c)
 		return NULL;
 	}
 	return buf;
+}
+
+/*
+ * Load TEXT, dump it, load the dump and dump that: the same text. Returns
+ * the first dump, which the caller frees, or NULL.
+ */
+static char *
+dump_round_trip(const char *text, const char *what)
+{
+	struct conf *c, *c2;
+	char *d1, *d2, *again;
+
+	c = load_ok(text, what);
+	d1 = c ? dump_string(c) : NULL;
+	(void)xasprintf(&again, "%s: dump", what);
+	c2 = d1 ? load_ok(d1, again) : NULL;
+	d2 = c2 ? dump_string(c2) : NULL;
+	is_str(d2, d1, "%s: round trip gives the same dump", what);
+	free(again);
+	free(d2);
+	conf_free(c);
+	conf_free(c2);
+	return d1;
 }
 
 static char *
@@ -690,17 +729,11 @@ test_dump(void)
 	conf_free(c);
 	conf_free(c2);
 
-	c = load_ok("zone:\n name: a.example\n type: dnsbl\n", "dump minimal");
-	d1 = c ? dump_string(c) : NULL;
-	c2 = d1 ? load_ok(d1, "dump minimal parses back") : NULL;
-	d2 = c2 ? dump_string(c2) : NULL;
-	is_str(d2, d1, "dump minimal: round trip");
+	d1 = dump_round_trip("zone:\n name: a.example\n type: dnsbl\n",
+	    "dump minimal");
 	ok(d1 != NULL && strstr(d1, "# txt:") != NULL &&
 	    strstr(d1, "# url:") != NULL, "dump minimal: unset keys named");
 	free(d1);
-	free(d2);
-	conf_free(c);
-	conf_free(c2);
 }
 
 static void
@@ -826,10 +859,208 @@ test_http(void)
 	    "t.conf:3: http: clause given twice (first at line 1)");
 }
 
+/*
+ * Every key of the schema set, none at its default, in every clause and
+ * in a zone of each type. test_every_keys() checks that it names every
+ * key, so that a new key is added here too.
+ */
+static const char every_conf[] =
+    "server:\n"
+    "\tlisten: 127.0.0.1@5353, ::1@5353\n"
+    "\tlisten: 192.0.2.1\n"
+    "\tdatabase: \"/srv/rdnsbl db\"\n"
+    "\tmap-size: 2g\n"
+    "\tallow-query: 198.51.100.0/24 2001:db8:1::/48\n"
+    "\tallow-query: 203.0.113.7, ::1\n"
+    "\tverbosity: 4\n"
+    "\ttcp-timeout: 1h\n"
+    "\ttcp-clients: 65535\n"
+    "\tudp-size: 512\n"
+    "\tresolver: system, 192.0.2.53@5353\n"
+    "\tresolver: 2001:db8::53\n"
+    "\tcheck-timeout: 5s\n"
+    "\tcache-ttl: 2h\n"
+    "\tfailure-ttl: 0\n"
+    "\tmax-checks: 77\n"
+    "\tlookup-rate: 123\n"
+    "\tmax-ptr-names: 16\n"
+    "\tdynamic-patterns: /etc/rdnsbl/s25r.rules\n"
+    "\tbad-helo-names: \"/etc/rdnsbl/bad helo.txt\"\n"
+    "\town-names: MX1.Example.NET., 192.0.2.25\n"
+    "\town-names: 2001:db8::/32, mx2.example.net\n"
+    "zone:\n"
+    "\tchecks: blacklist, no-ptr, unconfirmed, dynamic\n"
+    "\tname: BL.example.net.\n"
+    "\ttype: dnsbl\n"
+    "\tttl: 1h\n"
+    "\tnegative-ttl: 90\n"
+    "\tsoa: ns1.example.net hostmaster.example.net\n"
+    "\tns: ns1.example.net, ns2.example.net\n"
+    "\tns: ns3.example.net\n"
+    "\ttxt: \"$ is listed ($reason), see $url # not a comment\"\n"
+    "\ttxt: blacklist \"say \\\"no\\\" \\\\ here\"\n"
+    "\ttxt: dynamic \"dyn $\"\n"
+    "\tcode: blacklist 127.0.0.10\n"
+    "\tcode: dynamic 127.0.0.254\n"
+    "\turl: \"https://bl.example.net/lookup?ip=$\"\n"
+    "\ton-lookup-failure: servfail\n"
+    "zone:\n"
+    "\tname: wl.example.net\n"
+    "\ttype: dnswl\n"
+    "\tchecks: whitelist\n"
+    "\tttl: 10m\n"
+    "\tnegative-ttl: 1m\n"
+    "\tsoa: ns.example.net dns.example.net\n"
+    "\tns: ns.example.net\n"
+    "\ttxt: \"ok\"\n"
+    "\ttxt: whitelist \"ok $\"\n"
+    "\tcode: whitelist 127.0.0.3\n"
+    "\turl: http://wl.example.net/\n"
+    "\ton-lookup-failure: nxdomain\n"
+    "zone:\n"
+    "\tname: helo.example.net\n"
+    "\ttype: helo\n"
+    "\tchecks: bad-name, no-dot, own-name, no-dns, dynamic, bare-ip\n"
+    "\tttl: 0\n"
+    "\tnegative-ttl: 1d\n"
+    "\tsoa: helo.example.net hostmaster.example.net\n"
+    "\tns: ns1.example.net\n"
+    "\tns: ns2.example.net\n"
+    "\ttxt: \"HELO $ rejected: $reason\"\n"
+    "\ttxt: no-dot \"$ has no dot\"\n"
+    "\tcode: bare-ip 127.0.0.99\n"
+    "\tcode: own-name 127.0.0.2\n"
+    "\turl: \"https://helo.example.net/?name=$\"\n"
+    "\ton-lookup-failure: servfail\n"
+    "http:\n"
+    "\tlisten: 127.0.0.1@8053, ::1@8053\n"
+    "\tpublic-url: https://bl.example.net\n"
+    "\tallow-metrics: 192.0.2.0/24, 2001:db8::/48\n"
+    "\tself-delist: 1d\n"
+    "\tself-delist-cooldown: 7d\n"
+    "\tnotify-command: \"/usr/local/bin/mail it\"\n"
+    "\tmax-body: 4k\n"
+    "\trate-limit: 2\n"
+    "\taddress-rate-limit: 1\n"
+    "\ttimeout: 5s\n"
+    "\ttrusted-proxy: 127.0.0.1, ::1\n";
+
+/*
+ * Whether every clause CLAUSE: of TEXT has a line "\tKEY:" (every zone:
+ * for a zone key).
+ */
+static int
+clause_sets(const char *text, const char *clause, const char *key)
+{
+	char head[32], item[64];
+	const char *s, *e;
+	int n = 0;
+
+	(void)snprintf(head, sizeof(head), "%s:\n", clause);
+	(void)snprintf(item, sizeof(item), "\n\t%s:", key);
+	for (s = text; (s = strstr(s, head)) != NULL; s = e) {
+		if (s != text && s[-1] != '\n') {
+			e = s + 1;
+			continue;
+		}
+		s += strlen(head) - 1;	/* at its "\n" */
+		for (e = s; (e = strchr(e + 1, '\n')) != NULL; )
+			if (e[1] != '\t')
+				break;
+		if (e == NULL)
+			e = s + strlen(s);
+		if (memmem(s, (size_t)(e - s), item, strlen(item)) == NULL)
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
+static void
+test_every_keys(void)
+{
+	char clause[16];
+	const char *k, *dot;
+	size_t i;
+	int all = 1;
+
+	for (i = 0; (k = conf_schema_key(i)) != NULL; i++) {
+		dot = strchr(k, '.');
+		(void)snprintf(clause, sizeof(clause), "%.*s",
+		    (int)(dot - k), k);
+		if (!clause_sets(every_conf, clause, dot + 1)) {
+			printf("# %s not set in every_conf\n", k);
+			all = 0;
+		}
+	}
+	ok(all, "every key: every_conf sets each schema key");
+}
+
+/* Dump, load the dump, dump again: the same text, no key left unset. */
+static void
+test_every_dump(void)
+{
+	char *d1;
+
+	d1 = dump_round_trip(every_conf, "every key");
+	ok(d1 != NULL && strstr(d1, "\n\t#") == NULL,
+	    "every key: dump has a value for each key");
+	if (d1 != NULL && strstr(d1, "\n\t#") != NULL)
+		printf("# %s", d1);
+	ok(d1 != NULL &&
+	    strstr(d1, "\town-names: mx1.example.net, mx2.example.net, "
+	    "192.0.2.25, 2001:db8::/32\n") != NULL &&
+	    strstr(d1, "\tresolver: system\n\tresolver: 192.0.2.53@5353\n"
+	    "\tresolver: 2001:db8::53\n") != NULL &&
+	    strstr(d1, "\tfailure-ttl: 0s\n") != NULL &&
+	    strstr(d1, "\tself-delist-cooldown: 1w\n") != NULL &&
+	    strstr(d1, "\tcode: bare-ip 127.0.0.99\n") != NULL &&
+	    strstr(d1, "\tpublic-url: \"https://bl.example.net/\"\n") != NULL,
+	    "every key: values in config syntax");
+	free(d1);
+}
+
+/*
+ * Loading and freeing a configuration that sets every key leaks nothing,
+ * whether it loads or is refused (an error after every key was applied).
+ */
+static void
+test_every_free(void)
+{
+	struct conf *c;
+	char *bad;
+	int n = -1;
+
+	c = load_ok(every_conf, "every key: load");
+	conf_free(c);
+	(void)xasprintf(&bad, "%szone:\n\tname: bl.example.net\n"
+	    "\ttype: dnsbl\n", every_conf);
+	c = conf_load_string("t.conf", bad, NULL, NULL, &n);
+	ok(c == NULL && n == 1, "every key: a duplicate zone refuses it");
+	conf_free(c);
+	free(bad);
+}
+
+/*
+ * Called once test_every_free() has returned: LeakSanitizer does not
+ * read the stack below the caller's, so nothing of what it left there
+ * hides a leak.
+ */
+static void
+test_leaks(void)
+{
+#ifdef TEST_LSAN
+	ok(__lsan_do_recoverable_leak_check() == 0,
+	    "leaks: LeakSanitizer finds none");
+#else
+	ok(1, "leaks # SKIP not built with AddressSanitizer");
+#endif
+}
+
 int
 main(void)
 {
-	plan(233);
+	plan(242);
 	test_full();
 	test_defaults();
 	test_helo();
@@ -838,5 +1069,9 @@ main(void)
 	test_dump();
 	test_schema();
 	test_http();
+	test_every_keys();
+	test_every_dump();
+	test_every_free();
+	test_leaks();
 	return done();
 }

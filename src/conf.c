@@ -1897,33 +1897,14 @@ conf_load(const char *path, conf_err_cb *err, void *arg, int *nerrors)
 {
 	struct conf *conf;
 	char msg[MSG_MAXLEN], *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	FILE *f;
+	size_t len = 0;
+	int rc;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		(void)snprintf(msg, sizeof(msg), "cannot open: %s",
-		    strerror(errno));
+	if ((rc = read_file(path, &buf, &len)) != 0) {
+		(void)snprintf(msg, sizeof(msg), "cannot %s: %s",
+		    rc == -1 ? "open" : "read", strerror(errno));
 		goto fail;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		(void)snprintf(msg, sizeof(msg), "cannot read: %s",
-		    strerror(errno));
-		(void)fclose(f);
-		free(buf);
-		goto fail;
-	}
-	(void)fclose(f);		/* read only: nothing to lose */
-	buf[len] = '\0';
 	if (memchr(buf, '\0', len) != NULL) {
 		(void)snprintf(msg, sizeof(msg), "contains a NUL byte: not "
 		    "a text file");

@@ -304,7 +304,7 @@ read_file(const char *path, char **bufp, size_t *lenp)
 		free(buf);
 		(void)fclose(fp);
 		errno = saved;
-		return -1;
+		return -2;
 	}
 	(void)fclose(fp);	/* read-only: nothing to lose */
 	buf[len] = '\0';
@@ -342,7 +342,7 @@ read_data_file(const char *path, line_err_fn *err, void *arg, int *nerrors,
 	struct line_errs le = { path, 0, err, arg, 0 };
 
 	if (read_file(path, buf, len) == 0)
-		return 0;
+		return 0;	/* both failures say why in errno */
 	line_error(&le, "%s", strerror(errno));
 	if (nerrors != NULL)
 		*nerrors = 1;

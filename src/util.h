@@ -58,8 +58,9 @@ size_t	 utf8_len(const unsigned char *s, size_t n);
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);
 
 /*
- * Read a whole file into a new buffer (NUL-terminated; *len excludes the
- * NUL). Returns 0, or -1 with errno set.
+ * Read a whole file into a new buffer for free() (NUL-terminated; *len
+ * excludes the NUL). Returns 0; -1 with errno set when the file cannot
+ * be opened; -2 with errno set when it opened but could not be read.
  */
 int	 read_file(const char *path, char **buf, size_t *len);
 

@@ -33,14 +33,13 @@
 #include "addr.h"
 #include "check.h"
 #include "conf.h"
-#include "daemon.h"
 #include "decide.h"
 #include "delist.h"
 #include "form.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "page.h"
-#include "server.h"
 #include "store.h"
 #include "util.h"
 #include "zone.h"
@@ -49,15 +48,6 @@
 #define RL_SLOTS		4096	/* remembered clients / addresses */
 #define RL_CLIENT_WINDOW	3600
 #define RL_ADDR_WINDOW		86400
-
-enum page_kind {
-	PG_INDEX, PG_LOOKUP, PG_DELIST, PG_REQUEST, PG_HEALTHZ, PG_METRICS,
-	PG_OTHER, PG_MAX
-};
-
-static const char *const page_names[PG_MAX] = {
-	"index", "lookup", "delist", "request", "healthz", "metrics", "other"
-};
 
 /* What became of a POST /delist. */
 enum outcome {
@@ -88,14 +78,47 @@ struct pending {
 	struct pending		*next, *prev;
 };
 
+/* One request as a handler sees it. */
+struct hreq {
+	struct evhttp_request	*req;
+	const char		*path;
+	const char		*query;		/* after "?", or NULL */
+	struct addr		 client;	/* client_addr() */
+};
+
+typedef void route_fn(struct http *, const struct hreq *);
+
+static route_fn	do_index, do_lookup, do_delist, do_request, do_healthz,
+		do_metrics;
+
+#define ROUTE_GET	0x01	/* GET and HEAD, else POST only */
+#define ROUTE_PREFIX	0x02	/* path is a prefix: "/request/TOKEN" */
+#define ROUTE_METRICS	0x04	/* allow-metrics: clients only */
+
+/* The pages: path, flags, name in the metrics, handler. */
+static const struct route {
+	const char	*path;
+	unsigned	 flags;
+	const char	*name;
+	route_fn	*fn;
+} routes[] = {
+	{ "/", ROUTE_GET, "index", do_index },
+	{ "/lookup", ROUTE_GET, "lookup", do_lookup },
+	{ "/delist", 0, "delist", do_delist },
+	{ "/request/", ROUTE_GET | ROUTE_PREFIX, "request", do_request },
+	{ "/healthz", ROUTE_GET, "healthz", do_healthz },
+	{ "/metrics", ROUTE_GET | ROUTE_METRICS, "metrics", do_metrics },
+};
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
 struct http {
-	struct daemon	*d;
+	struct http_env	 env;
 	struct evhttp	*eh;
 	struct binding	*b;
 	size_t		 nb;
 	struct ratelimit *rl_client, *rl_addr;
 	struct pending	*pending;
-	uint64_t	 pages[PG_MAX];
+	uint64_t	 pages[NROUTES + 1];	/* by route; last: no page */
 	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
 	uint64_t	 outcomes[OUT_MAX];
 };
@@ -136,7 +159,7 @@ client_addr(struct http *h, struct evhttp_request *req, struct addr *a)
 		else
 			addr_from_bytes(a, ADDR_V6, sin6->sin6_addr.s6_addr);
 	}
-	if (a->af == 0 || !addrlist_match(&h->d->conf->http.trusted_proxy, a))
+	if (a->af == 0 || !addrlist_match(&h->env.conf->http.trusted_proxy, a))
 		return;
 	xff = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "X-Forwarded-For");
@@ -270,12 +293,12 @@ check_done(void *arg, const struct check_result *res)
 static void
 pending_start(struct http *h, struct pending *p)
 {
-	struct daemon *d = h->d;
 	struct check_subject s;
 
 	p->h = h;
 	check_subject_addr(&s, &p->r.addr);
-	p->wait = checker_wait(d->checker, &s, d->conf->check_timeout * 1000,
+	p->wait = checker_wait(h->env.checker, &s,
+	    h->env.conf->check_timeout * 1000,
 	    check_done, p);
 	if (p->wait == NULL) {
 		if (p->delist)
@@ -338,7 +361,6 @@ decide_all(struct http *h, const struct addr *a,
     const struct check_result *fresh, struct evbuffer *b, int *need,
     char *reasons, size_t rlen, char *errbuf, size_t errlen)
 {
-	struct daemon *d = h->d;
 	struct all_zones az;
 	struct check_subject s;
 
@@ -351,7 +373,7 @@ decide_all(struct http *h, const struct addr *a,
 	if (reasons != NULL)
 		reasons[0] = '\0';
 	check_subject_addr(&s, a);
-	if (decide_zones(d->zones, d->store, &d->helo, &s, az.now, fresh,
+	if (decide_zones(h->env.zones, h->env.store, NULL, &s, az.now, fresh,
 	    all_zones_one, &az, errbuf, errlen) == -1)
 		return -1;
 	*need = az.need;
@@ -396,7 +418,7 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 		return;
 	}
 	if (listed > 0) {
-		if (store_request_state(h->d->store, a, &pid, &self, errbuf,
+		if (store_request_state(h->env.store, a, &pid, &self, errbuf,
 		    sizeof(errbuf)) == STORE_OK)
 			page_raw(b, "<p id=\"queued\">Request %llu for this "
 			    "address is waiting for review; its requester "
@@ -410,9 +432,9 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 	send_page(h, req, 200, "OK", b);
 }
 
-/* GET / and /lookup. */
+/* GET / and /lookup: index, the form alone when no address is given. */
 static void
-do_lookup(struct http *h, struct evhttp_request *req, const char *query,
+lookup_query(struct http *h, struct evhttp_request *req, const char *query,
     int index)
 {
 	struct evkeyvalq kv;
@@ -443,11 +465,23 @@ do_lookup(struct http *h, struct evhttp_request *req, const char *query,
 	lookup_page(h, req, &a, NULL);
 }
 
+static void
+do_index(struct http *h, const struct hreq *hr)
+{
+	lookup_query(h, hr->req, hr->query, 1);
+}
+
+static void
+do_lookup(struct http *h, const struct hreq *hr)
+{
+	lookup_query(h, hr->req, hr->query, 0);
+}
+
 /* The link to a request's status page. */
 static void
 status_link(struct http *h, struct evbuffer *b, const char *token)
 {
-	const char *base = h->d->conf->http.public_url;
+	const char *base = h->env.conf->http.public_url;
 
 	page_raw(b, "<p>The status of your request is at <a id=\"statuslink\" "
 	    "href=\"/request/%s\">", token);
@@ -462,7 +496,7 @@ status_link(struct http *h, struct evbuffer *b, const char *token)
 static void
 run_notify(struct http *h, const char *event, const struct store_request *r)
 {
-	const struct conf *c = h->d->conf;
+	const struct conf *c = h->env.conf;
 	char errbuf[256];
 	pid_t pid;
 
@@ -483,7 +517,7 @@ static void
 delist_finish(struct http *h, struct pending *p,
     const struct check_result *fresh)
 {
-	const struct conf *c = h->d->conf;
+	const struct conf *c = h->env.conf;
 	struct store_request *r = &p->r;
 	struct store_entry white, *wp = NULL;
 	struct evbuffer *b;
@@ -548,7 +582,7 @@ delist_finish(struct http *h, struct pending *p,
 	}
 	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));
-	rc = store_request_add(h->d->store, r, wp, actor, &other, errbuf,
+	rc = store_request_add(h->env.store, r, wp, actor, &other, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_EXISTS) {
 		h->outcomes[OUT_CONFLICT]++;
@@ -624,10 +658,11 @@ delist_fields(struct http *h, struct evhttp_request *req,
 
 /* POST /delist. */
 static void
-do_delist(struct http *h, struct evhttp_request *req,
-    const struct addr *client)
+do_delist(struct http *h, const struct hreq *hr)
 {
-	const struct conf *c = h->d->conf;
+	struct evhttp_request *req = hr->req;
+	const struct addr *client = &hr->client;
+	const struct conf *c = h->env.conf;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	const char *ctype = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Content-Type");
@@ -701,7 +736,7 @@ do_delist(struct http *h, struct evhttp_request *req,
 		free(p);
 		return;
 	}
-	if (store_request_state(h->d->store, &p->r.addr, &pid, &p->self,
+	if (store_request_state(h->env.store, &p->r.addr, &pid, &p->self,
 	    errbuf, sizeof(errbuf)) == STORE_OK) {
 		h->outcomes[OUT_CONFLICT]++;
 		send_message(h, req, 409, "Conflict", "Already requested",
@@ -734,8 +769,10 @@ do_delist(struct http *h, struct evhttp_request *req,
 
 /* GET /request/TOKEN. */
 static void
-do_request(struct http *h, struct evhttp_request *req, const char *token)
+do_request(struct http *h, const struct hreq *hr)
 {
+	struct evhttp_request *req = hr->req;
+	const char *token = hr->path + strlen("/request/");
 	struct store_request *r;
 	struct evbuffer *b;
 	char errbuf[256];
@@ -748,7 +785,7 @@ do_request(struct http *h, struct evhttp_request *req, const char *token)
 		return;
 	}
 	r = xmalloc(sizeof(*r));
-	rc = store_request_by_token(h->d->store, token, r, errbuf,
+	rc = store_request_by_token(h->env.store, token, r, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_ERROR)
 		store_failed(h, req, errbuf);
@@ -766,175 +803,101 @@ do_request(struct http *h, struct evhttp_request *req, const char *token)
 }
 
 static void
-metric(struct evbuffer *b, const char *name, const char *type,
-    const char *help)
+do_healthz(struct http *h, const struct hreq *hr)
 {
-	page_raw(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* A metric with one value and no labels. */
-static void
-metric1(struct evbuffer *b, const char *name, const char *type,
-    const char *help, uint64_t value)
-{
-	metric(b, name, type, help);
-	page_raw(b, "%s %llu\n", name, (unsigned long long)value);
-}
-
-/* GET /metrics: the Prometheus text format. */
-static void
-do_metrics(struct http *h, struct evhttp_request *req)
-{
-	struct daemon *d = h->d;
-	const struct server_stats *ss = server_stats(d->server);
-	const struct checker_stats *cs = checker_stats(d->checker);
 	struct evbuffer *b = xbuf();
-	size_t i, k, n, bytes;
 
-	metric(b, "rdnsbl_dns_answers_total", "counter",
-	    "DNS answers by zone and result (since start or reload).");
-	for (i = 0; i < ss->nzones && i < d->zones->n; i++)
-		for (k = 0; k < ANS_KIND_MAX; k++)
-			if (k != ANS_NEED_CHECK)
-				page_raw(b, "rdnsbl_dns_answers_total{zone=\"%s\","
-				    "result=\"%s\"} %llu\n",
-				    d->zones->v[i].conf->name,
-				    answer_kind_name(k),
-				    (unsigned long long)ss->zone_answers[i][k]);
-	metric(b, "rdnsbl_dns_results_total", "counter",
-	    "DNS answers by result, every zone and none.");
-	for (k = 0; k < ANS_KIND_MAX; k++)
-		if (k != ANS_NEED_CHECK)
-			page_raw(b, "rdnsbl_dns_results_total{result=\"%s\"} "
-			    "%llu\n", answer_kind_name(k),
-			    (unsigned long long)ss->answers[k]);
-	metric(b, "rdnsbl_dns_queries_total", "counter",
-	    "DNS queries by transport.");
-	page_raw(b, "rdnsbl_dns_queries_total{transport=\"udp\"} %llu\n"
-	    "rdnsbl_dns_queries_total{transport=\"tcp\"} %llu\n",
-	    (unsigned long long)ss->udp, (unsigned long long)ss->tcp);
-	metric1(b, "rdnsbl_cache_hits_total", "counter",
-	    "Answers decided by a cached computed verdict.", ss->cache_hits);
-	metric1(b, "rdnsbl_held_queries_total", "counter",
-	    "DNS queries that waited for a computed check.", ss->held);
-	metric(b, "rdnsbl_checks_total", "counter",
-	    "Computed checks by what became of them.");
-	page_raw(b, "rdnsbl_checks_total{event=\"started\"} %llu\n"
-	    "rdnsbl_checks_total{event=\"coalesced\"} %llu\n"
-	    "rdnsbl_checks_total{event=\"refused\"} %llu\n"
-	    "rdnsbl_checks_total{event=\"wait_timed_out\"} %llu\n",
-	    (unsigned long long)cs->started, (unsigned long long)cs->coalesced,
-	    (unsigned long long)cs->refused,
-	    (unsigned long long)cs->waits_timed_out);
-	metric(b, "rdnsbl_check_verdicts_total", "counter",
-	    "Computed checks by verdict.");
-	for (k = 0; k < CV_MAX; k++)
-		page_raw(b, "rdnsbl_check_verdicts_total{verdict=\"%s\"} %llu\n",
-		    cverdict_name(k), (unsigned long long)cs->verdicts[k]);
-	metric1(b, "rdnsbl_checks_in_flight", "gauge",
-	    "Computed checks running now.", cs->inflight);
-	n = store_index_count(d->store, &bytes);
-	metric1(b, "rdnsbl_lists_in_memory_entries", "gauge",
-	    "IPv4 list entries in the compact copy for queries.", n);
-	metric1(b, "rdnsbl_lists_in_memory_bytes", "gauge",
-	    "Memory the compact copy of the IPv4 lists takes.", bytes);
-	metric1(b, "rdnsbl_lists_in_memory_stale", "gauge",
-	    "1 while the copy is behind the lists (queries read the "
-	    "database meanwhile).", store_index_stale(d->store));
-	metric(b, "rdnsbl_delist_requests_total", "counter",
-	    "Delisting form submissions by outcome.");
-	for (k = 0; k < OUT_MAX; k++)
-		page_raw(b, "rdnsbl_delist_requests_total{outcome=\"%s\"} "
-		    "%llu\n", outcome_names[k],
-		    (unsigned long long)h->outcomes[k]);
-	metric(b, "rdnsbl_http_requests_total", "counter",
-	    "HTTP requests by page.");
-	for (k = 0; k < PG_MAX; k++)
-		page_raw(b, "rdnsbl_http_requests_total{page=\"%s\"} %llu\n",
-		    page_names[k], (unsigned long long)h->pages[k]);
-	metric(b, "rdnsbl_http_responses_total", "counter",
-	    "HTTP responses by status class.");
-	for (k = 1; k < 6; k++)
-		page_raw(b, "rdnsbl_http_responses_total{code=\"%zux\"} "
-		    "%llu\n", k, (unsigned long long)h->codes[k]);
-	send_reply(h, req, 200, "OK", b, "text/plain; version=0.0.4");
+	page_raw(b, "ok\n");
+	send_reply(h, hr->req, 200, "OK", b, "text/plain; charset=utf-8");
 }
 
-/* Every request: route by path and method. */
+/* GET /metrics: the daemon's numbers and the pages' own. */
+static void
+do_metrics(struct http *h, const struct hreq *hr)
+{
+	struct metrics_count outcomes[OUT_MAX], pages[NROUTES + 1];
+	const char *names[64];
+	struct metrics m;
+	struct evbuffer *b = xbuf();
+	size_t i;
+
+	memset(&m, 0, sizeof(m));
+	if (h->env.metrics != NULL)
+		h->env.metrics(h->env.metrics_arg, &m);
+	for (i = 0; i < h->env.zones->n && i < 64; i++)
+		names[i] = h->env.zones->v[i].conf->name;
+	m.zone_names = names;
+	m.nzone_names = i;
+	for (i = 0; i < OUT_MAX; i++) {
+		outcomes[i].label = outcome_names[i];
+		outcomes[i].value = h->outcomes[i];
+	}
+	for (i = 0; i <= NROUTES; i++) {
+		pages[i].label = i < NROUTES ? routes[i].name : "other";
+		pages[i].value = h->pages[i];
+	}
+	m.outcomes = outcomes;
+	m.noutcomes = OUT_MAX;
+	m.pages = pages;
+	m.npages = NROUTES + 1;
+	m.codes = h->codes;
+	metrics_write(b, &m);
+	send_reply(h, hr->req, 200, "OK", b, "text/plain; version=0.0.4");
+}
+
+/* Every request: find its route, check the method and the client. */
 static void
 route(struct evhttp_request *req, void *arg)
 {
 	struct http *h = arg;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	int get = cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD;
-	enum page_kind pg;
-	struct evbuffer *b;
-	struct addr client;
+	const struct route *rt;
+	struct hreq hr;
+	size_t i;
 
-	client_addr(h, req, &client);
-	if (path == NULL || *path == '\0')
-		path = "/";
-	pg = strcmp(path, "/") == 0 ? PG_INDEX :
-	    strcmp(path, "/lookup") == 0 ? PG_LOOKUP :
-	    strcmp(path, "/delist") == 0 ? PG_DELIST :
-	    strncmp(path, "/request/", 9) == 0 ? PG_REQUEST :
-	    strcmp(path, "/healthz") == 0 ? PG_HEALTHZ :
-	    strcmp(path, "/metrics") == 0 ? PG_METRICS : PG_OTHER;
-	h->pages[pg]++;
-	if (pg == PG_OTHER) {
+	hr.req = req;
+	hr.path = uri ? evhttp_uri_get_path(uri) : NULL;
+	hr.query = uri ? evhttp_uri_get_query(uri) : NULL;
+	client_addr(h, req, &hr.client);
+	if (hr.path == NULL || *hr.path == '\0')
+		hr.path = "/";
+	for (i = 0; i < NROUTES; i++) {
+		rt = &routes[i];
+		if ((rt->flags & ROUTE_PREFIX) ? strncmp(hr.path, rt->path,
+		    strlen(rt->path)) == 0 : strcmp(hr.path, rt->path) == 0)
+			break;
+	}
+	h->pages[i]++;
+	if (i == NROUTES) {
 		send_message(h, req, 404, "Not Found", "Not found",
 		    "There is no such page here.");
 		return;
 	}
-	if ((pg == PG_DELIST) == get) {
+	if (((rt->flags & ROUTE_GET) != 0) != get) {
 		(void)evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", pg == PG_DELIST ? "POST" : "GET, HEAD");
+		    "Allow", (rt->flags & ROUTE_GET) ? "GET, HEAD" : "POST");
 		send_message(h, req, 405, "Method Not Allowed", "Not allowed",
-		    pg == PG_DELIST ? "Send the form from the lookup page." :
-		    "This page is only read.");
+		    (rt->flags & ROUTE_GET) ? "This page is only read." :
+		    "Send the form from the lookup page.");
 		return;
 	}
-	switch (pg) {
-	case PG_INDEX:
-	case PG_LOOKUP:
-		do_lookup(h, req, query, pg == PG_INDEX);
-		break;
-	case PG_DELIST:
-		do_delist(h, req, &client);
-		break;
-	case PG_REQUEST:
-		do_request(h, req, path + 9);
-		break;
-	case PG_HEALTHZ:
-		b = xbuf();
-		page_raw(b, "ok\n");
-		send_reply(h, req, 200, "OK", b, "text/plain; charset=utf-8");
-		break;
-	case PG_METRICS:
-		if (!addrlist_match(&h->d->conf->http.allow_metrics,
-		    &client)) {
-			send_message(h, req, 403, "Forbidden", "Forbidden",
-			    "The metrics are not open to your address.");
-			return;
-		}
-		do_metrics(h, req);
-		break;
-	case PG_OTHER:
-	case PG_MAX:
-		break;
+	if ((rt->flags & ROUTE_METRICS) &&
+	    !addrlist_match(&h->env.conf->http.allow_metrics, &hr.client)) {
+		send_message(h, req, 403, "Forbidden", "Forbidden",
+		    "The metrics are not open to your address.");
+		return;
 	}
+	rt->fn(h, &hr);
 }
 
 struct http *
-http_new(struct daemon *d)
+http_new(struct event_base *base)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 
-	h->d = d;
-	if ((h->eh = evhttp_new(d->base)) == NULL)
+	if ((h->eh = evhttp_new(base)) == NULL)
 		fatalx("http: cannot create the HTTP server");
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST);
@@ -968,12 +931,14 @@ bind_one(struct http *h, const struct conf_listen *l, char *errbuf,
 }
 
 int
-http_configure(struct http *h, const struct conf *conf, char *errbuf,
+http_configure(struct http *h, const struct http_env *env, char *errbuf,
     size_t errlen)
 {
-	const struct conf_http *c = &conf->http;
+	const struct conf_http *c = &env->conf->http;
 	struct binding *nb;
 	size_t i, j, n = c->nlisten;
+
+	h->env = *env;
 
 	nb = xcalloc(n ? n : 1, sizeof(*nb));
 	for (i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 /*
  * http.h -- the delisting pages and the metrics, served by evhttp on the
- * daemon's event base (DESIGN "Manual lists, the delisting queue").
+ * daemon's event base (doc/delisting.md).
  *
  *   GET  /, /lookup?ip=ADDR   the address in each zone, why, what to do,
  *                             and the request form when it is listed
@@ -9,6 +9,7 @@
  *   GET  /request/TOKEN       the status of a request
  *   GET  /healthz             "ok"
  *   GET  /metrics             Prometheus text, allow-metrics: only
+ *                             (metrics.h)
  *
  * Nothing here blocks: a page that needs a computed verdict waits for
  * the checker (bounded by check-timeout:) and answers from its callback,
@@ -19,23 +20,39 @@
 
 #include <stddef.h>
 
+struct checker;
 struct conf;
-struct daemon;
+struct event_base;
 struct http;
+struct metrics;
+struct store;
+struct zoneset;
+
+/* What the pages read; the daemon hands a new one over on each reload. */
+struct http_env {
+	const struct conf	*conf;		/* http:, check-timeout:, zones */
+	const struct zoneset	*zones;
+	struct store		*store;
+	struct checker		*checker;
+	/*
+	 * Fills the daemon's numbers into *m for /metrics (dns, checks,
+	 * the compact copy); NULL: none.
+	 */
+	void			(*metrics)(void *arg, struct metrics *m);
+	void			*metrics_arg;
+};
+
+/* An HTTP server on base; it listens on nothing until http_configure. */
+struct http	*http_new(struct event_base *base);
 
 /*
- * An HTTP server on d->base that reads d's configuration, zones, store,
- * checker and server statistics at each request (so a reload needs no
- * call here but http_configure). Listens on nothing yet.
+ * Take env (copied; what it points to must outlive the next call), and
+ * listen where env->conf's http: clause says, keeping sockets still
+ * listed and closing the others, with its limits. Either every new
+ * socket opens or the listeners stay as they were: -1 with errbuf (env
+ * is taken all the same). Logs the new listeners.
  */
-struct http	*http_new(struct daemon *d);
-
-/*
- * Listen where conf's http: clause says (keeping sockets still listed,
- * closing the others) and take its limits. Either every new socket opens
- * or nothing changes: -1 with errbuf. Logs the new listeners.
- */
-int		 http_configure(struct http *, const struct conf *conf,
+int		 http_configure(struct http *, const struct http_env *env,
 		    char *errbuf, size_t errlen);
 
 /* Answer 503 to requests still waiting for a check, then free. */

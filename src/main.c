@@ -24,6 +24,7 @@
 #include "helo.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "pattern.h"
 #include "server.h"
 #include "store.h"
@@ -211,6 +212,33 @@ state_apply(struct daemon *d, struct state *st)
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
 }
 
+/* The daemon's numbers for /metrics (http.h). */
+static void
+fill_metrics(void *arg, struct metrics *m)
+{
+	struct daemon *d = arg;
+
+	m->dns = server_stats(d->server);
+	m->checks = checker_stats(d->checker);
+	m->copy_entries = store_index_count(d->store, &m->copy_bytes);
+	m->copy_stale = store_index_stale(d->store);
+}
+
+/* Hand the pages what they read now; -1 if a listener failed. */
+static int
+http_update(struct daemon *d, char *errbuf, size_t errlen)
+{
+	struct http_env env;
+
+	env.conf = d->conf;
+	env.zones = d->zones;
+	env.store = d->store;
+	env.checker = d->checker;
+	env.metrics = fill_metrics;
+	env.metrics_arg = d;
+	return http_configure(d->http, &env, errbuf, errlen);
+}
+
 static void
 check_trace(void *arg, const char *line)
 {
@@ -262,7 +290,7 @@ reload(struct daemon *d)
 	server_set_checker(d->server, d->checker,
 	    d->conf->check_timeout * 1000);
 	set_trace(d);
-	if (http_configure(d->http, d->conf, errbuf, sizeof(errbuf)) == -1)
+	if (http_update(d, errbuf, sizeof(errbuf)) == -1)
 		log_warnx("%s; keeping the previous HTTP listeners", errbuf);
 	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
 	    d->zones->n == 1 ? "" : "s");
@@ -460,8 +488,8 @@ main(int argc, char *argv[])
 		fatalx("resolver: %s", errbuf);
 	server_set_checker(d.server, d.checker, d.conf->check_timeout * 1000);
 	set_trace(&d);
-	d.http = http_new(&d);
-	if (http_configure(d.http, d.conf, errbuf, sizeof(errbuf)) == -1)
+	d.http = http_new(d.base);
+	if (http_update(&d, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_signal, &d);

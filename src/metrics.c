@@ -1,0 +1,149 @@
+/*
+ * metrics.c -- the Prometheus text of GET /metrics.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <event2/buffer.h>
+
+#include "metrics.h"
+#include "answer.h"
+#include "check.h"
+#include "log.h"
+#include "server.h"
+#include "verdict.h"
+
+static void	put(struct evbuffer *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* printf into b; out of memory is fatal, as for the x* allocators. */
+static void
+put(struct evbuffer *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = evbuffer_add_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatalx("metrics: out of memory");
+}
+
+static void
+metric(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	put(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A metric with one value and no labels. */
+static void
+metric1(struct evbuffer *b, const char *name, const char *type,
+    const char *help, uint64_t value)
+{
+	metric(b, name, type, help);
+	put(b, "%s %llu\n", name, (unsigned long long)value);
+}
+
+/* A counter with one label, a value for each of n counts. */
+static void
+metricn(struct evbuffer *b, const char *name, const char *help,
+    const char *label, const struct metrics_count *c, size_t n)
+{
+	size_t i;
+
+	metric(b, name, "counter", help);
+	for (i = 0; i < n; i++)
+		put(b, "%s{%s=\"%s\"} %llu\n", name, label, c[i].label,
+		    (unsigned long long)c[i].value);
+}
+
+static void
+write_dns(struct evbuffer *b, const struct metrics *m)
+{
+	const struct server_stats *ss = m->dns;
+	size_t i, k;
+
+	metric(b, "rdnsbl_dns_answers_total", "counter",
+	    "DNS answers by zone and result (since start or reload).");
+	for (i = 0; i < ss->nzones && i < m->nzone_names; i++)
+		for (k = 0; k < ANS_KIND_MAX; k++)
+			if (k != ANS_NEED_CHECK)
+				put(b, "rdnsbl_dns_answers_total{zone=\"%s\","
+				    "result=\"%s\"} %llu\n", m->zone_names[i],
+				    answer_kind_name(k),
+				    (unsigned long long)ss->zone_answers[i][k]);
+	metric(b, "rdnsbl_dns_results_total", "counter",
+	    "DNS answers by result, every zone and none.");
+	for (k = 0; k < ANS_KIND_MAX; k++)
+		if (k != ANS_NEED_CHECK)
+			put(b, "rdnsbl_dns_results_total{result=\"%s\"} %llu\n",
+			    answer_kind_name(k),
+			    (unsigned long long)ss->answers[k]);
+	metric(b, "rdnsbl_dns_queries_total", "counter",
+	    "DNS queries by transport.");
+	put(b, "rdnsbl_dns_queries_total{transport=\"udp\"} %llu\n"
+	    "rdnsbl_dns_queries_total{transport=\"tcp\"} %llu\n",
+	    (unsigned long long)ss->udp, (unsigned long long)ss->tcp);
+	metric1(b, "rdnsbl_cache_hits_total", "counter",
+	    "Answers decided by a cached computed verdict.", ss->cache_hits);
+	metric1(b, "rdnsbl_held_queries_total", "counter",
+	    "DNS queries that waited for a computed check.", ss->held);
+}
+
+static void
+write_checks(struct evbuffer *b, const struct metrics *m)
+{
+	const struct checker_stats *cs = m->checks;
+	size_t k;
+
+	metric(b, "rdnsbl_checks_total", "counter",
+	    "Computed checks by what became of them.");
+	put(b, "rdnsbl_checks_total{event=\"started\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"coalesced\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"refused\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"wait_timed_out\"} %llu\n",
+	    (unsigned long long)cs->started, (unsigned long long)cs->coalesced,
+	    (unsigned long long)cs->refused,
+	    (unsigned long long)cs->waits_timed_out);
+	metric(b, "rdnsbl_check_verdicts_total", "counter",
+	    "Computed checks by verdict.");
+	for (k = 0; k < CV_MAX; k++)
+		put(b, "rdnsbl_check_verdicts_total{verdict=\"%s\"} %llu\n",
+		    cverdict_name(k), (unsigned long long)cs->verdicts[k]);
+	metric1(b, "rdnsbl_checks_in_flight", "gauge",
+	    "Computed checks running now.", cs->inflight);
+}
+
+void
+metrics_write(struct evbuffer *b, const struct metrics *m)
+{
+	size_t k;
+
+	if (m->dns != NULL)
+		write_dns(b, m);
+	if (m->checks != NULL)
+		write_checks(b, m);
+	metric1(b, "rdnsbl_lists_in_memory_entries", "gauge",
+	    "IPv4 list entries in the compact copy for queries.",
+	    m->copy_entries);
+	metric1(b, "rdnsbl_lists_in_memory_bytes", "gauge",
+	    "Memory the compact copy of the IPv4 lists takes.",
+	    m->copy_bytes);
+	metric1(b, "rdnsbl_lists_in_memory_stale", "gauge",
+	    "1 while the copy is behind the lists (queries read the "
+	    "database meanwhile).", m->copy_stale != 0);
+	metricn(b, "rdnsbl_delist_requests_total",
+	    "Delisting form submissions by outcome.", "outcome", m->outcomes,
+	    m->noutcomes);
+	metricn(b, "rdnsbl_http_requests_total", "HTTP requests by page.",
+	    "page", m->pages, m->npages);
+	metric(b, "rdnsbl_http_responses_total", "counter",
+	    "HTTP responses by status class.");
+	for (k = 1; k < 6 && m->codes != NULL; k++)
+		put(b, "rdnsbl_http_responses_total{code=\"%zuxx\"} %llu\n", k,
+		    (unsigned long long)m->codes[k]);
+}

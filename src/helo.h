@@ -1,9 +1,9 @@
 /*
- * helo.h -- the HELO-name checks (DESIGN, zone type "helo"): the bad-HELO
- * list, and the judgement of a HELO/EHLO argument on the reasons that
- * need no lookup: bad-name, no-dot, own-name, dynamic and bare-ip. The
- * no-dns reason needs A and AAAA lookups; the checker does them
- * (check.h) and the zone code (zone.h) puts both together.
+ * helo.h -- the HELO-name checks (zone type "helo"): the bad-HELO list,
+ * and the judgement of a HELO/EHLO argument on the reasons that need no
+ * lookup: bad-name, no-dot, own-name, dynamic and bare-ip. The no-dns
+ * reason needs A and AAAA lookups; the checker does them (check.h) and
+ * decide.h puts both together.
  *
  * Bad-HELO list file (zones/bad-helo.txt), one item a line, "#" comments:
  *   localhost.localdomain   the name itself (any case, final dot optional)

@@ -1,6 +1,7 @@
 /*
- * reason.h -- why a name is listed: the reason keys of DESIGN's table,
- * their default return codes and their plain-words descriptions.
+ * reason.h -- why a name is listed: the reason keys (rdnsbld.conf(5),
+ * Return codes), their default return codes and their plain-words
+ * descriptions.
  */
 #ifndef REASON_H
 #define REASON_H

@@ -15,6 +15,8 @@
 #include "log.h"
 #include "reason.h"
 #include "resolve.h"
+#include "store.h"
+#include "store_cache.h"
 #include "util.h"
 #include "wire.h"
 

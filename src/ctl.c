@@ -37,6 +37,10 @@
 #include "qname.h"
 #include "reason.h"
 #include "store.h"
+#include "store_audit.h"
+#include "store_cache.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 

@@ -40,6 +40,8 @@
 #include "page.h"
 #include "server.h"
 #include "store.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 

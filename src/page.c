@@ -18,7 +18,8 @@
 #include "check.h"
 #include "page.h"
 #include "reason.h"
-#include "store.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 

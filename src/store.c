@@ -11,9 +11,12 @@
  * order, like LMDB's own file format (which does not move between byte
  * orders either); audit keys are big-endian so that they sort by number.
  *
- * Entry value: u32 flags, u32 code, i64 added, i64 expires, u16 actor
- * length, u16 reason length, actor bytes, reason bytes (entry_encode in
- * store_list.c, store_entry_decode here).
+ * "black", "white": key af (1) | address (4 or 16, host bits clear) |
+ * prefix length (1). Value: u32 flags, u32 code, i64 added, i64 expires,
+ * u16 actor length, u16 reason length, actor bytes, reason bytes
+ * (entry_encode in store_list.c, store_entry_decode here).
+ *
+ * "meta": "schema" -> u32 version (STORE_SCHEMA_VERSION).
  */
 #include "config.h"
 

@@ -1,8 +1,10 @@
 /*
  * store_cache.c -- the verdict cache of the computed checks.
  *
- * Cache value: u32 verdict, i64 checked, i64 expires, u16 rule length,
- * u16 names length, u16 detail length, rule, names and detail bytes.
+ * "cache": key a kind byte and the address bytes or the name
+ * (store_cache.h). Value: u32 verdict, i64 checked, i64 expires, u16 rule
+ * length, u16 names length, u16 detail length, rule, names and detail
+ * bytes.
  */
 #include "config.h"
 

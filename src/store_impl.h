@@ -21,6 +21,10 @@
 #include "addr.h"
 #include "ipindex.h"
 #include "store.h"
+#include "store_audit.h"
+#include "store_cache.h"
+#include "store_list.h"
+#include "store_queue.h"
 
 #define ENTRY_HDRLEN	28
 #define ACTOR_MAX	64
@@ -52,7 +56,7 @@ struct store {
 	MDB_dbi		 cache;
 	int		 has_cache;	/* 0: read-only, made before it */
 	MDB_dbi		 req;		/* delisting requests by id */
-	MDB_dbi		 reqidx;	/* their indexes (store.h) */
+	MDB_dbi		 reqidx;	/* their indexes (store_queue.c) */
 	int		 has_req;	/* 0: read-only, made before them */
 	MDB_txn		*rtxn;		/* the reused read txn */
 	int		 reading;	/* rtxn is renewed */
@@ -75,7 +79,7 @@ struct store {
 	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
 	unsigned	 read_gen;	/* counts the renewals of rtxn */
 	/*
-	 * The journal of list changes (store.h) and the daemon's compact
+	 * The journal of list changes (store_index.c) and the daemon's compact
 	 * copy of the IPv4 lists kept in step with it. snap_seq: the last
 	 * journal number in the snapshot lens_txnid. ix is used only when
 	 * ix_seq is snap_seq; ixb is a copy being built, from the snapshot
@@ -84,7 +88,7 @@ struct store {
 	 */
 	MDB_dbi		 journal;
 	int		 has_journal;	/* 0: read-only, made before it */
-	MDB_dbi		 expiry;	/* the entries that expire (store.h) */
+	MDB_dbi		 expiry;	/* what expires (store_index.c) */
 	int		 has_expiry;
 	uint64_t	 snap_seq;
 	int		 ix_on;		/* store_index_enable() */

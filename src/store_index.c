@@ -2,6 +2,16 @@
  * store_index.c -- the journal of list changes, the expiry index, and the
  * daemon's compact copy of the IPv4 lists that follows the journal
  * (ipindex.h; doc/design.md).
+ *
+ * "meta": "journal" -> u64 number of the last journal record.
+ * "journal": key u64 big-endian record number; value the list (1 byte)
+ * and the key of an entry that was added, replaced or deleted, or the
+ * list alone for an import. Every list change writes one in the same
+ * transaction; the last JOURNAL_KEEP are kept. A daemon follows it to
+ * keep its compact copy of the IPv4 lists in step.
+ * "expiry": key u64 big-endian expiry time, the list (1 byte) and the
+ * entry's key; empty value: one per entry that expires, so that a purge
+ * looks at those only (a writer adds them to an older database).
  */
 #include "config.h"
 

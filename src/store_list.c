@@ -4,6 +4,11 @@
  * length that the lookups use, and the purge of expired entries and
  * verdicts. Each change also goes to the journal (store_index.c) and the
  * audit log (store_audit.c) in the same transaction.
+ *
+ * "meta": "lens:<list>:<af>" -> u32 counts of entries per prefix length
+ * (33 for IPv4, 129 for IPv6), so that a longest-prefix lookup probes
+ * only the lengths in use (a handful of B-tree lookups, correct with
+ * nested ranges).
  */
 #include "config.h"
 

@@ -1,5 +1,13 @@
 /*
  * store_queue.c -- the delisting request queue.
+ *
+ * "requests": key u64 big-endian request id; value u32 status, u32
+ * flags, the address and the client's (af, prefix length, 16 bytes
+ * each), i64 created, decided, visible and expires, then the
+ * NUL-terminated token, e-mail, text, reason, actor and note.
+ * "reqindex": 'a' + address key -> u64 id of its pending request;
+ * 't' + token -> u64 id; 's' + address key -> i64 time of its last
+ * self-service removal.
  */
 #include "config.h"
 

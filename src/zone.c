@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "qname.h"
+#include "store.h"
+#include "store_list.h"
 #include "util.h"
 #include "zone.h"
 

@@ -39,6 +39,7 @@
 #include "qname.h"
 #include "reason.h"
 #include "store.h"
+#include "store_list.h"
 #include "wire.h"
 
 struct zone {

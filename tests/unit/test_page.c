@@ -14,7 +14,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "page.h"
-#include "store.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 #include "../tap.h"

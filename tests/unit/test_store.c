@@ -12,6 +12,10 @@
 
 #include "addr.h"
 #include "store.h"
+#include "store_audit.h"
+#include "store_cache.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 
 #include "../tap.h"

@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "store.h"
+#include "store_list.h"
 #include "wire.h"
 #include "zone.h"
 #include "../tap.h"

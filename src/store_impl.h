@@ -146,6 +146,16 @@ int	store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 	    const struct store_entry *e, int *isnew, char *errbuf,
 	    size_t errlen);
 
+/*
+ * store_cache.c: delete the cached verdicts expired at now inside txn,
+ * from pos on, looking at *left values at most (counted down). Returns 1
+ * when stopped by *left (pos says where to go on), 0 at the end of the
+ * cache, -1 on an error.
+ */
+int	store_cache_purge(struct store *st, MDB_txn *txn, time_t now,
+	    struct store_purge_pos *pos, size_t *left, char *errbuf,
+	    size_t errlen);
+
 /* store_audit.c */
 int	store_audit_put(struct store *st, MDB_txn *txn, const char *actor,
 	    size_t actor_len, const char *action, const char *list,

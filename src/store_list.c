@@ -400,29 +400,6 @@ store_walk(struct store *st, enum store_list l, store_walk_fn *cb, void *arg,
 }
 
 /*
- * Put cur on the first key at or after pos (pos->keylen 0: the first key of
- * all).
- */
-static int
-purge_seek(MDB_cursor *cur, struct store_purge_pos *pos, MDB_val *k,
-    MDB_val *v)
-{
-	if (pos->keylen == 0)
-		return mdb_cursor_get(cur, k, v, MDB_FIRST);
-	k->mv_data = pos->key;
-	k->mv_size = pos->keylen;
-	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
-}
-
-/* Remember k as where the next step starts. */
-static void
-purge_stop(struct store_purge_pos *pos, const MDB_val *k)
-{
-	pos->keylen = k->mv_size <= sizeof(pos->key) ? k->mv_size : 0;
-	memcpy(pos->key, k->mv_data, pos->keylen);
-}
-
-/*
  * Delete the list entry behind one expiry record (key kb, kl bytes) if
  * it has expired at now, with its audit and journal records, counting
  * it in d and *purged. A record whose entry is gone or no longer has
@@ -535,56 +512,6 @@ cleanup:
 	return ret;
 }
 
-/*
- * Delete the cached verdicts expired at now, inside txn, without audit
- * records: a cache entry is not a list entry. A value too short to hold
- * an expiry is deleted too rather than stopping every purge. pos, *left
- * and the return value as for purge_lists.
- */
-static int
-purge_cache(struct store *st, MDB_txn *txn, time_t now,
-    struct store_purge_pos *pos, size_t *left, char *errbuf, size_t errlen)
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int64_t expires;
-	int rc, ret = -1;
-
-	if (!st->has_cache)
-		return 0;
-	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
-		goto cleanup;
-	}
-	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (*left == 0) {
-			purge_stop(pos, &k);
-			break;
-		}
-		(*left)--;
-		if (v.mv_size >= VERDICT_HDRLEN) {
-			memcpy(&expires, (const uint8_t *)v.mv_data + 12, 8);
-			if (expires > (int64_t)now)
-				continue;
-		}
-		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen,
-			    "mdb_cursor_del(cache)");
-			goto cleanup;
-		}
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
-		goto cleanup;
-	}
-	ret = rc == 0;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	return ret;
-}
-
 /* Purge inside txn from pos on, looking at *left entries at most. */
 static int
 purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
@@ -600,7 +527,7 @@ purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
 			    errbuf, errlen);
 			break;
 		default:
-			r = purge_cache(st, txn, now, pos, left, errbuf,
+			r = store_cache_purge(st, txn, now, pos, left, errbuf,
 			    errlen);
 			break;
 		}

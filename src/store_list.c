@@ -20,25 +20,6 @@
 #include "store_impl.h"
 #include "util.h"
 
-/* Pack e into buf (ENTRY_MAXLEN bytes); returns the size. */
-static size_t
-entry_encode(uint8_t *buf, const struct store_entry *e)
-{
-	uint16_t al = (uint16_t)e->actor_len, rl = (uint16_t)e->reason_len;
-
-	memcpy(buf, &e->flags, 4);
-	memcpy(buf + 4, &e->code, 4);
-	memcpy(buf + 8, &e->added, 8);
-	memcpy(buf + 16, &e->expires, 8);
-	memcpy(buf + 24, &al, 2);
-	memcpy(buf + 26, &rl, 2);
-	if (al > 0)
-		memcpy(buf + ENTRY_HDRLEN, e->actor, al);
-	if (rl > 0)
-		memcpy(buf + ENTRY_HDRLEN + al, e->reason, rl);
-	return ENTRY_HDRLEN + (size_t)al + rl;
-}
-
 /* Audit text of an entry: the prefix, with "!" for an exclusion. */
 static char *
 entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
@@ -163,7 +144,7 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 	    errlen) == -1)
 		return -1;
 	v.mv_data = vb;
-	v.mv_size = entry_encode(vb, e);
+	v.mv_size = store_entry_encode(vb, e);
 	if ((rc = mdb_put(txn, st->list[l], &k, &v, 0)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
 		    store_list_name(l));

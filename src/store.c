@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "store_impl.h"
+#include "store_index.h"
+#include "store_journal.h"
 #include "util.h"
 
 static int
@@ -75,6 +77,38 @@ schema_check(struct store *st, MDB_txn *txn, const char *path,
 		snprintf(errbuf, errlen, "database schema version %u, this "
 		    "program needs %d", version, STORE_SCHEMA_VERSION);
 		return -1;
+	}
+	return 0;
+}
+
+/* Write the expiry records of every entry (a database made before them). */
+static int
+expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	struct store_entry e;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int l, rc;
+
+	for (l = 0; l < 2; l++) {
+		if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
+			return -1;
+		}
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+			if (store_key_parse(&k, &e.prefix) == 0 &&
+			    store_entry_decode(&v, &e) == 0 &&
+			    store_expiry_put(st, txn, (enum store_list)l,
+			    &e.prefix, e.expires, 0, errbuf, errlen) == -1) {
+				mdb_cursor_close(cur);
+				return -1;
+			}
+		mdb_cursor_close(cur);
+		if (rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -213,7 +247,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		rc = mdb_dbi_open(txn, "expiry", MDB_CREATE, &st->expiry);
 		if (rc == 0) {
 			st->has_expiry = 1;
-			if (store_expiry_fill(st, txn, errbuf, errlen) == -1)
+			if (expiry_fill(st, txn, errbuf, errlen) == -1)
 				goto fail;
 		}
 	}
@@ -272,8 +306,7 @@ store_close(struct store *st)
 	if (st->rtxn != NULL)
 		mdb_txn_abort(st->rtxn);
 	mdb_env_close(st->env);
-	ipx_free(st->ix);
-	ipx_free(st->ixb);
+	store_index_free(st);
 	free(st);
 }
 

@@ -1,14 +1,9 @@
 /*
  * store_list.c -- the changes of the black and white lists: add, delete,
- * import (store_bulk_add) and walk, the counts of entries per prefix
- * length that the lookups use, and the purge of expired entries and
- * verdicts. Each change also goes to the journal (store_index.c) and the
- * audit log (store_audit.c) in the same transaction.
- *
- * "meta": "lens:<list>:<af>" -> u32 counts of entries per prefix length
- * (33 for IPv4, 129 for IPv6), so that a longest-prefix lookup probes
- * only the lengths in use (a handful of B-tree lookups, correct with
- * nested ranges).
+ * import (store_bulk_add) and walk, and the purge of expired entries and
+ * verdicts. Each change also goes to the counts per prefix length, the
+ * journal and the expiry records (store_journal.c) and the audit log
+ * (store_audit.c) in the same transaction.
  */
 #include "config.h"
 
@@ -18,6 +13,7 @@
 #include <string.h>
 
 #include "store_impl.h"
+#include "store_journal.h"
 #include "util.h"
 
 /* Audit text of an entry: the prefix, with "!" for an exclusion. */
@@ -29,81 +25,6 @@ entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", (flags & ENTRY_EXCLUDE) ? "!" : "",
 	    addr_format(prefix, a, sizeof(a)));
 	return buf;
-}
-
-static void
-lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
-{
-	int n;
-
-	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
-	k->mv_data = buf;
-	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
-}
-
-/* The counts per prefix length of list l, family af (zeros if none). */
-int
-store_lens_get(struct store *st, MDB_txn *txn, enum store_list l, int af,
-    uint32_t *c, char *errbuf, size_t errlen)
-{
-	size_t size = NLENS(af) * sizeof(uint32_t);
-	char kb[32];
-	MDB_val k, v;
-	int rc;
-
-	lens_key(&k, kb, sizeof(kb), l, af);
-	rc = mdb_get(txn, st->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		memset(c, 0, size);
-		return 0;
-	}
-	if (rc != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
-		return -1;
-	}
-	if (v.mv_size != size) {
-		snprintf(errbuf, errlen, "corrupt %s in meta", kb);
-		return -1;
-	}
-	memcpy(c, v.mv_data, size);
-	return 0;
-}
-
-/* Add the changes in d to the stored counts of list l. */
-static int
-lens_apply(struct store *st, MDB_txn *txn, enum store_list l, lens_delta d,
-    char *errbuf, size_t errlen)
-{
-	uint32_t c[LENS_MAX];
-	char kb[32];
-	MDB_val k, v;
-	int64_t n;
-	int af, i, j, rc, changed;
-
-	for (j = 0; j < 2; j++) {
-		af = j ? ADDR_V6 : ADDR_V4;
-		changed = 0;
-		for (i = 0; i < NLENS(af); i++)
-			if (d[j][i] != 0)
-				changed = 1;
-		if (!changed)
-			continue;
-		if (store_lens_get(st, txn, l, af, c, errbuf, errlen) == -1)
-			return -1;
-		for (i = 0; i < NLENS(af); i++) {
-			n = (int64_t)c[i] + d[j][i];
-			c[i] = n < 0 ? 0 : n > UINT32_MAX ? UINT32_MAX :
-			    (uint32_t)n;
-		}
-		lens_key(&k, kb, sizeof(kb), l, af);
-		v.mv_data = c;
-		v.mv_size = NLENS(af) * sizeof(uint32_t);
-		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
-			return -1;
-		}
-	}
-	return 0;
 }
 
 static void
@@ -169,7 +90,7 @@ store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 	if (*isnew) {
 		memset(d, 0, sizeof(d));
 		lens_count(d, &prefix, 1);
-		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
+		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1)
 			return -1;
 	}
 	return store_audit_put(st, txn, e->actor, e->actor_len, "add",
@@ -249,7 +170,7 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	}
 	memset(d, 0, sizeof(d));
 	lens_count(d, &m, -1);
-	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 	    store_journal_note(st, txn, l, &m, errbuf, errlen) == -1)
 		goto fail;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
@@ -306,7 +227,7 @@ store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
 			if (isnew)
 				lens_count(d, &prefix, 1);
 		}
-		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 		    store_journal_note(st, txn, l, NULL, errbuf, errlen) == -1)
 			goto fail;
 		if (end) {
@@ -380,29 +301,37 @@ store_walk(struct store *st, enum store_list l, store_walk_fn *cb, void *arg,
 	    list_record, &w, errbuf, errlen);
 }
 
+struct purge {
+	struct store	*st;
+	MDB_txn		*txn;
+	time_t		 now;
+	const char	*actor;
+	lens_delta	 d[2];		/* per list */
+	size_t		*purged;
+};
+
 /*
- * Delete the list entry behind one expiry record (key kb, kl bytes) if
- * it has expired at now, with its audit and journal records, counting
- * it in d and *purged. A record whose entry is gone or no longer has
- * that expiry is only stale.
+ * Delete the entry of list l for prefix behind an expiry record due at
+ * expires, if it has expired at now, with its audit and journal records,
+ * counting it in d and *purged. A record whose entry is gone or no longer
+ * has that expiry is only stale.
  */
 static int
-purge_entry(struct store *st, MDB_txn *txn, const uint8_t *kb, size_t kl,
-    time_t now, const char *actor, lens_delta d[2], size_t *purged,
-    char *errbuf, size_t errlen)
+purge_entry(void *arg, enum store_list l, const struct addr *prefix,
+    int64_t expires, char *errbuf, size_t errlen)
 {
+	struct purge *pu = arg;
+	struct store *st = pu->st;
 	struct store_entry e;
-	enum store_list l = kb[8] ? LIST_WHITE : LIST_BLACK;
+	uint8_t kb[KEY_MAXLEN];
 	MDB_val ek, ev;
 	char text[TEXT_MAXLEN], reason[REASON_MAX];
 	size_t rl;
 	int rc;
 
-	ek.mv_data = (void *)(kb + 9);
-	ek.mv_size = kl - 9;
-	if (store_key_parse(&ek, &e.prefix) == -1)
-		return 0;
-	rc = mdb_get(txn, st->list[l], &ek, &ev);
+	ek.mv_data = kb;
+	ek.mv_size = store_key_make(kb, prefix);
+	rc = mdb_get(pu->txn, st->list[l], &ek, &ev);
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	if (rc != 0) {
@@ -410,25 +339,28 @@ purge_entry(struct store *st, MDB_txn *txn, const uint8_t *kb, size_t kl,
 		    store_list_name(l));
 		return -1;
 	}
-	if (store_entry_decode(&ev, &e) == -1 || !store_expired(&e, now) ||
-	    (uint64_t)e.expires != store_be64_get(kb))
+	if (store_entry_decode(&ev, &e) == -1 ||
+	    !store_expired(&e, pu->now) || e.expires != expires)
 		return 0;
+	e.prefix = *prefix;
 	/* Copy what the audit needs: the value goes with the del. */
 	entry_text(&e.prefix, e.flags, text, sizeof(text));
 	rl = e.reason_len < sizeof(reason) ? e.reason_len : sizeof(reason);
 	if (rl > 0)
 		memcpy(reason, e.reason, rl);
-	lens_count(d[l], &e.prefix, -1);
-	if ((rc = mdb_del(txn, st->list[l], &ek, NULL)) != 0) {
+	lens_count(pu->d[l], &e.prefix, -1);
+	if ((rc = mdb_del(pu->txn, st->list[l], &ek, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(l));
 		return -1;
 	}
-	if (store_journal_note(st, txn, l, &e.prefix, errbuf, errlen) == -1 ||
-	    store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "expire",
-	    store_list_name(l), text, reason, rl, errbuf, errlen) == -1)
+	if (store_journal_note(st, pu->txn, l, &e.prefix, errbuf,
+	    errlen) == -1 ||
+	    store_audit_put(st, pu->txn, pu->actor,
+	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(l),
+	    text, reason, rl, errbuf, errlen) == -1)
 		return -1;
-	(*purged)++;
+	(*pu->purged)++;
 	return 0;
 }
 
@@ -442,55 +374,24 @@ static int
 purge_lists(struct store *st, MDB_txn *txn, time_t now, const char *actor,
     size_t *purged, size_t *left, char *errbuf, size_t errlen)
 {
-	lens_delta d[2];
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint8_t kb[EXPIRY_KEYMAX];
-	size_t kl;
-	int rc, ret = -1;
+	struct purge pu;
+	int r;
 
-	if (!st->has_expiry)
-		return 0;
-	memset(d, 0, sizeof(d));
-	if ((rc = mdb_cursor_open(txn, st->expiry, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(expiry)");
-		goto cleanup;
-	}
-	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
-		if (k.mv_size < 9 + 2 || k.mv_size > sizeof(kb)) {
-			kl = 0;		/* corrupt: drop the record */
-		} else {
-			kl = k.mv_size;
-			memcpy(kb, k.mv_data, kl);
-			if (store_be64_get(kb) > (uint64_t)now)
-				break;	/* nothing more has expired */
-		}
-		if (*left == 0)
-			break;
-		(*left)--;
-		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen,
-			    "mdb_cursor_del(expiry)");
-			goto cleanup;
-		}
-		if (kl > 0 && purge_entry(st, txn, kb, kl, now, actor, d,
-		    purged, errbuf, errlen) == -1)
-			goto cleanup;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(expiry)");
-		goto cleanup;
-	}
-	if (lens_apply(st, txn, LIST_BLACK, d[LIST_BLACK], errbuf,
+	memset(&pu, 0, sizeof(pu));
+	pu.st = st;
+	pu.txn = txn;
+	pu.now = now;
+	pu.actor = actor;
+	pu.purged = purged;
+	r = store_expiry_due(st, txn, now, left, purge_entry, &pu, errbuf,
+	    errlen);
+	if (r == -1 ||
+	    store_lens_apply(st, txn, LIST_BLACK, pu.d[LIST_BLACK], errbuf,
 	    errlen) == -1 ||
-	    lens_apply(st, txn, LIST_WHITE, d[LIST_WHITE], errbuf,
+	    store_lens_apply(st, txn, LIST_WHITE, pu.d[LIST_WHITE], errbuf,
 	    errlen) == -1)
-		goto cleanup;
-	ret = rc == 0 && *left == 0;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	return ret;
+		return -1;
+	return r;
 }
 
 /* Purge inside txn from pos on, looking at *left entries at most. */

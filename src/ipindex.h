@@ -16,7 +16,7 @@
  * the entries, or IPX_DETAIL: "look in the database" (an entry that
  * expires, or one more pair than the table holds). The store keeps the
  * copy in step with the database through its journal of changes
- * (store.c); this module knows nothing of LMDB.
+ * (store_journal.c, store_index.c); this module knows nothing of LMDB.
  */
 #ifndef IPINDEX_H
 #define IPINDEX_H

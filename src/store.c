@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "store_base.h"
 #include "store_index.h"
 #include "store_journal.h"

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "store_base.h"
+#include "store_list.h"
 
 #define ENTRY_HDRLEN	28
 #if ENTRY_MAXLEN != ENTRY_HDRLEN + ACTOR_MAX + REASON_MAX

@@ -1,5 +1,6 @@
 /*
- * store_cache.c -- the verdict cache of the computed checks.
+ * store_cache.c -- the verdict cache of the computed checks, and its part
+ * of the purge (store_cache_txn.h).
  *
  * "cache": key a kind byte and the address bytes or the name
  * (store_cache.h). Value: u32 verdict, i64 checked, i64 expires, u16 rule
@@ -8,18 +9,23 @@
  */
 #include "config.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
-#include "util.h"
+#include "store_base.h"
+#include "store_cache.h"
+#include "store_cache_txn.h"
+
+#define VERDICT_HDRLEN	26
+#define RULE_MAX	64
+#define NAMES_MAX	2048
+#define DETAIL_MAX	512
+#define VERDICT_MAXLEN	\
+    (VERDICT_HDRLEN + RULE_MAX + NAMES_MAX + DETAIL_MAX)
+#if STORE_PURGE_KEYMAX < STORE_CACHE_KEYMAX
+#error "STORE_PURGE_KEYMAX is too small for a cache key"
+#endif
 
 size_t
 store_cache_key_addr(const struct addr *a, uint8_t *key)

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "ipindex.h"
+#include "store.h"
+#include "store_base.h"
 #include "store_index.h"
 #include "store_journal.h"
 #include "util.h"

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_base.h"
 #include "store_journal.h"
 
 #define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */

@@ -1,20 +1,24 @@
 /*
  * store_list.c -- the changes of the black and white lists: add, delete,
- * import (store_bulk_add) and walk, and the purge of expired entries and
- * verdicts. Each change also goes to the counts per prefix length, the
- * journal and the expiry records (store_journal.c) and the audit log
- * (store_audit.c) in the same transaction.
+ * import (store_bulk_add) and walk, and the deletion of expired entries
+ * for the purge (store_purge.c). Each change also goes to the counts per
+ * prefix length, the journal and the expiry records (store_journal.c)
+ * and the audit log (store_audit.c) in the same transaction.
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_audit.h"
+#include "store_audit_txn.h"
+#include "store_base.h"
 #include "store_journal.h"
-#include "util.h"
+#include "store_list.h"
+#include "store_list_txn.h"
+
+#define TEXT_MAXLEN	(ADDR_STRLEN + 2)	/* "!" and a prefix */
 
 /* Audit text of an entry: the prefix, with "!" for an exclusion. */
 static char *
@@ -75,7 +79,6 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 	    errlen);
 }
 
-/* Add an entry inside txn: the entry, the length counts, the audit. */
 int
 store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
     const struct store_entry *e, int *isnew, char *errbuf, size_t errlen)
@@ -364,15 +367,10 @@ purge_entry(void *arg, enum store_list l, const struct addr *prefix,
 	return 0;
 }
 
-/*
- * Delete the list entries expired at now, inside txn, through the expiry
- * records, soonest first: an entry that does not expire is never looked
- * at. At most *left records (counted down). Returns 1 when stopped by
- * *left, 0 when no expired record is left, -1 on an error.
- */
-static int
-purge_lists(struct store *st, MDB_txn *txn, time_t now, const char *actor,
-    size_t *purged, size_t *left, char *errbuf, size_t errlen)
+int
+store_list_purge(struct store *st, MDB_txn *txn, time_t now,
+    const char *actor, size_t *purged, size_t *left, char *errbuf,
+    size_t errlen)
 {
 	struct purge pu;
 	int r;
@@ -392,86 +390,4 @@ purge_lists(struct store *st, MDB_txn *txn, time_t now, const char *actor,
 	    errlen) == -1)
 		return -1;
 	return r;
-}
-
-/* Purge inside txn from pos on, looking at *left entries at most. */
-static int
-purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
-    struct store_purge_pos *pos, size_t *left, size_t *purged,
-    char *errbuf, size_t errlen)
-{
-	int r;
-
-	while (pos->stage < PURGE_DONE) {
-		switch (pos->stage) {
-		case PURGE_LISTS:
-			r = purge_lists(st, txn, now, actor, purged, left,
-			    errbuf, errlen);
-			break;
-		default:
-			r = store_cache_purge(st, txn, now, pos, left, errbuf,
-			    errlen);
-			break;
-		}
-		if (r == -1)
-			return -1;
-		if (r == 1)
-			return 0;
-		pos->stage++;
-		pos->keylen = 0;
-	}
-	return 0;
-}
-
-enum store_rc
-store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
-    char *errbuf, size_t errlen)
-{
-	struct store_purge_pos pos;
-	MDB_txn *txn = NULL;
-	size_t n = 0, left = SIZE_MAX;
-
-	if (purged != NULL)
-		*purged = 0;
-	memset(&pos, 0, sizeof(pos));
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purge_steps(st, txn, now, actor, &pos, &left, &n, errbuf,
-	    errlen) == -1) {
-		mdb_txn_abort(txn);
-		return STORE_ERROR;
-	}
-	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purged != NULL)
-		*purged = n;
-	return STORE_OK;
-}
-
-enum store_rc
-store_purge_step(struct store *st, time_t now, const char *actor,
-    struct store_purge_pos *pos, size_t max, size_t *purged, char *errbuf,
-    size_t errlen)
-{
-	struct store_purge_pos keep = *pos;
-	MDB_txn *txn = NULL;
-	size_t n = 0;
-
-	if (pos->stage >= PURGE_DONE)
-		return STORE_OK;
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purge_steps(st, txn, now, actor, pos, &max, &n, errbuf,
-	    errlen) == -1) {
-		mdb_txn_abort(txn);
-		*pos = keep;
-		return STORE_ERROR;
-	}
-	if (store_txn_commit(st, txn, errbuf, errlen) == -1) {
-		*pos = keep;
-		return STORE_ERROR;
-	}
-	if (purged != NULL)
-		*purged += n;
-	return STORE_OK;
 }

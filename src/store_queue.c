@@ -11,17 +11,16 @@
  */
 #include "config.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_audit_txn.h"
+#include "store_base.h"
+#include "store_list.h"
+#include "store_list_txn.h"
+#include "store_queue.h"
 #include "util.h"
 
 /* The delisting request queue. */

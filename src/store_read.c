@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "store.h"
 #include "store_base.h"
 #include "store_index.h"
 #include "store_journal.h"
+#include "store_list.h"
 
 enum store_rc
 store_read_begin(struct store *st, char *errbuf, size_t errlen)

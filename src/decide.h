@@ -37,7 +37,7 @@
 #include "addr.h"
 #include "helo.h"
 #include "reason.h"
-#include "store.h"
+#include "store_list.h"
 #include "verdict.h"
 
 struct store;

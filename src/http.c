@@ -41,6 +41,8 @@
 #include "notify.h"
 #include "page.h"
 #include "store.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 

@@ -24,7 +24,7 @@
 
 #include "addr.h"
 #include "ipfile.h"
-#include "store.h"
+#include "store_list.h"
 #include "util.h"
 
 #define TXT_MAX		1024	/* store.c REASON_MAX */

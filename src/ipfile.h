@@ -35,7 +35,7 @@
 #include <stdio.h>
 
 #include "addr.h"
-#include "store.h"
+#include "store_list.h"
 
 struct ipfile_entry {
 	struct addr	 prefix;

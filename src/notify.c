@@ -20,7 +20,7 @@
 
 #include "addr.h"
 #include "notify.h"
-#include "store.h"
+#include "store_queue.h"
 #include "util.h"
 
 #define NOTIFY_NVARS	13

@@ -14,13 +14,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "store_impl.h"
+#include "store_audit.h"
+#include "store_audit_txn.h"
+#include "store_base.h"
 #include "util.h"
 
-/*
- * Append an audit record inside txn. Strings may be NULL (empty); actor
- * and reason are given with a length and end at the first NUL.
- */
 int
 store_audit_put(struct store *st, MDB_txn *txn, const char *actor,
     size_t actor_len, const char *action, const char *list,

@@ -1,23 +1,31 @@
 /*
- * store_cache.c -- the verdict cache of the computed checks.
+ * store_cache.c -- the verdict cache of the computed checks, and its part
+ * of the purge (store_cache_txn.h).
  *
- * Cache value: u32 verdict, i64 checked, i64 expires, u16 rule length,
- * u16 names length, u16 detail length, rule, names and detail bytes.
+ * "cache": key a kind byte and the address bytes or the name
+ * (store_cache.h). Value: u32 verdict, i64 checked, i64 expires, u16 rule
+ * length, u16 names length, u16 detail length, rule, names and detail
+ * bytes.
  */
 #include "config.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
-#include "util.h"
+#include "store_base.h"
+#include "store_cache.h"
+#include "store_cache_txn.h"
+
+#define VERDICT_HDRLEN	26
+#define RULE_MAX	64
+#define NAMES_MAX	2048
+#define DETAIL_MAX	512
+#define VERDICT_MAXLEN	\
+    (VERDICT_HDRLEN + RULE_MAX + NAMES_MAX + DETAIL_MAX)
+#if STORE_PURGE_KEYMAX < STORE_CACHE_KEYMAX
+#error "STORE_PURGE_KEYMAX is too small for a cache key"
+#endif
 
 size_t
 store_cache_key_addr(const struct addr *a, uint8_t *key)
@@ -73,6 +81,15 @@ verdict_check(const struct store_verdict *v, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* Where the fields of the value's fixed part are. */
+#define V_VERDICT	0
+#define V_CHECKED	4
+#define V_EXPIRES	12
+#define V_LENS		20	/* rule, names, detail: u16 each */
+#if V_LENS + 6 != VERDICT_HDRLEN
+#error "VERDICT_HDRLEN does not match the value's fixed part"
+#endif
+
 /* Pack v into buf (VERDICT_MAXLEN bytes); returns the size. */
 static size_t
 verdict_encode(uint8_t *buf, const struct store_verdict *v)
@@ -81,12 +98,12 @@ verdict_encode(uint8_t *buf, const struct store_verdict *v)
 	uint16_t dl = (uint16_t)v->detail_len;
 	uint8_t *p = buf + VERDICT_HDRLEN;
 
-	memcpy(buf, &v->verdict, 4);
-	memcpy(buf + 4, &v->checked, 8);
-	memcpy(buf + 12, &v->expires, 8);
-	memcpy(buf + 20, &rl, 2);
-	memcpy(buf + 22, &nl, 2);
-	memcpy(buf + 24, &dl, 2);
+	memcpy(buf + V_VERDICT, &v->verdict, 4);
+	memcpy(buf + V_CHECKED, &v->checked, 8);
+	memcpy(buf + V_EXPIRES, &v->expires, 8);
+	memcpy(buf + V_LENS, &rl, 2);
+	memcpy(buf + V_LENS + 2, &nl, 2);
+	memcpy(buf + V_LENS + 4, &dl, 2);
 	if (rl > 0)
 		memcpy(p, v->rule, rl);
 	p += rl;
@@ -108,12 +125,12 @@ verdict_decode(const MDB_val *val, struct store_verdict *v)
 
 	if (val->mv_size < VERDICT_HDRLEN)
 		return -1;
-	memcpy(&v->verdict, p, 4);
-	memcpy(&v->checked, p + 4, 8);
-	memcpy(&v->expires, p + 12, 8);
-	memcpy(&rl, p + 20, 2);
-	memcpy(&nl, p + 22, 2);
-	memcpy(&dl, p + 24, 2);
+	memcpy(&v->verdict, p + V_VERDICT, 4);
+	memcpy(&v->checked, p + V_CHECKED, 8);
+	memcpy(&v->expires, p + V_EXPIRES, 8);
+	memcpy(&rl, p + V_LENS, 2);
+	memcpy(&nl, p + V_LENS + 2, 2);
+	memcpy(&dl, p + V_LENS + 4, 2);
 	if (val->mv_size != VERDICT_HDRLEN + (size_t)rl + nl + dl)
 		return -1;
 	p += VERDICT_HDRLEN;
@@ -123,6 +140,19 @@ verdict_decode(const MDB_val *val, struct store_verdict *v)
 	v->names_len = nl;
 	v->detail = (const char *)p + rl + nl;
 	v->detail_len = dl;
+	return 0;
+}
+
+/*
+ * The expiry time of a cache value, read from its fixed part alone (the
+ * purge needs no more): 0, or -1 when the value is too short to hold it.
+ */
+static int
+verdict_expires(const MDB_val *val, int64_t *expires)
+{
+	if (val->mv_size < VERDICT_HDRLEN)
+		return -1;
+	memcpy(expires, (const uint8_t *)val->mv_data + V_EXPIRES, 8);
 	return 0;
 }
 
@@ -329,4 +359,74 @@ store_cache_walk(struct store *st, store_cache_fn *cb, void *arg,
 		return STORE_OK;
 	return store_table_walk(st, st->cache, "cache", cache_record, &w,
 	    errbuf, errlen);
+}
+
+/*
+ * Put cur on the first key at or after pos (pos->keylen 0: the first key of
+ * all).
+ */
+static int
+purge_seek(MDB_cursor *cur, struct store_purge_pos *pos, MDB_val *k,
+    MDB_val *v)
+{
+	if (pos->keylen == 0)
+		return mdb_cursor_get(cur, k, v, MDB_FIRST);
+	k->mv_data = pos->key;
+	k->mv_size = pos->keylen;
+	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+}
+
+/* Remember k as where the next step starts. */
+static void
+purge_stop(struct store_purge_pos *pos, const MDB_val *k)
+{
+	pos->keylen = k->mv_size <= sizeof(pos->key) ? k->mv_size : 0;
+	memcpy(pos->key, k->mv_data, pos->keylen);
+}
+
+/*
+ * Without audit records: a cache entry is not a list entry. A value too
+ * short to hold an expiry is deleted too rather than stopping every
+ * purge.
+ */
+int
+store_cache_purge(struct store *st, MDB_txn *txn, time_t now,
+    struct store_purge_pos *pos, size_t *left, char *errbuf, size_t errlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int64_t expires;
+	int rc, ret = -1;
+
+	if (!st->has_cache)
+		return 0;
+	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
+		goto cleanup;
+	}
+	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (*left == 0) {
+			purge_stop(pos, &k);
+			break;
+		}
+		(*left)--;
+		if (verdict_expires(&v, &expires) == 0 &&
+		    expires > (int64_t)now)
+			continue;
+		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_cursor_del(cache)");
+			goto cleanup;
+		}
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
+		goto cleanup;
+	}
+	ret = rc == 0;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return ret;
 }

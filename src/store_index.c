@@ -1,176 +1,27 @@
 /*
- * store_index.c -- the journal of list changes, the expiry index, and the
- * daemon's compact copy of the IPv4 lists that follows the journal
- * (ipindex.h; doc/design.md).
+ * store_index.c -- the daemon's compact copy of the IPv4 lists
+ * (ipindex.h; doc/design.md), built from the lists and kept in step with
+ * the journal of their changes (store_journal.h), and the lookups that
+ * it answers.
  */
 #include "config.h"
 
 #include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "ipindex.h"
+#include "store.h"
+#include "store_base.h"
+#include "store_index.h"
+#include "store_journal.h"
 #include "util.h"
 
-static void
-journal_meta_key(MDB_val *k)
-{
-	k->mv_data = (void *)"journal";
-	k->mv_size = strlen("journal");
-}
-
-/* The number of the last journal record in txn (0: none yet). */
-int
-store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
-    size_t errlen)
-{
-	MDB_val k, v;
-	int rc;
-
-	*seq = 0;
-	if (!st->has_journal)
-		return 0;
-	journal_meta_key(&k);
-	rc = mdb_get(txn, st->meta, &k, &v);
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	if (rc != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
-		return -1;
-	}
-	if (v.mv_size != sizeof(*seq)) {
-		snprintf(errbuf, errlen, "corrupt journal number in meta");
-		return -1;
-	}
-	memcpy(seq, v.mv_data, sizeof(*seq));
-	return 0;
-}
-
-/*
- * Record inside txn that the entry of list l for prefix (masked) changed,
- * or with prefix NULL that any number of them did (an import), so that a
- * daemon's copy of the lists can follow. The last JOURNAL_KEEP records
- * are kept.
- */
-int
-store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
-    const struct addr *prefix, char *errbuf, size_t errlen)
-{
-	uint8_t kb[8], vb[1 + KEY_MAXLEN];
-	MDB_val k, v;
-	uint64_t seq;
-	int rc;
-
-	if (!st->has_journal)
-		return 0;
-	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
-		return -1;
-	seq++;
-	journal_meta_key(&k);
-	v.mv_data = &seq;
-	v.mv_size = sizeof(seq);
-	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
-		return -1;
-	}
-	store_be64_put(kb, seq);
-	k.mv_data = kb;
-	k.mv_size = sizeof(kb);
-	vb[0] = (uint8_t)l;
-	v.mv_data = vb;
-	v.mv_size = 1 + (prefix != NULL ? store_key_make(vb + 1, prefix) : 0);
-	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
-		return -1;
-	}
-	if (seq > JOURNAL_KEEP) {
-		store_be64_put(kb, seq - JOURNAL_KEEP);
-		rc = mdb_del(txn, st->journal, &k, NULL);
-		if (rc != 0 && rc != MDB_NOTFOUND) {
-			store_err(st, rc, errbuf, errlen, "mdb_del(journal)");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-
-/* Key of the expiry record of list l's entry for prefix; its size. */
-static size_t
-expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
-    const struct addr *prefix)
-{
-	store_be64_put(kb, (uint64_t)expires);
-	kb[8] = (uint8_t)l;
-	return 9 + store_key_make(kb + 9, prefix);
-}
-
-/*
- * Add (del 0) or delete (del 1) the expiry record of an entry inside txn;
- * an entry that does not expire has none.
- */
-int
-store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
-    const struct addr *prefix, int64_t expires, int del, char *errbuf,
-    size_t errlen)
-{
-	uint8_t kb[EXPIRY_KEYMAX];
-	MDB_val k, v;
-	int rc;
-
-	if (!st->has_expiry || expires == 0)
-		return 0;
-	k.mv_data = kb;
-	k.mv_size = expiry_key(kb, expires, l, prefix);
-	v.mv_data = NULL;
-	v.mv_size = 0;
-	rc = del ? mdb_del(txn, st->expiry, &k, NULL) :
-	    mdb_put(txn, st->expiry, &k, &v, 0);
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_%s(expiry)",
-		    del ? "del" : "put");
-		return -1;
-	}
-	return 0;
-}
-
-/* Write the expiry records of every entry (a database made before them). */
-int
-store_expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
-{
-	struct store_entry e;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int l, rc;
-
-	for (l = 0; l < 2; l++) {
-		if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
-			return -1;
-		}
-		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-			if (store_key_parse(&k, &e.prefix) == 0 &&
-			    store_entry_decode(&v, &e) == 0 &&
-			    store_expiry_put(st, txn, (enum store_list)l,
-			    &e.prefix, e.expires, 0, errbuf, errlen) == -1) {
-				mdb_cursor_close(cur);
-				return -1;
-			}
-		mdb_cursor_close(cur);
-		if (rc != MDB_NOTFOUND) {
-			store_err(st, rc, errbuf, errlen, "mdb_cursor_get");
-			return -1;
-		}
-	}
-	return 0;
-}
+#define CATCHUP_MAX	20000	/* more pending changes: rebuild instead */
+#define DROP_EVERY	1024	/* entries read between drop_map() calls */
 
 static uint32_t
 v4_get(const struct addr *a)
@@ -180,10 +31,9 @@ v4_get(const struct addr *a)
 }
 
 /*
- * store_lookup for an IPv4 address through the compact copy, in step with
- * the snapshot: a brief entry from the copy, or the B-tree's entry for
- * the prefix the copy found (the details, or an entry that may have
- * expired: then the next shorter prefix).
+ * A brief entry from the copy, or the B-tree's entry for the prefix the
+ * copy found (the details, or an entry that may have expired: then the
+ * next shorter prefix).
  */
 enum store_rc
 store_index_lookup(struct store *st, enum store_list l, const struct addr *a,
@@ -219,6 +69,14 @@ store_prefetch(const struct store *st, const struct addr *a, int stage)
 {
 	if (st->ix != NULL && a->af == ADDR_V4)
 		ipx_prefetch(st->ix, v4_get(a), stage);
+}
+
+void
+store_index_free(struct store *st)
+{
+	ipx_free(st->ix);
+	ipx_free(st->ixb);
+	st->ix = st->ixb = NULL;
 }
 
 void
@@ -400,6 +258,50 @@ index_rebuild(struct store *st, uint64_t seq)
 	return STORE_INDEX_WAIT;
 }
 
+struct catchup {
+	struct store		*st;
+	MDB_txn			*txn;
+	struct ipx_change	*c;
+	size_t			 n;
+};
+
+/* One change of the journal as it is now in txn, for an IPv4 prefix. */
+static int
+catchup_change(void *arg, enum store_list l, const struct addr *p,
+    char *errbuf, size_t errlen)
+{
+	struct catchup *cu = arg;
+	struct ipx_change *c = &cu->c[cu->n];
+	struct store_entry e;
+	uint8_t kb[KEY_MAXLEN];
+	MDB_val k, v;
+	int rc;
+
+	if (p->af != ADDR_V4)
+		return 0;
+	memset(c, 0, sizeof(*c));
+	c->list = (uint8_t)l;
+	c->len = p->len;
+	c->addr = v4_get(p);
+	c->seq = (uint32_t)cu->n;
+	k.mv_data = kb;
+	k.mv_size = store_key_make(kb, p);
+	rc = mdb_get(cu->txn, cu->st->list[l], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		c->del = 1;
+	else if (rc != 0) {
+		store_err(cu->st, rc, errbuf, errlen, "mdb_get");
+		return -1;
+	} else if (store_entry_decode(&v, &e) == -1) {
+		snprintf(errbuf, errlen, "corrupt entry in %s",
+		    store_list_name(l));
+		return -1;
+	} else
+		c->info = ipx_info(cu->st->ix, e.flags, e.code, e.expires);
+	cu->n++;
+	return 0;
+}
+
 /*
  * Apply the journal records after ix_seq up to seq (the newest) to the
  * copy, reading each changed entry as it is in txn. A gap (records
@@ -409,80 +311,26 @@ static int
 index_catchup(struct store *st, MDB_txn *txn, uint64_t seq, char *errbuf,
     size_t errlen)
 {
-	struct ipx_change *c = NULL;
-	struct store_entry e;
-	struct addr p;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v, ek, ev;
-	uint8_t kb[8];
-	uint64_t want = st->ix_seq + 1;
-	size_t n = 0;
-	const uint8_t *vp;
-	int rc, ret = -1;
+	struct catchup cu;
+	int r;
 
 	if (seq - st->ix_seq > CATCHUP_MAX)
 		return index_rebuild(st, seq);
-	c = xreallocarray(NULL, (size_t)(seq - st->ix_seq), sizeof(*c));
-	if ((rc = mdb_cursor_open(txn, st->journal, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(journal)");
-		goto cleanup;
+	cu.st = st;
+	cu.txn = txn;
+	cu.c = xreallocarray(NULL, (size_t)(seq - st->ix_seq),
+	    sizeof(*cu.c));
+	cu.n = 0;
+	r = store_journal_read(st, txn, st->ix_seq + 1, seq, catchup_change,
+	    &cu, errbuf, errlen);
+	if (r == 1)
+		r = index_rebuild(st, seq);	/* a gap or an import */
+	else if (r == 0) {
+		ipx_apply(st->ix, cu.c, cu.n);
+		st->ix_seq = seq;
 	}
-	store_be64_put(kb, want);
-	k.mv_data = kb;
-	k.mv_size = sizeof(kb);
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	    rc == 0 && want <= seq;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), want++) {
-		vp = v.mv_data;
-		if (k.mv_size != 8 || store_be64_get(k.mv_data) != want ||
-		    v.mv_size < 2 || vp[0] >= 2) {
-			ret = index_rebuild(st, seq);	/* gap or import */
-			goto cleanup;
-		}
-		ek.mv_data = (void *)(vp + 1);
-		ek.mv_size = v.mv_size - 1;
-		if (store_key_parse(&ek, &p) == -1) {
-			snprintf(errbuf, errlen, "corrupt journal record");
-			goto cleanup;
-		}
-		if (p.af != ADDR_V4)
-			continue;
-		memset(&c[n], 0, sizeof(c[n]));
-		c[n].list = vp[0];
-		c[n].len = p.len;
-		c[n].addr = v4_get(&p);
-		c[n].seq = (uint32_t)n;
-		rc = mdb_get(txn, st->list[vp[0]], &ek, &ev);
-		if (rc == MDB_NOTFOUND)
-			c[n].del = 1;
-		else if (rc != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_get");
-			goto cleanup;
-		} else if (store_entry_decode(&ev, &e) == -1) {
-			snprintf(errbuf, errlen, "corrupt entry in %s",
-			    store_list_name(vp[0]));
-			goto cleanup;
-		} else
-			c[n].info = ipx_info(st->ix, e.flags, e.code,
-			    e.expires);
-		n++;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(journal)");
-		goto cleanup;
-	}
-	if (want != seq + 1) {
-		ret = index_rebuild(st, seq);	/* records missing */
-		goto cleanup;
-	}
-	ipx_apply(st->ix, c, n);
-	st->ix_seq = seq;
-	ret = 0;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	free(c);
-	return ret;
+	free(cu.c);
+	return r;
 }
 
 int

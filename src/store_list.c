@@ -1,38 +1,24 @@
 /*
  * store_list.c -- the changes of the black and white lists: add, delete,
- * import (store_bulk_add) and walk, the counts of entries per prefix
- * length that the lookups use, and the purge of expired entries and
- * verdicts. Each change also goes to the journal (store_index.c) and the
- * audit log (store_audit.c) in the same transaction.
+ * import (store_bulk_add) and walk, and the deletion of expired entries
+ * for the purge (store_purge.c). Each change also goes to the counts per
+ * prefix length, the journal and the expiry records (store_journal.c)
+ * and the audit log (store_audit.c) in the same transaction.
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
-#include "util.h"
+#include "store_audit.h"
+#include "store_audit_txn.h"
+#include "store_base.h"
+#include "store_journal.h"
+#include "store_list.h"
+#include "store_list_txn.h"
 
-/* Pack e into buf (ENTRY_MAXLEN bytes); returns the size. */
-static size_t
-entry_encode(uint8_t *buf, const struct store_entry *e)
-{
-	uint16_t al = (uint16_t)e->actor_len, rl = (uint16_t)e->reason_len;
-
-	memcpy(buf, &e->flags, 4);
-	memcpy(buf + 4, &e->code, 4);
-	memcpy(buf + 8, &e->added, 8);
-	memcpy(buf + 16, &e->expires, 8);
-	memcpy(buf + 24, &al, 2);
-	memcpy(buf + 26, &rl, 2);
-	if (al > 0)
-		memcpy(buf + ENTRY_HDRLEN, e->actor, al);
-	if (rl > 0)
-		memcpy(buf + ENTRY_HDRLEN + al, e->reason, rl);
-	return ENTRY_HDRLEN + (size_t)al + rl;
-}
+#define TEXT_MAXLEN	(ADDR_STRLEN + 2)	/* "!" and a prefix */
 
 /* Audit text of an entry: the prefix, with "!" for an exclusion. */
 static char *
@@ -43,81 +29,6 @@ entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", (flags & ENTRY_EXCLUDE) ? "!" : "",
 	    addr_format(prefix, a, sizeof(a)));
 	return buf;
-}
-
-static void
-lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
-{
-	int n;
-
-	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
-	k->mv_data = buf;
-	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
-}
-
-/* The counts per prefix length of list l, family af (zeros if none). */
-int
-store_lens_get(struct store *st, MDB_txn *txn, enum store_list l, int af,
-    uint32_t *c, char *errbuf, size_t errlen)
-{
-	size_t size = NLENS(af) * sizeof(uint32_t);
-	char kb[32];
-	MDB_val k, v;
-	int rc;
-
-	lens_key(&k, kb, sizeof(kb), l, af);
-	rc = mdb_get(txn, st->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		memset(c, 0, size);
-		return 0;
-	}
-	if (rc != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
-		return -1;
-	}
-	if (v.mv_size != size) {
-		snprintf(errbuf, errlen, "corrupt %s in meta", kb);
-		return -1;
-	}
-	memcpy(c, v.mv_data, size);
-	return 0;
-}
-
-/* Add the changes in d to the stored counts of list l. */
-static int
-lens_apply(struct store *st, MDB_txn *txn, enum store_list l, lens_delta d,
-    char *errbuf, size_t errlen)
-{
-	uint32_t c[LENS_MAX];
-	char kb[32];
-	MDB_val k, v;
-	int64_t n;
-	int af, i, j, rc, changed;
-
-	for (j = 0; j < 2; j++) {
-		af = j ? ADDR_V6 : ADDR_V4;
-		changed = 0;
-		for (i = 0; i < NLENS(af); i++)
-			if (d[j][i] != 0)
-				changed = 1;
-		if (!changed)
-			continue;
-		if (store_lens_get(st, txn, l, af, c, errbuf, errlen) == -1)
-			return -1;
-		for (i = 0; i < NLENS(af); i++) {
-			n = (int64_t)c[i] + d[j][i];
-			c[i] = n < 0 ? 0 : n > UINT32_MAX ? UINT32_MAX :
-			    (uint32_t)n;
-		}
-		lens_key(&k, kb, sizeof(kb), l, af);
-		v.mv_data = c;
-		v.mv_size = NLENS(af) * sizeof(uint32_t);
-		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
-			return -1;
-		}
-	}
-	return 0;
 }
 
 static void
@@ -158,7 +69,7 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 	    errlen) == -1)
 		return -1;
 	v.mv_data = vb;
-	v.mv_size = entry_encode(vb, e);
+	v.mv_size = store_entry_encode(vb, e);
 	if ((rc = mdb_put(txn, st->list[l], &k, &v, 0)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
 		    store_list_name(l));
@@ -168,7 +79,6 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 	    errlen);
 }
 
-/* Add an entry inside txn: the entry, the length counts, the audit. */
 int
 store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
     const struct store_entry *e, int *isnew, char *errbuf, size_t errlen)
@@ -183,7 +93,7 @@ store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 	if (*isnew) {
 		memset(d, 0, sizeof(d));
 		lens_count(d, &prefix, 1);
-		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1)
+		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1)
 			return -1;
 	}
 	return store_audit_put(st, txn, e->actor, e->actor_len, "add",
@@ -263,7 +173,7 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	}
 	memset(d, 0, sizeof(d));
 	lens_count(d, &m, -1);
-	if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 	    store_journal_note(st, txn, l, &m, errbuf, errlen) == -1)
 		goto fail;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
@@ -320,7 +230,7 @@ store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
 			if (isnew)
 				lens_count(d, &prefix, 1);
 		}
-		if (lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
+		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 		    store_journal_note(st, txn, l, NULL, errbuf, errlen) == -1)
 			goto fail;
 		if (end) {
@@ -394,52 +304,37 @@ store_walk(struct store *st, enum store_list l, store_walk_fn *cb, void *arg,
 	    list_record, &w, errbuf, errlen);
 }
 
-/*
- * Put cur on the first key at or after pos (pos->keylen 0: the first key of
- * all).
- */
-static int
-purge_seek(MDB_cursor *cur, struct store_purge_pos *pos, MDB_val *k,
-    MDB_val *v)
-{
-	if (pos->keylen == 0)
-		return mdb_cursor_get(cur, k, v, MDB_FIRST);
-	k->mv_data = pos->key;
-	k->mv_size = pos->keylen;
-	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
-}
-
-/* Remember k as where the next step starts. */
-static void
-purge_stop(struct store_purge_pos *pos, const MDB_val *k)
-{
-	pos->keylen = k->mv_size <= sizeof(pos->key) ? k->mv_size : 0;
-	memcpy(pos->key, k->mv_data, pos->keylen);
-}
+struct purge {
+	struct store	*st;
+	MDB_txn		*txn;
+	time_t		 now;
+	const char	*actor;
+	lens_delta	 d[2];		/* per list */
+	size_t		*purged;
+};
 
 /*
- * Delete the list entry behind one expiry record (key kb, kl bytes) if
- * it has expired at now, with its audit and journal records, counting
- * it in d and *purged. A record whose entry is gone or no longer has
- * that expiry is only stale.
+ * Delete the entry of list l for prefix behind an expiry record due at
+ * expires, if it has expired at now, with its audit and journal records,
+ * counting it in d and *purged. A record whose entry is gone or no longer
+ * has that expiry is only stale.
  */
 static int
-purge_entry(struct store *st, MDB_txn *txn, const uint8_t *kb, size_t kl,
-    time_t now, const char *actor, lens_delta d[2], size_t *purged,
-    char *errbuf, size_t errlen)
+purge_entry(void *arg, enum store_list l, const struct addr *prefix,
+    int64_t expires, char *errbuf, size_t errlen)
 {
+	struct purge *pu = arg;
+	struct store *st = pu->st;
 	struct store_entry e;
-	enum store_list l = kb[8] ? LIST_WHITE : LIST_BLACK;
+	uint8_t kb[KEY_MAXLEN];
 	MDB_val ek, ev;
 	char text[TEXT_MAXLEN], reason[REASON_MAX];
 	size_t rl;
 	int rc;
 
-	ek.mv_data = (void *)(kb + 9);
-	ek.mv_size = kl - 9;
-	if (store_key_parse(&ek, &e.prefix) == -1)
-		return 0;
-	rc = mdb_get(txn, st->list[l], &ek, &ev);
+	ek.mv_data = kb;
+	ek.mv_size = store_key_make(kb, prefix);
+	rc = mdb_get(pu->txn, st->list[l], &ek, &ev);
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	if (rc != 0) {
@@ -447,217 +342,52 @@ purge_entry(struct store *st, MDB_txn *txn, const uint8_t *kb, size_t kl,
 		    store_list_name(l));
 		return -1;
 	}
-	if (store_entry_decode(&ev, &e) == -1 || !store_expired(&e, now) ||
-	    (uint64_t)e.expires != store_be64_get(kb))
+	if (store_entry_decode(&ev, &e) == -1 ||
+	    !store_expired(&e, pu->now) || e.expires != expires)
 		return 0;
+	e.prefix = *prefix;
 	/* Copy what the audit needs: the value goes with the del. */
 	entry_text(&e.prefix, e.flags, text, sizeof(text));
 	rl = e.reason_len < sizeof(reason) ? e.reason_len : sizeof(reason);
 	if (rl > 0)
 		memcpy(reason, e.reason, rl);
-	lens_count(d[l], &e.prefix, -1);
-	if ((rc = mdb_del(txn, st->list[l], &ek, NULL)) != 0) {
+	lens_count(pu->d[l], &e.prefix, -1);
+	if ((rc = mdb_del(pu->txn, st->list[l], &ek, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(l));
 		return -1;
 	}
-	if (store_journal_note(st, txn, l, &e.prefix, errbuf, errlen) == -1 ||
-	    store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "expire",
-	    store_list_name(l), text, reason, rl, errbuf, errlen) == -1)
-		return -1;
-	(*purged)++;
-	return 0;
-}
-
-/*
- * Delete the list entries expired at now, inside txn, through the expiry
- * records, soonest first: an entry that does not expire is never looked
- * at. At most *left records (counted down). Returns 1 when stopped by
- * *left, 0 when no expired record is left, -1 on an error.
- */
-static int
-purge_lists(struct store *st, MDB_txn *txn, time_t now, const char *actor,
-    size_t *purged, size_t *left, char *errbuf, size_t errlen)
-{
-	lens_delta d[2];
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint8_t kb[EXPIRY_KEYMAX];
-	size_t kl;
-	int rc, ret = -1;
-
-	if (!st->has_expiry)
-		return 0;
-	memset(d, 0, sizeof(d));
-	if ((rc = mdb_cursor_open(txn, st->expiry, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(expiry)");
-		goto cleanup;
-	}
-	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
-		if (k.mv_size < 9 + 2 || k.mv_size > sizeof(kb)) {
-			kl = 0;		/* corrupt: drop the record */
-		} else {
-			kl = k.mv_size;
-			memcpy(kb, k.mv_data, kl);
-			if (store_be64_get(kb) > (uint64_t)now)
-				break;	/* nothing more has expired */
-		}
-		if (*left == 0)
-			break;
-		(*left)--;
-		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen,
-			    "mdb_cursor_del(expiry)");
-			goto cleanup;
-		}
-		if (kl > 0 && purge_entry(st, txn, kb, kl, now, actor, d,
-		    purged, errbuf, errlen) == -1)
-			goto cleanup;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(expiry)");
-		goto cleanup;
-	}
-	if (lens_apply(st, txn, LIST_BLACK, d[LIST_BLACK], errbuf,
+	if (store_journal_note(st, pu->txn, l, &e.prefix, errbuf,
 	    errlen) == -1 ||
-	    lens_apply(st, txn, LIST_WHITE, d[LIST_WHITE], errbuf,
-	    errlen) == -1)
-		goto cleanup;
-	ret = rc == 0 && *left == 0;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	return ret;
-}
-
-/*
- * Delete the cached verdicts expired at now, inside txn, without audit
- * records: a cache entry is not a list entry. A value too short to hold
- * an expiry is deleted too rather than stopping every purge. pos, *left
- * and the return value as for purge_lists.
- */
-static int
-purge_cache(struct store *st, MDB_txn *txn, time_t now,
-    struct store_purge_pos *pos, size_t *left, char *errbuf, size_t errlen)
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int64_t expires;
-	int rc, ret = -1;
-
-	if (!st->has_cache)
-		return 0;
-	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
-		goto cleanup;
-	}
-	for (rc = purge_seek(cur, pos, &k, &v); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (*left == 0) {
-			purge_stop(pos, &k);
-			break;
-		}
-		(*left)--;
-		if (v.mv_size >= VERDICT_HDRLEN) {
-			memcpy(&expires, (const uint8_t *)v.mv_data + 12, 8);
-			if (expires > (int64_t)now)
-				continue;
-		}
-		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
-			store_err(st, rc, errbuf, errlen,
-			    "mdb_cursor_del(cache)");
-			goto cleanup;
-		}
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(cache)");
-		goto cleanup;
-	}
-	ret = rc == 0;
-cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	return ret;
-}
-
-/* Purge inside txn from pos on, looking at *left entries at most. */
-static int
-purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
-    struct store_purge_pos *pos, size_t *left, size_t *purged,
-    char *errbuf, size_t errlen)
-{
-	int r;
-
-	while (pos->stage < PURGE_DONE) {
-		switch (pos->stage) {
-		case PURGE_LISTS:
-			r = purge_lists(st, txn, now, actor, purged, left,
-			    errbuf, errlen);
-			break;
-		default:
-			r = purge_cache(st, txn, now, pos, left, errbuf,
-			    errlen);
-			break;
-		}
-		if (r == -1)
-			return -1;
-		if (r == 1)
-			return 0;
-		pos->stage++;
-		pos->keylen = 0;
-	}
+	    store_audit_put(st, pu->txn, pu->actor,
+	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(l),
+	    text, reason, rl, errbuf, errlen) == -1)
+		return -1;
+	(*pu->purged)++;
 	return 0;
 }
 
-enum store_rc
-store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
-    char *errbuf, size_t errlen)
-{
-	struct store_purge_pos pos;
-	MDB_txn *txn = NULL;
-	size_t n = 0, left = SIZE_MAX;
-
-	if (purged != NULL)
-		*purged = 0;
-	memset(&pos, 0, sizeof(pos));
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purge_steps(st, txn, now, actor, &pos, &left, &n, errbuf,
-	    errlen) == -1) {
-		mdb_txn_abort(txn);
-		return STORE_ERROR;
-	}
-	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purged != NULL)
-		*purged = n;
-	return STORE_OK;
-}
-
-enum store_rc
-store_purge_step(struct store *st, time_t now, const char *actor,
-    struct store_purge_pos *pos, size_t max, size_t *purged, char *errbuf,
+int
+store_list_purge(struct store *st, MDB_txn *txn, time_t now,
+    const char *actor, size_t *purged, size_t *left, char *errbuf,
     size_t errlen)
 {
-	struct store_purge_pos keep = *pos;
-	MDB_txn *txn = NULL;
-	size_t n = 0;
+	struct purge pu;
+	int r;
 
-	if (pos->stage >= PURGE_DONE)
-		return STORE_OK;
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	if (purge_steps(st, txn, now, actor, pos, &max, &n, errbuf,
-	    errlen) == -1) {
-		mdb_txn_abort(txn);
-		*pos = keep;
-		return STORE_ERROR;
-	}
-	if (store_txn_commit(st, txn, errbuf, errlen) == -1) {
-		*pos = keep;
-		return STORE_ERROR;
-	}
-	if (purged != NULL)
-		*purged += n;
-	return STORE_OK;
+	memset(&pu, 0, sizeof(pu));
+	pu.st = st;
+	pu.txn = txn;
+	pu.now = now;
+	pu.actor = actor;
+	pu.purged = purged;
+	r = store_expiry_due(st, txn, now, left, purge_entry, &pu, errbuf,
+	    errlen);
+	if (r == -1 ||
+	    store_lens_apply(st, txn, LIST_BLACK, pu.d[LIST_BLACK], errbuf,
+	    errlen) == -1 ||
+	    store_lens_apply(st, txn, LIST_WHITE, pu.d[LIST_WHITE], errbuf,
+	    errlen) == -1)
+		return -1;
+	return r;
 }

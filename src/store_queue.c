@@ -1,19 +1,26 @@
 /*
  * store_queue.c -- the delisting request queue.
+ *
+ * "requests": key u64 big-endian request id; value u32 status, u32
+ * flags, the address and the client's (af, prefix length, 16 bytes
+ * each), i64 created, decided, visible and expires, then the
+ * NUL-terminated token, e-mail, text, reason, actor and note.
+ * "reqindex": 'a' + address key -> u64 id of its pending request;
+ * 't' + token -> u64 id; 's' + address key -> i64 time of its last
+ * self-service removal.
  */
 #include "config.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_impl.h"
+#include "store_audit_txn.h"
+#include "store_base.h"
+#include "store_list.h"
+#include "store_list_txn.h"
+#include "store_queue.h"
 #include "util.h"
 
 /* The delisting request queue. */

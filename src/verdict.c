@@ -10,6 +10,7 @@
 #include "verdict.h"
 #include "reason.h"
 #include "store.h"
+#include "store_cache.h"
 #include "util.h"
 
 static const char *const verdict_names[CV_MAX] = {

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "store.h"
+#include "store_list.h"
 #include "zone.h"
 
 struct fixture {

@@ -10,7 +10,7 @@
 
 #include "addr.h"
 #include "ipfile.h"
-#include "store.h"
+#include "store_list.h"
 #include "util.h"
 #include "../tap.h"
 

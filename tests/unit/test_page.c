@@ -15,7 +15,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "decide.h"
-#include "store.h"
+#include "store_queue.h"
 #include "util.h"
 #include "zone.h"
 #include "../tap.h"

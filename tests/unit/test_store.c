@@ -12,6 +12,10 @@
 
 #include "addr.h"
 #include "store.h"
+#include "store_audit.h"
+#include "store_cache.h"
+#include "store_list.h"
+#include "store_queue.h"
 #include "util.h"
 
 #include "../tap.h"
@@ -1619,21 +1623,25 @@ test_requests(void)
 }
 
 /*
- * Put a record straight into table name of the closed database dir with
- * LMDB's own API, as a damaged file or another program might.
+ * Put a record (k of klen bytes, v of vlen) straight into table name of
+ * the closed database dir with LMDB's own API, as a damaged file or
+ * another program might; with k NULL, count the table's records into
+ * *count instead.
  */
 static int
-raw_put(const char *dir, const char *name, const char *k, const char *v)
+raw_table(const char *dir, const char *name, const void *k, size_t klen,
+    const void *v, size_t vlen, size_t *count)
 {
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
+	MDB_stat ms;
 	MDB_val kv, vv;
 	int rc;
 
-	kv.mv_size = strlen(k);
+	kv.mv_size = klen;
 	kv.mv_data = (void *)k;
-	vv.mv_size = strlen(v);
+	vv.mv_size = vlen;
 	vv.mv_data = (void *)v;
 	if (mdb_env_create(&env) != 0)
 		return -1;
@@ -1641,15 +1649,24 @@ raw_put(const char *dir, const char *name, const char *k, const char *v)
 	if ((rc = mdb_env_open(env, dir, 0, 0640)) == 0 &&
 	    (rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
 		if ((rc = mdb_dbi_open(txn, name, 0, &dbi)) == 0 &&
-		    (rc = mdb_put(txn, dbi, &kv, &vv, 0)) == 0)
+		    (rc = k != NULL ? mdb_put(txn, dbi, &kv, &vv, 0) :
+		    mdb_stat(txn, dbi, &ms)) == 0)
 			rc = mdb_txn_commit(txn);
 		else
 			mdb_txn_abort(txn);
 	}
 	mdb_env_close(env);
 	if (rc != 0)
-		printf("# raw_put %s: %s\n", name, mdb_strerror(rc));
+		printf("# raw_table %s: %s\n", name, mdb_strerror(rc));
+	else if (k == NULL)
+		*count = ms.ms_entries;
 	return rc == 0 ? 0 : -1;
+}
+
+static int
+raw_put(const char *dir, const char *name, const char *k, const char *v)
+{
+	return raw_table(dir, name, k, strlen(k), v, strlen(v), NULL);
 }
 
 /* Each walk stops with an error at a corrupt record, and says where. */
@@ -1692,13 +1709,60 @@ test_walk_corrupt(void)
 	free(p);
 }
 
+/*
+ * A purge drops what it cannot read instead of stopping at it every
+ * time: a cached verdict too short to hold its expiry, an expiry record
+ * too short to name an entry, and a due one whose entry key is none.
+ * What it can read it purges as ever.
+ */
+static void
+test_purge_corrupt(void)
+{
+	/* too short, but first; due at 1970-01-01T00:00:01 with no key */
+	static const uint8_t shortrec[] = { 0, 0 };
+	static const uint8_t due[] = { 0, 0, 0, 0, 0, 0, 0, 1, 0, 'x', 'y' };
+	struct store *st;
+	char *p = dbpath("purge_corrupt");
+	size_t n = 99, purged = 99;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && add(st, LIST_BLACK, "192.0.2.1", 0, 0, now - 10, "r",
+	    NULL) == STORE_OK && add(st, LIST_BLACK, "192.0.2.2", 0, 0,
+	    now + 3600, "r", NULL) == STORE_OK,
+	    "purge corrupt: an expired entry and a live one");
+	if (st != NULL)
+		store_close(st);
+	ok(raw_put(p, "cache", "4abcd", "y") == 0 &&
+	    raw_table(p, "expiry", shortrec, sizeof(shortrec), "", 0,
+	    NULL) == 0 &&
+	    raw_table(p, "expiry", due, sizeof(due), "", 0, NULL) == 0 &&
+	    raw_table(p, "expiry", NULL, 0, NULL, 0, &n) == 0 && n == 4,
+	    "purge corrupt: a short verdict, two bad expiry records");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	if (!ok(st != NULL, "purge corrupt: opens all the same")) {
+		printf("# %s\n", errbuf);
+		free(p);
+		return;
+	}
+	is_int(store_purge(st, now, "purge", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "purge corrupt: purge");
+	is_int(purged, 1, "purge corrupt: the expired entry purged");
+	is_str(walk(st, LIST_BLACK, 0), "192.0.2.2",
+	    "purge corrupt: the live entry kept");
+	is_str(cwalk(st, 0), "", "purge corrupt: the short verdict gone");
+	store_close(st);
+	ok(raw_table(p, "expiry", NULL, 0, NULL, 0, &n) == 0 && n == 1,
+	    "purge corrupt: only the live entry's expiry record left");
+	free(p);
+}
+
 int
 main(void)
 {
 	struct store *st;
 	char *p;
 
-	plan(306);
+	plan(314);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1732,6 +1796,7 @@ main(void)
 	test_full();
 	test_requests();
 	test_walk_corrupt();
+	test_purge_corrupt();
 
 	if (nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
 		perror(tmpdir);

@@ -1,0 +1,378 @@
+/*
+ * store_base.c -- the bottom layer of the store (store_base.h): error
+ * text, transactions, keys, the lists' entries, the checks, a table walk
+ * and the probe of one prefix.
+ *
+ * "black", "white" (this file owns their layout):
+ *   key: af (1) | address (4 or 16, host bits clear) | prefix length (1)
+ *   value: u32 flags, u32 code, i64 added, i64 expires, u16 actor length,
+ *   u16 reason length, actor bytes, reason bytes
+ * Values are packed byte strings, read and written with memcpy because
+ * the map gives no alignment guarantee. Integers inside values are in
+ * host order, like LMDB's own file format (which does not move between
+ * byte orders either); numbers that are keys are big-endian
+ * (store_be64_put) so that they sort by number.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_base.h"
+#include "store_list.h"
+
+#define ENTRY_HDRLEN	28
+#if ENTRY_MAXLEN != ENTRY_HDRLEN + ACTOR_MAX + REASON_MAX
+#error "ENTRY_MAXLEN does not match the entry's layout"
+#endif
+
+void
+store_err(struct store *st, int rc, char *errbuf, size_t errlen,
+    const char *fmt, ...)
+{
+	MDB_envinfo info;
+	char what[128];
+	va_list ap;
+
+	if (rc == MDB_MAP_FULL) {
+		if (mdb_env_info(st->env, &info) != 0)
+			info.me_mapsize = 0;
+		snprintf(errbuf, errlen, "database full: raise map-size: in "
+		    "the server: clause (now %zu MB)",
+		    info.me_mapsize / (1024 * 1024));
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(errbuf, errlen, "%s: %s", what, mdb_strerror(rc));
+}
+
+const char *
+store_list_name(enum store_list l)
+{
+	switch (l) {
+	case LIST_BLACK:
+		return "black";
+	case LIST_WHITE:
+		return "white";
+	}
+	return "?";
+}
+
+int
+store_list_lookup(const char *name)
+{
+	if (strcmp(name, "black") == 0)
+		return LIST_BLACK;
+	if (strcmp(name, "white") == 0)
+		return LIST_WHITE;
+	return -1;
+}
+
+int
+store_list_check(enum store_list l, char *errbuf, size_t errlen)
+{
+	if (l != LIST_BLACK && l != LIST_WHITE) {
+		snprintf(errbuf, errlen, "bad list %d", (int)l);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_addr_check(const struct addr *a, char *errbuf, size_t errlen)
+{
+	if (a->af != ADDR_V4 && a->af != ADDR_V6) {
+		snprintf(errbuf, errlen, "bad address family %u", a->af);
+		return -1;
+	}
+	if (a->len > ADDR_BITS(a)) {
+		snprintf(errbuf, errlen, "bad prefix length %u", a->len);
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+store_key_make(uint8_t *k, const struct addr *a)
+{
+	size_t n = ADDR_BYTES(a);
+
+	k[0] = a->af;
+	memcpy(k + 1, a->a, n);
+	k[1 + n] = a->len;
+	return n + 2;
+}
+
+int
+store_key_parse(const MDB_val *k, struct addr *a)
+{
+	const uint8_t *p = k->mv_data;
+
+	memset(a, 0, sizeof(*a));
+	if (!(k->mv_size == 6 && p[0] == ADDR_V4) &&
+	    !(k->mv_size == 18 && p[0] == ADDR_V6))
+		return -1;
+	a->af = p[0];
+	memcpy(a->a, p + 1, k->mv_size - 2);
+	a->len = p[k->mv_size - 1];
+	if (a->len > ADDR_BITS(a))
+		return -1;
+	return 0;
+}
+
+int
+store_text_check(const char *what, const char *text, size_t len, size_t max,
+    char *errbuf, size_t errlen)
+{
+	if (len > max) {
+		snprintf(errbuf, errlen, "%s too long (max %zu bytes)", what,
+		    max);
+		return -1;
+	}
+	if (len > 0 && text == NULL) {
+		snprintf(errbuf, errlen, "%s missing", what);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_entry_check(const struct store_entry *e, char *errbuf, size_t errlen)
+{
+	if (store_addr_check(&e->prefix, errbuf, errlen) == -1 ||
+	    store_text_check("actor", e->actor, e->actor_len, ACTOR_MAX,
+	    errbuf, errlen) == -1 ||
+	    store_text_check("reason", e->reason, e->reason_len, REASON_MAX,
+	    errbuf, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+size_t
+store_entry_encode(uint8_t *buf, const struct store_entry *e)
+{
+	uint16_t al = (uint16_t)e->actor_len, rl = (uint16_t)e->reason_len;
+
+	memcpy(buf, &e->flags, 4);
+	memcpy(buf + 4, &e->code, 4);
+	memcpy(buf + 8, &e->added, 8);
+	memcpy(buf + 16, &e->expires, 8);
+	memcpy(buf + 24, &al, 2);
+	memcpy(buf + 26, &rl, 2);
+	if (al > 0)
+		memcpy(buf + ENTRY_HDRLEN, e->actor, al);
+	if (rl > 0)
+		memcpy(buf + ENTRY_HDRLEN + al, e->reason, rl);
+	return ENTRY_HDRLEN + (size_t)al + rl;
+}
+
+int
+store_entry_decode(const MDB_val *v, struct store_entry *e)
+{
+	const uint8_t *p = v->mv_data;
+	uint16_t al, rl;
+
+	if (v->mv_size < ENTRY_HDRLEN)
+		return -1;
+	memcpy(&e->flags, p, 4);
+	memcpy(&e->code, p + 4, 4);
+	memcpy(&e->added, p + 8, 8);
+	memcpy(&e->expires, p + 16, 8);
+	memcpy(&al, p + 24, 2);
+	memcpy(&rl, p + 26, 2);
+	if (v->mv_size != ENTRY_HDRLEN + (size_t)al + rl)
+		return -1;
+	e->actor = (const char *)p + ENTRY_HDRLEN;
+	e->actor_len = al;
+	e->reason = (const char *)p + ENTRY_HDRLEN + al;
+	e->reason_len = rl;
+	return 0;
+}
+
+int
+store_expired(const struct store_entry *e, time_t now)
+{
+	return e->expires != 0 && e->expires <= (int64_t)now;
+}
+
+void
+store_be64_put(uint8_t *p, uint64_t x)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(x >> (56 - 8 * i));
+}
+
+uint64_t
+store_be64_get(const uint8_t *p)
+{
+	uint64_t x = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		x = x << 8 | p[i];
+	return x;
+}
+
+int
+store_wtxn_begin(struct store *st, MDB_txn **txn, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	*txn = NULL;
+	if (st->readonly) {
+		snprintf(errbuf, errlen, "database opened read-only");
+		return -1;
+	}
+	rc = mdb_txn_begin(st->env, NULL, 0, txn);
+	if (rc == MDB_MAP_RESIZED && !st->reading) {
+		if ((rc = mdb_env_set_mapsize(st->env, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_env_set_mapsize");
+			return -1;
+		}
+		rc = mdb_txn_begin(st->env, NULL, 0, txn);
+	}
+	if (rc != 0) {
+		*txn = NULL;
+		store_err(st, rc, errbuf, errlen, "mdb_txn_begin");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_rtxn_begin(struct store *st, MDB_txn **txn, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	*txn = NULL;
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
+	/* Remapping would pull the map from under an open snapshot. */
+	if (rc == MDB_MAP_RESIZED && !st->reading) {
+		if ((rc = mdb_env_set_mapsize(st->env, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_env_set_mapsize");
+			return -1;
+		}
+		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
+	}
+	if (rc != 0) {
+		*txn = NULL;
+		store_err(st, rc, errbuf, errlen, "mdb_txn_begin");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_txn_commit");
+		return -1;
+	}
+	return 0;
+}
+
+enum store_rc
+store_table_walk(struct store *st, MDB_dbi dbi, const char *what,
+    store_record_fn *fn, void *arg, char *errbuf, size_t errlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_txn *txn = NULL;
+	MDB_val k, v;
+	enum store_rc ret = STORE_ERROR;
+	int rc, r;
+
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)", what);
+		goto cleanup;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if ((r = fn(arg, &k, &v, errbuf, errlen)) == -1)
+			goto cleanup;
+		if (r != 0)
+			break;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)", what);
+		goto cleanup;
+	}
+	ret = STORE_OK;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return ret;
+}
+
+/* The cursor of list l on the current read snapshot. */
+static MDB_cursor *
+read_cursor(struct store *st, enum store_list l, char *errbuf,
+    size_t errlen)
+{
+	int rc = 0;
+
+	if (st->rcur[l] == NULL)
+		rc = mdb_cursor_open(st->rtxn, st->list[l], &st->rcur[l]);
+	else if (st->rcur_gen[l] != st->read_gen)
+		rc = mdb_cursor_renew(st->rtxn, st->rcur[l]);
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
+		    store_list_name(l));
+		return NULL;
+	}
+	st->rcur_gen[l] = st->read_gen;
+	return st->rcur[l];
+}
+
+enum store_rc
+store_probe(struct store *st, enum store_list l, const struct addr *m,
+    time_t now, struct store_entry *e, char *errbuf, size_t errlen)
+{
+	uint8_t kb[KEY_MAXLEN];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char text[ADDR_STRLEN];
+	size_t ksize;
+	int rc;
+
+	if ((cur = read_cursor(st, l, errbuf, errlen)) == NULL)
+		return STORE_ERROR;
+	k.mv_data = kb;
+	k.mv_size = ksize = store_key_make(kb, m);
+	/*
+	 * SET_RANGE, not SET: a miss still leaves the cursor on a page,
+	 * where the next (shorter, so smaller) key is searched first.
+	 */
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
+		    store_list_name(l));
+		return STORE_ERROR;
+	}
+	if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
+		return STORE_NOTFOUND;	/* the next key: no entry for m */
+	if (store_entry_decode(&v, e) == -1) {
+		snprintf(errbuf, errlen, "corrupt entry %s in %s",
+		    addr_format(m, text, sizeof(text)), store_list_name(l));
+		return STORE_ERROR;
+	}
+	if (store_expired(e, now))
+		return STORE_NOTFOUND;
+	e->prefix = *m;
+	return STORE_OK;
+}
+

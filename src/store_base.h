@@ -1,0 +1,200 @@
+/*
+ * store_base.h -- the bottom layer of the store, internal to its files:
+ * the environment handle (struct store), error text, transactions, the
+ * keys and values of the lists' entries, the checks of what a caller
+ * hands in, and the reads that every layer above needs (a walk of a
+ * whole table, the probe of one prefix). Only store*.c include it, and
+ * so <lmdb.h>; the public headers (store.h and the ones it names) never
+ * show LMDB.
+ *
+ * The store's files, bottom to top; each calls only its own layer and the
+ * ones below it, and includes only their internal headers
+ * (tools/layers.sh checks both):
+ *   store_base.c      this header
+ *   store_journal.c   store_journal.h: the counts of entries per prefix
+ *                     length, the journal of list changes, the expiry
+ *                     records
+ *   store_index.c     store_index.h: the daemon's compact copy of the
+ *                     IPv4 lists (ipindex.h)
+ *   store_read.c      the read snapshot and the longest-prefix lookup
+ *   store.c           open (bringing an older database up to date) and
+ *                     close
+ *   store_audit.c     store_audit_txn.h: the audit log
+ *   store_cache.c     store_cache_txn.h: the verdict cache
+ *   store_list.c      store_list_txn.h: the lists' changes
+ *   store_queue.c     the delisting requests
+ *   store_purge.c     the purge of the lists and the cache
+ * The cache uses nothing of the audit log; it sits below the lists only
+ * so that the order is a line.
+ *
+ * Unless a contract says otherwise, a function here returns 0, or -1
+ * with the reason in errbuf (errlen bytes), and never logs.
+ */
+#ifndef STORE_BASE_H
+#define STORE_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <lmdb.h>
+
+#include "addr.h"
+#include "store.h"
+#include "store_list.h"
+
+struct ipindex;
+
+#define ACTOR_MAX	64		/* bytes of an entry's actor */
+#define REASON_MAX	1024		/* bytes of an entry's reason */
+#define ENTRY_MAXLEN	(28 + ACTOR_MAX + REASON_MAX)	/* a packed entry */
+#define KEY_MAXLEN	18		/* af, 16 address bytes, length */
+#define LENS_MAX	129		/* prefix lengths 0-128 */
+#define NLENS(af)	((af) == ADDR_V4 ? 33 : 129)
+
+/*
+ * The environment handle. Every layer keeps its state here; the comments
+ * say which file owns which fields.
+ */
+struct store {
+	MDB_env		*env;
+	int		 readonly;
+	/*
+	 * The tables (store.c opens them). A has_ flag is 0 when the
+	 * database was opened read-only and was made before that table.
+	 */
+	MDB_dbi		 list[2];	/* LIST_BLACK, LIST_WHITE */
+	MDB_dbi		 meta;
+	MDB_dbi		 audit;
+	MDB_dbi		 cache;
+	int		 has_cache;
+	MDB_dbi		 req;		/* delisting requests by id */
+	MDB_dbi		 reqidx;	/* their indexes (store_queue.c) */
+	int		 has_req;
+	MDB_dbi		 journal;	/* list changes (store_journal.c) */
+	int		 has_journal;
+	MDB_dbi		 expiry;	/* what expires (store_journal.c) */
+	int		 has_expiry;
+	/*
+	 * The reused read txn (store_read.c). A cursor per list on it,
+	 * opened once and renewed with it (no allocation per query): the
+	 * probes of one lookup go through it (store_probe), so that a
+	 * probe that lands on the leaf page of the one before searches
+	 * that page only, not the tree from its root.
+	 */
+	MDB_txn		*rtxn;
+	int		 reading;	/* rtxn is renewed */
+	int		 held;		/* store_read_hold: keep it renewed */
+	MDB_cursor	*rcur[2];
+	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
+	unsigned	 read_gen;	/* counts the renewals of rtxn */
+	/*
+	 * The prefix length counts read in the snapshot lens_txnid, so that
+	 * lookups in the same or an unchanged snapshot skip the meta reads
+	 * (a write commit gives the next snapshot a new txnid), and
+	 * snap_seq, the last journal number in that snapshot
+	 * (store_read.c).
+	 */
+	size_t		 lens_txnid;	/* 0: nothing cached */
+	uint32_t	 lens[2][2][LENS_MAX];	/* [list][af == V6][len] */
+	uint64_t	 snap_seq;
+	/*
+	 * The daemon's compact copy of the IPv4 lists, kept in step with
+	 * the journal (store_index.c). ix is used only when ix_seq is
+	 * snap_seq; ixb is a copy being built, from the snapshot whose last
+	 * journal number is ixb_seq, list ixb_list from key ixb_key on.
+	 */
+	int		 ix_on;		/* store_index_enable() */
+	struct ipindex	*ix;		/* NULL: none ready */
+	uint64_t	 ix_seq;
+	struct ipindex	*ixb;
+	uint64_t	 ixb_seq;
+	int		 ixb_list;
+	uint8_t		 ixb_key[KEY_MAXLEN];
+	size_t		 ixb_keylen;
+	int		 ix_waiting;	/* a rebuild waits: journal moving */
+	uint64_t	 ix_wait_seq;
+	unsigned long	 map_lo;	/* the map (map_find), if known */
+	size_t		 map_len;
+};
+
+/*
+ * Put the text of LMDB's error rc into errbuf: "WHAT: why", WHAT made
+ * from fmt, or for MDB_MAP_FULL the message that tells to raise
+ * map-size: (with the map's size now, which st gives).
+ */
+void	store_err(struct store *st, int rc, char *errbuf, size_t errlen,
+	    const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* Begin a write txn, following a map that another process has grown. */
+int	store_wtxn_begin(struct store *st, MDB_txn **txn, char *errbuf,
+	    size_t errlen);
+/*
+ * Begin a read txn of its own (a walk; not the reused one), likewise.
+ * The caller aborts it.
+ */
+int	store_rtxn_begin(struct store *st, MDB_txn **txn, char *errbuf,
+	    size_t errlen);
+/* Commit txn, which is gone either way. */
+int	store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf,
+	    size_t errlen);
+
+/* Checks of a list, an address or prefix, a text, a whole entry. */
+int	store_list_check(enum store_list l, char *errbuf, size_t errlen);
+int	store_addr_check(const struct addr *a, char *errbuf, size_t errlen);
+/* A text is at most max bytes, and there when len says so; what names it. */
+int	store_text_check(const char *what, const char *text, size_t len,
+	    size_t max, char *errbuf, size_t errlen);
+int	store_entry_check(const struct store_entry *e, char *errbuf,
+	    size_t errlen);
+
+/*
+ * The list key of a (masked by the caller) into k (KEY_MAXLEN bytes);
+ * returns its size.
+ */
+size_t	store_key_make(uint8_t *k, const struct addr *a);
+/* A list key into *a: 0, or -1 when k is none. */
+int	store_key_parse(const MDB_val *k, struct addr *a);
+
+/*
+ * Pack e (checked with store_entry_check) into buf (ENTRY_MAXLEN
+ * bytes); returns the size. Not the prefix: that is the key.
+ */
+size_t	store_entry_encode(uint8_t *buf, const struct store_entry *e);
+/*
+ * Unpack a list value into *e, all but e->prefix; its strings point into
+ * v, so into the map while the txn lasts. 0, or -1 for a corrupt value.
+ */
+int	store_entry_decode(const MDB_val *v, struct store_entry *e);
+/* Whether e has expired at now. */
+int	store_expired(const struct store_entry *e, time_t now);
+
+/* A 64-bit number in 8 bytes, big-endian (keys that sort by number). */
+void	store_be64_put(uint8_t *p, uint64_t x);
+uint64_t store_be64_get(const uint8_t *p);
+
+/*
+ * Call fn on every record of dbi, in key order, in a read txn of its
+ * own, until fn returns non-zero: 1 stops the walk, -1 is a corrupt
+ * record (fn has set errbuf). what names the table in LMDB's errors.
+ * The record points into the map during the call. Returns STORE_OK or
+ * STORE_ERROR.
+ */
+typedef int store_record_fn(void *arg, const MDB_val *k, const MDB_val *v,
+	    char *errbuf, size_t errlen);
+enum store_rc store_table_walk(struct store *st, MDB_dbi dbi,
+	    const char *what, store_record_fn *fn, void *arg, char *errbuf,
+	    size_t errlen);
+
+/*
+ * Inside the read snapshot (st->reading): the entry of list l for
+ * exactly the masked prefix m, unless it has expired at now. Returns
+ * STORE_OK (*e filled, strings into the map), STORE_NOTFOUND or
+ * STORE_ERROR.
+ */
+enum store_rc store_probe(struct store *st, enum store_list l,
+	    const struct addr *m, time_t now, struct store_entry *e,
+	    char *errbuf, size_t errlen);
+
+#endif /* STORE_BASE_H */

@@ -1,0 +1,320 @@
+/*
+ * store_journal.c -- the records that every change of a list writes
+ * beside the entry (store_journal.h): the counts per prefix length, the
+ * journal and the expiry records. This file owns their layout:
+ *
+ * "meta" "lens:<list>:<af>" -> u32 counts of entries per prefix length
+ *   (33 for IPv4, 129 for IPv6), so that a longest-prefix lookup probes
+ *   only the lengths in use (a handful of B-tree lookups, correct with
+ *   nested ranges).
+ * "meta" "journal" -> u64 number of the last journal record.
+ * "journal": key u64 big-endian record number; value the list (1 byte)
+ *   and the key of an entry that was added, replaced or deleted, or the
+ *   list alone for an import. Every list change writes one in the same
+ *   transaction; the last JOURNAL_KEEP are kept. A daemon follows it to
+ *   keep its compact copy of the IPv4 lists in step (store_index.c).
+ * "expiry": key u64 big-endian expiry time, the list (1 byte) and the
+ *   entry's key; empty value: one per entry that expires, so that a
+ *   purge looks at those only (a writer adds them to an older database).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_base.h"
+#include "store_journal.h"
+
+#define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
+#define EXPIRY_KEYMAX	(8 + 1 + KEY_MAXLEN)	/* expires, list, entry key */
+
+static void
+lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
+{
+	int n;
+
+	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
+	k->mv_data = buf;
+	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
+int
+store_lens_get(struct store *st, MDB_txn *txn, enum store_list l, int af,
+    uint32_t *c, char *errbuf, size_t errlen)
+{
+	size_t size = NLENS(af) * sizeof(uint32_t);
+	char kb[32];
+	MDB_val k, v;
+	int rc;
+
+	lens_key(&k, kb, sizeof(kb), l, af);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		memset(c, 0, size);
+		return 0;
+	}
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+		return -1;
+	}
+	if (v.mv_size != size) {
+		snprintf(errbuf, errlen, "corrupt %s in meta", kb);
+		return -1;
+	}
+	memcpy(c, v.mv_data, size);
+	return 0;
+}
+
+int
+store_lens_apply(struct store *st, MDB_txn *txn, enum store_list l,
+    lens_delta d, char *errbuf, size_t errlen)
+{
+	uint32_t c[LENS_MAX];
+	char kb[32];
+	MDB_val k, v;
+	int64_t n;
+	int af, i, j, rc, changed;
+
+	for (j = 0; j < 2; j++) {
+		af = j ? ADDR_V6 : ADDR_V4;
+		changed = 0;
+		for (i = 0; i < NLENS(af); i++)
+			if (d[j][i] != 0)
+				changed = 1;
+		if (!changed)
+			continue;
+		if (store_lens_get(st, txn, l, af, c, errbuf, errlen) == -1)
+			return -1;
+		for (i = 0; i < NLENS(af); i++) {
+			n = (int64_t)c[i] + d[j][i];
+			c[i] = n < 0 ? 0 : n > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)n;
+		}
+		lens_key(&k, kb, sizeof(kb), l, af);
+		v.mv_data = c;
+		v.mv_size = NLENS(af) * sizeof(uint32_t);
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+journal_meta_key(MDB_val *k)
+{
+	k->mv_data = (void *)"journal";
+	k->mv_size = strlen("journal");
+}
+
+int
+store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
+    size_t errlen)
+{
+	MDB_val k, v;
+	int rc;
+
+	*seq = 0;
+	if (!st->has_journal)
+		return 0;
+	journal_meta_key(&k);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+		return -1;
+	}
+	if (v.mv_size != sizeof(*seq)) {
+		snprintf(errbuf, errlen, "corrupt journal number in meta");
+		return -1;
+	}
+	memcpy(seq, v.mv_data, sizeof(*seq));
+	return 0;
+}
+
+/* The last JOURNAL_KEEP records are kept. */
+int
+store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, char *errbuf, size_t errlen)
+{
+	uint8_t kb[8], vb[1 + KEY_MAXLEN];
+	MDB_val k, v;
+	uint64_t seq;
+	int rc;
+
+	if (!st->has_journal)
+		return 0;
+	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		return -1;
+	seq++;
+	journal_meta_key(&k);
+	v.mv_data = &seq;
+	v.mv_size = sizeof(seq);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		return -1;
+	}
+	store_be64_put(kb, seq);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	vb[0] = (uint8_t)l;
+	v.mv_data = vb;
+	v.mv_size = 1 + (prefix != NULL ? store_key_make(vb + 1, prefix) : 0);
+	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
+		return -1;
+	}
+	if (seq > JOURNAL_KEEP) {
+		store_be64_put(kb, seq - JOURNAL_KEEP);
+		rc = mdb_del(txn, st->journal, &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			store_err(st, rc, errbuf, errlen, "mdb_del(journal)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
+    uint64_t to, store_journal_fn *fn, void *arg, char *errbuf,
+    size_t errlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, ek;
+	struct addr p;
+	uint8_t kb[8];
+	uint64_t want = from;
+	const uint8_t *vp;
+	int rc, ret = -1;
+
+	if (!st->has_journal)
+		return from <= to;
+	if ((rc = mdb_cursor_open(txn, st->journal, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(journal)");
+		goto cleanup;
+	}
+	store_be64_put(kb, want);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	    rc == 0 && want <= to;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), want++) {
+		vp = v.mv_data;
+		if (k.mv_size != 8 || store_be64_get(k.mv_data) != want ||
+		    v.mv_size < 2 || vp[0] >= 2) {
+			ret = 1;	/* gone, or an import */
+			goto cleanup;
+		}
+		ek.mv_data = (void *)(vp + 1);
+		ek.mv_size = v.mv_size - 1;
+		if (store_key_parse(&ek, &p) == -1) {
+			snprintf(errbuf, errlen, "corrupt journal record");
+			goto cleanup;
+		}
+		if (fn(arg, (enum store_list)vp[0], &p, errbuf, errlen) == -1)
+			goto cleanup;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(journal)");
+		goto cleanup;
+	}
+	ret = want != to + 1;	/* 1: records missing at the end */
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return ret;
+}
+
+/* Key of the expiry record of list l's entry for prefix; its size. */
+static size_t
+expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
+    const struct addr *prefix)
+{
+	store_be64_put(kb, (uint64_t)expires);
+	kb[8] = (uint8_t)l;
+	return 9 + store_key_make(kb + 9, prefix);
+}
+
+int
+store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
+    const struct addr *prefix, int64_t expires, int del, char *errbuf,
+    size_t errlen)
+{
+	uint8_t kb[EXPIRY_KEYMAX];
+	MDB_val k, v;
+	int rc;
+
+	if (!st->has_expiry || expires == 0)
+		return 0;
+	k.mv_data = kb;
+	k.mv_size = expiry_key(kb, expires, l, prefix);
+	v.mv_data = NULL;
+	v.mv_size = 0;
+	rc = del ? mdb_del(txn, st->expiry, &k, NULL) :
+	    mdb_put(txn, st->expiry, &k, &v, 0);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_%s(expiry)",
+		    del ? "del" : "put");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_expiry_due(struct store *st, MDB_txn *txn, time_t now, size_t *left,
+    store_expiry_fn *fn, void *arg, char *errbuf, size_t errlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, ek;
+	struct addr p;
+	uint8_t kb[EXPIRY_KEYMAX];
+	size_t kl;
+	int rc, ret = -1;
+
+	if (!st->has_expiry)
+		return 0;
+	if ((rc = mdb_cursor_open(txn, st->expiry, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(expiry)");
+		goto cleanup;
+	}
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
+		if (k.mv_size < 9 + 2 || k.mv_size > sizeof(kb)) {
+			kl = 0;		/* corrupt: drop the record */
+		} else {
+			kl = k.mv_size;
+			memcpy(kb, k.mv_data, kl);
+			if (store_be64_get(kb) > (uint64_t)now)
+				break;	/* nothing more has expired */
+		}
+		if (*left == 0)
+			break;
+		(*left)--;
+		/* off the table first: fn may delete the entry's records */
+		if ((rc = mdb_cursor_del(cur, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen,
+			    "mdb_cursor_del(expiry)");
+			goto cleanup;
+		}
+		if (kl == 0)
+			continue;
+		ek.mv_data = kb + 9;
+		ek.mv_size = kl - 9;
+		if (store_key_parse(&ek, &p) == 0 &&
+		    fn(arg, kb[8] ? LIST_WHITE : LIST_BLACK, &p,
+		    (int64_t)store_be64_get(kb), errbuf, errlen) == -1)
+			goto cleanup;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(expiry)");
+		goto cleanup;
+	}
+	ret = rc == 0 && *left == 0;
+cleanup:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return ret;
+}

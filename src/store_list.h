@@ -1,0 +1,104 @@
+/*
+ * store_list.h -- the black and white lists in the store: their entries,
+ * the longest-prefix lookup, the changes (add, delete, import) and a
+ * walk. Every change writes an audit record (store_audit.h) and a journal
+ * record in the same transaction.
+ *
+ * One entry per prefix and list: adding an entry for a prefix that has
+ * one replaces it. An entry with ENTRY_EXCLUDE (rbldnsd's "!") says that
+ * the prefix is not listed, which beats a wider entry.
+ */
+#ifndef STORE_LIST_H
+#define STORE_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+#include "store.h"
+
+enum store_list {
+	LIST_BLACK = 0,
+	LIST_WHITE = 1
+};
+
+/* Entry flags. */
+#define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
+
+struct store_entry {
+	struct addr	 prefix;
+	uint32_t	 flags;
+	uint32_t	 code;		/* A value, host order; 0: default */
+	int64_t		 added;		/* UNIX time */
+	int64_t		 expires;	/* UNIX time, 0: never */
+	const char	*actor;		/* who added it */
+	size_t		 actor_len;
+	const char	*reason;	/* free text, may be empty */
+	size_t		 reason_len;
+};
+
+/*
+ * Inside a read snapshot (store_read_begin): the most specific entry of
+ * the list that contains address a and has not expired at now. Expired
+ * entries are skipped as if absent. Returns STORE_OK (filled *e, whose
+ * strings point into the map until store_read_end), STORE_NOTFOUND or
+ * STORE_ERROR. brief: only e->prefix, flags and code are needed (added,
+ * expires, actor and reason may be left zero), which the compact copy of
+ * the lists answers without reading the database.
+ */
+enum store_rc	 store_lookup(struct store *, enum store_list,
+		    const struct addr *a, time_t now, int brief,
+		    struct store_entry *e, char *errbuf, size_t errlen);
+
+/*
+ * Add or replace the entry for e->prefix (masked here; its own write
+ * transaction), with an audit record (action "add"). *replaced, if not
+ * NULL, is set to 1 when an entry for the same prefix existed. The
+ * strings of e are copied. Returns STORE_OK or STORE_ERROR.
+ */
+enum store_rc	 store_add(struct store *, enum store_list,
+		    const struct store_entry *e, int *replaced,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Delete the entry for exactly this prefix (masked here), with an audit
+ * record naming actor. Returns STORE_OK, STORE_NOTFOUND or STORE_ERROR.
+ */
+enum store_rc	 store_del(struct store *, enum store_list,
+		    const struct addr *prefix, const char *actor,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Bulk load (import): entries are added in write transactions of at most
+ * batch entries each, so a reader always sees a consistent list and a
+ * huge file does not overflow one transaction. One audit record
+ * ("import", entry = what) at the end. The iterator fills *e and returns
+ * 1, or 0 at the end, or -1 on an error (already reported by it). *count
+ * (if not NULL) gets the number of entries committed, also on an error,
+ * when the batches committed before it stay (with an audit record that
+ * says so).
+ */
+typedef int store_iter_fn(void *arg, struct store_entry *e);
+enum store_rc	 store_bulk_add(struct store *, enum store_list,
+		    store_iter_fn *next, void *arg, const char *actor,
+		    const char *what, size_t batch, size_t *count,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Walk a list in key order (address, then prefix length), in one read
+ * transaction of its own; expired entries are included (the callback can
+ * compare e->expires). The entry's strings are valid during the call.
+ * cb returns 0 to go on, non-zero to stop. Returns STORE_OK or
+ * STORE_ERROR (a corrupt entry).
+ */
+typedef int store_walk_fn(void *arg, const struct store_entry *e);
+enum store_rc	 store_walk(struct store *, enum store_list,
+		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
+
+/* "black" / "white" (a static string), "?" for another value. */
+const char	*store_list_name(enum store_list);
+/* "black" / "white" to a list, or -1. */
+int		 store_list_lookup(const char *name);
+
+#endif /* STORE_LIST_H */

@@ -27,8 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "conf.h"
+#include "addr.h"
 #include "reason.h"
 #include "util.h"
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "form.h"
+#include "addr.h"
 #include "util.h"
 
 #define RL_PROBE	8	/* slots a key may use */

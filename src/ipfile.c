@@ -22,8 +22,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "addr.h"
 #include "ipfile.h"
+#include "addr.h"
 #include "store_list.h"
 #include "util.h"
 

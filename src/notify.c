@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "notify.h"
+#include "addr.h"
 #include "store_queue.h"
 #include "util.h"
 

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store_base.h"
 #include "store_cache.h"
+#include "store_base.h"
 #include "store_cache_txn.h"
 
 #define VERDICT_HDRLEN	26

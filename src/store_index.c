@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_index.h"
 #include "ipindex.h"
 #include "store.h"
 #include "store_base.h"
-#include "store_index.h"
 #include "store_journal.h"
 #include "util.h"
 

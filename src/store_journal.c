@@ -23,8 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store_base.h"
 #include "store_journal.h"
+#include "store_base.h"
 
 #define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
 #define EXPIRY_KEYMAX	(8 + 1 + KEY_MAXLEN)	/* expires, list, entry key */

@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_list.h"
 #include "store_audit.h"
 #include "store_audit_txn.h"
 #include "store_base.h"
 #include "store_journal.h"
-#include "store_list.h"
 #include "store_list_txn.h"
 
 #define TEXT_MAXLEN	(ADDR_STRLEN + 2)	/* "!" and a prefix */

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_queue.h"
 #include "store_audit_txn.h"
 #include "store_base.h"
 #include "store_list.h"
 #include "store_list_txn.h"
-#include "store_queue.h"
 #include "util.h"
 
 /* The delisting request queue. */

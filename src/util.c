@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "util.h"
+#include "log.h"
 
 void *
 xmalloc(size_t n)

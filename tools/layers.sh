@@ -10,15 +10,21 @@
 #   4. no .c includes a header of a higher layer than its own;
 #   5. no .c calls a function that a .c of a higher layer defines.
 #
-# The layers are the table below. Unlisted files are not checked for
-# layer order (2, 4, 5) but still for cycles (1). To place a module, add
-# its .h and .c with a layer number: a file may use files of its own
-# layer number and lower ones. The store takes 10-20: 10 its public
-# headers (by audience), then 10 + n for its layer n from the bottom
-# (store_base.h and doc/HACKING.md say what each is). Room is left below
-# 10 for pure modules the store might use, and above 20 for the query
-# path. A third column "internal" marks the store's internal headers
-# (check 3); "public" is only a note.
+#   6. every .c includes "config.h" before anything else, then its own
+#      header first among the project's headers, then the others in
+#      alphabetical order (doc/HACKING.md, house style).
+#
+# The layers are the table below: a file may use files of its own layer
+# number and lower ones, and every file of src/ must be in it (a new
+# module gets its line, see doc/HACKING.md "Adding a module"). 1-7: the
+# pure modules and the configuration, which know nothing of the store;
+# 10-20 the store: 10 its public headers (by audience), then 10 + n for
+# its layer n from the bottom (store_base.h and doc/HACKING.md say what
+# each is); 21 and up, the modules over the store, the query path one
+# way: server (25) -> answer (24) -> decide (23) -> zone (7), verdict
+# (22), helo (6) -> the store; check (24) -> verdict, resolve (3). A
+# third column "internal" marks the store's internal headers (check 3);
+# "public" is only a note.
 #
 # Check 4 shows the store's calls one way as far as its files include
 # only what they use, since a function is called through the header
@@ -38,6 +44,32 @@
 
 LAYERS=$(cat <<'EOF'
 # file			layer	kind
+log.h			1
+log.c			1
+util.h			2
+util.c			2
+addr.h			3
+addr.c			3
+form.h			3
+form.c			3
+ipindex.h		3
+ipindex.c		3
+qname.h			3
+qname.c			3
+reason.h		3
+reason.c		3
+resolve.h		3
+resolve.c		3
+wire.h			3
+wire.c			3
+conf.h			4
+conf.c			4
+pattern.h		5
+pattern.c		5
+helo.h			6
+helo.c			6
+zone.h			7
+zone.c			7
 store.h			10	public
 store_list.h		10	public
 store_audit.h		10	public
@@ -59,6 +91,31 @@ store_list_txn.h	18	internal
 store_list.c		18
 store_queue.c		19
 store_purge.c		20
+ipfile.h		21
+ipfile.c		21
+notify.h		21
+notify.c		21
+verdict.h		22
+verdict.c		22
+decide.h		23
+decide.c		23
+answer.h		24
+answer.c		24
+check.h			24
+check.c			24
+delist.h		24
+delist.c		24
+page.h			24
+page.c			24
+server.h		25
+server.c		25
+metrics.h		26
+metrics.c		26
+http.h			27
+http.c			27
+daemon.h		28
+main.c			28
+ctl.c			28
 EOF
 )
 
@@ -102,6 +159,10 @@ for (sort keys %layer) {
 	die "layers.sh: the table names $_, which is not in $srcdir\n"
 	    unless $exists{$_};
 }
+for (@files) {
+	die "layers.sh: $_ is not in the table of layers: give it a line\n"
+	    unless defined $layer{$_};
+}
 
 # The text of a file without its comments, strings and character
 # constants, so that neither an #include nor a call is found in them.
@@ -118,11 +179,12 @@ sub code {
 	return $t;
 }
 
-my (%code, %inc, %lmdb);
+my (%code, %inc, %lmdb, %order);
 my $nincs = 0;
 for my $f (@files) {
 	$code{$f} = code($f);
 	for (split /\n/, $code{$f}) {
+		push @{$order{$f}}, $1 if /^\s*#\s*include\s*(["<][^">]+[">])/;
 		if (/^\s*#\s*include\s*"([^"]+)"/ && $exists{$1}) {
 			push @{$inc{$f}}, $1;
 			$nincs++;
@@ -234,6 +296,31 @@ for my $f (grep { /\.c$/ && defined $layer{$_} } @files) {
 	}
 }
 result("no .c calls a function of a higher layer", @cdown);
+
+# 6. The include order of each .c.
+my @order;
+for my $f (grep { /\.c$/ } @files) {
+	my @all = @{$order{$f} || []};
+	(my $own = $f) =~ s/\.c$/.h/;
+	if (!@all || $all[0] ne '"config.h"') {
+		push @order, "$f: \"config.h\" is not its first include";
+		next;
+	}
+	my @proj = map { /^"(.*)"$/ ? $1 : () } @all[1 .. $#all];
+	if ($exists{$own}) {
+		if (!@proj || $proj[0] ne $own) {
+			push @order, "$f: its own header $own is not the first " .
+			    "of the project's";
+			next;
+		}
+		shift @proj;
+	}
+	my @sorted = sort @proj;
+	push @order, "$f: the project's headers after its own are not in " .
+	    "alphabetical order (@proj)" if "@proj" ne "@sorted";
+}
+result("every .c includes config.h first, then its own header, then " .
+    "the others in order", @order);
 
 print "1..$n\n";
 my $nlisted = grep { defined $layer{$_} } @files;

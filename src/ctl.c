@@ -290,13 +290,6 @@ parse_list(const char *s)
 	return l;
 }
 
-/* An entry is live at now unless it has an expiry at or before now. */
-static int
-expired(const struct store_entry *e, time_t now)
-{
-	return e->expires != 0 && e->expires <= (int64_t)now;
-}
-
 /* Text output helpers. */
 
 /* A code as "127.0.0.N", or "-" for the zone default. */
@@ -650,7 +643,7 @@ list_cb(void *arg, const struct store_entry *e)
 	struct list_ctx *lc = arg;
 	char p[ADDR_STRLEN + 1], code[16], added[64], exp[64];
 
-	if (expired(e, lc->now))
+	if (store_entry_expired(e, lc->now))
 		return 0;
 	if (lc->json) {
 		jarr_item(&lc->ja);
@@ -1404,7 +1397,7 @@ export_cb(void *arg, const struct store_entry *e)
 {
 	struct export_ctx *xc = arg;
 
-	if (!expired(e, xc->now))
+	if (!store_entry_expired(e, xc->now))
 		ipfile_write_entry(xc->fp, e);
 	return 0;
 }
@@ -1587,9 +1580,8 @@ static int
 queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 {
 	struct store_request *r;
-	struct store_entry w;
-	char errbuf[1024], reason[STORE_NOTE_MAX + 64], a[ADDR_STRLEN],
-	    t[32];
+	struct delist_white w;
+	char errbuf[1024], a[ADDR_STRLEN], t[32];
 	const char *errstr, *note = st == REQ_APPROVED ? c->note : c->reason;
 	uint64_t id, secs;
 	enum store_rc rc;
@@ -1615,22 +1607,10 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 	r = xcalloc(1, sizeof(*r));
 	rc = store_request_get(c->store, id, r, errbuf, sizeof(errbuf));
 	if (rc == STORE_OK && r->status == REQ_PENDING) {
-		memset(&w, 0, sizeof(w));
-		w.prefix = r->addr;
-		w.added = (int64_t)c->now;
-		w.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
-		w.actor = c->actor;
-		w.actor_len = strlen(c->actor);
-		snprintf(reason, sizeof(reason), "delisting request %llu%s%s",
-		    (unsigned long long)id, note ? ": " : "", note ? note : "");
-		w.reason = reason;
-		w.reason_len = strlen(reason);
-		r->decided = (int64_t)c->now;
-		r->visible = (int64_t)c->now + delist_delay(c->conf);
-		str_copy(r->actor, c->actor, sizeof(r->actor));
-		str_copy(r->note, note ? note : "", sizeof(r->note));
+		delist_review(c->conf, r, st, c->actor, note, secs, c->now);
 		rc = store_request_decide(c->store, id, st, r,
-		    st == REQ_APPROVED ? &w : NULL, errbuf, sizeof(errbuf));
+		    st == REQ_APPROVED ? delist_white : NULL, &w, errbuf,
+		    sizeof(errbuf));
 	}
 	if (rc == STORE_ERROR)
 		ctl_err("store: %s", errbuf);

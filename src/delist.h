@@ -1,12 +1,17 @@
 /*
  * delist.h -- the delisting decision, in one place for the pages
- * (http.c) and "rdnsblctl queue": what a request becomes, the whitelist
- * entry and text an approval writes, and when every MX sees it.
+ * (http.c) and "rdnsblctl queue": what a request becomes, the white list
+ * entry and text an approval writes, and when every MX sees the
+ * decision (doc/delisting.md).
  */
 #ifndef DELIST_H
 #define DELIST_H
 
 #include <stdint.h>
+#include <time.h>
+
+#include "store_list.h"
+#include "store_queue.h"
 
 struct conf;
 
@@ -17,5 +22,48 @@ struct conf;
  * in seconds.
  */
 uint32_t	 delist_delay(const struct conf *conf);
+
+/*
+ * Decide a new request r (address, client, e-mail, text and token set)
+ * at now, the checks having just run again: REQ_RESOLVED when no zone
+ * lists the address any more (listed 0: a fixed sender waits for
+ * nobody); else REQ_APPROVED by self-service when conf's self-delist:
+ * is on and the address's last self-service removal (last_self, 0:
+ * never) is at least self-delist-cooldown: ago; else REQ_PENDING, for a
+ * reviewer. Sets r->status, flags, created, decided, visible, actor and
+ * expires; returns the status. An approval writes delist_white()'s
+ * entry with the request (store_request_add).
+ */
+enum store_req_status delist_submit(const struct conf *conf,
+		    struct store_request *r, int listed, int64_t last_self,
+		    time_t now);
+
+/*
+ * A reviewer's decision at now on a pending request r: status
+ * REQ_APPROVED or REQ_DENIED by actor, with note (an approval's note or
+ * a denial's reason; NULL: none), and for an approval the white list
+ * entry expiring after expires seconds (0: never). Sets r->decided,
+ * visible, actor, note and expires, as store_request_decide() keeps
+ * them.
+ */
+void		 delist_review(const struct conf *conf, struct store_request *r,
+		    enum store_req_status status, const char *actor,
+		    const char *note, uint64_t expires, time_t now);
+
+/* Room for the text of delist_white()'s entry; its arg. */
+struct delist_white {
+	char	 reason[STORE_REASON_MAX + 1];
+};
+
+/*
+ * The white list entry that approved request r writes (a
+ * store_white_fn; arg a struct delist_white that holds its reason): the
+ * address, added when decided, expiring with the request, by its actor,
+ * with the reason "delisting request ID: NOTE" ("... : self-service"
+ * for a self-service removal, no ": NOTE" without a note), so that
+ * "rdnsblctl list" and the audit log lead back to the request.
+ */
+void		 delist_white(void *arg, const struct store_request *r,
+		    struct store_entry *w);
 
 #endif /* DELIST_H */

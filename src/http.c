@@ -521,7 +521,7 @@ delist_finish(struct http *h, struct pending *p,
 {
 	const struct conf *c = h->env.conf;
 	struct store_request *r = &p->r;
-	struct store_entry white, *wp = NULL;
+	struct delist_white white;
 	struct evbuffer *b;
 	char errbuf[256], actor[ADDR_STRLEN + 8], ip[ADDR_STRLEN];
 	enum outcome out;
@@ -554,37 +554,21 @@ delist_finish(struct http *h, struct pending *p,
 		    "Server error", "Please try again later.");
 		return;
 	}
-	r->created = (int64_t)now;
-	if (listed == 0 && !need) {
-		r->status = REQ_RESOLVED;
+	switch (delist_submit(c, r, listed > 0 || need, p->self, now)) {
+	case REQ_RESOLVED:
 		out = OUT_RESOLVED;
-	} else if (c->http.self_delist != 0 && (p->self == 0 ||
-	    now - p->self >= (time_t)c->http.self_delist_cooldown)) {
-		r->status = REQ_APPROVED;
-		r->flags |= REQ_SELF;
-		str_copy(r->actor, "self-service", sizeof(r->actor));
-		memset(&white, 0, sizeof(white));
-		white.prefix = r->addr;
-		white.added = r->created;
-		white.expires = r->created + c->http.self_delist;
-		white.actor = "self-service";
-		white.actor_len = strlen(white.actor);
-		white.reason = "self-service";	/* the store adds the id */
-		white.reason_len = strlen(white.reason);
-		wp = &white;
-		r->expires = white.expires;
+		break;
+	case REQ_APPROVED:
 		out = OUT_SELF;
-	} else {
-		r->status = REQ_PENDING;
+		break;
+	default:
 		out = OUT_PENDING;
-	}
-	if (r->status != REQ_PENDING) {
-		r->decided = r->created;
-		r->visible = r->decided + delist_delay(c);
+		break;
 	}
 	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));
-	rc = store_request_add(h->env.store, r, wp, actor, &other, errbuf,
+	rc = store_request_add(h->env.store, r, r->status == REQ_APPROVED ?
+	    delist_white : NULL, &white, actor, &other, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_EXISTS) {
 		h->outcomes[OUT_CONFLICT]++;

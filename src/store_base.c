@@ -193,7 +193,7 @@ store_entry_decode(const MDB_val *v, struct store_entry *e)
 }
 
 int
-store_expired(const struct store_entry *e, time_t now)
+store_entry_expired(const struct store_entry *e, time_t now)
 {
 	return e->expires != 0 && e->expires <= (int64_t)now;
 }
@@ -370,7 +370,7 @@ store_probe(struct store *st, enum store_list l, const struct addr *m,
 		    addr_format(m, text, sizeof(text)), store_list_name(l));
 		return STORE_ERROR;
 	}
-	if (store_expired(e, now))
+	if (store_entry_expired(e, now))
 		return STORE_NOTFOUND;
 	e->prefix = *m;
 	return STORE_OK;

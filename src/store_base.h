@@ -45,8 +45,8 @@
 
 struct ipindex;
 
-#define ACTOR_MAX	64		/* bytes of an entry's actor */
-#define REASON_MAX	1024		/* bytes of an entry's reason */
+#define ACTOR_MAX	STORE_ACTOR_MAX		/* store_list.h */
+#define REASON_MAX	STORE_REASON_MAX
 #define ENTRY_MAXLEN	(28 + ACTOR_MAX + REASON_MAX)	/* a packed entry */
 #define KEY_MAXLEN	18		/* af, 16 address bytes, length */
 #define LENS_MAX	129		/* prefix lengths 0-128 */
@@ -167,8 +167,6 @@ size_t	store_entry_encode(uint8_t *buf, const struct store_entry *e);
  * v, so into the map while the txn lasts. 0, or -1 for a corrupt value.
  */
 int	store_entry_decode(const MDB_val *v, struct store_entry *e);
-/* Whether e has expired at now. */
-int	store_expired(const struct store_entry *e, time_t now);
 
 /* A 64-bit number in 8 bytes, big-endian (keys that sort by number). */
 void	store_be64_put(uint8_t *p, uint64_t x);

@@ -343,7 +343,7 @@ purge_entry(void *arg, enum store_list l, const struct addr *prefix,
 		return -1;
 	}
 	if (store_entry_decode(&ev, &e) == -1 ||
-	    !store_expired(&e, pu->now) || e.expires != expires)
+	    !store_entry_expired(&e, pu->now) || e.expires != expires)
 		return 0;
 	e.prefix = *prefix;
 	/* Copy what the audit needs: the value goes with the del. */

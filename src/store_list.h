@@ -26,6 +26,9 @@ enum store_list {
 /* Entry flags. */
 #define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
 
+#define STORE_ACTOR_MAX		64	/* bytes of an entry's actor */
+#define STORE_REASON_MAX	1024	/* bytes of an entry's reason */
+
 struct store_entry {
 	struct addr	 prefix;
 	uint32_t	 flags;
@@ -37,6 +40,9 @@ struct store_entry {
 	const char	*reason;	/* free text, may be empty */
 	size_t		 reason_len;
 };
+
+/* 1 if e has an expiry at or before now (it no longer counts), else 0. */
+int		 store_entry_expired(const struct store_entry *e, time_t now);
 
 /*
  * Inside a read snapshot (store_read_begin): the most specific entry of

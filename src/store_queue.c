@@ -272,22 +272,26 @@ req_audit(struct store *st, MDB_txn *txn, const char *actor,
 
 enum store_rc
 store_request_add(struct store *st, struct store_request *r,
-    const struct store_entry *white, const char *actor, uint64_t *other,
+    store_white_fn *white, void *arg, const char *actor, uint64_t *other,
     char *errbuf, size_t errlen)
 {
 	uint8_t kb[IDX_MAXLEN], idb[8];
 	MDB_txn *txn = NULL;
 	enum store_rc rc;
 	struct store_entry w;
-	char text[STORE_EMAIL_MAX + 64], *wreason = NULL;
+	char text[STORE_EMAIL_MAX + 64];
 	uint64_t pending;
 	size_t kl;
 	int isnew;
 
 	if (req_check(st, errbuf, errlen) == -1 ||
-	    store_addr_check(&r->addr, errbuf, errlen) == -1 ||
-	    (white != NULL && store_entry_check(white, errbuf, errlen) == -1))
+	    store_addr_check(&r->addr, errbuf, errlen) == -1)
 		return STORE_ERROR;
+	if (white != NULL && r->status != REQ_APPROVED) {
+		snprintf(errbuf, errlen, "only an approval writes a white list "
+		    "entry");
+		return STORE_ERROR;
+	}
 	if (strlen(r->token) != STORE_TOKEN_LEN) {
 		snprintf(errbuf, errlen, "request token of the wrong length");
 		return STORE_ERROR;
@@ -328,24 +332,17 @@ store_request_add(struct store *st, struct store_request *r,
 	    errlen) == -1)
 		goto fail;
 	if (white != NULL) {
-		/* the entry names its request, whose id is known only now */
-		w = *white;
-		(void)xasprintf(&wreason, "delisting request %llu: %.*s",
-		    (unsigned long long)r->id, (int)white->reason_len,
-		    white->reason != NULL ? white->reason : "");
-		w.reason = wreason;
-		w.reason_len = strlen(wreason) > REASON_MAX ? REASON_MAX :
-		    strlen(wreason);
+		/* the entry may name its request, whose id is known only now */
+		memset(&w, 0, sizeof(w));
+		white(arg, r, &w);
 		if (store_entry_add(st, txn, LIST_WHITE, &w, &isnew, errbuf,
 		    errlen) == -1)
 			goto fail;
 	}
-	free(wreason);
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	return STORE_OK;
 fail:
-	free(wreason);
 	mdb_txn_abort(txn);
 	return STORE_ERROR;
 }
@@ -446,9 +443,10 @@ store_request_state(struct store *st, const struct addr *a, uint64_t *id,
 enum store_rc
 store_request_decide(struct store *st, uint64_t id,
     enum store_req_status status, struct store_request *r,
-    const struct store_entry *white, char *errbuf, size_t errlen)
+    store_white_fn *white, void *arg, char *errbuf, size_t errlen)
 {
 	struct store_request cur;
+	struct store_entry w;
 	uint8_t kb[IDX_MAXLEN];
 	MDB_txn *txn = NULL;
 	MDB_val k;
@@ -461,8 +459,11 @@ store_request_decide(struct store *st, uint64_t id,
 		snprintf(errbuf, errlen, "a decision is approved or denied");
 		return STORE_ERROR;
 	}
-	if (white != NULL && store_entry_check(white, errbuf, errlen) == -1)
+	if (white != NULL && status != REQ_APPROVED) {
+		snprintf(errbuf, errlen, "only an approval writes a white list "
+		    "entry");
 		return STORE_ERROR;
+	}
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	rc = req_get(st, txn, id, &cur, errbuf, errlen);
@@ -478,7 +479,7 @@ store_request_decide(struct store *st, uint64_t id,
 	cur.status = status;
 	cur.decided = r->decided;
 	cur.visible = r->visible;
-	cur.expires = white != NULL ? white->expires : 0;
+	cur.expires = status == REQ_APPROVED ? r->expires : 0;
 	str_copy(cur.actor, r->actor, sizeof(cur.actor));
 	str_copy(cur.note, r->note, sizeof(cur.note));
 	if (req_put(st, txn, &cur, 0, errbuf, errlen) == -1)
@@ -493,10 +494,13 @@ store_request_decide(struct store *st, uint64_t id,
 	if (req_audit(st, txn, cur.actor, status == REQ_APPROVED ? "approve" :
 	    "deny", &cur, cur.note, errbuf, errlen) == -1)
 		goto fail;
-	if (white != NULL &&
-	    store_entry_add(st, txn, LIST_WHITE, white, &isnew, errbuf,
-	    errlen) == -1)
-		goto fail;
+	if (white != NULL) {
+		memset(&w, 0, sizeof(w));
+		white(arg, &cur, &w);
+		if (store_entry_add(st, txn, LIST_WHITE, &w, &isnew, errbuf,
+		    errlen) == -1)
+			goto fail;
+	}
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	*r = cur;

@@ -55,16 +55,26 @@ struct store_request {
 const char	*store_req_status_name(enum store_req_status);
 
 /*
+ * Fill *w (zeroed) with the white list entry that approved request r
+ * writes, inside the store's write transaction: r->id is known by then,
+ * and r holds what is being stored. The strings of *w must last until
+ * the store call returns (arg may hold them). delist_white() (delist.h)
+ * is the one such function: the rule lives there, not in the store.
+ */
+typedef void store_white_fn(void *arg, const struct store_request *r,
+    struct store_entry *w);
+
+/*
  * Add a request (r->id is set) in a write transaction of its own. A
  * pending one is refused with STORE_EXISTS (and *other, if not NULL,
  * gets the pending id) when the address already has one. white, if not
- * NULL, is added to the white list in the same transaction (a
- * self-service removal), its reason prefixed with "delisting request ID:
- * ". actor names the submitter for the audit trail. Returns STORE_OK,
- * STORE_EXISTS or STORE_ERROR.
+ * NULL, gives the white list entry added in the same transaction (a
+ * self-service removal; only an approved request has one). actor names
+ * the submitter for the audit trail. Returns STORE_OK, STORE_EXISTS or
+ * STORE_ERROR.
  */
 enum store_rc	 store_request_add(struct store *, struct store_request *r,
-		    const struct store_entry *white, const char *actor,
+		    store_white_fn *white, void *arg, const char *actor,
 		    uint64_t *other, char *errbuf, size_t errlen);
 
 /*
@@ -85,15 +95,16 @@ enum store_rc	 store_request_state(struct store *, const struct addr *a,
 		    uint64_t *id, int64_t *self, char *errbuf, size_t errlen);
 
 /*
- * Decide a pending request: status REQ_APPROVED (white, if not NULL, is
- * added to the white list) or REQ_DENIED, with the actor, note, decision
- * time and visible time of r (the other fields are ignored), in a write
- * transaction of its own. NOTFOUND: no such request; EXISTS: it was
- * already decided (*r is filled with it then, as on success).
+ * Decide a pending request: status REQ_APPROVED (with white, if not
+ * NULL, giving the white list entry added in the same transaction) or
+ * REQ_DENIED, with the actor, note, decision time, visible time and, for
+ * an approval, the entry's expiry of r (the other fields are ignored),
+ * in a write transaction of its own. NOTFOUND: no such request; EXISTS:
+ * it was already decided (*r is filled with it then, as on success).
  */
 enum store_rc	 store_request_decide(struct store *, uint64_t id,
 		    enum store_req_status status, struct store_request *r,
-		    const struct store_entry *white, char *errbuf,
+		    store_white_fn *white, void *arg, char *errbuf,
 		    size_t errlen);
 
 /*

@@ -1544,6 +1544,14 @@ mkreq(struct store_request *r, const char *addr, const char *token,
 	str_copy(r->reason, "no-ptr", sizeof(r->reason));
 }
 
+/* A store_white_fn that writes the entry arg points to, id or not. */
+static void
+white_entry(void *arg, const struct store_request *r, struct store_entry *w)
+{
+	(void)r;
+	*w = *(const struct store_entry *)arg;
+}
+
 static void
 test_requests(void)
 {
@@ -1562,12 +1570,12 @@ test_requests(void)
 		return;
 	mkreq(&r, "192.0.2.1", "0123456789abcdef0123456789abcdef",
 	    REQ_PENDING);
-	is_int(store_request_add(st, &r, NULL, "web", &other, errbuf,
+	is_int(store_request_add(st, &r, NULL, NULL, "web", &other, errbuf,
 	    sizeof(errbuf)), STORE_OK, "requests: add pending");
 	is_int((int)r.id, 1, "requests: first id 1");
 	mkreq(&g, "192.0.2.1", "ffffffffffffffffffffffffffffffff",
 	    REQ_PENDING);
-	is_int(store_request_add(st, &g, NULL, "web", &other, errbuf,
+	is_int(store_request_add(st, &g, NULL, NULL, "web", &other, errbuf,
 	    sizeof(errbuf)), STORE_EXISTS, "requests: second pending refused");
 	is_int((int)other, 1, "requests: the pending one named");
 	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
@@ -1592,8 +1600,9 @@ test_requests(void)
 	g.visible = (int64_t)now + 300;
 	str_copy(g.actor, "alice", sizeof(g.actor));
 	str_copy(g.note, "ok", sizeof(g.note));
-	is_int(store_request_decide(st, 1, REQ_APPROVED, &g, &w, errbuf,
-	    sizeof(errbuf)), STORE_OK, "requests: approve");
+	g.expires = w.expires;
+	is_int(store_request_decide(st, 1, REQ_APPROVED, &g, white_entry, &w,
+	    errbuf, sizeof(errbuf)), STORE_OK, "requests: approve");
 	ok(g.status == REQ_APPROVED && g.expires == w.expires &&
 	    strcmp(g.note, "ok") == 0 && strcmp(g.text,
 	    "our mail relay <b>") == 0, "requests: approved record");
@@ -1602,18 +1611,21 @@ test_requests(void)
 	is_int(store_lookup(st, LIST_WHITE, &r.addr, now, 0, &le, errbuf,
 	    sizeof(errbuf)), STORE_OK, "requests: whitelisted on approval");
 	store_read_end(st);
-	is_int(store_request_decide(st, 1, REQ_DENIED, &g, NULL, errbuf,
+	is_int(store_request_decide(st, 1, REQ_DENIED, &g, NULL, NULL, errbuf,
 	    sizeof(errbuf)), STORE_EXISTS, "requests: decided only once");
-	is_int(store_request_decide(st, 9, REQ_DENIED, &g, NULL, errbuf,
+	is_int(store_request_decide(st, 9, REQ_DENIED, &g, NULL, NULL, errbuf,
 	    sizeof(errbuf)), STORE_NOTFOUND, "requests: unknown id");
+	is_int(store_request_decide(st, 9, REQ_DENIED, &g, white_entry, &w,
+	    errbuf, sizeof(errbuf)), STORE_ERROR,
+	    "requests: a denial writes no white entry");
 	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
 	    sizeof(errbuf)), STORE_NOTFOUND, "requests: none pending now");
 
 	mkreq(&r, "192.0.2.1", "fedcba9876543210fedcba9876543210",
 	    REQ_APPROVED);
 	r.flags = REQ_SELF;
-	is_int(store_request_add(st, &r, &w, "web", &other, errbuf,
-	    sizeof(errbuf)), STORE_OK, "requests: self-service add");
+	is_int(store_request_add(st, &r, white_entry, &w, "web", &other,
+	    errbuf, sizeof(errbuf)), STORE_OK, "requests: self-service add");
 	is_int(store_request_state(st, &r.addr, &pid, &self, errbuf,
 	    sizeof(errbuf)), STORE_NOTFOUND, "requests: self: not pending");
 	ok(self == (int64_t)now, "requests: self-service time kept");
@@ -1762,7 +1774,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(314);
+	plan(315);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

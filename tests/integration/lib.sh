@@ -427,6 +427,40 @@ has_flag()
 	return 1
 }
 
+# answered OUTPUT: dig got an answer (a status and a flags line). What a
+# test says is absent from an answer (a flag, an OPT, a line) is absent
+# from no answer at all too: such a test asks this first.
+answered()
+{
+	case $(dig_status "$1") in
+	"no answer"*) return 1 ;;
+	esac
+	printf '%s\n' "$1" | grep -q '^;; flags: '
+}
+
+# no_flag OUTPUT FLAG NAME: a test that an answer came and FLAG is not
+# among its header flags.
+no_flag()
+{
+	if ! answered "$1"; then
+		fail "$3" "$(dig_status "$1")"
+	elif has_flag "$1" "$2"; then
+		fail "$3" "flags: $(dig_flags "$1")" "$1"
+	else
+		pass "$3"
+	fi
+}
+
+# dig_unlike OUTPUT EXTENDED-REGEX NAME: unlike, of an answer that came.
+dig_unlike()
+{
+	if answered "$1"; then
+		unlike "$1" "$2" "$3"
+	else
+		fail "$3" "$(dig_status "$1")"
+	fi
+}
+
 # dig_section OUTPUT NAME: records of the section (ANSWER, AUTHORITY,
 # ADDITIONAL), whitespace squeezed to single spaces.
 dig_section()

@@ -32,7 +32,7 @@ like "$o" '^; EDNS: version: 0, flags:; udp: 1232$' "TCP: the OPT record is echo
 o=$(q6 +bufsize=4096 2.0.0.127.bl.test A)
 like "$o" '^; EDNS: version: 0, flags:; udp: 1232$' "::1: bufsize 4096 asked, our udp-size 1232 advertised"
 o=$(q +noedns 2.0.0.127.bl.test A)
-unlike "$o" 'OPT PSEUDOSECTION|EDNS:' "no EDNS asked: no OPT in the answer"
+dig_unlike "$o" 'OPT PSEUDOSECTION|EDNS:' "no EDNS asked: no OPT in the answer"
 is "$(dig_section "$o" ANSWER)" "2.0.0.127.bl.test. 300 IN A 127.0.0.2" \
     "no EDNS: the answer is complete"
 
@@ -71,11 +71,7 @@ ok "no EDNS, ANY with the 624-byte TXT: TC set" has_flag "$o" tc
 o=$(q +bufsize=512 +ignore 200.2.0.192.bl.test TXT)
 ok "EDNS bufsize 512, 624-byte TXT: TC set" has_flag "$o" tc
 o=$(q +noedns +ignore 200.2.0.192.bl.test A)
-if has_flag "$o" tc; then
-	fail "no EDNS, the A of the same name fits: TC not set" "$o"
-else
-	pass "no EDNS, the A of the same name fits: TC not set"
-fi
+no_flag "$o" tc "no EDNS, the A of the same name fits: TC not set"
 
 o=$(q +noedns 200.2.0.192.bl.test TXT)
 like "$o" 'Truncated, retrying in TCP mode' "no EDNS: dig retries over TCP"
@@ -85,12 +81,8 @@ is "$(q +noedns +short 200.2.0.192.bl.test TXT | txt_lens)" "255 255 114" \
     "the 624-byte TXT is split into strings of 255, 255 and 114 bytes"
 
 o=$(q +bufsize=4096 200.2.0.192.bl.test TXT)
-if has_flag "$o" tc; then
-	fail "EDNS bufsize 4096: 624-byte TXT fits, TC not set" "$o"
-else
-	pass "EDNS bufsize 4096: 624-byte TXT fits, TC not set"
-fi
-unlike "$o" 'Truncated' "EDNS bufsize 4096: no TCP retry needed"
+no_flag "$o" tc "EDNS bufsize 4096: 624-byte TXT fits, TC not set"
+dig_unlike "$o" 'Truncated' "EDNS bufsize 4096: no TCP retry needed"
 like "$o" '^;; SERVER: .*\(UDP\)$' "EDNS bufsize 4096: answered over UDP"
 is "$(q +bufsize=4096 +short 200.2.0.192.bl.test TXT | txt_join)" "$T600" \
     "EDNS bufsize 4096: the whole 624-byte TXT over UDP"
@@ -100,11 +92,7 @@ is "$(dig_flags "$o")/$(dig_count "$o" ANSWER)" "qr aa rd/2" \
 
 # 1024-byte TXT: fits our udp-size 1232, not the client's 1024.
 o=$(q +bufsize=4096 201.2.0.192.bl.test TXT)
-if has_flag "$o" tc; then
-	fail "EDNS bufsize 4096, 1024-byte TXT: TC not set" "$o"
-else
-	pass "EDNS bufsize 4096, 1024-byte TXT: TC not set"
-fi
+no_flag "$o" tc "EDNS bufsize 4096, 1024-byte TXT: TC not set"
 is "$(q +bufsize=4096 +short 201.2.0.192.bl.test TXT | txt_join)" "$T1000" \
     "EDNS bufsize 4096: the whole 1024-byte TXT over UDP"
 o=$(q +bufsize=1024 +ignore 201.2.0.192.bl.test TXT)

@@ -461,6 +461,20 @@ dig_unlike()
 	fi
 }
 
+# dig_answer OUTPUT: the data of the ANSWER records, one a line, of a
+# NOERROR answer; otherwise the status (NXDOMAIN, SERVFAIL, "no answer:
+# ..."). Not dig +short, whose empty output is "not listed" and also a
+# SERVFAIL, a REFUSED or an error.
+dig_answer()
+{
+	dn_s=$(dig_status "$1")
+	if [ "$dn_s" = NOERROR ]; then
+		dig_section "$1" ANSWER | cut -d' ' -f5-
+	else
+		echo "$dn_s"
+	fi
+}
+
 # dig_section OUTPUT NAME: records of the section (ANSWER, AUTHORITY,
 # ADDITIONAL), whitespace squeezed to single spaces.
 dig_section()

@@ -358,6 +358,13 @@ stop_daemon()
 		sed 's/^/# log: /' "$work/log"
 	fi
 	is "$sd_rc" 0 "rdnsbld exits 0 on SIGTERM"
+	# a log without the startup line is not rdnsbld's: its warnings
+	# went elsewhere, and an empty grep would see none of them
+	if ! grep -q 'listening on ' "$work/log"; then
+		fail "no unexpected error/warning lines in the log" \
+		    "no \"listening on\" line: the log is not rdnsbld's"
+		return
+	fi
 	sd_bad=$(grep -Ei 'error|warn' "$work/log" |
 	    if [ -n "$EXPECT_LOG" ]; then grep -Ev -- "$EXPECT_LOG"; else cat; fi)
 	is "$sd_bad" "" "no unexpected error/warning lines in the log"

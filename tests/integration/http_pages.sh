@@ -269,6 +269,7 @@ like "$CTL_OUT" 'description: "<script>alert\(\\"x\\"\)</script> & \\"q\\""' \
 like "$CTL_OUT" 'client: 127.0.0.1' "queue show: the client"
 ctl queue show 99
 is "$CTL_RC" 1 "queue show of an unknown id exits 1"
+like "$CTL_ERR" 'no request 99$' "... and says there is no such request"
 ctl queue frob
 is "$CTL_RC" 2 "an unknown queue subcommand exits 2"
 ctl queue deny 1

@@ -107,6 +107,8 @@ is "$(q6 +tcp +short 201.2.0.192.bl.test TXT | txt_join)" "$T1000" \
     "1024-byte TXT over TCP on ::1"
 ctl add black 192.0.2.202 --reason "$(long 1025)"
 is "$CTL_RC" 1 "a reason over the 1024-byte limit is refused"
+like "$CTL_ERR" 'reason is 1025 bytes long; the limit is 1024' \
+    "... and the error says it is the reason's length"
 
 # Several queries on one TCP connection.
 o=$(q +tcp +keepopen +short 2.0.0.127.bl.test A 200.2.0.192.bl.test A \

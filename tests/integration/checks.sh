@@ -291,7 +291,7 @@ ctl_ok "check 192.0.2.16 --fresh exits 0" check 192.0.2.16 --fresh
 is "$(upstream_count "$R16" PTR)" 2 "check --fresh asks the upstream again"
 ctl_ok "flush 192.0.2.16 exits 0" flush 192.0.2.16
 is "$CTL_OUT" "flushed 192.0.2.16" "flush ADDR says flushed"
-ctl lookup 192.0.2.16
+ctl_ok "lookup 192.0.2.16 after flush exits 0" lookup 192.0.2.16
 like "$CTL_OUT" '^  computed: not checked yet' "lookup after flush: not checked yet"
 ctl_ok "flush 192.0.2.16 again exits 0" flush 192.0.2.16
 is "$CTL_OUT" "no cached verdict for 192.0.2.16" "flush of an uncached address says so"
@@ -327,10 +327,10 @@ R19=$(dns_ptrname 192.0.2.19)
 listed 19.2.0.192.bl.test 127.0.0.3 "cache-ttl 2s: 192.0.2.19 is listed 127.0.0.3"
 listed 19.2.0.192.strict.test 127.0.0.3 "cache-ttl 2s: and again at once"
 is "$(upstream_count "$R19" PTR)" 1 "cache-ttl 2s: one upstream query within the TTL"
-ctl lookup 192.0.2.19
+ctl_ok "lookup 192.0.2.19 exits 0" lookup 192.0.2.19
 like "$CTL_OUT" '^  computed: no-ptr checked ' "lookup shows the cached no-ptr verdict"
 sleep 3
-ctl lookup 192.0.2.19
+ctl_ok "lookup 192.0.2.19 after 3 s exits 0" lookup 192.0.2.19
 like "$CTL_OUT" '^  computed: not checked yet' "lookup: the expired verdict is gone"
 listed 19.2.0.192.bl.test 127.0.0.3 "cache-ttl 2s: 192.0.2.19 after 3 s is still listed"
 is "$(upstream_count "$R19" PTR)" 2 "cache-ttl 2s: after 3 s the query went upstream again"

@@ -93,7 +93,7 @@ failure "$(rev6 2001:db8:f::1).bl.test" "IPv6 PTR SERVFAIL: NXDOMAIN, SOA TTL 7"
 failure 4.113.0.203.bl.test \
     "A SERVFAIL after a good PTR: NXDOMAIN TTL 7 (unknown), not 127.0.0.4"
 servfail 4.113.0.203.sf.test "A SERVFAIL after a good PTR: SERVFAIL in sf.test"
-ctl lookup 203.0.113.4
+ctl_ok "lookup 203.0.113.4 exits 0" lookup 203.0.113.4
 like "$CTL_OUT" '^  computed: unknown checked .* ptr good4\.example\.com' \
     "lookup 203.0.113.4: unknown, with the PTR name"
 failure 8.113.0.203.bl.test \
@@ -152,8 +152,8 @@ ok "silent upstream: sf.test answered at check-timeout, in $(cat "$work/held.13.
     between 2500 "$(cat "$work/held.13.ms")" 4900
 is "$(upstream_count "$(dns_ptrname 203.0.113.3)" PTR | awk '{ print ($1 > 0) }')" 1 \
     "silent upstream: the PTR query for 203.0.113.3 was sent"
-ctl lookup 203.0.113.3
-unlike "$CTL_OUT" '^bl\.test dnsbl listed' "lookup: 203.0.113.3 is not listed"
+ctl_ok "lookup 203.0.113.3 exits 0" lookup 203.0.113.3
+like "$CTL_OUT" '^bl\.test dnsbl not-listed$' "lookup: 203.0.113.3 is not listed"
 failure 3.113.0.203.bl.test "silent upstream: 203.0.113.3 asked again: still the failure answer"
 
 stop_daemon
@@ -231,7 +231,7 @@ t1=$(now_ms)
 ok "slow lookups: ... after check-timeout ($((t1 - t0)) ms, 3500-7900)" \
     between 3500 $((t1 - t0)) 7900
 sleep 2
-ctl lookup 203.0.113.11
+ctl_ok "lookup 203.0.113.11 exits 0" lookup 203.0.113.11
 like "$CTL_OUT" '^  computed: dynamic checked .*rule s25r-6' \
     "slow lookups: the check went on and cached its verdict (dynamic)"
 n=$(upstream_count dhcp11.example.com A "$GOOD_LOG")

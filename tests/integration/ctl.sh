@@ -65,7 +65,7 @@ is_rc "add with --expires 0 is an error" 1 "" add black 10.9.9.9 --expires 0
 ctl_must del black 10.9.9.9
 
 ctl_must add black 10.8.8.8 --reason "  padded  "
-ctl list black
+ctl_ok "list black with the padded reason exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | grep '^black 10\.8\.8\.8 ' | sed 's/^[^"]*//')" '"padded"' \
     "add trims blanks around the reason"
 ctl_must del black 10.8.8.8
@@ -83,7 +83,7 @@ is_rc "del without a list is a usage error" 2 "" del
 is_rc "list purple is a usage error" 2 "" list purple
 is_rc "lookup without an address is a usage error" 2 "" lookup
 is_rc "import without a file is a usage error" 2 "" import black
-ctl list black
+ctl_ok "list black after the usage errors exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | grep -c 10.0.0.1)" 0 "failed adds added nothing"
 
 # --- list -----------------------------------------------------------------
@@ -109,10 +109,10 @@ LINE=$(printf '%s\n' "$CTL_OUT" | grep '^black 198\.51\.100\.0/24 ')
 E=$(date -u -d "$(echo "$LINE" | awk '{ print $5 }')" +%s 2>/dev/null || echo 0)
 ok "list: EXPIRES of --expires 1h is an hour from now" \
     test "$E" -ge $((NOW + 3595)) -a "$E" -le $((NOW + 3660))
-ctl list white
+ctl_ok "list white exits 0" list white
 is "$(printf '%s\n' "$CTL_OUT" | awk '{ print $1, $2 }')" "white 192.0.2.77" \
     "list white prints only the whitelist"
-ctl list black
+ctl_ok "list black exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | awk '{ print $1 }' | sort -u)" black \
     "list black prints only the blacklist"
 ctl list --json
@@ -138,7 +138,7 @@ is_rc "del black of a white entry exits 1" 1 "" del black 192.0.2.77
 ctl del black 198.51.100.0/24
 is "$CTL_RC" 0 "del black 198.51.100.0/24 exits 0"
 is "$CTL_OUT" "deleted black 198.51.100.0/24" "del prints what it deleted"
-ctl list black
+ctl_ok "list black after the del exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | grep -c 198.51.100)" 0 "the deleted entry is gone from list"
 is_rc "del of the same entry again exits 1" 1 "" del black 198.51.100.0/24
 
@@ -156,24 +156,24 @@ wl.test dnswl not-listed
 bl2.test dnsbl listed 127.0.0.10 blacklist" "lookup 192.0.2.5: one line per zone"
 like "$CTL_OUT" '^[[:space:]].*192\.0\.2\.0/24' "lookup 192.0.2.5 names the deciding entry"
 like "$CTL_OUT" '^[[:space:]].*spam source' "lookup 192.0.2.5 shows the entry's reason"
-ctl lookup 192.0.2.77
+ctl_ok "lookup 192.0.2.77 exits 0" lookup 192.0.2.77
 is "$(zone_lines)" "bl.test dnsbl not-listed
 wl.test dnswl listed 127.0.0.2 whitelist
 bl2.test dnsbl not-listed" "lookup 192.0.2.77: whitelist wins in dnsbl zones"
 like "$CTL_OUT" '^[[:space:]].*our partner' "lookup 192.0.2.77 shows the white entry's reason"
-ctl lookup 2001:db8::1
+ctl_ok "lookup 2001:db8::1 exits 0" lookup 2001:db8::1
 is "$(zone_lines)" "bl.test dnsbl listed 127.0.0.2 blacklist
 wl.test dnswl not-listed
 bl2.test dnsbl listed 127.0.0.10 blacklist" "lookup 2001:db8::1"
-ctl lookup 127.0.0.2
+ctl_ok "lookup 127.0.0.2 exits 0" lookup 127.0.0.2
 is "$(zone_lines)" "bl.test dnsbl listed 127.0.0.2 blacklist
 wl.test dnswl listed 127.0.0.2 whitelist
 bl2.test dnsbl listed 127.0.0.10 blacklist" "lookup 127.0.0.2: the RFC 5782 test point"
-ctl lookup 127.0.0.1
+ctl_ok "lookup 127.0.0.1 exits 0" lookup 127.0.0.1
 is "$(zone_lines)" "bl.test dnsbl not-listed
 wl.test dnswl not-listed
 bl2.test dnsbl not-listed" "lookup 127.0.0.1: never listed"
-ctl lookup 203.0.113.1
+ctl_ok "lookup 203.0.113.1 exits 0" lookup 203.0.113.1
 is "$(zone_lines)" "bl.test dnsbl not-listed
 wl.test dnswl not-listed
 bl2.test dnsbl not-listed" "lookup of an unlisted address"
@@ -214,12 +214,14 @@ for a in 192.0.2.5 192.0.2.77 2001:db8::1 127.0.0.2 127.0.0.1 203.0.113.1; do
 	*:*) n=$(rev6 $a) ;;
 	*) n=$(rev4 $a) ;;
 	esac
-	ctl lookup $a
-	want=$(zone_lines | awk '$1 == "bl.test" { print ($3 == "listed" ? $4 : "") }')
-	is "$(q +short $n.bl.test A)" "$want" "lookup $a agrees with the daemon's bl.test answer"
+	ctl_ok "lookup $a exits 0" lookup $a
+	want=$(zone_lines |
+	    awk '$1 == "bl.test" { print ($3 == "listed" ? $4 : "NXDOMAIN") }')
+	is "$(dig_answer "$(q $n.bl.test A)")" "$want" \
+	    "lookup $a agrees with the daemon's bl.test answer"
 done
 ctl_must add black 203.0.113.0/24 --reason "while running"
-ctl lookup 203.0.113.1
+ctl_ok "lookup 203.0.113.1 while the daemon runs exits 0" lookup 203.0.113.1
 is "$(zone_lines | head -n1)" "bl.test dnsbl listed 127.0.0.2 blacklist" \
     "lookup sees an entry added while the daemon runs"
 is "$(q +short 1.113.0.203.bl.test A)" 127.0.0.2 "and so does the daemon"

@@ -84,9 +84,12 @@ contains()
 	fi
 }
 
+# lacks NAME TEXT: the last body is a page, without TEXT.
 lacks()
 {
-	if printf '%s' "$WEB_BODY" | grep -qF -- "$2"; then
+	if [ -z "$WEB_BODY" ]; then
+		fail "$1" "no page (HTTP $WEB_CODE) to look for \"$2\" in"
+	elif printf '%s' "$WEB_BODY" | grep -qF -- "$2"; then
 		fail "$1" "\"$2\" in the page"
 	else
 		pass "$1"
@@ -219,8 +222,10 @@ for e in not-an-email a@b "@example.org" "a..b@example.org" \
 	is "$WEB_CODE" 400 "e-mail \"$e\" is 400"
 done
 delist ip=192.0.2.2 "email=$XSS" description=relay
+is "$WEB_CODE" 400 "a script e-mail is 400"
 lacks "a script e-mail is not echoed raw" '<script'
-for a in 300.1.1.1 192.0.2.0/24 "$XSS" ""; do
+# the script last: lacks reads the last page
+for a in 300.1.1.1 192.0.2.0/24 "" "$XSS"; do
 	delist "ip=$a" email=a@example.org description=relay
 	is "$WEB_CODE" 400 "address \"$a\" is 400"
 done
@@ -253,7 +258,7 @@ contains "not listed: said so" 'not listed, so there is nothing to remove'
 
 # Nothing but the one request was stored.
 ctl_ok "queue lists" queue
-is "$(printf '%s\n' "$CTL_OUT" | wc -l | tr -d ' ')" 1 "queue: one request"
+is "$(printf '%s\n' "$CTL_OUT" | grep -c .)" 1 "queue: one request"
 like "$CTL_OUT" '^1 pending 192.0.2.1 [0-9T:-]*Z postmaster\+x@example.org "bl.test: no-ptr"$' \
     "queue: the line of request 1"
 
@@ -264,6 +269,7 @@ like "$CTL_OUT" 'description: "<script>alert\(\\"x\\"\)</script> & \\"q\\""' \
 like "$CTL_OUT" 'client: 127.0.0.1' "queue show: the client"
 ctl queue show 99
 is "$CTL_RC" 1 "queue show of an unknown id exits 1"
+like "$CTL_ERR" 'no request 99$' "... and says there is no such request"
 ctl queue frob
 is "$CTL_RC" 2 "an unknown queue subcommand exits 2"
 ctl queue deny 1

@@ -358,6 +358,13 @@ stop_daemon()
 		sed 's/^/# log: /' "$work/log"
 	fi
 	is "$sd_rc" 0 "rdnsbld exits 0 on SIGTERM"
+	# a log without the startup line is not rdnsbld's: its warnings
+	# went elsewhere, and an empty grep would see none of them
+	if ! grep -q 'listening on ' "$work/log"; then
+		fail "no unexpected error/warning lines in the log" \
+		    "no \"listening on\" line: the log is not rdnsbld's"
+		return
+	fi
 	sd_bad=$(grep -Ei 'error|warn' "$work/log" |
 	    if [ -n "$EXPECT_LOG" ]; then grep -Ev -- "$EXPECT_LOG"; else cat; fi)
 	is "$sd_bad" "" "no unexpected error/warning lines in the log"
@@ -425,6 +432,54 @@ has_flag()
 	*" $2 "*) return 0 ;;
 	esac
 	return 1
+}
+
+# answered OUTPUT: dig got an answer (a status and a flags line). What a
+# test says is absent from an answer (a flag, an OPT, a line) is absent
+# from no answer at all too: such a test asks this first.
+answered()
+{
+	case $(dig_status "$1") in
+	"no answer"*) return 1 ;;
+	esac
+	printf '%s\n' "$1" | grep -q '^;; flags: '
+}
+
+# no_flag OUTPUT FLAG NAME: a test that an answer came and FLAG is not
+# among its header flags.
+no_flag()
+{
+	if ! answered "$1"; then
+		fail "$3" "$(dig_status "$1")"
+	elif has_flag "$1" "$2"; then
+		fail "$3" "flags: $(dig_flags "$1")" "$1"
+	else
+		pass "$3"
+	fi
+}
+
+# dig_unlike OUTPUT EXTENDED-REGEX NAME: unlike, of an answer that came.
+dig_unlike()
+{
+	if answered "$1"; then
+		unlike "$1" "$2" "$3"
+	else
+		fail "$3" "$(dig_status "$1")"
+	fi
+}
+
+# dig_answer OUTPUT: the data of the ANSWER records, one a line, of a
+# NOERROR answer; otherwise the status (NXDOMAIN, SERVFAIL, "no answer:
+# ..."). Not dig +short, whose empty output is "not listed" and also a
+# SERVFAIL, a REFUSED or an error.
+dig_answer()
+{
+	dn_s=$(dig_status "$1")
+	if [ "$dn_s" = NOERROR ]; then
+		dig_section "$1" ANSWER | cut -d' ' -f5-
+	else
+		echo "$dn_s"
+	fi
 }
 
 # dig_section OUTPUT NAME: records of the section (ANSWER, AUTHORITY,

@@ -193,7 +193,7 @@ is "$(dig_status "$(q +tcp 9.113.0.203.bl.test A)")" NXDOMAIN \
     "203.0.113.9 added with --expires 1s is not listed 4 s later"
 is "$(q6 +short 8.113.0.203.bl.test A)" 127.0.0.2 \
     "203.0.113.8 added with --expires 1h is still listed"
-ctl list black
+ctl_ok "list black after the expiry exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | grep -Ec '^black 203\.0\.113\.[79] ')" 0 \
     "list no longer shows the expired entries"
 is "$(printf '%s\n' "$CTL_OUT" | grep -Ec '^black 203\.0\.113\.8 ')" 1 \

@@ -56,16 +56,10 @@ in_step()
 	return 1
 }
 
-# answers: the A answer (or the rcode) of each address in bl.test.
+# a_of ADDR [ZONE]: the A answer (or the rcode) of ADDR in bl.test.
 a_of()
 {
-	o=$(q "$(echo "$1" | awk -F. '{print $4"."$3"."$2"."$1}').${2:-bl.test}" A)
-	s=$(dig_status "$o")
-	if [ "$s" = NOERROR ]; then
-		dig_section "$o" ANSWER | awk '{print $5}'
-	else
-		echo "$s"
-	fi
+	dig_answer "$(q "$(rev4 "$1").${2:-bl.test}" A)"
 }
 
 ok "the copy is built: 2004 entries, in step" in_step 2004

@@ -32,7 +32,7 @@ like "$o" '^; EDNS: version: 0, flags:; udp: 1232$' "TCP: the OPT record is echo
 o=$(q6 +bufsize=4096 2.0.0.127.bl.test A)
 like "$o" '^; EDNS: version: 0, flags:; udp: 1232$' "::1: bufsize 4096 asked, our udp-size 1232 advertised"
 o=$(q +noedns 2.0.0.127.bl.test A)
-unlike "$o" 'OPT PSEUDOSECTION|EDNS:' "no EDNS asked: no OPT in the answer"
+dig_unlike "$o" 'OPT PSEUDOSECTION|EDNS:' "no EDNS asked: no OPT in the answer"
 is "$(dig_section "$o" ANSWER)" "2.0.0.127.bl.test. 300 IN A 127.0.0.2" \
     "no EDNS: the answer is complete"
 
@@ -71,11 +71,7 @@ ok "no EDNS, ANY with the 624-byte TXT: TC set" has_flag "$o" tc
 o=$(q +bufsize=512 +ignore 200.2.0.192.bl.test TXT)
 ok "EDNS bufsize 512, 624-byte TXT: TC set" has_flag "$o" tc
 o=$(q +noedns +ignore 200.2.0.192.bl.test A)
-if has_flag "$o" tc; then
-	fail "no EDNS, the A of the same name fits: TC not set" "$o"
-else
-	pass "no EDNS, the A of the same name fits: TC not set"
-fi
+no_flag "$o" tc "no EDNS, the A of the same name fits: TC not set"
 
 o=$(q +noedns 200.2.0.192.bl.test TXT)
 like "$o" 'Truncated, retrying in TCP mode' "no EDNS: dig retries over TCP"
@@ -85,12 +81,8 @@ is "$(q +noedns +short 200.2.0.192.bl.test TXT | txt_lens)" "255 255 114" \
     "the 624-byte TXT is split into strings of 255, 255 and 114 bytes"
 
 o=$(q +bufsize=4096 200.2.0.192.bl.test TXT)
-if has_flag "$o" tc; then
-	fail "EDNS bufsize 4096: 624-byte TXT fits, TC not set" "$o"
-else
-	pass "EDNS bufsize 4096: 624-byte TXT fits, TC not set"
-fi
-unlike "$o" 'Truncated' "EDNS bufsize 4096: no TCP retry needed"
+no_flag "$o" tc "EDNS bufsize 4096: 624-byte TXT fits, TC not set"
+dig_unlike "$o" 'Truncated' "EDNS bufsize 4096: no TCP retry needed"
 like "$o" '^;; SERVER: .*\(UDP\)$' "EDNS bufsize 4096: answered over UDP"
 is "$(q +bufsize=4096 +short 200.2.0.192.bl.test TXT | txt_join)" "$T600" \
     "EDNS bufsize 4096: the whole 624-byte TXT over UDP"
@@ -100,11 +92,7 @@ is "$(dig_flags "$o")/$(dig_count "$o" ANSWER)" "qr aa rd/2" \
 
 # 1024-byte TXT: fits our udp-size 1232, not the client's 1024.
 o=$(q +bufsize=4096 201.2.0.192.bl.test TXT)
-if has_flag "$o" tc; then
-	fail "EDNS bufsize 4096, 1024-byte TXT: TC not set" "$o"
-else
-	pass "EDNS bufsize 4096, 1024-byte TXT: TC not set"
-fi
+no_flag "$o" tc "EDNS bufsize 4096, 1024-byte TXT: TC not set"
 is "$(q +bufsize=4096 +short 201.2.0.192.bl.test TXT | txt_join)" "$T1000" \
     "EDNS bufsize 4096: the whole 1024-byte TXT over UDP"
 o=$(q +bufsize=1024 +ignore 201.2.0.192.bl.test TXT)
@@ -119,6 +107,8 @@ is "$(q6 +tcp +short 201.2.0.192.bl.test TXT | txt_join)" "$T1000" \
     "1024-byte TXT over TCP on ::1"
 ctl add black 192.0.2.202 --reason "$(long 1025)"
 is "$CTL_RC" 1 "a reason over the 1024-byte limit is refused"
+like "$CTL_ERR" 'reason is 1025 bytes long; the limit is 1024' \
+    "... and the error says it is the reason's length"
 
 # Several queries on one TCP connection.
 o=$(q +tcp +keepopen +short 2.0.0.127.bl.test A 200.2.0.192.bl.test A \
@@ -141,6 +131,22 @@ good_query()
 	is "$(q +short 2.0.0.127.bl.test A)" 127.0.0.2 "$1: then a normal query is answered"
 }
 
+# dropped HEX NAME: no reply to the UDP packet HEX, and a reply to a good
+# raw query right after it (silence from a daemon that answers nothing
+# would prove nothing).
+dropped()
+{
+	dr_o=$(rawq udp "$1")
+	dr_g=$(rawq udp ${HDR_ID}01000001000000000000$QNAME | cut -d' ' -f1-6)
+	if [ "$dr_o" != noreply ]; then
+		fail "$2" "got:  '$dr_o'" "want: 'noreply'"
+	elif [ "$dr_g" != "id=4660 qr=1 opcode=0 aa=1 tc=0 rcode=0" ]; then
+		fail "$2" "no reply, but a good query after it got: '$dr_g'"
+	else
+		pass "$2"
+	fi
+}
+
 is "$(rawq udp ${HDR_ID}01000001000000000000$QNAME | cut -d' ' -f1-10)" \
     "id=4660 qr=1 opcode=0 aa=1 tc=0 rcode=0 qd=1 an=1 ns=0 ar=0" \
     "raw UDP query for 2.0.0.127.bl.test A is answered (the tool works)"
@@ -148,10 +154,10 @@ is "$(rawq tcp ${HDR_ID}01000001000000000000$NX_QNAME | cut -d' ' -f1-10)" \
     "id=4660 qr=1 opcode=0 aa=1 tc=0 rcode=3 qd=1 an=0 ns=1 ar=0" \
     "raw TCP query for 1.0.0.127.bl.test A is NXDOMAIN with the SOA"
 
-is "$(rawq udp 12340100)" noreply "truncated header (4 bytes) is dropped"
+dropped 12340100 "truncated header (4 bytes) is dropped"
 good_query "truncated header"
-is "$(rawq udp 123401000001000000)" noreply "truncated header (9 bytes) is dropped"
-is "$(rawq udp ${HDR_ID}81000001000000000000$QNAME)" noreply \
+dropped 123401000001000000 "truncated header (9 bytes) is dropped"
+dropped ${HDR_ID}81000001000000000000$QNAME \
     "a response (QR=1) is dropped"
 good_query "response dropped"
 

@@ -69,8 +69,11 @@ fixture_close(struct fixture *f)
 	}
 }
 
-/* Add prefix (text) to list l with flags, code, expiry and reason. */
-static inline void
+/*
+ * Add prefix (text) to list l with flags, code, expiry and reason:
+ * 0, or -1 (said in a "#" line) so that a test can assert its fixture.
+ */
+static inline int
 fixture_add(struct fixture *f, enum store_list l, const char *prefix,
     uint32_t flags, uint32_t code, int64_t expires, const char *reason)
 {
@@ -79,8 +82,10 @@ fixture_add(struct fixture *f, enum store_list l, const char *prefix,
 	int replaced;
 
 	memset(&e, 0, sizeof(e));
-	if (addr_parse(prefix, 0, &e.prefix, err, sizeof(err)) == -1)
+	if (addr_parse(prefix, 0, &e.prefix, err, sizeof(err)) == -1) {
 		printf("# %s\n", err);
+		return -1;
+	}
 	e.flags = flags;
 	e.code = code;
 	e.added = time(NULL);
@@ -89,8 +94,11 @@ fixture_add(struct fixture *f, enum store_list l, const char *prefix,
 	e.actor_len = 4;
 	e.reason = reason;
 	e.reason_len = strlen(reason);
-	if (store_add(f->st, l, &e, &replaced, err, sizeof(err)) != STORE_OK)
+	if (store_add(f->st, l, &e, &replaced, err, sizeof(err)) != STORE_OK) {
 		printf("# store_add: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* A query packet for name and type into pkt (512 bytes); its length. */

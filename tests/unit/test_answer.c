@@ -101,11 +101,12 @@ main(void)
 	char err[128], text[ADDR_STRLEN];
 	int an, ns;
 
-	plan(36);
+	plan(37);
 	ok(fixture_open(&f, conftext) == 0, "configuration, store and zones");
 	if (f.zs == NULL)
 		return done();
-	fixture_add(&f, LIST_BLACK, "10.0.0.0/8", 0, 0, 0, "wide");
+	ok(fixture_add(&f, LIST_BLACK, "10.0.0.0/8", 0, 0, 0, "wide") == 0,
+	    "the entry is stored");
 	ac.zones = f.zs;
 	ac.store = f.st;
 	ac.allow = &f.conf->allow_query;

@@ -132,7 +132,7 @@ main(void)
 	struct addr a;
 	char err[256];
 
-	plan(30);
+	plan(31);
 	ok(fixture_open(&f, conftext) == 0, "configuration, store and zones");
 	if (f.zs == NULL)
 		return done();
@@ -140,15 +140,19 @@ main(void)
 	wl = zoneset_by_name(f.zs, "wl.test");
 	ptr = zoneset_by_name(f.zs, "ptr.test");
 
-	fixture_add(&f, LIST_BLACK, "10.0.0.0/8", 0, 0, 0, "wide");
-	fixture_add(&f, LIST_BLACK, "10.1.0.0/16", 0, 0x7f000003, 0, "");
-	fixture_add(&f, LIST_BLACK, "10.1.2.0/24", 0, 0x7f000004, 0, "narrow");
-	fixture_add(&f, LIST_BLACK, "10.1.2.3", ENTRY_EXCLUDE, 0, 0, "");
-	fixture_add(&f, LIST_WHITE, "10.1.2.7", 0, 0, 0, "our partner");
-	fixture_add(&f, LIST_BLACK, "10.1.2.9", 0, 0x7f000005,
-	    time(NULL) - 10, "old");
-	fixture_add(&f, LIST_BLACK, "127.0.0.1", 0, 0, 0, "must not list");
-	fixture_add(&f, LIST_BLACK, "2001:db8::/32", 0, 0, 0, "v6");
+	/* an entry that failed would let the tests below pass without it */
+	ok(fixture_add(&f, LIST_BLACK, "10.0.0.0/8", 0, 0, 0, "wide") +
+	    fixture_add(&f, LIST_BLACK, "10.1.0.0/16", 0, 0x7f000003, 0, "") +
+	    fixture_add(&f, LIST_BLACK, "10.1.2.0/24", 0, 0x7f000004, 0,
+	    "narrow") +
+	    fixture_add(&f, LIST_BLACK, "10.1.2.3", ENTRY_EXCLUDE, 0, 0, "") +
+	    fixture_add(&f, LIST_WHITE, "10.1.2.7", 0, 0, 0, "our partner") +
+	    fixture_add(&f, LIST_BLACK, "10.1.2.9", 0, 0x7f000005,
+	    time(NULL) - 10, "old") +
+	    fixture_add(&f, LIST_BLACK, "127.0.0.1", 0, 0, 0,
+	    "must not list") +
+	    fixture_add(&f, LIST_BLACK, "2001:db8::/32", 0, 0, 0, "v6") == 0,
+	    "the 8 entries are stored");
 
 	is_str(decide(bl, "10.9.9.9", NULL), "listed 127.0.0.10",
 	    "/8 entry with the zone's blacklist code");

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: bench/ab.sh N RDNSBLD...
 # Compare rdnsbld binaries (for instance builds of successive commits) on
 # the same database: `bench/gen-ip4set.sh N' imported once with

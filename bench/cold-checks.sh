@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: bench/cold-checks.sh [N [FLOOD]]   (defaults 200000 and 100000)
 # Needs the Debian packages nsd, dnsperf and bind9-dnsutils (dig), and perl;
 # rdnsbld from $BUILD (default: this tree), e.g.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dnsprobe.c -- how long until a DNS server gives an expected answer.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: gen-ip4set.sh N [SEED]
 # Print a deterministic rbldnsd ip4set of N distinct entries on stdout:
 # nine /32s for every /24, spread over the address space by two

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: gen-queries.sh N NQ ZONE [EXTRA_FILE NEXTRA] [SEED]
 # Print NQ dnsperf query lines ("D.C.B.A.ZONE A") for the data set that
 # `gen-ip4set.sh N SEED' prints: listed and unlisted addresses in turn,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: bench/import.sh [N]   (run from a built tree: needs src/rdnsbld)
 # Import an N-entry rbldnsd file (default 1000000) with rdnsblctl while
 # rdnsbld answers queries, and report: the import time, the queries asked

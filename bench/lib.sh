@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh -- shared by the bench scripts (sourced; POSIX sh).
 
 # need_tools NAME TOOL:PACKAGE...: exit, naming the Debian packages to

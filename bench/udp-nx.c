@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * udp-nx.c -- the bare UDP responder: the machine's limit for the benchmark.
  *

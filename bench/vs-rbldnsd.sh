@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Usage: bench/vs-rbldnsd.sh [N...]   (default: 100000 1000000 10000000)
 # Needs the Debian packages rbldnsd, dnsperf, util-linux (taskset), a C
 # compiler, and rdnsbld/rdnsblctl built in $BUILD (default: this tree), e.g.

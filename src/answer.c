@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * answer.c -- a DNS answer for one query: the zone, allow-query, the
  * apex, names that cannot exist, and the answer from a verdict.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * answer.h -- one DNS query in, one DNS answer out: parse the packet,
  * find the zone, refuse what allow-query does not allow, answer the apex

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check.c -- the asynchronous engine of the computed checks: PTR, forward
  * confirmation, dynamic-host patterns, coalescing and bounds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check.h -- the asynchronous engine of the computed checks (doc/design.md):
  * for an address, look up its PTR names, forward-confirm them, match the

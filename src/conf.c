@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.c -- the configuration file: a small line parser driven by one
  * schema table, keys[], and one table of operations per value type,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h -- the configuration file: nsd.conf style clauses
  * ("server:", "zone:", "http:") and "key: value" lines, "#" comments, double-quoted

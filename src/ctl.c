@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ctl.c -- rdnsblctl, the admin CLI: the manual lists, lookups,
  * import/export and the audit trail, straight on the LMDB store (which

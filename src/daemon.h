@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.h -- the one context object of rdnsbld, passed explicitly.
  */

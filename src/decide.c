@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * decide.c -- what a zone says about an address or a HELO name, and the
  * TXT text of a listing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * decide.h -- what a zone says about an address or a HELO name: the one
  * place that puts the RFC 5782 test points, the lists, the cached or

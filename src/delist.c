@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delist.c -- the delisting decision.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * delist.h -- the delisting decision, in one place for the pages
  * (http.c) and "rdnsblctl queue": what a request becomes, the white list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * form.c -- checks of the delisting form's fields and the rate limiter.
  */

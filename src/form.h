@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * form.h -- checks of what the delisting form sends, and the fixed-window
  * rate limiter of the pages. Pure: no sockets, no libevent, no logging.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * helo.c -- the bad-HELO list and the HELO-name judgement.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * helo.h -- the HELO-name checks (zone type "helo"): the bad-HELO list,
  * and the judgement of a HELO/EHLO argument on the reasons that need no

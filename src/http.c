@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c -- the delisting pages and the metrics on evhttp.
  *

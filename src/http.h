@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.h -- the delisting pages and the metrics, served by evhttp on the
  * daemon's event base (doc/delisting.md).

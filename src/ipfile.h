@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipfile.h -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
  * for "rdnsblctl import" and the writer for "rdnsblctl export".

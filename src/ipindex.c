@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipindex.c -- the compact IPv4 copy of the lists for the query path
  * (ipindex.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipindex.h -- the daemon's compact copy of the IPv4 black and white
  * lists, for the query path.

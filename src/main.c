@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c -- rdnsbld: load the configuration, open the store, listen,
  * answer; SIGHUP re-reads the configuration, SIGTERM ends cleanly.

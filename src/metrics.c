@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * metrics.c -- the Prometheus text of GET /metrics.
  */

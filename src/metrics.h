@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * metrics.h -- the Prometheus text of GET /metrics, written from plain
  * numbers: the DNS answers (server.h), the computed checks (check.h),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * notify.h -- notify-command: run the operator's program with a
  * delisting request in its environment, when a request arrives and when

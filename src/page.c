@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * page.c -- the HTML of the delisting pages.
  *

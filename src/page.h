@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * page.h -- the HTML of the delisting pages: one small page frame with
  * its CSS inline (no external resources, readable on a phone), the

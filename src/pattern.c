@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pattern.c -- dynamic-host patterns (S25R and local rules) and their
  * exceptions.

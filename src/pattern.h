@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pattern.h -- dynamic-host patterns (the S25R rules and local ones) and
  * their exceptions, read from a file such as zones/s25r.rules. Pure: no

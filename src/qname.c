@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * qname.c -- addresses in DNSxL query names.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * qname.h -- the address in a DNSxL query name: the labels below a zone's
  * apex as reversed IPv4 octets or IPv6 nibbles (RFC 5782). Pure.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reason.h -- why a name is listed: the reason keys (rdnsbld.conf(5),
  * Return codes), their default return codes and their plain-words

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolve.c -- an asynchronous stub resolver on libevent and ldns.
  *

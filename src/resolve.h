@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolve.h -- an asynchronous stub resolver on libevent: one question
  * (PTR, A or AAAA) to the configured recursive resolvers over UDP, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * server.c -- UDP and TCP DNS listeners on libevent.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * server.h -- the DNS listeners: UDP (batched with recvmmsg/sendmmsg)
  * and TCP (RFC 7766 framing, pipelining, idle timeout, a bound on open

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.c -- open and close the LMDB environment, and bring a database
  * made by an older version up to date: a writer adds the tables it lacks

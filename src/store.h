@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.h -- the LMDB database: open and close it, read snapshots, the
  * daemon's compact copy of the IPv4 lists, and the purge of what has

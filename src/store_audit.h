@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_audit.h -- the audit log in the store: who changed which entry
  * of which list, or acted on a delisting request, when and why. The

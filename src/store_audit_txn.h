@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_audit_txn.h -- the audit log inside a write transaction that
  * another change of the store has begun, so that the change and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_base.c -- the bottom layer of the store (store_base.h): error
  * text, transactions, keys, the lists' entries, the checks, a table walk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_base.h -- the bottom layer of the store, internal to its files:
  * the environment handle (struct store), error text, transactions, the

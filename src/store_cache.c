@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_cache.c -- the verdict cache of the computed checks, and its part
  * of the purge (store_cache_txn.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_cache.h -- the verdict cache of the computed checks in the
  * store, shared by every zone and by rdnsblctl. A verdict is kept under

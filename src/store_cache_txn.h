@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_cache_txn.h -- the verdict cache's part of a purge, inside the
  * purge's write transaction (store_purge.c), so that only store_cache.c

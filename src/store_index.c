@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_index.c -- the daemon's compact copy of the IPv4 lists
  * (ipindex.h; doc/design.md), built from the lists and kept in step with

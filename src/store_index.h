@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_index.h -- the daemon's compact copy of the IPv4 lists
  * (ipindex.h), as the lookups and the close use it. Internal to the

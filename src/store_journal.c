@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_journal.c -- the records that every change of a list writes
  * beside the entry (store_journal.h): the counts per prefix length, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_journal.h -- the records that every change of a list writes
  * beside the entry, in the same write transaction: the counts of entries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_list.c -- the changes of the black and white lists: add, delete,
  * import (store_bulk_add) and walk, and the deletion of expired entries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_list.h -- the black and white lists in the store: their entries,
  * the longest-prefix lookup, the changes (add, delete, import) and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_list_txn.h -- the lists' changes inside a write transaction that
  * another part of the store has begun: an entry that a delisting request

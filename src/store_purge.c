@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_purge.c -- the purge of what has expired: the lists' entries
  * (store_list.c, through the expiry records) and then the cached verdicts

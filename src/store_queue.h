@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_queue.h -- the delisting request queue in the store. A request
  * is pending until rdnsblctl approves or denies it; one that passed the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store_read.c -- the read snapshot that the daemon reuses from query to
  * query, and the longest-prefix lookup in the lists inside it: from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * verdict.c -- the verdicts of the computed checks, their subjects, and
  * their translation to and from the store's cache.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * verdict.h -- the verdicts of the computed checks: what a check is
  * about (an address or a HELO name), what it found, and how a verdict

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wire.c -- DNS message parsing and in-place answer building.
  */

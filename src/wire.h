@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wire.h -- DNS messages (RFC 1035, EDNS0 RFC 6891): parse a query,
  * build an answer in place in a caller's buffer, without allocation.

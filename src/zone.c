@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * zone.c -- the zone table: apex, SOA and NS data in wire form, the zone
  * of a query name, and the TXT templates.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * zone.h -- the zone table: the zones of a configuration prepared for
  * answering (the apex and the SOA and NS data in wire form), the zone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tap.h -- a tiny TAP producer for the unit tests.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install the Debian packages rdnsbl needs to build, run and test.
 # Does nothing when they are all present; uses sudo when not root.
 set -e

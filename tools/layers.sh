@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # layers.sh -- check that the modules of src/ depend on each other one
 # way only. Reads every src/*.c and src/*.h, builds the graph of their
 # #include "..." lines, and checks:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # allow_query.sh -- only sources inside allow-query: get answers; others
 # get REFUSED, over UDP and TCP, IPv4 and IPv6.
 

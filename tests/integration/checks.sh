@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # checks.sh -- the computed checks through the real interfaces, against a
 # fake internet (ldns-testns): no-ptr (NXDOMAIN, NODATA, a PTR that is an
 # address), unconfirmed (the name does not exist, resolves elsewhere),

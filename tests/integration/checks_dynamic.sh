@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # checks_dynamic.sh -- the dynamic check with the shipped S25R rules
 # (zones/s25r.rules): for each rule s25r-1..s25r-6 a forward-confirmed PTR
 # name it lists (127.0.0.5, the TXT naming the rule) and a similar

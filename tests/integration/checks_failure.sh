@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # checks_failure.sh -- a temporary DNS failure is never a listing: PTR
 # SERVFAIL / REFUSED, a silent upstream (answered within check-timeout),
 # forward lookups that fail after a good PTR; the failure answer is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # config.sh -- rdnsbld -V and -n (every error as FILE:LINE, exit 1), a bad
 # config at startup, a relative database path, the "listening on" lines,
 # SIGHUP reload (a changed ttl; answers go on during the reload; a broken

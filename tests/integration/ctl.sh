@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ctl.sh -- rdnsblctl: add, del, list, lookup, log; their output, exit
 # status (0 ok, 1 error, 2 usage) and JSON; with no daemon running, then
 # lookup against what the running daemon answers.

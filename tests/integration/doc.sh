@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # doc.sh -- the manual pages lint cleanly with mandoc, every key of the
 # sample configuration is documented in rdnsbld.conf(5), the sample has
 # every key the contract names, and the pages cover every option and
@@ -90,5 +91,33 @@ for s in SIGHUP SIGTERM; do
 		fail "rdnsbld.8 says what $s does"
 	fi
 done
+
+# Every source file says under what terms it is used, near its top
+# (LICENSE has the text): the files of the tarball, which is what
+# distcheck runs this in.
+found=0
+missing=
+for f in "$top_srcdir"/src/*.[ch] "$top_srcdir"/tests/unit/*.[ch] \
+    "$top_srcdir"/tests/*.h "$top_srcdir"/tests/integration/*.sh \
+    "$top_srcdir"/tests/integration/*.pl "$top_srcdir"/tools/*.sh \
+    "$top_srcdir"/bench/*.sh "$top_srcdir"/bench/*.c \
+    "$top_srcdir"/autogen.sh "$top_srcdir"/Makefile.am \
+    "$top_srcdir"/configure.ac "$DOC"/*.[58] "$SAMPLE"; do
+	[ -f "$f" ] || continue
+	found=$((found + 1))
+	head -3 "$f" | grep -q 'SPDX-License-Identifier: ISC' ||
+	    missing="$missing ${f#$top_srcdir/}"
+done
+if [ "$found" -gt 100 ] && [ -z "$missing" ]; then
+	pass "every one of the $found source files has its licence line"
+else
+	fail "every source file has its licence line" \
+	    "$found files looked at; without the line:$missing"
+fi
+grep -q '^Permission to use, copy, modify, and distribute' \
+    "$top_srcdir/LICENSE" 2>/dev/null &&
+    head -1 "$top_srcdir/LICENSE" | grep -q '^Copyright (c) ' &&
+    pass "LICENSE holds the ISC licence with its copyright line" ||
+    fail "LICENSE holds the ISC licence with its copyright line"
 
 done_testing

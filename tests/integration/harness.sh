@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # harness.sh -- the test library itself (lib.sh): pick_port stays below
 # the kernel's ephemeral range; start_daemon, finding its port taken,
 # moves to another and rewrites the configuration the daemon reads from

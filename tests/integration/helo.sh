@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # helo.sh -- the helo zone type through the real interfaces, against a
 # fake internet (ldns-testns): every reason (bad-name, no-dot, own-name,
 # no-dns, dynamic, bare-ip) and several at once, names that must not be

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # http_browser.sh -- the delisting pages in a real browser: Debian's
 # headless Chromium driven through chromedriver (W3C WebDriver, from
 # webdriver.pl with core Perl modules). From a listed address's TXT

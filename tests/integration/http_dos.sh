@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # http_dos.sh -- the HTTP listener cannot be made to block DNS answering:
 # while 150 clients hold connections to the delisting pages open (half a
 # request line, a large body trickled a byte at a time, nothing at all),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # http_pages.sh -- the delisting pages with curl: every page and every
 # error path. Lookups (no-ptr, unconfirmed, dynamic, blacklisted, not
 # listed, whitelisted), the TXT $url, a request queued with its status

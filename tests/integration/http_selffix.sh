@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # http_selffix.sh -- no review needed once the sender fixed its reverse
 # DNS: listed as unconfirmed (and as no-ptr) by the fake internet, the
 # records are fixed there, the form is sent, the checks run again with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # import_export.sh -- rdnsblctl import of rbldnsd ip4set/ip4trie/ip6trie
 # files (CIDRs, ranges, abbreviated prefixes, "!" exclusions, ":A:TXT"
 # values, a default value line), what the daemon then answers, bad files

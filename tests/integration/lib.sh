@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh -- shared code of the integration tests: a work directory, the
 # real rdnsbld on loopback and a random free port, dig wrappers and TAP
 # helpers, and a fake upstream resolver (ldns-testns) for the checks.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # lists.sh -- answers from the manual lists: listed A/TXT/ANY, NODATA for
 # other types and for names above an address, NXDOMAIN for unlisted and
 # invalid names, whitelist beats blacklist, most specific entry wins

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # lists_memory.sh -- the daemon's compact copy of the IPv4 lists: after
 # it is built, answers from it match the lists (nested prefixes, "!"
 # exclusions, per-entry codes, the white list, TXT with the entry's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mta.sh -- end to end with a real MTA: Debian's Exim, in a network
 # namespace this test creates (with a mount namespace in which a resolv.conf
 # of the test's is bind-mounted over /etc/resolv.conf), receives SMTP

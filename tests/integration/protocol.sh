@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # protocol.sh -- DNS protocol handling: EDNS0 (OPT echoed with our
 # udp-size, BADVERS), the 512-byte limit without EDNS (TC, dig's retry
 # over TCP), the requester's buffer size capped by udp-size, TXT strings

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # rfc5782.sh -- the RFC 5782 rules every IP zone keeps: apex SOA and NS,
 # the 127.0.0.2 / ::ffff:7f00:2 test points listed and 127.0.0.1 /
 # ::ffff:7f00:1 not (even when the database lists them), NXDOMAIN with

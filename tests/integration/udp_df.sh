@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # udp_df.sh -- UDP answers are never fragmented: they go out with DF set,
 # and one larger than the interface takes goes out truncated, TC set, so
 # that the client asks again over TCP. In a network namespace of its own

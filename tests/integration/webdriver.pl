@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # webdriver.pl -- drive headless Chromium through chromedriver's W3C
 # WebDriver HTTP API with core modules only (HTTP::Tiny, JSON::PP), for
 # http_browser.sh. Each run is one browser session, deleted at the end.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fixture.h -- what the unit tests of the query path share: a
  * configuration from a string, a store in a temporary directory, list

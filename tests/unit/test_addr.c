@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_addr.c -- addresses, prefixes, range splitting, durations.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_answer.c -- whole DNS answers for one query (answer.h): rcodes,
  * sections, allow-query, the address a batch prefetches, and a query

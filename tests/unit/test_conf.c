@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_conf.c -- the configuration parser: values, defaults, errors with
  * their line numbers, conf_dump round trip, the schema key list.

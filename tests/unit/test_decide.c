@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_decide.c -- what a zone says about an address or a HELO name
  * (decide.h): the lists, the test points, the computed verdict (none,

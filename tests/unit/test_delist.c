@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_delist.c -- the delisting decision (delist.h): what a new
  * request becomes, a reviewer's decision, the white list entry of an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_form.c -- the delisting form's field checks and the rate limiter.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_helo.c -- the bad-HELO list (loader, names and wildcards, the
  * shipped zones/bad-helo.txt), HELO normalisation and the judgement of

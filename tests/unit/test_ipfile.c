@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ipfile.c -- the rbldnsd data file reader and the export writer.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_ipindex.c -- the compact IPv4 copy of the lists against a plain
  * model: a table of every (list, len, addr) with its info, searched

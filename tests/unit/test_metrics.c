@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_metrics.c -- the Prometheus text of /metrics (metrics.h), written
  * from plain numbers.

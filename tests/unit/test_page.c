@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_page.c -- the HTML of the delisting pages: escaping of every
  * string that does not come from page.c (user input, database text, PTR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_pattern.c -- the dynamic-host pattern loader and matcher, and the
  * shipped zones/s25r.rules.

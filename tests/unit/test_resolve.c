@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_resolve.c -- the stub resolver against a real fake upstream.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_verdict.c -- the verdicts of the computed checks (verdict.h):
  * subjects, names and reasons of verdicts, and a verdict kept in the

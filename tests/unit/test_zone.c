@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_zone.c -- the zone table (zone.h): zones by name, the zone of a
  * query name (the longest apex that is a suffix), the SOA data, and the

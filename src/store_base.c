@@ -72,30 +72,6 @@ store_list_lookup(const char *name)
 	return -1;
 }
 
-int
-store_list_check(enum store_list l, char *errbuf, size_t errlen)
-{
-	if (l != LIST_BLACK && l != LIST_WHITE) {
-		snprintf(errbuf, errlen, "bad list %d", (int)l);
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_addr_check(const struct addr *a, char *errbuf, size_t errlen)
-{
-	if (a->af != ADDR_V4 && a->af != ADDR_V6) {
-		snprintf(errbuf, errlen, "bad address family %u", a->af);
-		return -1;
-	}
-	if (a->len > ADDR_BITS(a)) {
-		snprintf(errbuf, errlen, "bad prefix length %u", a->len);
-		return -1;
-	}
-	return 0;
-}
-
 size_t
 store_key_make(uint8_t *k, const struct addr *a)
 {

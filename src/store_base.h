@@ -36,6 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <lmdb.h>
@@ -141,9 +142,35 @@ int	store_rtxn_begin(struct store *st, MDB_txn **txn, char *errbuf,
 int	store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf,
 	    size_t errlen);
 
-/* Checks of a list, an address or prefix, a text, a whole entry. */
-int	store_list_check(enum store_list l, char *errbuf, size_t errlen);
-int	store_addr_check(const struct addr *a, char *errbuf, size_t errlen);
+/*
+ * Checks of a list, an address or prefix, a text, a whole entry: 0, or
+ * -1 with the reason in errbuf. The first two are inline: every lookup
+ * of the query path makes them.
+ */
+static inline int
+store_list_check(enum store_list l, char *errbuf, size_t errlen)
+{
+	if (l != LIST_BLACK && l != LIST_WHITE) {
+		snprintf(errbuf, errlen, "bad list %d", (int)l);
+		return -1;
+	}
+	return 0;
+}
+
+static inline int
+store_addr_check(const struct addr *a, char *errbuf, size_t errlen)
+{
+	if (a->af != ADDR_V4 && a->af != ADDR_V6) {
+		snprintf(errbuf, errlen, "bad address family %u", a->af);
+		return -1;
+	}
+	if (a->len > ADDR_BITS(a)) {
+		snprintf(errbuf, errlen, "bad prefix length %u", a->len);
+		return -1;
+	}
+	return 0;
+}
+
 /* A text is at most max bytes, and there when len says so; what names it. */
 int	store_text_check(const char *what, const char *text, size_t len,
 	    size_t max, char *errbuf, size_t errlen);

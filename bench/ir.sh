@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Usage: bench/ir.sh N RDNSBLD...
+# The instructions each rdnsbld binary spends per query, counted by
+# valgrind's callgrind: repeatable for the same binary and queries,
+# whatever else the machine is doing, where CPU time (bench/ab.sh) moves
+# with the load of a shared machine. `bench/gen-ip4set.sh N' is imported
+# once with $BUILD/src/rdnsblctl (default: this tree); each binary in
+# turn answers the same NQ queries (default 20,000, half listed,
+# bench/gen-queries.sh) sent once by dnsperf at RATE a second (default
+# 2,000, slow enough for the daemon under valgrind to miss none), and
+# only the instructions inside the UDP read handler (udp_read: receive,
+# parse, decide, answer, send) are counted. One line per binary: the
+# queries answered and the instructions per query. The binaries need
+# their symbols (the default -g of configure).
+set -u
+n=${1:?usage: ir.sh N RDNSBLD...}
+shift
+[ $# -gt 0 ] || { echo "usage: ir.sh N RDNSBLD..." >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top}
+nq=${NQ:-20000}
+rate=${RATE:-2000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-ir.XXXXXX")
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$work"/cg.* "$KEEP"/ 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM HUP
+
+. "$top/bench/lib.sh"
+need_tools ir.sh valgrind:valgrind callgrind_annotate:valgrind \
+    dnsperf:dnsperf dig:bind9-dnsutils
+port=$(freeport) || { echo "ir.sh: no free port" >&2; exit 1; }
+cat >"$work/rdnsbld.conf" <<CONF
+server:
+	listen: 127.0.0.1@$port
+	database: $work/db
+	map-size: $(( n / 1000000 + 1 ))g
+	verbosity: 1
+zone:
+	name: bl.bench
+	type: dnsbl
+	soa: ns.bl.bench hostmaster.bl.bench
+	ns: ns.bl.bench
+CONF
+sh "$top/bench/gen-ip4set.sh" "$n" >"$work/data.txt"
+sh "$top/bench/gen-queries.sh" "$n" "$nq" bl.bench >"$work/queries.txt"
+"$build/src/rdnsblctl" -c "$work/rdnsbld.conf" import black \
+    "$work/data.txt" >/dev/null || exit 1
+field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
+i=0
+for b in "$@"; do
+	i=$((i + 1))
+	valgrind -q --tool=callgrind --toggle-collect=udp_read \
+	    --callgrind-out-file="$work/cg.$i" "$b" -c "$work/rdnsbld.conf" \
+	    2>>"$work/log" &
+	pid=$!
+	# up, and the compact copy of the lists built (its log line)
+	for t in $(seq 1 600); do
+		grep -q 'lists in memory' "$work/log" 2>/dev/null && break
+		sleep 0.5
+	done
+	: >"$work/log"
+	dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -n 1 -c 1 \
+	    -T 1 -Q "$rate" -t 5 >"$work/out" 2>&1
+	kill "$pid"; wait "$pid" 2>/dev/null; pid=
+	done_=$(field "Queries completed" "$work/out")
+	ir=$(callgrind_annotate "$work/cg.$i" 2>/dev/null |
+	    awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1; exit}')
+	echo "$b answered $done_ of $nq instructions_per_query $(awk \
+	    -v i="${ir:-0}" -v q="${done_:-0}" \
+	    'BEGIN {printf "%.0f", q ? i / q : 0}')"
+done

@@ -198,6 +198,36 @@ helo_qname(const struct query *q, int n, char *out, size_t outlen)
 	return helo_normalize(buf, o, out, outlen);
 }
 
+/*
+ * The zone of zs that holds the query name of q: the longest apex that
+ * is a suffix of it, with that apex's offset in the packet in *apex_off;
+ * NULL if none does.
+ */
+static const struct zone *
+find_zone(const struct zoneset *zs, const struct query *q, uint16_t *apex_off)
+{
+	const struct zone *best = NULL;
+	size_t i;
+
+	for (i = 0; i < zs->n; i++) {
+		const struct zone *z = &zs->v[i];
+		size_t off;
+
+		if (z->apex_labels > q->nlabels)
+			continue;
+		off = z->apex_labels == q->nlabels ? 0 :
+		    q->label_off[q->nlabels - z->apex_labels];
+		if (q->qname_len - off != z->apex_len ||
+		    memcmp(q->qname_lc + off, z->apex, z->apex_len) != 0)
+			continue;
+		if (best == NULL || z->apex_labels > best->apex_labels) {
+			best = z;
+			*apex_off = (uint16_t)(WIRE_HDRLEN + off);
+		}
+	}
+	return best;
+}
+
 void
 answer_parse(const struct answer_conf *ac, const uint8_t *pkt, size_t len,
     struct answer_query *aq)
@@ -211,7 +241,7 @@ answer_parse(const struct answer_conf *ac, const uint8_t *pkt, size_t len,
 	aq->what = QNAME_INVALID;
 	if (aq->rc != WIRE_OK ||
 	    (q->qclass != CLASS_IN && q->qclass != CLASS_ANY) ||
-	    (aq->z = zone_find(ac->zones, q, &aq->apex_off)) == NULL)
+	    (aq->z = find_zone(ac->zones, q, &aq->apex_off)) == NULL)
 		return;
 	n = q->nlabels - aq->z->apex_labels;
 	if (n > 0 && aq->z->conf->type != ZONE_HELO)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * answer.h -- one DNS query in, one DNS answer out: parse the packet,
- * find the zone, refuse what allow-query does not allow, answer the apex
- * and the names that cannot exist, and answer an address or HELO name
- * from its verdict (decide.h), or say that a computed check is needed
- * first. No sockets and no event loop: the listeners (server.h) hold a
- * query that needs a check and ask here again when it ends.
+ * find its zone (the longest apex that is a suffix of the name), refuse
+ * what allow-query does not allow, answer the apex and the names that
+ * cannot exist, and answer an address or HELO name from its verdict
+ * (decide.h), or say that a computed check is needed first. No sockets
+ * and no event loop: the listeners (server.h) hold a query that needs a
+ * check and ask here again when it ends.
  *
  * Three structs keep apart what lives how long: struct answer_conf is
  * the configuration (changed by a reload), struct answer_query and

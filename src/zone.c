@@ -107,31 +107,6 @@ zoneset_by_name(const struct zoneset *zs, const char *name)
 	return NULL;
 }
 
-const struct zone *
-zone_find(const struct zoneset *zs, const struct query *q, uint16_t *apex_off)
-{
-	const struct zone *best = NULL;
-	size_t i;
-
-	for (i = 0; i < zs->n; i++) {
-		const struct zone *z = &zs->v[i];
-		size_t off;
-
-		if (z->apex_labels > q->nlabels)
-			continue;
-		off = z->apex_labels == q->nlabels ? 0 :
-		    q->label_off[q->nlabels - z->apex_labels];
-		if (q->qname_len - off != z->apex_len ||
-		    memcmp(q->qname_lc + off, z->apex, z->apex_len) != 0)
-			continue;
-		if (best == NULL || z->apex_labels > best->apex_labels) {
-			best = z;
-			*apex_off = (uint16_t)(WIRE_HDRLEN + off);
-		}
-	}
-	return best;
-}
-
 const char *
 zone_txt_template(const struct zone *z, enum reason r)
 {

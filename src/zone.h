@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * zone.h -- the zone table: the zones of a configuration prepared for
- * answering (the apex and the SOA and NS data in wire form), the zone
- * that holds a query name (the longest apex that is a suffix), and the
- * TXT template a zone gives for a reason. Pure: what a zone answers
- * about an address or a name is decide.h's, the DNS answer answer.h's.
+ * answering (the apex and the SOA and NS data in wire form), and the TXT
+ * template a zone gives for a reason. Pure: what a zone answers about an
+ * address or a name is decide.h's; the zone of a query and the DNS
+ * answer are answer.h's.
  */
 #ifndef ZONE_H
 #define ZONE_H
@@ -47,14 +47,6 @@ void		 zoneset_free(struct zoneset *);
 
 /* The zone with this name (lower case, no final dot), or NULL. */
 const struct zone *zoneset_by_name(const struct zoneset *, const char *name);
-
-/*
- * The zone of zs that holds the query name of q (the longest apex that
- * is a suffix of it), with the offset of that apex in the packet in
- * *apex_off; NULL if none does.
- */
-const struct zone *zone_find(const struct zoneset *zs, const struct query *q,
-		    uint16_t *apex_off);
 
 /*
  * The TXT template zone z gives for reason r: the zone's txt: for that

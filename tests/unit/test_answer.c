@@ -37,7 +37,10 @@ static const char conftext[] =
     "zone:\n"
     "  name: helo.test\n"
     "  type: helo\n"
-    "  checks: no-dot, no-dns\n";
+    "  checks: no-dot, no-dns\n"
+    "zone:\n"
+    "  name: sub.bl.test\n"
+    "  type: dnsbl\n";
 
 static struct fixture f;
 static struct answer_conf ac;
@@ -75,6 +78,25 @@ ask(const char *name, uint16_t type, const char *peer,
 	return buf[3] & 0xf;
 }
 
+/* The zone a query for name is parsed into, and its apex offset. */
+static const char *
+zone_of(const char *name)
+{
+	static char out[300];
+	struct answer_query aq;
+	uint8_t pkt[512];
+	size_t n;
+
+	n = fixture_query(pkt, name, TYPE_A, 0);
+	answer_parse(&ac, pkt, n, &aq);
+	if (aq.rc != WIRE_OK)
+		return "bad query";
+	if (aq.z == NULL)
+		return "none";
+	snprintf(out, sizeof(out), "%s@%u", aq.z->conf->name, aq.apex_off);
+	return out;
+}
+
 /* answer_query_addr of a query for name: "10.1.2.3" or "none". */
 static const char *
 query_addr(const char *name, int opcode)
@@ -102,7 +124,7 @@ main(void)
 	char err[128], text[ADDR_STRLEN];
 	int an, ns;
 
-	plan(37);
+	plan(42);
 	ok(fixture_open(&f, conftext) == 0, "configuration, store and zones");
 	if (f.zs == NULL)
 		return done();
@@ -178,6 +200,15 @@ main(void)
 	    &out, &an, &ns), -1, "helo: a name with a dot needs a lookup");
 	is_str(check_subject_text(&out.need, text, sizeof(text)),
 	    "a.example", "helo: the lookup is for the HELO name");
+
+	/* The zone of a query: the longest apex that is a suffix. */
+	is_str(zone_of("2.0.0.127.bl.test"), "bl.test@22",
+	    "zone: below bl.test, the apex after 4 labels (offset 12 + 10)");
+	is_str(zone_of("2.0.0.127.SUB.bl.test"), "sub.bl.test@22",
+	    "zone: the longest apex wins, whatever the case");
+	is_str(zone_of("bl.test"), "bl.test@12", "zone: the apex itself");
+	is_str(zone_of("xbl.test"), "none", "zone: a label is not a suffix");
+	is_str(zone_of("test"), "none", "zone: above every zone");
 
 	/* The address a batch prefetches for, from the parsed query. */
 	is_str(query_addr("3.2.1.10.BL.test", 0), "10.1.2.3",

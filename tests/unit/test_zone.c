@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_zone.c -- the zone table (zone.h): zones by name, the zone of a
- * query name (the longest apex that is a suffix), the SOA data, and the
- * TXT template of a zone for a reason.
+ * test_zone.c -- the zone table (zone.h): zones by name, the SOA data,
+ * and the TXT template of a zone for a reason.
  */
 #include "config.h"
 
@@ -12,7 +11,6 @@
 
 #include "zone.h"
 #include "conf.h"
-#include "wire.h"
 #include "../tap.h"
 
 static const char conftext[] =
@@ -41,32 +39,6 @@ conf_err(void *arg, const char *file, int line, const char *msg)
 	printf("# %s:%d: %s\n", file, line, msg);
 }
 
-/* The zone of a query for name, and its apex offset: "zone@off". */
-static const char *
-find(const struct zoneset *zs, const char *name)
-{
-	static char out[300];
-	uint8_t pkt[512];
-	struct query q;
-	const struct zone *z;
-	uint16_t off = 0;
-	size_t n;
-
-	memset(pkt, 0, 12);
-	pkt[5] = 1;
-	n = 12 + wire_name_from_str(name, pkt + 12, sizeof(pkt) - 16);
-	pkt[n++] = 0;
-	pkt[n++] = TYPE_A;
-	pkt[n++] = 0;
-	pkt[n++] = 1;
-	if (wire_parse_query(pkt, n, &q) != WIRE_OK)
-		return "bad query";
-	if ((z = zone_find(zs, &q, &off)) == NULL)
-		return "none";
-	snprintf(out, sizeof(out), "%s@%u", z->conf->name, off);
-	return out;
-}
-
 int
 main(void)
 {
@@ -76,7 +48,7 @@ main(void)
 	char err[256];
 	int nerr = 0;
 
-	plan(17);
+	plan(12);
 	conf = conf_load_string("t.conf", conftext, conf_err, NULL, &nerr);
 	ok(conf != NULL, "configuration loads");
 	if (conf == NULL)
@@ -93,14 +65,6 @@ main(void)
 	    "zoneset_by_name finds every zone");
 	ok(zoneset_by_name(zs, "other.test") == NULL,
 	    "zoneset_by_name: no such zone");
-
-	is_str(find(zs, "2.0.0.127.bl.test"), "bl.test@22",
-	    "a name below bl.test, apex after 4 labels (offset 12 + 10)");
-	is_str(find(zs, "2.0.0.127.SUB.bl.test"), "sub.bl.test@22",
-	    "the longest apex wins, whatever the case");
-	is_str(find(zs, "bl.test"), "bl.test@12", "the apex itself");
-	is_str(find(zs, "xbl.test"), "none", "a label is not a suffix");
-	is_str(find(zs, "test"), "none", "above every zone");
 
 	is_int(zs->serial, 2026112301, "the serial is kept");
 	ok(bl->soa_len > 20 && memcmp(bl->soa_rdata + bl->soa_len - 20,

@@ -71,12 +71,23 @@ answer_apex(struct resp *r, const struct zone *z, uint16_t apex_off,
 static void
 add_codes(struct resp *r, const struct zone *z, const struct verdict *v)
 {
-	uint32_t seen[REASON_MAX];
+	uint32_t seen[REASON_MAX + ZONE_LISTS_MAX], c;
 	size_t n = 0, i;
 	int k;
 
 	if (v->reasons == 0 || v->test_point) {
+		seen[n++] = v->code;
 		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v->code);
+		for (k = 0; k < (int)v->nmore; k++) {
+			c = v->more[k].code;
+			for (i = 0; i < n && seen[i] != c; i++)
+				;
+			if (i == n) {
+				seen[n++] = c;
+				(void)resp_add_a(r, WIRE_HDRLEN,
+				    z->conf->ttl, c);
+			}
+		}
 		return;
 	}
 	for (k = 0; k < REASON_MAX; k++) {
@@ -93,12 +104,46 @@ add_codes(struct resp *r, const struct zone *z, const struct verdict *v)
 	}
 }
 
-/* The answer for a decided verdict (not v->need_check). */
+/*
+ * The TXT records of a verdict about subject: one, and one more for each
+ * further list that lists it (distinct texts only).
+ */
+static void
+add_txts(struct resp *r, const struct zone *z, const struct verdict *v,
+    const char *subject)
+{
+	char txt[TXT_MAX], more[TXT_MAX], seen[TXT_MAX];
+	size_t len, n, i, k;
+
+	len = decide_txt(z, v, subject, txt, sizeof(txt));
+	(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, len);
+	for (i = 0; i < v->nmore; i++) {
+		n = decide_txt_more(z, v, i, subject, more, sizeof(more));
+		if (n == len && memcmp(more, txt, n) == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (decide_txt_more(z, v, k, subject, seen,
+			    sizeof(seen)) == n && memcmp(seen, more, n) == 0)
+				break;
+		if (k == i)
+			(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, more,
+			    n);
+	}
+}
+
+/*
+ * The answer for a decided verdict (not v->need_check) about subject s,
+ * inside the read snapshot it was decided in (its entries' texts point
+ * into it).
+ */
 static enum answer_kind
 answer_verdict(const struct answer_conf *ac, struct resp *r,
     const struct zone *z, uint16_t apex_off, uint16_t qtype,
-    const struct verdict *v, const char *txt, size_t txtlen)
+    const struct verdict *v, const struct check_subject *s)
 {
+	char ip[ADDR_STRLEN];
+	const char *subject = s->name;
+
 	if (v->unknown && !v->listed) {
 		/* never a listing: the failure policy, briefly cached */
 		if (z->conf->servfail)
@@ -112,16 +157,19 @@ answer_verdict(const struct answer_conf *ac, struct resp *r,
 	}
 	if (!v->listed)
 		return negative(r, z, apex_off, 1);
+	/* the address as text only for a TXT: it costs a printf */
+	if ((qtype == TYPE_TXT || qtype == TYPE_ANY) && !s->is_name)
+		subject = addr_format(&s->a, ip, sizeof(ip));
 	switch (qtype) {
 	case TYPE_A:
 		add_codes(r, z, v);
 		break;
 	case TYPE_TXT:
-		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		add_txts(r, z, v, subject);
 		break;
 	case TYPE_ANY:
 		add_codes(r, z, v);
-		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, txtlen);
+		add_txts(r, z, v, subject);
 		break;
 	default:
 		negative(r, z, apex_off, 0);
@@ -138,9 +186,7 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 {
 	const struct check_result *fresh;
 	struct verdict v;
-	char txt[TXT_MAX], ip[ADDR_STRLEN];
-	const char *subject = s->name;
-	size_t txtlen = 0;
+	enum answer_kind kind;
 	int rc;
 
 	if (store_read_begin(ac->store, out->errbuf,
@@ -155,21 +201,17 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 		rc = decide_addr(z, ac->store, &s->a, in->now, fresh,
 		    qtype != TYPE_TXT && qtype != TYPE_ANY, &v, out->errbuf,
 		    sizeof(out->errbuf));
-	if (rc == 0 && v.listed && (qtype == TYPE_TXT || qtype == TYPE_ANY)) {
-		/* the address as text only for a TXT: it costs a printf */
-		if (!s->is_name)
-			subject = addr_format(&s->a, ip, sizeof(ip));
-		txtlen = decide_txt(z, &v, subject, txt, sizeof(txt));
+	if (rc == -1)
+		kind = ANS_SERVFAIL;
+	else if (v.need_check) {
+		out->need = *s;
+		kind = ANS_NEED_CHECK;
+	} else {
+		out->cache_hit = v.have_check && fresh == NULL;
+		kind = answer_verdict(ac, r, z, apex_off, qtype, &v, s);
 	}
 	store_read_end(ac->store);
-	if (rc == -1)
-		return ANS_SERVFAIL;
-	out->cache_hit = v.have_check && fresh == NULL;
-	if (v.need_check) {
-		out->need = *s;
-		return ANS_NEED_CHECK;
-	}
-	return answer_verdict(ac, r, z, apex_off, qtype, &v, txt, txtlen);
+	return kind;
 }
 
 /*

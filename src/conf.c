@@ -44,6 +44,7 @@ enum clause {
 	CL_SERVER,
 	CL_ZONE,
 	CL_HTTP,
+	CL_LIST,
 	CL_UNKNOWN		/* after an unknown clause: items are skipped */
 };
 
@@ -73,6 +74,9 @@ enum ktype {
 	KT_URL,			/* an http:// or https:// URL: char * */
 	KT_OWN,			/* names: list of char *; addresses go to
 				   conf->own_addrs */
+	KT_LNAME,		/* a list's name: char * */
+	KT_LKIND,		/* ip or domain: enum list_kind */
+	KT_ZLIST,		/* NAME [127.0.0.N]: list of struct conf_zlist */
 	KT_MAX
 };
 
@@ -96,6 +100,7 @@ struct key {
 #define ZON(m)		FIELD(conf_zone, m), 0
 #define SRV2(m, a)	FIELD(conf, m), offsetof(struct conf, a)
 #define ZON2(m, a)	FIELD(conf_zone, m), offsetof(struct conf_zone, a)
+#define LST(m)		FIELD(conf_list, m), 0
 
 /*
  * The schema. Adding a key: a row here, the struct field in conf.h, the
@@ -164,6 +169,13 @@ static const struct key keys[] = {
 	    NULL, 0, ZON(url) },
 	{ "zone.on-lookup-failure", CL_ZONE, KT_FAILURE, 0, 0,
 	    "nxdomain", 0, ZON(servfail) },
+	{ "zone.list", CL_ZONE, KT_ZLIST, 0, 0,
+	    "black (dnsbl), white (dnswl)", F_MULTI | F_COMPUTED,
+	    ZON2(lists, nlists) },
+	{ "list.name", CL_LIST, KT_LNAME, 1, 32,
+	    NULL, F_REQUIRED, LST(name) },
+	{ "list.type", CL_LIST, KT_LKIND, 0, 0,
+	    "ip", 0, LST(kind) },
 	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
 	    NULL, F_MULTI | F_REQUIRED, SRV2(http.listen, http.nlisten) },
 	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,
@@ -192,7 +204,11 @@ static const struct key keys[] = {
 
 static const char *const clause_names[] = {
 	[CL_NONE] = "", [CL_SERVER] = "server", [CL_ZONE] = "zone",
-	[CL_HTTP] = "http", [CL_UNKNOWN] = "?",
+	[CL_HTTP] = "http", [CL_LIST] = "list", [CL_UNKNOWN] = "?",
+};
+
+static const char *const list_kinds[] = {
+	[LIST_KIND_IP] = "ip", [LIST_KIND_DOMAIN] = "domain",
 };
 
 /* One error, kept until the end so that they can be sorted by line. */
@@ -240,6 +256,10 @@ struct parser {
 	int		 ztype;			/* -1: not known (yet) */
 	int		 txt_line[REASON_MAX + 1];	/* last: default */
 	int		 code_line[REASON_MAX];
+
+	/* The list being read. */
+	struct conf_list *list;
+	int		 list_seen[NKEYS];
 };
 
 /*
@@ -1472,6 +1492,152 @@ parse_url(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+static int
+parse_lname(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	char **dst = field(base, k);
+	struct words w;
+	char b[64];
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	if (!list_name_valid(w.w[0])) {
+		perr(p, p->line, "%s: bad list name \"%s\" (1-%u of a-z, 0-9, "
+		    "\".\", \"_\" and \"-\", a letter or digit first)",
+		    key_short(k), shown(w.w[0], b, sizeof(b)),
+		    (unsigned)k->max);
+		words_free(&w);
+		return -1;
+	}
+	free(*dst);
+	*dst = xstrdup(w.w[0]);
+	words_free(&w);
+	return 0;
+}
+
+static int
+parse_lkind(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	enum list_kind *dst = field(base, k);
+	struct words w;
+	char b[64];
+	int ret = 0;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	if (strcmp(w.w[0], "ip") == 0)
+		*dst = LIST_KIND_IP;
+	else if (strcmp(w.w[0], "domain") == 0)
+		*dst = LIST_KIND_DOMAIN;
+	else {
+		perr(p, p->line, "%s: \"%s\" is not ip or domain",
+		    key_short(k), shown(w.w[0], b, sizeof(b)));
+		ret = -1;
+	}
+	words_free(&w);
+	return ret;
+}
+
+static void
+dump_lkind(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    list_kinds[*(const enum list_kind *)cfield(base, k)]);
+}
+
+/*
+ * An A value of a listing: 127.0.0.0/8 but 127.0.0.1 (RFC 5782 keeps it
+ * for "not listed" tests). 0, or -1 with a message for the caller.
+ */
+static int
+a_value(const char *s, uint32_t *v)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return -1;
+	*v = ntohl(in.s_addr);
+	return (*v & 0xff000000U) == 0x7f000000U && *v != 0x7f000001U ?
+	    0 : -1;
+}
+
+/* "list: NAME [127.0.0.N]" of a zone; checked once every list is read. */
+static int
+parse_zlist(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_zlist **vp = field(base, k), *z;
+	size_t i, *np = auxfield(base, k);
+	struct words w;
+	uint32_t code = 0;
+	char b[64];
+
+	if (split_words(p, k, value, 0, &w) == -1)
+		return -1;
+	if (w.n < 1 || w.n > 2) {
+		perr(p, p->line, "%s: expected NAME [127.0.0.N]",
+		    key_short(k));
+		goto fail;
+	}
+	if (!list_name_valid(w.w[0])) {
+		perr(p, p->line, "%s: bad list name \"%s\"", key_short(k),
+		    shown(w.w[0], b, sizeof(b)));
+		goto fail;
+	}
+	if (w.n == 2 && a_value(w.w[1], &code) == -1) {
+		perr(p, p->line, "%s: %s for list %s is not in 127.0.0.0/8 or "
+		    "is 127.0.0.1 (clients read those answers as errors or "
+		    "test points)", key_short(k), shown(w.w[1], b, sizeof(b)),
+		    w.w[0]);
+		goto fail;
+	}
+	for (i = 0; i < *np; i++)
+		if (strcmp((*vp)[i].name, w.w[0]) == 0) {
+			perr(p, p->line, "%s: list %s given twice (first at "
+			    "line %d)", key_short(k), w.w[0], (*vp)[i].line);
+			goto fail;
+		}
+	*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+	z = &(*vp)[(*np)++];
+	z->name = xstrdup(w.w[0]);
+	z->code = code;
+	z->line = p->line;
+	words_free(&w);
+	return 0;
+fail:
+	words_free(&w);
+	return -1;
+}
+
+static void
+dump_zlist(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_zlist *v = *(struct conf_zlist *const *)
+	    cfield(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++) {
+		fprintf(f, "\t%s: %s", key_short(k), v[i].name);
+		if (v[i].code != 0)
+			fprintf(f, " 127.%u.%u.%u", (v[i].code >> 16) & 0xff,
+			    (v[i].code >> 8) & 0xff, v[i].code & 0xff);
+		fputc('\n', f);
+	}
+}
+
+static void
+free_zlist(const struct key *k, void *base)
+{
+	struct conf_zlist *v = *(struct conf_zlist **)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i].name);
+	free(v);
+}
+
 /*
  * How each value type is parsed, printed and freed. The members are
  * named, and a type leaves out (NULL) those it has no use for.
@@ -1512,6 +1678,11 @@ static const struct ktype_ops ktypes[KT_MAX] = {
 	    .free = free_str },
 	[KT_OWN] = { .parse = parse_own, .dump = dump_own,
 	    .free = free_strlist },
+	[KT_LNAME] = { .parse = parse_lname, .dump = dump_name,
+	    .free = free_str },
+	[KT_LKIND] = { .parse = parse_lkind, .dump = dump_lkind },
+	[KT_ZLIST] = { .parse = parse_zlist, .dump = dump_zlist,
+	    .free = free_zlist },
 };
 
 /* Apply one item, refusing a single-valued key given twice. */
@@ -1633,6 +1804,59 @@ finish_zone(struct parser *p)
 	p->line = saved;
 }
 
+/* End of a list: clause: its name is there, new and not built in. */
+static void
+finish_list(struct parser *p)
+{
+	struct conf_list *l = p->list;
+	size_t i;
+	int saved = p->line;
+
+	if (l == NULL)
+		return;
+	p->list = NULL;
+	apply_defaults(p, CL_LIST, p->list_seen, l);
+	p->line = saved;
+	if (l->name == NULL) {
+		if (p->list_seen[key_index("list.name")] == 0)
+			perr(p, l->line, "list: clause has no name: line");
+		return;		/* else its bad name was reported */
+	}
+	if (strcmp(l->name, "black") == 0 || strcmp(l->name, "white") == 0) {
+		perr(p, p->list_seen[key_index("list.name")], "name: the list "
+		    "%s is built in and needs no list: clause", l->name);
+		return;
+	}
+	for (i = 0; &p->conf->lists[i] != l; i++)
+		if (p->conf->lists[i].name != NULL &&
+		    strcmp(p->conf->lists[i].name, l->name) == 0) {
+			perr(p, p->list_seen[key_index("list.name")], "name: "
+			    "duplicate list %s (first at line %d)", l->name,
+			    p->conf->lists[i].line);
+			return;
+		}
+}
+
+static void
+start_list(struct parser *p)
+{
+	struct conf *c = p->conf;
+
+	c->lists = xreallocarray(c->lists, c->nlists + 1, sizeof(*c->lists));
+	p->list = &c->lists[c->nlists++];
+	memset(p->list, 0, sizeof(*p->list));
+	p->list->line = p->line;
+	memset(p->list_seen, 0, sizeof(p->list_seen));
+}
+
+/* The end of a clause: a zone's items are applied, a list is checked. */
+static void
+finish_clause(struct parser *p)
+{
+	finish_zone(p);
+	finish_list(p);
+}
+
 static void
 start_zone(struct parser *p)
 {
@@ -1721,12 +1945,15 @@ parse_line(struct parser *p, char *s)
 		value++;
 
 	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0 ||
-	    strcmp(key, "http") == 0) {
-		finish_zone(p);
+	    strcmp(key, "http") == 0 ||
+	    (strcmp(key, "list") == 0 && *value == '\0')) {
+		finish_clause(p);
 		p->clause = key[0] == 's' ? CL_SERVER : key[0] == 'z' ?
-		    CL_ZONE : CL_HTTP;
+		    CL_ZONE : key[0] == 'l' ? CL_LIST : CL_HTTP;
 		if (p->clause == CL_ZONE)
 			start_zone(p);
+		if (p->clause == CL_LIST)
+			start_list(p);
 		if (p->clause == CL_HTTP && p->http_line != 0)
 			perr(p, p->line, "http: clause given twice (first at "
 			    "line %d)", p->http_line);
@@ -1738,7 +1965,7 @@ parse_line(struct parser *p, char *s)
 		return;
 	}
 	if (*value == '\0' && !key_known(key)) {
-		finish_zone(p);
+		finish_clause(p);
 		p->clause = CL_UNKNOWN;
 		perr(p, p->line, "unknown clause \"%s:\"",
 		    shown(key, b, sizeof(b)));
@@ -1749,7 +1976,7 @@ parse_line(struct parser *p, char *s)
 	if (p->clause == CL_NONE) {
 		if (key_known(key))
 			perr(p, p->line, "%s: outside any clause (start with "
-			    "server: or zone:)", key);
+			    "server:, zone: or list:)", key);
 		else
 			perr(p, p->line, "unknown key \"%s\" outside any "
 			    "clause", shown(key, b, sizeof(b)));
@@ -1771,6 +1998,8 @@ parse_line(struct parser *p, char *s)
 	}
 	if (p->clause == CL_SERVER)
 		apply_item(p, p->server_seen, ki, p->conf, value, p->line);
+	else if (p->clause == CL_LIST)
+		apply_item(p, p->list_seen, ki, p->list, value, p->line);
 	else if (p->clause == CL_HTTP)
 		apply_item(p, p->http_seen, ki, p->conf, value, p->line);
 	else {
@@ -1803,6 +2032,74 @@ finish_http(struct parser *p)
 		if (c->zones[i].url == NULL && c->zones[i].type != ZONE_HELO)
 			(void)xasprintf(&c->zones[i].url, "%slookup?ip=$",
 			    c->http.public_url);
+}
+
+/*
+ * Once every list: clause is read: each zone's lists exist and are of
+ * the kind its type answers from (ip for dnsbl and dnswl zones); a dnsbl
+ * zone without list: answers from black, a dnswl zone from white; white
+ * is the exception list of every dnsbl zone, never one it lists from.
+ */
+static void
+finish_zone_lists(struct parser *p)
+{
+	struct conf *c = p->conf;
+	struct conf_zone *z;
+	struct conf_zlist *zl;
+	size_t i, j;
+	int kind;
+
+	for (i = 0; i < c->nzones; i++) {
+		z = &c->zones[i];
+		if (z->nlists == 0 && (z->type == ZONE_DNSBL ||
+		    z->type == ZONE_DNSWL)) {
+			z->lists = xcalloc(1, sizeof(*z->lists));
+			z->lists[0].name = xstrdup(z->type == ZONE_DNSBL ?
+			    "black" : "white");
+			z->lists[0].line = z->line;
+			z->nlists = 1;
+			continue;
+		}
+		for (j = 0; j < z->nlists; j++) {
+			zl = &z->lists[j];
+			kind = conf_list_kind(c, zl->name);
+			if (z->type == ZONE_HELO)
+				perr(p, zl->line, "list: a helo zone names no "
+				    "list");
+			else if (kind < 0)
+				perr(p, zl->line, "list: no list %s (declare "
+				    "it in a list: clause)", zl->name);
+			else if (kind != LIST_KIND_IP)
+				perr(p, zl->line, "list: %s is a %s list; a "
+				    "%s zone answers from ip lists", zl->name,
+				    list_kinds[kind], zone_type_name(z->type));
+			else if (z->type == ZONE_DNSBL &&
+			    strcmp(zl->name, "white") == 0)
+				perr(p, zl->line, "list: white is the "
+				    "exception list of every dnsbl zone, not "
+				    "one it lists from");
+		}
+	}
+}
+
+int
+conf_list_kind(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "black") == 0 || strcmp(name, "white") == 0)
+		return LIST_KIND_IP;
+	for (i = 0; i < c->nlists; i++)
+		if (c->lists[i].name != NULL &&
+		    strcmp(c->lists[i].name, name) == 0)
+			return (int)c->lists[i].kind;
+	return -1;
+}
+
+const char *
+conf_list_kind_name(enum list_kind k)
+{
+	return k <= LIST_KIND_DOMAIN ? list_kinds[k] : "?";
 }
 
 /* The directory for relative paths: that of FILE, made absolute. */
@@ -1857,11 +2154,12 @@ parse(const char *name, const char *path, const char *text,
 		if (*nl == '\n')
 			nl++;
 	}
-	finish_zone(&p);
+	finish_clause(&p);
 
 	p.line = 0;
 	if (conf->nzones == 0)
 		perr(&p, 0, "no zone: clause");
+	finish_zone_lists(&p);
 	apply_defaults(&p, CL_SERVER, p.server_seen, conf);
 	finish_http(&p);
 
@@ -1943,6 +2241,9 @@ conf_free(struct conf *conf)
 		return;
 	for (i = 0; i < conf->nzones; i++)
 		free_clause(CL_ZONE, &conf->zones[i]);
+	for (i = 0; i < conf->nlists; i++)
+		free_clause(CL_LIST, &conf->lists[i]);
+	free(conf->lists);
 	free_clause(CL_SERVER, conf);
 	free_clause(CL_HTTP, conf);
 	/* What is owned but the field of no key. */
@@ -1971,6 +2272,8 @@ conf_dump(const struct conf *conf, FILE *f)
 
 	fprintf(f, "# effective configuration of %s\n", conf->file);
 	dump_clause(f, CL_SERVER, conf);
+	for (i = 0; i < conf->nlists; i++)
+		dump_clause(f, CL_LIST, &conf->lists[i]);
 	for (i = 0; i < conf->nzones; i++)
 		dump_clause(f, CL_ZONE, &conf->zones[i]);
 	if (conf->http.nlisten != 0)

@@ -26,6 +26,24 @@ struct conf_listen {
 	char			*text;		/* as written, normalised */
 };
 
+/*
+ * A "list:" clause: a named list of the database. The lists "black" and
+ * "white" (both ip) always exist and are not declared.
+ */
+struct conf_list {
+	char		*name;		/* [a-z0-9][a-z0-9._-]*, 1-32 bytes */
+	enum list_kind	 kind;
+	int		 line;		/* where the list: clause starts */
+};
+
+/* One "list:" line of a zone: a list it answers from. */
+struct conf_zlist {
+	char		*name;
+	uint32_t	 code;		/* A value of its listings, host
+					   order; 0: the zone's code */
+	int		 line;
+};
+
 struct conf_zone {
 	char		*name;		/* lower case, no final dot */
 	enum zone_type	 type;
@@ -41,6 +59,8 @@ struct conf_zone {
 	uint32_t	 code[REASON_MAX];	/* A value, host order */
 	char		*url;		/* $url template, or NULL */
 	int		 servfail;	/* on-lookup-failure: servfail */
+	struct conf_zlist *lists;	/* dnsbl: default black; dnswl: white */
+	size_t		 nlists;
 	int		 line;		/* where the zone: clause starts */
 };
 
@@ -84,6 +104,8 @@ struct conf {
 	char			**own_names;	/* lower case, no final dot */
 	size_t			 nown_names;
 	struct addrlist		 own_addrs;	/* own-names: addresses */
+	struct conf_list	*lists;		/* declared, not black/white */
+	size_t			 nlists;
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_http	 http;
@@ -110,6 +132,15 @@ void		 conf_free(struct conf *);
 
 /* Print the effective configuration, every key with its value. */
 void		 conf_dump(const struct conf *, FILE *);
+
+/*
+ * The kind of the list called name in conf: a declared one, or one of
+ * the built-in "black" and "white" (LIST_KIND_IP); -1 if there is none.
+ */
+int		 conf_list_kind(const struct conf *, const char *name);
+
+/* "ip" or "domain". */
+const char	*conf_list_kind_name(enum list_kind);
 
 /* The i-th key name of the schema ("server.listen"), or NULL past the end. */
 const char	*conf_schema_key(size_t i);

@@ -104,14 +104,14 @@ static int	cmd_queue(struct ctl *, int, char **);
 static int	cmd_helo(struct ctl *, int, char **);
 
 static const struct cmd cmds[] = {
-	{ "add", "black|white ADDR[/LEN] [--reason TEXT] "
+	{ "add", "LIST ADDR[/LEN] [--reason TEXT] "
 	    "[--expires DURATION]", 2, 2, OPT_REASON | OPT_EXPIRES,
 	    CMD_WRITE, cmd_add },
-	{ "del", "black|white ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
-	{ "list", "[black|white] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
+	{ "del", "LIST ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
+	{ "list", "[LIST] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
 	{ "lookup", "ADDR [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
-	{ "import", "black|white FILE", 2, 2, 0, CMD_WRITE, cmd_import },
-	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
+	{ "import", "LIST FILE", 2, 2, 0, CMD_WRITE, cmd_import },
+	{ "export", "LIST", 1, 1, 0, 0, cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
 	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
@@ -250,13 +250,14 @@ pattern_err(void *arg, const char *msg)
 	ctl_err("%s", msg);
 }
 
+/* Load the configuration once; -1 after reporting its errors. */
 static int
-ctl_open(struct ctl *c)
+ctl_conf(struct ctl *c)
 {
-	char errbuf[1024];
-	struct stat sb;
-	int nerrors = 0, readonly;
+	int nerrors = 0;
 
+	if (c->conf != NULL)
+		return 0;
 	c->conf = conf_load(c->conffile, conf_err, NULL, &nerrors);
 	if (c->conf == NULL) {
 		ctl_err("%d error%s in %s; fix the configuration or name "
@@ -264,6 +265,25 @@ ctl_open(struct ctl *c)
 		    c->conffile);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The configuration, the store, and the lists the configuration
+ * declares: created by a command that writes, only opened (when the
+ * database has them) by one that reads.
+ */
+static int
+ctl_open(struct ctl *c)
+{
+	char errbuf[1024];
+	struct stat sb;
+	unsigned id;
+	size_t i;
+	int readonly;
+
+	if (ctl_conf(c) == -1)
+		return -1;
 	readonly = !(c->cmd->flags & CMD_WRITE);
 	c->store = store_open(c->conf->database, c->conf->map_size,
 	    readonly, errbuf, sizeof(errbuf));
@@ -277,18 +297,54 @@ ctl_open(struct ctl *c)
 			ctl_err("store: %s", errbuf);
 		return -1;
 	}
+	for (i = 0; i < c->conf->nlists; i++)
+		if (store_list_open(c->store, c->conf->lists[i].name,
+		    c->conf->lists[i].kind, !readonly, &id, errbuf,
+		    sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			return -1;
+		}
 	return 0;
 }
 
-/* "black"/"white" or a usage error. Returns the list or -1 (reported). */
+/*
+ * A list of the configuration (black, white or a list: clause), or a
+ * usage error naming the lists there are. Returns its kind, or -1 after
+ * reporting.
+ */
 static int
-parse_list(const char *s)
+parse_list(struct ctl *c, const char *s)
+{
+	char names[512];
+	size_t i, o;
+	int kind;
+
+	if (ctl_conf(c) == -1)
+		return -1;
+	if ((kind = conf_list_kind(c->conf, s)) >= 0)
+		return kind;
+	o = (size_t)snprintf(names, sizeof(names), "black, white");
+	for (i = 0; i < c->conf->nlists && o < sizeof(names); i++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, ", %s",
+		    c->conf->lists[i].name);
+	(void)usage_hint("unknown list \"%s\" (the lists of %s: %s)", s,
+	    c->conffile, names);
+	return -1;
+}
+
+/*
+ * The id of list name once the store is open: 1 with *id, or 0 when a
+ * store opened to read has no such list yet (it is empty).
+ */
+static int
+list_id(struct ctl *c, const char *name, unsigned *id)
 {
 	int l;
 
-	if ((l = store_list_lookup(s)) == -1)
-		(void)usage_hint("unknown list \"%s\" (black or white)", s);
-	return l;
+	if ((l = store_list_lookup(c->store, name)) == -1)
+		return 0;
+	*id = (unsigned)l;
+	return 1;
 }
 
 /* Text output helpers. */
@@ -463,12 +519,12 @@ jarr_end(struct jarr *j)
 
 /* An entry as a JSON object. */
 static void
-put_jentry(FILE *fp, enum store_list l, const struct store_entry *e)
+put_jentry(FILE *fp, const char *list, const struct store_entry *e)
 {
 	char p[ADDR_STRLEN];
 
 	fputs("{\"list\":", fp);
-	put_jcstr(fp, store_list_name(l));
+	put_jcstr(fp, list);
 	fputs(",\"prefix\":", fp);
 	put_jcstr(fp, addr_format(&e->prefix, p, sizeof(p)));
 	fprintf(fp, ",\"exclude\":%s,\"code\":",
@@ -540,18 +596,24 @@ parse_expires(struct ctl *c, uint64_t *secs)
 	return 0;
 }
 
-/* add black|white ADDR[/LEN] [--reason TEXT] [--expires DURATION] */
+/* add LIST ADDR[/LEN] [--reason TEXT] [--expires DURATION] */
 static int
 cmd_add(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], shown[ADDR_STRLEN];
 	struct store_entry e;
 	uint64_t secs = 0;
-	int list, replaced = 0;
+	unsigned list;
+	int kind, replaced = 0;
 
 	(void)argc;
-	if ((list = parse_list(argv[0])) == -1)
+	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
+	if (kind != LIST_KIND_IP) {
+		ctl_err("%s is a domain list; domain entries are not "
+		    "supported yet", argv[0]);
+		return EXIT_ERR;
+	}
 	memset(&e, 0, sizeof(e));
 	if (addr_parse(argv[1], 0, &e.prefix, errbuf, sizeof(errbuf)) == -1) {
 		ctl_err("%s", errbuf);
@@ -569,7 +631,7 @@ cmd_add(struct ctl *c, int argc, char **argv)
 	}
 	if (parse_expires(c, &secs) == -1)
 		return EXIT_ERR;
-	if (ctl_open(c) == -1)
+	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		return EXIT_ERR;
 
 	e.flags = 0;
@@ -590,39 +652,37 @@ cmd_add(struct ctl *c, int argc, char **argv)
 		ctl_err("store: %s", errbuf);
 		return EXIT_ERR;
 	}
-	printf("%s %s %s\n", replaced ? "replaced" : "added",
-	    store_list_name(list), addr_format(&e.prefix, shown,
-	    sizeof(shown)));
+	printf("%s %s %s\n", replaced ? "replaced" : "added", argv[0],
+	    addr_format(&e.prefix, shown, sizeof(shown)));
 	return EXIT_OK;
 }
 
-/* del black|white ADDR[/LEN] */
+/* del LIST ADDR[/LEN] */
 static int
 cmd_del(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], shown[ADDR_STRLEN];
 	struct addr a;
-	int list;
+	unsigned list;
 
 	(void)argc;
-	if ((list = parse_list(argv[0])) == -1)
+	if (parse_list(c, argv[0]) == -1)
 		return EXIT_USAGE;
 	if (addr_parse(argv[1], 0, &a, errbuf, sizeof(errbuf)) == -1) {
 		ctl_err("%s", errbuf);
 		return EXIT_ERR;
 	}
-	if (ctl_open(c) == -1)
+	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		return EXIT_ERR;
 	addr_format(&a, shown, sizeof(shown));
 	switch (store_del(c->store, list, &a, c->actor, errbuf,
 	    sizeof(errbuf))) {
 	case STORE_OK:
-		printf("deleted %s %s\n", store_list_name(list), shown);
+		printf("deleted %s %s\n", argv[0], shown);
 		return EXIT_OK;
 	case STORE_NOTFOUND:
-		ctl_err("no %s entry for %s (see %s list %s)",
-		    store_list_name(list), shown, PROGNAME,
-		    store_list_name(list));
+		ctl_err("no %s entry for %s (see %s list %s)", argv[0], shown,
+		    PROGNAME, argv[0]);
 		return EXIT_ERR;
 	default:
 		ctl_err("store: %s", errbuf);
@@ -632,7 +692,7 @@ cmd_del(struct ctl *c, int argc, char **argv)
 
 struct list_ctx {
 	FILE		*fp;
-	enum store_list	 list;
+	const char	*list;
 	time_t		 now;
 	int		 json;
 	struct jarr	 ja;
@@ -651,7 +711,7 @@ list_cb(void *arg, const struct store_entry *e)
 		put_jentry(lc->fp, lc->list, e);
 		return 0;
 	}
-	fprintf(lc->fp, "%s %s %s %s %s ", store_list_name(lc->list),
+	fprintf(lc->fp, "%s %s %s %s %s ", lc->list,
 	    fmt_prefix(e, p, sizeof(p)), fmt_code(e->code, code, sizeof(code)),
 	    fmt_time(e->added, added, sizeof(added)),
 	    fmt_time(e->expires, exp, sizeof(exp)));
@@ -662,19 +722,18 @@ list_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
-/* list [black|white] [--json] */
+/* list [LIST] [--json]: one list, or every list of the configuration */
 static int
 cmd_list(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
 	struct list_ctx lc;
-	int l, first = LIST_BLACK, last = LIST_WHITE;
+	const char *name;
+	unsigned id;
+	size_t i, n;
 
-	if (argc == 1) {
-		if ((l = parse_list(argv[0])) == -1)
-			return EXIT_USAGE;
-		first = last = l;
-	}
+	if (argc == 1 && parse_list(c, argv[0]) == -1)
+		return EXIT_USAGE;
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 	memset(&lc, 0, sizeof(lc));
@@ -682,9 +741,14 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	lc.now = c->now;
 	lc.json = c->json;
 	lc.ja.fp = stdout;
-	for (l = first; l <= last; l++) {
-		lc.list = l;
-		if (store_walk(c->store, l, list_cb, &lc, errbuf,
+	n = argc == 1 ? 1 : 2 + c->conf->nlists;
+	for (i = 0; i < n; i++) {
+		name = argc == 1 ? argv[0] : i == 0 ? "black" : i == 1 ?
+		    "white" : c->conf->lists[i - 2].name;
+		if (!list_id(c, name, &id))
+			continue;	/* not in the database yet: empty */
+		lc.list = name;
+		if (store_walk(c->store, id, list_cb, &lc, errbuf,
 		    sizeof(errbuf)) == STORE_ERROR) {
 			ctl_err("store: %s", errbuf);
 			return EXIT_ERR;
@@ -697,13 +761,12 @@ cmd_list(struct ctl *c, int argc, char **argv)
 
 /* The "entry:" / "whitelisted:" detail line of lookup. */
 static void
-lookup_entry_line(FILE *fp, const char *label, const struct verdict *v)
+lookup_entry_line(FILE *fp, const char *label, const char *list,
+    const struct store_entry *e)
 {
-	const struct store_entry *e = &v->entry;
 	char p[ADDR_STRLEN + 1], added[64], exp[64];
 
-	fprintf(fp, "  %s: %s %s", label, store_list_name(v->entry_list),
-	    fmt_prefix(e, p, sizeof(p)));
+	fprintf(fp, "  %s: %s %s", label, list, fmt_prefix(e, p, sizeof(p)));
 	fprintf(fp, " added %s by ", fmt_time(e->added, added,
 	    sizeof(added)));
 	put_word(fp, e->actor != NULL ? e->actor : "", e->actor_len);
@@ -1126,7 +1189,9 @@ static int
 lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 {
 	struct lookup_out *lo = arg;
+	struct store *st = lo->c->store;
 	char full[400], txt[4096], code[16];
+	size_t i;
 
 	txt[0] = '\0';
 	if (v->listed)
@@ -1146,10 +1211,24 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		    "\"entry\":", v->test_point ? "true" : "false",
 		    v->white ? "true" : "false");
 		if (v->have_entry)
-			put_jentry(stdout, v->entry_list, &v->entry);
+			put_jentry(stdout, store_list_name(st, v->entry_list),
+			    &v->entry);
 		else
 			fputs("null", stdout);
-		fputs(",\"computed\":", stdout);
+		fputs(",\"also\":[", stdout);
+		for (i = 0; i < v->nmore; i++) {
+			fputs(i ? ",{\"code\":" : "{\"code\":", stdout);
+			put_jcode(stdout, v->more[i].code);
+			fputs(",\"entry\":", stdout);
+			put_jentry(stdout, store_list_name(st, v->more[i].list),
+			    &v->more[i].entry);
+			(void)decide_txt_more(z, v, i, lo->ip, full,
+			    sizeof(full));
+			fputs(",\"txt\":", stdout);
+			put_jcstr(stdout, full);
+			fputc('}', stdout);
+		}
+		fputs("],\"computed\":", stdout);
 		if (v->have_check)
 			put_jcheck(stdout, &v->check);
 		else
@@ -1172,7 +1251,8 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		    zone_type_name(z->conf->type));
 	if (v->have_entry)
 		lookup_entry_line(stdout, v->white &&
-		    z->conf->type == ZONE_DNSBL ? "whitelisted" : "entry", v);
+		    z->conf->type == ZONE_DNSBL ? "whitelisted" : "entry",
+		    store_list_name(st, v->entry_list), &v->entry);
 	if (v->test_point)
 		printf("  test-point: RFC 5782\n");
 	if (v->need_check)
@@ -1181,6 +1261,16 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 	if (v->have_check)
 		print_check(stdout, "  computed: ", &v->check, 0);
 	if (v->listed) {
+		fputs("  txt: ", stdout);
+		put_quoted(stdout, txt, strlen(txt));
+		fputc('\n', stdout);
+	}
+	for (i = 0; i < v->nmore; i++) {
+		printf("  also: %s %s\n", store_list_name(st, v->more[i].list),
+		    fmt_code(v->more[i].code, code, sizeof(code)));
+		lookup_entry_line(stdout, "entry",
+		    store_list_name(st, v->more[i].list), &v->more[i].entry);
+		(void)decide_txt_more(z, v, i, lo->ip, txt, sizeof(txt));
 		fputs("  txt: ", stdout);
 		put_quoted(stdout, txt, strlen(txt));
 		fputc('\n', stdout);
@@ -1214,6 +1304,12 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		return EXIT_ERR;
 	if ((zs = zoneset_new(c->conf, 0, errbuf, sizeof(errbuf))) == NULL) {
 		ctl_err("zone: %s", errbuf);
+		return EXIT_ERR;
+	}
+	if (decide_bind(zs, c->conf, c->store, 0, errbuf,
+	    sizeof(errbuf)) == -1) {
+		ctl_err("store: %s", errbuf);
+		zoneset_free(zs);
 		return EXIT_ERR;
 	}
 	memset(&lo, 0, sizeof(lo));
@@ -1292,7 +1388,7 @@ import_next(void *arg, struct store_entry *e)
 	}
 }
 
-/* import black|white FILE */
+/* import LIST FILE */
 static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
@@ -1303,13 +1399,19 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	struct stat st;
 	size_t count = 0;
 	FILE *fp;
-	int list, r, rc = EXIT_ERR;
+	unsigned list;
+	int kind, r, rc = EXIT_ERR;
 
 	(void)argc;
 	errbuf[0] = '\0';
 	memset(&ic, 0, sizeof(ic));
-	if ((list = parse_list(argv[0])) == -1)
+	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
+	if (kind != LIST_KIND_IP) {
+		ctl_err("%s is a domain list; importing domain lists is not "
+		    "supported yet", argv[0]);
+		return EXIT_ERR;
+	}
 	if ((fp = fopen(path, "r")) == NULL) {
 		ctl_err("cannot open %s: %s", path, strerror(errno));
 		return EXIT_ERR;
@@ -1358,7 +1460,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		ctl_warn("%s: %zu entr%s already expired, not imported", path,
 		    ic.nexpired, ic.nexpired == 1 ? "y has" : "ies have");
 
-	if (ctl_open(c) == -1)
+	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		goto out;
 	if (fseeko(fp, 0, SEEK_SET) == -1) {
 		ctl_err("cannot rewind %s: %s", path, strerror(errno));
@@ -1379,7 +1481,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	printf("imported %zu entr%s into %s from %s\n", count,
-	    count == 1 ? "y" : "ies", store_list_name(list), path);
+	    count == 1 ? "y" : "ies", argv[0], path);
 	rc = EXIT_OK;
 out:
 	if (ic.ipf != NULL)
@@ -1403,23 +1505,24 @@ export_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
-/* export black|white */
+/* export LIST */
 static int
 cmd_export(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
 	struct export_ctx xc;
-	int list;
+	unsigned list;
 
 	(void)argc;
-	if ((list = parse_list(argv[0])) == -1)
+	if (parse_list(c, argv[0]) == -1)
 		return EXIT_USAGE;
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 	xc.fp = stdout;
 	xc.now = c->now;
-	ipfile_write_header(stdout, store_list_name(list), c->now);
-	if (store_walk(c->store, list, export_cb, &xc, errbuf,
+	ipfile_write_header(stdout, argv[0], c->now);
+	if (list_id(c, argv[0], &list) && store_walk(c->store, list,
+	    export_cb, &xc, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
 		return EXIT_ERR;

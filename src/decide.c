@@ -28,6 +28,7 @@ verdict_clear(struct verdict *v)
 {
 	memset(v, 0, offsetof(struct verdict, check));
 	v->reasons = 0;
+	v->nmore = 0;
 }
 
 /* 1 for the listed test point, 0 for the unlisted one, -1 otherwise. */
@@ -109,6 +110,64 @@ decide_computed(const struct zone *z, struct store *store,
 	return 0;
 }
 
+/*
+ * The zone's lists for a: the first that lists it goes to v->entry, the
+ * others to v->more. An exclusion (rbldnsd "!") only carves the address
+ * out of a wider range of its own list; the first one met is kept in
+ * v->entry when no list lists the address. code is the reason's code.
+ * Returns -1 on a store error.
+ */
+static int
+decide_lists(const struct zone *z, struct store *store, const struct addr *a,
+    time_t now, int brief, enum reason reason, struct verdict *v,
+    char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	struct store_entry ex, *e;
+	enum store_rc rc;
+	uint32_t code;
+	size_t i;
+	int have_ex = 0;
+
+	for (i = 0; i < z->nlists; i++) {
+		if (z->lists[i] == ZONE_NOLIST)
+			continue;
+		e = !v->listed ? &v->entry : &v->more[v->nmore].entry;
+		rc = store_lookup(store, z->lists[i], a, now, brief, e,
+		    errbuf, errlen);
+		if (rc == STORE_ERROR)
+			return -1;
+		if (rc != STORE_OK)
+			continue;
+		if (e->flags & ENTRY_EXCLUDE) {
+			if (!v->listed && !have_ex) {
+				ex = *e;
+				have_ex = 1;
+			}
+			continue;
+		}
+		code = e->code ? e->code : cz->lists[i].code ?
+		    cz->lists[i].code : cz->code[reason];
+		if (!v->listed) {
+			v->listed = 1;
+			v->have_entry = 1;
+			v->entry_list = z->lists[i];
+			v->reason = reason;
+			v->code = code;
+		} else {
+			v->more[v->nmore].list = z->lists[i];
+			v->more[v->nmore].code = code;
+			v->nmore++;
+		}
+	}
+	if (!v->listed && have_ex) {
+		v->entry = ex;
+		v->have_entry = 1;
+		v->entry_list = z->lists[0];
+	}
+	return 0;
+}
+
 int
 decide_addr(const struct zone *z, struct store *store, const struct addr *a,
     time_t now, const struct check_result *fresh, int brief,
@@ -129,8 +188,13 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		}
 		return 0;
 	}
+	if (cz->type == ZONE_DNSWL)
+		return decide_lists(z, store, a, now, brief, REASON_WHITELIST,
+		    v, errbuf, errlen);
+	if (cz->type != ZONE_DNSBL)
+		return 0;
 
-	/* Both zone types start from the white list. */
+	/* A whitelisted address is listed by no dnsbl zone. */
 	rc = store_lookup(store, LIST_WHITE, a, now, brief, &v->entry,
 	    errbuf, errlen);
 	if (rc == STORE_ERROR)
@@ -139,41 +203,52 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		v->have_entry = 1;
 		v->entry_list = LIST_WHITE;
 		if (!(v->entry.flags & ENTRY_EXCLUDE)) {
-			if (cz->type == ZONE_DNSWL) {
-				v->listed = 1;
-				v->reason = REASON_WHITELIST;
-				v->code = v->entry.code ? v->entry.code :
-				    cz->code[REASON_WHITELIST];
-			} else
-				v->white = 1;
+			v->white = 1;
 			return 0;
 		}
 	}
-	if (cz->type != ZONE_DNSBL)
-		return 0;
 	if (cz->checks & (1U << REASON_BLACKLIST)) {
-		rc = store_lookup(store, LIST_BLACK, a, now, brief,
-		    &v->entry, errbuf, errlen);
-		if (rc == STORE_ERROR)
+		if (decide_lists(z, store, a, now, brief, REASON_BLACKLIST, v,
+		    errbuf, errlen) == -1)
 			return -1;
-		if (rc == STORE_OK) {
-			v->have_entry = 1;
-			v->entry_list = LIST_BLACK;
-			/*
-			 * An exclusion only carves the address out of a wider
-			 * black range; the computed checks still apply (the
-			 * white list is what exempts from everything).
-			 */
-			if (!(v->entry.flags & ENTRY_EXCLUDE)) {
-				v->listed = 1;
-				v->reason = REASON_BLACKLIST;
-				v->code = v->entry.code ? v->entry.code :
-				    cz->code[REASON_BLACKLIST];
-				return 0;
-			}
+		if (v->listed)
+			return 0;
+	}
+	/*
+	 * An exclusion only carves the address out of a wider range; the
+	 * computed checks still apply (the white list is what exempts from
+	 * everything).
+	 */
+	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
+}
+
+int
+decide_bind(struct zoneset *zs, const struct conf *conf, struct store *store,
+    int create, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz;
+	struct zone *z;
+	enum store_rc rc;
+	size_t i, j;
+	int kind;
+
+	for (i = 0; i < zs->n; i++) {
+		z = &zs->v[i];
+		cz = z->conf;
+		z->nlists = 0;
+		for (j = 0; j < cz->nlists && j < ZONE_LISTS_MAX; j++) {
+			kind = conf_list_kind(conf, cz->lists[j].name);
+			rc = store_list_open(store, cz->lists[j].name,
+			    kind < 0 ? LIST_KIND_IP : (enum list_kind)kind,
+			    create, &z->lists[j], errbuf, errlen);
+			if (rc == STORE_ERROR)
+				return -1;
+			if (rc == STORE_NOTFOUND)
+				z->lists[j] = ZONE_NOLIST;
+			z->nlists++;
 		}
 	}
-	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
+	return 0;
 }
 
 int
@@ -312,9 +387,10 @@ helo_reasons_text(const struct verdict *v, const char *name, char *buf,
 	return o;
 }
 
-size_t
-decide_txt(const struct zone *z, const struct verdict *v, const char *ip,
-    char *buf, size_t len)
+/* The TXT text of v, with e the entry whose reason it gives (or NULL). */
+static size_t
+txt_of(const struct zone *z, const struct verdict *v,
+    const struct store_entry *e, const char *ip, char *buf, size_t len)
 {
 	const struct conf_zone *cz = z->conf;
 	const char *t, *reason;
@@ -335,9 +411,9 @@ decide_txt(const struct zone *z, const struct verdict *v, const char *ip,
 	    v->check.detail[0] != '\0') {
 		reason = v->check.detail;
 		reason_len = strlen(reason);
-	} else if (v->have_entry && v->entry.reason_len > 0) {
-		reason = v->entry.reason;
-		reason_len = v->entry.reason_len;
+	} else if (e != NULL && e->reason_len > 0) {
+		reason = e->reason;
+		reason_len = e->reason_len;
 	} else {
 		reason = reason_get(v->reason)->text;
 		reason_len = strlen(reason);
@@ -362,4 +438,19 @@ decide_txt(const struct zone *z, const struct verdict *v, const char *ip,
 	}
 	buf[o] = '\0';
 	return o;
+}
+
+size_t
+decide_txt(const struct zone *z, const struct verdict *v, const char *ip,
+    char *buf, size_t len)
+{
+	return txt_of(z, v, v->have_entry ? &v->entry : NULL, ip, buf, len);
+}
+
+size_t
+decide_txt_more(const struct zone *z, const struct verdict *v, size_t i,
+    const char *ip, char *buf, size_t len)
+{
+	return txt_of(z, v, i < v->nmore ? &v->more[i].entry : NULL, ip, buf,
+	    len);
 }

@@ -40,10 +40,18 @@
 #include "reason.h"
 #include "store_list.h"
 #include "verdict.h"
+#include "zone.h"
 
+struct conf;
 struct store;
-struct zone;
 struct zoneset;
+
+/* A further list that lists the address, after the one in entry. */
+struct verdict_hit {
+	unsigned		 list;
+	uint32_t		 code;		/* A value, host order */
+	struct store_entry	 entry;
+};
 
 /* What a zone says about one address or name. */
 struct verdict {
@@ -53,7 +61,7 @@ struct verdict {
 	int			 test_point;	/* an RFC 5782 test address */
 	int			 white;		/* dnsbl: a whitelist entry won */
 	int			 have_entry;	/* entry below is set */
-	enum store_list		 entry_list;
+	unsigned		 entry_list;
 	struct store_entry	 entry;		/* the deciding entry */
 	int			 need_check;	/* computed: no verdict yet */
 	int			 unknown;	/* computed: temporary failure */
@@ -61,6 +69,13 @@ struct verdict {
 	struct check_result	 check;		/* the computed verdict */
 	unsigned		 reasons;	/* helo: all that hold, 1 << r */
 	struct helo_result	 helo;		/* helo: the static judgement */
+	/*
+	 * A zone with several lists: the lists after the first that list
+	 * the address too, each with its own code and entry (one A and
+	 * one TXT record each, as rbldnsd's combined zones answer).
+	 */
+	size_t			 nmore;
+	struct verdict_hit	 more[ZONE_LISTS_MAX - 1];
 };
 
 /* The bit mask of the computed reasons in a zone's checks. */
@@ -69,12 +84,15 @@ struct verdict {
 
 /*
  * The verdict of dnsbl or dnswl zone z for address a (full length),
- * inside a read snapshot of store. Order: RFC 5782 test points; the
- * white list (a dnsbl never lists a whitelisted address); the black
- * list (its own code, even when a check would also list); then, when
- * the zone's checks name computed reasons, the computed verdict: fresh
- * if given (a check that just ended for a), else the cached one, else
- * v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
+ * inside a read snapshot of store. Order: RFC 5782 test points; for a
+ * dnsbl zone the white list (a dnsbl never lists a whitelisted address);
+ * the zone's lists, each of which lists the address with the longest
+ * match's code, else the list's code in the zone, else the zone's (the
+ * first in v->entry and v->code, the others in v->more; an entry's own
+ * code wins even when a check would also list); then, for a dnsbl zone
+ * whose checks name computed reasons and whose lists do not list the
+ * address, the computed verdict: fresh if given (a check that just
+ * ended for a), else the cached one, else v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
  * brief: the deciding list entry is wanted for its code only, not its
  * reason, actor or times (store_lookup), as for an answer without TXT.
  * Strings in *v point into the snapshot. Returns 0, or -1 on a store
@@ -96,6 +114,16 @@ int	decide_helo(const struct zone *z, const struct helo_env *env,
 	    struct store *store, const char *name, time_t now,
 	    const struct check_result *fresh, struct verdict *v,
 	    char *errbuf, size_t errlen);
+
+/*
+ * Resolve the list names of every zone of zs to the store's ids
+ * (store_list_open), creating the missing lists when create is set; a
+ * list that a store opened to read does not have is ZONE_NOLIST (it is
+ * empty). Call it before deciding, after each store_open and reload.
+ * Returns 0, or -1 with errbuf.
+ */
+int	decide_bind(struct zoneset *zs, const struct conf *conf,
+	    struct store *store, int create, char *errbuf, size_t errlen);
 
 /*
  * Called by decide_zones() with each zone and its verdict, inside the
@@ -127,5 +155,12 @@ int	decide_zones(const struct zoneset *zs, struct store *store,
  */
 size_t	decide_txt(const struct zone *z, const struct verdict *v,
 	    const char *subject, char *buf, size_t len);
+
+/*
+ * The TXT text of v->more[i], the (i + 2)-th list that lists the
+ * address, as decide_txt() makes it from that list's entry.
+ */
+size_t	decide_txt_more(const struct zone *z, const struct verdict *v,
+	    size_t i, const char *subject, char *buf, size_t len);
 
 #endif /* DECIDE_H */

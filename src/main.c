@@ -22,6 +22,7 @@
 #include "check.h"
 #include "conf.h"
 #include "daemon.h"
+#include "decide.h"
 #include "helo.h"
 #include "http.h"
 #include "log.h"
@@ -159,6 +160,14 @@ state_build(struct daemon *d, const char *path, struct state *st)
 			log_warnx("store: %s", errbuf);
 			goto fail;
 		}
+	}
+	/* the lists the configuration names: created if new */
+	if (decide_bind(st->zones, st->conf, st->store != NULL ? st->store :
+	    d->store, 1, errbuf, sizeof(errbuf)) == -1) {
+		log_warnx("store: %s", errbuf);
+		store_close(st->store);
+		st->store = NULL;
+		goto fail;
 	}
 	return 0;
 fail:

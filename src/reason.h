@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * reason.h -- why a name is listed: the reason keys (rdnsbld.conf(5),
- * Return codes), their default return codes and their plain-words
- * descriptions.
+ * reason.h -- why a name is listed: the zone types, the kinds of list
+ * they answer from, the reason keys (rdnsbld.conf(5), Return codes),
+ * their default return codes and their plain-words descriptions.
  */
 #ifndef REASON_H
 #define REASON_H
 
 #include <stdint.h>
+
+/* The kinds of list: what its entries are (a list: clause's type:). */
+enum list_kind {
+	LIST_KIND_IP = 0,	/* addresses and CIDR prefixes */
+	LIST_KIND_DOMAIN	/* domain names, rbldnsd dnset style */
+};
 
 enum zone_type {
 	ZONE_DNSBL = 0,
@@ -47,6 +53,12 @@ unsigned reason_mask(enum zone_type t);
 int	reason_lookup(const char *key, enum zone_type type);
 
 const char *zone_type_name(enum zone_type);
+
+/*
+ * 1 if s may name a list: 1-32 bytes of a-z, 0-9, ".", "_" and "-", a
+ * letter or digit first; else 0.
+ */
+int	list_name_valid(const char *s);
 /* The zone type with this name, or -1. */
 int	zone_type_lookup(const char *name);
 

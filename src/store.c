@@ -6,6 +6,13 @@
  * empty.
  *
  * "meta": "schema" -> u32 version (STORE_SCHEMA_VERSION).
+ *
+ * The lists: "black" and "white" are tables of their own names, ids 0
+ * and 1. A named list (store_list_open) is the table "l:NAME"; "meta"
+ * keeps its registration, "list:NAME" -> u8 id, u8 enum list_kind, and
+ * "listid:ID" (decimal) -> NAME, so that a record that carries only the
+ * id (journal, expiry) finds its table. Ids are never reused. A
+ * database made before named lists has none and needs no change.
  */
 #include "config.h"
 
@@ -95,7 +102,7 @@ expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 	int l, rc;
 
 	for (l = 0; l < 2; l++) {
-		if ((rc = mdb_cursor_open(txn, st->list[l], &cur)) != 0) {
+		if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &cur)) != 0) {
 			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
 			return -1;
 		}
@@ -103,7 +110,7 @@ expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
 			if (store_key_parse(&k, &e.prefix) == 0 &&
 			    store_entry_decode(&v, &e) == 0 &&
-			    store_expiry_put(st, txn, (enum store_list)l,
+			    store_expiry_put(st, txn, (unsigned)l,
 			    &e.prefix, e.expires, 0, errbuf, errlen) == -1) {
 				mdb_cursor_close(cur);
 				return -1;
@@ -115,6 +122,241 @@ expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+static void
+builtin(struct store *st, unsigned id, const char *name)
+{
+	st->lists[id].open = 1;
+	st->lists[id].kind = LIST_KIND_IP;
+	str_copy(st->lists[id].name, name, sizeof(st->lists[id].name));
+}
+
+static void
+reg_key(MDB_val *k, char *buf, size_t len, const char *name)
+{
+	k->mv_size = (size_t)snprintf(buf, len, "list:%s", name);
+	k->mv_data = buf;
+}
+
+static void
+id_key(MDB_val *k, char *buf, size_t len, unsigned id)
+{
+	k->mv_size = (size_t)snprintf(buf, len, "listid:%u", id);
+	k->mv_data = buf;
+}
+
+/*
+ * Open the table of the registered list name (id, kind) inside txn. A
+ * handle opened in txn lives on once txn commits, and is gone if it
+ * aborts: the caller commits, or forgets the list again.
+ */
+static int
+list_table_open(struct store *st, MDB_txn *txn, const char *name,
+    unsigned id, int kind, unsigned flags, char *errbuf, size_t errlen)
+{
+	struct store_lh *lh = &st->lists[id];
+	char table[STORE_LIST_NAMEMAX + 3];
+	int rc;
+
+	if (id < 2 || id >= STORE_LISTS_MAX || kind < LIST_KIND_IP ||
+	    kind > LIST_KIND_DOMAIN || strlen(name) > STORE_LIST_NAMEMAX) {
+		snprintf(errbuf, errlen, "corrupt registration of list %s",
+		    name);
+		return -1;
+	}
+	snprintf(table, sizeof(table), "l:%s", name);
+	if ((rc = mdb_dbi_open(txn, table, flags, &lh->dbi)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(%s)", table);
+		return -1;
+	}
+	lh->open = 1;
+	lh->kind = (enum list_kind)kind;
+	lh->lens_txnid = 0;
+	str_copy(lh->name, name, sizeof(lh->name));
+	return 0;
+}
+
+/* Open every registered list that is not open yet, inside txn. */
+static int
+lists_read(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	char kb[32], name[STORE_LIST_NAMEMAX + 1];
+	const uint8_t *p;
+	MDB_val k, v, r;
+	unsigned id;
+	int rc;
+
+	for (id = 2; id < STORE_LISTS_MAX; id++) {
+		if (st->lists[id].open)
+			continue;
+		id_key(&k, kb, sizeof(kb), id);
+		if ((rc = mdb_get(txn, st->meta, &k, &v)) == MDB_NOTFOUND)
+			continue;
+		if (rc != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+			return -1;
+		}
+		if (v.mv_size == 0 || v.mv_size > STORE_LIST_NAMEMAX) {
+			snprintf(errbuf, errlen, "corrupt %s in meta", kb);
+			return -1;
+		}
+		memcpy(name, v.mv_data, v.mv_size);
+		name[v.mv_size] = '\0';
+		reg_key(&k, kb, sizeof(kb), name);
+		if ((rc = mdb_get(txn, st->meta, &k, &r)) != 0 ||
+		    r.mv_size != 2 || *(p = r.mv_data) != id) {
+			snprintf(errbuf, errlen, "corrupt registration of "
+			    "list %s", name);
+			return -1;
+		}
+		if (list_table_open(st, txn, name, id, p[1], 0, errbuf,
+		    errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Register list name of kind inside a write txn: its id in *id. */
+static int
+list_register(struct store *st, MDB_txn *txn, const char *name,
+    enum list_kind kind, unsigned *id, char *errbuf, size_t errlen)
+{
+	char kb[32];
+	uint8_t reg[2];
+	MDB_val k, v;
+	int rc;
+
+	for (*id = 2; *id < STORE_LISTS_MAX; (*id)++) {
+		id_key(&k, kb, sizeof(kb), *id);
+		if ((rc = mdb_get(txn, st->meta, &k, &v)) == MDB_NOTFOUND)
+			break;
+		if (rc != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+			return -1;
+		}
+	}
+	if (*id == STORE_LISTS_MAX) {
+		snprintf(errbuf, errlen, "no room for list %s: a database "
+		    "holds at most %d lists", name, STORE_LISTS_MAX);
+		return -1;
+	}
+	v.mv_data = (void *)name;
+	v.mv_size = strlen(name);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		return -1;
+	}
+	reg[0] = (uint8_t)*id;
+	reg[1] = (uint8_t)kind;
+	reg_key(&k, kb, sizeof(kb), name);
+	v.mv_data = reg;
+	v.mv_size = sizeof(reg);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		return -1;
+	}
+	return list_table_open(st, txn, name, *id, kind, MDB_CREATE, errbuf,
+	    errlen);
+}
+
+/* The lists open now, a bit each (STORE_LISTS_MAX is 64). */
+static uint64_t
+open_mask(const struct store *st)
+{
+	uint64_t m = 0;
+	unsigned l;
+
+	for (l = 0; l < STORE_LISTS_MAX; l++)
+		if (st->lists[l].open)
+			m |= (uint64_t)1 << l;
+	return m;
+}
+
+/* After an aborted txn: its handles are gone, so are the lists it opened. */
+static void
+forget_since(struct store *st, uint64_t before)
+{
+	unsigned l;
+
+	for (l = 0; l < STORE_LISTS_MAX; l++)
+		if (!(before & ((uint64_t)1 << l)))
+			st->lists[l].open = 0;
+}
+
+/*
+ * Open in a txn of its own (a write txn if write) the lists registered
+ * since this process read them, and with register set, register name.
+ */
+static int
+lists_update(struct store *st, int write, const char *name,
+    enum list_kind kind, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn = NULL;
+	uint64_t before = open_mask(st);
+	unsigned id;
+	int rc;
+
+	rc = write ? store_wtxn_begin(st, &txn, errbuf, errlen) :
+	    store_rtxn_begin(st, &txn, errbuf, errlen);
+	if (rc == -1)
+		return -1;
+	if (lists_read(st, txn, errbuf, errlen) == -1 ||
+	    (name != NULL && store_list_lookup(st, name) == -1 &&
+	    list_register(st, txn, name, kind, &id, errbuf, errlen) == -1)) {
+		mdb_txn_abort(txn);
+		forget_since(st, before);
+		return -1;
+	}
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1) {
+		forget_since(st, before);
+		return -1;
+	}
+	return 0;
+}
+
+enum store_rc
+store_list_open(struct store *st, const char *name, enum list_kind kind,
+    int create, unsigned *id, char *errbuf, size_t errlen)
+{
+	int l;
+
+	if (!list_name_valid(name)) {
+		snprintf(errbuf, errlen, "bad list name \"%.40s\"", name);
+		return STORE_ERROR;
+	}
+	/* not open: perhaps registered since this process read the lists */
+	if ((l = store_list_lookup(st, name)) == -1) {
+		if (lists_update(st, 0, NULL, kind, errbuf, errlen) == -1)
+			return STORE_ERROR;
+		l = store_list_lookup(st, name);
+	}
+	if (l == -1) {
+		if (!create || st->readonly)
+			return STORE_NOTFOUND;
+		if (lists_update(st, 1, name, kind, errbuf, errlen) == -1)
+			return STORE_ERROR;
+		if ((l = store_list_lookup(st, name)) == -1) {
+			snprintf(errbuf, errlen, "list %s not registered",
+			    name);
+			return STORE_ERROR;
+		}
+	}
+	if (st->lists[l].kind != kind) {
+		snprintf(errbuf, errlen, "list %s is %s list in the database, "
+		    "not %s list", name, st->lists[l].kind == LIST_KIND_IP ?
+		    "an ip" : "a domain", kind == LIST_KIND_IP ? "an ip" :
+		    "a domain");
+		return STORE_ERROR;
+	}
+	*id = (unsigned)l;
+	return STORE_OK;
+}
+
+int
+store_list_refresh(struct store *st, char *errbuf, size_t errlen)
+{
+	return lists_update(st, 0, NULL, LIST_KIND_IP, errbuf, errlen);
 }
 
 /* mkdir -p: create path and its missing parents, mode 0750. */
@@ -167,7 +409,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_env_create");
 		goto fail;
 	}
-	if ((rc = mdb_env_set_maxdbs(st->env, 16)) != 0) {
+	if ((rc = mdb_env_set_maxdbs(st->env, 16 + STORE_LISTS_MAX)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_env_set_maxdbs");
 		goto fail;
 	}
@@ -210,10 +452,10 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		rc = store_wtxn_begin(st, &txn, errbuf, errlen);
 	if (rc == -1)
 		goto fail;
-	if (dbi_open(st, txn, "black", &st->list[LIST_BLACK], path, errbuf,
-	    errlen) == -1 ||
-	    dbi_open(st, txn, "white", &st->list[LIST_WHITE], path, errbuf,
-	    errlen) == -1 ||
+	if (dbi_open(st, txn, "black", &st->lists[LIST_BLACK].dbi, path,
+	    errbuf, errlen) == -1 ||
+	    dbi_open(st, txn, "white", &st->lists[LIST_WHITE].dbi, path,
+	    errbuf, errlen) == -1 ||
 	    dbi_open(st, txn, "meta", &st->meta, path, errbuf, errlen) == -1 ||
 	    dbi_open(st, txn, "audit", &st->audit, path, errbuf,
 	    errlen) == -1)
@@ -272,6 +514,10 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 	}
 	if (schema_check(st, txn, path, errbuf, errlen) == -1)
 		goto fail;
+	builtin(st, LIST_BLACK, "black");
+	builtin(st, LIST_WHITE, "white");
+	if (lists_read(st, txn, errbuf, errlen) == -1)
+		goto fail;
 	/* Committed, even read-only, so that the DBI handles stay open. */
 	rc = store_txn_commit(st, txn, errbuf, errlen);
 	txn = NULL;
@@ -304,7 +550,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < STORE_LISTS_MAX; i++)
 		if (st->rcur[i] != NULL)
 			mdb_cursor_close(st->rcur[i]);
 	if (st->rtxn != NULL)

@@ -51,24 +51,21 @@ store_err(struct store *st, int rc, char *errbuf, size_t errlen,
 }
 
 const char *
-store_list_name(enum store_list l)
+store_list_name(const struct store *st, unsigned l)
 {
-	switch (l) {
-	case LIST_BLACK:
-		return "black";
-	case LIST_WHITE:
-		return "white";
-	}
-	return "?";
+	if (l < STORE_LISTS_MAX && st->lists[l].open)
+		return st->lists[l].name;
+	return l == LIST_BLACK ? "black" : l == LIST_WHITE ? "white" : "?";
 }
 
 int
-store_list_lookup(const char *name)
+store_list_lookup(const struct store *st, const char *name)
 {
-	if (strcmp(name, "black") == 0)
-		return LIST_BLACK;
-	if (strcmp(name, "white") == 0)
-		return LIST_WHITE;
+	unsigned l;
+
+	for (l = 0; l < STORE_LISTS_MAX; l++)
+		if (st->lists[l].open && strcmp(st->lists[l].name, name) == 0)
+			return (int)l;
 	return -1;
 }
 
@@ -295,18 +292,18 @@ cleanup:
 
 /* The cursor of list l on the current read snapshot. */
 static MDB_cursor *
-read_cursor(struct store *st, enum store_list l, char *errbuf,
+read_cursor(struct store *st, unsigned l, char *errbuf,
     size_t errlen)
 {
 	int rc = 0;
 
 	if (st->rcur[l] == NULL)
-		rc = mdb_cursor_open(st->rtxn, st->list[l], &st->rcur[l]);
+		rc = mdb_cursor_open(st->rtxn, st->lists[l].dbi, &st->rcur[l]);
 	else if (st->rcur_gen[l] != st->read_gen)
 		rc = mdb_cursor_renew(st->rtxn, st->rcur[l]);
 	if (rc != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return NULL;
 	}
 	st->rcur_gen[l] = st->read_gen;
@@ -314,7 +311,7 @@ read_cursor(struct store *st, enum store_list l, char *errbuf,
 }
 
 enum store_rc
-store_probe(struct store *st, enum store_list l, const struct addr *m,
+store_probe(struct store *st, unsigned l, const struct addr *m,
     time_t now, struct store_entry *e, char *errbuf, size_t errlen)
 {
 	uint8_t kb[KEY_MAXLEN];
@@ -337,14 +334,14 @@ store_probe(struct store *st, enum store_list l, const struct addr *m,
 		return STORE_NOTFOUND;
 	if (rc != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return STORE_ERROR;
 	}
 	if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
 		return STORE_NOTFOUND;	/* the next key: no entry for m */
 	if (store_entry_decode(&v, e) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry %s in %s",
-		    addr_format(m, text, sizeof(text)), store_list_name(l));
+		    addr_format(m, text, sizeof(text)), store_list_name(st, l));
 		return STORE_ERROR;
 	}
 	if (store_entry_expired(e, now))

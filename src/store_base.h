@@ -47,12 +47,30 @@
 
 struct ipindex;
 
+
 #define ACTOR_MAX	STORE_ACTOR_MAX		/* store_list.h */
 #define REASON_MAX	STORE_REASON_MAX
 #define ENTRY_MAXLEN	(28 + ACTOR_MAX + REASON_MAX)	/* a packed entry */
 #define KEY_MAXLEN	18		/* af, 16 address bytes, length */
 #define LENS_MAX	129		/* prefix lengths 0-128 */
 #define NLENS(af)	((af) == ADDR_V4 ? 33 : 129)
+
+/* A list of the database as this process has it open (store.c). */
+struct store_lh {
+	MDB_dbi		 dbi;
+	int		 open;		/* dbi is valid */
+	enum list_kind	 kind;
+	char		 name[STORE_LIST_NAMEMAX + 1];
+	size_t		 lens_txnid;	/* 0: lens not read */
+	uint32_t	 lens[2][LENS_MAX];	/* [af == V6][prefix length] */
+};
+
+/*
+ * Open, in a read txn of its own, the named lists that another process
+ * registered since this one read them (store.c; the purge calls it so
+ * that its expiry records find their tables). 0 or -1.
+ */
+int	store_list_refresh(struct store *st, char *errbuf, size_t errlen);
 
 /*
  * The environment handle. Every layer keeps its state here; the comments
@@ -65,7 +83,7 @@ struct store {
 	 * The tables (store.c opens them). A has_ flag is 0 when the
 	 * database was opened read-only and was made before that table.
 	 */
-	MDB_dbi		 list[2];	/* LIST_BLACK, LIST_WHITE */
+	struct store_lh	 lists[STORE_LISTS_MAX];	/* by id (store.c) */
 	MDB_dbi		 meta;
 	MDB_dbi		 audit;
 	MDB_dbi		 cache;
@@ -87,18 +105,18 @@ struct store {
 	MDB_txn		*rtxn;
 	int		 reading;	/* rtxn is renewed */
 	int		 held;		/* store_read_hold: keep it renewed */
-	MDB_cursor	*rcur[2];
-	unsigned	 rcur_gen[2];	/* read_gen when last renewed */
+	MDB_cursor	*rcur[STORE_LISTS_MAX];
+	unsigned	 rcur_gen[STORE_LISTS_MAX];	/* read_gen when last
+							   renewed */
 	unsigned	 read_gen;	/* counts the renewals of rtxn */
 	/*
-	 * The prefix length counts read in the snapshot lens_txnid, so that
-	 * lookups in the same or an unchanged snapshot skip the meta reads
-	 * (a write commit gives the next snapshot a new txnid), and
-	 * snap_seq, the last journal number in that snapshot
-	 * (store_read.c).
+	 * snap_seq, the last journal number in the snapshot snap_txnid
+	 * (store_read.c); each list's prefix length counts as read in the
+	 * snapshot of its lens_txnid, so that lookups in the same or an
+	 * unchanged snapshot skip the meta reads (a write commit gives the
+	 * next snapshot a new txnid).
 	 */
-	size_t		 lens_txnid;	/* 0: nothing cached */
-	uint32_t	 lens[2][2][LENS_MAX];	/* [list][af == V6][len] */
+	size_t		 snap_txnid;	/* 0: nothing read yet */
 	uint64_t	 snap_seq;
 	/*
 	 * The daemon's compact copy of the IPv4 lists, kept in step with
@@ -148,10 +166,11 @@ int	store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf,
  * of the query path makes them.
  */
 static inline int
-store_list_check(enum store_list l, char *errbuf, size_t errlen)
+store_list_check(const struct store *st, unsigned l, char *errbuf,
+    size_t errlen)
 {
-	if (l != LIST_BLACK && l != LIST_WHITE) {
-		snprintf(errbuf, errlen, "bad list %d", (int)l);
+	if (l >= STORE_LISTS_MAX || !st->lists[l].open) {
+		snprintf(errbuf, errlen, "bad list %u", l);
 		return -1;
 	}
 	return 0;
@@ -219,7 +238,7 @@ enum store_rc store_table_walk(struct store *st, MDB_dbi dbi,
  * STORE_OK (*e filled, strings into the map), STORE_NOTFOUND or
  * STORE_ERROR.
  */
-enum store_rc store_probe(struct store *st, enum store_list l,
+enum store_rc store_probe(struct store *st, unsigned l,
 	    const struct addr *m, time_t now, struct store_entry *e,
 	    char *errbuf, size_t errlen);
 

@@ -37,7 +37,7 @@ v4_get(const struct addr *a)
  * next shorter prefix).
  */
 enum store_rc
-store_index_lookup(struct store *st, enum store_list l, const struct addr *a,
+store_index_lookup(struct store *st, unsigned l, const struct addr *a,
     time_t now, int brief, struct store_entry *e, char *errbuf,
     size_t errlen)
 {
@@ -183,13 +183,13 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 		st->ixb_keylen = 0;
 		/* the per-length counts size the arrays: no growth, no copy */
 		for (l = 0; l < 2; l++)
-			if (store_lens_get(st, txn, (enum store_list)l,
+			if (store_lens_get(st, txn, (unsigned)l,
 			    ADDR_V4, c, errbuf, errlen) == 0)
 				for (len = 0; len < NLENS(ADDR_V4); len++)
 					ipx_reserve(st->ixb, l, len, c[len]);
 	}
 	while (st->ixb_list < 2 && max > 0) {
-		if ((rc = mdb_cursor_open(txn, st->list[st->ixb_list],
+		if ((rc = mdb_cursor_open(txn, st->lists[st->ixb_list].dbi,
 		    &cur)) != 0) {
 			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
 			return -1;
@@ -209,7 +209,7 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 			    store_entry_decode(&v, &e) == -1) {
 				mdb_cursor_close(cur);
 				snprintf(errbuf, errlen, "corrupt entry in %s",
-				    store_list_name(st->ixb_list));
+				    store_list_name(st, st->ixb_list));
 				return -1;
 			}
 			if (e.prefix.af != ADDR_V4) {
@@ -268,7 +268,7 @@ struct catchup {
 
 /* One change of the journal as it is now in txn, for an IPv4 prefix. */
 static int
-catchup_change(void *arg, enum store_list l, const struct addr *p,
+catchup_change(void *arg, unsigned l, const struct addr *p,
     char *errbuf, size_t errlen)
 {
 	struct catchup *cu = arg;
@@ -278,7 +278,8 @@ catchup_change(void *arg, enum store_list l, const struct addr *p,
 	MDB_val k, v;
 	int rc;
 
-	if (p->af != ADDR_V4)
+	/* the copy holds the IPv4 prefixes of black and white */
+	if (p->af != ADDR_V4 || l >= IPX_LISTS)
 		return 0;
 	memset(c, 0, sizeof(*c));
 	c->list = (uint8_t)l;
@@ -287,7 +288,7 @@ catchup_change(void *arg, enum store_list l, const struct addr *p,
 	c->seq = (uint32_t)cu->n;
 	k.mv_data = kb;
 	k.mv_size = store_key_make(kb, p);
-	rc = mdb_get(cu->txn, cu->st->list[l], &k, &v);
+	rc = mdb_get(cu->txn, cu->st->lists[l].dbi, &k, &v);
 	if (rc == MDB_NOTFOUND)
 		c->del = 1;
 	else if (rc != 0) {
@@ -295,7 +296,7 @@ catchup_change(void *arg, enum store_list l, const struct addr *p,
 		return -1;
 	} else if (store_entry_decode(&v, &e) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry in %s",
-		    store_list_name(l));
+		    store_list_name(cu->st, l));
 		return -1;
 	} else
 		c->info = ipx_info(cu->st->ix, e.flags, e.code, e.expires);

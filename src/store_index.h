@@ -19,7 +19,7 @@
  * Returns as store_lookup does; with brief, *e may come from the copy
  * alone (prefix, flags and code). Never logs.
  */
-enum store_rc store_index_lookup(struct store *st, enum store_list l,
+enum store_rc store_index_lookup(struct store *st, unsigned l,
 	    const struct addr *a, time_t now, int brief, struct store_entry *e,
 	    char *errbuf, size_t errlen);
 

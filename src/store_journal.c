@@ -31,25 +31,26 @@
 #define EXPIRY_KEYMAX	(8 + 1 + KEY_MAXLEN)	/* expires, list, entry key */
 
 static void
-lens_key(MDB_val *k, char *buf, size_t len, enum store_list l, int af)
+lens_key(const struct store *st, MDB_val *k, char *buf, size_t len,
+    unsigned l, int af)
 {
 	int n;
 
-	n = snprintf(buf, len, "lens:%s:%d", store_list_name(l), af);
+	n = snprintf(buf, len, "lens:%s:%d", store_list_name(st, l), af);
 	k->mv_data = buf;
 	k->mv_size = n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
 int
-store_lens_get(struct store *st, MDB_txn *txn, enum store_list l, int af,
+store_lens_get(struct store *st, MDB_txn *txn, unsigned l, int af,
     uint32_t *c, char *errbuf, size_t errlen)
 {
 	size_t size = NLENS(af) * sizeof(uint32_t);
-	char kb[32];
+	char kb[8 + STORE_LIST_NAMEMAX];
 	MDB_val k, v;
 	int rc;
 
-	lens_key(&k, kb, sizeof(kb), l, af);
+	lens_key(st, &k, kb, sizeof(kb), l, af);
 	rc = mdb_get(txn, st->meta, &k, &v);
 	if (rc == MDB_NOTFOUND) {
 		memset(c, 0, size);
@@ -68,11 +69,11 @@ store_lens_get(struct store *st, MDB_txn *txn, enum store_list l, int af,
 }
 
 int
-store_lens_apply(struct store *st, MDB_txn *txn, enum store_list l,
+store_lens_apply(struct store *st, MDB_txn *txn, unsigned l,
     lens_delta d, char *errbuf, size_t errlen)
 {
 	uint32_t c[LENS_MAX];
-	char kb[32];
+	char kb[8 + STORE_LIST_NAMEMAX];
 	MDB_val k, v;
 	int64_t n;
 	int af, i, j, rc, changed;
@@ -92,7 +93,7 @@ store_lens_apply(struct store *st, MDB_txn *txn, enum store_list l,
 			c[i] = n < 0 ? 0 : n > UINT32_MAX ? UINT32_MAX :
 			    (uint32_t)n;
 		}
-		lens_key(&k, kb, sizeof(kb), l, af);
+		lens_key(st, &k, kb, sizeof(kb), l, af);
 		v.mv_data = c;
 		v.mv_size = NLENS(af) * sizeof(uint32_t);
 		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
@@ -138,7 +139,7 @@ store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
 
 /* The last JOURNAL_KEEP records are kept. */
 int
-store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
+store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
     const struct addr *prefix, char *errbuf, size_t errlen)
 {
 	uint8_t kb[8], vb[1 + KEY_MAXLEN];
@@ -216,7 +217,7 @@ store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
 			snprintf(errbuf, errlen, "corrupt journal record");
 			goto cleanup;
 		}
-		if (fn(arg, (enum store_list)vp[0], &p, errbuf, errlen) == -1)
+		if (fn(arg, (unsigned)vp[0], &p, errbuf, errlen) == -1)
 			goto cleanup;
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND) {
@@ -232,7 +233,7 @@ cleanup:
 
 /* Key of the expiry record of list l's entry for prefix; its size. */
 static size_t
-expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
+expiry_key(uint8_t *kb, int64_t expires, unsigned l,
     const struct addr *prefix)
 {
 	store_be64_put(kb, (uint64_t)expires);
@@ -241,7 +242,7 @@ expiry_key(uint8_t *kb, int64_t expires, enum store_list l,
 }
 
 int
-store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
+store_expiry_put(struct store *st, MDB_txn *txn, unsigned l,
     const struct addr *prefix, int64_t expires, int del, char *errbuf,
     size_t errlen)
 {
@@ -305,7 +306,7 @@ store_expiry_due(struct store *st, MDB_txn *txn, time_t now, size_t *left,
 		ek.mv_data = kb + 9;
 		ek.mv_size = kl - 9;
 		if (store_key_parse(&ek, &p) == 0 &&
-		    fn(arg, kb[8] ? LIST_WHITE : LIST_BLACK, &p,
+		    fn(arg, kb[8], &p,
 		    (int64_t)store_be64_get(kb), errbuf, errlen) == -1)
 			goto cleanup;
 	}

@@ -27,10 +27,10 @@ typedef int64_t lens_delta[2][LENS_MAX];
  * The counts of entries per prefix length of list l, family af, into c
  * (NLENS(af) of them; zeros when there are none yet).
  */
-int	store_lens_get(struct store *st, MDB_txn *txn, enum store_list l,
+int	store_lens_get(struct store *st, MDB_txn *txn, unsigned l,
 	    int af, uint32_t *c, char *errbuf, size_t errlen);
 /* Add the changes in d to the stored counts of list l. */
-int	store_lens_apply(struct store *st, MDB_txn *txn, enum store_list l,
+int	store_lens_apply(struct store *st, MDB_txn *txn, unsigned l,
 	    lens_delta d, char *errbuf, size_t errlen);
 
 /* The number of the last journal record in txn into *seq (0: none yet). */
@@ -42,7 +42,7 @@ int	store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq,
  * copy of the lists can follow. Nothing in a database without a journal
  * (opened read-only, made before it).
  */
-int	store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
+int	store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
 	    const struct addr *prefix, char *errbuf, size_t errlen);
 /*
  * Call fn with the list and the prefix of each journal record numbered
@@ -51,7 +51,7 @@ int	store_journal_note(struct store *st, MDB_txn *txn, enum store_list l,
  * kept or records an import (which names no prefix: the caller can only
  * start again from the lists), -1 on an error.
  */
-typedef int store_journal_fn(void *arg, enum store_list l,
+typedef int store_journal_fn(void *arg, unsigned l,
 	    const struct addr *prefix, char *errbuf, size_t errlen);
 int	store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
 	    uint64_t to, store_journal_fn *fn, void *arg, char *errbuf,
@@ -63,7 +63,7 @@ int	store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
  * (0) has none, nor does a database without the table (opened read-only,
  * made before it).
  */
-int	store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
+int	store_expiry_put(struct store *st, MDB_txn *txn, unsigned l,
 	    const struct addr *prefix, int64_t expires, int del, char *errbuf,
 	    size_t errlen);
 /*
@@ -75,7 +75,7 @@ int	store_expiry_put(struct store *st, MDB_txn *txn, enum store_list l,
  * Returns 1 when *left ran out, 0 when no record due is left, -1 on an
  * error.
  */
-typedef int store_expiry_fn(void *arg, enum store_list l,
+typedef int store_expiry_fn(void *arg, unsigned l,
 	    const struct addr *prefix, int64_t expires, char *errbuf,
 	    size_t errlen);
 int	store_expiry_due(struct store *st, MDB_txn *txn, time_t now,

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_list.h"
@@ -18,6 +19,7 @@
 #include "store_base.h"
 #include "store_journal.h"
 #include "store_list_txn.h"
+#include "util.h"
 
 #define TEXT_MAXLEN	(ADDR_STRLEN + 2)	/* "!" and a prefix */
 
@@ -43,7 +45,7 @@ lens_count(lens_delta d, const struct addr *a, int64_t by)
  * when no entry for it existed.
  */
 static int
-entry_put(struct store *st, MDB_txn *txn, enum store_list l,
+entry_put(struct store *st, MDB_txn *txn, unsigned l,
     const struct store_entry *e, struct addr *prefix, int *isnew,
     char *errbuf, size_t errlen)
 {
@@ -58,10 +60,10 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 	addr_mask(prefix);
 	k.mv_data = kb;
 	k.mv_size = store_key_make(kb, prefix);
-	rc = mdb_get(txn, st->list[l], &k, &v);
+	rc = mdb_get(txn, st->lists[l].dbi, &k, &v);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return -1;
 	}
 	*isnew = rc == MDB_NOTFOUND;
@@ -71,9 +73,9 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 		return -1;
 	v.mv_data = vb;
 	v.mv_size = store_entry_encode(vb, e);
-	if ((rc = mdb_put(txn, st->list[l], &k, &v, 0)) != 0) {
+	if ((rc = mdb_put(txn, st->lists[l].dbi, &k, &v, 0)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return -1;
 	}
 	return store_expiry_put(st, txn, l, prefix, e->expires, 0, errbuf,
@@ -81,7 +83,7 @@ entry_put(struct store *st, MDB_txn *txn, enum store_list l,
 }
 
 int
-store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
+store_entry_add(struct store *st, MDB_txn *txn, unsigned l,
     const struct store_entry *e, int *isnew, char *errbuf, size_t errlen)
 {
 	lens_delta d;
@@ -98,18 +100,18 @@ store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
 			return -1;
 	}
 	return store_audit_put(st, txn, e->actor, e->actor_len, "add",
-	    store_list_name(l), entry_text(&prefix, e->flags, text,
+	    store_list_name(st, l), entry_text(&prefix, e->flags, text,
 	    sizeof(text)), e->reason, e->reason_len, errbuf, errlen);
 }
 
 enum store_rc
-store_add(struct store *st, enum store_list l, const struct store_entry *e,
+store_add(struct store *st, unsigned l, const struct store_entry *e,
     int *replaced, char *errbuf, size_t errlen)
 {
 	MDB_txn *txn = NULL;
 	int isnew;
 
-	if (store_list_check(l, errbuf, errlen) == -1 ||
+	if (store_list_check(st, l, errbuf, errlen) == -1 ||
 	    store_entry_check(e, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
@@ -128,7 +130,7 @@ fail:
 }
 
 enum store_rc
-store_del(struct store *st, enum store_list l, const struct addr *prefix,
+store_del(struct store *st, unsigned l, const struct addr *prefix,
     const char *actor, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
@@ -140,7 +142,7 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	char text[TEXT_MAXLEN];
 	int rc;
 
-	if (store_list_check(l, errbuf, errlen) == -1 ||
+	if (store_list_check(st, l, errbuf, errlen) == -1 ||
 	    store_addr_check(prefix, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	m = *prefix;
@@ -149,14 +151,14 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	k.mv_size = store_key_make(kb, &m);
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	rc = mdb_get(txn, st->list[l], &k, &v);
+	rc = mdb_get(txn, st->lists[l].dbi, &k, &v);
 	if (rc == MDB_NOTFOUND) {
 		mdb_txn_abort(txn);
 		return STORE_NOTFOUND;
 	}
 	if (rc != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		goto fail;
 	}
 	if (store_entry_decode(&v, &e) == -1) {
@@ -167,9 +169,9 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	if (store_expiry_put(st, txn, l, &m, e.expires, 1, errbuf,
 	    errlen) == -1)
 		goto fail;
-	if ((rc = mdb_del(txn, st->list[l], &k, NULL)) != 0) {
+	if ((rc = mdb_del(txn, st->lists[l].dbi, &k, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		goto fail;
 	}
 	memset(d, 0, sizeof(d));
@@ -178,7 +180,7 @@ store_del(struct store *st, enum store_list l, const struct addr *prefix,
 	    store_journal_note(st, txn, l, &m, errbuf, errlen) == -1)
 		goto fail;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
-	    store_list_name(l), text, "", 0, errbuf, errlen) == -1)
+	    store_list_name(st, l), text, "", 0, errbuf, errlen) == -1)
 		goto fail;
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
@@ -190,7 +192,7 @@ fail:
 }
 
 enum store_rc
-store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
+store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
     void *arg, const char *actor, const char *what, size_t batch,
     size_t *count, char *errbuf, size_t errlen)
 {
@@ -204,7 +206,7 @@ store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
 
 	if (count != NULL)
 		*count = 0;
-	if (store_list_check(l, errbuf, errlen) == -1)
+	if (store_list_check(st, l, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if (batch == 0)
 		batch = 1;
@@ -239,7 +241,7 @@ store_bulk_add(struct store *st, enum store_list l, store_iter_fn *next,
 			    total + n);
 			if (store_audit_put(st, txn, actor,
 			    actor ? strlen(actor) : 0, "import",
-			    store_list_name(l), what, reason, strlen(reason),
+			    store_list_name(st, l), what, reason, strlen(reason),
 			    errbuf, errlen) == -1)
 				goto fail;
 		}
@@ -265,14 +267,15 @@ fail:
 		 */
 		snprintf(reason, sizeof(reason), "%zu entries (incomplete)",
 		    total);
-		(void)store_audit_add(st, actor, "import", store_list_name(l),
+		(void)store_audit_add(st, actor, "import", store_list_name(st, l),
 		    what, reason, NULL, 0);
 	}
 	return STORE_ERROR;
 }
 
 struct list_walk {
-	enum store_list	 l;
+	const struct store *st;
+	unsigned	 l;
 	store_walk_fn	*cb;
 	void		*arg;
 };
@@ -287,21 +290,21 @@ list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
 	if (store_key_parse(k, &e.prefix) == -1 ||
 	    store_entry_decode(v, &e) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry in %s",
-		    store_list_name(w->l));
+		    store_list_name(w->st, w->l));
 		return -1;
 	}
 	return w->cb(w->arg, &e) != 0;
 }
 
 enum store_rc
-store_walk(struct store *st, enum store_list l, store_walk_fn *cb, void *arg,
+store_walk(struct store *st, unsigned l, store_walk_fn *cb, void *arg,
     char *errbuf, size_t errlen)
 {
-	struct list_walk w = { l, cb, arg };
+	struct list_walk w = { st, l, cb, arg };
 
-	if (store_list_check(l, errbuf, errlen) == -1)
+	if (store_list_check(st, l, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	return store_table_walk(st, st->list[l], store_list_name(l),
+	return store_table_walk(st, st->lists[l].dbi, store_list_name(st, l),
 	    list_record, &w, errbuf, errlen);
 }
 
@@ -310,7 +313,7 @@ struct purge {
 	MDB_txn		*txn;
 	time_t		 now;
 	const char	*actor;
-	lens_delta	 d[2];		/* per list */
+	lens_delta	*d[STORE_LISTS_MAX];	/* per list, when it has one */
 	size_t		*purged;
 };
 
@@ -321,7 +324,7 @@ struct purge {
  * has that expiry is only stale.
  */
 static int
-purge_entry(void *arg, enum store_list l, const struct addr *prefix,
+purge_entry(void *arg, unsigned l, const struct addr *prefix,
     int64_t expires, char *errbuf, size_t errlen)
 {
 	struct purge *pu = arg;
@@ -333,14 +336,16 @@ purge_entry(void *arg, enum store_list l, const struct addr *prefix,
 	size_t rl;
 	int rc;
 
+	if (l >= STORE_LISTS_MAX || !st->lists[l].open)
+		return 0;	/* a list this store cannot read: corrupt */
 	ek.mv_data = kb;
 	ek.mv_size = store_key_make(kb, prefix);
-	rc = mdb_get(pu->txn, st->list[l], &ek, &ev);
+	rc = mdb_get(pu->txn, st->lists[l].dbi, &ek, &ev);
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	if (rc != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return -1;
 	}
 	if (store_entry_decode(&ev, &e) == -1 ||
@@ -352,16 +357,18 @@ purge_entry(void *arg, enum store_list l, const struct addr *prefix,
 	rl = e.reason_len < sizeof(reason) ? e.reason_len : sizeof(reason);
 	if (rl > 0)
 		memcpy(reason, e.reason, rl);
-	lens_count(pu->d[l], &e.prefix, -1);
-	if ((rc = mdb_del(pu->txn, st->list[l], &ek, NULL)) != 0) {
+	if (pu->d[l] == NULL)
+		pu->d[l] = xcalloc(1, sizeof(*pu->d[l]));
+	lens_count(*pu->d[l], &e.prefix, -1);
+	if ((rc = mdb_del(pu->txn, st->lists[l].dbi, &ek, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
-		    store_list_name(l));
+		    store_list_name(st, l));
 		return -1;
 	}
 	if (store_journal_note(st, pu->txn, l, &e.prefix, errbuf,
 	    errlen) == -1 ||
 	    store_audit_put(st, pu->txn, pu->actor,
-	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(l),
+	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(st, l),
 	    text, reason, rl, errbuf, errlen) == -1)
 		return -1;
 	(*pu->purged)++;
@@ -374,6 +381,7 @@ store_list_purge(struct store *st, MDB_txn *txn, time_t now,
     size_t errlen)
 {
 	struct purge pu;
+	unsigned l;
 	int r;
 
 	memset(&pu, 0, sizeof(pu));
@@ -384,11 +392,11 @@ store_list_purge(struct store *st, MDB_txn *txn, time_t now,
 	pu.purged = purged;
 	r = store_expiry_due(st, txn, now, left, purge_entry, &pu, errbuf,
 	    errlen);
-	if (r == -1 ||
-	    store_lens_apply(st, txn, LIST_BLACK, pu.d[LIST_BLACK], errbuf,
-	    errlen) == -1 ||
-	    store_lens_apply(st, txn, LIST_WHITE, pu.d[LIST_WHITE], errbuf,
-	    errlen) == -1)
-		return -1;
+	for (l = 0; l < STORE_LISTS_MAX; l++) {
+		if (pu.d[l] != NULL && r != -1 && store_lens_apply(st, txn, l,
+		    *pu.d[l], errbuf, errlen) == -1)
+			r = -1;
+		free(pu.d[l]);
+	}
 	return r;
 }

@@ -17,12 +17,20 @@
 #include <time.h>
 
 #include "addr.h"
+#include "reason.h"
 #include "store.h"
 
-enum store_list {
+/*
+ * A list is known by its id, the same in every process for the life of
+ * the database: black and white are built in, a named list gets its id
+ * from store_list_open().
+ */
+enum {
 	LIST_BLACK = 0,
 	LIST_WHITE = 1
 };
+#define STORE_LISTS_MAX		64	/* lists of a database, both built in */
+#define STORE_LIST_NAMEMAX	32	/* bytes of a list's name */
 
 /* Entry flags. */
 #define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
@@ -54,7 +62,7 @@ int		 store_entry_expired(const struct store_entry *e, time_t now);
  * expires, actor and reason may be left zero), which the compact copy of
  * the lists answers without reading the database.
  */
-enum store_rc	 store_lookup(struct store *, enum store_list,
+enum store_rc	 store_lookup(struct store *, unsigned list,
 		    const struct addr *a, time_t now, int brief,
 		    struct store_entry *e, char *errbuf, size_t errlen);
 
@@ -64,7 +72,7 @@ enum store_rc	 store_lookup(struct store *, enum store_list,
  * NULL, is set to 1 when an entry for the same prefix existed. The
  * strings of e are copied. Returns STORE_OK or STORE_ERROR.
  */
-enum store_rc	 store_add(struct store *, enum store_list,
+enum store_rc	 store_add(struct store *, unsigned list,
 		    const struct store_entry *e, int *replaced,
 		    char *errbuf, size_t errlen);
 
@@ -72,7 +80,7 @@ enum store_rc	 store_add(struct store *, enum store_list,
  * Delete the entry for exactly this prefix (masked here), with an audit
  * record naming actor. Returns STORE_OK, STORE_NOTFOUND or STORE_ERROR.
  */
-enum store_rc	 store_del(struct store *, enum store_list,
+enum store_rc	 store_del(struct store *, unsigned list,
 		    const struct addr *prefix, const char *actor,
 		    char *errbuf, size_t errlen);
 
@@ -87,7 +95,7 @@ enum store_rc	 store_del(struct store *, enum store_list,
  * says so).
  */
 typedef int store_iter_fn(void *arg, struct store_entry *e);
-enum store_rc	 store_bulk_add(struct store *, enum store_list,
+enum store_rc	 store_bulk_add(struct store *, unsigned list,
 		    store_iter_fn *next, void *arg, const char *actor,
 		    const char *what, size_t batch, size_t *count,
 		    char *errbuf, size_t errlen);
@@ -100,12 +108,28 @@ enum store_rc	 store_bulk_add(struct store *, enum store_list,
  * STORE_ERROR (a corrupt entry).
  */
 typedef int store_walk_fn(void *arg, const struct store_entry *e);
-enum store_rc	 store_walk(struct store *, enum store_list,
+enum store_rc	 store_walk(struct store *, unsigned list,
 		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
 
-/* "black" / "white" (a static string), "?" for another value. */
-const char	*store_list_name(enum store_list);
-/* "black" / "white" to a list, or -1. */
-int		 store_list_lookup(const char *name);
+/*
+ * Open the list called name, of kind (black and white: ids 0 and 1, kind
+ * ip), creating it when create is set and it does not exist yet (a write
+ * transaction of its own), and set *id. Returns STORE_OK, STORE_NOTFOUND
+ * (it does not exist and create is 0: a reader sees it empty), or
+ * STORE_ERROR: a bad name, a kind other than the list's in the database,
+ * more than STORE_LISTS_MAX lists, or LMDB's error.
+ */
+enum store_rc	 store_list_open(struct store *, const char *name,
+		    enum list_kind kind, int create, unsigned *id,
+		    char *errbuf, size_t errlen);
+
+/*
+ * The name of list l ("black", "white", or a named list opened in this
+ * process), or "?"; the string lives as long as st.
+ */
+const char	*store_list_name(const struct store *st, unsigned l);
+
+/* The id of the open list called name, or -1. */
+int		 store_list_lookup(const struct store *st, const char *name);
 
 #endif /* STORE_LIST_H */

@@ -23,7 +23,7 @@
  * entry for the prefix existed. The strings of e are copied. Returns 0,
  * or -1 with the reason in errbuf; never logs.
  */
-int	store_entry_add(struct store *st, MDB_txn *txn, enum store_list l,
+int	store_entry_add(struct store *st, MDB_txn *txn, unsigned l,
 	    const struct store_entry *e, int *isnew, char *errbuf,
 	    size_t errlen);
 

@@ -55,7 +55,8 @@ store_purge(struct store *st, time_t now, const char *actor, size_t *purged,
 	if (purged != NULL)
 		*purged = 0;
 	memset(&pos, 0, sizeof(pos));
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+	if (store_list_refresh(st, errbuf, errlen) == -1 ||
+	    store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if (purge_steps(st, txn, now, actor, &pos, &left, &n, errbuf,
 	    errlen) == -1) {
@@ -80,7 +81,9 @@ store_purge_step(struct store *st, time_t now, const char *actor,
 
 	if (pos->stage >= PURGE_DONE)
 		return STORE_OK;
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+	/* the expiry records of lists registered since find their tables */
+	if (store_list_refresh(st, errbuf, errlen) == -1 ||
+	    store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if (purge_steps(st, txn, now, actor, pos, &max, &n, errbuf,
 	    errlen) == -1) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ipindex.h"
 #include "store.h"
 #include "store_base.h"
 #include "store_index.h"
@@ -71,33 +72,36 @@ store_read_release(struct store *st)
 /*
  * The counts per prefix length of list l, family af, in the current read
  * snapshot: read once per snapshot that differs from the last one read,
- * so a busy daemon reads them once per write, not once per query.
+ * so a busy daemon reads them once per write, not once per query; and
+ * with the first list of a snapshot its last journal number.
  */
 static const uint32_t *
-lens_cached(struct store *st, enum store_list l, int af, char *errbuf,
+lens_cached(struct store *st, unsigned l, int af, char *errbuf,
     size_t errlen)
 {
+	struct store_lh *lh = &st->lists[l];
 	size_t id = mdb_txn_id(st->rtxn);
-	int i, j;
 
-	if (id != st->lens_txnid) {
-		st->lens_txnid = 0;
-		for (i = 0; i < 2; i++)
-			for (j = 0; j < 2; j++)
-				if (store_lens_get(st, st->rtxn,
-				    (enum store_list)i, j ? ADDR_V6 : ADDR_V4,
-				    st->lens[i][j], errbuf, errlen) == -1)
-					return NULL;
+	if (id != st->snap_txnid) {
+		st->snap_txnid = 0;
 		if (store_journal_seq(st, st->rtxn, &st->snap_seq, errbuf,
 		    errlen) == -1)
 			return NULL;
-		st->lens_txnid = id;
+		st->snap_txnid = id;
 	}
-	return st->lens[l][af == ADDR_V6];
+	if (id != lh->lens_txnid) {
+		lh->lens_txnid = 0;
+		if (store_lens_get(st, st->rtxn, l, ADDR_V4, lh->lens[0],
+		    errbuf, errlen) == -1 || store_lens_get(st, st->rtxn, l,
+		    ADDR_V6, lh->lens[1], errbuf, errlen) == -1)
+			return NULL;
+		lh->lens_txnid = id;
+	}
+	return lh->lens[af == ADDR_V6];
 }
 
 enum store_rc
-store_lookup(struct store *st, enum store_list l, const struct addr *a,
+store_lookup(struct store *st, unsigned l, const struct addr *a,
     time_t now, int brief, struct store_entry *e, char *errbuf,
     size_t errlen)
 {
@@ -111,12 +115,13 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 		    "snapshot");
 		return STORE_ERROR;
 	}
-	if (store_list_check(l, errbuf, errlen) == -1 ||
+	if (store_list_check(st, l, errbuf, errlen) == -1 ||
 	    store_addr_check(a, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
-	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4)
+	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4 &&
+	    l < IPX_LISTS)
 		return store_index_lookup(st, l, a, now, brief, e, errbuf,
 		    errlen);
 	for (len = a->len; len >= 0; len--) {

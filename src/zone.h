@@ -18,8 +18,17 @@
 struct conf;
 struct conf_zone;
 
+#define ZONE_LISTS_MAX	16		/* lists a zone answers from */
+#define ZONE_NOLIST	0xffffffffU	/* a list the store does not have */
+
 struct zone {
 	const struct conf_zone	*conf;
+	/*
+	 * The store's ids of conf->lists, in order (decide_bind): ZONE_NOLIST
+	 * for one that a store opened to read does not have (empty).
+	 */
+	unsigned		 lists[ZONE_LISTS_MAX];
+	size_t			 nlists;
 	uint8_t			 apex[WIRE_MAXNAME];	/* wire, lower case */
 	size_t			 apex_len;
 	int			 apex_labels;

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "decide.h"
 #include "store.h"
 #include "store_list.h"
 #include "zone.h"
@@ -48,7 +49,8 @@ fixture_open(struct fixture *f, const char *conftext)
 	if ((f->st = store_open(f->dir, 16 << 20, 0, err,
 	    sizeof(err))) == NULL ||
 	    (f->zs = zoneset_new(f->conf, 2026112301, err,
-	    sizeof(err))) == NULL) {
+	    sizeof(err))) == NULL ||
+	    decide_bind(f->zs, f->conf, f->st, 1, err, sizeof(err)) == -1) {
 		printf("# %s\n", err);
 		return -1;
 	}
@@ -75,7 +77,7 @@ fixture_close(struct fixture *f)
  * 0, or -1 (said in a "#" line) so that a test can assert its fixture.
  */
 static inline int
-fixture_add(struct fixture *f, enum store_list l, const char *prefix,
+fixture_add(struct fixture *f, unsigned l, const char *prefix,
     uint32_t flags, uint32_t code, int64_t expires, const char *reason)
 {
 	struct store_entry e;

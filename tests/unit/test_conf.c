@@ -598,8 +598,8 @@ test_errors(void)
 	    "t.conf:2: name: missing value");
 	load_fail1("  name: a.example\nzone:\n name: b.example\n type: dnsbl\n",
 	    "key before any clause",
-	    "t.conf:1: name: outside any clause (start with server: or "
-	    "zone:)");
+	    "t.conf:1: name: outside any clause (start with server:, zone: "
+	    "or list:)");
 }
 
 /* Every schema key appears in the sample file as "KEY:". */
@@ -755,6 +755,7 @@ test_schema(void)
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
+		"zone.list", "list.name", "list.type",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.notify-command", "http.max-body", "http.rate-limit",
@@ -908,6 +909,14 @@ static const char every_conf[] =
     "\tcode: dynamic 127.0.0.254\n"
     "\turl: \"https://bl.example.net/lookup?ip=$\"\n"
     "\ton-lookup-failure: servfail\n"
+    "\tlist: black\n"
+    "\tlist: spam 127.0.5.3\n"
+    "list:\n"
+    "\tname: spam\n"
+    "\ttype: ip\n"
+    "list:\n"
+    "\tname: dbl.v2\n"
+    "\ttype: domain\n"
     "zone:\n"
     "\tname: wl.example.net\n"
     "\ttype: dnswl\n"
@@ -921,6 +930,7 @@ static const char every_conf[] =
     "\tcode: whitelist 127.0.0.3\n"
     "\turl: http://wl.example.net/\n"
     "\ton-lookup-failure: nxdomain\n"
+    "\tlist: white\n"
     "zone:\n"
     "\tname: helo.example.net\n"
     "\ttype: helo\n"
@@ -992,7 +1002,10 @@ test_every_keys(void)
 		dot = strchr(k, '.');
 		(void)snprintf(clause, sizeof(clause), "%.*s",
 		    (int)(dot - k), k);
-		if (!clause_sets(every_conf, clause, dot + 1)) {
+		/* a helo zone names no list */
+		if (strcmp(k, "zone.list") == 0 ?
+		    strstr(every_conf, "\n\tlist: ") == NULL :
+		    !clause_sets(every_conf, clause, dot + 1)) {
 			printf("# %s not set in every_conf\n", k);
 			all = 0;
 		}
@@ -1059,14 +1072,74 @@ test_leaks(void)
 #endif
 }
 
+/* list: clauses and the lists of zones. */
+static void
+test_lists(void)
+{
+	static const char *const bad[] = {
+		"t.conf:2: name: the list black is built in and needs no "
+		"list: clause",
+		"t.conf:4: name: bad list name \"Bad!\" (1-32 of a-z, 0-9, "
+		"\".\", \"_\" and \"-\", a letter or digit first)",
+		"t.conf:7: type: \"foo\" is not ip or domain",
+		"t.conf:9: name: duplicate list d (first at line 5)",
+		"t.conf:16: list: no list nope (declare it in a list: "
+		"clause)",
+		"t.conf:17: list: white is the exception list of every dnsbl "
+		"zone, not one it lists from",
+		"t.conf:19: list: list d given twice (first at line 18)",
+		"t.conf:20: list: 127.0.0.1 for list c is not in 127.0.0.0/8 "
+		"or is 127.0.0.1 (clients read those answers as errors or "
+		"test points)",
+		"t.conf:21: list: dom is a domain list; a dnsbl zone answers "
+		"from ip lists",
+		"t.conf:25: list: a helo zone names no list",
+		NULL
+	};
+	struct conf *c;
+	char *d;
+
+	load_fail("list:\n name: black\nlist:\n name: Bad!\nlist:\n"
+	    " name: d\n type: foo\nlist:\n name: d\nlist:\n name: dom\n"
+	    " type: domain\nzone:\n name: b.test\n type: dnsbl\n"
+	    " list: nope\n list: white\n list: d\n list: d\n"
+	    " list: c 127.0.0.1\n list: dom\nzone:\n name: h.test\n"
+	    " type: helo\n list: d\n", "lists", bad);
+	c = load_ok("zone:\n name: b.test\n type: dnsbl\nzone:\n"
+	    " name: w.test\n type: dnswl\nlist:\n name: spam\nzone:\n"
+	    " name: s.test\n type: dnsbl\n list: black\n"
+	    " list: spam 127.1.2.3\n", "lists: defaults and codes");
+	if (c == NULL)
+		return;
+	is_str(c->zones[0].nlists == 1 ? c->zones[0].lists[0].name : "?",
+	    "black", "lists: a dnsbl zone answers from black");
+	is_str(c->zones[1].nlists == 1 ? c->zones[1].lists[0].name : "?",
+	    "white", "lists: a dnswl zone from white");
+	is_int(c->zones[2].nlists, 2, "lists: two lists named");
+	is_int(c->zones[2].lists[1].code, 0x7f010203,
+	    "lists: a code anywhere in 127/8 (but 127.0.0.1)");
+	is_int(conf_list_kind(c, "spam"), LIST_KIND_IP,
+	    "lists: spam is an ip list");
+	is_int(conf_list_kind(c, "white"), LIST_KIND_IP,
+	    "lists: white is built in");
+	is_int(conf_list_kind(c, "nope"), -1, "lists: no such list");
+	d = dump_string(c);
+	ok(d != NULL && strstr(d, "list:\n\tname: spam\n\ttype: ip\n") !=
+	    NULL && strstr(d, "\tlist: spam 127.1.2.3\n") != NULL &&
+	    strstr(d, "\tlist: black\n") != NULL, "lists: dumped");
+	free(d);
+	conf_free(c);
+}
+
 int
 main(void)
 {
-	plan(241 + NLEAKTESTS);
+	plan(262 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();
 	test_errors();
+	test_lists();
 	test_load_file();
 	test_dump();
 	test_schema();

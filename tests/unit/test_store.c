@@ -74,7 +74,7 @@ ip(const char *s)
 }
 
 static int
-add(struct store *st, enum store_list l, const char *cidr, uint32_t flags,
+add(struct store *st, unsigned l, const char *cidr, uint32_t flags,
     uint32_t code, int64_t expires, const char *reason, int *replaced)
 {
 	struct store_entry e;
@@ -94,7 +94,7 @@ add(struct store *st, enum store_list l, const char *cidr, uint32_t flags,
 static int look_brief;	/* store_lookup's brief for look_at() */
 
 static const char *
-look_at(struct store *st, enum store_list l, const char *s, time_t t)
+look_at(struct store *st, unsigned l, const char *s, time_t t)
 {
 	static char buf[ADDR_STRLEN];
 	struct store_entry e;
@@ -129,7 +129,7 @@ look_at(struct store *st, enum store_list l, const char *s, time_t t)
 }
 
 static const char *
-look(struct store *st, enum store_list l, const char *s)
+look(struct store *st, unsigned l, const char *s)
 {
 	return look_at(st, l, s, now);
 }
@@ -156,7 +156,7 @@ walk_cb(void *arg, const struct store_entry *e)
 }
 
 static const char *
-walk(struct store *st, enum store_list l, int stop)
+walk(struct store *st, unsigned l, int stop)
 {
 	static struct walk w;
 
@@ -358,10 +358,109 @@ test_open(void)
 	free(p);
 	free(q);
 
-	is_str(store_list_name(LIST_BLACK), "black", "list name black");
-	is_str(store_list_name(LIST_WHITE), "white", "list name white");
-	is_int(store_list_lookup("white"), LIST_WHITE, "list lookup white");
-	is_int(store_list_lookup("grey"), -1, "list lookup grey: -1");
+}
+
+/* "listed 127.0.0.N" or "not listed" for address s in list l of st. */
+static const char *
+in_list(struct store *st, unsigned l, const char *s)
+{
+	static char out[64];
+	struct store_entry e;
+	struct addr a;
+	enum store_rc rc;
+
+	addr_parse(s, 0, &a, errbuf, sizeof(errbuf));
+	if (store_read_begin(st, errbuf, sizeof(errbuf)) != STORE_OK)
+		return "no snapshot";
+	rc = store_lookup(st, l, &a, now, 0, &e, errbuf, sizeof(errbuf));
+	store_read_end(st);
+	if (rc == STORE_ERROR)
+		return "error";
+	if (rc == STORE_NOTFOUND)
+		return "not listed";
+	snprintf(out, sizeof(out), "listed 127.0.0.%u", e.code & 0xff);
+	return out;
+}
+
+/*
+ * Named lists: registered once with a stable id, opened by another
+ * handle of the same database, of one kind, each with its own entries,
+ * purged like the built-in ones.
+ */
+static void
+test_named_lists(void)
+{
+	struct store *st, *other, *ro;
+	struct store_entry e;
+	unsigned spam, spam2, dbl, x;
+	size_t purged = 0;
+	char *p = dbpath("named");
+	int replaced;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	other = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && other != NULL, "named: two handles open");
+	if (st == NULL || other == NULL)
+		return;
+	is_str(store_list_name(st, LIST_BLACK), "black", "named: black");
+	is_str(store_list_name(st, LIST_WHITE), "white", "named: white");
+	is_int(store_list_lookup(st, "white"), LIST_WHITE,
+	    "named: white looked up");
+	is_int(store_list_lookup(st, "spam"), -1, "named: spam not open");
+	is_int(store_list_open(st, "spam", LIST_KIND_IP, 0, &spam, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "named: spam does not exist");
+	is_int(store_list_open(st, "spam", LIST_KIND_IP, 1, &spam, errbuf,
+	    sizeof(errbuf)), STORE_OK, "named: spam created");
+	is_int(spam, 2, "named: the first named list is id 2");
+	is_str(store_list_name(st, spam), "spam", "named: its name");
+	is_int(store_list_open(st, "black", LIST_KIND_IP, 1, &x, errbuf,
+	    sizeof(errbuf)), STORE_OK, "named: black opens by name");
+	is_int(x, LIST_BLACK, "named: as id 0");
+	is_int(store_list_open(st, "Bad name", LIST_KIND_IP, 1, &x, errbuf,
+	    sizeof(errbuf)), STORE_ERROR, "named: a bad name refused");
+	is_int(store_list_open(st, "spam", LIST_KIND_DOMAIN, 1, &x, errbuf,
+	    sizeof(errbuf)), STORE_ERROR, "named: another kind refused");
+	ok(strstr(errbuf, "spam is an ip list in the database") != NULL,
+	    "named: the kind message (%s)", errbuf);
+	is_int(store_list_open(other, "spam", LIST_KIND_IP, 0, &spam2, errbuf,
+	    sizeof(errbuf)), STORE_OK, "named: the other handle finds spam");
+	is_int(spam2, spam, "named: with the same id");
+	is_int(store_list_open(other, "dbl", LIST_KIND_DOMAIN, 1, &dbl,
+	    errbuf, sizeof(errbuf)), STORE_OK, "named: a domain list");
+	is_int(dbl, 3, "named: id 3");
+
+	e = mk("192.0.2.0/24", 0, 0x7f000003, 0, "t", "spam run");
+	is_int(store_add(st, spam, &e, &replaced, errbuf, sizeof(errbuf)),
+	    STORE_OK, "named: add to spam");
+	e = mk("192.0.2.9", 0, 0x7f000004, now - 1, "t", "old");
+	is_int(store_add(st, spam, &e, &replaced, errbuf, sizeof(errbuf)),
+	    STORE_OK, "named: an entry of spam that has expired");
+	is_str(in_list(st, spam, "192.0.2.5"), "listed 127.0.0.3",
+	    "named: spam lists it");
+	is_str(in_list(st, LIST_BLACK, "192.0.2.5"), "not listed",
+	    "named: black does not");
+	is_str(in_list(other, spam2, "192.0.2.5"), "listed 127.0.0.3",
+	    "named: nor does the other handle miss it");
+	is_int(store_purge(other, now, "t", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "named: purge");
+	is_int((int)purged, 1, "named: the expired entry of spam purged");
+	store_close(other);
+	store_close(st);
+
+	/* reopened: the registration stays, read-only too */
+	ro = store_open(p, 0, 1, errbuf, sizeof(errbuf));
+	ok(ro != NULL, "named: reopened read-only");
+	if (ro != NULL) {
+		is_int(store_list_lookup(ro, "spam"), 2,
+		    "named: spam open at once, id 2");
+		is_str(in_list(ro, 2, "192.0.2.200"), "listed 127.0.0.3",
+		    "named: with its entries");
+		is_int(store_list_open(ro, "new", LIST_KIND_IP, 1, &x, errbuf,
+		    sizeof(errbuf)), STORE_NOTFOUND,
+		    "named: read-only creates nothing");
+		store_close(ro);
+	}
+	free(p);
 }
 
 static void
@@ -1192,7 +1291,7 @@ test_index(void)
 	for (i = 0; q[i] != NULL; i++)
 		for (l = 0; l < 2; l++) {
 			snprintf(want[i][l], sizeof(want[i][l]), "%s %u %u",
-			    look(st, (enum store_list)l, q[i]), last.code,
+			    look(st, (unsigned)l, q[i]), last.code,
 			    last.flags);
 		}
 	store_index_enable(st);
@@ -1206,7 +1305,7 @@ test_index(void)
 		for (i = 0; q[i] != NULL; i++)
 			for (l = 0; l < 2; l++) {
 				snprintf(got, sizeof(got), "%s %u %u",
-				    look(st, (enum store_list)l, q[i]),
+				    look(st, (unsigned)l, q[i]),
 				    last.code, last.flags);
 				if (strcmp(got, want[i][l]) != 0 && bad++ < 5)
 					printf("# %s list %d brief %d: %s, "
@@ -1775,7 +1874,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(315);
+	plan(340);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1783,6 +1882,7 @@ main(void)
 	}
 
 	test_open();
+	test_named_lists();
 	test_cache_keys();
 	test_cache_old();
 

@@ -110,8 +110,8 @@ expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
 			if (store_key_parse(&k, &e.prefix) == 0 &&
 			    store_entry_decode(&v, &e) == 0 &&
-			    store_expiry_put(st, txn, (unsigned)l,
-			    &e.prefix, e.expires, 0, errbuf, errlen) == -1) {
+			    store_expiry_put(st, txn, (unsigned)l, k.mv_data,
+			    k.mv_size, e.expires, 0, errbuf, errlen) == -1) {
 				mdb_cursor_close(cur);
 				return -1;
 			}

@@ -97,6 +97,82 @@ store_key_parse(const MDB_val *k, struct addr *a)
 	return 0;
 }
 
+/* A domain list's name: 1-253 printable bytes, labels of 1-63, no blank. */
+static int
+dname_ok(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (s == NULL || n == 0 || n > STORE_DNAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if (s[i] <= ' ' || s[i] > '~' || ++label > 63)
+			return 0;
+		else if (s[i] >= 'A' && s[i] <= 'Z')
+			return 0;	/* lower case only */
+	}
+	return label > 0;
+}
+
+size_t
+store_entry_key(enum list_kind kind, const struct store_entry *e, uint8_t *k)
+{
+	struct addr m;
+
+	if (kind == LIST_KIND_IP) {
+		if (e->prefix.af != ADDR_V4 && e->prefix.af != ADDR_V6)
+			return 0;
+		m = e->prefix;
+		addr_mask(&m);
+		return store_key_make(k, &m);
+	}
+	if (!dname_ok(e->dname, e->dname_len))
+		return 0;
+	k[0] = (e->flags & ENTRY_WILD) ? '*' : '=';
+	memcpy(k + 1, e->dname, e->dname_len);
+	return 1 + e->dname_len;
+}
+
+int
+store_entry_key_parse(enum list_kind kind, const MDB_val *k,
+    struct store_entry *e)
+{
+	const char *p = k->mv_data;
+
+	if (kind == LIST_KIND_IP) {
+		e->dname = NULL;
+		e->dname_len = 0;
+		return store_key_parse(k, &e->prefix);
+	}
+	memset(&e->prefix, 0, sizeof(e->prefix));
+	if (k->mv_size < 2 || (p[0] != '=' && p[0] != '*'))
+		return -1;
+	e->dname = p + 1;
+	e->dname_len = k->mv_size - 1;
+	if (p[0] == '*')
+		e->flags |= ENTRY_WILD;
+	return 0;
+}
+
+char *
+store_entry_text(const struct store_entry *e, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	if (e->dname != NULL)
+		snprintf(buf, len, "%s%s%.*s", (e->flags & ENTRY_EXCLUDE) ?
+		    "!" : "", (e->flags & ENTRY_WILD) ? "*." : "",
+		    (int)e->dname_len, e->dname);
+	else
+		snprintf(buf, len, "%s%s", (e->flags & ENTRY_EXCLUDE) ? "!" :
+		    "", addr_format(&e->prefix, a, sizeof(a)));
+	return buf;
+}
+
 int
 store_text_check(const char *what, const char *text, size_t len, size_t max,
     char *errbuf, size_t errlen)
@@ -116,7 +192,13 @@ store_text_check(const char *what, const char *text, size_t len, size_t max,
 int
 store_entry_check(const struct store_entry *e, char *errbuf, size_t errlen)
 {
-	if (store_addr_check(&e->prefix, errbuf, errlen) == -1 ||
+	if (e->dname != NULL && !dname_ok(e->dname, e->dname_len)) {
+		snprintf(errbuf, errlen, "bad domain name \"%.*s\"",
+		    (int)(e->dname_len < 64 ? e->dname_len : 64), e->dname);
+		return -1;
+	}
+	if ((e->dname == NULL && store_addr_check(&e->prefix, errbuf,
+	    errlen) == -1) ||
 	    store_text_check("actor", e->actor, e->actor_len, ACTOR_MAX,
 	    errbuf, errlen) == -1 ||
 	    store_text_check("reason", e->reason, e->reason_len, REASON_MAX,
@@ -129,8 +211,9 @@ size_t
 store_entry_encode(uint8_t *buf, const struct store_entry *e)
 {
 	uint16_t al = (uint16_t)e->actor_len, rl = (uint16_t)e->reason_len;
+	uint32_t flags = e->flags & ~(uint32_t)ENTRY_WILD;	/* in the key */
 
-	memcpy(buf, &e->flags, 4);
+	memcpy(buf, &flags, 4);
 	memcpy(buf + 4, &e->code, 4);
 	memcpy(buf + 8, &e->added, 8);
 	memcpy(buf + 16, &e->expires, 8);

@@ -52,6 +52,7 @@ struct ipindex;
 #define REASON_MAX	STORE_REASON_MAX
 #define ENTRY_MAXLEN	(28 + ACTOR_MAX + REASON_MAX)	/* a packed entry */
 #define KEY_MAXLEN	18		/* af, 16 address bytes, length */
+#define ANYKEY_MAX	(1 + STORE_DNAME_MAX)	/* a domain list's key */
 #define LENS_MAX	129		/* prefix lengths 0-128 */
 #define NLENS(af)	((af) == ADDR_V4 ? 33 : 129)
 
@@ -203,6 +204,28 @@ int	store_entry_check(const struct store_entry *e, char *errbuf,
 size_t	store_key_make(uint8_t *k, const struct addr *a);
 /* A list key into *a: 0, or -1 when k is none. */
 int	store_key_parse(const MDB_val *k, struct addr *a);
+
+/*
+ * The key of entry e in a list of kind into k (ANYKEY_MAX bytes): an ip
+ * list's masked prefix (store_key_make), a domain list's "=" (the name)
+ * or "*" (ENTRY_WILD: below it) and the name. Returns its size, 0 when e
+ * has no valid prefix or name for the kind.
+ */
+size_t	store_entry_key(enum list_kind kind, const struct store_entry *e,
+	    uint8_t *k);
+/*
+ * A key of a list of kind into *e: the prefix, or the name (pointing
+ * into k) and ENTRY_WILD. 0, or -1 when k is none.
+ */
+int	store_entry_key_parse(enum list_kind kind, const MDB_val *k,
+	    struct store_entry *e);
+
+/*
+ * An entry's text for the audit log and messages: the prefix or name,
+ * after "!" for an exclusion and "*." for a wildcard.
+ */
+char	*store_entry_text(const struct store_entry *e, char *buf, size_t len);
+#define ENTRY_TEXTMAX	(STORE_DNAME_MAX + 4)
 
 /*
  * Pack e (checked with store_entry_check) into buf (ENTRY_MAXLEN

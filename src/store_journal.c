@@ -28,7 +28,7 @@
 #include "store_base.h"
 
 #define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
-#define EXPIRY_KEYMAX	(8 + 1 + KEY_MAXLEN)	/* expires, list, entry key */
+#define EXPIRY_KEYMAX	(8 + 1 + ANYKEY_MAX)	/* expires, list, entry key */
 
 static void
 lens_key(const struct store *st, MDB_val *k, char *buf, size_t len,
@@ -140,9 +140,9 @@ store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
 /* The last JOURNAL_KEEP records are kept. */
 int
 store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
-    const struct addr *prefix, char *errbuf, size_t errlen)
+    const uint8_t *key, size_t klen, char *errbuf, size_t errlen)
 {
-	uint8_t kb[8], vb[1 + KEY_MAXLEN];
+	uint8_t kb[8], vb[1 + ANYKEY_MAX];
 	MDB_val k, v;
 	uint64_t seq;
 	int rc;
@@ -163,8 +163,12 @@ store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
 	k.mv_data = kb;
 	k.mv_size = sizeof(kb);
 	vb[0] = (uint8_t)l;
+	if (key == NULL || klen > ANYKEY_MAX)
+		klen = 0;
+	if (klen > 0)
+		memcpy(vb + 1, key, klen);
 	v.mv_data = vb;
-	v.mv_size = 1 + (prefix != NULL ? store_key_make(vb + 1, prefix) : 0);
+	v.mv_size = 1 + klen;
 	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
 		return -1;
@@ -207,8 +211,14 @@ store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), want++) {
 		vp = v.mv_data;
 		if (k.mv_size != 8 || store_be64_get(k.mv_data) != want ||
-		    v.mv_size < 2 || vp[0] >= 2) {
-			ret = 1;	/* gone, or an import */
+		    v.mv_size < 1) {
+			ret = 1;	/* gone */
+			goto cleanup;
+		}
+		if (vp[0] != LIST_BLACK && vp[0] != LIST_WHITE)
+			continue;	/* not in the copy */
+		if (v.mv_size == 1) {
+			ret = 1;	/* an import */
 			goto cleanup;
 		}
 		ek.mv_data = (void *)(vp + 1);
@@ -231,29 +241,23 @@ cleanup:
 	return ret;
 }
 
-/* Key of the expiry record of list l's entry for prefix; its size. */
-static size_t
-expiry_key(uint8_t *kb, int64_t expires, unsigned l,
-    const struct addr *prefix)
-{
-	store_be64_put(kb, (uint64_t)expires);
-	kb[8] = (uint8_t)l;
-	return 9 + store_key_make(kb + 9, prefix);
-}
-
 int
 store_expiry_put(struct store *st, MDB_txn *txn, unsigned l,
-    const struct addr *prefix, int64_t expires, int del, char *errbuf,
+    const uint8_t *key, size_t klen, int64_t expires, int del, char *errbuf,
     size_t errlen)
 {
 	uint8_t kb[EXPIRY_KEYMAX];
 	MDB_val k, v;
 	int rc;
 
-	if (!st->has_expiry || expires == 0)
+	if (!st->has_expiry || expires == 0 || klen > ANYKEY_MAX)
 		return 0;
+	/* the expiry time, the list, the entry's key */
+	store_be64_put(kb, (uint64_t)expires);
+	kb[8] = (uint8_t)l;
+	memcpy(kb + 9, key, klen);
 	k.mv_data = kb;
-	k.mv_size = expiry_key(kb, expires, l, prefix);
+	k.mv_size = 9 + klen;
 	v.mv_data = NULL;
 	v.mv_size = 0;
 	rc = del ? mdb_del(txn, st->expiry, &k, NULL) :
@@ -271,8 +275,7 @@ store_expiry_due(struct store *st, MDB_txn *txn, time_t now, size_t *left,
     store_expiry_fn *fn, void *arg, char *errbuf, size_t errlen)
 {
 	MDB_cursor *cur = NULL;
-	MDB_val k, v, ek;
-	struct addr p;
+	MDB_val k, v;
 	uint8_t kb[EXPIRY_KEYMAX];
 	size_t kl;
 	int rc, ret = -1;
@@ -303,10 +306,7 @@ store_expiry_due(struct store *st, MDB_txn *txn, time_t now, size_t *left,
 		}
 		if (kl == 0)
 			continue;
-		ek.mv_data = kb + 9;
-		ek.mv_size = kl - 9;
-		if (store_key_parse(&ek, &p) == 0 &&
-		    fn(arg, kb[8], &p,
+		if (fn(arg, kb[8], kb + 9, kl - 9,
 		    (int64_t)store_be64_get(kb), errbuf, errlen) == -1)
 			goto cleanup;
 	}

@@ -37,19 +37,22 @@ int	store_lens_apply(struct store *st, MDB_txn *txn, unsigned l,
 int	store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq,
 	    char *errbuf, size_t errlen);
 /*
- * Record that the entry of list l for prefix (masked) changed, or with
- * prefix NULL that any number of them did (an import), so that a daemon's
- * copy of the lists can follow. Nothing in a database without a journal
- * (opened read-only, made before it).
+ * Record that the entry of list l whose key is kb (klen bytes,
+ * store_entry_key) changed, or with kb NULL that any number of them did
+ * (an import), so that a daemon's copy of the lists can follow. Nothing
+ * in a database without a journal (opened read-only, made before it).
  */
 int	store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
-	    const struct addr *prefix, char *errbuf, size_t errlen);
+	    const uint8_t *kb, size_t klen, char *errbuf, size_t errlen);
 /*
- * Call fn with the list and the prefix of each journal record numbered
- * from to to, in order, until fn returns -1 (an error in errbuf).
- * Returns 0 when fn has seen them all, 1 when one of them is no longer
- * kept or records an import (which names no prefix: the caller can only
- * start again from the lists), -1 on an error.
+ * Call fn with the list and the prefix of each journal record of an ip
+ * prefix of black or white numbered from to to, in order, until fn
+ * returns -1 (an error in errbuf). The records of other lists are
+ * passed over: the compact copy, the journal's reader, holds those two
+ * (store_index.h). Returns 0 when fn has seen them all, 1 when one of
+ * them is no longer kept or records an import of black or white (which
+ * names no prefix: the caller can only start again from the lists), -1
+ * on an error.
  */
 typedef int store_journal_fn(void *arg, unsigned l,
 	    const struct addr *prefix, char *errbuf, size_t errlen);
@@ -58,26 +61,25 @@ int	store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
 	    size_t errlen);
 
 /*
- * Add (del 0) or delete (del 1) the expiry record of list l's entry for
- * prefix (masked) that expires at expires; an entry that does not expire
- * (0) has none, nor does a database without the table (opened read-only,
- * made before it).
+ * Add (del 0) or delete (del 1) the expiry record of list l's entry
+ * whose key is kb (klen bytes) that expires at expires; an entry that
+ * does not expire (0) has none, nor does a database without the table
+ * (opened read-only, made before it).
  */
 int	store_expiry_put(struct store *st, MDB_txn *txn, unsigned l,
-	    const struct addr *prefix, int64_t expires, int del, char *errbuf,
-	    size_t errlen);
+	    const uint8_t *kb, size_t klen, int64_t expires, int del,
+	    char *errbuf, size_t errlen);
 /*
  * Take the expiry records that are due at now off the table, soonest
  * first and *left at most (counted down), and call fn with each one's
- * list, prefix and expiry time, until fn returns -1 (an error in
+ * list, entry key and expiry time, until fn returns -1 (an error in
  * errbuf). A record that is not one is dropped without a call. The
  * record may be stale: fn finds out whether the entry still expires then.
  * Returns 1 when *left ran out, 0 when no record due is left, -1 on an
  * error.
  */
-typedef int store_expiry_fn(void *arg, unsigned l,
-	    const struct addr *prefix, int64_t expires, char *errbuf,
-	    size_t errlen);
+typedef int store_expiry_fn(void *arg, unsigned l, const uint8_t *kb,
+	    size_t klen, int64_t expires, char *errbuf, size_t errlen);
 int	store_expiry_due(struct store *st, MDB_txn *txn, time_t now,
 	    size_t *left, store_expiry_fn *fn, void *arg, char *errbuf,
 	    size_t errlen);

@@ -21,19 +21,6 @@
 #include "store_list_txn.h"
 #include "util.h"
 
-#define TEXT_MAXLEN	(ADDR_STRLEN + 2)	/* "!" and a prefix */
-
-/* Audit text of an entry: the prefix, with "!" for an exclusion. */
-static char *
-entry_text(const struct addr *prefix, uint32_t flags, char *buf, size_t len)
-{
-	char a[ADDR_STRLEN];
-
-	snprintf(buf, len, "%s%s", (flags & ENTRY_EXCLUDE) ? "!" : "",
-	    addr_format(prefix, a, sizeof(a)));
-	return buf;
-}
-
 static void
 lens_count(lens_delta d, const struct addr *a, int64_t by)
 {
@@ -41,25 +28,28 @@ lens_count(lens_delta d, const struct addr *a, int64_t by)
 }
 
 /*
- * Put one entry inside txn. Sets *prefix to the masked prefix and *isnew
- * when no entry for it existed.
+ * Put one entry inside txn, its key in kb (ANYKEY_MAX bytes) and *klen.
+ * Sets *isnew when no entry for the key existed.
  */
 static int
 entry_put(struct store *st, MDB_txn *txn, unsigned l,
-    const struct store_entry *e, struct addr *prefix, int *isnew,
+    const struct store_entry *e, uint8_t *kb, size_t *klen, int *isnew,
     char *errbuf, size_t errlen)
 {
-	uint8_t kb[KEY_MAXLEN], vb[ENTRY_MAXLEN];
+	uint8_t vb[ENTRY_MAXLEN];
 	struct store_entry old;
 	MDB_val k, v;
 	int rc;
 
 	if (store_entry_check(e, errbuf, errlen) == -1)
 		return -1;
-	*prefix = e->prefix;
-	addr_mask(prefix);
+	if ((*klen = store_entry_key(st->lists[l].kind, e, kb)) == 0) {
+		snprintf(errbuf, errlen, "%s is %s list", store_list_name(st, l),
+		    st->lists[l].kind == LIST_KIND_IP ? "an ip" : "a domain");
+		return -1;
+	}
 	k.mv_data = kb;
-	k.mv_size = store_key_make(kb, prefix);
+	k.mv_size = *klen;
 	rc = mdb_get(txn, st->lists[l].dbi, &k, &v);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
@@ -68,7 +58,7 @@ entry_put(struct store *st, MDB_txn *txn, unsigned l,
 	}
 	*isnew = rc == MDB_NOTFOUND;
 	if (!*isnew && store_entry_decode(&v, &old) == 0 &&
-	    store_expiry_put(st, txn, l, prefix, old.expires, 1, errbuf,
+	    store_expiry_put(st, txn, l, kb, *klen, old.expires, 1, errbuf,
 	    errlen) == -1)
 		return -1;
 	v.mv_data = vb;
@@ -78,30 +68,46 @@ entry_put(struct store *st, MDB_txn *txn, unsigned l,
 		    store_list_name(st, l));
 		return -1;
 	}
-	return store_expiry_put(st, txn, l, prefix, e->expires, 0, errbuf,
+	return store_expiry_put(st, txn, l, kb, *klen, e->expires, 0, errbuf,
 	    errlen);
+}
+
+/* Count a new (by 1) or deleted (by -1) entry of an ip list in d. */
+static void
+count_key(const struct store *st, unsigned l, lens_delta d,
+    const uint8_t *kb, size_t klen, int64_t by)
+{
+	MDB_val k;
+	struct addr a;
+
+	k.mv_data = (void *)kb;
+	k.mv_size = klen;
+	if (st->lists[l].kind == LIST_KIND_IP && store_key_parse(&k, &a) == 0)
+		lens_count(d, &a, by);
 }
 
 int
 store_entry_add(struct store *st, MDB_txn *txn, unsigned l,
     const struct store_entry *e, int *isnew, char *errbuf, size_t errlen)
 {
+	uint8_t kb[ANYKEY_MAX];
 	lens_delta d;
-	struct addr prefix;
-	char text[TEXT_MAXLEN];
+	char text[ENTRY_TEXTMAX];
+	size_t klen;
 
-	if (entry_put(st, txn, l, e, &prefix, isnew, errbuf, errlen) == -1 ||
-	    store_journal_note(st, txn, l, &prefix, errbuf, errlen) == -1)
+	if (entry_put(st, txn, l, e, kb, &klen, isnew, errbuf,
+	    errlen) == -1 ||
+	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
 		return -1;
 	if (*isnew) {
 		memset(d, 0, sizeof(d));
-		lens_count(d, &prefix, 1);
+		count_key(st, l, d, kb, klen, 1);
 		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1)
 			return -1;
 	}
 	return store_audit_put(st, txn, e->actor, e->actor_len, "add",
-	    store_list_name(st, l), entry_text(&prefix, e->flags, text,
-	    sizeof(text)), e->reason, e->reason_len, errbuf, errlen);
+	    store_list_name(st, l), store_entry_text(e, text, sizeof(text)),
+	    e->reason, e->reason_len, errbuf, errlen);
 }
 
 enum store_rc
@@ -129,26 +135,20 @@ fail:
 	return STORE_ERROR;
 }
 
-enum store_rc
-store_del(struct store *st, unsigned l, const struct addr *prefix,
+/* Delete the entry of list l whose key is kb (klen bytes). */
+static enum store_rc
+del_key(struct store *st, unsigned l, const uint8_t *kb, size_t klen,
     const char *actor, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
-	struct addr m;
-	uint8_t kb[KEY_MAXLEN];
 	MDB_val k, v;
 	MDB_txn *txn = NULL;
-	char text[TEXT_MAXLEN];
+	char text[ENTRY_TEXTMAX];
 	int rc;
 
-	if (store_list_check(st, l, errbuf, errlen) == -1 ||
-	    store_addr_check(prefix, errbuf, errlen) == -1)
-		return STORE_ERROR;
-	m = *prefix;
-	addr_mask(&m);
-	k.mv_data = kb;
-	k.mv_size = store_key_make(kb, &m);
+	k.mv_data = (void *)kb;
+	k.mv_size = klen;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	rc = mdb_get(txn, st->lists[l].dbi, &k, &v);
@@ -161,12 +161,14 @@ store_del(struct store *st, unsigned l, const struct addr *prefix,
 		    store_list_name(st, l));
 		goto fail;
 	}
+	memset(&e, 0, sizeof(e));
 	if (store_entry_decode(&v, &e) == -1) {
 		e.flags = 0;	/* delete a corrupt entry all the same */
 		e.expires = 0;
 	}
-	entry_text(&m, e.flags, text, sizeof(text));
-	if (store_expiry_put(st, txn, l, &m, e.expires, 1, errbuf,
+	(void)store_entry_key_parse(st->lists[l].kind, &k, &e);
+	store_entry_text(&e, text, sizeof(text));
+	if (store_expiry_put(st, txn, l, kb, klen, e.expires, 1, errbuf,
 	    errlen) == -1)
 		goto fail;
 	if ((rc = mdb_del(txn, st->lists[l].dbi, &k, NULL)) != 0) {
@@ -175,9 +177,9 @@ store_del(struct store *st, unsigned l, const struct addr *prefix,
 		goto fail;
 	}
 	memset(d, 0, sizeof(d));
-	lens_count(d, &m, -1);
+	count_key(st, l, d, kb, klen, -1);
 	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
-	    store_journal_note(st, txn, l, &m, errbuf, errlen) == -1)
+	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
 		goto fail;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
 	    store_list_name(st, l), text, "", 0, errbuf, errlen) == -1)
@@ -192,16 +194,61 @@ fail:
 }
 
 enum store_rc
+store_del(struct store *st, unsigned l, const struct addr *prefix,
+    const char *actor, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX];
+	struct store_entry e;
+	size_t klen;
+
+	if (store_list_check(st, l, errbuf, errlen) == -1 ||
+	    store_addr_check(prefix, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	memset(&e, 0, sizeof(e));
+	e.prefix = *prefix;
+	if ((klen = store_entry_key(st->lists[l].kind, &e, kb)) == 0) {
+		snprintf(errbuf, errlen, "%s is a domain list",
+		    store_list_name(st, l));
+		return STORE_ERROR;
+	}
+	return del_key(st, l, kb, klen, actor, errbuf, errlen);
+}
+
+enum store_rc
+store_del_name(struct store *st, unsigned l, const char *name, int wild,
+    const char *actor, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX];
+	struct store_entry e;
+	size_t klen;
+
+	if (store_list_check(st, l, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	memset(&e, 0, sizeof(e));
+	e.dname = name;
+	e.dname_len = strlen(name);
+	e.flags = wild ? ENTRY_WILD : 0;
+	if (st->lists[l].kind != LIST_KIND_DOMAIN ||
+	    (klen = store_entry_key(LIST_KIND_DOMAIN, &e, kb)) == 0) {
+		snprintf(errbuf, errlen, st->lists[l].kind != LIST_KIND_DOMAIN ?
+		    "%s is an ip list" : "bad domain name for %s",
+		    store_list_name(st, l));
+		return STORE_ERROR;
+	}
+	return del_key(st, l, kb, klen, actor, errbuf, errlen);
+}
+
+enum store_rc
 store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
     void *arg, const char *actor, const char *what, size_t batch,
     size_t *count, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
-	struct addr prefix;
+	uint8_t kb[ANYKEY_MAX];
 	MDB_txn *txn = NULL;
 	char reason[128];
-	size_t total = 0, n;
+	size_t total = 0, n, klen;
 	int r, isnew, end = 0;
 
 	if (count != NULL)
@@ -227,14 +274,15 @@ store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
 				    what ? what : "", total + n + 1, total);
 				goto fail;
 			}
-			if (entry_put(st, txn, l, &e, &prefix, &isnew, errbuf,
-			    errlen) == -1)
+			if (entry_put(st, txn, l, &e, kb, &klen, &isnew,
+			    errbuf, errlen) == -1)
 				goto fail;
 			if (isnew)
-				lens_count(d, &prefix, 1);
+				count_key(st, l, d, kb, klen, 1);
 		}
 		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
-		    store_journal_note(st, txn, l, NULL, errbuf, errlen) == -1)
+		    store_journal_note(st, txn, l, NULL, 0, errbuf,
+		    errlen) == -1)
 			goto fail;
 		if (end) {
 			snprintf(reason, sizeof(reason), "%zu entries",
@@ -287,8 +335,9 @@ list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
 	struct list_walk *w = arg;
 	struct store_entry e;
 
-	if (store_key_parse(k, &e.prefix) == -1 ||
-	    store_entry_decode(v, &e) == -1) {
+	memset(&e, 0, sizeof(e));
+	if (store_entry_decode(v, &e) == -1 ||
+	    store_entry_key_parse(w->st->lists[w->l].kind, k, &e) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry in %s",
 		    store_list_name(w->st, w->l));
 		return -1;
@@ -324,22 +373,21 @@ struct purge {
  * has that expiry is only stale.
  */
 static int
-purge_entry(void *arg, unsigned l, const struct addr *prefix,
+purge_entry(void *arg, unsigned l, const uint8_t *kb, size_t klen,
     int64_t expires, char *errbuf, size_t errlen)
 {
 	struct purge *pu = arg;
 	struct store *st = pu->st;
 	struct store_entry e;
-	uint8_t kb[KEY_MAXLEN];
 	MDB_val ek, ev;
-	char text[TEXT_MAXLEN], reason[REASON_MAX];
+	char text[ENTRY_TEXTMAX], reason[REASON_MAX];
 	size_t rl;
 	int rc;
 
 	if (l >= STORE_LISTS_MAX || !st->lists[l].open)
 		return 0;	/* a list this store cannot read: corrupt */
-	ek.mv_data = kb;
-	ek.mv_size = store_key_make(kb, prefix);
+	ek.mv_data = (void *)kb;
+	ek.mv_size = klen;
 	rc = mdb_get(pu->txn, st->lists[l].dbi, &ek, &ev);
 	if (rc == MDB_NOTFOUND)
 		return 0;
@@ -348,24 +396,25 @@ purge_entry(void *arg, unsigned l, const struct addr *prefix,
 		    store_list_name(st, l));
 		return -1;
 	}
+	memset(&e, 0, sizeof(e));
 	if (store_entry_decode(&ev, &e) == -1 ||
-	    !store_entry_expired(&e, pu->now) || e.expires != expires)
+	    !store_entry_expired(&e, pu->now) || e.expires != expires ||
+	    store_entry_key_parse(st->lists[l].kind, &ek, &e) == -1)
 		return 0;
-	e.prefix = *prefix;
 	/* Copy what the audit needs: the value goes with the del. */
-	entry_text(&e.prefix, e.flags, text, sizeof(text));
+	store_entry_text(&e, text, sizeof(text));
 	rl = e.reason_len < sizeof(reason) ? e.reason_len : sizeof(reason);
 	if (rl > 0)
 		memcpy(reason, e.reason, rl);
 	if (pu->d[l] == NULL)
 		pu->d[l] = xcalloc(1, sizeof(*pu->d[l]));
-	lens_count(*pu->d[l], &e.prefix, -1);
+	count_key(st, l, *pu->d[l], kb, klen, -1);
 	if ((rc = mdb_del(pu->txn, st->lists[l].dbi, &ek, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(st, l));
 		return -1;
 	}
-	if (store_journal_note(st, pu->txn, l, &e.prefix, errbuf,
+	if (store_journal_note(st, pu->txn, l, kb, klen, errbuf,
 	    errlen) == -1 ||
 	    store_audit_put(st, pu->txn, pu->actor,
 	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(st, l),

@@ -34,12 +34,22 @@ enum {
 
 /* Entry flags. */
 #define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
+#define ENTRY_WILD	0x02	/* domain lists: "*.name", below name only */
+
+#define STORE_DNAME_MAX		253	/* bytes of a domain list's name */
 
 #define STORE_ACTOR_MAX		64	/* bytes of an entry's actor */
 #define STORE_REASON_MAX	1024	/* bytes of an entry's reason */
 
+/*
+ * An entry of an ip list has a prefix; one of a domain list (rbldnsd
+ * dnset) has a name, lower case, no final dot, listed itself or, with
+ * ENTRY_WILD, every name below it (".name" in a file is both entries).
+ */
 struct store_entry {
-	struct addr	 prefix;
+	struct addr	 prefix;	/* ip lists */
+	const char	*dname;		/* domain lists */
+	size_t		 dname_len;
 	uint32_t	 flags;
 	uint32_t	 code;		/* A value, host order; 0: default */
 	int64_t		 added;		/* UNIX time */
@@ -67,9 +77,10 @@ enum store_rc	 store_lookup(struct store *, unsigned list,
 		    struct store_entry *e, char *errbuf, size_t errlen);
 
 /*
- * Add or replace the entry for e->prefix (masked here; its own write
- * transaction), with an audit record (action "add"). *replaced, if not
- * NULL, is set to 1 when an entry for the same prefix existed. The
+ * Add or replace the entry for e->prefix (masked here) or, in a domain
+ * list, e->dname and ENTRY_WILD (its own write transaction), with an
+ * audit record (action "add"). *replaced, if not NULL, is set to 1 when
+ * an entry for the same prefix or name existed. The
  * strings of e are copied. Returns STORE_OK or STORE_ERROR.
  */
 enum store_rc	 store_add(struct store *, unsigned list,
@@ -82,6 +93,27 @@ enum store_rc	 store_add(struct store *, unsigned list,
  */
 enum store_rc	 store_del(struct store *, unsigned list,
 		    const struct addr *prefix, const char *actor,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Delete the entry of domain list list for exactly name (wild: the
+ * "*.name" entry), with an audit record, as store_del does.
+ */
+enum store_rc	 store_del_name(struct store *, unsigned list,
+		    const char *name, int wild, const char *actor,
+		    char *errbuf, size_t errlen);
+
+/*
+ * Inside a read snapshot: the entry of domain list list that decides for
+ * name (lower case, no final dot), as rbldnsd's dnset decides: the entry
+ * for the name itself, else the wildcard entry of its longest parent
+ * ("*.parent"). Expired entries are skipped as if absent. Returns
+ * STORE_OK (*e filled; an ENTRY_EXCLUDE entry means not listed; its
+ * dname is the entry's name, pointing into the map until
+ * store_read_end), STORE_NOTFOUND or STORE_ERROR.
+ */
+enum store_rc	 store_lookup_name(struct store *, unsigned list,
+		    const char *name, time_t now, struct store_entry *e,
 		    char *errbuf, size_t errlen);
 
 /*

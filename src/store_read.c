@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ipindex.h"
 #include "store.h"
@@ -132,6 +133,75 @@ store_lookup(struct store *st, unsigned l, const struct addr *a,
 		addr_mask(&m);
 		if ((rc = store_probe(st, l, &m, now, e, errbuf, errlen)) !=
 		    STORE_NOTFOUND)
+			return rc;
+	}
+	return STORE_NOTFOUND;
+}
+
+/* The unexpired entry of list l for key kb (klen bytes) into *e. */
+static enum store_rc
+get_name(struct store *st, unsigned l, uint8_t *kb, size_t klen, time_t now,
+    struct store_entry *e, char *errbuf, size_t errlen)
+{
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = kb;
+	k.mv_size = klen;
+	rc = mdb_get(st->rtxn, st->lists[l].dbi, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
+		    store_list_name(st, l));
+		return STORE_ERROR;
+	}
+	memset(e, 0, sizeof(*e));
+	if (store_entry_decode(&v, e) == -1 ||
+	    store_entry_key_parse(LIST_KIND_DOMAIN, &k, e) == -1) {
+		snprintf(errbuf, errlen, "corrupt entry %.*s in %s",
+		    (int)(klen > 64 ? 64 : klen), (const char *)kb,
+		    store_list_name(st, l));
+		return STORE_ERROR;
+	}
+	return store_entry_expired(e, now) ? STORE_NOTFOUND : STORE_OK;
+}
+
+enum store_rc
+store_lookup_name(struct store *st, unsigned l, const char *name, time_t now,
+    struct store_entry *e, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX];
+	const char *p, *dot;
+	enum store_rc rc;
+	size_t n = strlen(name);
+
+	if (!st->reading) {
+		snprintf(errbuf, errlen, "store_lookup_name outside a read "
+		    "snapshot");
+		return STORE_ERROR;
+	}
+	if (store_list_check(st, l, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (st->lists[l].kind != LIST_KIND_DOMAIN) {
+		snprintf(errbuf, errlen, "%s is an ip list",
+		    store_list_name(st, l));
+		return STORE_ERROR;
+	}
+	if (n == 0 || n > STORE_DNAME_MAX)
+		return STORE_NOTFOUND;
+	/* the name itself, then the wildcard of each parent, longest first */
+	kb[0] = '=';
+	memcpy(kb + 1, name, n);
+	if ((rc = get_name(st, l, kb, 1 + n, now, e, errbuf, errlen)) !=
+	    STORE_NOTFOUND)
+		return rc;
+	for (p = name; (dot = strchr(p, '.')) != NULL; p = dot + 1) {
+		n = strlen(dot + 1);
+		kb[0] = '*';
+		memcpy(kb + 1, dot + 1, n);
+		if ((rc = get_name(st, l, kb, 1 + n, now, e, errbuf,
+		    errlen)) != STORE_NOTFOUND)
 			return rc;
 	}
 	return STORE_NOTFOUND;

@@ -194,7 +194,10 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 		return ANS_SERVFAIL;
 	fresh = in->fresh != NULL && in->fresh_subj != NULL &&
 	    check_subject_equal(in->fresh_subj, s) ? in->fresh : NULL;
-	if (s->is_name)
+	if (z->conf->type == ZONE_RHSBL)
+		rc = decide_name(z, ac->store, s->name, in->now, &v,
+		    out->errbuf, sizeof(out->errbuf));
+	else if (s->is_name)
 		rc = decide_helo(z, ac->helo, ac->store, s->name, in->now,
 		    fresh, &v, out->errbuf, sizeof(out->errbuf));
 	else
@@ -286,7 +289,8 @@ answer_parse(const struct answer_conf *ac, const uint8_t *pkt, size_t len,
 	    (aq->z = find_zone(ac->zones, q, &aq->apex_off)) == NULL)
 		return;
 	n = q->nlabels - aq->z->apex_labels;
-	if (n > 0 && aq->z->conf->type != ZONE_HELO)
+	if (n > 0 && (aq->z->conf->type == ZONE_DNSBL ||
+	    aq->z->conf->type == ZONE_DNSWL))
 		aq->what = qname_to_addr(q->qname_lc, n, &aq->a);
 }
 
@@ -313,7 +317,7 @@ answer_zone(const struct answer_conf *ac, const struct answer_query *aq,
 
 	if (n == 0)
 		return answer_apex(r, z, aq->apex_off, q->qtype);
-	if (z->conf->type == ZONE_HELO) {
+	if (z->conf->type == ZONE_HELO || z->conf->type == ZONE_RHSBL) {
 		/* no host name: nothing to judge or look up */
 		if (helo_qname(q, n, s.name, sizeof(s.name)) == -1)
 			return negative(r, z, aq->apex_off, 1);

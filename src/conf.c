@@ -984,7 +984,7 @@ parse_ztype(struct parser *p, const struct key *k, void *base,
 	t = zone_type_lookup(w.w[0]);
 	if (t < 0)
 		perr(p, p->line, "%s: unknown zone type \"%s\" (use dnsbl, "
-		    "dnswl or helo)", key_short(k),
+		    "dnswl, rhsbl or helo)", key_short(k),
 		    shown(w.w[0], b, sizeof(b)));
 	else {
 		*dst = (enum zone_type)t;
@@ -1783,7 +1783,8 @@ finish_zone(struct parser *p)
 		if (p->zone_seen[key_index("zone.checks")] == 0)
 			z->checks = z->type == ZONE_DNSWL ?
 			    1U << REASON_WHITELIST : z->type == ZONE_HELO ?
-			    reason_mask(ZONE_HELO) : 1U << REASON_BLACKLIST;
+			    reason_mask(ZONE_HELO) : z->type == ZONE_RHSBL ?
+			    1U << REASON_DOMAIN : 1U << REASON_BLACKLIST;
 		for (r = 0; r < REASON_MAX; r++)
 			if (reason_get(r)->type == z->type &&
 			    p->code_line[r] == 0)
@@ -2029,7 +2030,9 @@ finish_http(struct parser *p)
 	if (c->http.public_url == NULL)
 		return;
 	for (i = 0; i < c->nzones; i++)
-		if (c->zones[i].url == NULL && c->zones[i].type != ZONE_HELO)
+		if (c->zones[i].url == NULL &&
+		    (c->zones[i].type == ZONE_DNSBL ||
+		    c->zones[i].type == ZONE_DNSWL))
 			(void)xasprintf(&c->zones[i].url, "%slookup?ip=$",
 			    c->http.public_url);
 }
@@ -2047,7 +2050,7 @@ finish_zone_lists(struct parser *p)
 	struct conf_zone *z;
 	struct conf_zlist *zl;
 	size_t i, j;
-	int kind;
+	int kind, want;
 
 	for (i = 0; i < c->nzones; i++) {
 		z = &c->zones[i];
@@ -2060,19 +2063,24 @@ finish_zone_lists(struct parser *p)
 			z->nlists = 1;
 			continue;
 		}
+		if (z->nlists == 0 && z->type == ZONE_RHSBL)
+			perr(p, z->line, "zone %s: an rhsbl zone needs a list: "
+			    "line naming a domain list", z->name ? z->name :
+			    "");
 		for (j = 0; j < z->nlists; j++) {
 			zl = &z->lists[j];
 			kind = conf_list_kind(c, zl->name);
-			if (z->type == ZONE_HELO)
-				perr(p, zl->line, "list: a helo zone names no "
-				    "list");
-			else if (kind < 0)
+			want = z->type == ZONE_RHSBL || z->type == ZONE_HELO ?
+			    LIST_KIND_DOMAIN : LIST_KIND_IP;
+			if (kind < 0)
 				perr(p, zl->line, "list: no list %s (declare "
 				    "it in a list: clause)", zl->name);
-			else if (kind != LIST_KIND_IP)
-				perr(p, zl->line, "list: %s is a %s list; a "
-				    "%s zone answers from ip lists", zl->name,
-				    list_kinds[kind], zone_type_name(z->type));
+			else if (kind != want)
+				perr(p, zl->line, "list: %s is a%s %s list; a "
+				    "%s zone answers from %s lists", zl->name,
+				    kind == LIST_KIND_IP ? "n" : "",
+				    list_kinds[kind], zone_type_name(z->type),
+				    list_kinds[want]);
 			else if (z->type == ZONE_DNSBL &&
 			    strcmp(zl->name, "white") == 0)
 				perr(p, zl->line, "list: white is the "

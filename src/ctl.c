@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -109,7 +110,7 @@ static const struct cmd cmds[] = {
 	    CMD_WRITE, cmd_add },
 	{ "del", "LIST ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
 	{ "list", "[LIST] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
-	{ "lookup", "ADDR [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
+	{ "lookup", "ADDR|NAME [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
 	{ "import", "LIST FILE", 2, 2, 0, CMD_WRITE, cmd_import },
 	{ "export", "LIST", 1, 1, 0, 0, cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
@@ -373,13 +374,20 @@ fmt_time(int64_t t, char *buf, size_t len)
 }
 
 /* A prefix, with "!" in front for an exclusion. */
+#define ENTRY_SHOWMAX	(STORE_DNAME_MAX + 4)	/* "!*." and a name */
+
 static char *
 fmt_prefix(const struct store_entry *e, char *buf, size_t len)
 {
 	char p[ADDR_STRLEN];
 
-	snprintf(buf, len, "%s%s", (e->flags & ENTRY_EXCLUDE) ? "!" : "",
-	    addr_format(&e->prefix, p, sizeof(p)));
+	if (e->dname != NULL)
+		snprintf(buf, len, "%s%s%.*s", (e->flags & ENTRY_EXCLUDE) ?
+		    "!" : "", (e->flags & ENTRY_WILD) ? "*." : "",
+		    (int)e->dname_len, e->dname);
+	else
+		snprintf(buf, len, "%s%s", (e->flags & ENTRY_EXCLUDE) ? "!" :
+		    "", addr_format(&e->prefix, p, sizeof(p)));
 	return buf;
 }
 
@@ -521,12 +529,14 @@ jarr_end(struct jarr *j)
 static void
 put_jentry(FILE *fp, const char *list, const struct store_entry *e)
 {
-	char p[ADDR_STRLEN];
+	struct store_entry shown = *e;
+	char p[ENTRY_SHOWMAX];
 
 	fputs("{\"list\":", fp);
 	put_jcstr(fp, list);
 	fputs(",\"prefix\":", fp);
-	put_jcstr(fp, addr_format(&e->prefix, p, sizeof(p)));
+	shown.flags &= ~(uint32_t)ENTRY_EXCLUDE;	/* "exclude" says it */
+	put_jcstr(fp, fmt_prefix(&shown, p, sizeof(p)));
 	fprintf(fp, ",\"exclude\":%s,\"code\":",
 	    (e->flags & ENTRY_EXCLUDE) ? "true" : "false");
 	put_jcode(fp, e->code);
@@ -596,98 +606,165 @@ parse_expires(struct ctl *c, uint64_t *secs)
 	return 0;
 }
 
-/* add LIST ADDR[/LEN] [--reason TEXT] [--expires DURATION] */
+/*
+ * A domain list's entry as written on the command line: "name",
+ * "*.name" (below it), ".name" (both: *both set), "!" before any of them
+ * for an exclusion. The name is lower-cased into buf, its final dot
+ * dropped. Returns 0, or -1 after reporting a name that cannot be one.
+ */
 static int
-cmd_add(struct ctl *c, int argc, char **argv)
+parse_dentry(const char *arg, struct store_entry *e, int *both, char *buf,
+    size_t len)
 {
-	char errbuf[1024], shown[ADDR_STRLEN];
-	struct store_entry e;
-	uint64_t secs = 0;
-	unsigned list;
-	int kind, replaced = 0;
+	const char *s = arg;
+	size_t i, n;
 
-	(void)argc;
-	if ((kind = parse_list(c, argv[0])) == -1)
-		return EXIT_USAGE;
-	if (kind != LIST_KIND_IP) {
-		ctl_err("%s is a domain list; domain entries are not "
-		    "supported yet", argv[0]);
-		return EXIT_ERR;
+	*both = 0;
+	e->flags = 0;
+	if (*s == '!') {
+		e->flags |= ENTRY_EXCLUDE;
+		s++;
 	}
-	memset(&e, 0, sizeof(e));
-	if (addr_parse(argv[1], 0, &e.prefix, errbuf, sizeof(errbuf)) == -1) {
-		ctl_err("%s", errbuf);
-		return EXIT_ERR;
+	if (s[0] == '*' && s[1] == '.') {
+		e->flags |= ENTRY_WILD;
+		s += 2;
+	} else if (s[0] == '.') {
+		*both = 1;
+		s++;
 	}
+	n = strlen(s);
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= len || n > STORE_DNAME_MAX) {
+		ctl_err("\"%s\" is no domain name (write name, .name, *.name "
+		    "or !name)", arg);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[n] = '\0';
+	e->dname = buf;
+	e->dname_len = n;
+	return 0;
+}
+
+/* The text of a reason option: one line, blanks at both ends dropped. */
+static int
+reason_arg(const struct ctl *c, const char **r, size_t *rlen)
+{
 	if (c->reason != NULL && strlen(c->reason) > REASON_MAXLEN) {
 		ctl_err("reason is %zu bytes long; the limit is %d",
 		    strlen(c->reason), REASON_MAXLEN);
-		return EXIT_ERR;
+		return -1;
 	}
 	if (c->reason != NULL && has_control(c->reason)) {
 		ctl_err("the reason contains control characters (such as a "
 		    "tab or a newline); give it as one line of text");
+		return -1;
+	}
+	/* leading and trailing blanks are dropped, as import drops them */
+	*r = c->reason != NULL ? c->reason : "";
+	while (**r == ' ')
+		(*r)++;
+	*rlen = strlen(*r);
+	while (*rlen > 0 && (*r)[*rlen - 1] == ' ')
+		(*rlen)--;
+	return 0;
+}
+
+/* add LIST ENTRY [--reason TEXT] [--expires DURATION] */
+static int
+cmd_add(struct ctl *c, int argc, char **argv)
+{
+	char errbuf[1024], shown[ENTRY_SHOWMAX], name[STORE_DNAME_MAX + 2];
+	struct store_entry e;
+	uint64_t secs = 0;
+	unsigned list;
+	int kind, both = 0, k, replaced = 0;
+
+	(void)argc;
+	if ((kind = parse_list(c, argv[0])) == -1)
+		return EXIT_USAGE;
+	memset(&e, 0, sizeof(e));
+	if (kind == LIST_KIND_DOMAIN) {
+		if (parse_dentry(argv[1], &e, &both, name,
+		    sizeof(name)) == -1)
+			return EXIT_ERR;
+	} else if (addr_parse(argv[1], 0, &e.prefix, errbuf,
+	    sizeof(errbuf)) == -1) {
+		ctl_err("%s", errbuf);
 		return EXIT_ERR;
 	}
-	if (parse_expires(c, &secs) == -1)
+	if (reason_arg(c, &e.reason, &e.reason_len) == -1 ||
+	    parse_expires(c, &secs) == -1)
 		return EXIT_ERR;
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		return EXIT_ERR;
-
-	e.flags = 0;
-	e.code = 0;
 	e.added = (int64_t)c->now;
 	e.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
 	e.actor = c->actor;
 	e.actor_len = strlen(c->actor);
-	/* leading and trailing blanks are dropped, as import drops them */
-	e.reason = c->reason != NULL ? c->reason : "";
-	while (*e.reason == ' ')
-		e.reason++;
-	e.reason_len = strlen(e.reason);
-	while (e.reason_len > 0 && e.reason[e.reason_len - 1] == ' ')
-		e.reason_len--;
-	if (store_add(c->store, list, &e, &replaced, errbuf,
-	    sizeof(errbuf)) == STORE_ERROR) {
-		ctl_err("store: %s", errbuf);
-		return EXIT_ERR;
+	/* ".name" is two entries: the name, and the names below it */
+	for (k = 0; k <= both; k++) {
+		if (k == 1)
+			e.flags |= ENTRY_WILD;
+		if (store_add(c->store, list, &e, &replaced, errbuf,
+		    sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
+		printf("%s %s %s\n", replaced ? "replaced" : "added", argv[0],
+		    fmt_prefix(&e, shown, sizeof(shown)));
 	}
-	printf("%s %s %s\n", replaced ? "replaced" : "added", argv[0],
-	    addr_format(&e.prefix, shown, sizeof(shown)));
 	return EXIT_OK;
 }
 
-/* del LIST ADDR[/LEN] */
+/* del LIST ENTRY */
 static int
 cmd_del(struct ctl *c, int argc, char **argv)
 {
-	char errbuf[1024], shown[ADDR_STRLEN];
-	struct addr a;
+	char errbuf[1024], shown[ENTRY_SHOWMAX], name[STORE_DNAME_MAX + 2];
+	struct store_entry e;
+	enum store_rc rc;
 	unsigned list;
+	int kind, both = 0, k, ret = EXIT_OK;
 
 	(void)argc;
-	if (parse_list(c, argv[0]) == -1)
+	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
-	if (addr_parse(argv[1], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+	memset(&e, 0, sizeof(e));
+	if (kind == LIST_KIND_DOMAIN) {
+		if (parse_dentry(argv[1], &e, &both, name,
+		    sizeof(name)) == -1)
+			return EXIT_ERR;
+		e.flags &= ~(uint32_t)ENTRY_EXCLUDE;	/* not in the key */
+	} else if (addr_parse(argv[1], 0, &e.prefix, errbuf,
+	    sizeof(errbuf)) == -1) {
 		ctl_err("%s", errbuf);
 		return EXIT_ERR;
 	}
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		return EXIT_ERR;
-	addr_format(&a, shown, sizeof(shown));
-	switch (store_del(c->store, list, &a, c->actor, errbuf,
-	    sizeof(errbuf))) {
-	case STORE_OK:
-		printf("deleted %s %s\n", argv[0], shown);
-		return EXIT_OK;
-	case STORE_NOTFOUND:
-		ctl_err("no %s entry for %s (see %s list %s)", argv[0], shown,
-		    PROGNAME, argv[0]);
-		return EXIT_ERR;
-	default:
-		ctl_err("store: %s", errbuf);
-		return EXIT_ERR;
+	for (k = 0; k <= both; k++) {
+		if (k == 1)
+			e.flags |= ENTRY_WILD;
+		rc = kind == LIST_KIND_DOMAIN ? store_del_name(c->store, list,
+		    name, (e.flags & ENTRY_WILD) != 0, c->actor, errbuf,
+		    sizeof(errbuf)) : store_del(c->store, list, &e.prefix,
+		    c->actor, errbuf, sizeof(errbuf));
+		fmt_prefix(&e, shown, sizeof(shown));
+		if (rc == STORE_OK)
+			printf("deleted %s %s\n", argv[0], shown);
+		else if (rc == STORE_NOTFOUND) {
+			ctl_err("no %s entry for %s (see %s list %s)", argv[0],
+			    shown, PROGNAME, argv[0]);
+			ret = EXIT_ERR;
+		} else {
+			ctl_err("store: %s", errbuf);
+			return EXIT_ERR;
+		}
 	}
+	return ret;
 }
 
 struct list_ctx {
@@ -702,7 +779,7 @@ static int
 list_cb(void *arg, const struct store_entry *e)
 {
 	struct list_ctx *lc = arg;
-	char p[ADDR_STRLEN + 1], code[16], added[64], exp[64];
+	char p[ENTRY_SHOWMAX], code[16], added[64], exp[64];
 
 	if (store_entry_expired(e, lc->now))
 		return 0;
@@ -764,7 +841,7 @@ static void
 lookup_entry_line(FILE *fp, const char *label, const char *list,
     const struct store_entry *e)
 {
-	char p[ADDR_STRLEN + 1], added[64], exp[64];
+	char p[ENTRY_SHOWMAX], added[64], exp[64];
 
 	fprintf(fp, "  %s: %s %s", label, list, fmt_prefix(e, p, sizeof(p)));
 	fprintf(fp, " added %s by ", fmt_time(e->added, added,
@@ -1034,6 +1111,9 @@ helo_zone(void *arg, const struct zone *z, const struct verdict *v)
 	char txt[4096], code[16];
 	int k;
 
+	if (z->conf->type != ZONE_HELO)
+		return 0;	/* an rhsbl zone: rdnsblctl lookup */
+
 	if (!v->listed) {
 		printf("%s helo not-listed%s\n", z->conf->name, v->unknown ?
 		    " (lookup failed: the zone answers its on-lookup-failure)" :
@@ -1179,9 +1259,10 @@ cmd_flush(struct ctl *c, int argc, char **argv)
 /* What cmd_lookup prints each zone's verdict with. */
 struct lookup_out {
 	struct ctl	*c;
-	const char	*arg;		/* the address as given */
-	char		 ip[ADDR_STRLEN];
-	char		 qn[80];	/* the query name below the zones */
+	const char	*arg;		/* the address or name as given */
+	char		 ip[HELO_NAMELEN];	/* it as text, or the name */
+	char		 qn[HELO_NAMELEN];	/* the query name below the
+						   zones */
 	struct jarr	 ja;
 };
 
@@ -1190,8 +1271,11 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 {
 	struct lookup_out *lo = arg;
 	struct store *st = lo->c->store;
-	char full[400], txt[4096], code[16];
+	char full[600], txt[4096], code[16];
 	size_t i;
+
+	if (z->conf->type == ZONE_HELO)
+		return 0;	/* about HELO names: rdnsblctl helo */
 
 	txt[0] = '\0';
 	if (v->listed)
@@ -1288,14 +1372,26 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 	struct check_subject s;
 	struct zoneset *zs;
 	struct addr a;
-	int rc = EXIT_OK;
+	int is_name, rc = EXIT_OK;
+
+	memset(&lo, 0, sizeof(lo));
 
 	(void)argc;
-	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+	/* something like an address is one; anything else a domain name */
+	is_name = strspn(argv[0], "0123456789abcdefABCDEF.:/") !=
+	    strlen(argv[0]) || (strchr(argv[0], ':') == NULL &&
+	    strspn(argv[0], "0123456789./") != strlen(argv[0]));
+	if (is_name) {
+		if (helo_normalize(argv[0], strlen(argv[0]), lo.ip,
+		    sizeof(lo.ip)) == -1 || strchr(lo.ip, '/') != NULL) {
+			ctl_err("\"%s\" is neither an address nor a domain "
+			    "name", argv[0]);
+			return EXIT_ERR;
+		}
+	} else if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1) {
 		ctl_err("%s", errbuf);
 		return EXIT_ERR;
-	}
-	if (a.len != ADDR_BITS(&a)) {
+	} else if (a.len != ADDR_BITS(&a)) {
 		ctl_err("lookup takes one address, not a range such as %s; "
 		    "see %s list for the ranges", argv[0], PROGNAME);
 		return EXIT_ERR;
@@ -1312,13 +1408,17 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		zoneset_free(zs);
 		return EXIT_ERR;
 	}
-	memset(&lo, 0, sizeof(lo));
 	lo.c = c;
 	lo.arg = argv[0];
 	lo.ja.fp = stdout;
-	qname_from_addr(&a, lo.qn, sizeof(lo.qn));
-	addr_format(&a, lo.ip, sizeof(lo.ip));
-	check_subject_addr(&s, &a);
+	if (is_name) {
+		str_copy(lo.qn, lo.ip, sizeof(lo.qn));
+		(void)check_subject_name(&s, lo.ip);
+	} else {
+		qname_from_addr(&a, lo.qn, sizeof(lo.qn));
+		addr_format(&a, lo.ip, sizeof(lo.ip));
+		check_subject_addr(&s, &a);
+	}
 	if (decide_zones(zs, c->store, NULL, &s, c->now, NULL, lookup_zone,
 	    &lo, errbuf, sizeof(errbuf)) == -1) {
 		ctl_err("store: %s", errbuf);

@@ -119,8 +119,8 @@ decide_computed(const struct zone *z, struct store *store,
  */
 static int
 decide_lists(const struct zone *z, struct store *store, const struct addr *a,
-    time_t now, int brief, enum reason reason, struct verdict *v,
-    char *errbuf, size_t errlen)
+    const char *name, time_t now, int brief, enum reason reason,
+    struct verdict *v, char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz = z->conf;
 	struct store_entry ex, *e;
@@ -133,8 +133,9 @@ decide_lists(const struct zone *z, struct store *store, const struct addr *a,
 		if (z->lists[i] == ZONE_NOLIST)
 			continue;
 		e = !v->listed ? &v->entry : &v->more[v->nmore].entry;
-		rc = store_lookup(store, z->lists[i], a, now, brief, e,
-		    errbuf, errlen);
+		rc = a != NULL ? store_lookup(store, z->lists[i], a, now,
+		    brief, e, errbuf, errlen) : store_lookup_name(store,
+		    z->lists[i], name, now, e, errbuf, errlen);
 		if (rc == STORE_ERROR)
 			return -1;
 		if (rc != STORE_OK)
@@ -189,8 +190,8 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		return 0;
 	}
 	if (cz->type == ZONE_DNSWL)
-		return decide_lists(z, store, a, now, brief, REASON_WHITELIST,
-		    v, errbuf, errlen);
+		return decide_lists(z, store, a, NULL, now, brief,
+		    REASON_WHITELIST, v, errbuf, errlen);
 	if (cz->type != ZONE_DNSBL)
 		return 0;
 
@@ -208,8 +209,8 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		}
 	}
 	if (cz->checks & (1U << REASON_BLACKLIST)) {
-		if (decide_lists(z, store, a, now, brief, REASON_BLACKLIST, v,
-		    errbuf, errlen) == -1)
+		if (decide_lists(z, store, a, NULL, now, brief,
+		    REASON_BLACKLIST, v, errbuf, errlen) == -1)
 			return -1;
 		if (v->listed)
 			return 0;
@@ -220,6 +221,29 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 	 * everything).
 	 */
 	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
+}
+
+int
+decide_name(const struct zone *z, struct store *store, const char *name,
+    time_t now, struct verdict *v, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+
+	verdict_clear(v);
+	/* RFC 5782 section 5: TEST is listed, INVALID is not */
+	if (strcmp(name, "test") == 0 || strcmp(name, "invalid") == 0) {
+		v->test_point = 1;
+		if (name[0] == 't') {
+			v->listed = 1;
+			v->reason = REASON_DOMAIN;
+			v->code = cz->code[REASON_DOMAIN];
+		}
+		return 0;
+	}
+	if (!(cz->checks & (1U << REASON_DOMAIN)))
+		return 0;
+	return decide_lists(z, store, NULL, name, now, 0, REASON_DOMAIN, v,
+	    errbuf, errlen);
 }
 
 int
@@ -278,6 +302,18 @@ decide_helo(const struct zone *z, const struct helo_env *env,
 	}
 	helo_judge(env, name, cz->checks, &v->helo);
 	v->reasons = v->helo.reasons;
+	/* bad-name: the zone's domain lists, as well as the file */
+	if ((cz->checks & (1U << REASON_BAD_NAME)) && v->helo.form ==
+	    HELO_NAME && !(v->reasons & (1U << REASON_BAD_NAME)) &&
+	    z->nlists > 0) {
+		if (decide_lists(z, store, NULL, name, now, 0, REASON_BAD_NAME,
+		    v, errbuf, errlen) == -1)
+			return -1;
+		if (v->listed)
+			v->reasons |= 1U << REASON_BAD_NAME;
+		v->listed = 0;
+		v->nmore = 0;
+	}
 	if (v->helo.lookup) {
 		if (check_subject_name(&s, name) == -1)
 			return 0;	/* cannot be: normalised names fit */
@@ -315,9 +351,13 @@ decide_zones(const struct zoneset *zs, struct store *store,
 		return -1;
 	for (i = 0; i < zs->n && rc == 0; i++) {
 		z = &zs->v[i];
-		if ((z->conf->type == ZONE_HELO) != (s->is_name != 0))
+		if ((z->conf->type == ZONE_HELO ||
+		    z->conf->type == ZONE_RHSBL) != (s->is_name != 0))
 			continue;
-		if (s->is_name)
+		if (z->conf->type == ZONE_RHSBL)
+			rc = decide_name(z, store, s->name, now, &v, errbuf,
+			    errlen);
+		else if (s->is_name)
 			rc = decide_helo(z, env, store, s->name, now, fresh, &v,
 			    errbuf, errlen);
 		else
@@ -378,6 +418,12 @@ helo_reasons_text(const struct verdict *v, const char *name, char *buf,
 			snprintf(one, sizeof(one), "%s (%s)", t,
 			    v->helo.bad_entry);
 			t = one;
+		} else if (r == REASON_BAD_NAME && v->have_entry &&
+		    v->entry.dname != NULL) {
+			snprintf(one, sizeof(one), "%s (%s%.*s)", t,
+			    (v->entry.flags & ENTRY_WILD) ? "*." : "",
+			    (int)v->entry.dname_len, v->entry.dname);
+			t = one;
 		}
 		if (o > 0)
 			append(buf, len, &o, "; ", 2);
@@ -394,11 +440,18 @@ txt_of(const struct zone *z, const struct verdict *v,
 {
 	const struct conf_zone *cz = z->conf;
 	const char *t, *reason;
-	char reasons[TXT_MAX];
+	char reasons[TXT_MAX], dname[STORE_DNAME_MAX + 1];
 	size_t o = 0, reason_len;
 
 	if (len == 0)
 		return 0;
+	/* rbldnsd's dnset: "$" is the listed entry's name */
+	if (cz->type == ZONE_RHSBL && e != NULL && e->dname != NULL &&
+	    e->dname_len < sizeof(dname)) {
+		memcpy(dname, e->dname, e->dname_len);
+		dname[e->dname_len] = '\0';
+		ip = dname;
+	}
 	t = zone_txt_template(z, v->reason);
 	if (v->test_point) {
 		reason = test_point_text;

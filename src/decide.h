@@ -126,6 +126,17 @@ int	decide_bind(struct zoneset *zs, const struct conf *conf,
 	    struct store *store, int create, char *errbuf, size_t errlen);
 
 /*
+ * The verdict of rhsbl zone z for a domain name (lower case, no final
+ * dot), inside a read snapshot of store: the RFC 5782 test names (test
+ * listed, invalid not), then the zone's domain lists as rbldnsd's dnset
+ * decides (store_lookup_name), one hit per list as decide_addr. Returns
+ * 0, or -1 on a store error (errbuf).
+ */
+int	decide_name(const struct zone *z, struct store *store,
+	    const char *name, time_t now, struct verdict *v, char *errbuf,
+	    size_t errlen);
+
+/*
  * Called by decide_zones() with each zone and its verdict, inside the
  * read snapshot. Returns 0 to go on, non-zero to stop.
  */
@@ -134,7 +145,8 @@ typedef int decide_zone_fn(void *arg, const struct zone *z,
 
 /*
  * Decide every zone of zs that s is for (an address: the dnsbl and
- * dnswl zones; a HELO name: the helo zones, judged with env), in the
+ * dnswl zones; a name: the helo zones, judged with env, and the rhsbl
+ * zones), in the
  * configured order, in one read snapshot of store, and pass each
  * verdict to fn. fresh, if not NULL, is a verdict on s that just came.
  * Returns 0, or -1 on a store error (errbuf).

@@ -34,12 +34,15 @@ static const struct reason_info reasons[REASON_MAX] = {
 	[REASON_BARE_IP] = { "bare-ip", ZONE_HELO, C(7),
 	    "the HELO name is an IP address without the brackets of an "
 	    "address literal" },
+	[REASON_DOMAIN] = { "blacklist", ZONE_RHSBL, C(2),
+	    "listed by the administrator" },
 };
 
 static const char *const types[ZONE_TYPE_MAX] = {
 	[ZONE_DNSBL] = "dnsbl",
 	[ZONE_DNSWL] = "dnswl",
 	[ZONE_HELO] = "helo",
+	[ZONE_RHSBL] = "rhsbl",
 };
 
 const struct reason_info *

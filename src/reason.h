@@ -19,6 +19,7 @@ enum zone_type {
 	ZONE_DNSBL = 0,
 	ZONE_DNSWL,
 	ZONE_HELO,
+	ZONE_RHSBL,		/* domain names, from domain lists */
 	ZONE_TYPE_MAX
 };
 
@@ -34,6 +35,7 @@ enum reason {
 	REASON_NO_DNS,		/* helo: NXDOMAIN for A and AAAA */
 	REASON_HELO_DYNAMIC,	/* helo: matches a dynamic-host pattern */
 	REASON_BARE_IP,		/* helo: an unbracketed address */
+	REASON_DOMAIN,		/* rhsbl: on a domain list */
 	REASON_MAX
 };
 

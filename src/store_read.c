@@ -119,6 +119,8 @@ store_lookup(struct store *st, unsigned l, const struct addr *a,
 	if (store_list_check(st, l, errbuf, errlen) == -1 ||
 	    store_addr_check(a, errbuf, errlen) == -1)
 		return STORE_ERROR;
+	e->dname = NULL;	/* an ip entry */
+	e->dname_len = 0;
 	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
 	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4 &&

@@ -461,8 +461,8 @@ test_errors(void)
 		"t.conf:8: checks: unknown reason \"no-ptr\" for a helo zone "
 		    "(valid: bad-name, no-dot, own-name, no-dns, dynamic, "
 		    "bare-ip)",
-		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl, dnswl "
-		    "or helo)",
+		"t.conf:10: type: unknown zone type \"ip\" (use dnsbl, dnswl, "
+		    "rhsbl or helo)",
 		"t.conf:15: on-lookup-failure: \"refused\" is not nxdomain "
 		    "or servfail",
 		NULL
@@ -1093,7 +1093,8 @@ test_lists(void)
 		"test points)",
 		"t.conf:21: list: dom is a domain list; a dnsbl zone answers "
 		"from ip lists",
-		"t.conf:25: list: a helo zone names no list",
+		"t.conf:25: list: d is an ip list; a helo zone answers from "
+		"domain lists",
 		NULL
 	};
 	struct conf *c;

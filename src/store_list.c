@@ -321,6 +321,214 @@ fail:
 	return STORE_ERROR;
 }
 
+/* One entry of a replace, packed: its key, then its value. */
+struct rec {
+	uint8_t		*p;		/* into the arena */
+	uint16_t	 klen;
+	uint16_t	 vlen;
+	size_t		 seq;		/* order in the file: the first wins */
+	int64_t		 expires;
+};
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int r;
+
+	/* LMDB's order: the bytes, then the shorter first */
+	if ((r = memcmp(x->p, y->p, n)) != 0)
+		return r;
+	if (x->klen != y->klen)
+		return x->klen < y->klen ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The new entries of a replace, in memory. */
+struct recs {
+	struct rec	*v;
+	size_t		 n, cap;
+	uint8_t		**arenas;	/* blocks of ARENA bytes */
+	size_t		 narenas;
+	size_t		 used;		/* of the last arena */
+};
+
+#define ARENA	(1 << 20)
+
+static uint8_t *
+recs_room(struct recs *rs, size_t len)
+{
+	if (rs->narenas == 0 || rs->used + len > ARENA) {
+		rs->arenas = xreallocarray(rs->arenas, rs->narenas + 1,
+		    sizeof(*rs->arenas));
+		rs->arenas[rs->narenas++] = xmalloc(ARENA);
+		rs->used = 0;
+	}
+	rs->used += len;
+	return rs->arenas[rs->narenas - 1] + rs->used - len;
+}
+
+static void
+recs_free(struct recs *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->narenas; i++)
+		free(rs->arenas[i]);
+	free(rs->arenas);
+	free(rs->v);
+}
+
+/*
+ * Read every entry of the iterator into rs, checked and packed: 0, or -1
+ * with the reason in errbuf.
+ */
+static int
+recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
+    struct recs *rs, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
+	struct store_entry e;
+	struct rec *r;
+	size_t klen, vlen;
+	int rc;
+
+	for (;;) {
+		memset(&e, 0, sizeof(e));
+		if ((rc = next(arg, &e)) == 0)
+			return 0;
+		if (rc < 0) {
+			snprintf(errbuf, errlen, "reading entry %zu failed",
+			    rs->n + 1);
+			return -1;
+		}
+		if (store_entry_check(&e, errbuf, errlen) == -1)
+			return -1;
+		if ((klen = store_entry_key(st->lists[l].kind, &e, kb)) == 0) {
+			snprintf(errbuf, errlen, "entry %zu does not fit the "
+			    "%s list %s", rs->n + 1, st->lists[l].kind ==
+			    LIST_KIND_IP ? "ip" : "domain",
+			    store_list_name(st, l));
+			return -1;
+		}
+		vlen = store_entry_encode(vb, &e);
+		if (rs->n == rs->cap) {
+			rs->cap = rs->cap ? rs->cap * 2 : 4096;
+			rs->v = xreallocarray(rs->v, rs->cap, sizeof(*rs->v));
+		}
+		r = &rs->v[rs->n];
+		r->p = recs_room(rs, klen + vlen);
+		memcpy(r->p, kb, klen);
+		memcpy(r->p + klen, vb, vlen);
+		r->klen = (uint16_t)klen;
+		r->vlen = (uint16_t)vlen;
+		r->expires = e.expires;
+		r->seq = rs->n++;
+	}
+}
+
+/* Write the sorted records into the emptied table of l inside txn. */
+static int
+recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
+    size_t *count, size_t *dups, char *errbuf, size_t errlen)
+{
+	uint32_t old[2][LENS_MAX];
+	lens_delta d;
+	MDB_val k, v;
+	size_t i;
+	int j, rc;
+
+	memset(d, 0, sizeof(d));
+	if (st->lists[l].kind == LIST_KIND_IP &&
+	    (store_lens_get(st, txn, l, ADDR_V4, old[0], errbuf,
+	    errlen) == -1 || store_lens_get(st, txn, l, ADDR_V6, old[1],
+	    errbuf, errlen) == -1))
+		return -1;
+	if ((rc = mdb_drop(txn, st->lists[l].dbi, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_drop(%s)",
+		    store_list_name(st, l));
+		return -1;
+	}
+	for (i = 0; i < rs->n; i++) {
+		/* equal keys are together, the first line first */
+		if (i > 0 && rs->v[i - 1].klen == rs->v[i].klen &&
+		    memcmp(rs->v[i - 1].p, rs->v[i].p, rs->v[i].klen) == 0) {
+			(*dups)++;
+			continue;
+		}
+		k.mv_data = rs->v[i].p;
+		k.mv_size = rs->v[i].klen;
+		v.mv_data = rs->v[i].p + rs->v[i].klen;
+		v.mv_size = rs->v[i].vlen;
+		if ((rc = mdb_put(txn, st->lists[l].dbi, &k, &v,
+		    MDB_APPEND)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
+			    store_list_name(st, l));
+			return -1;
+		}
+		if (store_expiry_put(st, txn, l, k.mv_data, k.mv_size,
+		    rs->v[i].expires, 0, errbuf, errlen) == -1)
+			return -1;
+		count_key(st, l, d, k.mv_data, k.mv_size, 1);
+		(*count)++;
+	}
+	if (st->lists[l].kind == LIST_KIND_IP)
+		for (j = 0; j < LENS_MAX; j++) {
+			d[0][j] -= j < NLENS(ADDR_V4) ? old[0][j] : 0;
+			d[1][j] -= old[1][j];
+		}
+	return store_lens_apply(st, txn, l, d, errbuf, errlen);
+}
+
+enum store_rc
+store_replace(struct store *st, unsigned l, store_iter_fn *next, void *arg,
+    const char *actor, const char *what, size_t *count, size_t *dups,
+    char *errbuf, size_t errlen)
+{
+	struct recs rs;
+	MDB_txn *txn = NULL;
+	char reason[128];
+	size_t n = 0, nd = 0;
+
+	if (count != NULL)
+		*count = 0;
+	if (dups != NULL)
+		*dups = 0;
+	if (store_list_check(st, l, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	memset(&rs, 0, sizeof(rs));
+	if (recs_read(st, l, next, arg, &rs, errbuf, errlen) == -1)
+		goto fail;
+	if (rs.n > 1)
+		qsort(rs.v, rs.n, sizeof(*rs.v), rec_cmp);
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		goto fail;
+	if (recs_write(st, txn, l, &rs, &n, &nd, errbuf, errlen) == -1 ||
+	    store_journal_note(st, txn, l, NULL, 0, errbuf, errlen) == -1)
+		goto fail;
+	snprintf(reason, sizeof(reason), "%zu entries, the whole list", n);
+	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0,
+	    "replace", store_list_name(st, l), what, reason, strlen(reason),
+	    errbuf, errlen) == -1)
+		goto fail;
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1) {
+		txn = NULL;
+		goto fail;
+	}
+	recs_free(&rs);
+	if (count != NULL)
+		*count = n;
+	if (dups != NULL)
+		*dups = nd;
+	return STORE_OK;
+fail:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	recs_free(&rs);
+	return STORE_ERROR;
+}
+
 struct list_walk {
 	const struct store *st;
 	unsigned	 l;

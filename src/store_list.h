@@ -133,6 +133,22 @@ enum store_rc	 store_bulk_add(struct store *, unsigned list,
 		    char *errbuf, size_t errlen);
 
 /*
+ * Replace list's entries with the iterator's, all of them, in one write
+ * transaction: readers see the old list or the new one, never a mix, and
+ * never wait. The entries are read into memory first and sorted, then
+ * written in key order into the emptied table (LMDB's append mode). Of
+ * two entries for one prefix or name the first stays (*dups counts the
+ * others, if not NULL). One audit record ("replace", entry = what). The
+ * iterator is as store_bulk_add's; its strings are copied. *count gets
+ * the number of entries the list holds now. Returns STORE_OK, or
+ * STORE_ERROR with nothing changed.
+ */
+enum store_rc	 store_replace(struct store *, unsigned list,
+		    store_iter_fn *next, void *arg, const char *actor,
+		    const char *what, size_t *count, size_t *dups,
+		    char *errbuf, size_t errlen);
+
+/*
  * Walk a list in key order (address, then prefix length), in one read
  * transaction of its own; expired entries are included (the callback can
  * compare e->expires). The entry's strings are valid during the call.

@@ -1868,13 +1868,103 @@ test_purge_corrupt(void)
 	free(p);
 }
 
+/* An iterator over a NULL-terminated array of entries; -1 at "fail". */
+struct arr {
+	const struct store_entry *v;
+	size_t i, n, fail;
+};
+
+static int
+arr_next(void *arg, struct store_entry *e)
+{
+	struct arr *a = arg;
+
+	if (a->fail > 0 && a->i == a->fail)
+		return -1;
+	if (a->i == a->n)
+		return 0;
+	*e = a->v[a->i++];
+	return 1;
+}
+
+/*
+ * import --replace: the list becomes the iterator's entries, all in one
+ * commit; the first of two equal prefixes stays; an error changes
+ * nothing; lookups see the new prefix lengths.
+ */
+static void
+test_replace(void)
+{
+	struct store *st;
+	struct store_entry nv[5], e;
+	struct arr a;
+	size_t count = 0, dups = 0, purged = 0;
+	unsigned spam;
+	char *p = dbpath("replace");
+	int replaced;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	ok(st != NULL, "replace: open");
+	if (st == NULL)
+		return;
+	(void)store_list_open(st, "spam", LIST_KIND_IP, 1, &spam, errbuf,
+	    sizeof(errbuf));
+	e = mk("192.0.2.0/24", 0, 0, 0, "t", "old range");
+	(void)store_add(st, spam, &e, &replaced, errbuf, sizeof(errbuf));
+	e = mk("192.0.2.9", 0, 0, now + 100, "t", "old, expiring");
+	(void)store_add(st, spam, &e, &replaced, errbuf, sizeof(errbuf));
+	e = mk("203.0.113.1", 0, 0, 0, "t", "black, not spam");
+	(void)store_add(st, LIST_BLACK, &e, &replaced, errbuf,
+	    sizeof(errbuf));
+
+	nv[0] = mk("198.51.100.0/23", 0, 0x7f000003, 0, "t", "new /23");
+	nv[1] = mk("192.0.2.9", 0, 0x7f000004, 0, "t", "kept, first");
+	nv[2] = mk("192.0.2.9", 0, 0x7f000005, 0, "t", "dup, second");
+	nv[3] = mk("2001:db8::/33", 0, 0, now - 1, "t", "already gone");
+	nv[4] = mk("10.0.0.0/8", ENTRY_EXCLUDE, 0, 0, "t", "");
+
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = 5;
+	a.fail = 4;
+	is_int(store_replace(st, spam, arr_next, &a, "t", "bad.txt", &count,
+	    &dups, errbuf, sizeof(errbuf)), STORE_ERROR,
+	    "replace: an iterator error fails it");
+	is_str(in_list(st, spam, "192.0.2.77"), "listed 127.0.0.0",
+	    "replace: after the error the old list is whole");
+
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = 5;
+	is_int(store_replace(st, spam, arr_next, &a, "t", "feed.txt", &count,
+	    &dups, errbuf, sizeof(errbuf)), STORE_OK, "replace: done");
+	is_int((int)count, 4, "replace: 4 entries now");
+	is_int((int)dups, 1, "replace: one duplicate");
+	is_str(in_list(st, spam, "192.0.2.77"), "not listed",
+	    "replace: an entry absent from the file is gone");
+	is_str(in_list(st, spam, "198.51.101.255"), "listed 127.0.0.3",
+	    "replace: a new /23 (a new prefix length) answers");
+	is_str(in_list(st, spam, "192.0.2.9"), "listed 127.0.0.4",
+	    "replace: the first of two lines stays");
+	is_str(in_list(st, LIST_BLACK, "203.0.113.1"), "listed 127.0.0.0",
+	    "replace: other lists are untouched");
+	is_int(store_purge(st, now + 200, "t", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK,
+	    "replace: a purge after it (stale expiry records)");
+	is_str(in_list(st, spam, "192.0.2.9"), "listed 127.0.0.4",
+	    "replace: the replaced entry's old expiry does not purge it");
+	is_int((int)purged, 1, "replace: the expired new entry is purged");
+	store_close(st);
+}
+
 int
 main(void)
 {
 	struct store *st;
 	char *p;
 
-	plan(340);
+	plan(353);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -1883,6 +1973,7 @@ main(void)
 
 	test_open();
 	test_named_lists();
+	test_replace();
 	test_cache_keys();
 	test_cache_old();
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * decide.h -- what a zone says about an address or a HELO name: the one
- * place that puts the RFC 5782 test points, the lists, the cached or
- * fresh computed verdict and the HELO judgement together, so that the
- * DNS answers (answer.h), the pages (http.c, page.h) and "rdnsblctl
- * lookup" and "helo" cannot disagree. Reads the store inside a read
+ * decide.h -- what a zone says about an address, a HELO name or a domain
+ * name: the one place that puts the RFC 5782 test points, the lists,
+ * the cached or fresh computed verdict and the HELO judgement together,
+ * so that the DNS answers (answer.h), the pages (http.c, page.h) and
+ * "rdnsblctl lookup" and "helo" cannot disagree. Reads the store inside a read
  * snapshot; no event loop, no logging.
  *
  * Query names inside a dnsbl/dnswl zone:
@@ -27,6 +27,12 @@
  *   test / invalid, 1.0.0.127  the RFC 5782 test points: listed / not
  * A name with a byte that is not printable ASCII, a space or a dot inside
  * a label is no host name: NXDOMAIN, and nothing is looked up.
+ *
+ * Query names inside an rhsbl zone:
+ *   apex                       SOA, NS (ANY: both)
+ *   <domain>.<zone>            listed when a domain list of the zone lists
+ *                              the domain (rbldnsd dnset semantics)
+ *   test / invalid             the RFC 5782 test names: listed / not
  */
 #ifndef DECIDE_H
 #define DECIDE_H

@@ -4,8 +4,8 @@
  * name: the one place that puts the RFC 5782 test points, the lists,
  * the cached or fresh computed verdict and the HELO judgement together,
  * so that the DNS answers (answer.h), the pages (http.c, page.h) and
- * "rdnsblctl lookup" and "helo" cannot disagree. Reads the store inside a read
- * snapshot; no event loop, no logging.
+ * "rdnsblctl lookup" and "helo" cannot disagree. Reads the store inside
+ * a read snapshot; no event loop, no logging.
  *
  * Query names inside a dnsbl/dnswl zone:
  *   apex                       SOA, NS (ANY: both)

@@ -25,15 +25,15 @@
 
 #include "ipfile.h"
 #include "addr.h"
+#include "reason.h"
 #include "store_list.h"
 #include "util.h"
 
 #define TXT_MAX		1024	/* store.c REASON_MAX */
 #define ACTOR_MAX	64	/* store.c ACTOR_MAX */
 #define RANGE_MAX	64	/* CIDRs of one IPv4 range: at most 62 */
-#define A_MIN		0x7f000002u	/* 127.0.0.2 */
-#define A_MAX		0x7f0000feu	/* 127.0.0.254 */
 #define A_LOOPBACK	0x7f000000u
+#define CODES_WARNED	16	/* unusual A values reported once each */
 
 #define ISSPACE(c)	((c) == ' ' || (c) == '\t')
 #define ISCOMMENT(c)	((c) == '#' || (c) == ';')
@@ -59,6 +59,9 @@ struct ipfile {
 	uint32_t	 dcode;		/* default value from ":A:TXT" */
 	char		*dtxt;
 	size_t		 dtxtsz;
+
+	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
+	size_t		 nwarned;
 
 	int		 meta_line;	/* pending "#@" line, 0 if none */
 	int64_t		 meta_added;
@@ -294,10 +297,32 @@ done:
 }
 
 /*
+ * Warn about an A value outside the usual range, once for each value (a
+ * feed writes the same value on thousands of lines); past CODES_WARNED
+ * values every line is reported.
+ */
+static void
+warn_code(struct ipfile *f, uint32_t a)
+{
+	size_t i;
+	int once = f->nwarned < CODES_WARNED;
+
+	for (i = 0; i < f->nwarned; i++)
+		if (f->warned[i] == a)
+			return;
+	if (once)
+		f->warned[f->nwarned++] = a;
+	ipf_warn(f, f->lineno, "A value %u.%u.%u.%u is outside %s: clients "
+	    "may read it as a list's error code%s", a >> 24,
+	    (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, REASON_CODE_USUAL,
+	    once ? " (later lines with it are not reported)" : "");
+}
+
+/*
  * An A value as rbldnsd reads it (inet_aton style, ip4addr()): "2" is
- * 127.0.0.2, "127.2" is 127.0.0.2, "0.2" is 0.0.0.2. Must be within
- * 127.0.0.2-127.0.0.254: 127.0.0.1 and the rest are test points or
- * error codes for clients.
+ * 127.0.0.2, "127.2" is 127.0.0.2, "0.2" is 0.0.0.2. Any value in
+ * 127.0.0.0/8 but 127.0.0.1 (the RFC 5782 test address, never listed);
+ * one outside 127.0.0.2-127.0.0.254 gets a warning.
  */
 static int
 parse_a(struct ipfile *f, const char **sp, uint32_t *out, char *errbuf,
@@ -333,10 +358,21 @@ parse_a(struct ipfile *f, const char **sp, uint32_t *out, char *errbuf,
 		a = (a & 0xffff0000u) | ((a >> 8) & 0xff);
 		break;
 	}
-	if (a < A_MIN || a > A_MAX)
+	switch (reason_code_class(a)) {
+	case CODE_BAD:
+		if (a == (A_LOOPBACK | 1))
+			return ipf_err(f, errbuf, errlen, "A value 127.0.0.1 "
+			    "not allowed: it is the RFC 5782 test address, "
+			    "which is never listed");
 		return ipf_err(f, errbuf, errlen, "A value %u.%u.%u.%u out "
-		    "of range (127.0.0.2-127.0.0.254)", a >> 24,
+		    "of range: not in 127.0.0.0/8", a >> 24,
 		    (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	case CODE_UNUSUAL:
+		warn_code(f, a);
+		break;
+	case CODE_OK:
+		break;
+	}
 	*sp = s;
 	*out = a;
 	return 0;

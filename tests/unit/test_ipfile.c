@@ -206,8 +206,9 @@ test_errors(void)
 	    "t.txt:1: bad entry \"192.0.2.256\"\n"
 	    "t.txt:2: bad prefix length in \"192.0.2.1/33\" (0-32)\n"
 	    "t.txt:3: bad range \"192.0.2.9-3\": start after end\n"
-	    "t.txt:4: A value 127.0.0.1 out of range (127.0.0.2-127.0.0.254)\n"
-	    "t.txt:5: A value 0.0.0.2 out of range (127.0.0.2-127.0.0.254)\n"
+	    "t.txt:4: A value 127.0.0.1 not allowed: it is the RFC 5782 test "
+	    "address, which is never listed\n"
+	    "t.txt:5: A value 0.0.0.2 out of range: not in 127.0.0.0/8\n"
 	    "t.txt:6: bad entry \"hello world\"\n"
 	    "t.txt:7: bad entry \"10\": a bare number is not an address "
 	    "(write N.0.0.0/8)\n"
@@ -221,6 +222,30 @@ test_errors(void)
 	    "errors with line numbers; reading goes on");
 	is_int(nerrors, 12, "12 errors");
 	is_int(nentries, 1, "then the good line");
+	is_str(readall(":127.0.1.2:d\n192.0.2.1\n192.0.2.2 :127.0.1.2:x\n"
+	    "192.0.2.3 :127.255.255.254:y\n192.0.2.4 :127.0.0.0:z\n"
+	    "192.0.2.5 :127.0.0.255:\n192.0.2.6 :254:\n"),
+	    "2 192.0.2.1 code=127.0.1.2 txt=d\n"
+	    "3 192.0.2.2 code=127.0.1.2 txt=x\n"
+	    "4 192.0.2.3 code=127.255.255.254 txt=y\n"
+	    "5 192.0.2.4 code=127.0.0.0 txt=z\n"
+	    "6 192.0.2.5 code=127.0.0.255 txt=\n"
+	    "7 192.0.2.6 code=127.0.0.254 txt=\n",
+	    "any A value in 127.0.0.0/8 but 127.0.0.1 is accepted");
+	is_str(warns,
+	    "t.txt:1: A value 127.0.1.2 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:4: A value 127.255.255.254 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:5: A value 127.0.0.0 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:6: A value 127.0.0.255 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n",
+	    "an unusual A value: a warning with its line, once a value");
 	is_str(readall("192.0.2.1 : 9:x\n"),
 	    "t.txt:1: bad A value: expected a number after \":\"\n",
 	    "a blank before the A value is an error (as in rbldnsd)");
@@ -404,7 +429,7 @@ test_speed(void)
 int
 main(void)
 {
-	plan(38);
+	plan(40);
 	test_forms();
 	test_values();
 	test_warnings();

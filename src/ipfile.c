@@ -847,42 +847,6 @@ ipfile_write_header(FILE *fp, const char *list, time_t now)
 	    "line; \"#@\" lines carry rdnsbl metadata\n");
 }
 
-/*
- * IPv6 text for rbldnsd: RFC 5952 compression but never the dotted IPv4
- * tail that inet_ntop() uses for ::ffff:0:0/96, which rbldnsd cannot read.
- */
-static void
-format_v6(const struct addr *a, char *buf, size_t len)
-{
-	int best = -1, bestn = 0, i, n;
-	size_t o = 0;
-
-	for (i = 0; i < 8; i += n ? n : 1) {
-		for (n = 0; i + n < 8 && a->a[2 * (i + n)] == 0 &&
-		    a->a[2 * (i + n) + 1] == 0; n++)
-			;
-		if (n > bestn && n > 1) {
-			best = i;
-			bestn = n;
-		}
-	}
-	buf[0] = '\0';
-	for (i = 0; i < 8; i++) {
-		if (i == best) {
-			o += (size_t)snprintf(buf + o, len - o, "::");
-			i += bestn - 1;
-			continue;
-		}
-		o += (size_t)snprintf(buf + o, len - o, "%s%x",
-		    i > 0 && i != best + bestn ? ":" : "",
-		    (unsigned)(a->a[2 * i] << 8 | a->a[2 * i + 1]));
-		if (o >= len)
-			return;
-	}
-	if (a->len != 128)
-		(void)snprintf(buf + o, len - o, "/%u", a->len);
-}
-
 /* Write text with control characters turned into spaces. */
 static void
 put_text(FILE *fp, const char *s, size_t n, int word)
@@ -938,10 +902,7 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 			fputs(" code=0", fp);
 		putc('\n', fp);
 	}
-	if (e->prefix.af == ADDR_V6)
-		format_v6(&e->prefix, pbuf, sizeof(pbuf));
-	else
-		addr_format(&e->prefix, pbuf, sizeof(pbuf));
+	addr_format_hex(&e->prefix, pbuf, sizeof(pbuf));
 	if (e->flags & ENTRY_EXCLUDE) {
 		fprintf(fp, "!%s\n", pbuf);
 		return;

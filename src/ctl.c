@@ -45,6 +45,7 @@
 #include "store_cache.h"
 #include "store_list.h"
 #include "store_queue.h"
+#include "txtsub.h"
 #include "util.h"
 #include "verdict.h"
 #include "zone.h"
@@ -545,6 +546,7 @@ static int
 cmd_add(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], shown[ADDR_STRLEN];
+	char raw[REASON_MAXLEN + 1], text[REASON_MAXLEN + 1];
 	struct store_entry e;
 	uint64_t secs = 0;
 	int list, replaced = 0;
@@ -569,6 +571,23 @@ cmd_add(struct ctl *c, int argc, char **argv)
 	}
 	if (parse_expires(c, &secs) == -1)
 		return EXIT_ERR;
+	/* leading and trailing blanks are dropped, as import drops them */
+	e.reason = c->reason != NULL ? c->reason : "";
+	while (*e.reason == ' ')
+		e.reason++;
+	e.reason_len = strlen(e.reason);
+	while (e.reason_len > 0 && e.reason[e.reason_len - 1] == ' ')
+		e.reason_len--;
+	/* read as the TXT of a data file's line: "$" is the address */
+	memcpy(raw, e.reason, e.reason_len);
+	raw[e.reason_len] = '\0';
+	if (txtsub_resolve(raw, NULL, text, sizeof(text), NULL) == -1) {
+		ctl_err("the reason is over %d bytes long once its \"$\" are "
+		    "written as stored (\"$1\" as \"$$1\")", REASON_MAXLEN);
+		return EXIT_ERR;
+	}
+	e.reason = text;
+	e.reason_len = strlen(text);
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 
@@ -578,13 +597,6 @@ cmd_add(struct ctl *c, int argc, char **argv)
 	e.expires = secs ? (int64_t)c->now + (int64_t)secs : 0;
 	e.actor = c->actor;
 	e.actor_len = strlen(c->actor);
-	/* leading and trailing blanks are dropped, as import drops them */
-	e.reason = c->reason != NULL ? c->reason : "";
-	while (*e.reason == ' ')
-		e.reason++;
-	e.reason_len = strlen(e.reason);
-	while (e.reason_len > 0 && e.reason[e.reason_len - 1] == ' ')
-		e.reason_len--;
 	if (store_add(c->store, list, &e, &replaced, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);

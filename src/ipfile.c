@@ -7,8 +7,8 @@
  * parse_a_txt()) so that a file means the same to both programs, with
  * these differences: what rbldnsd skips with a warning is an error here
  * (nothing is dropped quietly), CIDRs with host bits set are masked with a
- * warning, and "$" lines are reported as ignored.  doc/rbldnsd-format.md
- * has the user's view.
+ * warning, and "$" lines other than the TXT substitution variables are
+ * reported as ignored.  doc/rbldnsd-format.md has the user's view.
  *
  * Speed: one getline() buffer is reused for every line; the only other
  * allocations are the default-TXT buffer (grown on default lines) and the
@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "addr.h"
 #include "reason.h"
 #include "store_list.h"
+#include "txtsub.h"
 #include "util.h"
 
 #define TXT_MAX		1024	/* store.c REASON_MAX */
@@ -59,6 +61,11 @@ struct ipfile {
 	uint32_t	 dcode;		/* default value from ":A:TXT" */
 	char		*dtxt;
 	size_t		 dtxtsz;
+
+	int		 scanned;	/* the variables were read */
+	char		*vars[TXTSUB_NVARS];	/* "$0"-"$9", "$=" */
+	int		 varline[TXTSUB_NVARS];
+	char		 txt[TXT_MAX + 1];	/* an entry's resolved TXT */
 
 	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
 	size_t		 nwarned;
@@ -103,8 +110,12 @@ ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn, void *arg)
 void
 ipfile_close(struct ipfile *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
+	for (i = 0; i < TXTSUB_NVARS; i++)
+		free(f->vars[i]);
 	free(f->name);
 	free(f->buf);
 	free(f->dtxt);
@@ -609,6 +620,27 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 	return 1;
 }
 
+/*
+ * The stored form of an entry's TXT *TXT (txtsub.h), in f->txt; *TXT
+ * then points there.
+ */
+static int
+resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
+{
+	int adjacent = 0;
+
+	if (txtsub_resolve(*txt, f->vars, f->txt, sizeof(f->txt),
+	    &adjacent) == -1)
+		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes "
+		    "after its $ substitutions", TXT_MAX);
+	if (adjacent)
+		ipf_warn(f, f->lineno, "TXT puts the listed address right "
+		    "before \"$\", a digit or \"=\", which the stored text "
+		    "cannot hold: a blank goes between");
+	*txt = f->txt;
+	return 0;
+}
+
 /* An entry line (after the optional "!"). */
 static int
 parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
@@ -697,6 +729,8 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 			    "ignored: \"%s\"", esc(shown, sizeof(shown), s));
 	} else if (parse_value(f, s, 0, &code, &txt, errbuf, errlen) == -1)
 		return -1;
+	else if (resolve_txt(f, &txt, errbuf, errlen) == -1)
+		return -1;
 
 	f->ncidr = f->icidr = 0;
 	if (isrange) {
@@ -753,20 +787,17 @@ bad:
 }
 
 /*
- * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
- * when there is nothing to hand out, or -1 on an error.
+ * Cut the line of N bytes in BUF down to its content: no line end, no
+ * blanks at either end. Returns its start, or NULL when it holds a NUL
+ * byte.
  */
-static int
-parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+static char *
+trim_line(char *buf, size_t n)
 {
-	char shown[128], word[16];
-	char *s = f->buf, *e;
-	size_t w;
+	char *s = buf, *e;
 
-	if (memchr(s, '\0', n) != NULL) {
-		f->meta_line = 0;
-		return ipf_err(f, errbuf, errlen, "NUL byte in line");
-	}
+	if (memchr(s, '\0', n) != NULL)
+		return NULL;
 	e = s + n;
 	if (e > s && e[-1] == '\n')
 		e--;
@@ -776,26 +807,121 @@ parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 		e--;
 	*e = '\0';
 	SKIPSPACE(s);
+	return s;
+}
 
+/*
+ * The "$" of a special line (rbldnsd reads "$", "#$", ";$" and ":$"),
+ * or NULL when S is no special line.
+ */
+static char *
+special(char *s)
+{
+	if (s[0] == '$')
+		return s;
+	if ((ISCOMMENT(s[0]) || s[0] == ':') && s[1] == '$')
+		return s + 1;
+	return NULL;
+}
+
+/*
+ * A substitution variable line "$N text" or "$= text" (D at its "$"):
+ * returns the variable's index and sets *TEXT, or -1 when D is not one.
+ */
+static int
+var_line(const char *d, const char **text)
+{
+	const char *t;
+
+	if (!(ISDIGIT(d[1]) || d[1] == '=') || !ISSPACE(d[2]))
+		return -1;
+	t = d + 2;
+	SKIPSPACE(t);
+	if (*t == '\0')
+		return -1;
+	*text = t;
+	return d[1] == '=' ? TXTSUB_BASE : d[1] - '0';
+}
+
+/*
+ * Read the whole file for its substitution variables, then rewind: in
+ * rbldnsd a variable belongs to the whole dataset, so a "$1" line also
+ * serves the entries above it. The first definition counts.
+ */
+static int
+scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
+{
+	const char *text;
+	char *s, *d;
+	ssize_t n;
+	int i, line = 0;
+
+	f->scanned = 1;
+	while ((n = getline(&f->buf, &f->bufsz, f->fp)) != -1) {
+		line++;
+		if ((s = trim_line(f->buf, (size_t)n)) == NULL ||
+		    (d = special(s)) == NULL || (i = var_line(d, &text)) < 0 ||
+		    f->vars[i] != NULL)
+			continue;
+		f->vars[i] = xstrdup(text);
+		f->varline[i] = line;
+	}
+	if (ferror(f->fp) || fseeko(f->fp, 0, SEEK_SET) == -1)
+		return ipf_err(f, errbuf, errlen, "cannot read the file for "
+		    "its $ variables and again for its entries: %s",
+		    strerror(errno));
+	return 0;
+}
+
+/* A "$" line, D at its "$". */
+static void
+parse_special(struct ipfile *f, const char *d)
+{
+	char shown[128], word[16];
+	const char *text;
+	size_t w;
+	int i;
+
+	if ((i = var_line(d, &text)) >= 0) {
+		if (f->varline[i] != f->lineno)
+			ipf_warn(f, f->lineno, "$%c ignored: defined before, "
+			    "at line %d (the first definition counts, as in "
+			    "rbldnsd)", d[1], f->varline[i]);
+		return;
+	}
+	w = strcspn(d, " \t");
+	if (w >= sizeof(word))
+		w = sizeof(word) - 1;
+	memcpy(word, d, w);
+	word[w] = '\0';
+	esc(shown, sizeof(shown), word);
+	if (ISDIGIT(d[1]) || d[1] == '=')
+		ipf_warn(f, f->lineno, "%s ignored: a substitution variable "
+		    "is \"$%c text\"", shown, d[1]);
+	else
+		ipf_warn(f, f->lineno, "%s ignored: zone settings come from "
+		    "rdnsbld.conf", shown);
+}
+
+/*
+ * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
+ * when there is nothing to hand out, or -1 on an error.
+ */
+static int
+parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+{
+	char *s, *d;
+
+	if ((s = trim_line(f->buf, n)) == NULL) {
+		f->meta_line = 0;
+		return ipf_err(f, errbuf, errlen, "NUL byte in line");
+	}
 	if (*s == '\0')
 		return 0;
 	if (s[0] == '#' && s[1] == '@')
 		return parse_meta(f, s + 2, errbuf, errlen) == -1 ? -1 : 0;
-	if (s[0] == '$' || ((ISCOMMENT(s[0]) || s[0] == ':') && s[1] == '$')) {
-		char *d = s[0] == '$' ? s : s + 1;
-
-		w = strcspn(d, " \t");
-		if (w >= sizeof(word))
-			w = sizeof(word) - 1;
-		memcpy(word, d, w);
-		word[w] = '\0';
-		esc(shown, sizeof(shown), word);
-		if (ISDIGIT(d[1]) || d[1] == '=')
-			ipf_warn(f, f->lineno, "%s ignored: TXT substitution "
-			    "variables are not supported", shown);
-		else
-			ipf_warn(f, f->lineno, "%s ignored: zone settings come "
-			    "from rdnsbld.conf", shown);
+	if ((d = special(s)) != NULL) {
+		parse_special(f, d);
 		return 0;
 	}
 	if (ISCOMMENT(s[0]))
@@ -819,6 +945,8 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 
 	if (f->icidr < f->ncidr)
 		return next_cidr(f, e);
+	if (!f->scanned && scan_vars(f, errbuf, errlen) == -1)
+		return -1;
 	for (;;) {
 		if ((n = getline(&f->buf, &f->bufsz, f->fp)) == -1) {
 			if (f->meta_line != 0)
@@ -916,6 +1044,9 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 		fputs(" :127.0.0.2:", fp);
 	else if (rlen > 0)
 		putc(' ', fp);
+	/* a leading "=" opts out of a base template and is dropped */
+	if (i < rlen && e->reason[i] == '=')
+		putc('=', fp);
 	put_text(fp, e->reason, rlen, 0);
 	putc('\n', fp);
 }

@@ -17,8 +17,11 @@
  * followed by an optional value: ":A:TXT" (":127.0.0.3:text", ":3:text",
  * "::text" keeps the default A), or plain text after whitespace (TXT).
  * A line ":A:TXT" alone sets the default value for the entries after it.
- * "$SOA", "$NS", "$TTL" and other "$" lines are zone settings that come
- * from rdnsbld.conf: each is reported as a warning with file:line.
+ * TXT is read with rbldnsd's substitutions: "$1 text" ... "$9 text" and
+ * "$= text" (the base template) lines anywhere in the file, a leading "="
+ * (no base template), "$$"; see txtsub.h. "$SOA", "$NS", "$TTL" and other
+ * "$" lines are zone settings that come from rdnsbld.conf: each is
+ * reported as a warning with file:line.
  *
  * rdnsbl metadata, written by the exporter so that export-import
  * round-trips, rides in comment lines that rbldnsd ignores:
@@ -42,7 +45,8 @@ struct ipfile_entry {
 	struct addr	 prefix;
 	int		 exclude;	/* "!" entry */
 	uint32_t	 code;		/* A value, host order; 0: none given */
-	const char	*txt;		/* TXT text, "" if none; valid until next call */
+	const char	*txt;		/* TXT in the stored form (txtsub.h), "" if
+					   none; valid until the next call */
 	int64_t		 added;		/* from "#@" metadata, 0 if none */
 	int64_t		 expires;	/* from "#@" metadata, 0 if none */
 	const char	*actor;		/* from "#@" metadata, NULL if none */
@@ -65,7 +69,9 @@ void		 ipfile_close(struct ipfile *);
  * The next entry: returns 1 and fills *e, 0 at the end of the file, or -1
  * on a bad line (message with "name:line: " in errbuf; reading can go on
  * with the next call, so a caller can report every bad line).
- * A range line yields several entries, one CIDR each.
+ * A range line yields several entries, one CIDR each. The first call
+ * reads the whole stream for its substitution variables and rewinds it,
+ * so the stream must be seekable.
  */
 int		 ipfile_next(struct ipfile *, struct ipfile_entry *e,
 		    char *errbuf, size_t errlen);

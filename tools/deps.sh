@@ -4,10 +4,11 @@
 # Does nothing when they are all present; uses sudo when not root.
 set -e
 # exim4-daemon-light and iproute2: the end-to-end test with a real MTA
-# (tests/integration/mta.sh) runs Exim in a network namespace.
+# (tests/integration/mta.sh) runs Exim in a network namespace. rbldnsd:
+# feeds.sh compares rdnsbld's answers with rbldnsd's for the same data.
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
 liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
-chromium chromium-driver exim4-daemon-light iproute2"
+chromium chromium-driver exim4-daemon-light iproute2 rbldnsd"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

@@ -61,6 +61,8 @@ reason.h		3
 reason.c		3
 resolve.h		3
 resolve.c		3
+txtsub.h		3
+txtsub.c		3
 wire.h			3
 wire.c			3
 conf.h			4

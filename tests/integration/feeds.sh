@@ -1,19 +1,94 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # feeds.sh -- rbldnsd feeds read as rbldnsd reads them: A values in
-# 127.0.0.0/8, what the daemon answers for them, and the FILE:LINE
-# messages of import.
+# 127.0.0.0/8, the "$" substitutions of TXT, and the FILE:LINE messages
+# of import. Where rbldnsd defines the answer, the real rbldnsd answers
+# the same file on another loopback port and the two are compared.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
+need_tool perl
+need_tool rbldnsd
 need_programs
 
-write_conf base.conf.in
+write_conf feeds.conf.in
 
 # A: the A answer of ADDR in bl.test, or its status (NXDOMAIN).
 A()
 {
-	dig_answer "$(q "$(rev4 "$1").bl.test" A)"
+	case $1 in
+	*:*) dig_answer "$(q "$(rev6 "$1").bl.test" A)" ;;
+	*) dig_answer "$(q "$(rev4 "$1").bl.test" A)" ;;
+	esac
+}
+
+# name ADDR: the query name of ADDR in bl.test.
+name()
+{
+	case $1 in
+	*:*) echo "$(rev6 "$1").bl.test" ;;
+	*) echo "$(rev4 "$1").bl.test" ;;
+	esac
+}
+
+# --- rbldnsd, the reference ------------------------------------------------------
+
+# The files rbldnsd reads: a directory it can read after dropping to
+# nobody (as root it chroots there).
+RDIR="$work/rbldnsd"
+mkdir -p "$RDIR" && chmod 755 "$RDIR" || bail "cannot make $RDIR"
+RPID=
+
+# start_rbldnsd ZONE:TYPE:FILE...: rbldnsd in the foreground on a free
+# loopback port ($RPORT), files relative to $RDIR; waits until it answers.
+start_rbldnsd()
+{
+	sr_port=$PORT
+	while :; do
+		pick_port
+		[ "$PORT" != "$sr_port" ] && [ "$PORT" != "$HPORT" ] && break
+	done
+	RPORT=$PORT
+	PORT=$sr_port
+	chmod 644 "$RDIR"/* || bail "cannot chmod the rbldnsd files"
+	if [ "$(id -u)" = 0 ]; then
+		set -- -u nobody -r "$RDIR" -w / "$@"
+	else
+		set -- -w "$RDIR" "$@"
+	fi
+	rbldnsd -n -b "127.0.0.1/$RPORT" "$@" >"$work/rbldnsd.log" 2>&1 &
+	RPID=$!
+	sr_i=0
+	while [ $sr_i -lt 50 ]; do
+		if ! kill -0 "$RPID" 2>/dev/null; then
+			sed 's/^/# rbldnsd: /' "$work/rbldnsd.log"
+			RPID=
+			bail "rbldnsd exited"
+		fi
+		if dig +tries=1 +time=1 @127.0.0.1 -p "$RPORT" bl.test SOA \
+		    2>/dev/null | grep -q 'status: '; then
+			return 0
+		fi
+		sleep 0.2
+		sr_i=$((sr_i + 1))
+	done
+	bail "rbldnsd did not answer within 10 s"
+}
+
+stop_rbldnsd()
+{
+	[ -n "$RPID" ] || return 0
+	kill -TERM "$RPID" 2>/dev/null
+	wait "$RPID" 2>/dev/null
+	RPID=
+}
+# lib.sh's cleanup ends rdnsbld; this one ends rbldnsd first
+trap 'stop_rbldnsd; lib_cleanup' EXIT
+
+# rq ARGS...: dig +short against rbldnsd.
+rq()
+{
+	dig +short +tries=2 +time=2 @127.0.0.1 -p "$RPORT" "$@" 2>&1
 }
 
 # --- A values: 127.0.0.0/8 but 127.0.0.1 --------------------------------------
@@ -42,12 +117,77 @@ like "$CTL_ERR" 'badcodes\.txt:1: A value 127\.0\.0\.1 not allowed' \
 like "$CTL_ERR" 'badcodes\.txt:2: A value 10\.0\.0\.2 out of range' \
     "an A value outside 127.0.0.0/8 is refused with FILE:LINE"
 
+# --- "$" in TXT --------------------------------------------------------------------
+
+# rbldnsd reads a variable ($1), the base template ($=), "=" and "$$"
+# when it answers; import resolves all but "$" itself.
+cat >"$RDIR/subst4.txt" <<'DATA'
+$1 http://bl.example/lookup
+$= [$=] see $1?ip=$ ($$)
+:3:default text
+10.0.0.1
+10.0.0.2 own $ text
+10.0.0.3 :4:
+10.0.0.4 =opt out $ $1 $$ $5 $2
+10.0.0.5 :5:costs $5 and $$1
+10.0.0.6 uses $2 defined below
+10.0.1.0/24 :6:wide
+$2 later
+DATA
+cat >"$RDIR/subst6.txt" <<'DATA'
+$= v6[$=] $
+2001:db8::1 six
+::ffff:c000:201 :3:mapped $
+2001:db8::/32 :4:
+DATA
+ctl import black "$RDIR/subst4.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "import of a file with \$ substitutions: no message"
+ctl import black "$RDIR/subst6.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "import of an IPv6 file with \$ substitutions: no message"
+
+# rdnsblctl add reads its reason as the TXT of a data file's line
+ctl_must add black 10.9.0.1 --reason 'costs $5 at $'
+ctl_must add black 10.9.0.2 --reason '=no base $$'
+
 start_daemon
+# IPv6 in a zone of its own: with an IPv4 dataset beside it, rbldnsd
+# answers a ::ffff:0:0/96 name from the IPv4 data only
+start_rbldnsd bl.test:ip4trie:subst4.txt bl6.test:ip6trie:subst6.txt
+
 is "$(A 192.0.2.1)" 127.0.1.2 "the daemon answers the imported code 127.0.1.2"
 is "$(A 192.0.2.2)" 127.255.255.254 \
     "the daemon answers the imported code 127.255.255.254"
 is "$(A 192.0.2.4)" 127.0.0.9 "a usual code is answered as before"
 is "$(A 192.0.2.9)" NXDOMAIN "nothing of the refused file was imported"
+
+is "$(q +short "$(name 10.0.0.2)" TXT)" \
+    '"[own $ text] see http://bl.example/lookup?ip=10.0.0.2 ($)"' \
+    "TXT: the base template around the entry's literal text"
+is "$(q +short "$(name 2001:db8::1)" TXT)" '"v6[six] 2001:db8::1"' \
+    "TXT: \$ is the IPv6 address"
+is "$(q +short "$(name 10.9.0.1)" TXT)" '"costs $5 at 10.9.0.1"' \
+    "add --reason: \$5 stays, \$ is the address"
+is "$(q +short "$(name 10.9.0.2)" TXT)" '"no base $"' \
+    "add --reason: a leading = is dropped, \$\$ is a dollar"
+n=0
+for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.1.9 \
+    2001:db8::1 ::ffff:192.0.2.1 2001:db8::99; do
+	rname=$(name "$a")
+	case $a in
+	*:*) rname=${rname%.bl.test}.bl6.test ;;
+	esac
+	ours=$(q +short "$(name "$a")" TXT)
+	theirs=$(rq "$rname" TXT)
+	case $theirs in
+	'"'*) n=$((n + 1)) ;;
+	esac
+	is "$ours" "$theirs" "TXT of $a: rdnsbld answers what rbldnsd answers"
+	is "$(q +short "$(name "$a")" A)" "$(rq "$rname" A)" \
+	    "A of $a: rdnsbld answers what rbldnsd answers"
+done
+is "$n" 10 "rbldnsd gave a TXT for each of the 10 addresses"
+
+stop_rbldnsd
 stop_daemon
 
 done_testing

@@ -110,12 +110,18 @@ ctl_must add black 198.18.0.3 --reason "#42 leading hash"
 ctl_must add black 198.18.0.4 --reason 'back\slash, "quotes", café'
 ctl_must add black 198.18.0.5 --reason "  padded with blanks  "
 ctl_must add black 198.18.0.6 --reason "for a day" --expires 1d
+ctl_must add black 198.18.0.7 --reason "==starts with ="
+ctl_must add black 198.18.0.8 --reason 'costs $5, see $'
 
 ctl export black
 is "$CTL_RC" 0 "export black exits 0"
 printf '%s\n' "$CTL_OUT" >"$work/exp-black-1.txt"
 ENTRIES=$(grep -Ev '^[#;]|^$' "$work/exp-black-1.txt")
-is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 26 "export black writes 26 entry lines"
+is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 28 "export black writes 28 entry lines"
+like "$ENTRIES" '^198\.18\.0\.7 ==starts with =$' \
+    "export doubles a leading = (rbldnsd drops one)"
+like "$ENTRIES" '^198\.18\.0\.8 costs \$\$5, see \$$' \
+    "export writes an added reason as stored: \$5 escaped, \$ the address"
 like "$ENTRIES" '^192\.0\.2\.0/24$' "export writes a plain entry as its CIDR"
 like "$ENTRIES" '^!192\.0\.2\.128/25$' "export writes an exclusion with !"
 like "$ENTRIES" '^192\.0\.2\.5 :127\.0\.0\.3:custom text$' "export writes :A:TXT values"

@@ -178,7 +178,7 @@ static void
 test_warnings(void)
 {
 	is_str(readall("192.0.2.1\n10.1.2.3/24\n$SOA 1h a b 0 1 2 3 4\n"
-	    "$TTL 300\n#$NS 1h ns\n$1 text\n192.0.2.1 :3:again\n"),
+	    "$TTL 300\n#$NS 1h ns\n$1\n192.0.2.1 :3:again\n"),
 	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
 	    "2 10.1.2.0/24 code=0.0.0.0 txt=\n"
 	    "7 192.0.2.1 code=127.0.0.3 txt=again\n",
@@ -188,10 +188,54 @@ test_warnings(void)
 	    "t.txt:3: $SOA ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:4: $TTL ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:5: $NS ignored: zone settings come from rdnsbld.conf\n"
-	    "t.txt:6: $1 ignored: TXT substitution variables are not "
-	    "supported\n"
+	    "t.txt:6: $1 ignored: a substitution variable is \"$1 text\"\n"
 	    "t.txt:7: duplicate entry 192.0.2.1 (also at line 1): the later "
 	    "line wins\n", "warnings with line numbers");
+}
+
+static void
+test_subst(void)
+{
+	char big[1100];
+
+	/* rbldnsd: a variable is the dataset's, wherever it is defined */
+	is_str(readall("192.0.2.1 see $1/$\n$1 http://bl.example\n"
+	    "#$1 http://other.example\n:3:default $2 $\n192.0.2.2\n"
+	    ";$2 two $ dollars $$\n192.0.2.3 :4:\n192.0.2.4 =no $1\n"
+	    "192.0.2.5 costs $5 and $$1\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=see http://bl.example/$\n"
+	    "5 192.0.2.2 code=127.0.0.3 txt=default two $$ dollars $$$$ $\n"
+	    "7 192.0.2.3 code=127.0.0.4 txt=\n"
+	    "8 192.0.2.4 code=127.0.0.3 txt=no http://bl.example\n"
+	    "9 192.0.2.5 code=127.0.0.3 txt=costs $$5 and $$1\n",
+	    "variables resolved, also those defined below; $ and $$ stay");
+	is_str(warns, "t.txt:3: $1 ignored: defined before, at line 2 (the "
+	    "first definition counts, as in rbldnsd)\n",
+	    "a second definition is a warning; the first counts");
+	is_str(readall(":$= [$=] see http://bl.example/?$\n"
+	    ":3:listed\n192.0.2.1\n192.0.2.2 :4:\n192.0.2.3 own $ text\n"
+	    "192.0.2.4 =plain $\n!192.0.2.5\n"),
+	    "3 192.0.2.1 code=127.0.0.3 txt=[listed] see http://bl.example/?$\n"
+	    "4 192.0.2.2 code=127.0.0.4 txt=[$] see http://bl.example/?$\n"
+	    "5 192.0.2.3 code=127.0.0.3 txt=[own $$ text] see "
+	    "http://bl.example/?$\n"
+	    "6 192.0.2.4 code=127.0.0.3 txt=plain $\n"
+	    "7 !192.0.2.5 code=0.0.0.0 txt=\n",
+	    "the base template: the entry's text (or default, or the address) "
+	    "in $=, = opts out, none on an exclusion");
+	is_str(warns, "", "... without a warning");
+	is_str(readall("$= $=$1\n$1 9\n192.0.2.1\n192.0.2.2 x\n"),
+	    "3 192.0.2.1 code=0.0.0.0 txt=$ 9\n"
+	    "4 192.0.2.2 code=0.0.0.0 txt=x9\n",
+	    "the address before a digit: a blank between");
+	is_str(warns, "t.txt:3: TXT puts the listed address right before "
+	    "\"$\", a digit or \"=\", which the stored text cannot hold: a "
+	    "blank goes between\n", "... with a warning");
+	memset(big, 'x', 1000);
+	memcpy(big, "$1 ", 3);
+	memcpy(big + 1000, "\n192.0.2.1 $1$1\n", 17);
+	is_str(readall(big), "t.txt:2: TXT longer than 1024 bytes after its $ "
+	    "substitutions\n", "TXT over 1024 bytes after substitution");
 }
 
 static void
@@ -429,10 +473,11 @@ test_speed(void)
 int
 main(void)
 {
-	plan(40);
+	plan(47);
 	test_forms();
 	test_values();
 	test_warnings();
+	test_subst();
 	test_errors();
 	test_crlf_meta();
 	test_roundtrip();

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ipfile.c -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
- * for "rdnsblctl import" and the writer for "rdnsblctl export".
+ * for "rdnsblctl import" (the writer is ipfile_write.c).
  *
  * The reader follows rbldnsd's own parser (ip4parse.c, ip6addr.c,
  * parse_a_txt()) so that a file means the same to both programs, with
@@ -31,8 +31,6 @@
 #include "txtsub.h"
 #include "util.h"
 
-#define TXT_MAX		1024	/* store.c REASON_MAX */
-#define ACTOR_MAX	64	/* store.c ACTOR_MAX */
 #define RANGE_MAX	64	/* CIDRs of one IPv4 range: at most 62 */
 #define A_LOOPBACK	0x7f000000u
 #define CODES_WARNED	16	/* unusual A values reported once each */
@@ -65,7 +63,7 @@ struct ipfile {
 	int		 scanned;	/* the variables were read */
 	char		*vars[TXTSUB_NVARS];	/* "$0"-"$9", "$=" */
 	int		 varline[TXTSUB_NVARS];
-	char		 txt[TXT_MAX + 1];	/* an entry's resolved TXT */
+	char		 txt[IPFILE_TXT_MAX + 1];	/* an entry's resolved TXT */
 
 	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
 	size_t		 nwarned;
@@ -75,7 +73,7 @@ struct ipfile {
 	int64_t		 meta_expires;
 	int		 meta_code0;
 	int		 meta_has_actor;
-	char		 meta_actor[ACTOR_MAX + 1];
+	char		 meta_actor[IPFILE_ACTOR_MAX + 1];
 
 	struct ipfile_entry cur;	/* the line being split into CIDRs */
 	struct addr	 cidr[RANGE_MAX];
@@ -427,9 +425,9 @@ parse_value(struct ipfile *f, const char *s, int deflt, uint32_t *code,
 		}
 		SKIPSPACE(s);
 	}
-	if (strlen(s) > TXT_MAX)
+	if (strlen(s) > IPFILE_TXT_MAX)
 		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes",
-		    TXT_MAX);
+		    IPFILE_TXT_MAX);
 	*txt = s;
 	return 0;
 }
@@ -519,10 +517,10 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 				f->meta_expires = (int64_t)v;
 			break;
 		case 4:
-			if (*val == '\0' || strlen(val) > ACTOR_MAX)
+			if (*val == '\0' || strlen(val) > IPFILE_ACTOR_MAX)
 				return ipf_err(f, errbuf, errlen, "bad #@ "
 				    "line: actor must be 1-%d bytes",
-				    ACTOR_MAX);
+				    IPFILE_ACTOR_MAX);
 			memcpy(f->meta_actor, val, strlen(val) + 1);
 			f->meta_has_actor = 1;
 			break;
@@ -632,7 +630,7 @@ resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
 	if (txtsub_resolve(*txt, f->vars, f->txt, sizeof(f->txt),
 	    &adjacent) == -1)
 		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes "
-		    "after its $ substitutions", TXT_MAX);
+		    "after its $ substitutions", IPFILE_TXT_MAX);
 	if (adjacent)
 		ipf_warn(f, f->lineno, "TXT puts the listed address right "
 		    "before \"$\", a digit or \"=\", which the stored text "
@@ -962,91 +960,4 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 	if (r == -1)
 		return -1;
 	return next_cidr(f, e);
-}
-
-void
-ipfile_write_header(FILE *fp, const char *list, time_t now)
-{
-	char t[64];
-
-	format_time(now, t, sizeof(t));
-	fprintf(fp, "# rdnsbl export of the %s list, %s\n", list, t);
-	fprintf(fp, "# format: rbldnsd ip4trie/ip6trie data, one prefix a "
-	    "line; \"#@\" lines carry rdnsbl metadata\n");
-}
-
-/* Write text with control characters turned into spaces. */
-static void
-put_text(FILE *fp, const char *s, size_t n, int word)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || (word && c == ' '))
-			c = word ? '_' : ' ';
-		putc(c, fp);
-	}
-}
-
-void
-ipfile_write_entry(FILE *fp, const struct store_entry *e)
-{
-	char pbuf[ADDR_STRLEN + 8];
-	size_t rlen = e->reason_len;
-	size_t i;
-	int special = 0;
-
-	if (e->reason == NULL || rlen == 0)
-		rlen = 0;
-	if (rlen > TXT_MAX)
-		rlen = TXT_MAX;
-	/*
-	 * rbldnsd has no form for "default A, TXT starting with : # or ;"
-	 * (plain TXT would read as a value or a comment, "::TXT" is an
-	 * error): write 127.0.0.2, rbldnsd's default, and tell our reader
-	 * with "code=0".
-	 */
-	for (i = 0; i < rlen && ((unsigned char)e->reason[i] <= ' ' ||
-	    e->reason[i] == 0x7f); i++)
-		;
-	if (!(e->flags & ENTRY_EXCLUDE) && e->code == 0 && i < rlen &&
-	    (e->reason[i] == ':' || ISCOMMENT(e->reason[i])))
-		special = 1;
-	if (e->added != 0 || e->expires != 0 || e->actor_len > 0 ||
-	    special) {
-		fputs("#@", fp);
-		if (e->added != 0)
-			fprintf(fp, " added=%lld", (long long)e->added);
-		if (e->expires != 0)
-			fprintf(fp, " expires=%lld", (long long)e->expires);
-		if (e->actor_len > 0 && e->actor != NULL) {
-			fputs(" actor=", fp);
-			put_text(fp, e->actor, e->actor_len > ACTOR_MAX ?
-			    ACTOR_MAX : e->actor_len, 1);
-		}
-		if (special)
-			fputs(" code=0", fp);
-		putc('\n', fp);
-	}
-	addr_format_hex(&e->prefix, pbuf, sizeof(pbuf));
-	if (e->flags & ENTRY_EXCLUDE) {
-		fprintf(fp, "!%s\n", pbuf);
-		return;
-	}
-	fputs(pbuf, fp);
-	if (e->code != 0)
-		fprintf(fp, " :%u.%u.%u.%u:", e->code >> 24,
-		    (e->code >> 16) & 0xff, (e->code >> 8) & 0xff,
-		    e->code & 0xff);
-	else if (special)
-		fputs(" :127.0.0.2:", fp);
-	else if (rlen > 0)
-		putc(' ', fp);
-	/* a leading "=" opts out of a base template and is dropped */
-	if (i < rlen && e->reason[i] == '=')
-		putc('=', fp);
-	put_text(fp, e->reason, rlen, 0);
-	putc('\n', fp);
 }

@@ -41,6 +41,9 @@
 #include "addr.h"
 #include "store_list.h"
 
+#define IPFILE_TXT_MAX		1024	/* bytes of TXT (store.c REASON_MAX) */
+#define IPFILE_ACTOR_MAX	64	/* bytes of an actor (store.c ACTOR_MAX) */
+
 struct ipfile_entry {
 	struct addr	 prefix;
 	int		 exclude;	/* "!" entry */

@@ -96,6 +96,7 @@ store_queue.c		19
 store_purge.c		20
 ipfile.h		21
 ipfile.c		21
+ipfile_write.c		21
 notify.h		21
 notify.c		21
 verdict.h		22

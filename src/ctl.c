@@ -64,6 +64,7 @@
 #define OPT_JSON	0x04
 #define OPT_FRESH	0x08
 #define OPT_NOTE	0x10
+#define OPT_HOSTBITS	0x20
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -80,6 +81,7 @@ struct ctl {
 	const char	*note;		/* --note, or NULL */
 	int		 json;		/* --json */
 	int		 fresh;		/* --fresh */
+	int		 host_bits;	/* --accept-host-bits */
 };
 
 struct cmd {
@@ -111,7 +113,8 @@ static const struct cmd cmds[] = {
 	{ "del", "black|white ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
 	{ "list", "[black|white] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
 	{ "lookup", "ADDR [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
-	{ "import", "black|white FILE", 2, 2, 0, CMD_WRITE, cmd_import },
+	{ "import", "black|white FILE [--accept-host-bits]", 2, 2,
+	    OPT_HOSTBITS, CMD_WRITE, cmd_import },
 	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
@@ -133,6 +136,7 @@ static const struct {
 	{ "json", OPT_JSON, 0 },
 	{ "fresh", OPT_FRESH, 0 },
 	{ "note", OPT_NOTE, 1 },
+	{ "accept-host-bits", OPT_HOSTBITS, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -1304,7 +1308,7 @@ import_next(void *arg, struct store_entry *e)
 	}
 }
 
-/* import black|white FILE */
+/* import black|white FILE [--accept-host-bits] */
 static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
@@ -1344,7 +1348,8 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	ic.path = path;
 	ic.actor = c->actor;
 	ic.now = c->now;
-	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	ic.ipf = ipfile_open(fp, path, c->host_bits ? IPFILE_HOST_BITS : 0,
+	    c->now, import_warn, &ic);
 	for (;;) {
 		r = ipfile_next(ic.ipf, &ie, errbuf, sizeof(errbuf));
 		if (r == 0)
@@ -1379,7 +1384,8 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	clearerr(fp);
 	ic.quiet = 1;
 	ic.nexpired = 0;
-	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	ic.ipf = ipfile_open(fp, path, c->host_bits ? IPFILE_HOST_BITS : 0,
+	    c->now, import_warn, &ic);
 	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
 	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
 		if (ic.nerr > 0)
@@ -1778,6 +1784,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_NOTE:
 			c->note = val;
+			break;
+		case OPT_HOSTBITS:
+			c->host_bits = 1;
 			break;
 		}
 	}

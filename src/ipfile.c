@@ -5,10 +5,12 @@
  *
  * The reader follows rbldnsd's own parser (ip4parse.c, ip6addr.c,
  * parse_a_txt()) so that a file means the same to both programs, with
- * these differences: what rbldnsd skips with a warning is an error here
- * (nothing is dropped quietly), CIDRs with host bits set are masked with a
- * warning, and "$" lines other than the TXT substitution variables are
- * reported as ignored.  doc/rbldnsd-format.md has the user's view.
+ * these differences: a line rbldnsd cannot read is an error here, which
+ * refuses the file (nothing is dropped quietly); the entries rbldnsd
+ * skips on purpose (host bits set, over $MAXRANGE4) are skipped with a
+ * warning, as is 0/0; "$" lines other than the TXT substitution
+ * variables, $MAXRANGE4 and $TIMESTAMP are reported as ignored.
+ * doc/rbldnsd-format.md has the user's view.
  *
  * Speed: one getline() buffer is reused for every line; the only other
  * allocations are the default-TXT buffer (grown on default lines) and the
@@ -16,11 +18,13 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -60,6 +64,11 @@ struct ipfile {
 	char		*dtxt;
 	size_t		 dtxtsz;
 
+	unsigned	 flags;		/* IPFILE_* */
+	time_t		 now;
+	uint64_t	 maxrange;	/* $MAXRANGE4 in addresses, 0: none */
+	int64_t		 expires;	/* earliest $TIMESTAMP expiry, 0: none */
+
 	int		 scanned;	/* the variables were read */
 	char		*vars[TXTSUB_NVARS];	/* "$0"-"$9", "$=" */
 	int		 varline[TXTSUB_NVARS];
@@ -91,12 +100,15 @@ static int ipf_err(struct ipfile *, char *, size_t, const char *, ...)
     __attribute__((format(printf, 4, 5)));
 
 struct ipfile *
-ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn, void *arg)
+ipfile_open(FILE *fp, const char *name, unsigned flags, time_t now,
+    ipfile_warn_fn *warn, void *arg)
 {
 	struct ipfile *f;
 
 	f = xcalloc(1, sizeof(*f));
 	f->fp = fp;
+	f->flags = flags;
+	f->now = now;
 	f->name = xstrdup(name);
 	f->warn = warn;
 	f->arg = arg;
@@ -614,6 +626,8 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 {
 	*e = f->cur;
 	e->prefix = f->cidr[f->icidr++];
+	if (f->expires != 0 && (e->expires == 0 || e->expires > f->expires))
+		e->expires = f->expires;
 	dup_check(f, &e->prefix, e->line);
 	return 1;
 }
@@ -639,11 +653,81 @@ resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* The address or prefix at the start of an entry, for a message. */
+static const char *
+entry_token(char *dst, size_t dstlen, const char *s)
+{
+	char tok[128];
+	size_t n;
+
+	SKIPSPACE(s);
+	n = strcspn(s, " \t#;:");
+
+	/* an IPv6 prefix has colons: up to the first blank or value */
+	if (s[n] == ':')
+		n = strcspn(s, " \t#;");
+	if (n >= sizeof(tok))
+		n = sizeof(tok) - 1;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	return esc(dst, dstlen, tok);
+}
+
+/*
+ * Whether the entry at S (after the "!"), prefix LO, must be skipped as
+ * rbldnsd skips it, with a warning: a prefix of length 0 (every address),
+ * host bits set (unless IPFILE_HOST_BITS: then masked, with a warning),
+ * more IPv4 addresses than $MAXRANGE4 allows (RANGE: the size of a range
+ * line, 0 for a prefix). Its "#@" metadata goes with it.
+ */
+static int
+skip_entry(struct ipfile *f, const char *s, const struct addr *lo,
+    uint64_t range)
+{
+	char shown[160], pbuf[ADDR_STRLEN];
+	struct addr m = *lo;
+	uint64_t size;
+
+	addr_mask(&m);
+	if ((range == 0 && lo->len == 0) || range == 1ULL << 32) {
+		ipf_warn(f, f->lineno, "entry skipped: \"%s\" lists every "
+		    "%s address", entry_token(shown, sizeof(shown), s),
+		    lo->af == ADDR_V4 ? "IPv4" : "IPv6");
+		goto skip;
+	}
+	if (range == 0 && memcmp(m.a, lo->a, sizeof(m.a)) != 0) {
+		addr_format(&m, pbuf, sizeof(pbuf));
+		if (f->flags & IPFILE_HOST_BITS) {
+			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
+			    "%s", entry_token(shown, sizeof(shown), s), pbuf);
+			return 0;
+		}
+		ipf_warn(f, f->lineno, "entry skipped: host bits set in "
+		    "\"%s\", as rbldnsd skips it (--accept-host-bits: list "
+		    "%s)", entry_token(shown, sizeof(shown), s), pbuf);
+		goto skip;
+	}
+	if (lo->af != ADDR_V4 || f->maxrange == 0)
+		return 0;
+	size = range != 0 ? range : 1ULL << (32 - lo->len);
+	if (size > f->maxrange) {
+		ipf_warn(f, f->lineno, "entry skipped: \"%s\" covers %llu "
+		    "addresses, more than $MAXRANGE4 %llu",
+		    entry_token(shown, sizeof(shown), s),
+		    (unsigned long long)size, (unsigned long long)f->maxrange);
+		goto skip;
+	}
+	return 0;
+skip:
+	f->meta_line = 0;
+	return 1;
+}
+
 /* An entry line (after the optional "!"). */
 static int
 parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 {
-	char shown[128], pbuf[ADDR_STRLEN];
+	char shown[128];
 	const char *s = line, *why = NULL, *txt = "";
 	struct addr lo, hi;
 	uint32_t a, b, code = 0;
@@ -719,6 +803,9 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	}
 	if (*s != '\0' && !ISSPACE(*s) && !ISCOMMENT(*s) && *s != ':')
 		goto bad;
+	if (skip_entry(f, line + exclude, &lo,
+	    isrange ? (uint64_t)b - a + 1 : 0))
+		return 0;
 
 	if (exclude) {
 		SKIPSPACE(s);
@@ -744,19 +831,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	} else {
 		struct addr m = lo;
 
-		addr_mask(&m);
-		if (memcmp(m.a, lo.a, sizeof(m.a)) != 0) {
-			size_t n = strcspn(line + exclude, " \t#;");
-			char tok[128];
-
-			if (n >= sizeof(tok))
-				n = sizeof(tok) - 1;
-			memcpy(tok, line + exclude, n);
-			tok[n] = '\0';
-			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
-			    "%s", esc(shown, sizeof(shown), tok),
-			    addr_format(&m, pbuf, sizeof(pbuf)));
-		}
+		addr_mask(&m);	/* with IPFILE_HOST_BITS; see skip_entry */
 		f->cidr[f->ncidr++] = m;
 	}
 
@@ -842,15 +917,203 @@ var_line(const char *d, const char **text)
 }
 
 /*
- * Read the whole file for its substitution variables, then rewind: in
- * rbldnsd a variable belongs to the whole dataset, so a "$1" line also
- * serves the entries above it. The first definition counts.
+ * The arguments of special line D ("$WORD args", WORD any case, as
+ * rbldnsd's firstword_lc()), or NULL when its word is another.
+ */
+static const char *
+keyword(const char *d, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncasecmp(d + 1, word, n) != 0 || !ISSPACE(d[1 + n]))
+		return NULL;
+	d += 1 + n;
+	SKIPSPACE(d);
+	return d;
+}
+
+/*
+ * One field of a $TIMESTAMP time: 1 to W digits within [MIN, MAX], then
+ * an optional ":" or "-". Returns the rest, or NULL.
+ */
+static const char *
+stamp_field(const char *s, int w, int min, int max, int *out)
+{
+	int n = 0, d;
+
+	if (!ISDIGIT(*s))
+		return NULL;
+	for (d = 0; d < w && ISDIGIT(*s); d++)
+		n = n * 10 + (*s++ - '0');
+	if (n < min || n > max)
+		return NULL;
+	if (*s == ':' || *s == '-')
+		s++;
+	*out = n;
+	return s;
+}
+
+/*
+ * A $TIMESTAMP time as rbldnsd's parse_timestamp() reads it,
+ * yyyy:mm:dd[:hh[:mi[:ss]]] in UTC, the delimiters (":" or "-")
+ * optional; "0", "-" or ":" alone mean none (0). Returns the rest after
+ * the blanks that follow, or NULL.
+ */
+static const char *
+parse_stamp(const char *s, int64_t *out)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	int v[6] = { 0, 0, 0, 0, 0, 0 }, i, y, m;
+	int64_t days;
+
+	if ((*s == '0' || *s == '-' || *s == ':') &&
+	    (s[1] == '\0' || ISSPACE(s[1]))) {
+		s++;
+		SKIPSPACE(s);
+		*out = 0;
+		return s;
+	}
+	if ((s = stamp_field(s, 4, 1970, 9999, &v[0])) == NULL ||
+	    (s = stamp_field(s, 2, 1, 12, &v[1])) == NULL ||
+	    (s = stamp_field(s, 2, 1, mdays[v[1] - 1], &v[2])) == NULL)
+		return NULL;
+	for (i = 3; i < 6 && *s != '\0' && !ISSPACE(*s); i++)
+		if ((s = stamp_field(s, 2, 0, i == 3 ? 23 : 59, &v[i])) ==
+		    NULL)
+			return NULL;
+	if (*s != '\0' && !ISSPACE(*s))
+		return NULL;
+	y = v[0];
+	m = v[1];
+	if (m == 2 && v[2] == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return NULL;
+	/* days since 1970-01-01 of a proleptic Gregorian date */
+	y -= m <= 2;
+	days = (int64_t)365 * y + y / 4 - y / 100 + y / 400 +
+	    (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + v[2] - 1 - 719468;
+	*out = ((days * 24 + v[3]) * 60 + v[4]) * 60 + v[5];
+	SKIPSPACE(s);
+	return s;
+}
+
+/*
+ * "$TIMESTAMP dstamp [expires]" arguments A, where expires is a time or
+ * "+duration" after dstamp (s, m, h, d or w, any case). Returns 0 and
+ * fills *STAMP and *EXPIRES (0: none), or -1.
+ */
+static int
+parse_timestamp(const char *a, int64_t *stamp, int64_t *expires)
+{
+	static const char units[] = "smhdw";
+	static const int64_t mult[] = { 1, 60, 3600, 86400, 604800 };
+	const char *u;
+	int64_t n = 0;
+
+	if ((a = parse_stamp(a, stamp)) == NULL)
+		return -1;
+	*expires = 0;
+	if (*a == '\0')
+		return 0;
+	if (*a != '+') {
+		if ((a = parse_stamp(a, expires)) == NULL || *a != '\0')
+			return -1;
+		return 0;
+	}
+	a++;
+	if (*stamp == 0 || !ISDIGIT(*a))
+		return -1;
+	while (ISDIGIT(*a) && n < INT64_MAX / 700000)
+		n = n * 10 + (*a++ - '0');
+	if (*a != '\0' && (u = strchr(units, tolower((unsigned char)*a))) !=
+	    NULL) {
+		n *= mult[u - units];
+		a++;
+	}
+	if (*a != '\0' || n == 0)
+		return -1;
+	*expires = *stamp + n;
+	return 0;
+}
+
+/*
+ * A "$TIMESTAMP" line: a data time in the future refuses the file, as
+ * rbldnsd refuses to load it, and so does an expiry already past (rbldnsd
+ * would load the file and never answer from it); the earliest expiry of
+ * the file (read before its first entry) becomes every entry's.
+ */
+static int
+parse_ts_line(struct ipfile *f, const char *a, char *errbuf, size_t errlen)
+{
+	char t1[64], t2[64];
+	int64_t stamp, expires;
+
+	if (parse_timestamp(a, &stamp, &expires) == -1) {
+		ipf_warn(f, f->lineno, "$TIMESTAMP ignored: expected "
+		    "\"$TIMESTAMP yyyy:mm:dd[:hh[:mi[:ss]]] [expires or "
+		    "+duration]\"");
+		return 0;
+	}
+	if (stamp > (int64_t)f->now) {
+		format_time((time_t)stamp, t1, sizeof(t1));
+		format_time(f->now, t2, sizeof(t2));
+		return ipf_err(f, errbuf, errlen, "$TIMESTAMP: the data is "
+		    "dated %s, in the future (now %s): the file is refused, as "
+		    "rbldnsd refuses it", t1, t2);
+	}
+	if (expires != 0 && expires <= (int64_t)f->now) {
+		format_time((time_t)expires, t1, sizeof(t1));
+		return ipf_err(f, errbuf, errlen, "$TIMESTAMP: the data expired "
+		    "at %s: the file is refused", t1);
+	}
+	return 0;
+}
+
+/* A "$MAXRANGE4 N" or "$MAXRANGE4 /LEN" line: it may only go down. */
+static void
+parse_maxrange(struct ipfile *f, const char *a)
+{
+	uint64_t r = 0;
+	int cidr = 0;
+
+	if (*a == '/') {
+		cidr = 1;
+		a++;
+	}
+	if (!ISDIGIT(*a))
+		goto bad;
+	while (ISDIGIT(*a) && r <= 1ULL << 32)
+		r = r * 10 + (uint64_t)(*a++ - '0');
+	if (*a != '\0' || r == 0 || r > 1ULL << 32 || (cidr && r > 32))
+		goto bad;
+	if (cidr)
+		r = 1ULL << (32 - r);
+	if (f->maxrange != 0 && r > f->maxrange) {
+		ipf_warn(f, f->lineno, "$MAXRANGE4 ignored: it may only be "
+		    "lowered, from %llu to %llu (as in rbldnsd)",
+		    (unsigned long long)f->maxrange, (unsigned long long)r);
+		return;
+	}
+	f->maxrange = r;
+	return;
+bad:
+	ipf_warn(f, f->lineno, "$MAXRANGE4 ignored: expected a number of "
+	    "addresses (1-4294967296) or /LEN (1-32)");
+}
+
+/*
+ * Read the whole file for its substitution variables and $TIMESTAMP
+ * expiries, then rewind: in rbldnsd both belong to the whole dataset, so
+ * a "$1" line also serves the entries above it. The first definition of
+ * a variable counts, and the earliest expiry.
  */
 static int
 scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 {
 	const char *text;
 	char *s, *d;
+	int64_t stamp, expires;
 	ssize_t n;
 	int i, line = 0;
 
@@ -858,8 +1121,13 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 	while ((n = getline(&f->buf, &f->bufsz, f->fp)) != -1) {
 		line++;
 		if ((s = trim_line(f->buf, (size_t)n)) == NULL ||
-		    (d = special(s)) == NULL || (i = var_line(d, &text)) < 0 ||
-		    f->vars[i] != NULL)
+		    (d = special(s)) == NULL)
+			continue;
+		if ((text = keyword(d, "timestamp")) != NULL &&
+		    parse_timestamp(text, &stamp, &expires) == 0 &&
+		    expires != 0 && (f->expires == 0 || expires < f->expires))
+			f->expires = expires;
+		if ((i = var_line(d, &text)) < 0 || f->vars[i] != NULL)
 			continue;
 		f->vars[i] = xstrdup(text);
 		f->varline[i] = line;
@@ -871,9 +1139,9 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 	return 0;
 }
 
-/* A "$" line, D at its "$". */
-static void
-parse_special(struct ipfile *f, const char *d)
+/* A "$" line, D at its "$"; -1 on an error (a refused $TIMESTAMP). */
+static int
+parse_special(struct ipfile *f, const char *d, char *errbuf, size_t errlen)
 {
 	char shown[128], word[16];
 	const char *text;
@@ -885,8 +1153,14 @@ parse_special(struct ipfile *f, const char *d)
 			ipf_warn(f, f->lineno, "$%c ignored: defined before, "
 			    "at line %d (the first definition counts, as in "
 			    "rbldnsd)", d[1], f->varline[i]);
-		return;
+		return 0;
 	}
+	if ((text = keyword(d, "maxrange4")) != NULL) {
+		parse_maxrange(f, text);
+		return 0;
+	}
+	if ((text = keyword(d, "timestamp")) != NULL)
+		return parse_ts_line(f, text, errbuf, errlen);
 	w = strcspn(d, " \t");
 	if (w >= sizeof(word))
 		w = sizeof(word) - 1;
@@ -899,6 +1173,7 @@ parse_special(struct ipfile *f, const char *d)
 	else
 		ipf_warn(f, f->lineno, "%s ignored: zone settings come from "
 		    "rdnsbld.conf", shown);
+	return 0;
 }
 
 /*
@@ -909,6 +1184,7 @@ static int
 parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 {
 	char *s, *d;
+	int r;
 
 	if ((s = trim_line(f->buf, n)) == NULL) {
 		f->meta_line = 0;
@@ -918,20 +1194,18 @@ parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 		return 0;
 	if (s[0] == '#' && s[1] == '@')
 		return parse_meta(f, s + 2, errbuf, errlen) == -1 ? -1 : 0;
-	if ((d = special(s)) != NULL) {
-		parse_special(f, d);
-		return 0;
-	}
+	if ((d = special(s)) != NULL)
+		return parse_special(f, d, errbuf, errlen);
 	if (ISCOMMENT(s[0]))
 		return 0;
 	if (s[0] == ':' && s[1] != ':')
 		return parse_default(f, s, errbuf, errlen);
-	if (parse_entry(f, s, errbuf, errlen) == -1) {
+	if ((r = parse_entry(f, s, errbuf, errlen)) == -1) {
 		/* the metadata belonged to the bad line */
 		f->meta_line = 0;
 		return -1;
 	}
-	return 1;
+	return r;
 }
 
 int

@@ -5,7 +5,7 @@
  *
  * Accepted entry forms (one per line; "#" and ";" start comment lines):
  *   192.0.2.1            a single address
- *   192.0.2.0/24         a CIDR range (host bits set: warning, masked)
+ *   192.0.2.0/24         a CIDR range (host bits set: warning, skipped)
  *   192.0.2              an abbreviated prefix: 192.0.2.0/24 (also
  *                        "10.1": /16, "10/8"; a bare "10" is an error,
  *                        as in rbldnsd)
@@ -19,8 +19,9 @@
  * A line ":A:TXT" alone sets the default value for the entries after it.
  * TXT is read with rbldnsd's substitutions: "$1 text" ... "$9 text" and
  * "$= text" (the base template) lines anywhere in the file, a leading "="
- * (no base template), "$$"; see txtsub.h. "$SOA", "$NS", "$TTL" and other
- * "$" lines are zone settings that come from rdnsbld.conf: each is
+ * (no base template), "$$"; see txtsub.h. "$MAXRANGE4" and "$TIMESTAMP"
+ * are honoured as rbldnsd honours them; "$SOA", "$NS", "$TTL" and the
+ * other "$" lines are zone settings that come from rdnsbld.conf: each is
  * reported as a warning with file:line.
  *
  * rdnsbl metadata, written by the exporter so that export-import
@@ -37,6 +38,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "addr.h"
 #include "store_list.h"
@@ -51,7 +53,8 @@ struct ipfile_entry {
 	const char	*txt;		/* TXT in the stored form (txtsub.h), "" if
 					   none; valid until the next call */
 	int64_t		 added;		/* from "#@" metadata, 0 if none */
-	int64_t		 expires;	/* from "#@" metadata, 0 if none */
+	int64_t		 expires;	/* from "#@" metadata or the file's
+					   "$TIMESTAMP", the earlier; 0 if none */
 	const char	*actor;		/* from "#@" metadata, NULL if none */
 	int		 line;
 };
@@ -60,12 +63,20 @@ struct ipfile;
 
 typedef void ipfile_warn_fn(void *arg, const char *msg);
 
+/* ipfile_open() flags */
+#define IPFILE_HOST_BITS	0x01	/* a CIDR with host bits set: masked */
+
 /*
- * Start reading an open stream; name is used in messages. warn (may be
- * NULL) gets each warning, already prefixed with "name:line: ".
+ * Start reading an open stream; name is used in messages. FLAGS are
+ * IPFILE_* bits; NOW is the time "$TIMESTAMP" lines are checked against.
+ * Entries are skipped with a warning where rbldnsd skips them: a prefix
+ * of length 0 (every address), host bits set (unless IPFILE_HOST_BITS:
+ * then masked, with a warning), more IPv4 addresses than "$MAXRANGE4"
+ * allows. warn (may be NULL) gets each warning, already prefixed with
+ * "name:line: ".
  */
-struct ipfile	*ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn,
-		    void *arg);
+struct ipfile	*ipfile_open(FILE *fp, const char *name, unsigned flags,
+		    time_t now, ipfile_warn_fn *warn, void *arg);
 void		 ipfile_close(struct ipfile *);
 
 /*

@@ -145,6 +145,60 @@ is "$CTL_RC/$CTL_ERR" "0/" "import of a file with \$ substitutions: no message"
 ctl import black "$RDIR/subst6.txt"
 is "$CTL_RC/$CTL_ERR" "0/" "import of an IPv6 file with \$ substitutions: no message"
 
+# --- guards: what rbldnsd skips, $MAXRANGE4, $TIMESTAMP ------------------------
+
+cat >"$RDIR/guard.txt" <<'DATA'
+0/0 :3:everything
+11.1.2.3/24
+$MAXRANGE4 /24
+10.20.0.0/23
+10.21.0.0/24
+!10.21.0.128/25
+10.22.0.0-10.22.1.0
+$MAXRANGE4 65536
+10.23.0.0/16
+DATA
+ctl import black "$RDIR/guard.txt"
+is "$CTL_RC" 0 "import of a file with entries rbldnsd skips exits 0"
+like "$CTL_ERR" 'guard\.txt:1: entry skipped: "0/0" lists every IPv4 address' \
+    "0/0 is skipped with a warning naming its line"
+like "$CTL_ERR" 'guard\.txt:2: entry skipped: host bits set in "11\.1\.2\.3/24"' \
+    "a CIDR with host bits set is skipped with a warning naming its line"
+like "$CTL_ERR" 'guard\.txt:4: entry skipped: "10\.20\.0\.0/23" covers 512 addresses, more than \$MAXRANGE4 256' \
+    "an entry over \$MAXRANGE4 is skipped with a warning naming its line"
+like "$CTL_ERR" 'guard\.txt:7: entry skipped: "10\.22\.0\.0-10\.22\.1\.0" covers 257' \
+    "a range over \$MAXRANGE4 is skipped"
+like "$CTL_ERR" 'guard\.txt:8: \$MAXRANGE4 ignored: it may only be lowered' \
+    "\$MAXRANGE4 cannot be raised"
+like "$CTL_ERR" 'guard\.txt:9: entry skipped: "10\.23\.0\.0/16"' \
+    "... so the limit stays"
+
+printf '%s\n' 11.9.2.3/24 >"$work/hostbits.txt"
+ctl import black "$work/hostbits.txt" --accept-host-bits
+is "$CTL_RC" 0 "import --accept-host-bits exits 0"
+like "$CTL_ERR" 'hostbits\.txt:1: host bits set in "11\.9\.2\.3/24", using 11\.9\.2\.0/24' \
+    "--accept-host-bits: masked, with a warning"
+
+printf '%s\n' '$TIMESTAMP 2099:01:01' 192.0.2.50 >"$work/future.txt"
+ctl import black "$work/future.txt"
+is "$CTL_RC" 1 "a \$TIMESTAMP in the future refuses the file"
+like "$CTL_ERR" 'future\.txt:1: \$TIMESTAMP: the data is dated 2099-01-01T00:00:00Z, in the future' \
+    "... with the line and the date"
+printf '%s\n' 192.0.2.51 '$TIMESTAMP 2020:01:01 2020:02:01' >"$work/expired.txt"
+ctl import black "$work/expired.txt"
+is "$CTL_RC" 1 "a \$TIMESTAMP expiry already past refuses the file"
+like "$CTL_ERR" 'expired\.txt:2: \$TIMESTAMP: the data expired at 2020-02-01T00:00:00Z' \
+    "... with the line and the time"
+base=$(date -u +%s)
+stamp=$(date -u -d "@$((base - 3600))" +%Y:%m:%d:%H:%M:%S)
+until=$(date -u -d "@$((base + 86400))" +%Y-%m-%dT%H:%M:%SZ)
+printf '%s\n' 192.0.2.52 "\$TIMESTAMP $stamp +25h" >"$work/expiring.txt"
+ctl import black "$work/expiring.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "a \$TIMESTAMP with a future expiry imports cleanly"
+ctl_ok "list black exits 0" list black
+like "$CTL_OUT" "^black 192\\.0\\.2\\.52 - [^ ]+ $until " \
+    "the entry expires at the \$TIMESTAMP expiry (dstamp + 25h)"
+
 # rdnsblctl add reads its reason as the TXT of a data file's line
 ctl_must add black 10.9.0.1 --reason 'costs $5 at $'
 ctl_must add black 10.9.0.2 --reason '=no base $$'
@@ -152,7 +206,8 @@ ctl_must add black 10.9.0.2 --reason '=no base $$'
 start_daemon
 # IPv6 in a zone of its own: with an IPv4 dataset beside it, rbldnsd
 # answers a ::ffff:0:0/96 name from the IPv4 data only
-start_rbldnsd bl.test:ip4trie:subst4.txt bl6.test:ip6trie:subst6.txt
+start_rbldnsd bl.test:ip4trie:subst4.txt bl.test:ip4set:guard.txt \
+    bl6.test:ip6trie:subst6.txt
 
 is "$(A 192.0.2.1)" 127.0.1.2 "the daemon answers the imported code 127.0.1.2"
 is "$(A 192.0.2.2)" 127.255.255.254 \
@@ -186,6 +241,20 @@ for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.1.9 \
 	    "A of $a: rdnsbld answers what rbldnsd answers"
 done
 is "$n" 10 "rbldnsd gave a TXT for each of the 10 addresses"
+
+n=0
+for a in 8.8.8.8 11.1.2.9 10.20.0.1 10.21.0.1 10.21.0.129 10.22.0.5 \
+    10.23.0.1; do
+	ours=$(A "$a")
+	theirs=$(dig_answer "$(dig +tries=2 +time=2 @127.0.0.1 -p "$RPORT" \
+	    "$(name "$a")" A)")
+	[ "$theirs" = NXDOMAIN ] || n=$((n + 1))
+	is "$ours" "$theirs" "guards: $a answers as in rbldnsd ($theirs)"
+done
+is "$n" 1 "of the guarded entries rbldnsd lists one address (10.21.0.1)"
+is "$(A 11.9.2.1)" 127.0.0.2 "--accept-host-bits lists the masked prefix"
+is "$(A 192.0.2.52)" 127.0.0.2 "the entry of a \$TIMESTAMP file is listed"
+is "$(A 192.0.2.50)" NXDOMAIN "nothing of a future \$TIMESTAMP file"
 
 stop_rbldnsd
 stop_daemon

@@ -185,9 +185,20 @@ CONF="$work/warn.conf"
 ctl import black "$DATA/import-warn.txt"
 is "$CTL_RC" 0 "import with only warnings exits 0"
 like "$CTL_ERR" 'import-warn\.txt:1:' "a \$TTL line is a warning with FILE:1"
-like "$CTL_ERR" 'import-warn\.txt:2:' "host bits set is a warning with FILE:2"
+like "$CTL_ERR" 'import-warn\.txt:2: entry skipped: host bits set' \
+    "host bits set is a warning with FILE:2"
 ctl_ok "list black after the warnings exits 0" list black
+is "$CTL_OUT" "" "192.0.2.1/24 is skipped, as rbldnsd skips it"
+ctl import black "$DATA/import-warn.txt" --accept-host-bits
+is "$CTL_RC" 0 "import --accept-host-bits exits 0"
+like "$CTL_ERR" 'import-warn\.txt:2: host bits set in "192\.0\.2\.1/24", using 192\.0\.2\.0/24' \
+    "--accept-host-bits: a warning with FILE:2"
+ctl_ok "list black after --accept-host-bits exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | awk '{ print $1, $2 }')" "black 192.0.2.0/24" \
-    "192.0.2.1/24 is imported masked, as 192.0.2.0/24"
+    "with --accept-host-bits 192.0.2.1/24 is imported masked, as 192.0.2.0/24"
+ctl import black "$DATA/import-warn.txt" --accept-host-bits=yes
+is "$CTL_RC" 2 "--accept-host-bits takes no value: a usage error"
+ctl export black --accept-host-bits
+is "$CTL_RC" 2 "export does not take --accept-host-bits: a usage error"
 
 done_testing

@@ -19,6 +19,8 @@
 static char out[16384];		/* entries and errors, one a line */
 static char warns[4096];	/* warnings, one a line */
 static int nentries, nerrors;
+static unsigned rflags;		/* ipfile_open() flags of readall() */
+static time_t rnow;		/* its time, 0 for the real one */
 
 static void
 collect_warn(void *arg, const char *msg)
@@ -70,7 +72,8 @@ readall(const char *s)
 	fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	if (fp == NULL)
 		return "fmemopen failed";
-	f = ipfile_open(fp, "t.txt", collect_warn, NULL);
+	f = ipfile_open(fp, "t.txt", rflags, rnow ? rnow : time(NULL),
+	    collect_warn, NULL);
 	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
 		if (r == 1) {
 			nentries++;
@@ -90,10 +93,10 @@ test_forms(void)
 {
 	is_str(readall("192.0.2.1\n"),
 	    "1 192.0.2.1 code=0.0.0.0 txt=\n", "single address");
-	is_str(readall("192.0.2.0/24\n10.0.0.0/8\n0.0.0.0/0\n"),
+	is_str(readall("192.0.2.0/24\n10.0.0.0/8\n128.0.0.0/1\n"),
 	    "1 192.0.2.0/24 code=0.0.0.0 txt=\n"
 	    "2 10.0.0.0/8 code=0.0.0.0 txt=\n"
-	    "3 0.0.0.0/0 code=0.0.0.0 txt=\n", "CIDR");
+	    "3 128.0.0.0/1 code=0.0.0.0 txt=\n", "CIDR");
 	is_str(readall("10/8\n10.1\n10.1.2\n127.16/12\n"),
 	    "1 10.0.0.0/8 code=0.0.0.0 txt=\n"
 	    "2 10.1.0.0/16 code=0.0.0.0 txt=\n"
@@ -180,11 +183,11 @@ test_warnings(void)
 	is_str(readall("192.0.2.1\n10.1.2.3/24\n$SOA 1h a b 0 1 2 3 4\n"
 	    "$TTL 300\n#$NS 1h ns\n$1\n192.0.2.1 :3:again\n"),
 	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
-	    "2 10.1.2.0/24 code=0.0.0.0 txt=\n"
 	    "7 192.0.2.1 code=127.0.0.3 txt=again\n",
 	    "entries around warnings");
 	is_str(warns,
-	    "t.txt:2: host bits set in \"10.1.2.3/24\", using 10.1.2.0/24\n"
+	    "t.txt:2: entry skipped: host bits set in \"10.1.2.3/24\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 10.1.2.0/24)\n"
 	    "t.txt:3: $SOA ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:4: $TTL ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:5: $NS ignored: zone settings come from rdnsbld.conf\n"
@@ -236,6 +239,108 @@ test_subst(void)
 	memcpy(big + 1000, "\n192.0.2.1 $1$1\n", 17);
 	is_str(readall(big), "t.txt:2: TXT longer than 1024 bytes after its $ "
 	    "substitutions\n", "TXT over 1024 bytes after substitution");
+}
+
+static void
+test_guards(void)
+{
+	/* what rbldnsd skips is skipped, with a warning naming the line */
+	is_str(readall("0/0\n!0.0.0.0/0 :3:x\n0.0.0.0-255.255.255.255\n"
+	    "::/0\n#@ actor=bob\n11.1.2.3/24 :3:x\n2001:db8::1/32\n"
+	    "192.0.2.1\n"),
+	    "8 192.0.2.1 code=0.0.0.0 txt=\n", "0/0 and host bits: skipped");
+	is_str(warns,
+	    "t.txt:1: entry skipped: \"0/0\" lists every IPv4 address\n"
+	    "t.txt:2: entry skipped: \"0.0.0.0/0\" lists every IPv4 address\n"
+	    "t.txt:3: entry skipped: \"0.0.0.0-255.255.255.255\" lists every "
+	    "IPv4 address\n"
+	    "t.txt:4: entry skipped: \"::/0\" lists every IPv6 address\n"
+	    "t.txt:6: entry skipped: host bits set in \"11.1.2.3/24\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 11.1.2.0/24)\n"
+	    "t.txt:7: entry skipped: host bits set in \"2001:db8::1/32\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 2001:db8::/32)\n",
+	    "... each with its line; the #@ line goes with its entry");
+	rflags = IPFILE_HOST_BITS;
+	is_str(readall("0/0\n11.1.2.3/24 :3:x\n!2001:db8::1/32\n"),
+	    "2 11.1.2.0/24 code=127.0.0.3 txt=x\n"
+	    "3 !2001:db8::/32 code=0.0.0.0 txt=\n",
+	    "IPFILE_HOST_BITS: host bits masked, 0/0 still skipped");
+	is_str(warns,
+	    "t.txt:1: entry skipped: \"0/0\" lists every IPv4 address\n"
+	    "t.txt:2: host bits set in \"11.1.2.3/24\", using 11.1.2.0/24\n"
+	    "t.txt:3: host bits set in \"2001:db8::1/32\", using "
+	    "2001:db8::/32\n", "... with a warning");
+	rflags = 0;
+
+	/* $MAXRANGE4: from its line on, lowered but never raised */
+	is_str(readall("10.0.0.0/8\n$MAXRANGE4 /24\n10.1.0.0/23\n"
+	    "10.2.0.0/24\n10.3.0.0-10.3.1.0\n10.3.0.0-10.3.0.255\n"
+	    "!10.4.0.0/16\n2001:db8::/32\n$MAXRANGE4 512\n10.5.0.0/23\n"
+	    "$maxrange4 2\n10.6.0.0/31\n10.6.0.4/30\n$MAXRANGE4 x\n"
+	    "$MAXRANGE4 /33\n10.7.0.0/30\n"),
+	    "1 10.0.0.0/8 code=0.0.0.0 txt=\n"
+	    "4 10.2.0.0/24 code=0.0.0.0 txt=\n"
+	    "6 10.3.0.0/24 code=0.0.0.0 txt=\n"
+	    "8 2001:db8::/32 code=0.0.0.0 txt=\n"
+	    "12 10.6.0.0/31 code=0.0.0.0 txt=\n",
+	    "$MAXRANGE4: entries over the limit skipped");
+	is_str(warns,
+	    "t.txt:3: entry skipped: \"10.1.0.0/23\" covers 512 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:5: entry skipped: \"10.3.0.0-10.3.1.0\" covers 257 "
+	    "addresses, more than $MAXRANGE4 256\n"
+	    "t.txt:7: entry skipped: \"10.4.0.0/16\" covers 65536 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:9: $MAXRANGE4 ignored: it may only be lowered, from 256 to "
+	    "512 (as in rbldnsd)\n"
+	    "t.txt:10: entry skipped: \"10.5.0.0/23\" covers 512 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:13: entry skipped: \"10.6.0.4/30\" covers 4 addresses, more "
+	    "than $MAXRANGE4 2\n"
+	    "t.txt:14: $MAXRANGE4 ignored: expected a number of addresses "
+	    "(1-4294967296) or /LEN (1-32)\n"
+	    "t.txt:15: $MAXRANGE4 ignored: expected a number of addresses "
+	    "(1-4294967296) or /LEN (1-32)\n"
+	    "t.txt:16: entry skipped: \"10.7.0.0/30\" covers 4 addresses, more "
+	    "than $MAXRANGE4 2\n", "... with their lines");
+
+	/* $TIMESTAMP, at 2026-01-01T00:00:00Z */
+	rnow = 1767225600;
+	is_str(readall("192.0.2.1\n$TIMESTAMP 2025:12:31 +2d\n"
+	    "#@ expires=1767200000\n192.0.2.2\n#@ expires=1800000000\n"
+	    "192.0.2.3\n#$TIMESTAMP 20251231 2026-03-01-12-30-15\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= [0 1767312000 -]\n"
+	    "4 192.0.2.2 code=0.0.0.0 txt= [0 1767200000 -]\n"
+	    "6 192.0.2.3 code=0.0.0.0 txt= [0 1767312000 -]\n",
+	    "$TIMESTAMP: every entry expires at the earliest expiry, or its "
+	    "own earlier one");
+	is_str(warns, "", "... without a warning");
+	is_str(readall("$TIMESTAMP 2024:02:29 2026:03:01:12:30:15\n"
+	    "192.0.2.1\n$TIMESTAMP 0 -\n$TIMESTAMP - +1d\n"
+	    "$TIMESTAMP 2025:02:29\n$TIMESTAMP 2025:01:01 soon\n"),
+	    "2 192.0.2.1 code=0.0.0.0 txt= [0 1772368215 -]\n",
+	    "$TIMESTAMP: an absolute expiry; no date, no expiry");
+	is_str(warns,
+	    "t.txt:4: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n"
+	    "t.txt:5: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n"
+	    "t.txt:6: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n",
+	    "a bad $TIMESTAMP is a warning, as in rbldnsd");
+	is_str(readall("192.0.2.1\n$TIMESTAMP 2026:01:02\n"
+	    "$TIMESTAMP 2025:01:01 2025:12:31:23:59:59\n"
+	    "$TIMESTAMP 2025:12:01 +1m\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= [0 1764547260 -]\n"
+	    "t.txt:2: $TIMESTAMP: the data is dated 2026-01-02T00:00:00Z, in the "
+	    "future (now 2026-01-01T00:00:00Z): the file is refused, as rbldnsd "
+	    "refuses it\n"
+	    "t.txt:3: $TIMESTAMP: the data expired at 2025-12-31T23:59:59Z: the "
+	    "file is refused\n"
+	    "t.txt:4: $TIMESTAMP: the data expired at 2025-12-01T00:01:00Z: the "
+	    "file is refused\n",
+	    "$TIMESTAMP in the future, or expired: errors");
+	rnow = 0;
 }
 
 static void
@@ -404,7 +509,7 @@ test_roundtrip(void)
 	    "control characters become spaces");
 
 	fp = fmemopen(buf, len, "r");
-	f = ipfile_open(fp, "rt", collect_warn, NULL);
+	f = ipfile_open(fp, "rt", 0, time(NULL), collect_warn, NULL);
 	warns[0] = '\0';
 	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
 		const char *want;
@@ -458,7 +563,7 @@ test_speed(void)
 		    (i >> 8) & 255, i & 255);
 	rewind(fp);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	f = ipfile_open(fp, "big", NULL, NULL);
+	f = ipfile_open(fp, "big", 0, time(NULL), NULL, NULL);
 	while (ipfile_next(f, &e, err, sizeof(err)) == 1)
 		n++;
 	ipfile_close(f);
@@ -473,11 +578,12 @@ test_speed(void)
 int
 main(void)
 {
-	plan(47);
+	plan(58);
 	test_forms();
 	test_values();
 	test_warnings();
 	test_subst();
+	test_guards();
 	test_errors();
 	test_crlf_meta();
 	test_roundtrip();

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -1316,21 +1317,21 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	struct import_ctx ic;
 	struct ipfile_entry ie;
 	const char *path = argv[1];
+	unsigned flags = c->host_bits ? IPFILE_HOST_BITS : 0;
 	struct stat st;
 	size_t count = 0;
-	FILE *fp;
-	int list, r, rc = EXIT_ERR;
+	int fd, list, r, rc = EXIT_ERR;
 
 	(void)argc;
 	errbuf[0] = '\0';
 	memset(&ic, 0, sizeof(ic));
 	if ((list = parse_list(argv[0])) == -1)
 		return EXIT_USAGE;
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY)) == -1) {
 		ctl_err("cannot open %s: %s", path, strerror(errno));
 		return EXIT_ERR;
 	}
-	if (fstat(fileno(fp), &st) == -1) {
+	if (fstat(fd, &st) == -1) {
 		ctl_err("cannot stat %s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -1339,7 +1340,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	/* The file is read twice: checked whole, then loaded. */
-	if (!S_ISREG(st.st_mode) || fseeko(fp, 0, SEEK_SET) == -1) {
+	if (!S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) == -1) {
 		ctl_err("%s is not a regular file: import reads its input "
 		    "twice, so save the data to a file and import that", path);
 		goto out;
@@ -1348,8 +1349,11 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	ic.path = path;
 	ic.actor = c->actor;
 	ic.now = c->now;
-	ic.ipf = ipfile_open(fp, path, c->host_bits ? IPFILE_HOST_BITS : 0,
-	    c->now, import_warn, &ic);
+	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
+	    &ic)) == NULL) {
+		ctl_err("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
 	for (;;) {
 		r = ipfile_next(ic.ipf, &ie, errbuf, sizeof(errbuf));
 		if (r == 0)
@@ -1362,10 +1366,6 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	}
 	ipfile_close(ic.ipf);
 	ic.ipf = NULL;
-	if (ferror(fp)) {
-		ctl_err("reading %s: %s", path, strerror(errno));
-		goto out;
-	}
 	if (ic.nerr > 0) {
 		ctl_err("%zu error%s in %s, nothing imported", ic.nerr,
 		    ic.nerr == 1 ? "" : "s", path);
@@ -1377,15 +1377,17 @@ cmd_import(struct ctl *c, int argc, char **argv)
 
 	if (ctl_open(c) == -1)
 		goto out;
-	if (fseeko(fp, 0, SEEK_SET) == -1) {
+	if (lseek(fd, 0, SEEK_SET) == -1) {
 		ctl_err("cannot rewind %s: %s", path, strerror(errno));
 		goto out;
 	}
-	clearerr(fp);
 	ic.quiet = 1;
 	ic.nexpired = 0;
-	ic.ipf = ipfile_open(fp, path, c->host_bits ? IPFILE_HOST_BITS : 0,
-	    c->now, import_warn, &ic);
+	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
+	    &ic)) == NULL) {
+		ctl_err("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
 	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
 	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
 		if (ic.nerr > 0)
@@ -1402,7 +1404,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
-	fclose(fp);
+	(void)close(fd);	/* read only */
 	return rc;
 }
 

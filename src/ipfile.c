@@ -12,9 +12,11 @@
  * variables, $MAXRANGE4 and $TIMESTAMP are reported as ignored.
  * doc/rbldnsd-format.md has the user's view.
  *
- * Speed: one getline() buffer is reused for every line; the only other
- * allocations are the default-TXT buffer (grown on default lines) and the
- * duplicate table (doubled as it fills).
+ * Input goes through zlib, which reads gzip-compressed files and plain
+ * ones alike (as rbldnsd does). Speed: one read buffer and one line
+ * buffer are reused for every line; the only other allocations are the
+ * default-TXT buffer (grown on default lines), the substitution
+ * variables and the duplicate table (doubled as it fills).
  */
 #include "config.h"
 
@@ -27,6 +29,9 @@
 #include <strings.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "ipfile.h"
 #include "addr.h"
@@ -36,6 +41,7 @@
 #include "util.h"
 
 #define RANGE_MAX	64	/* CIDRs of one IPv4 range: at most 62 */
+#define RBUF_SIZE	65536	/* bytes read at a time */
 #define A_LOOPBACK	0x7f000000u
 #define CODES_WARNED	16	/* unusual A values reported once each */
 
@@ -51,12 +57,16 @@ struct dupslot {
 };
 
 struct ipfile {
-	FILE		*fp;
+	gzFile		 gz;		/* plain or gzip, read the same */
+	char		*rbuf;		/* what gzread() gave, RBUF_SIZE */
+	size_t		 rpos;
+	size_t		 rlen;
+	int		 done;		/* a read error: no more lines */
 	char		*name;
 	ipfile_warn_fn	*warn;
 	void		*arg;
 
-	char		*buf;		/* the current line (getline) */
+	char		*buf;		/* the current line */
 	size_t		 bufsz;
 	int		 lineno;
 
@@ -100,13 +110,24 @@ static int ipf_err(struct ipfile *, char *, size_t, const char *, ...)
     __attribute__((format(printf, 4, 5)));
 
 struct ipfile *
-ipfile_open(FILE *fp, const char *name, unsigned flags, time_t now,
+ipfile_open(int fd, const char *name, unsigned flags, time_t now,
     ipfile_warn_fn *warn, void *arg)
 {
 	struct ipfile *f;
+	gzFile gz;
+	int dfd;
 
+	if ((dfd = dup(fd)) == -1)
+		return NULL;
+	if ((gz = gzdopen(dfd, "rb")) == NULL) {
+		(void)close(dfd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	(void)gzbuffer(gz, RBUF_SIZE);	/* fails only after a read */
 	f = xcalloc(1, sizeof(*f));
-	f->fp = fp;
+	f->gz = gz;
+	f->rbuf = xmalloc(RBUF_SIZE);
 	f->flags = flags;
 	f->now = now;
 	f->name = xstrdup(name);
@@ -126,6 +147,8 @@ ipfile_close(struct ipfile *f)
 		return;
 	for (i = 0; i < TXTSUB_NVARS; i++)
 		free(f->vars[i]);
+	(void)gzclose(f->gz);	/* reading: nothing to flush */
+	free(f->rbuf);
 	free(f->name);
 	free(f->buf);
 	free(f->dtxt);
@@ -161,7 +184,11 @@ ipf_err(struct ipfile *f, char *errbuf, size_t errlen, const char *fmt, ...)
 
 	if (errlen == 0)
 		return -1;
-	n = snprintf(errbuf, errlen, "%s:%d: ", f->name, f->lineno);
+	/* line 0: a read error before the first line */
+	if (f->lineno == 0)
+		n = snprintf(errbuf, errlen, "%s: ", f->name);
+	else
+		n = snprintf(errbuf, errlen, "%s:%d: ", f->name, f->lineno);
 	if (n < 0 || (size_t)n >= errlen)
 		return -1;
 	va_start(ap, fmt);
@@ -177,6 +204,68 @@ esc(char *dst, size_t dstlen, const char *s)
 	size_t n = strlen(s);
 
 	return str_escape(dst, dstlen, s, n > 80 ? 80 : n);
+}
+
+/* The reader's error text: zlib's, or the system's for an I/O error. */
+static const char *
+read_error(struct ipfile *f)
+{
+	const char *s, *p;
+	int errnum;
+
+	s = gzerror(f->gz, &errnum);
+	if (errnum == Z_ERRNO)
+		return strerror(errno);
+	if (errnum == Z_BUF_ERROR)
+		return "the gzip data ends too early";
+	/* "<fd:5>: invalid block type": the file is named already */
+	if (s[0] == '<' && (p = strstr(s, ": ")) != NULL)
+		s = p + 2;
+	return s;
+}
+
+/*
+ * The next line into f->buf, NUL-terminated, with its "\n" if it has one;
+ * NUL bytes inside are kept (and refused by the caller). Returns its
+ * length, -1 at the end of the file, or -2 on a read error (read_error).
+ */
+static ssize_t
+read_line(struct ipfile *f)
+{
+	const char *nl;
+	size_t n = 0, take;
+	int r, errnum;
+
+	for (;;) {
+		if (f->rpos == f->rlen) {
+			if ((r = gzread(f->gz, f->rbuf, RBUF_SIZE)) < 0)
+				return -2;
+			if (r == 0) {
+				(void)gzerror(f->gz, &errnum);
+				if (errnum != Z_OK)
+					return -2;
+				break;
+			}
+			f->rpos = 0;
+			f->rlen = (size_t)r;
+		}
+		nl = memchr(f->rbuf + f->rpos, '\n', f->rlen - f->rpos);
+		take = nl != NULL ? (size_t)(nl - (f->rbuf + f->rpos)) + 1 :
+		    f->rlen - f->rpos;
+		if (n + take + 1 > f->bufsz) {
+			f->bufsz = (n + take + 1) * 2;
+			f->buf = xreallocarray(f->buf, f->bufsz, 1);
+		}
+		memcpy(f->buf + n, f->rbuf + f->rpos, take);
+		n += take;
+		f->rpos += take;
+		if (nl != NULL)
+			break;
+	}
+	if (n == 0)
+		return -1;
+	f->buf[n] = '\0';
+	return (ssize_t)n;
 }
 
 /*
@@ -1118,7 +1207,7 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 	int i, line = 0;
 
 	f->scanned = 1;
-	while ((n = getline(&f->buf, &f->bufsz, f->fp)) != -1) {
+	while ((n = read_line(f)) >= 0) {
 		line++;
 		if ((s = trim_line(f->buf, (size_t)n)) == NULL ||
 		    (d = special(s)) == NULL)
@@ -1132,10 +1221,18 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 		f->vars[i] = xstrdup(text);
 		f->varline[i] = line;
 	}
-	if (ferror(f->fp) || fseeko(f->fp, 0, SEEK_SET) == -1)
-		return ipf_err(f, errbuf, errlen, "cannot read the file for "
-		    "its $ variables and again for its entries: %s",
-		    strerror(errno));
+	if (n == -2) {
+		f->done = 1;
+		f->lineno = line;
+		return ipf_err(f, errbuf, errlen, "cannot read on: %s",
+		    read_error(f));
+	}
+	f->rpos = f->rlen = 0;
+	if (gzrewind(f->gz) == -1) {
+		f->done = 1;
+		return ipf_err(f, errbuf, errlen, "cannot read the file again "
+		    "after its $ variables: %s", read_error(f));
+	}
 	return 0;
 }
 
@@ -1217,10 +1314,17 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 
 	if (f->icidr < f->ncidr)
 		return next_cidr(f, e);
+	if (f->done)
+		return 0;
 	if (!f->scanned && scan_vars(f, errbuf, errlen) == -1)
 		return -1;
 	for (;;) {
-		if ((n = getline(&f->buf, &f->bufsz, f->fp)) == -1) {
+		if ((n = read_line(f)) == -2) {
+			f->done = 1;
+			return ipf_err(f, errbuf, errlen, "cannot read on: %s",
+			    read_error(f));
+		}
+		if (n == -1) {
 			if (f->meta_line != 0)
 				ipf_warn(f, f->meta_line, "#@ metadata not "
 				    "followed by an entry, ignored");

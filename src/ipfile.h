@@ -67,15 +67,19 @@ typedef void ipfile_warn_fn(void *arg, const char *msg);
 #define IPFILE_HOST_BITS	0x01	/* a CIDR with host bits set: masked */
 
 /*
- * Start reading an open stream; name is used in messages. FLAGS are
+ * Start reading file descriptor FD from its current offset; the file may
+ * be compressed with gzip, which is read transparently (as rbldnsd reads
+ * it). FD is duplicated (the caller still closes its own) and must be
+ * seekable: the first ipfile_next() reads the file for its substitution
+ * variables and starts again. NAME is used in messages. FLAGS are
  * IPFILE_* bits; NOW is the time "$TIMESTAMP" lines are checked against.
  * Entries are skipped with a warning where rbldnsd skips them: a prefix
  * of length 0 (every address), host bits set (unless IPFILE_HOST_BITS:
  * then masked, with a warning), more IPv4 addresses than "$MAXRANGE4"
  * allows. warn (may be NULL) gets each warning, already prefixed with
- * "name:line: ".
+ * "name:line: ". Returns NULL with errno set when FD cannot be read.
  */
-struct ipfile	*ipfile_open(FILE *fp, const char *name, unsigned flags,
+struct ipfile	*ipfile_open(int fd, const char *name, unsigned flags,
 		    time_t now, ipfile_warn_fn *warn, void *arg);
 void		 ipfile_close(struct ipfile *);
 
@@ -83,9 +87,9 @@ void		 ipfile_close(struct ipfile *);
  * The next entry: returns 1 and fills *e, 0 at the end of the file, or -1
  * on a bad line (message with "name:line: " in errbuf; reading can go on
  * with the next call, so a caller can report every bad line).
- * A range line yields several entries, one CIDR each. The first call
- * reads the whole stream for its substitution variables and rewinds it,
- * so the stream must be seekable.
+ * A range line yields several entries, one CIDR each. A read error (a
+ * corrupt or truncated gzip file) is an error too, after which the end
+ * of the file comes.
  */
 int		 ipfile_next(struct ipfile *, struct ipfile_entry *e,
 		    char *errbuf, size_t errlen);

@@ -7,7 +7,7 @@ set -e
 # (tests/integration/mta.sh) runs Exim in a network namespace. rbldnsd:
 # feeds.sh compares rdnsbld's answers with rbldnsd's for the same data.
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
-liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
+liblmdb-dev zlib1g-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
 chromium chromium-driver exim4-daemon-light iproute2 rbldnsd"
 missing=
 for p in $pkgs; do

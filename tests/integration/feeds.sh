@@ -199,6 +199,19 @@ ctl_ok "list black exits 0" list black
 like "$CTL_OUT" "^black 192\\.0\\.2\\.52 - [^ ]+ $until " \
     "the entry expires at the \$TIMESTAMP expiry (dstamp + 25h)"
 
+# --- gzip -----------------------------------------------------------------------
+
+printf '%s\n' '$1 compressed' '10.30.0.0/24 :7:$1 $' '!10.30.0.9' \
+    | gzip -9 >"$RDIR/gz.txt.gz" || bail "cannot gzip"
+ctl import black "$RDIR/gz.txt.gz"
+is "$CTL_RC/$CTL_ERR" "0/" "a gzip file imports cleanly"
+like "$CTL_OUT" '^imported 2 entries into black' "... its 2 entries"
+head -c 30 "$RDIR/gz.txt.gz" >"$work/cut.gz"
+ctl import black "$work/cut.gz"
+is "$CTL_RC" 1 "a truncated gzip file refuses the import"
+like "$CTL_ERR" 'cut\.gz(:[0-9]+)?: cannot read on: the gzip data ends too early' \
+    "... with the reason"
+
 # rdnsblctl add reads its reason as the TXT of a data file's line
 ctl_must add black 10.9.0.1 --reason 'costs $5 at $'
 ctl_must add black 10.9.0.2 --reason '=no base $$'
@@ -207,7 +220,7 @@ start_daemon
 # IPv6 in a zone of its own: with an IPv4 dataset beside it, rbldnsd
 # answers a ::ffff:0:0/96 name from the IPv4 data only
 start_rbldnsd bl.test:ip4trie:subst4.txt bl.test:ip4set:guard.txt \
-    bl6.test:ip6trie:subst6.txt
+    bl.test:ip4trie:gz.txt.gz bl6.test:ip6trie:subst6.txt
 
 is "$(A 192.0.2.1)" 127.0.1.2 "the daemon answers the imported code 127.0.1.2"
 is "$(A 192.0.2.2)" 127.255.255.254 \
@@ -224,6 +237,17 @@ is "$(q +short "$(name 10.9.0.1)" TXT)" '"costs $5 at 10.9.0.1"' \
     "add --reason: \$5 stays, \$ is the address"
 is "$(q +short "$(name 10.9.0.2)" TXT)" '"no base $"' \
     "add --reason: a leading = is dropped, \$\$ is a dollar"
+n=0
+for a in 10.30.0.1 10.30.0.9; do
+	is "$(A "$a")" "$(dig_answer "$(dig +tries=2 +time=2 @127.0.0.1 \
+	    -p "$RPORT" "$(name "$a")" A)")" \
+	    "gzip: $a answers as in rbldnsd, which reads the same .gz"
+done
+is "$(A 10.30.0.1)" 127.0.0.7 "gzip: the entry is listed with its code"
+is "$(q +short "$(name 10.30.0.1)" TXT)" '"compressed 10.30.0.1"' \
+    "gzip: with its TXT"
+is "$(rq "$(name 10.30.0.1)" TXT)" '"compressed 10.30.0.1"' \
+    "gzip: rbldnsd answers the same TXT"
 n=0
 for a in 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.1.9 \
     2001:db8::1 ::ffff:192.0.2.1 2001:db8::99; do

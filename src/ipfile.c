@@ -51,10 +51,17 @@
 #define SKIPSPACE(s)	while (ISSPACE(*(s))) (s)++
 
 /* One slot of the duplicate table: a hash of the prefix, 0 when free. */
+/*
+ * One slot of the duplicate table, 0 when free: an IPv4 prefix is its
+ * own key (DUP_V4 | len << 32 | address); an IPv6 prefix has a hash for
+ * key and its place in the table of IPv6 prefixes, to compare them whole.
+ */
 struct dupslot {
-	uint64_t	 hash;
+	uint64_t	 key;
 	int		 line;
+	uint32_t	 v6;
 };
+#define DUP_V4		(1ULL << 63)
 
 struct ipfile {
 	gzFile		 gz;		/* plain or gzip, read the same */
@@ -102,6 +109,9 @@ struct ipfile {
 	struct dupslot	*dup;		/* open addressing, power of 2 */
 	size_t		 dupsz;
 	size_t		 dupn;
+	struct addr	*dup6;		/* the IPv6 prefixes seen */
+	size_t		 dup6n;
+	size_t		 dup6sz;
 };
 
 static void ipf_warn(struct ipfile *, int, const char *, ...)
@@ -153,6 +163,7 @@ ipfile_close(struct ipfile *f)
 	free(f->buf);
 	free(f->dtxt);
 	free(f->dup);
+	free(f->dup6);
 	free(f);
 }
 
@@ -652,73 +663,105 @@ add_cidr(const struct addr *a, void *arg)
 	return 0;
 }
 
+/* The key of a prefix in the duplicate table (struct dupslot). */
 static uint64_t
-prefix_hash(const struct addr *a)
+prefix_key(const struct addr *a)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	int i;
 
-	h = (h ^ a->af) * 0x100000001b3ULL;
+	if (a->af == ADDR_V4)
+		return DUP_V4 | (uint64_t)a->len << 32 |
+		    (uint64_t)a->a[0] << 24 | (uint64_t)a->a[1] << 16 |
+		    (uint64_t)a->a[2] << 8 | a->a[3];
 	h = (h ^ a->len) * 0x100000001b3ULL;
-	for (i = 0; i < ADDR_BYTES(a); i++)
+	for (i = 0; i < 16; i++)
 		h = (h ^ a->a[i]) * 0x100000001b3ULL;
+	h &= ~DUP_V4;
 	return h == 0 ? 1 : h;
 }
 
-/*
- * Warn when a prefix was already in the file: the later line replaces
- * the earlier one in the store. A 64-bit hash stands for the prefix, so
- * the table stays small for millions of lines.
- */
+/* Grow the duplicate table when it is half full. */
 static void
+dup_grow(struct ipfile *f)
+{
+	struct dupslot *old = f->dup;
+	size_t oldsz = f->dupsz, i, j;
+
+	f->dupsz = oldsz ? oldsz * 2 : 1024;
+	f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
+	for (j = 0; j < oldsz; j++) {
+		if (old[j].key == 0)
+			continue;
+		i = old[j].key & (f->dupsz - 1);
+		while (f->dup[i].key != 0)
+			i = (i + 1) & (f->dupsz - 1);
+		f->dup[i] = old[j];
+	}
+	free(old);
+}
+
+/*
+ * Whether prefix A (of line LINE) was already in the file. rbldnsd's
+ * ip4trie and ip6trie keep the first of two equal prefixes ("duplicated
+ * entry"), so the later one is skipped, with a warning naming both
+ * lines. (An ip4set answers both values; the store holds one.)
+ */
+static int
 dup_check(struct ipfile *f, const struct addr *a, int line)
 {
 	char shown[ADDR_STRLEN];
-	uint64_t h = prefix_hash(a);
+	uint64_t k = prefix_key(a);
 	size_t i, mask;
 
-	if (f->dupn * 2 >= f->dupsz) {
-		struct dupslot *old = f->dup;
-		size_t oldsz = f->dupsz, j;
-
-		f->dupsz = oldsz ? oldsz * 2 : 1024;
-		f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
-		for (j = 0; j < oldsz; j++) {
-			if (old[j].hash == 0)
-				continue;
-			i = old[j].hash & (f->dupsz - 1);
-			while (f->dup[i].hash != 0)
-				i = (i + 1) & (f->dupsz - 1);
-			f->dup[i] = old[j];
-		}
-		free(old);
-	}
+	if (f->dupn * 2 >= f->dupsz)
+		dup_grow(f);
 	mask = f->dupsz - 1;
-	for (i = h & mask; f->dup[i].hash != 0; i = (i + 1) & mask) {
-		if (f->dup[i].hash == h) {
-			ipf_warn(f, line, "duplicate entry %s (also at line "
-			    "%d): the later line wins",
-			    addr_format(a, shown, sizeof(shown)),
-			    f->dup[i].line);
-			f->dup[i].line = line;
-			return;
-		}
+	for (i = k & mask; f->dup[i].key != 0; i = (i + 1) & mask) {
+		if (f->dup[i].key != k || (a->af == ADDR_V6 &&
+		    !addr_equal(&f->dup6[f->dup[i].v6], a)))
+			continue;
+		ipf_warn(f, line, "duplicate entry %s (first at line %d): "
+		    "skipped, the first line counts, as in rbldnsd",
+		    addr_format(a, shown, sizeof(shown)), f->dup[i].line);
+		return 1;
 	}
-	f->dup[i].hash = h;
+	if (a->af == ADDR_V6) {
+		if (f->dup6n == f->dup6sz) {
+			f->dup6sz = f->dup6sz ? f->dup6sz * 2 : 256;
+			f->dup6 = xreallocarray(f->dup6, f->dup6sz,
+			    sizeof(*f->dup6));
+		}
+		f->dup[i].v6 = (uint32_t)f->dup6n;
+		f->dup6[f->dup6n++] = *a;
+	}
+	f->dup[i].key = k;
 	f->dup[i].line = line;
 	f->dupn++;
+	return 0;
 }
 
-/* Hand out the next CIDR of the current line. */
+/*
+ * Hand out the next CIDR of the current line that is not a duplicate:
+ * 1, or 0 when the line has none left.
+ */
 static int
 next_cidr(struct ipfile *f, struct ipfile_entry *e)
 {
-	*e = f->cur;
-	e->prefix = f->cidr[f->icidr++];
-	if (f->expires != 0 && (e->expires == 0 || e->expires > f->expires))
-		e->expires = f->expires;
-	dup_check(f, &e->prefix, e->line);
-	return 1;
+	const struct addr *a;
+
+	while (f->icidr < f->ncidr) {
+		a = &f->cidr[f->icidr++];
+		if (dup_check(f, a, f->cur.line))
+			continue;
+		*e = f->cur;
+		e->prefix = *a;
+		if (f->expires != 0 &&
+		    (e->expires == 0 || e->expires > f->expires))
+			e->expires = f->expires;
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -1310,15 +1353,14 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
     size_t errlen)
 {
 	ssize_t n;
-	int r;
 
-	if (f->icidr < f->ncidr)
-		return next_cidr(f, e);
 	if (f->done)
 		return 0;
 	if (!f->scanned && scan_vars(f, errbuf, errlen) == -1)
 		return -1;
 	for (;;) {
+		if (next_cidr(f, e))
+			return 1;
 		if ((n = read_line(f)) == -2) {
 			f->done = 1;
 			return ipf_err(f, errbuf, errlen, "cannot read on: %s",
@@ -1329,13 +1371,11 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 				ipf_warn(f, f->meta_line, "#@ metadata not "
 				    "followed by an entry, ignored");
 			f->meta_line = 0;
+			f->done = 1;
 			return 0;
 		}
 		f->lineno++;
-		if ((r = parse_line(f, (size_t)n, errbuf, errlen)) != 0)
-			break;
+		if (parse_line(f, (size_t)n, errbuf, errlen) == -1)
+			return -1;
 	}
-	if (r == -1)
-		return -1;
-	return next_cidr(f, e);
 }

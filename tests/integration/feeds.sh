@@ -212,6 +212,17 @@ is "$CTL_RC" 1 "a truncated gzip file refuses the import"
 like "$CTL_ERR" 'cut\.gz(:[0-9]+)?: cannot read on: the gzip data ends too early' \
     "... with the reason"
 
+# --- duplicates: the first line counts (rbldnsd's ip4trie) ------------------
+
+printf '%s\n' '10.40.0.1 :3:first' '10.40.0.0/24 :5:' '10.40.0.1 :4:second' \
+    '!10.40.0.9' '10.40.0.9 :6:' >"$RDIR/dup.txt"
+ctl import black "$RDIR/dup.txt"
+is "$CTL_RC" 0 "import of a file with duplicates exits 0"
+like "$CTL_ERR" 'dup\.txt:3: duplicate entry 10\.40\.0\.1 \(first at line 1\): skipped' \
+    "a duplicate is a warning naming both lines"
+like "$CTL_ERR" 'dup\.txt:5: duplicate entry 10\.40\.0\.9 \(first at line 4\)' \
+    "an entry after an exclusion of the same prefix is a duplicate"
+
 # rdnsblctl add reads its reason as the TXT of a data file's line
 ctl_must add black 10.9.0.1 --reason 'costs $5 at $'
 ctl_must add black 10.9.0.2 --reason '=no base $$'
@@ -220,7 +231,8 @@ start_daemon
 # IPv6 in a zone of its own: with an IPv4 dataset beside it, rbldnsd
 # answers a ::ffff:0:0/96 name from the IPv4 data only
 start_rbldnsd bl.test:ip4trie:subst4.txt bl.test:ip4set:guard.txt \
-    bl.test:ip4trie:gz.txt.gz bl6.test:ip6trie:subst6.txt
+    bl.test:ip4trie:gz.txt.gz bl.test:ip4trie:dup.txt \
+    bl6.test:ip6trie:subst6.txt
 
 is "$(A 192.0.2.1)" 127.0.1.2 "the daemon answers the imported code 127.0.1.2"
 is "$(A 192.0.2.2)" 127.255.255.254 \
@@ -243,6 +255,13 @@ for a in 10.30.0.1 10.30.0.9; do
 	    -p "$RPORT" "$(name "$a")" A)")" \
 	    "gzip: $a answers as in rbldnsd, which reads the same .gz"
 done
+for a in 10.40.0.1 10.40.0.9 10.40.0.10; do
+	is "$(A "$a")" "$(dig_answer "$(dig +tries=2 +time=2 @127.0.0.1 \
+	    -p "$RPORT" "$(name "$a")" A)")" \
+	    "duplicates: $a answers as in rbldnsd's ip4trie"
+done
+is "$(A 10.40.0.1)" 127.0.0.3 "duplicates: the first line's value"
+is "$(A 10.40.0.9)" NXDOMAIN "duplicates: the first line's exclusion"
 is "$(A 10.30.0.1)" 127.0.0.7 "gzip: the entry is listed with its code"
 is "$(q +short "$(name 10.30.0.1)" TXT)" '"compressed 10.30.0.1"' \
     "gzip: with its TXT"

@@ -214,8 +214,7 @@ test_warnings(void)
 {
 	is_str(readall("192.0.2.1\n10.1.2.3/24\n$SOA 1h a b 0 1 2 3 4\n"
 	    "$TTL 300\n#$NS 1h ns\n$1\n192.0.2.1 :3:again\n"),
-	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
-	    "7 192.0.2.1 code=127.0.0.3 txt=again\n",
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n",
 	    "entries around warnings");
 	is_str(warns,
 	    "t.txt:2: entry skipped: host bits set in \"10.1.2.3/24\", as "
@@ -224,8 +223,9 @@ test_warnings(void)
 	    "t.txt:4: $TTL ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:5: $NS ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:6: $1 ignored: a substitution variable is \"$1 text\"\n"
-	    "t.txt:7: duplicate entry 192.0.2.1 (also at line 1): the later "
-	    "line wins\n", "warnings with line numbers");
+	    "t.txt:7: duplicate entry 192.0.2.1 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n",
+	    "warnings with line numbers");
 }
 
 static void
@@ -373,6 +373,32 @@ test_guards(void)
 	    "file is refused\n",
 	    "$TIMESTAMP in the future, or expired: errors");
 	rnow = 0;
+}
+
+static void
+test_duplicates(void)
+{
+	is_str(readall("192.0.2.9 :3:first\n!192.0.2.9\n192.0.2.9 :4:third\n"
+	    "10.0.0.2/31 :5:\n10.0.0.1-10.0.0.4 :6:\n2001:db8::/48 six\n"
+	    "2001:db8::/47\n2001:db8::/48 again\n2001:db8:1::/48\n"),
+	    "1 192.0.2.9 code=127.0.0.3 txt=first\n"
+	    "4 10.0.0.2/31 code=127.0.0.5 txt=\n"
+	    "5 10.0.0.1 code=127.0.0.6 txt=\n"
+	    "5 10.0.0.4 code=127.0.0.6 txt=\n"
+	    "6 2001:db8::/48 code=0.0.0.0 txt=six\n"
+	    "7 2001:db8::/47 code=0.0.0.0 txt=\n"
+	    "9 2001:db8:1::/48 code=0.0.0.0 txt=\n",
+	    "duplicates: the first line counts (rbldnsd's ip4trie/ip6trie)");
+	is_str(warns,
+	    "t.txt:2: duplicate entry 192.0.2.9 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:3: duplicate entry 192.0.2.9 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:5: duplicate entry 10.0.0.2/31 (first at line 4): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:8: duplicate entry 2001:db8::/48 (first at line 6): "
+	    "skipped, the first line counts, as in rbldnsd\n",
+	    "... each with both lines; one CIDR of a range alone");
 }
 
 /* S compressed with gzip into BUF (LEN bytes); returns the size or 0. */
@@ -666,13 +692,14 @@ test_speed(void)
 int
 main(void)
 {
-	plan(64);
+	plan(66);
 	test_forms();
 	test_values();
 	test_warnings();
 	test_subst();
 	test_guards();
 	test_gzip();
+	test_duplicates();
 	test_errors();
 	test_crlf_meta();
 	test_roundtrip();

@@ -36,6 +36,7 @@
 #include "delist.h"
 #include "helo.h"
 #include "ipfile.h"
+#include "ipmerge.h"
 #include "log.h"
 #include "notify.h"
 #include "pattern.h"
@@ -66,6 +67,7 @@
 #define OPT_FRESH	0x08
 #define OPT_NOTE	0x10
 #define OPT_HOSTBITS	0x20
+#define OPT_NOWHITE	0x40
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -83,6 +85,7 @@ struct ctl {
 	int		 json;		/* --json */
 	int		 fresh;		/* --fresh */
 	int		 host_bits;	/* --accept-host-bits */
+	int		 without_white;	/* --without-white */
 };
 
 struct cmd {
@@ -116,7 +119,8 @@ static const struct cmd cmds[] = {
 	{ "lookup", "ADDR [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
 	{ "import", "black|white FILE [--accept-host-bits]", 2, 2,
 	    OPT_HOSTBITS, CMD_WRITE, cmd_import },
-	{ "export", "black|white", 1, 1, 0, 0, cmd_export },
+	{ "export", "black [--without-white] | white", 1, 1, OPT_NOWHITE, 0,
+	    cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
 	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
@@ -138,6 +142,7 @@ static const struct {
 	{ "fresh", OPT_FRESH, 0 },
 	{ "note", OPT_NOTE, 1 },
 	{ "accept-host-bits", OPT_HOSTBITS, 0 },
+	{ "without-white", OPT_NOWHITE, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -1409,42 +1414,137 @@ out:
 }
 
 struct export_ctx {
-	FILE	*fp;
-	time_t	 now;
+	FILE			*fp;
+	time_t			 now;
+	struct ipmerge		*merge;	/* black with white, or NULL */
+	struct store_entry	*white;	/* the white list, copied */
+	size_t			 nwhite;
+	size_t			 iwhite;	/* the next one to merge */
+	int			 bad;	/* out of store order */
 };
+
+static int
+export_write(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+
+	ipfile_write_entry(xc->fp, e);
+	return 0;
+}
+
+/* store_walk of the white list: a copy of each live entry. */
+static int
+export_white_cb(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+	struct store_entry *w;
+	char *s;
+
+	if (store_entry_expired(e, xc->now))
+		return 0;
+	xc->white = xreallocarray(xc->white, xc->nwhite + 1,
+	    sizeof(*xc->white));
+	w = &xc->white[xc->nwhite++];
+	*w = *e;
+	s = xmalloc(e->reason_len + e->actor_len + 1);
+	memcpy(s, e->reason, e->reason_len);
+	memcpy(s + e->reason_len, e->actor, e->actor_len);
+	w->reason = s;
+	w->actor = s + e->reason_len;
+	return 0;
+}
+
+/* Merge the white entries that come before prefix P (all: P NULL). */
+static int
+export_white_upto(struct export_ctx *xc, const struct addr *p)
+{
+	const struct store_entry *w;
+	int r;
+
+	while (xc->iwhite < xc->nwhite) {
+		w = &xc->white[xc->iwhite];
+		if (p != NULL && ipmerge_cmp(&w->prefix, p) > 0)
+			break;
+		xc->iwhite++;
+		if ((r = ipmerge_add(xc->merge, LIST_WHITE, w)) != 0) {
+			xc->bad = r == -1;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static int
 export_cb(void *arg, const struct store_entry *e)
 {
 	struct export_ctx *xc = arg;
+	int r;
 
-	if (!store_entry_expired(e, xc->now))
-		ipfile_write_entry(xc->fp, e);
-	return 0;
+	if (store_entry_expired(e, xc->now))
+		return 0;
+	if (xc->merge == NULL)
+		return export_write(xc, e);
+	if (export_white_upto(xc, &e->prefix) != 0)
+		return 1;
+	if ((r = ipmerge_add(xc->merge, LIST_BLACK, e)) != 0)
+		xc->bad = r == -1;
+	return r != 0;
 }
 
-/* export black|white */
+/* export black [--without-white] | white */
 static int
 cmd_export(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
 	struct export_ctx xc;
-	int list;
+	size_t i;
+	int list, rc = EXIT_ERR;
 
 	(void)argc;
 	if ((list = parse_list(argv[0])) == -1)
 		return EXIT_USAGE;
+	if (c->without_white && list != LIST_BLACK)
+		return usage_hint("--without-white is for the black list");
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
+	memset(&xc, 0, sizeof(xc));
 	xc.fp = stdout;
 	xc.now = c->now;
+	/*
+	 * What a dnsbl zone answers comes from both lists: the white list's
+	 * entries go into the black list's file as exceptions (ipmerge.h).
+	 */
+	if (list == LIST_BLACK && !c->without_white) {
+		if (store_walk(c->store, LIST_WHITE, export_white_cb, &xc,
+		    errbuf, sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			goto out;
+		}
+		xc.merge = ipmerge_new(export_write, &xc);
+	}
 	ipfile_write_header(stdout, store_list_name(list), c->now);
+	if (xc.merge != NULL)
+		printf("# with the white list's entries as exceptions (\"!\" "
+		    "lines), as a dnsbl zone answers; --without-white for the "
+		    "black list alone\n");
 	if (store_walk(c->store, list, export_cb, &xc, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
-		return EXIT_ERR;
+		goto out;
 	}
-	return EXIT_OK;
+	if (xc.merge != NULL && !xc.bad && export_white_upto(&xc, NULL) == 0)
+		(void)ipmerge_end(xc.merge);	/* export_write goes on */
+	if (xc.bad) {
+		ctl_err("store: the lists are not in key order");
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	ipmerge_free(xc.merge);
+	for (i = 0; i < xc.nwhite; i++)
+		free((char *)(uintptr_t)xc.white[i].reason);
+	free(xc.white);
+	return rc;
 }
 
 struct log_ctx {
@@ -1789,6 +1889,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_HOSTBITS:
 			c->host_bits = 1;
+			break;
+		case OPT_NOWHITE:
+			c->without_white = 1;
 			break;
 		}
 	}

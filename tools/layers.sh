@@ -97,6 +97,8 @@ store_purge.c		20
 ipfile.h		21
 ipfile.c		21
 ipfile_write.c		21
+ipmerge.h		21
+ipmerge.c		21
 notify.h		21
 notify.c		21
 verdict.h		22

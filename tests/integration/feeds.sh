@@ -299,6 +299,99 @@ is "$(A 11.9.2.1)" 127.0.0.2 "--accept-host-bits lists the masked prefix"
 is "$(A 192.0.2.52)" 127.0.0.2 "the entry of a \$TIMESTAMP file is listed"
 is "$(A 192.0.2.50)" NXDOMAIN "nothing of a future \$TIMESTAMP file"
 
+# --- export black: the white list's exceptions, as rbldnsd answers them ----------
+
+stop_rbldnsd
+cat >"$work/nest-black.txt" <<'DATA'
+10.50.0.0/16 :3:wide
+10.50.1.0/24 :4:inner
+10.50.2.0/24 :5:under a white exclusion
+!10.50.3.0/24
+10.50.255.0/24 :6:tail $
+2001:db8:50::/48 :3:six wide
+DATA
+cat >"$work/nest-white.txt" <<'DATA'
+10.50.0.0/20
+!10.50.2.0/23
+10.50.2.128/25
+!10.50.2.192/26
+10.50.255.7
+10.51.0.0/16
+192.0.2.1
+10.0.0.4
+2001:db8:50:1::/64
+!2001:db8:50:1:1::/80
+::ffff:c000:201
+DATA
+ctl import black "$work/nest-black.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "import of the nested black entries"
+ctl import white "$work/nest-white.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "import of the nested white entries"
+ctl export black
+is "$CTL_RC/$CTL_ERR" "0/" "export black with the white list exits 0"
+printf '%s\n' "$CTL_OUT" >"$RDIR/export.txt"
+start_rbldnsd bl.test:ip4trie:export.txt bl6.test:ip6trie:export.txt
+
+# Every boundary of every prefix of both lists: its first and last
+# address and the ones just outside.
+ctl_ok "list exits 0" list
+printf '%s\n' "$CTL_OUT" | perl -MSocket=inet_pton,inet_ntop,AF_INET,AF_INET6 -ne '
+	my (undef, $p) = split;
+	$p =~ s/^!//;
+	my ($a, $l) = split m{/}, $p;
+	my $af = $a =~ /:/ ? AF_INET6 : AF_INET;
+	my $bits = $af == AF_INET6 ? 128 : 32;
+	$l = $bits unless defined $l;
+	my @lo = unpack "C*", inet_pton($af, $a);
+	my @hi = @lo;
+	$hi[$_ >> 3] |= 0x80 >> ($_ & 7) for $l .. $bits - 1;
+	sub step { my ($d, @x) = @_;
+		for (my $i = $#x; $i >= 0; $i--) {
+			$x[$i] = ($x[$i] + $d) & 255;
+			return [@x] if $x[$i] != ($d > 0 ? 0 : 255);
+		}
+		return undef }
+	for my $x (\@lo, \@hi, step(-1, @lo), step(1, @hi)) {
+		print inet_ntop($af, pack "C*", @$x), "\n" if defined $x;
+	}' | sort -u >"$work/boundaries.txt"
+n=$(wc -l <"$work/boundaries.txt" | tr -d ' ')
+ok "the lists give boundary addresses to check ($n)" test "$n" -gt 80
+listed=0
+differ=
+while read -r a; do
+	case $a in
+	127.0.0.1|127.0.0.2) continue ;;	# test points, not list data
+	esac
+	rname=$(name "$a")
+	case $a in
+	*:*) rname=${rname%.bl.test}.bl6.test ;;
+	esac
+	ours=$(A "$a")
+	theirs=$(dig_answer "$(dig +tries=2 +time=2 @127.0.0.1 -p "$RPORT" \
+	    "$rname" A)")
+	[ "$ours" = NXDOMAIN ] || listed=$((listed + 1))
+	if [ "$ours" != "$theirs" ]; then
+		differ="$differ $a (A: rdnsbld $ours, rbldnsd $theirs)"
+		continue
+	fi
+	theirs=$(rq "$rname" TXT)
+	case $theirs in
+	'"'*)
+		ours=$(q +short "$(name "$a")" TXT)
+		[ "$ours" = "$theirs" ] ||
+		    differ="$differ $a (TXT: rdnsbld $ours, rbldnsd $theirs)"
+		;;
+	esac
+done <"$work/boundaries.txt"
+is "$differ" "" "export black: rbldnsd answers every boundary address as rdnsbld does"
+ok "... of which some are listed ($listed)" test "$listed" -gt 40
+for t in 10.50.0.1=NXDOMAIN 10.50.1.1=NXDOMAIN 10.50.2.1=127.0.0.5 \
+    10.50.2.129=NXDOMAIN 10.50.2.193=127.0.0.5 10.50.3.1=NXDOMAIN \
+    10.50.16.1=127.0.0.3 10.50.255.7=NXDOMAIN 10.50.255.8=127.0.0.6 \
+    192.0.2.1=NXDOMAIN 10.0.0.4=NXDOMAIN 10.0.0.6=127.0.0.3; do
+	is "$(A "${t%%=*}")" "${t#*=}" "nesting: ${t%%=*} answers ${t#*=}"
+done
+
 stop_rbldnsd
 stop_daemon
 

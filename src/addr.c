@@ -216,3 +216,37 @@ addrlist_add(struct addrlist *l, const struct addr *a)
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	l->v[l->n++] = *a;
 }
+
+char *
+addr_format_hex(const struct addr *a, char *buf, size_t len)
+{
+	int best = -1, bestn = 0, i, n;
+	size_t o = 0;
+
+	if (a->af != ADDR_V6)
+		return addr_format(a, buf, len);
+	/* the longest run of zero groups, the first of equal ones */
+	for (i = 0; i < 8; i += n ? n : 1) {
+		for (n = 0; i + n < 8 && a->a[2 * (i + n)] == 0 &&
+		    a->a[2 * (i + n) + 1] == 0; n++)
+			;
+		if (n > bestn && n > 1) {
+			best = i;
+			bestn = n;
+		}
+	}
+	buf[0] = '\0';
+	for (i = 0; i < 8 && o < len; i++) {
+		if (i == best) {
+			o += (size_t)snprintf(buf + o, len - o, "::");
+			i += bestn - 1;
+			continue;
+		}
+		o += (size_t)snprintf(buf + o, len - o, "%s%x",
+		    i > 0 && i != best + bestn ? ":" : "",
+		    (unsigned)(a->a[2 * i] << 8 | a->a[2 * i + 1]));
+	}
+	if (a->len != 128 && o < len)
+		(void)snprintf(buf + o, len - o, "/%u", a->len);
+	return buf;
+}

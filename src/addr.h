@@ -46,6 +46,14 @@ void	addr_mask(struct addr *a);
  */
 char	*addr_format(const struct addr *a, char *buf, size_t len);
 
+/*
+ * As addr_format, but IPv6 in hex groups only: RFC 5952 compression
+ * without the dotted IPv4 tail that inet_ntop() writes for ::ffff:0:0/96
+ * and ::/96. rbldnsd reads and writes IPv6 this way (its "$" in TXT is
+ * the queried address in this form). Returns buf.
+ */
+char	*addr_format_hex(const struct addr *a, char *buf, size_t len);
+
 /* 1 if range p contains address or range a (same family), else 0. */
 int	addr_contains(const struct addr *p, const struct addr *a);
 

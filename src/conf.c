@@ -163,7 +163,7 @@ static const struct key keys[] = {
 	    "the soa mname", F_MULTI | F_COMPUTED, ZON2(ns, nns) },
 	{ "zone.txt", CL_ZONE, KT_TXT, 0, TXT_MAXLEN,
 	    NULL, F_MULTI, ZON2(txt, txt_reason) },
-	{ "zone.code", CL_ZONE, KT_CODE, 2, 254,
+	{ "zone.code", CL_ZONE, KT_CODE, 0, 0,
 	    "per reason", F_MULTI | F_COMPUTED, ZON(code) },
 	{ "zone.url", CL_ZONE, KT_STRING, 0, URL_MAXLEN,
 	    NULL, 0, ZON(url) },
@@ -1300,11 +1300,12 @@ parse_code(struct parser *p, const struct key *k, void *base,
 		return -1;
 	}
 	v = ntohl(in.s_addr);
-	if ((v & 0xffffff00U) != 0x7f000000U || (v & 0xff) < k->min ||
-	    (v & 0xff) > k->max) {
-		perr(p, p->line, "%s: %s for \"%s\" is not in 127.0.0.2-"
-		    "127.0.0.254 (clients read 127.0.0.1 and other values as "
-		    "errors or test points)", key_short(k), w.w[1], w.w[0]);
+	/* a value outside the usual range is accepted silently: the
+	 * parser has no warnings, and the operator chose it */
+	if (reason_code_class(v) == CODE_BAD) {
+		perr(p, p->line, "%s: %s for \"%s\" is not allowed (any "
+		    "127.0.0.0/8 address but 127.0.0.1, the RFC 5782 test "
+		    "address)", key_short(k), w.w[1], w.w[0]);
 		words_free(&w);
 		return -1;
 	}
@@ -1330,8 +1331,10 @@ dump_code(FILE *f, const struct key *k, const void *base)
 
 	for (r = 0; r < REASON_MAX; r++)
 		if (reason_get(r)->type == z->type)
-			fprintf(f, "\t%s: %s 127.0.0.%u\n", key_short(k),
-			    reason_get(r)->key, (unsigned)(code[r] & 0xff));
+			fprintf(f, "\t%s: %s %u.%u.%u.%u\n", key_short(k),
+			    reason_get(r)->key, code[r] >> 24,
+			    (code[r] >> 16) & 0xff, (code[r] >> 8) & 0xff,
+			    code[r] & 0xff);
 }
 
 /* resolver: "system" or ADDR[@PORT] words, accumulating. */

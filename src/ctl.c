@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -36,6 +37,7 @@
 #include "delist.h"
 #include "helo.h"
 #include "ipfile.h"
+#include "ipmerge.h"
 #include "log.h"
 #include "notify.h"
 #include "pattern.h"
@@ -46,6 +48,7 @@
 #include "store_cache.h"
 #include "store_list.h"
 #include "store_queue.h"
+#include "txtsub.h"
 #include "util.h"
 #include "verdict.h"
 #include "zone.h"
@@ -64,6 +67,8 @@
 #define OPT_JSON	0x04
 #define OPT_FRESH	0x08
 #define OPT_NOTE	0x10
+#define OPT_HOSTBITS	0x20
+#define OPT_NOWHITE	0x40
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -80,6 +85,8 @@ struct ctl {
 	const char	*note;		/* --note, or NULL */
 	int		 json;		/* --json */
 	int		 fresh;		/* --fresh */
+	int		 host_bits;	/* --accept-host-bits */
+	int		 without_white;	/* --without-white */
 };
 
 struct cmd {
@@ -108,11 +115,13 @@ static const struct cmd cmds[] = {
 	{ "add", "LIST ADDR[/LEN] [--reason TEXT] "
 	    "[--expires DURATION]", 2, 2, OPT_REASON | OPT_EXPIRES,
 	    CMD_WRITE, cmd_add },
-	{ "del", "LIST ADDR[/LEN]", 2, 2, 0, CMD_WRITE, cmd_del },
+	{ "del", "LIST ENTRY", 2, 2, 0, CMD_WRITE, cmd_del },
 	{ "list", "[LIST] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
 	{ "lookup", "ADDR|NAME [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
-	{ "import", "LIST FILE", 2, 2, 0, CMD_WRITE, cmd_import },
-	{ "export", "LIST", 1, 1, 0, 0, cmd_export },
+	{ "import", "LIST FILE [--accept-host-bits]", 2, 2, OPT_HOSTBITS,
+	    CMD_WRITE, cmd_import },
+	{ "export", "LIST [--without-white]", 1, 1, OPT_NOWHITE, 0,
+	    cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
 	{ "check", "ADDR [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_check },
 	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
@@ -133,6 +142,8 @@ static const struct {
 	{ "json", OPT_JSON, 0 },
 	{ "fresh", OPT_FRESH, 0 },
 	{ "note", OPT_NOTE, 1 },
+	{ "accept-host-bits", OPT_HOSTBITS, 0 },
+	{ "without-white", OPT_NOWHITE, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -648,10 +659,18 @@ parse_dentry(const char *arg, struct store_entry *e, int *both, char *buf,
 	return 0;
 }
 
-/* The text of a reason option: one line, blanks at both ends dropped. */
+/*
+ * The text of a reason option, into TEXT (REASON_MAXLEN + 1 bytes): one
+ * line, blanks at both ends dropped, read as the TXT of a data file's
+ * line, so that "$" is the queried address.
+ */
 static int
-reason_arg(const struct ctl *c, const char **r, size_t *rlen)
+reason_arg(const struct ctl *c, char *text, const char **r, size_t *rlen)
 {
+	char raw[REASON_MAXLEN + 1];
+	const char *s;
+	size_t n;
+
 	if (c->reason != NULL && strlen(c->reason) > REASON_MAXLEN) {
 		ctl_err("reason is %zu bytes long; the limit is %d",
 		    strlen(c->reason), REASON_MAXLEN);
@@ -663,12 +682,21 @@ reason_arg(const struct ctl *c, const char **r, size_t *rlen)
 		return -1;
 	}
 	/* leading and trailing blanks are dropped, as import drops them */
-	*r = c->reason != NULL ? c->reason : "";
-	while (**r == ' ')
-		(*r)++;
-	*rlen = strlen(*r);
-	while (*rlen > 0 && (*r)[*rlen - 1] == ' ')
-		(*rlen)--;
+	s = c->reason != NULL ? c->reason : "";
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	memcpy(raw, s, n);
+	raw[n] = '\0';
+	if (txtsub_resolve(raw, NULL, text, REASON_MAXLEN + 1, NULL) == -1) {
+		ctl_err("the reason is over %d bytes long once its \"$\" are "
+		    "written as stored (\"$1\" as \"$$1\")", REASON_MAXLEN);
+		return -1;
+	}
+	*r = text;
+	*rlen = strlen(text);
 	return 0;
 }
 
@@ -677,6 +705,7 @@ static int
 cmd_add(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024], shown[ENTRY_SHOWMAX], name[STORE_DNAME_MAX + 2];
+	char text[REASON_MAXLEN + 1];
 	struct store_entry e;
 	uint64_t secs = 0;
 	unsigned list;
@@ -695,7 +724,7 @@ cmd_add(struct ctl *c, int argc, char **argv)
 		ctl_err("%s", errbuf);
 		return EXIT_ERR;
 	}
-	if (reason_arg(c, &e.reason, &e.reason_len) == -1 ||
+	if (reason_arg(c, text, &e.reason, &e.reason_len) == -1 ||
 	    parse_expires(c, &secs) == -1)
 		return EXIT_ERR;
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
@@ -1488,7 +1517,7 @@ import_next(void *arg, struct store_entry *e)
 	}
 }
 
-/* import LIST FILE */
+/* import LIST FILE [--accept-host-bits] */
 static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
@@ -1496,11 +1525,11 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	struct import_ctx ic;
 	struct ipfile_entry ie;
 	const char *path = argv[1];
+	unsigned flags = c->host_bits ? IPFILE_HOST_BITS : 0;
 	struct stat st;
 	size_t count = 0;
-	FILE *fp;
 	unsigned list;
-	int kind, r, rc = EXIT_ERR;
+	int fd, kind, r, rc = EXIT_ERR;
 
 	(void)argc;
 	errbuf[0] = '\0';
@@ -1512,11 +1541,11 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		    "supported yet", argv[0]);
 		return EXIT_ERR;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY)) == -1) {
 		ctl_err("cannot open %s: %s", path, strerror(errno));
 		return EXIT_ERR;
 	}
-	if (fstat(fileno(fp), &st) == -1) {
+	if (fstat(fd, &st) == -1) {
 		ctl_err("cannot stat %s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -1525,7 +1554,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	/* The file is read twice: checked whole, then loaded. */
-	if (!S_ISREG(st.st_mode) || fseeko(fp, 0, SEEK_SET) == -1) {
+	if (!S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) == -1) {
 		ctl_err("%s is not a regular file: import reads its input "
 		    "twice, so save the data to a file and import that", path);
 		goto out;
@@ -1534,7 +1563,11 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	ic.path = path;
 	ic.actor = c->actor;
 	ic.now = c->now;
-	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
+	    &ic)) == NULL) {
+		ctl_err("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
 	for (;;) {
 		r = ipfile_next(ic.ipf, &ie, errbuf, sizeof(errbuf));
 		if (r == 0)
@@ -1547,10 +1580,6 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	}
 	ipfile_close(ic.ipf);
 	ic.ipf = NULL;
-	if (ferror(fp)) {
-		ctl_err("reading %s: %s", path, strerror(errno));
-		goto out;
-	}
 	if (ic.nerr > 0) {
 		ctl_err("%zu error%s in %s, nothing imported", ic.nerr,
 		    ic.nerr == 1 ? "" : "s", path);
@@ -1562,14 +1591,17 @@ cmd_import(struct ctl *c, int argc, char **argv)
 
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		goto out;
-	if (fseeko(fp, 0, SEEK_SET) == -1) {
+	if (lseek(fd, 0, SEEK_SET) == -1) {
 		ctl_err("cannot rewind %s: %s", path, strerror(errno));
 		goto out;
 	}
-	clearerr(fp);
 	ic.quiet = 1;
 	ic.nexpired = 0;
-	ic.ipf = ipfile_open(fp, path, import_warn, &ic);
+	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
+	    &ic)) == NULL) {
+		ctl_err("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
 	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
 	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
 		if (ic.nerr > 0)
@@ -1586,48 +1618,149 @@ cmd_import(struct ctl *c, int argc, char **argv)
 out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
-	fclose(fp);
+	(void)close(fd);	/* read only */
 	return rc;
 }
 
 struct export_ctx {
-	FILE	*fp;
-	time_t	 now;
+	FILE			*fp;
+	time_t			 now;
+	struct ipmerge		*merge;	/* black with white, or NULL */
+	struct store_entry	*white;	/* the white list, copied */
+	size_t			 nwhite;
+	size_t			 iwhite;	/* the next one to merge */
+	int			 bad;	/* out of store order */
 };
+
+static int
+export_write(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+
+	ipfile_write_entry(xc->fp, e);
+	return 0;
+}
+
+/* store_walk of the white list: a copy of each live entry. */
+static int
+export_white_cb(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+	struct store_entry *w;
+	char *s;
+
+	if (store_entry_expired(e, xc->now))
+		return 0;
+	xc->white = xreallocarray(xc->white, xc->nwhite + 1,
+	    sizeof(*xc->white));
+	w = &xc->white[xc->nwhite++];
+	*w = *e;
+	s = xmalloc(e->reason_len + e->actor_len + 1);
+	memcpy(s, e->reason, e->reason_len);
+	memcpy(s + e->reason_len, e->actor, e->actor_len);
+	w->reason = s;
+	w->actor = s + e->reason_len;
+	return 0;
+}
+
+/* Merge the white entries that come before prefix P (all: P NULL). */
+static int
+export_white_upto(struct export_ctx *xc, const struct addr *p)
+{
+	const struct store_entry *w;
+	int r;
+
+	while (xc->iwhite < xc->nwhite) {
+		w = &xc->white[xc->iwhite];
+		if (p != NULL && ipmerge_cmp(&w->prefix, p) > 0)
+			break;
+		xc->iwhite++;
+		if ((r = ipmerge_add(xc->merge, LIST_WHITE, w)) != 0) {
+			xc->bad = r == -1;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static int
 export_cb(void *arg, const struct store_entry *e)
 {
 	struct export_ctx *xc = arg;
+	int r;
 
-	if (!store_entry_expired(e, xc->now))
-		ipfile_write_entry(xc->fp, e);
-	return 0;
+	if (store_entry_expired(e, xc->now))
+		return 0;
+	if (xc->merge == NULL)
+		return export_write(xc, e);
+	if (export_white_upto(xc, &e->prefix) != 0)
+		return 1;
+	if ((r = ipmerge_add(xc->merge, LIST_BLACK, e)) != 0)
+		xc->bad = r == -1;
+	return r != 0;
 }
 
-/* export LIST */
+/* export LIST [--without-white] */
 static int
 cmd_export(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
 	struct export_ctx xc;
 	unsigned list;
+	size_t i;
+	int kind, rc = EXIT_ERR;
 
 	(void)argc;
-	if (parse_list(c, argv[0]) == -1)
+	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
+	if (c->without_white && strcmp(argv[0], "black") != 0)
+		return usage_hint("--without-white is for the black list");
+	if (kind != LIST_KIND_IP) {
+		ctl_err("%s is a domain list; exporting domain lists is not "
+		    "supported yet", argv[0]);
+		return EXIT_ERR;
+	}
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
+	memset(&xc, 0, sizeof(xc));
 	xc.fp = stdout;
 	xc.now = c->now;
+	/*
+	 * What a dnsbl zone answers comes from both lists: the white list's
+	 * entries go into the black list's file as exceptions (ipmerge.h).
+	 */
+	if (strcmp(argv[0], "black") == 0 && !c->without_white) {
+		if (store_walk(c->store, LIST_WHITE, export_white_cb, &xc,
+		    errbuf, sizeof(errbuf)) == STORE_ERROR) {
+			ctl_err("store: %s", errbuf);
+			goto out;
+		}
+		xc.merge = ipmerge_new(export_write, &xc);
+	}
 	ipfile_write_header(stdout, argv[0], c->now);
+	if (xc.merge != NULL)
+		printf("# with the white list's entries as exceptions (\"!\" "
+		    "lines), as a dnsbl zone answers; --without-white for the "
+		    "black list alone\n");
 	if (list_id(c, argv[0], &list) && store_walk(c->store, list,
 	    export_cb, &xc, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
-		return EXIT_ERR;
+		goto out;
 	}
-	return EXIT_OK;
+	if (xc.merge != NULL && !xc.bad && export_white_upto(&xc, NULL) == 0)
+		(void)ipmerge_end(xc.merge);	/* export_write goes on */
+	if (xc.bad) {
+		ctl_err("store: the lists are not in key order");
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	ipmerge_free(xc.merge);
+	for (i = 0; i < xc.nwhite; i++)
+		free((char *)(uintptr_t)xc.white[i].reason);
+	free(xc.white);
+	return rc;
 }
 
 struct log_ctx {
@@ -1969,6 +2102,12 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_NOTE:
 			c->note = val;
+			break;
+		case OPT_HOSTBITS:
+			c->host_bits = 1;
+			break;
+		case OPT_NOWHITE:
+			c->without_white = 1;
 			break;
 		}
 	}

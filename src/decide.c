@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "decide.h"
+#include "addr.h"
 #include "conf.h"
 #include "store.h"
+#include "txtsub.h"
 #include "zone.h"
 
 #define TXT_MAX		4096
@@ -433,6 +435,26 @@ helo_reasons_text(const struct verdict *v, const char *name, char *buf,
 	return o;
 }
 
+size_t
+decide_entry_text(const struct store_entry *e, const char *subject,
+    char *buf, size_t len)
+{
+	char hex[ADDR_STRLEN];
+	struct addr a;
+	size_t o = 0;
+
+	if (len == 0)
+		return 0;
+	/* rbldnsd writes IPv6 without a dotted IPv4 tail */
+	if (memchr(e->reason, '$', e->reason_len) != NULL &&
+	    strchr(subject, ':') != NULL && strchr(subject, '.') != NULL &&
+	    addr_parse(subject, 0, &a, hex, sizeof(hex)) == 0)
+		subject = addr_format_hex(&a, hex, sizeof(hex));
+	txtsub_expand(e->reason, e->reason_len, subject, buf, len, &o);
+	buf[o] = '\0';
+	return o;
+}
+
 /* The TXT text of v, with e the entry whose reason it gives (or NULL). */
 static size_t
 txt_of(const struct zone *z, const struct verdict *v,
@@ -465,8 +487,9 @@ txt_of(const struct zone *z, const struct verdict *v,
 		reason = v->check.detail;
 		reason_len = strlen(reason);
 	} else if (e != NULL && e->reason_len > 0) {
-		reason = e->reason;
-		reason_len = e->reason_len;
+		reason_len = decide_entry_text(e, ip, reasons,
+		    sizeof(reasons));
+		reason = reasons;
 	} else {
 		reason = reason_get(v->reason)->text;
 		reason_len = strlen(reason);

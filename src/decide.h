@@ -164,12 +164,21 @@ int	decide_zones(const struct zoneset *zs, struct store *store,
 	    char *errbuf, size_t errlen);
 
 /*
+ * The text of list entry E for SUBJECT, the queried address: its stored
+ * reason (txtsub.h) with "$$" a dollar and any other "$" the address, an
+ * IPv6 address written as rbldnsd writes it (addr_format_hex). Into BUF
+ * (LEN bytes, NUL-terminated); returns the length.
+ */
+size_t	decide_entry_text(const struct store_entry *e, const char *subject,
+	    char *buf, size_t len);
+
+/*
  * The TXT text for a listed verdict: the zone's template for the reason
  * (zone_txt_template) with "$" the subject (the address or HELO name),
- * "$reason" the entry's reason or the reason's default text (a helo
- * zone: every reason that holds, joined by "; "), "$url" the zone's
- * url: template (in which "$" is the subject), "$$" a dollar. Returns
- * the length (truncated to len - 1).
+ * "$reason" the entry's text (decide_entry_text) or the reason's default
+ * text (a helo zone: every reason that holds, joined by "; "), "$url" the
+ * zone's url: template (in which "$" is the subject), "$$" a dollar.
+ * Returns the length (truncated to len - 1).
  */
 size_t	decide_txt(const struct zone *z, const struct verdict *v,
 	    const char *subject, char *buf, size_t len);

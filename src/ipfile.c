@@ -1,39 +1,49 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ipfile.c -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
- * for "rdnsblctl import" and the writer for "rdnsblctl export".
+ * for "rdnsblctl import" (the writer is ipfile_write.c).
  *
  * The reader follows rbldnsd's own parser (ip4parse.c, ip6addr.c,
  * parse_a_txt()) so that a file means the same to both programs, with
- * these differences: what rbldnsd skips with a warning is an error here
- * (nothing is dropped quietly), CIDRs with host bits set are masked with a
- * warning, and "$" lines are reported as ignored.  doc/rbldnsd-format.md
- * has the user's view.
+ * these differences: a line rbldnsd cannot read is an error here, which
+ * refuses the file (nothing is dropped quietly); the entries rbldnsd
+ * skips on purpose (host bits set, over $MAXRANGE4) are skipped with a
+ * warning, as is 0/0; "$" lines other than the TXT substitution
+ * variables, $MAXRANGE4 and $TIMESTAMP are reported as ignored.
+ * doc/rbldnsd-format.md has the user's view.
  *
- * Speed: one getline() buffer is reused for every line; the only other
- * allocations are the default-TXT buffer (grown on default lines) and the
- * duplicate table (doubled as it fills).
+ * Input goes through zlib, which reads gzip-compressed files and plain
+ * ones alike (as rbldnsd does). Speed: one read buffer and one line
+ * buffer are reused for every line; the only other allocations are the
+ * default-TXT buffer (grown on default lines), the substitution
+ * variables and the duplicate table (doubled as it fills).
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "ipfile.h"
 #include "addr.h"
+#include "reason.h"
 #include "store_list.h"
+#include "txtsub.h"
 #include "util.h"
 
-#define TXT_MAX		1024	/* store.c REASON_MAX */
-#define ACTOR_MAX	64	/* store.c ACTOR_MAX */
 #define RANGE_MAX	64	/* CIDRs of one IPv4 range: at most 62 */
-#define A_MIN		0x7f000002u	/* 127.0.0.2 */
-#define A_MAX		0x7f0000feu	/* 127.0.0.254 */
+#define RBUF_SIZE	65536	/* bytes read at a time */
 #define A_LOOPBACK	0x7f000000u
+#define CODES_WARNED	16	/* unusual A values reported once each */
 
 #define ISSPACE(c)	((c) == ' ' || (c) == '\t')
 #define ISCOMMENT(c)	((c) == '#' || (c) == ';')
@@ -41,18 +51,29 @@
 #define SKIPSPACE(s)	while (ISSPACE(*(s))) (s)++
 
 /* One slot of the duplicate table: a hash of the prefix, 0 when free. */
+/*
+ * One slot of the duplicate table, 0 when free: an IPv4 prefix is its
+ * own key (DUP_V4 | len << 32 | address); an IPv6 prefix has a hash for
+ * key and its place in the table of IPv6 prefixes, to compare them whole.
+ */
 struct dupslot {
-	uint64_t	 hash;
+	uint64_t	 key;
 	int		 line;
+	uint32_t	 v6;
 };
+#define DUP_V4		(1ULL << 63)
 
 struct ipfile {
-	FILE		*fp;
+	gzFile		 gz;		/* plain or gzip, read the same */
+	char		*rbuf;		/* what gzread() gave, RBUF_SIZE */
+	size_t		 rpos;
+	size_t		 rlen;
+	int		 done;		/* a read error: no more lines */
 	char		*name;
 	ipfile_warn_fn	*warn;
 	void		*arg;
 
-	char		*buf;		/* the current line (getline) */
+	char		*buf;		/* the current line */
 	size_t		 bufsz;
 	int		 lineno;
 
@@ -60,12 +81,25 @@ struct ipfile {
 	char		*dtxt;
 	size_t		 dtxtsz;
 
+	unsigned	 flags;		/* IPFILE_* */
+	time_t		 now;
+	uint64_t	 maxrange;	/* $MAXRANGE4 in addresses, 0: none */
+	int64_t		 expires;	/* earliest $TIMESTAMP expiry, 0: none */
+
+	int		 scanned;	/* the variables were read */
+	char		*vars[TXTSUB_NVARS];	/* "$0"-"$9", "$=" */
+	int		 varline[TXTSUB_NVARS];
+	char		 txt[IPFILE_TXT_MAX + 1];	/* an entry's resolved TXT */
+
+	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
+	size_t		 nwarned;
+
 	int		 meta_line;	/* pending "#@" line, 0 if none */
 	int64_t		 meta_added;
 	int64_t		 meta_expires;
 	int		 meta_code0;
 	int		 meta_has_actor;
-	char		 meta_actor[ACTOR_MAX + 1];
+	char		 meta_actor[IPFILE_ACTOR_MAX + 1];
 
 	struct ipfile_entry cur;	/* the line being split into CIDRs */
 	struct addr	 cidr[RANGE_MAX];
@@ -75,6 +109,9 @@ struct ipfile {
 	struct dupslot	*dup;		/* open addressing, power of 2 */
 	size_t		 dupsz;
 	size_t		 dupn;
+	struct addr	*dup6;		/* the IPv6 prefixes seen */
+	size_t		 dup6n;
+	size_t		 dup6sz;
 };
 
 static void ipf_warn(struct ipfile *, int, const char *, ...)
@@ -83,12 +120,26 @@ static int ipf_err(struct ipfile *, char *, size_t, const char *, ...)
     __attribute__((format(printf, 4, 5)));
 
 struct ipfile *
-ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn, void *arg)
+ipfile_open(int fd, const char *name, unsigned flags, time_t now,
+    ipfile_warn_fn *warn, void *arg)
 {
 	struct ipfile *f;
+	gzFile gz;
+	int dfd;
 
+	if ((dfd = dup(fd)) == -1)
+		return NULL;
+	if ((gz = gzdopen(dfd, "rb")) == NULL) {
+		(void)close(dfd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	(void)gzbuffer(gz, RBUF_SIZE);	/* fails only after a read */
 	f = xcalloc(1, sizeof(*f));
-	f->fp = fp;
+	f->gz = gz;
+	f->rbuf = xmalloc(RBUF_SIZE);
+	f->flags = flags;
+	f->now = now;
 	f->name = xstrdup(name);
 	f->warn = warn;
 	f->arg = arg;
@@ -100,12 +151,19 @@ ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn, void *arg)
 void
 ipfile_close(struct ipfile *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
+	for (i = 0; i < TXTSUB_NVARS; i++)
+		free(f->vars[i]);
+	(void)gzclose(f->gz);	/* reading: nothing to flush */
+	free(f->rbuf);
 	free(f->name);
 	free(f->buf);
 	free(f->dtxt);
 	free(f->dup);
+	free(f->dup6);
 	free(f);
 }
 
@@ -137,7 +195,11 @@ ipf_err(struct ipfile *f, char *errbuf, size_t errlen, const char *fmt, ...)
 
 	if (errlen == 0)
 		return -1;
-	n = snprintf(errbuf, errlen, "%s:%d: ", f->name, f->lineno);
+	/* line 0: a read error before the first line */
+	if (f->lineno == 0)
+		n = snprintf(errbuf, errlen, "%s: ", f->name);
+	else
+		n = snprintf(errbuf, errlen, "%s:%d: ", f->name, f->lineno);
 	if (n < 0 || (size_t)n >= errlen)
 		return -1;
 	va_start(ap, fmt);
@@ -153,6 +215,68 @@ esc(char *dst, size_t dstlen, const char *s)
 	size_t n = strlen(s);
 
 	return str_escape(dst, dstlen, s, n > 80 ? 80 : n);
+}
+
+/* The reader's error text: zlib's, or the system's for an I/O error. */
+static const char *
+read_error(struct ipfile *f)
+{
+	const char *s, *p;
+	int errnum;
+
+	s = gzerror(f->gz, &errnum);
+	if (errnum == Z_ERRNO)
+		return strerror(errno);
+	if (errnum == Z_BUF_ERROR)
+		return "the gzip data ends too early";
+	/* "<fd:5>: invalid block type": the file is named already */
+	if (s[0] == '<' && (p = strstr(s, ": ")) != NULL)
+		s = p + 2;
+	return s;
+}
+
+/*
+ * The next line into f->buf, NUL-terminated, with its "\n" if it has one;
+ * NUL bytes inside are kept (and refused by the caller). Returns its
+ * length, -1 at the end of the file, or -2 on a read error (read_error).
+ */
+static ssize_t
+read_line(struct ipfile *f)
+{
+	const char *nl;
+	size_t n = 0, take;
+	int r, errnum;
+
+	for (;;) {
+		if (f->rpos == f->rlen) {
+			if ((r = gzread(f->gz, f->rbuf, RBUF_SIZE)) < 0)
+				return -2;
+			if (r == 0) {
+				(void)gzerror(f->gz, &errnum);
+				if (errnum != Z_OK)
+					return -2;
+				break;
+			}
+			f->rpos = 0;
+			f->rlen = (size_t)r;
+		}
+		nl = memchr(f->rbuf + f->rpos, '\n', f->rlen - f->rpos);
+		take = nl != NULL ? (size_t)(nl - (f->rbuf + f->rpos)) + 1 :
+		    f->rlen - f->rpos;
+		if (n + take + 1 > f->bufsz) {
+			f->bufsz = (n + take + 1) * 2;
+			f->buf = xreallocarray(f->buf, f->bufsz, 1);
+		}
+		memcpy(f->buf + n, f->rbuf + f->rpos, take);
+		n += take;
+		f->rpos += take;
+		if (nl != NULL)
+			break;
+	}
+	if (n == 0)
+		return -1;
+	f->buf[n] = '\0';
+	return (ssize_t)n;
 }
 
 /*
@@ -294,10 +418,32 @@ done:
 }
 
 /*
+ * Warn about an A value outside the usual range, once for each value (a
+ * feed writes the same value on thousands of lines); past CODES_WARNED
+ * values every line is reported.
+ */
+static void
+warn_code(struct ipfile *f, uint32_t a)
+{
+	size_t i;
+	int once = f->nwarned < CODES_WARNED;
+
+	for (i = 0; i < f->nwarned; i++)
+		if (f->warned[i] == a)
+			return;
+	if (once)
+		f->warned[f->nwarned++] = a;
+	ipf_warn(f, f->lineno, "A value %u.%u.%u.%u is outside %s: clients "
+	    "may read it as a list's error code%s", a >> 24,
+	    (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, REASON_CODE_USUAL,
+	    once ? " (later lines with it are not reported)" : "");
+}
+
+/*
  * An A value as rbldnsd reads it (inet_aton style, ip4addr()): "2" is
- * 127.0.0.2, "127.2" is 127.0.0.2, "0.2" is 0.0.0.2. Must be within
- * 127.0.0.2-127.0.0.254: 127.0.0.1 and the rest are test points or
- * error codes for clients.
+ * 127.0.0.2, "127.2" is 127.0.0.2, "0.2" is 0.0.0.2. Any value in
+ * 127.0.0.0/8 but 127.0.0.1 (the RFC 5782 test address, never listed);
+ * one outside 127.0.0.2-127.0.0.254 gets a warning.
  */
 static int
 parse_a(struct ipfile *f, const char **sp, uint32_t *out, char *errbuf,
@@ -333,10 +479,21 @@ parse_a(struct ipfile *f, const char **sp, uint32_t *out, char *errbuf,
 		a = (a & 0xffff0000u) | ((a >> 8) & 0xff);
 		break;
 	}
-	if (a < A_MIN || a > A_MAX)
+	switch (reason_code_class(a)) {
+	case CODE_BAD:
+		if (a == (A_LOOPBACK | 1))
+			return ipf_err(f, errbuf, errlen, "A value 127.0.0.1 "
+			    "not allowed: it is the RFC 5782 test address, "
+			    "which is never listed");
 		return ipf_err(f, errbuf, errlen, "A value %u.%u.%u.%u out "
-		    "of range (127.0.0.2-127.0.0.254)", a >> 24,
+		    "of range: not in 127.0.0.0/8", a >> 24,
 		    (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	case CODE_UNUSUAL:
+		warn_code(f, a);
+		break;
+	case CODE_OK:
+		break;
+	}
 	*sp = s;
 	*out = a;
 	return 0;
@@ -380,9 +537,9 @@ parse_value(struct ipfile *f, const char *s, int deflt, uint32_t *code,
 		}
 		SKIPSPACE(s);
 	}
-	if (strlen(s) > TXT_MAX)
+	if (strlen(s) > IPFILE_TXT_MAX)
 		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes",
-		    TXT_MAX);
+		    IPFILE_TXT_MAX);
 	*txt = s;
 	return 0;
 }
@@ -472,10 +629,10 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 				f->meta_expires = (int64_t)v;
 			break;
 		case 4:
-			if (*val == '\0' || strlen(val) > ACTOR_MAX)
+			if (*val == '\0' || strlen(val) > IPFILE_ACTOR_MAX)
 				return ipf_err(f, errbuf, errlen, "bad #@ "
 				    "line: actor must be 1-%d bytes",
-				    ACTOR_MAX);
+				    IPFILE_ACTOR_MAX);
 			memcpy(f->meta_actor, val, strlen(val) + 1);
 			f->meta_has_actor = 1;
 			break;
@@ -506,70 +663,195 @@ add_cidr(const struct addr *a, void *arg)
 	return 0;
 }
 
+/* The key of a prefix in the duplicate table (struct dupslot). */
 static uint64_t
-prefix_hash(const struct addr *a)
+prefix_key(const struct addr *a)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	int i;
 
-	h = (h ^ a->af) * 0x100000001b3ULL;
+	if (a->af == ADDR_V4)
+		return DUP_V4 | (uint64_t)a->len << 32 |
+		    (uint64_t)a->a[0] << 24 | (uint64_t)a->a[1] << 16 |
+		    (uint64_t)a->a[2] << 8 | a->a[3];
 	h = (h ^ a->len) * 0x100000001b3ULL;
-	for (i = 0; i < ADDR_BYTES(a); i++)
+	for (i = 0; i < 16; i++)
 		h = (h ^ a->a[i]) * 0x100000001b3ULL;
+	h &= ~DUP_V4;
 	return h == 0 ? 1 : h;
 }
 
-/*
- * Warn when a prefix was already in the file: the later line replaces
- * the earlier one in the store. A 64-bit hash stands for the prefix, so
- * the table stays small for millions of lines.
- */
+/* Grow the duplicate table when it is half full. */
 static void
+dup_grow(struct ipfile *f)
+{
+	struct dupslot *old = f->dup;
+	size_t oldsz = f->dupsz, i, j;
+
+	f->dupsz = oldsz ? oldsz * 2 : 1024;
+	f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
+	for (j = 0; j < oldsz; j++) {
+		if (old[j].key == 0)
+			continue;
+		i = old[j].key & (f->dupsz - 1);
+		while (f->dup[i].key != 0)
+			i = (i + 1) & (f->dupsz - 1);
+		f->dup[i] = old[j];
+	}
+	free(old);
+}
+
+/*
+ * Whether prefix A (of line LINE) was already in the file. rbldnsd's
+ * ip4trie and ip6trie keep the first of two equal prefixes ("duplicated
+ * entry"), so the later one is skipped, with a warning naming both
+ * lines. (An ip4set answers both values; the store holds one.)
+ */
+static int
 dup_check(struct ipfile *f, const struct addr *a, int line)
 {
 	char shown[ADDR_STRLEN];
-	uint64_t h = prefix_hash(a);
+	uint64_t k = prefix_key(a);
 	size_t i, mask;
 
-	if (f->dupn * 2 >= f->dupsz) {
-		struct dupslot *old = f->dup;
-		size_t oldsz = f->dupsz, j;
-
-		f->dupsz = oldsz ? oldsz * 2 : 1024;
-		f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
-		for (j = 0; j < oldsz; j++) {
-			if (old[j].hash == 0)
-				continue;
-			i = old[j].hash & (f->dupsz - 1);
-			while (f->dup[i].hash != 0)
-				i = (i + 1) & (f->dupsz - 1);
-			f->dup[i] = old[j];
-		}
-		free(old);
-	}
+	if (f->dupn * 2 >= f->dupsz)
+		dup_grow(f);
 	mask = f->dupsz - 1;
-	for (i = h & mask; f->dup[i].hash != 0; i = (i + 1) & mask) {
-		if (f->dup[i].hash == h) {
-			ipf_warn(f, line, "duplicate entry %s (also at line "
-			    "%d): the later line wins",
-			    addr_format(a, shown, sizeof(shown)),
-			    f->dup[i].line);
-			f->dup[i].line = line;
-			return;
-		}
+	for (i = k & mask; f->dup[i].key != 0; i = (i + 1) & mask) {
+		if (f->dup[i].key != k || (a->af == ADDR_V6 &&
+		    !addr_equal(&f->dup6[f->dup[i].v6], a)))
+			continue;
+		ipf_warn(f, line, "duplicate entry %s (first at line %d): "
+		    "skipped, the first line counts, as in rbldnsd",
+		    addr_format(a, shown, sizeof(shown)), f->dup[i].line);
+		return 1;
 	}
-	f->dup[i].hash = h;
+	if (a->af == ADDR_V6) {
+		if (f->dup6n == f->dup6sz) {
+			f->dup6sz = f->dup6sz ? f->dup6sz * 2 : 256;
+			f->dup6 = xreallocarray(f->dup6, f->dup6sz,
+			    sizeof(*f->dup6));
+		}
+		f->dup[i].v6 = (uint32_t)f->dup6n;
+		f->dup6[f->dup6n++] = *a;
+	}
+	f->dup[i].key = k;
 	f->dup[i].line = line;
 	f->dupn++;
+	return 0;
 }
 
-/* Hand out the next CIDR of the current line. */
+/*
+ * Hand out the next CIDR of the current line that is not a duplicate:
+ * 1, or 0 when the line has none left.
+ */
 static int
 next_cidr(struct ipfile *f, struct ipfile_entry *e)
 {
-	*e = f->cur;
-	e->prefix = f->cidr[f->icidr++];
-	dup_check(f, &e->prefix, e->line);
+	const struct addr *a;
+
+	while (f->icidr < f->ncidr) {
+		a = &f->cidr[f->icidr++];
+		if (dup_check(f, a, f->cur.line))
+			continue;
+		*e = f->cur;
+		e->prefix = *a;
+		if (f->expires != 0 &&
+		    (e->expires == 0 || e->expires > f->expires))
+			e->expires = f->expires;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The stored form of an entry's TXT *TXT (txtsub.h), in f->txt; *TXT
+ * then points there.
+ */
+static int
+resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
+{
+	int adjacent = 0;
+
+	if (txtsub_resolve(*txt, f->vars, f->txt, sizeof(f->txt),
+	    &adjacent) == -1)
+		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes "
+		    "after its $ substitutions", IPFILE_TXT_MAX);
+	if (adjacent)
+		ipf_warn(f, f->lineno, "TXT puts the listed address right "
+		    "before \"$\", a digit or \"=\", which the stored text "
+		    "cannot hold: a blank goes between");
+	*txt = f->txt;
+	return 0;
+}
+
+/* The address or prefix at the start of an entry, for a message. */
+static const char *
+entry_token(char *dst, size_t dstlen, const char *s)
+{
+	char tok[128];
+	size_t n;
+
+	SKIPSPACE(s);
+	n = strcspn(s, " \t#;:");
+
+	/* an IPv6 prefix has colons: up to the first blank or value */
+	if (s[n] == ':')
+		n = strcspn(s, " \t#;");
+	if (n >= sizeof(tok))
+		n = sizeof(tok) - 1;
+	memcpy(tok, s, n);
+	tok[n] = '\0';
+	return esc(dst, dstlen, tok);
+}
+
+/*
+ * Whether the entry at S (after the "!"), prefix LO, must be skipped as
+ * rbldnsd skips it, with a warning: a prefix of length 0 (every address),
+ * host bits set (unless IPFILE_HOST_BITS: then masked, with a warning),
+ * more IPv4 addresses than $MAXRANGE4 allows (RANGE: the size of a range
+ * line, 0 for a prefix). Its "#@" metadata goes with it.
+ */
+static int
+skip_entry(struct ipfile *f, const char *s, const struct addr *lo,
+    uint64_t range)
+{
+	char shown[160], pbuf[ADDR_STRLEN];
+	struct addr m = *lo;
+	uint64_t size;
+
+	addr_mask(&m);
+	if ((range == 0 && lo->len == 0) || range == 1ULL << 32) {
+		ipf_warn(f, f->lineno, "entry skipped: \"%s\" lists every "
+		    "%s address", entry_token(shown, sizeof(shown), s),
+		    lo->af == ADDR_V4 ? "IPv4" : "IPv6");
+		goto skip;
+	}
+	if (range == 0 && memcmp(m.a, lo->a, sizeof(m.a)) != 0) {
+		addr_format(&m, pbuf, sizeof(pbuf));
+		if (f->flags & IPFILE_HOST_BITS) {
+			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
+			    "%s", entry_token(shown, sizeof(shown), s), pbuf);
+			return 0;
+		}
+		ipf_warn(f, f->lineno, "entry skipped: host bits set in "
+		    "\"%s\", as rbldnsd skips it (--accept-host-bits: list "
+		    "%s)", entry_token(shown, sizeof(shown), s), pbuf);
+		goto skip;
+	}
+	if (lo->af != ADDR_V4 || f->maxrange == 0)
+		return 0;
+	size = range != 0 ? range : 1ULL << (32 - lo->len);
+	if (size > f->maxrange) {
+		ipf_warn(f, f->lineno, "entry skipped: \"%s\" covers %llu "
+		    "addresses, more than $MAXRANGE4 %llu",
+		    entry_token(shown, sizeof(shown), s),
+		    (unsigned long long)size, (unsigned long long)f->maxrange);
+		goto skip;
+	}
+	return 0;
+skip:
+	f->meta_line = 0;
 	return 1;
 }
 
@@ -577,7 +859,7 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 static int
 parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 {
-	char shown[128], pbuf[ADDR_STRLEN];
+	char shown[128];
 	const char *s = line, *why = NULL, *txt = "";
 	struct addr lo, hi;
 	uint32_t a, b, code = 0;
@@ -653,6 +935,9 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	}
 	if (*s != '\0' && !ISSPACE(*s) && !ISCOMMENT(*s) && *s != ':')
 		goto bad;
+	if (skip_entry(f, line + exclude, &lo,
+	    isrange ? (uint64_t)b - a + 1 : 0))
+		return 0;
 
 	if (exclude) {
 		SKIPSPACE(s);
@@ -660,6 +945,8 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 			ipf_warn(f, f->lineno, "value of an exclusion "
 			    "ignored: \"%s\"", esc(shown, sizeof(shown), s));
 	} else if (parse_value(f, s, 0, &code, &txt, errbuf, errlen) == -1)
+		return -1;
+	else if (resolve_txt(f, &txt, errbuf, errlen) == -1)
 		return -1;
 
 	f->ncidr = f->icidr = 0;
@@ -676,19 +963,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	} else {
 		struct addr m = lo;
 
-		addr_mask(&m);
-		if (memcmp(m.a, lo.a, sizeof(m.a)) != 0) {
-			size_t n = strcspn(line + exclude, " \t#;");
-			char tok[128];
-
-			if (n >= sizeof(tok))
-				n = sizeof(tok) - 1;
-			memcpy(tok, line + exclude, n);
-			tok[n] = '\0';
-			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
-			    "%s", esc(shown, sizeof(shown), tok),
-			    addr_format(&m, pbuf, sizeof(pbuf)));
-		}
+		addr_mask(&m);	/* with IPFILE_HOST_BITS; see skip_entry */
 		f->cidr[f->ncidr++] = m;
 	}
 
@@ -717,20 +992,17 @@ bad:
 }
 
 /*
- * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
- * when there is nothing to hand out, or -1 on an error.
+ * Cut the line of N bytes in BUF down to its content: no line end, no
+ * blanks at either end. Returns its start, or NULL when it holds a NUL
+ * byte.
  */
-static int
-parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+static char *
+trim_line(char *buf, size_t n)
 {
-	char shown[128], word[16];
-	char *s = f->buf, *e;
-	size_t w;
+	char *s = buf, *e;
 
-	if (memchr(s, '\0', n) != NULL) {
-		f->meta_line = 0;
-		return ipf_err(f, errbuf, errlen, "NUL byte in line");
-	}
+	if (memchr(s, '\0', n) != NULL)
+		return NULL;
 	e = s + n;
 	if (e > s && e[-1] == '\n')
 		e--;
@@ -740,38 +1012,340 @@ parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 		e--;
 	*e = '\0';
 	SKIPSPACE(s);
+	return s;
+}
 
+/*
+ * The "$" of a special line (rbldnsd reads "$", "#$", ";$" and ":$"),
+ * or NULL when S is no special line.
+ */
+static char *
+special(char *s)
+{
+	if (s[0] == '$')
+		return s;
+	if ((ISCOMMENT(s[0]) || s[0] == ':') && s[1] == '$')
+		return s + 1;
+	return NULL;
+}
+
+/*
+ * A substitution variable line "$N text" or "$= text" (D at its "$"):
+ * returns the variable's index and sets *TEXT, or -1 when D is not one.
+ */
+static int
+var_line(const char *d, const char **text)
+{
+	const char *t;
+
+	if (!(ISDIGIT(d[1]) || d[1] == '=') || !ISSPACE(d[2]))
+		return -1;
+	t = d + 2;
+	SKIPSPACE(t);
+	if (*t == '\0')
+		return -1;
+	*text = t;
+	return d[1] == '=' ? TXTSUB_BASE : d[1] - '0';
+}
+
+/*
+ * The arguments of special line D ("$WORD args", WORD any case, as
+ * rbldnsd's firstword_lc()), or NULL when its word is another.
+ */
+static const char *
+keyword(const char *d, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncasecmp(d + 1, word, n) != 0 || !ISSPACE(d[1 + n]))
+		return NULL;
+	d += 1 + n;
+	SKIPSPACE(d);
+	return d;
+}
+
+/*
+ * One field of a $TIMESTAMP time: 1 to W digits within [MIN, MAX], then
+ * an optional ":" or "-". Returns the rest, or NULL.
+ */
+static const char *
+stamp_field(const char *s, int w, int min, int max, int *out)
+{
+	int n = 0, d;
+
+	if (!ISDIGIT(*s))
+		return NULL;
+	for (d = 0; d < w && ISDIGIT(*s); d++)
+		n = n * 10 + (*s++ - '0');
+	if (n < min || n > max)
+		return NULL;
+	if (*s == ':' || *s == '-')
+		s++;
+	*out = n;
+	return s;
+}
+
+/*
+ * A $TIMESTAMP time as rbldnsd's parse_timestamp() reads it,
+ * yyyy:mm:dd[:hh[:mi[:ss]]] in UTC, the delimiters (":" or "-")
+ * optional; "0", "-" or ":" alone mean none (0). Returns the rest after
+ * the blanks that follow, or NULL.
+ */
+static const char *
+parse_stamp(const char *s, int64_t *out)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	int v[6] = { 0, 0, 0, 0, 0, 0 }, i, y, m;
+	int64_t days;
+
+	if ((*s == '0' || *s == '-' || *s == ':') &&
+	    (s[1] == '\0' || ISSPACE(s[1]))) {
+		s++;
+		SKIPSPACE(s);
+		*out = 0;
+		return s;
+	}
+	if ((s = stamp_field(s, 4, 1970, 9999, &v[0])) == NULL ||
+	    (s = stamp_field(s, 2, 1, 12, &v[1])) == NULL ||
+	    (s = stamp_field(s, 2, 1, mdays[v[1] - 1], &v[2])) == NULL)
+		return NULL;
+	for (i = 3; i < 6 && *s != '\0' && !ISSPACE(*s); i++)
+		if ((s = stamp_field(s, 2, 0, i == 3 ? 23 : 59, &v[i])) ==
+		    NULL)
+			return NULL;
+	if (*s != '\0' && !ISSPACE(*s))
+		return NULL;
+	y = v[0];
+	m = v[1];
+	if (m == 2 && v[2] == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return NULL;
+	/* days since 1970-01-01 of a proleptic Gregorian date */
+	y -= m <= 2;
+	days = (int64_t)365 * y + y / 4 - y / 100 + y / 400 +
+	    (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + v[2] - 1 - 719468;
+	*out = ((days * 24 + v[3]) * 60 + v[4]) * 60 + v[5];
+	SKIPSPACE(s);
+	return s;
+}
+
+/*
+ * "$TIMESTAMP dstamp [expires]" arguments A, where expires is a time or
+ * "+duration" after dstamp (s, m, h, d or w, any case). Returns 0 and
+ * fills *STAMP and *EXPIRES (0: none), or -1.
+ */
+static int
+parse_timestamp(const char *a, int64_t *stamp, int64_t *expires)
+{
+	static const char units[] = "smhdw";
+	static const int64_t mult[] = { 1, 60, 3600, 86400, 604800 };
+	const char *u;
+	int64_t n = 0;
+
+	if ((a = parse_stamp(a, stamp)) == NULL)
+		return -1;
+	*expires = 0;
+	if (*a == '\0')
+		return 0;
+	if (*a != '+') {
+		if ((a = parse_stamp(a, expires)) == NULL || *a != '\0')
+			return -1;
+		return 0;
+	}
+	a++;
+	if (*stamp == 0 || !ISDIGIT(*a))
+		return -1;
+	while (ISDIGIT(*a) && n < INT64_MAX / 700000)
+		n = n * 10 + (*a++ - '0');
+	if (*a != '\0' && (u = strchr(units, tolower((unsigned char)*a))) !=
+	    NULL) {
+		n *= mult[u - units];
+		a++;
+	}
+	if (*a != '\0' || n == 0)
+		return -1;
+	*expires = *stamp + n;
+	return 0;
+}
+
+/*
+ * A "$TIMESTAMP" line: a data time in the future refuses the file, as
+ * rbldnsd refuses to load it, and so does an expiry already past (rbldnsd
+ * would load the file and never answer from it); the earliest expiry of
+ * the file (read before its first entry) becomes every entry's.
+ */
+static int
+parse_ts_line(struct ipfile *f, const char *a, char *errbuf, size_t errlen)
+{
+	char t1[64], t2[64];
+	int64_t stamp, expires;
+
+	if (parse_timestamp(a, &stamp, &expires) == -1) {
+		ipf_warn(f, f->lineno, "$TIMESTAMP ignored: expected "
+		    "\"$TIMESTAMP yyyy:mm:dd[:hh[:mi[:ss]]] [expires or "
+		    "+duration]\"");
+		return 0;
+	}
+	if (stamp > (int64_t)f->now) {
+		format_time((time_t)stamp, t1, sizeof(t1));
+		format_time(f->now, t2, sizeof(t2));
+		return ipf_err(f, errbuf, errlen, "$TIMESTAMP: the data is "
+		    "dated %s, in the future (now %s): the file is refused, as "
+		    "rbldnsd refuses it", t1, t2);
+	}
+	if (expires != 0 && expires <= (int64_t)f->now) {
+		format_time((time_t)expires, t1, sizeof(t1));
+		return ipf_err(f, errbuf, errlen, "$TIMESTAMP: the data expired "
+		    "at %s: the file is refused", t1);
+	}
+	return 0;
+}
+
+/* A "$MAXRANGE4 N" or "$MAXRANGE4 /LEN" line: it may only go down. */
+static void
+parse_maxrange(struct ipfile *f, const char *a)
+{
+	uint64_t r = 0;
+	int cidr = 0;
+
+	if (*a == '/') {
+		cidr = 1;
+		a++;
+	}
+	if (!ISDIGIT(*a))
+		goto bad;
+	while (ISDIGIT(*a) && r <= 1ULL << 32)
+		r = r * 10 + (uint64_t)(*a++ - '0');
+	if (*a != '\0' || r == 0 || r > 1ULL << 32 || (cidr && r > 32))
+		goto bad;
+	if (cidr)
+		r = 1ULL << (32 - r);
+	if (f->maxrange != 0 && r > f->maxrange) {
+		ipf_warn(f, f->lineno, "$MAXRANGE4 ignored: it may only be "
+		    "lowered, from %llu to %llu (as in rbldnsd)",
+		    (unsigned long long)f->maxrange, (unsigned long long)r);
+		return;
+	}
+	f->maxrange = r;
+	return;
+bad:
+	ipf_warn(f, f->lineno, "$MAXRANGE4 ignored: expected a number of "
+	    "addresses (1-4294967296) or /LEN (1-32)");
+}
+
+/*
+ * Read the whole file for its substitution variables and $TIMESTAMP
+ * expiries, then rewind: in rbldnsd both belong to the whole dataset, so
+ * a "$1" line also serves the entries above it. The first definition of
+ * a variable counts, and the earliest expiry.
+ */
+static int
+scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
+{
+	const char *text;
+	char *s, *d;
+	int64_t stamp, expires;
+	ssize_t n;
+	int i, line = 0;
+
+	f->scanned = 1;
+	while ((n = read_line(f)) >= 0) {
+		line++;
+		if ((s = trim_line(f->buf, (size_t)n)) == NULL ||
+		    (d = special(s)) == NULL)
+			continue;
+		if ((text = keyword(d, "timestamp")) != NULL &&
+		    parse_timestamp(text, &stamp, &expires) == 0 &&
+		    expires != 0 && (f->expires == 0 || expires < f->expires))
+			f->expires = expires;
+		if ((i = var_line(d, &text)) < 0 || f->vars[i] != NULL)
+			continue;
+		f->vars[i] = xstrdup(text);
+		f->varline[i] = line;
+	}
+	if (n == -2) {
+		f->done = 1;
+		f->lineno = line;
+		return ipf_err(f, errbuf, errlen, "cannot read on: %s",
+		    read_error(f));
+	}
+	f->rpos = f->rlen = 0;
+	if (gzrewind(f->gz) == -1) {
+		f->done = 1;
+		return ipf_err(f, errbuf, errlen, "cannot read the file again "
+		    "after its $ variables: %s", read_error(f));
+	}
+	return 0;
+}
+
+/* A "$" line, D at its "$"; -1 on an error (a refused $TIMESTAMP). */
+static int
+parse_special(struct ipfile *f, const char *d, char *errbuf, size_t errlen)
+{
+	char shown[128], word[16];
+	const char *text;
+	size_t w;
+	int i;
+
+	if ((i = var_line(d, &text)) >= 0) {
+		if (f->varline[i] != f->lineno)
+			ipf_warn(f, f->lineno, "$%c ignored: defined before, "
+			    "at line %d (the first definition counts, as in "
+			    "rbldnsd)", d[1], f->varline[i]);
+		return 0;
+	}
+	if ((text = keyword(d, "maxrange4")) != NULL) {
+		parse_maxrange(f, text);
+		return 0;
+	}
+	if ((text = keyword(d, "timestamp")) != NULL)
+		return parse_ts_line(f, text, errbuf, errlen);
+	w = strcspn(d, " \t");
+	if (w >= sizeof(word))
+		w = sizeof(word) - 1;
+	memcpy(word, d, w);
+	word[w] = '\0';
+	esc(shown, sizeof(shown), word);
+	if (ISDIGIT(d[1]) || d[1] == '=')
+		ipf_warn(f, f->lineno, "%s ignored: a substitution variable "
+		    "is \"$%c text\"", shown, d[1]);
+	else
+		ipf_warn(f, f->lineno, "%s ignored: zone settings come from "
+		    "rdnsbld.conf", shown);
+	return 0;
+}
+
+/*
+ * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
+ * when there is nothing to hand out, or -1 on an error.
+ */
+static int
+parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+{
+	char *s, *d;
+	int r;
+
+	if ((s = trim_line(f->buf, n)) == NULL) {
+		f->meta_line = 0;
+		return ipf_err(f, errbuf, errlen, "NUL byte in line");
+	}
 	if (*s == '\0')
 		return 0;
 	if (s[0] == '#' && s[1] == '@')
 		return parse_meta(f, s + 2, errbuf, errlen) == -1 ? -1 : 0;
-	if (s[0] == '$' || ((ISCOMMENT(s[0]) || s[0] == ':') && s[1] == '$')) {
-		char *d = s[0] == '$' ? s : s + 1;
-
-		w = strcspn(d, " \t");
-		if (w >= sizeof(word))
-			w = sizeof(word) - 1;
-		memcpy(word, d, w);
-		word[w] = '\0';
-		esc(shown, sizeof(shown), word);
-		if (ISDIGIT(d[1]) || d[1] == '=')
-			ipf_warn(f, f->lineno, "%s ignored: TXT substitution "
-			    "variables are not supported", shown);
-		else
-			ipf_warn(f, f->lineno, "%s ignored: zone settings come "
-			    "from rdnsbld.conf", shown);
-		return 0;
-	}
+	if ((d = special(s)) != NULL)
+		return parse_special(f, d, errbuf, errlen);
 	if (ISCOMMENT(s[0]))
 		return 0;
 	if (s[0] == ':' && s[1] != ':')
 		return parse_default(f, s, errbuf, errlen);
-	if (parse_entry(f, s, errbuf, errlen) == -1) {
+	if ((r = parse_entry(f, s, errbuf, errlen)) == -1) {
 		/* the metadata belonged to the bad line */
 		f->meta_line = 0;
 		return -1;
 	}
-	return 1;
+	return r;
 }
 
 int
@@ -779,146 +1353,29 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
     size_t errlen)
 {
 	ssize_t n;
-	int r;
 
-	if (f->icidr < f->ncidr)
-		return next_cidr(f, e);
+	if (f->done)
+		return 0;
+	if (!f->scanned && scan_vars(f, errbuf, errlen) == -1)
+		return -1;
 	for (;;) {
-		if ((n = getline(&f->buf, &f->bufsz, f->fp)) == -1) {
+		if (next_cidr(f, e))
+			return 1;
+		if ((n = read_line(f)) == -2) {
+			f->done = 1;
+			return ipf_err(f, errbuf, errlen, "cannot read on: %s",
+			    read_error(f));
+		}
+		if (n == -1) {
 			if (f->meta_line != 0)
 				ipf_warn(f, f->meta_line, "#@ metadata not "
 				    "followed by an entry, ignored");
 			f->meta_line = 0;
+			f->done = 1;
 			return 0;
 		}
 		f->lineno++;
-		if ((r = parse_line(f, (size_t)n, errbuf, errlen)) != 0)
-			break;
+		if (parse_line(f, (size_t)n, errbuf, errlen) == -1)
+			return -1;
 	}
-	if (r == -1)
-		return -1;
-	return next_cidr(f, e);
-}
-
-void
-ipfile_write_header(FILE *fp, const char *list, time_t now)
-{
-	char t[64];
-
-	format_time(now, t, sizeof(t));
-	fprintf(fp, "# rdnsbl export of the %s list, %s\n", list, t);
-	fprintf(fp, "# format: rbldnsd ip4trie/ip6trie data, one prefix a "
-	    "line; \"#@\" lines carry rdnsbl metadata\n");
-}
-
-/*
- * IPv6 text for rbldnsd: RFC 5952 compression but never the dotted IPv4
- * tail that inet_ntop() uses for ::ffff:0:0/96, which rbldnsd cannot read.
- */
-static void
-format_v6(const struct addr *a, char *buf, size_t len)
-{
-	int best = -1, bestn = 0, i, n;
-	size_t o = 0;
-
-	for (i = 0; i < 8; i += n ? n : 1) {
-		for (n = 0; i + n < 8 && a->a[2 * (i + n)] == 0 &&
-		    a->a[2 * (i + n) + 1] == 0; n++)
-			;
-		if (n > bestn && n > 1) {
-			best = i;
-			bestn = n;
-		}
-	}
-	buf[0] = '\0';
-	for (i = 0; i < 8; i++) {
-		if (i == best) {
-			o += (size_t)snprintf(buf + o, len - o, "::");
-			i += bestn - 1;
-			continue;
-		}
-		o += (size_t)snprintf(buf + o, len - o, "%s%x",
-		    i > 0 && i != best + bestn ? ":" : "",
-		    (unsigned)(a->a[2 * i] << 8 | a->a[2 * i + 1]));
-		if (o >= len)
-			return;
-	}
-	if (a->len != 128)
-		(void)snprintf(buf + o, len - o, "/%u", a->len);
-}
-
-/* Write text with control characters turned into spaces. */
-static void
-put_text(FILE *fp, const char *s, size_t n, int word)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || (word && c == ' '))
-			c = word ? '_' : ' ';
-		putc(c, fp);
-	}
-}
-
-void
-ipfile_write_entry(FILE *fp, const struct store_entry *e)
-{
-	char pbuf[ADDR_STRLEN + 8];
-	size_t rlen = e->reason_len;
-	size_t i;
-	int special = 0;
-
-	if (e->reason == NULL || rlen == 0)
-		rlen = 0;
-	if (rlen > TXT_MAX)
-		rlen = TXT_MAX;
-	/*
-	 * rbldnsd has no form for "default A, TXT starting with : # or ;"
-	 * (plain TXT would read as a value or a comment, "::TXT" is an
-	 * error): write 127.0.0.2, rbldnsd's default, and tell our reader
-	 * with "code=0".
-	 */
-	for (i = 0; i < rlen && ((unsigned char)e->reason[i] <= ' ' ||
-	    e->reason[i] == 0x7f); i++)
-		;
-	if (!(e->flags & ENTRY_EXCLUDE) && e->code == 0 && i < rlen &&
-	    (e->reason[i] == ':' || ISCOMMENT(e->reason[i])))
-		special = 1;
-	if (e->added != 0 || e->expires != 0 || e->actor_len > 0 ||
-	    special) {
-		fputs("#@", fp);
-		if (e->added != 0)
-			fprintf(fp, " added=%lld", (long long)e->added);
-		if (e->expires != 0)
-			fprintf(fp, " expires=%lld", (long long)e->expires);
-		if (e->actor_len > 0 && e->actor != NULL) {
-			fputs(" actor=", fp);
-			put_text(fp, e->actor, e->actor_len > ACTOR_MAX ?
-			    ACTOR_MAX : e->actor_len, 1);
-		}
-		if (special)
-			fputs(" code=0", fp);
-		putc('\n', fp);
-	}
-	if (e->prefix.af == ADDR_V6)
-		format_v6(&e->prefix, pbuf, sizeof(pbuf));
-	else
-		addr_format(&e->prefix, pbuf, sizeof(pbuf));
-	if (e->flags & ENTRY_EXCLUDE) {
-		fprintf(fp, "!%s\n", pbuf);
-		return;
-	}
-	fputs(pbuf, fp);
-	if (e->code != 0)
-		fprintf(fp, " :%u.%u.%u.%u:", e->code >> 24,
-		    (e->code >> 16) & 0xff, (e->code >> 8) & 0xff,
-		    e->code & 0xff);
-	else if (special)
-		fputs(" :127.0.0.2:", fp);
-	else if (rlen > 0)
-		putc(' ', fp);
-	put_text(fp, e->reason, rlen, 0);
-	putc('\n', fp);
 }

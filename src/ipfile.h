@@ -5,7 +5,7 @@
  *
  * Accepted entry forms (one per line; "#" and ";" start comment lines):
  *   192.0.2.1            a single address
- *   192.0.2.0/24         a CIDR range (host bits set: warning, masked)
+ *   192.0.2.0/24         a CIDR range (host bits set: warning, skipped)
  *   192.0.2              an abbreviated prefix: 192.0.2.0/24 (also
  *                        "10.1": /16, "10/8"; a bare "10" is an error,
  *                        as in rbldnsd)
@@ -17,8 +17,12 @@
  * followed by an optional value: ":A:TXT" (":127.0.0.3:text", ":3:text",
  * "::text" keeps the default A), or plain text after whitespace (TXT).
  * A line ":A:TXT" alone sets the default value for the entries after it.
- * "$SOA", "$NS", "$TTL" and other "$" lines are zone settings that come
- * from rdnsbld.conf: each is reported as a warning with file:line.
+ * TXT is read with rbldnsd's substitutions: "$1 text" ... "$9 text" and
+ * "$= text" (the base template) lines anywhere in the file, a leading "="
+ * (no base template), "$$"; see txtsub.h. "$MAXRANGE4" and "$TIMESTAMP"
+ * are honoured as rbldnsd honours them; "$SOA", "$NS", "$TTL" and the
+ * other "$" lines are zone settings that come from rdnsbld.conf: each is
+ * reported as a warning with file:line.
  *
  * rdnsbl metadata, written by the exporter so that export-import
  * round-trips, rides in comment lines that rbldnsd ignores:
@@ -34,17 +38,23 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "addr.h"
 #include "store_list.h"
+
+#define IPFILE_TXT_MAX		1024	/* bytes of TXT (store.c REASON_MAX) */
+#define IPFILE_ACTOR_MAX	64	/* bytes of an actor (store.c ACTOR_MAX) */
 
 struct ipfile_entry {
 	struct addr	 prefix;
 	int		 exclude;	/* "!" entry */
 	uint32_t	 code;		/* A value, host order; 0: none given */
-	const char	*txt;		/* TXT text, "" if none; valid until next call */
+	const char	*txt;		/* TXT in the stored form (txtsub.h), "" if
+					   none; valid until the next call */
 	int64_t		 added;		/* from "#@" metadata, 0 if none */
-	int64_t		 expires;	/* from "#@" metadata, 0 if none */
+	int64_t		 expires;	/* from "#@" metadata or the file's
+					   "$TIMESTAMP", the earlier; 0 if none */
 	const char	*actor;		/* from "#@" metadata, NULL if none */
 	int		 line;
 };
@@ -53,19 +63,33 @@ struct ipfile;
 
 typedef void ipfile_warn_fn(void *arg, const char *msg);
 
+/* ipfile_open() flags */
+#define IPFILE_HOST_BITS	0x01	/* a CIDR with host bits set: masked */
+
 /*
- * Start reading an open stream; name is used in messages. warn (may be
- * NULL) gets each warning, already prefixed with "name:line: ".
+ * Start reading file descriptor FD from its current offset; the file may
+ * be compressed with gzip, which is read transparently (as rbldnsd reads
+ * it). FD is duplicated (the caller still closes its own) and must be
+ * seekable: the first ipfile_next() reads the file for its substitution
+ * variables and starts again. NAME is used in messages. FLAGS are
+ * IPFILE_* bits; NOW is the time "$TIMESTAMP" lines are checked against.
+ * Entries are skipped with a warning where rbldnsd skips them: a prefix
+ * of length 0 (every address), host bits set (unless IPFILE_HOST_BITS:
+ * then masked, with a warning), more IPv4 addresses than "$MAXRANGE4"
+ * allows. warn (may be NULL) gets each warning, already prefixed with
+ * "name:line: ". Returns NULL with errno set when FD cannot be read.
  */
-struct ipfile	*ipfile_open(FILE *fp, const char *name, ipfile_warn_fn *warn,
-		    void *arg);
+struct ipfile	*ipfile_open(int fd, const char *name, unsigned flags,
+		    time_t now, ipfile_warn_fn *warn, void *arg);
 void		 ipfile_close(struct ipfile *);
 
 /*
  * The next entry: returns 1 and fills *e, 0 at the end of the file, or -1
  * on a bad line (message with "name:line: " in errbuf; reading can go on
  * with the next call, so a caller can report every bad line).
- * A range line yields several entries, one CIDR each.
+ * A range line yields several entries, one CIDR each. A read error (a
+ * corrupt or truncated gzip file) is an error too, after which the end
+ * of the file comes.
  */
 int		 ipfile_next(struct ipfile *, struct ipfile_entry *e,
 		    char *errbuf, size_t errlen);

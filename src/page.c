@@ -217,12 +217,12 @@ check_text(struct evbuffer *b, const struct verdict *v)
 	page_raw(b, ".</p>\n");
 }
 
+/* An entry, its reason with "$" the address IP (decide_entry_text). */
 static void
-entry_text(struct evbuffer *b, const struct store_entry *e)
+entry_text(struct evbuffer *b, const struct store_entry *e, const char *ip)
 {
 	char p[ADDR_STRLEN], reason[STORE_NOTE_MAX + 1];
-	size_t n = e->reason_len < sizeof(reason) - 1 ? e->reason_len :
-	    sizeof(reason) - 1;
+	size_t n = decide_entry_text(e, ip, reason, sizeof(reason));
 
 	page_raw(b, "<p class=\"entry\">Entry ");
 	page_esc(b, addr_format(&e->prefix, p, sizeof(p)));
@@ -233,8 +233,6 @@ entry_text(struct evbuffer *b, const struct store_entry *e)
 		time_text(b, e->expires);
 	}
 	if (n > 0) {
-		memcpy(reason, e->reason, n);
-		reason[n] = '\0';
 		page_raw(b, ": ");
 		page_esc(b, reason);
 	}
@@ -265,7 +263,7 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 			page_raw(b, "<p class=\"status ok\">Whitelisted."
 			    "</p>\n");
 			if (v->have_entry)
-				entry_text(b, &v->entry);
+				entry_text(b, &v->entry, ip);
 		} else
 			page_raw(b, "<p class=\"status\">Not whitelisted."
 			    "</p>\n");
@@ -296,7 +294,7 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 	page_esc(b, reason_get(v->reason)->text);
 	page_raw(b, ".</p>\n");
 	if (v->reason == REASON_BLACKLIST && v->have_entry)
-		entry_text(b, &v->entry);
+		entry_text(b, &v->entry, ip);
 	else if (v->have_check)
 		check_text(b, v);
 	advice(b, v->reason, ip);

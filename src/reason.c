@@ -106,3 +106,13 @@ list_name_valid(const char *s)
 			return 0;
 	return 1;
 }
+
+enum code_class
+reason_code_class(uint32_t code)
+{
+	if ((code & 0xff000000U) != C(0) || code == C(1))
+		return CODE_BAD;
+	if (code < C(2) || code > C(254))
+		return CODE_UNUSUAL;
+	return CODE_OK;
+}

@@ -54,6 +54,25 @@ unsigned reason_mask(enum zone_type t);
 /* The reason with this key for this zone type, or -1. */
 int	reason_lookup(const char *key, enum zone_type type);
 
+/*
+ * Whether CODE (an A value, host order) may be answered for a listing.
+ * RFC 5782 section 2.1 makes 127.0.0.2 the usual value and lets a list
+ * use others (section 2.3); section 5 keeps 127.0.0.1 as the test
+ * address that is never listed. CODE_BAD: outside 127.0.0.0/8, or
+ * 127.0.0.1. CODE_UNUSUAL: in 127.0.0.0/8 but outside
+ * REASON_CODE_USUAL, where many lists answer their error and
+ * rate-limit codes (127.255.255.x and the like), so that some clients
+ * discard such an answer. CODE_OK otherwise.
+ */
+enum code_class {
+	CODE_OK = 0,
+	CODE_UNUSUAL,
+	CODE_BAD
+};
+#define REASON_CODE_USUAL	"127.0.0.2-127.0.0.254"
+
+enum code_class	reason_code_class(uint32_t code);
+
 const char *zone_type_name(enum zone_type);
 
 /*

@@ -5,9 +5,10 @@
 set -e
 # exim4-daemon-light and iproute2: the end-to-end test with a real MTA
 # (tests/integration/mta.sh) runs Exim in a network namespace. rbldnsd:
-# the oracle of tests/integration/rbldnsd_oracle.sh.
+# feeds.sh and rbldnsd_oracle.sh compare rdnsbld's answers with rbldnsd's
+# for the same data.
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
-liblmdb-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
+liblmdb-dev zlib1g-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
 chromium chromium-driver exim4-daemon-light iproute2 rbldnsd"
 missing=
 for p in $pkgs; do

@@ -61,6 +61,8 @@ reason.h		3
 reason.c		3
 resolve.h		3
 resolve.c		3
+txtsub.h		3
+txtsub.c		3
 wire.h			3
 wire.c			3
 conf.h			4
@@ -94,6 +96,9 @@ store_queue.c		19
 store_purge.c		20
 ipfile.h		21
 ipfile.c		21
+ipfile_write.c		21
+ipmerge.h		21
+ipmerge.c		21
 notify.h		21
 notify.c		21
 verdict.h		22

@@ -111,7 +111,13 @@ ${TAB}udp-size: 1232" twice
 bad_conf "a negative ttl" ttl "${TAB}ttl: -5" -5
 bad_conf "a bad negative-ttl" negative-ttl "${TAB}negative-ttl: 5x" 5x
 bad_conf "a code of 127.0.0.1" code "${TAB}code: blacklist 127.0.0.1" 127.0.0.1
-bad_conf "a code of 127.255.255.2" code "${TAB}code: blacklist 127.255.255.2" 127.255.255.2
+# a code anywhere else in 127.0.0.0/8 is accepted, as rbldnsd accepts it
+sed "s/^\([[:space:]]*code:\).*/\1 blacklist 127.255.255.2/" "$CONF" \
+    >"$work/code.conf"
+like "$(cat "$work/code.conf")" 'code: blacklist 127\.255\.255\.2$' \
+    "the configuration with a code of 127.255.255.2"
+ok "rdnsbld -n: a code of 127.255.255.2 is accepted" \
+    "$RDNSBLD" -n -c "$work/code.conf"
 bad_conf "a code outside 127/8" code "${TAB}code: blacklist 10.0.0.2" 10.0.0.2
 bad_conf "a code for an unknown reason" code "${TAB}code: no-such-reason 127.0.0.3" no-such-reason
 bad_conf "a txt for an unknown reason" end "${TAB}txt: no-such-reason \"x\"" no-such-reason

@@ -110,16 +110,33 @@ ctl_must add black 198.18.0.3 --reason "#42 leading hash"
 ctl_must add black 198.18.0.4 --reason 'back\slash, "quotes", café'
 ctl_must add black 198.18.0.5 --reason "  padded with blanks  "
 ctl_must add black 198.18.0.6 --reason "for a day" --expires 1d
+ctl_must add black 198.18.0.7 --reason "==starts with ="
+ctl_must add black 198.18.0.8 --reason 'costs $5, see $'
 
-ctl export black
-is "$CTL_RC" 0 "export black exits 0"
+ctl export black --without-white
+is "$CTL_RC" 0 "export black --without-white exits 0"
 printf '%s\n' "$CTL_OUT" >"$work/exp-black-1.txt"
 ENTRIES=$(grep -Ev '^[#;]|^$' "$work/exp-black-1.txt")
-is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 26 "export black writes 26 entry lines"
+is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 28 "export black writes 28 entry lines"
+like "$ENTRIES" '^198\.18\.0\.7 ==starts with =$' \
+    "export doubles a leading = (rbldnsd drops one)"
+like "$ENTRIES" '^198\.18\.0\.8 costs \$\$5, see \$$' \
+    "export writes an added reason as stored: \$5 escaped, \$ the address"
 like "$ENTRIES" '^192\.0\.2\.0/24$' "export writes a plain entry as its CIDR"
 like "$ENTRIES" '^!192\.0\.2\.128/25$' "export writes an exclusion with !"
 like "$ENTRIES" '^192\.0\.2\.5 :127\.0\.0\.3:custom text$' "export writes :A:TXT values"
 like "$ENTRIES" '^2001:db8:1::/48 :127\.0\.0\.6:v6 with a code$' "export writes IPv6 entries"
+# Without --without-white, the white entries inside black ranges are
+# "!" lines (feeds.sh checks the answers against rbldnsd's).
+ctl_ok "export black exits 0" export black
+MERGED=$(printf '%s\n' "$CTL_OUT" | grep -Ev '^[#;]|^$')
+like "$CTL_OUT" "^# with the white list's entries as exceptions" \
+    "export black says that the white list is in it"
+like "$MERGED" '^!192\.0\.2\.1$' "export black: white 192.0.2.1 inside black 192.0.2.0/24 is a ! line"
+like "$MERGED" '^!2001:db8::25$' "export black: white 2001:db8::25 inside black 2001:db8::/32 is a ! line"
+like "$MERGED" '^!192\.0\.2\.77$' "export black: white 192.0.2.77 is a ! line too"
+is "$(printf '%s\n' "$MERGED" | wc -l | tr -d ' ')" 31 \
+    "export black: the 28 black entries and 3 white exceptions"
 ctl_ok "export white exits 0" export white
 printf '%s\n' "$CTL_OUT" >"$work/exp-white-1.txt"
 like "$CTL_OUT" '^2001:db8::25 :127\.0\.0\.2:v6 partner$' "export white writes the imported entries"
@@ -137,7 +154,7 @@ ctl import black "$work/exp-black-1.txt"
 is "$CTL_RC/$CTL_ERR" "0/" "the export imports cleanly into a fresh database"
 ctl import white "$work/exp-white-1.txt"
 is "$CTL_RC/$CTL_ERR" "0/" "the white export imports cleanly too"
-ctl_ok "export black of the fresh database exits 0" export black
+ctl_ok "export black of the fresh database exits 0" export black --without-white
 printf '%s\n' "$CTL_OUT" >"$work/exp-black-2.txt"
 ctl_ok "export white of the fresh database exits 0" export white
 printf '%s\n' "$CTL_OUT" >"$work/exp-white-2.txt"
@@ -166,7 +183,7 @@ else
 fi
 # Importing the same file again changes nothing.
 ctl_ok "importing the export again exits 0" import black "$work/exp-black-1.txt"
-ctl_ok "export black after that exits 0" export black
+ctl_ok "export black after that exits 0" export black --without-white
 printf '%s\n' "$CTL_OUT" >"$work/exp-black-3.txt"
 same_export "$work/exp-black-2.txt" "$work/exp-black-3.txt" \
     "importing the export twice changes nothing"
@@ -179,9 +196,22 @@ CONF="$work/warn.conf"
 ctl import black "$DATA/import-warn.txt"
 is "$CTL_RC" 0 "import with only warnings exits 0"
 like "$CTL_ERR" 'import-warn\.txt:1:' "a \$TTL line is a warning with FILE:1"
-like "$CTL_ERR" 'import-warn\.txt:2:' "host bits set is a warning with FILE:2"
+like "$CTL_ERR" 'import-warn\.txt:2: entry skipped: host bits set' \
+    "host bits set is a warning with FILE:2"
 ctl_ok "list black after the warnings exits 0" list black
+is "$CTL_OUT" "" "192.0.2.1/24 is skipped, as rbldnsd skips it"
+ctl import black "$DATA/import-warn.txt" --accept-host-bits
+is "$CTL_RC" 0 "import --accept-host-bits exits 0"
+like "$CTL_ERR" 'import-warn\.txt:2: host bits set in "192\.0\.2\.1/24", using 192\.0\.2\.0/24' \
+    "--accept-host-bits: a warning with FILE:2"
+ctl_ok "list black after --accept-host-bits exits 0" list black
 is "$(printf '%s\n' "$CTL_OUT" | awk '{ print $1, $2 }')" "black 192.0.2.0/24" \
-    "192.0.2.1/24 is imported masked, as 192.0.2.0/24"
+    "with --accept-host-bits 192.0.2.1/24 is imported masked, as 192.0.2.0/24"
+ctl import black "$DATA/import-warn.txt" --accept-host-bits=yes
+is "$CTL_RC" 2 "--accept-host-bits takes no value: a usage error"
+ctl export black --accept-host-bits
+is "$CTL_RC" 2 "export does not take --accept-host-bits: a usage error"
+ctl export white --without-white
+is "$CTL_RC" 2 "export white --without-white: a usage error"
 
 done_testing

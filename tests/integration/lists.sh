@@ -166,11 +166,13 @@ for T in udp4 tcp6; do
 	    "$T: 2001:db8:ffff::1 answers the /32 entry's default code"
 done
 
-# Reason text is not a template: "$" in it stays literal.
+# A reason is read as rbldnsd reads an entry's TXT: "$" is the address,
+# "$$" a dollar, "$5" (no such variable) stays; the zone's "$url" and
+# "$reason" mean nothing there.
 ctl_must add black 192.0.2.66 --reason 'costs $5, see $url and $reason $$'
 is "$(q +short 66.2.0.192.bl.test TXT)" \
-    '"192.0.2.66 is listed (costs $5, see $url and $reason $$)"' \
-    "a reason with \$ signs is put into the template literally"
+    '"192.0.2.66 is listed (costs $5, see 192.0.2.66url and 192.0.2.66reason $)"' \
+    "a reason's \$ signs are rbldnsd's, not the zone template's"
 # A white entry without a reason gives the built-in text in wl.test.
 ctl_must add white 192.0.2.78
 is "$(q +short 78.2.0.192.wl.test TXT)" \

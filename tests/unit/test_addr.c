@@ -53,6 +53,18 @@ roundtrip(const char *s, int flags)
 	return addr_format(&a, out, sizeof(out));
 }
 
+/* addr_format_hex of s. */
+static const char *
+hex(const char *s)
+{
+	static char out[128];
+	struct addr a;
+
+	if (addr_parse(s, 0, &a, out, sizeof(out)) == -1)
+		return out;
+	return addr_format_hex(&a, out, sizeof(out));
+}
+
 int
 main(void)
 {
@@ -61,7 +73,7 @@ main(void)
 	const char *errstr;
 	uint64_t v;
 
-	plan(29);
+	plan(36);
 	is_str(roundtrip("192.0.2.1", 0), "192.0.2.1", "v4 address");
 	is_str(roundtrip("192.0.2.0/24", 0), "192.0.2.0/24", "v4 /24");
 	is_str(roundtrip("192.0.2.1/24", 0),
@@ -81,6 +93,18 @@ main(void)
 	is_str(roundtrip("", 0), "error: bad address \"\"", "empty address");
 	is_str(roundtrip("1.2.3.4/", 0),
 	    "error: bad prefix length \"\" (0-32)", "empty prefix length");
+
+	is_str(hex("::ffff:192.0.2.1"), "::ffff:c000:201",
+	    "hex form: a v4-mapped address without the dotted tail");
+	is_str(hex("::192.0.2.1"), "::c000:201",
+	    "hex form: a v4-compatible address without the dotted tail");
+	is_str(hex("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1",
+	    "hex form: the first of two equal zero runs is compressed");
+	is_str(hex("2001:db8:0:1:0:0:1:0"), "2001:db8:0:1::1:0",
+	    "hex form: one zero group is not compressed");
+	is_str(hex("::/0"), "::/0", "hex form: ::/0");
+	is_str(hex("2001:db8::/32"), "2001:db8::/32", "hex form: a prefix");
+	is_str(hex("192.0.2.1"), "192.0.2.1", "hex form: IPv4 unchanged");
 
 	addr_parse("10.0.0.0/8", 0, &p, err, sizeof(err));
 	addr_parse("10.200.1.1", 0, &a, err, sizeof(err));

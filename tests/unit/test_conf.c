@@ -199,7 +199,7 @@ static const char full_conf[] =
     "zone:\n"
     "name: wl.example.net\n"
     "type: dnswl\n"
-    "code: whitelist 127.0.0.254\n";
+    "code: whitelist 127.1.2.254\n";
 
 static void
 test_full(void)
@@ -268,7 +268,8 @@ test_full(void)
 	is_int(z->type, ZONE_DNSWL, "full: zone 2 dnswl");
 	is_int(z->checks, 1U << REASON_WHITELIST,
 	    "full: dnswl checks default whitelist");
-	is_int(z->code[REASON_WHITELIST], 0x7f0000feU, "full: code .254");
+	is_int(z->code[REASON_WHITELIST], 0x7f0102feU,
+	    "full: code 127.1.2.254, outside the usual range, accepted");
 	is_int(z->line, 27, "full: zone 2 line");
 	conf_free(c);
 }
@@ -440,15 +441,15 @@ test_errors(void)
 		NULL
 	};
 	static const char *const badcode[] = {
-		"t.conf:4: code: 127.0.0.1 for \"blacklist\" is not in "
-		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
-		    "values as errors or test points)",
-		"t.conf:5: code: 127.0.1.2 for \"no-ptr\" is not in "
-		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
-		    "values as errors or test points)",
-		"t.conf:6: code: 127.0.0.255 for \"dynamic\" is not in "
-		    "127.0.0.2-127.0.0.254 (clients read 127.0.0.1 and other "
-		    "values as errors or test points)",
+		"t.conf:4: code: 127.0.0.1 for \"blacklist\" is not allowed "
+		    "(any 127.0.0.0/8 address but 127.0.0.1, the RFC 5782 "
+		    "test address)",
+		"t.conf:5: code: 10.0.0.2 for \"no-ptr\" is not allowed "
+		    "(any 127.0.0.0/8 address but 127.0.0.1, the RFC 5782 "
+		    "test address)",
+		"t.conf:6: code: 128.0.0.2 for \"dynamic\" is not allowed "
+		    "(any 127.0.0.0/8 address but 127.0.0.1, the RFC 5782 "
+		    "test address)",
 		"t.conf:7: code: unknown reason \"whitelist\" for a dnsbl "
 		    "zone (valid: blacklist, no-ptr, unconfirmed, dynamic)",
 		"t.conf:8: code: code for \"blacklist\" given twice "
@@ -541,8 +542,8 @@ test_errors(void)
 	    "zone:\n name: a.example\n"
 	    " code: blacklist 127.0.0.3\n"
 	    " code: blacklist 127.0.0.1\n"
-	    " code: no-ptr 127.0.1.2\n"
-	    " code: dynamic 127.0.0.255\n"
+	    " code: no-ptr 10.0.0.2\n"
+	    " code: dynamic 128.0.0.2\n"
 	    " code: whitelist 127.0.0.2\n"
 	    " code: blacklist 127.0.0.4\n"
 	    " type: dnsbl\n",
@@ -906,7 +907,7 @@ static const char every_conf[] =
     "\ttxt: blacklist \"say \\\"no\\\" \\\\ here\"\n"
     "\ttxt: dynamic \"dyn $\"\n"
     "\tcode: blacklist 127.0.0.10\n"
-    "\tcode: dynamic 127.0.0.254\n"
+    "\tcode: dynamic 127.255.255.254\n"
     "\turl: \"https://bl.example.net/lookup?ip=$\"\n"
     "\ton-lookup-failure: servfail\n"
     "\tlist: black\n"
@@ -1032,6 +1033,7 @@ test_every_dump(void)
 	    strstr(d1, "\tfailure-ttl: 0s\n") != NULL &&
 	    strstr(d1, "\tself-delist-cooldown: 1w\n") != NULL &&
 	    strstr(d1, "\tcode: bare-ip 127.0.0.99\n") != NULL &&
+	    strstr(d1, "\tcode: dynamic 127.255.255.254\n") != NULL &&
 	    strstr(d1, "\tpublic-url: \"https://bl.example.net/\"\n") != NULL,
 	    "every key: values in config syntax");
 	free(d1);

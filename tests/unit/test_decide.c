@@ -133,7 +133,7 @@ main(void)
 	struct addr a;
 	char err[256];
 
-	plan(31);
+	plan(35);
 	ok(fixture_open(&f, conftext) == 0, "configuration, store and zones");
 	if (f.zs == NULL)
 		return done();
@@ -152,8 +152,14 @@ main(void)
 	    time(NULL) - 10, "old") +
 	    fixture_add(&f, LIST_BLACK, "127.0.0.1", 0, 0, 0,
 	    "must not list") +
-	    fixture_add(&f, LIST_BLACK, "2001:db8::/32", 0, 0, 0, "v6") == 0,
-	    "the 8 entries are stored");
+	    fixture_add(&f, LIST_BLACK, "2001:db8::/32", 0, 0, 0, "v6") +
+	    fixture_add(&f, LIST_BLACK, "192.0.2.0/24", 0, 0, 0,
+	    "see http://x.test/$ ($$5)") +
+	    fixture_add(&f, LIST_WHITE, "192.0.2.7", 0, 0, 0, "$ is ours$") +
+	    fixture_add(&f, LIST_BLACK, "::ffff:0:0/96", 0, 0, 0, "v4 in v6 $") +
+	    fixture_add(&f, LIST_BLACK, "2001:db8:1::/48", 0, 0, 0,
+	    "$$$") == 0,
+	    "the 12 entries are stored");
 
 	is_str(decide(bl, "10.9.9.9", NULL), "listed 127.0.0.10",
 	    "/8 entry with the zone's blacklist code");
@@ -226,6 +232,17 @@ main(void)
 	    "empty reason gives the default text");
 	is_str(txt(wl, "10.1.2.7"), "10.1.2.7 ok (our partner) $5",
 	    "custom template with $$");
+	is_str(txt(bl, "192.0.2.1"), "192.0.2.1 is listed: see "
+	    "http://x.test/192.0.2.1 ($5); see http://x.test/?ip=192.0.2.1",
+	    "an entry's $ is the address, $$ a dollar, inside $reason");
+	is_str(txt(wl, "192.0.2.7"), "192.0.2.7 ok (192.0.2.7 is ours192.0.2.7) "
+	    "$5", "an entry's $ expanded in a dnswl zone too");
+	is_str(txt(bl, "::ffff:192.0.2.1"), "::ffff:192.0.2.1 is listed: "
+	    "v4 in v6 ::ffff:c000:201; see http://x.test/?ip=::ffff:192.0.2.1",
+	    "an entry's $ is an IPv6 address as rbldnsd writes it");
+	is_str(txt(bl, "2001:db8:1::9"), "2001:db8:1::9 is listed: "
+	    "$2001:db8:1::9; see http://x.test/?ip=2001:db8:1::9",
+	    "$$$: a dollar, then the address");
 	is_str(txt(ptr, "11.0.0.1"),
 	    "11.0.0.1 is listed: no reverse DNS",
 	    "a computed listing's TXT gives the check's detail");

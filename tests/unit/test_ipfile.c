@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "addr.h"
 #include "ipfile.h"
@@ -19,6 +22,8 @@
 static char out[16384];		/* entries and errors, one a line */
 static char warns[4096];	/* warnings, one a line */
 static int nentries, nerrors;
+static unsigned rflags;		/* ipfile_open() flags of readall() */
+static time_t rnow;		/* its time, 0 for the real one */
 
 static void
 collect_warn(void *arg, const char *msg)
@@ -55,22 +60,46 @@ show(const struct ipfile_entry *e)
 	append(line);
 }
 
-/* Read the text s; every entry and error goes to out, warnings to warns. */
+/* A temporary file holding the N bytes of S, at offset 0; -1 on failure. */
+static int
+tmpfd(const void *s, size_t n)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fp = tmpfile()) == NULL)
+		return -1;
+	if (fwrite(s, 1, n, fp) != n || fflush(fp) != 0 ||
+	    (fd = dup(fileno(fp))) == -1) {
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read the N bytes of S; entries and errors go to out, warnings to warns. */
 static const char *
-readall(const char *s)
+readbytes(const void *s, size_t n)
 {
 	struct ipfile_entry e;
 	struct ipfile *f;
 	char err[512];
-	FILE *fp;
-	int r;
+	int fd, r;
 
 	out[0] = warns[0] = '\0';
 	nentries = nerrors = 0;
-	fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
-	if (fp == NULL)
-		return "fmemopen failed";
-	f = ipfile_open(fp, "t.txt", collect_warn, NULL);
+	if ((fd = tmpfd(s, n)) == -1)
+		return "cannot make a temporary file";
+	f = ipfile_open(fd, "t.txt", rflags, rnow ? rnow : time(NULL),
+	    collect_warn, NULL);
+	(void)close(fd);
+	if (f == NULL)
+		return "ipfile_open failed";
 	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
 		if (r == 1) {
 			nentries++;
@@ -81,8 +110,14 @@ readall(const char *s)
 		}
 	}
 	ipfile_close(f);
-	fclose(fp);
 	return out;
+}
+
+/* Read the text s. */
+static const char *
+readall(const char *s)
+{
+	return readbytes(s, strlen(s));
 }
 
 static void
@@ -90,10 +125,10 @@ test_forms(void)
 {
 	is_str(readall("192.0.2.1\n"),
 	    "1 192.0.2.1 code=0.0.0.0 txt=\n", "single address");
-	is_str(readall("192.0.2.0/24\n10.0.0.0/8\n0.0.0.0/0\n"),
+	is_str(readall("192.0.2.0/24\n10.0.0.0/8\n128.0.0.0/1\n"),
 	    "1 192.0.2.0/24 code=0.0.0.0 txt=\n"
 	    "2 10.0.0.0/8 code=0.0.0.0 txt=\n"
-	    "3 0.0.0.0/0 code=0.0.0.0 txt=\n", "CIDR");
+	    "3 128.0.0.0/1 code=0.0.0.0 txt=\n", "CIDR");
 	is_str(readall("10/8\n10.1\n10.1.2\n127.16/12\n"),
 	    "1 10.0.0.0/8 code=0.0.0.0 txt=\n"
 	    "2 10.1.0.0/16 code=0.0.0.0 txt=\n"
@@ -178,20 +213,245 @@ static void
 test_warnings(void)
 {
 	is_str(readall("192.0.2.1\n10.1.2.3/24\n$SOA 1h a b 0 1 2 3 4\n"
-	    "$TTL 300\n#$NS 1h ns\n$1 text\n192.0.2.1 :3:again\n"),
-	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
-	    "2 10.1.2.0/24 code=0.0.0.0 txt=\n"
-	    "7 192.0.2.1 code=127.0.0.3 txt=again\n",
+	    "$TTL 300\n#$NS 1h ns\n$1\n192.0.2.1 :3:again\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n",
 	    "entries around warnings");
 	is_str(warns,
-	    "t.txt:2: host bits set in \"10.1.2.3/24\", using 10.1.2.0/24\n"
+	    "t.txt:2: entry skipped: host bits set in \"10.1.2.3/24\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 10.1.2.0/24)\n"
 	    "t.txt:3: $SOA ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:4: $TTL ignored: zone settings come from rdnsbld.conf\n"
 	    "t.txt:5: $NS ignored: zone settings come from rdnsbld.conf\n"
-	    "t.txt:6: $1 ignored: TXT substitution variables are not "
-	    "supported\n"
-	    "t.txt:7: duplicate entry 192.0.2.1 (also at line 1): the later "
-	    "line wins\n", "warnings with line numbers");
+	    "t.txt:6: $1 ignored: a substitution variable is \"$1 text\"\n"
+	    "t.txt:7: duplicate entry 192.0.2.1 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n",
+	    "warnings with line numbers");
+}
+
+static void
+test_subst(void)
+{
+	char big[1100];
+
+	/* rbldnsd: a variable is the dataset's, wherever it is defined */
+	is_str(readall("192.0.2.1 see $1/$\n$1 http://bl.example\n"
+	    "#$1 http://other.example\n:3:default $2 $\n192.0.2.2\n"
+	    ";$2 two $ dollars $$\n192.0.2.3 :4:\n192.0.2.4 =no $1\n"
+	    "192.0.2.5 costs $5 and $$1\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=see http://bl.example/$\n"
+	    "5 192.0.2.2 code=127.0.0.3 txt=default two $$ dollars $$$$ $\n"
+	    "7 192.0.2.3 code=127.0.0.4 txt=\n"
+	    "8 192.0.2.4 code=127.0.0.3 txt=no http://bl.example\n"
+	    "9 192.0.2.5 code=127.0.0.3 txt=costs $$5 and $$1\n",
+	    "variables resolved, also those defined below; $ and $$ stay");
+	is_str(warns, "t.txt:3: $1 ignored: defined before, at line 2 (the "
+	    "first definition counts, as in rbldnsd)\n",
+	    "a second definition is a warning; the first counts");
+	is_str(readall(":$= [$=] see http://bl.example/?$\n"
+	    ":3:listed\n192.0.2.1\n192.0.2.2 :4:\n192.0.2.3 own $ text\n"
+	    "192.0.2.4 =plain $\n!192.0.2.5\n"),
+	    "3 192.0.2.1 code=127.0.0.3 txt=[listed] see http://bl.example/?$\n"
+	    "4 192.0.2.2 code=127.0.0.4 txt=[$] see http://bl.example/?$\n"
+	    "5 192.0.2.3 code=127.0.0.3 txt=[own $$ text] see "
+	    "http://bl.example/?$\n"
+	    "6 192.0.2.4 code=127.0.0.3 txt=plain $\n"
+	    "7 !192.0.2.5 code=0.0.0.0 txt=\n",
+	    "the base template: the entry's text (or default, or the address) "
+	    "in $=, = opts out, none on an exclusion");
+	is_str(warns, "", "... without a warning");
+	is_str(readall("$= $=$1\n$1 9\n192.0.2.1\n192.0.2.2 x\n"),
+	    "3 192.0.2.1 code=0.0.0.0 txt=$ 9\n"
+	    "4 192.0.2.2 code=0.0.0.0 txt=x9\n",
+	    "the address before a digit: a blank between");
+	is_str(warns, "t.txt:3: TXT puts the listed address right before "
+	    "\"$\", a digit or \"=\", which the stored text cannot hold: a "
+	    "blank goes between\n", "... with a warning");
+	memset(big, 'x', 1000);
+	memcpy(big, "$1 ", 3);
+	memcpy(big + 1000, "\n192.0.2.1 $1$1\n", 17);
+	is_str(readall(big), "t.txt:2: TXT longer than 1024 bytes after its $ "
+	    "substitutions\n", "TXT over 1024 bytes after substitution");
+}
+
+static void
+test_guards(void)
+{
+	/* what rbldnsd skips is skipped, with a warning naming the line */
+	is_str(readall("0/0\n!0.0.0.0/0 :3:x\n0.0.0.0-255.255.255.255\n"
+	    "::/0\n#@ actor=bob\n11.1.2.3/24 :3:x\n2001:db8::1/32\n"
+	    "192.0.2.1\n"),
+	    "8 192.0.2.1 code=0.0.0.0 txt=\n", "0/0 and host bits: skipped");
+	is_str(warns,
+	    "t.txt:1: entry skipped: \"0/0\" lists every IPv4 address\n"
+	    "t.txt:2: entry skipped: \"0.0.0.0/0\" lists every IPv4 address\n"
+	    "t.txt:3: entry skipped: \"0.0.0.0-255.255.255.255\" lists every "
+	    "IPv4 address\n"
+	    "t.txt:4: entry skipped: \"::/0\" lists every IPv6 address\n"
+	    "t.txt:6: entry skipped: host bits set in \"11.1.2.3/24\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 11.1.2.0/24)\n"
+	    "t.txt:7: entry skipped: host bits set in \"2001:db8::1/32\", as "
+	    "rbldnsd skips it (--accept-host-bits: list 2001:db8::/32)\n",
+	    "... each with its line; the #@ line goes with its entry");
+	rflags = IPFILE_HOST_BITS;
+	is_str(readall("0/0\n11.1.2.3/24 :3:x\n!2001:db8::1/32\n"),
+	    "2 11.1.2.0/24 code=127.0.0.3 txt=x\n"
+	    "3 !2001:db8::/32 code=0.0.0.0 txt=\n",
+	    "IPFILE_HOST_BITS: host bits masked, 0/0 still skipped");
+	is_str(warns,
+	    "t.txt:1: entry skipped: \"0/0\" lists every IPv4 address\n"
+	    "t.txt:2: host bits set in \"11.1.2.3/24\", using 11.1.2.0/24\n"
+	    "t.txt:3: host bits set in \"2001:db8::1/32\", using "
+	    "2001:db8::/32\n", "... with a warning");
+	rflags = 0;
+
+	/* $MAXRANGE4: from its line on, lowered but never raised */
+	is_str(readall("10.0.0.0/8\n$MAXRANGE4 /24\n10.1.0.0/23\n"
+	    "10.2.0.0/24\n10.3.0.0-10.3.1.0\n10.3.0.0-10.3.0.255\n"
+	    "!10.4.0.0/16\n2001:db8::/32\n$MAXRANGE4 512\n10.5.0.0/23\n"
+	    "$maxrange4 2\n10.6.0.0/31\n10.6.0.4/30\n$MAXRANGE4 x\n"
+	    "$MAXRANGE4 /33\n10.7.0.0/30\n"),
+	    "1 10.0.0.0/8 code=0.0.0.0 txt=\n"
+	    "4 10.2.0.0/24 code=0.0.0.0 txt=\n"
+	    "6 10.3.0.0/24 code=0.0.0.0 txt=\n"
+	    "8 2001:db8::/32 code=0.0.0.0 txt=\n"
+	    "12 10.6.0.0/31 code=0.0.0.0 txt=\n",
+	    "$MAXRANGE4: entries over the limit skipped");
+	is_str(warns,
+	    "t.txt:3: entry skipped: \"10.1.0.0/23\" covers 512 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:5: entry skipped: \"10.3.0.0-10.3.1.0\" covers 257 "
+	    "addresses, more than $MAXRANGE4 256\n"
+	    "t.txt:7: entry skipped: \"10.4.0.0/16\" covers 65536 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:9: $MAXRANGE4 ignored: it may only be lowered, from 256 to "
+	    "512 (as in rbldnsd)\n"
+	    "t.txt:10: entry skipped: \"10.5.0.0/23\" covers 512 addresses, "
+	    "more than $MAXRANGE4 256\n"
+	    "t.txt:13: entry skipped: \"10.6.0.4/30\" covers 4 addresses, more "
+	    "than $MAXRANGE4 2\n"
+	    "t.txt:14: $MAXRANGE4 ignored: expected a number of addresses "
+	    "(1-4294967296) or /LEN (1-32)\n"
+	    "t.txt:15: $MAXRANGE4 ignored: expected a number of addresses "
+	    "(1-4294967296) or /LEN (1-32)\n"
+	    "t.txt:16: entry skipped: \"10.7.0.0/30\" covers 4 addresses, more "
+	    "than $MAXRANGE4 2\n", "... with their lines");
+
+	/* $TIMESTAMP, at 2026-01-01T00:00:00Z */
+	rnow = 1767225600;
+	is_str(readall("192.0.2.1\n$TIMESTAMP 2025:12:31 +2d\n"
+	    "#@ expires=1767200000\n192.0.2.2\n#@ expires=1800000000\n"
+	    "192.0.2.3\n#$TIMESTAMP 20251231 2026-03-01-12-30-15\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= [0 1767312000 -]\n"
+	    "4 192.0.2.2 code=0.0.0.0 txt= [0 1767200000 -]\n"
+	    "6 192.0.2.3 code=0.0.0.0 txt= [0 1767312000 -]\n",
+	    "$TIMESTAMP: every entry expires at the earliest expiry, or its "
+	    "own earlier one");
+	is_str(warns, "", "... without a warning");
+	is_str(readall("$TIMESTAMP 2024:02:29 2026:03:01:12:30:15\n"
+	    "192.0.2.1\n$TIMESTAMP 0 -\n$TIMESTAMP - +1d\n"
+	    "$TIMESTAMP 2025:02:29\n$TIMESTAMP 2025:01:01 soon\n"),
+	    "2 192.0.2.1 code=0.0.0.0 txt= [0 1772368215 -]\n",
+	    "$TIMESTAMP: an absolute expiry; no date, no expiry");
+	is_str(warns,
+	    "t.txt:4: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n"
+	    "t.txt:5: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n"
+	    "t.txt:6: $TIMESTAMP ignored: expected \"$TIMESTAMP "
+	    "yyyy:mm:dd[:hh[:mi[:ss]]] [expires or +duration]\"\n",
+	    "a bad $TIMESTAMP is a warning, as in rbldnsd");
+	is_str(readall("192.0.2.1\n$TIMESTAMP 2026:01:02\n"
+	    "$TIMESTAMP 2025:01:01 2025:12:31:23:59:59\n"
+	    "$TIMESTAMP 2025:12:01 +1m\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= [0 1764547260 -]\n"
+	    "t.txt:2: $TIMESTAMP: the data is dated 2026-01-02T00:00:00Z, in the "
+	    "future (now 2026-01-01T00:00:00Z): the file is refused, as rbldnsd "
+	    "refuses it\n"
+	    "t.txt:3: $TIMESTAMP: the data expired at 2025-12-31T23:59:59Z: the "
+	    "file is refused\n"
+	    "t.txt:4: $TIMESTAMP: the data expired at 2025-12-01T00:01:00Z: the "
+	    "file is refused\n",
+	    "$TIMESTAMP in the future, or expired: errors");
+	rnow = 0;
+}
+
+static void
+test_duplicates(void)
+{
+	is_str(readall("192.0.2.9 :3:first\n!192.0.2.9\n192.0.2.9 :4:third\n"
+	    "10.0.0.2/31 :5:\n10.0.0.1-10.0.0.4 :6:\n2001:db8::/48 six\n"
+	    "2001:db8::/47\n2001:db8::/48 again\n2001:db8:1::/48\n"),
+	    "1 192.0.2.9 code=127.0.0.3 txt=first\n"
+	    "4 10.0.0.2/31 code=127.0.0.5 txt=\n"
+	    "5 10.0.0.1 code=127.0.0.6 txt=\n"
+	    "5 10.0.0.4 code=127.0.0.6 txt=\n"
+	    "6 2001:db8::/48 code=0.0.0.0 txt=six\n"
+	    "7 2001:db8::/47 code=0.0.0.0 txt=\n"
+	    "9 2001:db8:1::/48 code=0.0.0.0 txt=\n",
+	    "duplicates: the first line counts (rbldnsd's ip4trie/ip6trie)");
+	is_str(warns,
+	    "t.txt:2: duplicate entry 192.0.2.9 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:3: duplicate entry 192.0.2.9 (first at line 1): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:5: duplicate entry 10.0.0.2/31 (first at line 4): skipped, "
+	    "the first line counts, as in rbldnsd\n"
+	    "t.txt:8: duplicate entry 2001:db8::/48 (first at line 6): "
+	    "skipped, the first line counts, as in rbldnsd\n",
+	    "... each with both lines; one CIDR of a range alone");
+}
+
+/* S compressed with gzip into BUF (LEN bytes); returns the size or 0. */
+static size_t
+gzip(const char *s, unsigned char *buf, size_t len)
+{
+	z_stream z;
+	size_t n;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	z.next_in = (unsigned char *)(uintptr_t)s;
+	z.avail_in = (uInt)strlen(s);
+	z.next_out = buf;
+	z.avail_out = (uInt)len;
+	n = deflate(&z, Z_FINISH) == Z_STREAM_END ? len - z.avail_out : 0;
+	(void)deflateEnd(&z);
+	return n;
+}
+
+static void
+test_gzip(void)
+{
+	static const char text[] = "$1 see http://bl.example/\n"
+	    "192.0.2.0/24 :3:$1$\n!192.0.2.7\n2001:db8::/32 six\n"
+	    "$TIMESTAMP 2025:12:31 +2d\n";
+	unsigned char gz[1024];
+	char plain[sizeof(out)];
+	size_t n;
+
+	rnow = 1767225600;	/* 2026-01-01 */
+	str_copy(plain, readall(text), sizeof(plain));
+	ok((n = gzip(text, gz, sizeof(gz))) > 20 && gz[0] == 0x1f &&
+	    gz[1] == 0x8b, "a gzip file to read");
+	is_str(readbytes(gz, n), plain, "a gzip file reads as the plain one");
+	ok(nentries == 3 && strstr(out, "txt=see http://bl.example/$ "
+	    "[0 1767312000 -]") != NULL,
+	    "... variables and $TIMESTAMP included (read twice)");
+	is_str(readbytes(gz, n - 12), "t.txt:4: cannot read on: the gzip "
+	    "data ends too early\n", "a truncated gzip file is an error");
+	memset(gz + 12, 0xff, 8);
+	ok(strncmp(readbytes(gz, n), "t.txt: cannot read on: ", 23) == 0 &&
+	    nerrors == 1 && nentries == 0 && strchr(out + 23, '<') == NULL,
+	    "a corrupt gzip file is an error, before its first line");
+	printf("# %s", out);
+	rnow = 0;
+	is_str(readbytes("192.0.2.1\n192.0.2.2\0x\n192.0.2.3\n", 32),
+	    "1 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "t.txt:2: NUL byte in line\n"
+	    "3 192.0.2.3 code=0.0.0.0 txt=\n",
+	    "a NUL byte in a plain file is still an error");
 }
 
 static void
@@ -206,8 +466,9 @@ test_errors(void)
 	    "t.txt:1: bad entry \"192.0.2.256\"\n"
 	    "t.txt:2: bad prefix length in \"192.0.2.1/33\" (0-32)\n"
 	    "t.txt:3: bad range \"192.0.2.9-3\": start after end\n"
-	    "t.txt:4: A value 127.0.0.1 out of range (127.0.0.2-127.0.0.254)\n"
-	    "t.txt:5: A value 0.0.0.2 out of range (127.0.0.2-127.0.0.254)\n"
+	    "t.txt:4: A value 127.0.0.1 not allowed: it is the RFC 5782 test "
+	    "address, which is never listed\n"
+	    "t.txt:5: A value 0.0.0.2 out of range: not in 127.0.0.0/8\n"
 	    "t.txt:6: bad entry \"hello world\"\n"
 	    "t.txt:7: bad entry \"10\": a bare number is not an address "
 	    "(write N.0.0.0/8)\n"
@@ -221,6 +482,30 @@ test_errors(void)
 	    "errors with line numbers; reading goes on");
 	is_int(nerrors, 12, "12 errors");
 	is_int(nentries, 1, "then the good line");
+	is_str(readall(":127.0.1.2:d\n192.0.2.1\n192.0.2.2 :127.0.1.2:x\n"
+	    "192.0.2.3 :127.255.255.254:y\n192.0.2.4 :127.0.0.0:z\n"
+	    "192.0.2.5 :127.0.0.255:\n192.0.2.6 :254:\n"),
+	    "2 192.0.2.1 code=127.0.1.2 txt=d\n"
+	    "3 192.0.2.2 code=127.0.1.2 txt=x\n"
+	    "4 192.0.2.3 code=127.255.255.254 txt=y\n"
+	    "5 192.0.2.4 code=127.0.0.0 txt=z\n"
+	    "6 192.0.2.5 code=127.0.0.255 txt=\n"
+	    "7 192.0.2.6 code=127.0.0.254 txt=\n",
+	    "any A value in 127.0.0.0/8 but 127.0.0.1 is accepted");
+	is_str(warns,
+	    "t.txt:1: A value 127.0.1.2 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:4: A value 127.255.255.254 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:5: A value 127.0.0.0 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n"
+	    "t.txt:6: A value 127.0.0.255 is outside 127.0.0.2-127.0.0.254: "
+	    "clients may read it as a list's error code (later lines with it "
+	    "are not reported)\n",
+	    "an unusual A value: a warning with its line, once a value");
 	is_str(readall("192.0.2.1 : 9:x\n"),
 	    "t.txt:1: bad A value: expected a number after \":\"\n",
 	    "a blank before the A value is an error (as in rbldnsd)");
@@ -299,7 +584,7 @@ test_roundtrip(void)
 	char *buf = NULL, err[512];
 	size_t len = 0, i, n = sizeof(in) / sizeof(in[0]);
 	FILE *fp;
-	int r, same = 0, got = 0;
+	int fd, r, same = 0, got = 0;
 
 	in[0] = mk("192.0.2.1", 0, 0x7f000002, 1700000000, 0, "alice", "");
 	in[1] = mk("192.0.2.0/24", 0, 0x7f000003, 1700000001, 1700009999,
@@ -334,8 +619,11 @@ test_roundtrip(void)
 	ok(strstr(buf, "203.0.113.9 :127.0.0.10:line one tab\n") != NULL,
 	    "control characters become spaces");
 
-	fp = fmemopen(buf, len, "r");
-	f = ipfile_open(fp, "rt", collect_warn, NULL);
+	fd = tmpfd(buf, len);
+	f = fd != -1 ? ipfile_open(fd, "rt", 0, time(NULL), collect_warn,
+	    NULL) : NULL;
+	if (fd != -1)
+		(void)close(fd);
 	warns[0] = '\0';
 	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
 		const char *want;
@@ -364,7 +652,6 @@ test_roundtrip(void)
 		got++;
 	}
 	ipfile_close(f);
-	fclose(fp);
 	is_int(got, (int)n, "round trip: as many entries");
 	is_int(same, (int)n, "round trip: every field equal");
 	is_str(warns, "", "round trip: no warnings");
@@ -387,10 +674,11 @@ test_speed(void)
 	for (i = 0; i < 1000000; i++)
 		fprintf(fp, "10.%ld.%ld.%ld :3:spam source\n", (i >> 16) & 255,
 		    (i >> 8) & 255, i & 255);
+	fflush(fp);
 	rewind(fp);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	f = ipfile_open(fp, "big", NULL, NULL);
-	while (ipfile_next(f, &e, err, sizeof(err)) == 1)
+	f = ipfile_open(fileno(fp), "big", 0, time(NULL), NULL, NULL);
+	while (f != NULL && ipfile_next(f, &e, err, sizeof(err)) == 1)
 		n++;
 	ipfile_close(f);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -404,10 +692,14 @@ test_speed(void)
 int
 main(void)
 {
-	plan(38);
+	plan(66);
 	test_forms();
 	test_values();
 	test_warnings();
+	test_subst();
+	test_guards();
+	test_gzip();
+	test_duplicates();
 	test_errors();
 	test_crlf_meta();
 	test_roundtrip();

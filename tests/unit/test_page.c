@@ -54,7 +54,7 @@ main(void)
 	struct addr a;
 	char *s;
 
-	plan(21);
+	plan(22);
 	page_esc(b, EVIL);
 	s = take(b);
 	is_str(s, EVIL_ESC, "esc: & < > \" ' escaped");
@@ -124,6 +124,13 @@ main(void)
 	(void)page_zone(b, &z, &v, &a, 0);
 	s = take(b);
 	ok(has(s, ": " EVIL_ESC ".</p>"), "zone: the entry's reason escaped");
+	free(s);
+	v.entry.reason = "see /$ for $$5";
+	v.entry.reason_len = strlen(v.entry.reason);
+	(void)page_zone(b, &z, &v, &a, 0);
+	s = take(b);
+	ok(has(s, ": see /192.0.2.15 for $5.</p>"),
+	    "zone: the entry's $ is the address, $$ a dollar");
 	free(s);
 
 	memset(&v, 0, sizeof(v));

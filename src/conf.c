@@ -1562,8 +1562,7 @@ a_value(const char *s, uint32_t *v)
 	if (inet_pton(AF_INET, s, &in) != 1)
 		return -1;
 	*v = ntohl(in.s_addr);
-	return (*v & 0xff000000U) == 0x7f000000U && *v != 0x7f000001U ?
-	    0 : -1;
+	return reason_code_class(*v) == CODE_BAD ? -1 : 0;
 }
 
 /* "list: NAME [127.0.0.N]" of a zone; checked once every list is read. */

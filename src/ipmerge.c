@@ -176,7 +176,7 @@ flush(struct ipmerge *m)
 }
 
 int
-ipmerge_add(struct ipmerge *m, enum store_list list,
+ipmerge_add(struct ipmerge *m, unsigned list,
     const struct store_entry *e)
 {
 	int r;

@@ -47,7 +47,7 @@ void		 ipmerge_free(struct ipmerge *);
  * none that has expired. Returns 0, the emit function's non-zero value,
  * or -1 for an entry out of order.
  */
-int		 ipmerge_add(struct ipmerge *, enum store_list list,
+int		 ipmerge_add(struct ipmerge *, unsigned list,
 		    const struct store_entry *e);
 
 /* After the last entry. Returns 0 or the emit function's non-zero value. */

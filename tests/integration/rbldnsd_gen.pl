@@ -43,10 +43,12 @@
 #	dollar     "$" and "$$" in TXT
 #	subst      $1-$9 variable lines and their use, a "$=" base template,
 #	           TXT starting with "="
-#	codes      A values in 127/8 outside 127.0.0.2-127.0.0.254
+#	codes      A values in 127/8 outside 127.0.0.2-127.0.0.254 (but not
+#	           127.0.0.1: rdnsbl refuses it, a documented difference)
 #	hostbits   CIDRs with host bits set (rbldnsd skips them)
 #	maxrange   a $MAXRANGE4 line (rbldnsd skips the wider entries)
-#	dupes      the same prefix twice with different values
+#	dupes      the same prefix twice with different values (ip4set
+#	           only with setoverlap: both share their granules)
 #	notxt      entries and default lines without TXT (":3:", and ":3"
 #	           under a default without TXT)
 #	gzip       (no change here: rbldnsd_oracle.sh compresses the file)
@@ -307,11 +309,12 @@ sub vtext
 }
 
 # an A value: a code of 127.0.0.2-254 in one of the spellings rbldnsd
-# reads (inet_aton style), or with "codes" anywhere in 127/8
+# reads (inet_aton style), or with "codes" anywhere in 127/8 but
+# 127.0.0.1, which rdnsbl refuses (a documented difference)
 sub code
 {
 	if ($F{codes} && chance(0.15)) {
-		return pick('127.0.0.1', '1', '127.0.0.255', '255', '127.0.0.0',
+		return pick('127.0.0.255', '255', '127.0.0.0',
 		    '127.1.2.3', '127.255.255.254', '127.0.1.2',
 		    '127.' . between(0, 255) . '.' . between(0, 255) . '.' .
 		    between(0, 255));
@@ -508,9 +511,11 @@ sub emit
 	$lastentry = $#lines;
 	$nwritten++;
 	entry_names($cidrs);
-	if ($F{dupes} && chance(0.04)) {
+	if ($F{dupes} && ($type ne 'ip4set' || $F{setoverlap}) &&
+	    chance(0.04)) {
 		# the same prefix again, another value (and the same text
-		# for the address, so that rbldnsd sees one prefix)
+		# for the address, so that rbldnsd sees one prefix). In
+		# ip4set both lines share a granule: "setoverlap".
 		push @lines, $addr . ' :' . code() . ':' . text();
 		$nwritten++;
 	}

@@ -17,18 +17,16 @@
 #
 #	longtxt    on   TXT of 255 bytes or more (a documented difference)
 #	timestamp  on   a $TIMESTAMP line
-#	dollar     off  waits for "$" substitution in TXT (feed import)
-#	subst      off  waits for $1-$9, "$=" and a leading "=" in TXT
-#	                (feed import)
-#	codes      off  waits for codes anywhere in 127/8 (feed import)
-#	hostbits   off  waits for CIDRs with host bits skipped as rbldnsd
-#	                skips them (feed import)
-#	maxrange   off  waits for $MAXRANGE4 (feed import)
-#	dupes      off  waits for duplicate prefixes read as rbldnsd reads
-#	                them (feed import)
-#	gzip       off  waits for gzip-compressed files (feed import)
-#	notxt      off  waits for entries without TXT answered without TXT
-#	                (feed import)
+#	dollar     on   "$" and "$$" in TXT
+#	subst      on   $1-$9, "$=" and a leading "=" in TXT
+#	codes      on   codes anywhere in 127/8 but 127.0.0.1
+#	hostbits   on   CIDRs with host bits set, skipped as rbldnsd skips
+#	                them
+#	maxrange   on   $MAXRANGE4
+#	dupes      on   the same prefix twice (ip4trie, ip6trie; in ip4set
+#	                only with setoverlap)
+#	gzip       on   gzip-compressed files
+#	notxt      on   entries without TXT
 #	setoverlap off  a documented difference, no feature planned:
 #	                rbldnsd's ip4set answers every value in an octet
 #	                granule
@@ -50,7 +48,7 @@ RBLDNSD=${RBLDNSD:-$(command -v rbldnsd 2>/dev/null)}
 [ -n "$RBLDNSD" ] || RBLDNSD=/usr/sbin/rbldnsd
 [ -x "$RBLDNSD" ] || need_tool rbldnsd
 
-FEATURES=${ORACLE_FEATURES-"longtxt timestamp"}
+FEATURES=${ORACLE_FEATURES-"longtxt timestamp dollar subst codes hostbits maxrange dupes gzip notxt"}
 SEED=${ORACLE_SEED:-1}
 TYPES=${ORACLE_TYPES:-"ip4set ip4trie ip6trie dnset"}
 SHOW=${ORACLE_SHOW:-20}
@@ -292,8 +290,8 @@ for TYPE in $TYPES; do
 		# lists many of the names, and not all of them.
 		n=$(stat_of names)
 		ok "$TYPE: at least 1000 names compared ($n)" test "$n" -ge 1000
-		ok "$TYPE: rbldnsd lists a quarter of them or more ($(stat_of listed))" \
-		    test "$(stat_of listed)" -ge $((n / 4))
+		ok "$TYPE: rbldnsd lists a fifth of them or more ($(stat_of listed))" \
+		    test "$(stat_of listed)" -ge $((n / 5))
 		ok "$TYPE: rbldnsd answers NXDOMAIN to a tenth or more ($(stat_of nxdomain))" \
 		    test "$(stat_of nxdomain)" -ge $((n / 10))
 		stop_daemon

@@ -69,6 +69,7 @@
 #define OPT_NOTE	0x10
 #define OPT_HOSTBITS	0x20
 #define OPT_NOWHITE	0x40
+#define OPT_REPLACE	0x80
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -87,6 +88,7 @@ struct ctl {
 	int		 fresh;		/* --fresh */
 	int		 host_bits;	/* --accept-host-bits */
 	int		 without_white;	/* --without-white */
+	int		 replace;	/* --replace */
 };
 
 struct cmd {
@@ -118,8 +120,8 @@ static const struct cmd cmds[] = {
 	{ "del", "LIST ENTRY", 2, 2, 0, CMD_WRITE, cmd_del },
 	{ "list", "[LIST] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
 	{ "lookup", "ADDR|NAME [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
-	{ "import", "LIST FILE [--accept-host-bits]", 2, 2, OPT_HOSTBITS,
-	    CMD_WRITE, cmd_import },
+	{ "import", "LIST FILE [--replace] [--accept-host-bits]", 2, 2,
+	    OPT_REPLACE | OPT_HOSTBITS, CMD_WRITE, cmd_import },
 	{ "export", "LIST [--without-white]", 1, 1, OPT_NOWHITE, 0,
 	    cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
@@ -144,6 +146,7 @@ static const struct {
 	{ "note", OPT_NOTE, 1 },
 	{ "accept-host-bits", OPT_HOSTBITS, 0 },
 	{ "without-white", OPT_NOWHITE, 0 },
+	{ "replace", OPT_REPLACE, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -1517,7 +1520,7 @@ import_next(void *arg, struct store_entry *e)
 	}
 }
 
-/* import LIST FILE [--accept-host-bits] */
+/* import LIST FILE [--replace] [--accept-host-bits] */
 static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
@@ -1527,7 +1530,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	const char *path = argv[1];
 	unsigned flags = c->host_bits ? IPFILE_HOST_BITS : 0;
 	struct stat st;
-	size_t count = 0;
+	size_t count = 0, dups = 0;
 	unsigned list;
 	int fd, kind, r, rc = EXIT_ERR;
 
@@ -1602,18 +1605,39 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		ctl_err("cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
-	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
-		if (ic.nerr > 0)
-			ctl_err("%s changed while being imported; %zu entries "
-			    "were imported before the error", path, count);
-		else
-			ctl_err("store: %s (%zu entries were imported before "
-			    "the error)", errbuf, count);
-		goto out;
+	if (c->replace) {
+		/* one transaction: the list is the old one or the file's */
+		if (store_replace(c->store, list, import_next, &ic, c->actor,
+		    path, &count, &dups, errbuf, sizeof(errbuf)) != STORE_OK) {
+			if (ic.nerr > 0)
+				ctl_err("%s changed while being imported; %s "
+				    "is unchanged", path, argv[0]);
+			else
+				ctl_err("store: %s; %s is unchanged", errbuf,
+				    argv[0]);
+			goto out;
+		}
+		printf("replaced %s with %zu entr%s from %s\n", argv[0],
+		    count, count == 1 ? "y" : "ies", path);
+		if (dups > 0)
+			ctl_warn("%s: %zu entr%s for a prefix already read "
+			    "skipped", path, dups, dups == 1 ? "y" : "ies");
+	} else {
+		if (store_bulk_add(c->store, list, import_next, &ic, c->actor,
+		    path, IMPORT_BATCH, &count, errbuf,
+		    sizeof(errbuf)) != STORE_OK) {
+			if (ic.nerr > 0)
+				ctl_err("%s changed while being imported; %zu "
+				    "entries were imported before the error",
+				    path, count);
+			else
+				ctl_err("store: %s (%zu entries were imported "
+				    "before the error)", errbuf, count);
+			goto out;
+		}
+		printf("imported %zu entr%s into %s from %s\n", count,
+		    count == 1 ? "y" : "ies", argv[0], path);
 	}
-	printf("imported %zu entr%s into %s from %s\n", count,
-	    count == 1 ? "y" : "ies", argv[0], path);
 	rc = EXIT_OK;
 out:
 	if (ic.ipf != NULL)
@@ -2108,6 +2132,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_NOWHITE:
 			c->without_white = 1;
+			break;
+		case OPT_REPLACE:
+			c->replace = 1;
 			break;
 		}
 	}

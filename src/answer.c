@@ -113,16 +113,22 @@ add_txts(struct resp *r, const struct zone *z, const struct verdict *v,
     const char *subject)
 {
 	char txt[TXT_MAX], more[TXT_MAX], seen[TXT_MAX];
-	size_t len, n, i, k;
+	size_t len = 0, n, i, k;
+	int first = decide_has_txt(z, v, 0);
 
-	len = decide_txt(z, v, subject, txt, sizeof(txt));
-	(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, len);
+	if (first) {
+		len = decide_txt(z, v, subject, txt, sizeof(txt));
+		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, len);
+	}
 	for (i = 0; i < v->nmore; i++) {
+		if (!decide_has_txt(z, v, i + 1))
+			continue;
 		n = decide_txt_more(z, v, i, subject, more, sizeof(more));
-		if (n == len && memcmp(more, txt, n) == 0)
+		if (first && n == len && memcmp(more, txt, n) == 0)
 			continue;
 		for (k = 0; k < i; k++)
-			if (decide_txt_more(z, v, k, subject, seen,
+			if (decide_has_txt(z, v, k + 1) &&
+			    decide_txt_more(z, v, k, subject, seen,
 			    sizeof(seen)) == n && memcmp(seen, more, n) == 0)
 				break;
 		if (k == i)

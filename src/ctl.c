@@ -1298,6 +1298,20 @@ struct lookup_out {
 	struct jarr	 ja;
 };
 
+/* The "txt:" line of a listing: its text, or none. */
+static void
+put_txt_line(FILE *fp, int has, const char *txt)
+{
+	if (!has) {
+		fputs("  txt: none (the entry's data file gave it no TXT)\n",
+		    fp);
+		return;
+	}
+	fputs("  txt: ", fp);
+	put_quoted(fp, txt, strlen(txt));
+	fputc('\n', fp);
+}
+
 static int
 lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 {
@@ -1341,7 +1355,8 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 			(void)decide_txt_more(z, v, i, lo->ip, full,
 			    sizeof(full));
 			fputs(",\"txt\":", stdout);
-			put_jcstr(stdout, full);
+			put_jcstr(stdout, decide_has_txt(z, v, i + 1) ? full :
+			    NULL);
 			fputc('}', stdout);
 		}
 		fputs("],\"computed\":", stdout);
@@ -1350,7 +1365,8 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		else
 			fputs("null", stdout);
 		fputs(",\"txt\":", stdout);
-		put_jcstr(stdout, v->listed ? txt : NULL);
+		put_jcstr(stdout, v->listed && decide_has_txt(z, v, 0) ? txt :
+		    NULL);
 		snprintf(full, sizeof(full), "%s.%s", lo->qn, z->conf->name);
 		fputs(",\"query\":", stdout);
 		put_jcstr(stdout, full);
@@ -1376,20 +1392,15 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		    "checks)\n", PROGNAME, lo->arg);
 	if (v->have_check)
 		print_check(stdout, "  computed: ", &v->check, 0);
-	if (v->listed) {
-		fputs("  txt: ", stdout);
-		put_quoted(stdout, txt, strlen(txt));
-		fputc('\n', stdout);
-	}
+	if (v->listed)
+		put_txt_line(stdout, decide_has_txt(z, v, 0), txt);
 	for (i = 0; i < v->nmore; i++) {
 		printf("  also: %s %s\n", store_list_name(st, v->more[i].list),
 		    fmt_code(v->more[i].code, code, sizeof(code)));
 		lookup_entry_line(stdout, "entry",
 		    store_list_name(st, v->more[i].list), &v->more[i].entry);
 		(void)decide_txt_more(z, v, i, lo->ip, txt, sizeof(txt));
-		fputs("  txt: ", stdout);
-		put_quoted(stdout, txt, strlen(txt));
-		fputc('\n', stdout);
+		put_txt_line(stdout, decide_has_txt(z, v, i + 1), txt);
 	}
 	printf("  query: %s.%s\n", lo->qn, z->conf->name);
 	return 0;
@@ -1509,6 +1520,12 @@ import_next(void *arg, struct store_entry *e)
 		memset(e, 0, sizeof(*e));
 		e->prefix = ie.prefix;
 		e->flags = ie.exclude ? ENTRY_EXCLUDE : 0;
+		e->flags |= ie.notxt ? ENTRY_NOTXT : 0;
+		if (ie.dname != NULL) {
+			e->dname = ie.dname;
+			e->dname_len = strlen(ie.dname);
+			e->flags |= ie.wild ? ENTRY_WILD : 0;
+		}
 		e->code = ie.code;
 		e->added = ie.added != 0 ? ie.added : (int64_t)ic->now;
 		e->expires = ie.expires;
@@ -1539,11 +1556,8 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	memset(&ic, 0, sizeof(ic));
 	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
-	if (kind != LIST_KIND_IP) {
-		ctl_err("%s is a domain list; importing domain lists is not "
-		    "supported yet", argv[0]);
-		return EXIT_ERR;
-	}
+	if (kind == LIST_KIND_DOMAIN)
+		flags |= IPFILE_DOMAINS;
 	if ((fd = open(path, O_RDONLY)) == -1) {
 		ctl_err("cannot open %s: %s", path, strerror(errno));
 		return EXIT_ERR;
@@ -1739,11 +1753,6 @@ cmd_export(struct ctl *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (c->without_white && strcmp(argv[0], "black") != 0)
 		return usage_hint("--without-white is for the black list");
-	if (kind != LIST_KIND_IP) {
-		ctl_err("%s is a domain list; exporting domain lists is not "
-		    "supported yet", argv[0]);
-		return EXIT_ERR;
-	}
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 	memset(&xc, 0, sizeof(xc));
@@ -1761,7 +1770,7 @@ cmd_export(struct ctl *c, int argc, char **argv)
 		}
 		xc.merge = ipmerge_new(export_write, &xc);
 	}
-	ipfile_write_header(stdout, argv[0], c->now);
+	ipfile_write_header(stdout, argv[0], (enum list_kind)kind, c->now);
 	if (xc.merge != NULL)
 		printf("# with the white list's entries as exceptions (\"!\" "
 		    "lines), as a dnsbl zone answers; --without-white for the "

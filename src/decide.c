@@ -523,6 +523,20 @@ decide_txt(const struct zone *z, const struct verdict *v, const char *ip,
 	return txt_of(z, v, v->have_entry ? &v->entry : NULL, ip, buf, len);
 }
 
+int
+decide_has_txt(const struct zone *z, const struct verdict *v, size_t i)
+{
+	const struct store_entry *e;
+
+	if (z->conf->type == ZONE_HELO || v->test_point)
+		return 1;
+	if (i == 0)
+		e = v->have_entry ? &v->entry : NULL;
+	else
+		e = i <= v->nmore ? &v->more[i - 1].entry : NULL;
+	return e == NULL || !(e->flags & ENTRY_NOTXT);
+}
+
 size_t
 decide_txt_more(const struct zone *z, const struct verdict *v, size_t i,
     const char *ip, char *buf, size_t len)

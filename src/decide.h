@@ -190,4 +190,13 @@ size_t	decide_txt(const struct zone *z, const struct verdict *v,
 size_t	decide_txt_more(const struct zone *z, const struct verdict *v,
 	    size_t i, const char *subject, char *buf, size_t len);
 
+/*
+ * Whether the listing of v by its entry (i = 0) or by v->more[i - 1] has
+ * a TXT record: not when that entry says none (ENTRY_NOTXT: a data file's
+ * line without TXT, as rbldnsd answers it). A helo zone's TXT, a test
+ * point's and a computed listing's always are.
+ */
+int	decide_has_txt(const struct zone *z, const struct verdict *v,
+	    size_t i);
+
 #endif /* DECIDE_H */

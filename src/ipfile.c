@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ipfile.c -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
- * for "rdnsblctl import" (the writer is ipfile_write.c).
+ * ipfile.c -- rbldnsd ip4set / ip4trie / ip6trie and dnset data files:
+ * the reader for "rdnsblctl import" (the writer is ipfile_write.c).
  *
  * The reader follows rbldnsd's own parser (ip4parse.c, ip6addr.c,
  * parse_a_txt()) so that a file means the same to both programs, with
@@ -50,16 +50,17 @@
 #define ISDIGIT(c)	((c) >= '0' && (c) <= '9')
 #define SKIPSPACE(s)	while (ISSPACE(*(s))) (s)++
 
-/* One slot of the duplicate table: a hash of the prefix, 0 when free. */
 /*
  * One slot of the duplicate table, 0 when free: an IPv4 prefix is its
  * own key (DUP_V4 | len << 32 | address); an IPv6 prefix has a hash for
- * key and its place in the table of IPv6 prefixes, to compare them whole.
+ * key and its place in the table of IPv6 prefixes, to compare them whole;
+ * a domain name (IPFILE_DOMAINS) a hash and its place in the table of
+ * names.
  */
 struct dupslot {
 	uint64_t	 key;
 	int		 line;
-	uint32_t	 v6;
+	uint32_t	 ix;	/* in dup6 or dupname */
 };
 #define DUP_V4		(1ULL << 63)
 
@@ -98,13 +99,16 @@ struct ipfile {
 	int64_t		 meta_added;
 	int64_t		 meta_expires;
 	int		 meta_code0;
+	int		 meta_txtdefault;
 	int		 meta_has_actor;
 	char		 meta_actor[IPFILE_ACTOR_MAX + 1];
 
 	struct ipfile_entry cur;	/* the line being split into CIDRs */
 	struct addr	 cidr[RANGE_MAX];
-	size_t		 ncidr;
+	size_t		 ncidr;		/* CIDRs, or names: 1, 2 for ".name" */
 	size_t		 icidr;
+	char		 dname[STORE_DNAME_MAX + 1];	/* a name entry's */
+	int		 dwild;		/* "*.name" */
 
 	struct dupslot	*dup;		/* open addressing, power of 2 */
 	size_t		 dupsz;
@@ -112,6 +116,9 @@ struct ipfile {
 	struct addr	*dup6;		/* the IPv6 prefixes seen */
 	size_t		 dup6n;
 	size_t		 dup6sz;
+	char		**dupname;	/* the names seen, '=' or '*' first */
+	size_t		 dupnamen;
+	size_t		 dupnamesz;
 };
 
 static void ipf_warn(struct ipfile *, int, const char *, ...)
@@ -164,6 +171,9 @@ ipfile_close(struct ipfile *f)
 	free(f->dtxt);
 	free(f->dup);
 	free(f->dup6);
+	for (i = 0; i < f->dupnamen; i++)
+		free(f->dupname[i]);
+	free(f->dupname);
 	free(f);
 }
 
@@ -578,7 +588,7 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 		    "entry, ignored");
 	f->meta_line = 0;
 	f->meta_added = f->meta_expires = 0;
-	f->meta_code0 = f->meta_has_actor = 0;
+	f->meta_code0 = f->meta_has_actor = f->meta_txtdefault = 0;
 	for (;;) {
 		char *key, *val;
 
@@ -608,6 +618,8 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 			bit = 4;
 		else if (strcmp(key, "code") == 0)
 			bit = 8;
+		else if (strcmp(key, "txt") == 0)
+			bit = 16;
 		else
 			return ipf_err(f, errbuf, errlen, "bad #@ line: "
 			    "unknown key \"%s\"",
@@ -636,12 +648,14 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 			memcpy(f->meta_actor, val, strlen(val) + 1);
 			f->meta_has_actor = 1;
 			break;
-		case 8:
-			if (strcmp(val, "0") != 0)
+		case 8:		/* code=0 */
+		case 16:	/* txt=default */
+			if (strcmp(val, bit == 8 ? "0" : "default") != 0)
 				return ipf_err(f, errbuf, errlen, "bad #@ "
-				    "line: code can only be 0 (the A value "
-				    "goes on the entry line)");
-			f->meta_code0 = 1;
+				    "line: %s can only be %s (the %s goes on "
+				    "the entry line)", key, bit == 8 ? "0" :
+				    "\"default\"", bit == 8 ? "A value" : "TXT");
+			*(bit == 8 ? &f->meta_code0 : &f->meta_txtdefault) = 1;
 			break;
 		}
 	}
@@ -701,38 +715,67 @@ dup_grow(struct ipfile *f)
 	free(old);
 }
 
+/* The key of a name entry in the duplicate table: KEY is '=' or '*'. */
+static uint64_t
+name_key(const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 0x100000001b3ULL;
+	h &= ~DUP_V4;
+	return h == 0 ? 1 : h;
+}
+
 /*
- * Whether prefix A (of line LINE) was already in the file. rbldnsd's
+ * Whether an entry was already in the file: prefix A, or (A NULL) the
+ * name entry KEY ('=' or '*' and the name), of line LINE. rbldnsd's
  * ip4trie and ip6trie keep the first of two equal prefixes ("duplicated
  * entry"), so the later one is skipped, with a warning naming both
- * lines. (An ip4set answers both values; the store holds one.)
+ * lines. (An ip4set or a dnset answers both values; the store holds
+ * one.)
  */
 static int
-dup_check(struct ipfile *f, const struct addr *a, int line)
+dup_check(struct ipfile *f, const struct addr *a, const char *key, int line)
 {
-	char shown[ADDR_STRLEN];
-	uint64_t k = prefix_key(a);
+	char shown[ADDR_STRLEN + STORE_DNAME_MAX];
+	uint64_t k = a != NULL ? prefix_key(a) : name_key(key);
 	size_t i, mask;
 
 	if (f->dupn * 2 >= f->dupsz)
 		dup_grow(f);
 	mask = f->dupsz - 1;
 	for (i = k & mask; f->dup[i].key != 0; i = (i + 1) & mask) {
-		if (f->dup[i].key != k || (a->af == ADDR_V6 &&
-		    !addr_equal(&f->dup6[f->dup[i].v6], a)))
+		if (f->dup[i].key != k || (a == NULL &&
+		    strcmp(f->dupname[f->dup[i].ix], key) != 0) ||
+		    (a != NULL && a->af == ADDR_V6 &&
+		    !addr_equal(&f->dup6[f->dup[i].ix], a)))
 			continue;
+		if (a != NULL)
+			addr_format(a, shown, sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s%s", *key == '*' ?
+			    "*." : "", key + 1);
 		ipf_warn(f, line, "duplicate entry %s (first at line %d): "
 		    "skipped, the first line counts, as in rbldnsd",
-		    addr_format(a, shown, sizeof(shown)), f->dup[i].line);
+		    shown, f->dup[i].line);
 		return 1;
 	}
-	if (a->af == ADDR_V6) {
+	if (a == NULL) {
+		if (f->dupnamen == f->dupnamesz) {
+			f->dupnamesz = f->dupnamesz ? f->dupnamesz * 2 : 256;
+			f->dupname = xreallocarray(f->dupname, f->dupnamesz,
+			    sizeof(*f->dupname));
+		}
+		f->dup[i].ix = (uint32_t)f->dupnamen;
+		f->dupname[f->dupnamen++] = xstrdup(key);
+	} else if (a->af == ADDR_V6) {
 		if (f->dup6n == f->dup6sz) {
 			f->dup6sz = f->dup6sz ? f->dup6sz * 2 : 256;
 			f->dup6 = xreallocarray(f->dup6, f->dup6sz,
 			    sizeof(*f->dup6));
 		}
-		f->dup[i].v6 = (uint32_t)f->dup6n;
+		f->dup[i].ix = (uint32_t)f->dup6n;
 		f->dup6[f->dup6n++] = *a;
 	}
 	f->dup[i].key = k;
@@ -742,20 +785,34 @@ dup_check(struct ipfile *f, const struct addr *a, int line)
 }
 
 /*
- * Hand out the next CIDR of the current line that is not a duplicate:
- * 1, or 0 when the line has none left.
+ * Hand out the next CIDR of the current line that is not a duplicate,
+ * or its next name entry (the name, then "*.name" for ".name"): 1, or 0
+ * when the line has none left.
  */
 static int
 next_cidr(struct ipfile *f, struct ipfile_entry *e)
 {
-	const struct addr *a;
+	char key[STORE_DNAME_MAX + 2];
+	const struct addr *a = NULL;
+	int wild = 0;
 
 	while (f->icidr < f->ncidr) {
-		a = &f->cidr[f->icidr++];
-		if (dup_check(f, a, f->cur.line))
+		if (f->flags & IPFILE_DOMAINS) {
+			wild = f->dwild || f->icidr == 1;
+			f->icidr++;
+			key[0] = wild ? '*' : '=';
+			str_copy(key + 1, f->dname, sizeof(key) - 1);
+		} else
+			a = &f->cidr[f->icidr++];
+		if (dup_check(f, a, key, f->cur.line))
 			continue;
 		*e = f->cur;
-		e->prefix = *a;
+		if (a != NULL)
+			e->prefix = *a;
+		else {
+			e->dname = f->dname;
+			e->wild = wild;
+		}
 		if (f->expires != 0 &&
 		    (e->expires == 0 || e->expires > f->expires))
 			e->expires = f->expires;
@@ -855,6 +912,114 @@ skip:
 	return 1;
 }
 
+/*
+ * The value after an entry at S: none for an exclusion (one written is
+ * dropped with a warning), else parse_value's, in the stored form.
+ */
+static int
+entry_value(struct ipfile *f, const char *s, int exclude, uint32_t *code,
+    const char **txt, char *errbuf, size_t errlen)
+{
+	char shown[128];
+
+	*code = 0;
+	*txt = "";
+	if (exclude) {
+		SKIPSPACE(s);
+		if (*s != '\0' && !ISCOMMENT(*s))
+			ipf_warn(f, f->lineno, "value of an exclusion "
+			    "ignored: \"%s\"", esc(shown, sizeof(shown), s));
+		return 0;
+	}
+	if (parse_value(f, s, 0, code, txt, errbuf, errlen) == -1)
+		return -1;
+	return resolve_txt(f, txt, errbuf, errlen);
+}
+
+/* The entry of the current line, with its "#@" metadata, into f->cur. */
+static void
+entry_start(struct ipfile *f, int exclude, uint32_t code, const char *txt)
+{
+	memset(&f->cur, 0, sizeof(f->cur));
+	f->cur.exclude = exclude;
+	f->cur.code = exclude ? 0 : code;
+	f->cur.txt = exclude ? "" : txt;
+	f->cur.notxt = !exclude && *txt == '\0';
+	f->cur.line = f->lineno;
+	if (f->meta_line != 0) {
+		if (f->meta_txtdefault)
+			f->cur.notxt = 0;
+		f->cur.added = f->meta_added;
+		f->cur.expires = f->meta_expires;
+		if (f->meta_has_actor)
+			f->cur.actor = f->meta_actor;
+		if (f->meta_code0)
+			f->cur.code = 0;
+		f->meta_line = 0;
+	}
+}
+
+/*
+ * A dnset entry at S (after the "!" of an exclusion): "name", "*.name"
+ * (the names below it) or ".name" (both), and a value after a blank. As
+ * in rbldnsd, the name ends at the first blank and is read in any case;
+ * a final dot is dropped. Unlike rbldnsd, a name with a ":" or a "\"
+ * is an error: it is a value written without the blank before it, or an
+ * escape, which rbldnsd would read as part of the name.
+ */
+static int
+parse_name_entry(struct ipfile *f, const char *s, int exclude,
+    char *errbuf, size_t errlen)
+{
+	char shown[128];
+	const char *why = NULL, *txt;
+	uint32_t code;
+	size_t n, i, label = 0;
+	int both = 0;
+
+	f->dwild = 0;
+	if (s[0] == '*' && s[1] == '.') {
+		f->dwild = 1;
+		s += 2;
+	} else if (s[0] == '.') {
+		both = 1;
+		s++;
+	}
+	n = strcspn(s, " \t");
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		why = "no name";
+	else if (n > STORE_DNAME_MAX)
+		why = "longer than 253 bytes";
+	for (i = 0; i < n && why == NULL; i++) {
+		if (s[i] == ':')
+			why = "a value goes after a blank (name :A:TXT)";
+		else if (s[i] == '\\')
+			why = "escapes are not read";
+		else if (s[i] == '.' && label == 0)
+			why = "an empty label";
+		else if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			why = "a control character";
+		else if (s[i] != '.' && ++label > 63)
+			why = "a label longer than 63 bytes";
+		if (s[i] == '.')
+			label = 0;
+		f->dname[i] = (char)tolower((unsigned char)s[i]);
+	}
+	if (why != NULL)
+		return ipf_err(f, errbuf, errlen, "bad domain name \"%s\": %s",
+		    entry_token(shown, sizeof(shown), s), why);
+	f->dname[n] = '\0';
+	if (entry_value(f, s + strcspn(s, " \t"), exclude, &code, &txt,
+	    errbuf, errlen) == -1)
+		return -1;
+	entry_start(f, exclude, code, txt);
+	f->ncidr = both ? 2 : 1;
+	f->icidr = 0;
+	return 1;
+}
+
 /* An entry line (after the optional "!"). */
 static int
 parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
@@ -871,6 +1036,8 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 		s++;
 		SKIPSPACE(s);
 	}
+	if (f->flags & IPFILE_DOMAINS)
+		return parse_name_entry(f, s, exclude, errbuf, errlen);
 	for (i = 0; hexval((unsigned char)s[i]) >= 0; i++)
 		;
 	v6 = s[i] == ':';
@@ -939,14 +1106,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	    isrange ? (uint64_t)b - a + 1 : 0))
 		return 0;
 
-	if (exclude) {
-		SKIPSPACE(s);
-		if (*s != '\0' && !ISCOMMENT(*s))
-			ipf_warn(f, f->lineno, "value of an exclusion "
-			    "ignored: \"%s\"", esc(shown, sizeof(shown), s));
-	} else if (parse_value(f, s, 0, &code, &txt, errbuf, errlen) == -1)
-		return -1;
-	else if (resolve_txt(f, &txt, errbuf, errlen) == -1)
+	if (entry_value(f, s, exclude, &code, &txt, errbuf, errlen) == -1)
 		return -1;
 
 	f->ncidr = f->icidr = 0;
@@ -967,20 +1127,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 		f->cidr[f->ncidr++] = m;
 	}
 
-	memset(&f->cur, 0, sizeof(f->cur));
-	f->cur.exclude = exclude;
-	f->cur.code = exclude ? 0 : code;
-	f->cur.txt = exclude ? "" : txt;
-	f->cur.line = f->lineno;
-	if (f->meta_line != 0) {
-		f->cur.added = f->meta_added;
-		f->cur.expires = f->meta_expires;
-		if (f->meta_has_actor)
-			f->cur.actor = f->meta_actor;
-		if (f->meta_code0)
-			f->cur.code = 0;
-		f->meta_line = 0;
-	}
+	entry_start(f, exclude, code, txt);
 	return 1;
 
 bad:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ipfile.h -- rbldnsd ip4set / ip4trie / ip6trie data files: the reader
- * for "rdnsblctl import" and the writer for "rdnsblctl export".
+ * ipfile.h -- rbldnsd ip4set / ip4trie / ip6trie and dnset data files:
+ * the reader for "rdnsblctl import" and the writer for "rdnsblctl
+ * export".
  *
  * Accepted entry forms (one per line; "#" and ";" start comment lines):
  *   192.0.2.1            a single address
@@ -17,6 +18,9 @@
  * followed by an optional value: ":A:TXT" (":127.0.0.3:text", ":3:text",
  * "::text" keeps the default A), or plain text after whitespace (TXT).
  * A line ":A:TXT" alone sets the default value for the entries after it.
+ * A dnset file (IPFILE_DOMAINS) has names instead of addresses: "name",
+ * "*.name" (the names below it), ".name" (both: two entries), "!" before
+ * any of them for an exclusion, the value after a blank.
  * TXT is read with rbldnsd's substitutions: "$1 text" ... "$9 text" and
  * "$= text" (the base template) lines anywhere in the file, a leading "="
  * (no base template), "$$"; see txtsub.h. "$MAXRANGE4" and "$TIMESTAMP"
@@ -28,7 +32,9 @@
  * round-trips, rides in comment lines that rbldnsd ignores:
  *   #@ added=1700000000 expires=1700003600 actor=alice
  * applies to the next entry line ("code=0" there: the A value on that
- * line is only for rbldnsd). doc/rbldnsd-format.md has the details.
+ * line is only for rbldnsd; "txt=default": the entry has no TXT of its
+ * own, and rdnsbl answers the zone's default reason, where rbldnsd
+ * answers no TXT). doc/rbldnsd-format.md has the details.
  *
  * The module is pure: no LMDB, no logging. Errors and warnings carry
  * "file:line: " prefixes.
@@ -48,7 +54,13 @@
 
 struct ipfile_entry {
 	struct addr	 prefix;
+	const char	*dname;		/* IPFILE_DOMAINS: the name, lower case,
+					   no final dot; valid until the next
+					   call */
+	int		 wild;		/* IPFILE_DOMAINS: "*.name" */
 	int		 exclude;	/* "!" entry */
+	int		 notxt;		/* no TXT: none given, none by default,
+					   and no "#@ txt=default" */
 	uint32_t	 code;		/* A value, host order; 0: none given */
 	const char	*txt;		/* TXT in the stored form (txtsub.h), "" if
 					   none; valid until the next call */
@@ -65,6 +77,7 @@ typedef void ipfile_warn_fn(void *arg, const char *msg);
 
 /* ipfile_open() flags */
 #define IPFILE_HOST_BITS	0x01	/* a CIDR with host bits set: masked */
+#define IPFILE_DOMAINS		0x02	/* a dnset file: names */
 
 /*
  * Start reading file descriptor FD from its current offset; the file may
@@ -94,10 +107,17 @@ void		 ipfile_close(struct ipfile *);
 int		 ipfile_next(struct ipfile *, struct ipfile_entry *e,
 		    char *errbuf, size_t errlen);
 
-/* Write the export header (comment lines naming the list and the time). */
-void		 ipfile_write_header(FILE *, const char *list, time_t now);
+/*
+ * Write the export header (comment lines naming the list, the time and
+ * the format, which KIND, the list's, decides).
+ */
+void		 ipfile_write_header(FILE *, const char *list,
+		    enum list_kind kind, time_t now);
 
-/* Write one store entry as an ipfile line (plus its "#@" line). */
+/*
+ * Write one store entry as an ipfile line (plus its "#@" line): a
+ * prefix, or a name ("name", "*.name") when the entry has one.
+ */
 void		 ipfile_write_entry(FILE *, const struct store_entry *);
 
 #endif /* IPFILE_H */

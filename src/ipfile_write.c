@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ipfile_write.c -- the writer of rbldnsd ip4trie / ip6trie data files
- * for "rdnsblctl export": one line an entry, with the "#@" metadata line
+ * ipfile_write.c -- the writer of rbldnsd ip4trie / ip6trie and dnset
+ * data files for "rdnsblctl export": one line an entry, with the "#@" metadata line
  * that import reads back. doc/rbldnsd-format.md, "Export", has the rules.
  */
 #include "config.h"
@@ -17,14 +17,16 @@
 #define ISCOMMENT(c)	((c) == '#' || (c) == ';')
 
 void
-ipfile_write_header(FILE *fp, const char *list, time_t now)
+ipfile_write_header(FILE *fp, const char *list, enum list_kind kind,
+    time_t now)
 {
 	char t[64];
 
 	format_time(now, t, sizeof(t));
 	fprintf(fp, "# rdnsbl export of the %s list, %s\n", list, t);
-	fprintf(fp, "# format: rbldnsd ip4trie/ip6trie data, one prefix a "
-	    "line; \"#@\" lines carry rdnsbl metadata\n");
+	fprintf(fp, "# format: rbldnsd %s data, one %s a line; \"#@\" lines "
+	    "carry rdnsbl metadata\n", kind == LIST_KIND_DOMAIN ? "dnset" :
+	    "ip4trie/ip6trie", kind == LIST_KIND_DOMAIN ? "name" : "prefix");
 }
 
 /* Write text with control characters turned into spaces. */
@@ -48,7 +50,7 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 	char pbuf[ADDR_STRLEN + 8];
 	size_t rlen = e->reason_len;
 	size_t i;
-	int special = 0;
+	int special = 0, txtdefault;
 
 	if (e->reason == NULL || rlen == 0)
 		rlen = 0;
@@ -66,8 +68,10 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 	if (!(e->flags & ENTRY_EXCLUDE) && e->code == 0 && i < rlen &&
 	    (e->reason[i] == ':' || ISCOMMENT(e->reason[i])))
 		special = 1;
+	/* no TXT of its own, yet not "no TXT" as a file says it */
+	txtdefault = !(e->flags & (ENTRY_EXCLUDE | ENTRY_NOTXT)) && rlen == 0;
 	if (e->added != 0 || e->expires != 0 || e->actor_len > 0 ||
-	    special) {
+	    special || txtdefault) {
 		fputs("#@", fp);
 		if (e->added != 0)
 			fprintf(fp, " added=%lld", (long long)e->added);
@@ -80,14 +84,24 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 		}
 		if (special)
 			fputs(" code=0", fp);
+		if (txtdefault)
+			fputs(" txt=default", fp);
 		putc('\n', fp);
 	}
-	addr_format_hex(&e->prefix, pbuf, sizeof(pbuf));
+	if (e->flags & ENTRY_EXCLUDE)
+		putc('!', fp);
+	if (e->dname != NULL) {
+		if (e->flags & ENTRY_WILD)
+			fputs("*.", fp);
+		put_text(fp, e->dname, e->dname_len, 1);
+	} else {
+		addr_format_hex(&e->prefix, pbuf, sizeof(pbuf));
+		fputs(pbuf, fp);
+	}
 	if (e->flags & ENTRY_EXCLUDE) {
-		fprintf(fp, "!%s\n", pbuf);
+		putc('\n', fp);
 		return;
 	}
-	fputs(pbuf, fp);
 	if (e->code != 0)
 		fprintf(fp, " :%u.%u.%u.%u:", e->code >> 24,
 		    (e->code >> 16) & 0xff, (e->code >> 8) & 0xff,

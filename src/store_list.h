@@ -35,6 +35,7 @@ enum {
 /* Entry flags. */
 #define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
 #define ENTRY_WILD	0x02	/* domain lists: "*.name", below name only */
+#define ENTRY_NOTXT	0x04	/* no TXT record, as its data file said */
 
 #define STORE_DNAME_MAX		253	/* bytes of a domain list's name */
 
@@ -109,8 +110,8 @@ enum store_rc	 store_del_name(struct store *, unsigned list,
  * for the name itself, else the wildcard entry of its longest parent
  * ("*.parent"). Expired entries are skipped as if absent. Returns
  * STORE_OK (*e filled; an ENTRY_EXCLUDE entry means not listed; its
- * dname is the entry's name, pointing into the map until
- * store_read_end), STORE_NOTFOUND or STORE_ERROR.
+ * dname is the entry's name, pointing into NAME, its other strings into
+ * the map until store_read_end), STORE_NOTFOUND or STORE_ERROR.
  */
 enum store_rc	 store_lookup_name(struct store *, unsigned list,
 		    const char *name, time_t now, struct store_entry *e,

@@ -140,10 +140,15 @@ store_lookup(struct store *st, unsigned l, const struct addr *a,
 	return STORE_NOTFOUND;
 }
 
-/* The unexpired entry of list l for key kb (klen bytes) into *e. */
+/*
+ * The unexpired entry of list l for key kb (klen bytes) into *e; its
+ * dname is DNAME, the same name as the key's but lasting as long as the
+ * caller's (mdb_get leaves the key where it was: in kb, on the stack).
+ */
 static enum store_rc
-get_name(struct store *st, unsigned l, uint8_t *kb, size_t klen, time_t now,
-    struct store_entry *e, char *errbuf, size_t errlen)
+get_name(struct store *st, unsigned l, uint8_t *kb, size_t klen,
+    const char *dname, time_t now, struct store_entry *e, char *errbuf,
+    size_t errlen)
 {
 	MDB_val k, v;
 	int rc;
@@ -166,6 +171,7 @@ get_name(struct store *st, unsigned l, uint8_t *kb, size_t klen, time_t now,
 		    store_list_name(st, l));
 		return STORE_ERROR;
 	}
+	e->dname = dname;
 	return store_entry_expired(e, now) ? STORE_NOTFOUND : STORE_OK;
 }
 
@@ -195,14 +201,14 @@ store_lookup_name(struct store *st, unsigned l, const char *name, time_t now,
 	/* the name itself, then the wildcard of each parent, longest first */
 	kb[0] = '=';
 	memcpy(kb + 1, name, n);
-	if ((rc = get_name(st, l, kb, 1 + n, now, e, errbuf, errlen)) !=
-	    STORE_NOTFOUND)
+	if ((rc = get_name(st, l, kb, 1 + n, name, now, e, errbuf,
+	    errlen)) != STORE_NOTFOUND)
 		return rc;
 	for (p = name; (dot = strchr(p, '.')) != NULL; p = dot + 1) {
 		n = strlen(dot + 1);
 		kb[0] = '*';
 		memcpy(kb + 1, dot + 1, n);
-		if ((rc = get_name(st, l, kb, 1 + n, now, e, errbuf,
+		if ((rc = get_name(st, l, kb, 1 + n, dot + 1, now, e, errbuf,
 		    errlen)) != STORE_NOTFOUND)
 			return rc;
 	}

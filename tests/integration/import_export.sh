@@ -75,8 +75,9 @@ for t in \
 	want=${want:-NXDOMAIN}
 	is "$(A "$a")" "$want" "after import $a answers '$want'"
 done
-is "$(TXT 192.0.2.1)" '"192.0.2.1 is listed (listed by the administrator)"' \
-    "an imported entry without text gives the default reason"
+R=$(q "$(rev4 192.0.2.1).bl.test" TXT)
+is "$(dig_status "$R")/$(dig_count "$R" ANSWER)" NOERROR/0 \
+    "an imported entry without TXT has no TXT record, as in rbldnsd"
 is "$(TXT 192.0.2.5)" '"192.0.2.5 is listed (custom text)"' \
     "192.0.2.5 :127.0.0.3:custom text gives its text"
 is "$(TXT 192.0.2.6)" '"192.0.2.6 is listed (short code)"' \
@@ -112,12 +113,17 @@ ctl_must add black 198.18.0.5 --reason "  padded with blanks  "
 ctl_must add black 198.18.0.6 --reason "for a day" --expires 1d
 ctl_must add black 198.18.0.7 --reason "==starts with ="
 ctl_must add black 198.18.0.8 --reason 'costs $5, see $'
+ctl_must add black 198.18.0.9
+is "$(TXT 198.18.0.9)" '"198.18.0.9 is listed (listed by the administrator)"' \
+    "an entry added without a reason gives the default reason"
 
 ctl export black --without-white
 is "$CTL_RC" 0 "export black --without-white exits 0"
 printf '%s\n' "$CTL_OUT" >"$work/exp-black-1.txt"
 ENTRIES=$(grep -Ev '^[#;]|^$' "$work/exp-black-1.txt")
-is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 28 "export black writes 28 entry lines"
+is "$(printf '%s\n' "$ENTRIES" | wc -l | tr -d ' ')" 29 "export black writes 29 entry lines"
+like "$(grep -B1 '^198\.18\.0\.9$' "$work/exp-black-1.txt")" '^#@ .* txt=default$' \
+    "export marks an entry added without a reason txt=default"
 like "$ENTRIES" '^198\.18\.0\.7 ==starts with =$' \
     "export doubles a leading = (rbldnsd drops one)"
 like "$ENTRIES" '^198\.18\.0\.8 costs \$\$5, see \$$' \
@@ -135,8 +141,8 @@ like "$CTL_OUT" "^# with the white list's entries as exceptions" \
 like "$MERGED" '^!192\.0\.2\.1$' "export black: white 192.0.2.1 inside black 192.0.2.0/24 is a ! line"
 like "$MERGED" '^!2001:db8::25$' "export black: white 2001:db8::25 inside black 2001:db8::/32 is a ! line"
 like "$MERGED" '^!192\.0\.2\.77$' "export black: white 192.0.2.77 is a ! line too"
-is "$(printf '%s\n' "$MERGED" | wc -l | tr -d ' ')" 31 \
-    "export black: the 28 black entries and 3 white exceptions"
+is "$(printf '%s\n' "$MERGED" | wc -l | tr -d ' ')" 32 \
+    "export black: the 29 black entries and 3 white exceptions"
 ctl_ok "export white exits 0" export white
 printf '%s\n' "$CTL_OUT" >"$work/exp-white-1.txt"
 like "$CTL_OUT" '^2001:db8::25 :127\.0\.0\.2:v6 partner$' "export white writes the imported entries"
@@ -175,6 +181,12 @@ same_export "$work/exp-white-1.txt" "$work/exp-white-2.txt" \
     "export -> import -> export of white is identical"
 ctl_ok "list after the round trip exits 0" list
 printf '%s\n' "$CTL_OUT" >"$work/list-2.txt"
+ctl_ok "lookup 198.18.0.9 after the round trip exits 0" lookup 198.18.0.9
+like "$CTL_OUT" '^  txt: "198\.18\.0\.9 is listed \(listed by the administrator\)"$' \
+    "after the round trip an entry added without a reason has the default reason"
+ctl_ok "lookup 192.0.2.2 after the round trip exits 0" lookup 192.0.2.2
+like "$CTL_OUT" '^  txt: none ' \
+    "after the round trip an entry imported without TXT has none"
 if cmp -s "$work/list-1.txt" "$work/list-2.txt"; then
 	pass "list after the round trip is identical (added, actor, reason kept)"
 else

@@ -5,7 +5,9 @@
 # rbldnsd answers them (checked against Debian's rbldnsd: the name itself
 # first, then the wildcard of its longest parent; "$" in TXT is the
 # listed entry's name), the RFC 5782 test names, a zone of two domain
-# lists, and a helo zone that takes its bad names from a domain list.
+# lists, a helo zone that takes its bad names from a domain list, and
+# dnset files: import (also --replace), export, round trip.
+# rbldnsd_oracle.sh compares generated dnset files with rbldnsd.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -92,5 +94,63 @@ deleted dbl *.dot.example" "del .name deletes both entries"
 dbl dot.example NXDOMAIN
 ctl_ok "log" log
 like "$CTL_OUT" " add dbl \\*\\.wild\\.example " "the audit log names entries"
+
+# --- dnset files ---------------------------------------------------------------
+
+cat >"$work/dnset.txt" <<'EOF'
+# a dnset file
+:3:Listed: $
+Feed.Example
+.both.feed.example :4:both
+*.below.feed.example :127.0.0.5:
+!no.below.feed.example
+EOF
+ctl import dbl "$work/dnset.txt"
+is "$CTL_RC/$CTL_ERR" "0/" "import of a dnset file into a domain list exits 0"
+is "$CTL_OUT" "imported 5 entries into dbl from $work/dnset.txt" \
+    "import counts .name as two entries"
+dbl feed.example 127.0.0.3 '"listed feed.example"'
+is "$(dig_answer "$(q feed.example.both.test TXT)")" '"Listed: feed.example"' \
+    "an imported TXT with \$: the listed name"
+dbl x.both.feed.example 127.0.0.4 '"listed both.feed.example"'
+dbl both.feed.example 127.0.0.4
+dbl x.below.feed.example 127.0.0.5
+R=$(q x.below.feed.example.dbl.test TXT)
+is "$(dig_status "$R")/$(dig_count "$R" ANSWER)" NOERROR/0 \
+    "an imported name without TXT has no TXT record, as in rbldnsd"
+dbl below.feed.example NXDOMAIN
+dbl no.below.feed.example NXDOMAIN
+dbl plain.example 127.0.0.2 '"listed plain.example"'
+
+printf 'ok.example\nbad:2:name.example\n' >"$work/bad-dnset.txt"
+ctl import dbl "$work/bad-dnset.txt"
+is "$CTL_RC" 1 "a dnset file with a bad name is refused"
+like "$CTL_ERR" "bad-dnset\\.txt:2: bad domain name \"bad:2:name\\.example\": a value goes after a blank" \
+    "the bad name is named with FILE:LINE and why"
+dbl ok.example NXDOMAIN
+ctl import black "$work/dnset.txt"
+is "$CTL_RC" 1 "a dnset file does not go into an ip list"
+
+ctl_ok "export dbl" export dbl
+printf '%s\n' "$CTL_OUT" >"$work/dbl-1.txt"
+like "$CTL_OUT" "^# format: rbldnsd dnset data" "export names the dnset format"
+like "$CTL_OUT" "^\\*\\.below\\.feed\\.example :127\\.0\\.0\\.5:\$" \
+    "export writes a wildcard with its value"
+like "$CTL_OUT" "^!no\\.below\\.feed\\.example\$" "export writes an exclusion"
+ctl import dbl "$work/dbl-1.txt" --replace
+is "$CTL_RC/$CTL_ERR" "0/" "import --replace of the export exits 0"
+ctl_ok "export dbl again" export dbl
+printf '%s\n' "$CTL_OUT" >"$work/dbl-2.txt"
+is "$(grep -v '^# ' "$work/dbl-2.txt")" "$(grep -v '^# ' "$work/dbl-1.txt")" \
+    "export -> import --replace -> export of a domain list is identical"
+dbl plain.example 127.0.0.2 '"listed plain.example"'
+
+printf 'only.example :6:one\n' >"$work/one.txt"
+ctl import dbl "$work/one.txt" --replace
+is "$CTL_OUT" "replaced dbl with 1 entry from $work/one.txt" \
+    "import --replace of a domain list"
+dbl only.example 127.0.0.6 '"listed only.example"'
+dbl feed.example NXDOMAIN
+dbl plain.example NXDOMAIN
 stop_daemon
 done_testing

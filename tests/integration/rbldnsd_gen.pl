@@ -57,7 +57,6 @@
 #	           longer listing)
 #	crlf       lines end in CR LF (rbldnsd keeps the CR in a TXT at the
 #	           end of a line and skips an address followed by it)
-#	dnset      (no change here: the dnset type itself)
 use strict;
 use warnings;
 

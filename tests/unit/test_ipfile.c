@@ -24,6 +24,7 @@ static char warns[4096];	/* warnings, one a line */
 static int nentries, nerrors;
 static unsigned rflags;		/* ipfile_open() flags of readall() */
 static time_t rnow;		/* its time, 0 for the real one */
+static int show_notxt;		/* show() marks entries without TXT */
 
 static void
 collect_warn(void *arg, const char *msg)
@@ -44,9 +45,13 @@ append(const char *s)
 static void
 show(const struct ipfile_entry *e)
 {
-	char line[2048], pfx[ADDR_STRLEN];
+	char line[2048], pfx[ADDR_STRLEN + 300];
 
-	addr_format(&e->prefix, pfx, sizeof(pfx));
+	if (e->dname != NULL)
+		snprintf(pfx, sizeof(pfx), "%s%s", e->wild ? "*." : "",
+		    e->dname);
+	else
+		addr_format(&e->prefix, pfx, sizeof(pfx));
 	snprintf(line, sizeof(line), "%d %s%s code=%u.%u.%u.%u txt=%s", e->line,
 	    e->exclude ? "!" : "", pfx, e->code >> 24, (e->code >> 16) & 255,
 	    (e->code >> 8) & 255, e->code & 255, e->txt);
@@ -57,6 +62,8 @@ show(const struct ipfile_entry *e)
 		    (long long)e->added, (long long)e->expires,
 		    e->actor ? e->actor : "-");
 	}
+	if (show_notxt && e->notxt)
+		strcat(line, " notxt");
 	append(line);
 }
 
@@ -401,6 +408,87 @@ test_duplicates(void)
 	    "... each with both lines; one CIDR of a range alone");
 }
 
+/* dnset files: names, their forms, bad names, duplicates. */
+static void
+test_dnset(void)
+{
+	char longlabel[200], want[300];
+
+	rflags = IPFILE_DOMAINS;
+	is_str(readall("Example.COM\n*.wild.test :4:w $\n.both.test. :5:\n"
+	    "! x.wild.test :6:dropped\n:3:dflt\nplain.test some text\n"
+	    "bad:2:x\n\n$MAXRANGE4 /8\n"),
+	    "1 example.com code=0.0.0.0 txt=\n"
+	    "2 *.wild.test code=127.0.0.4 txt=w $\n"
+	    "3 both.test code=127.0.0.5 txt=\n"
+	    "3 *.both.test code=127.0.0.5 txt=\n"
+	    "4 !x.wild.test code=0.0.0.0 txt=\n"
+	    "6 plain.test code=127.0.0.3 txt=some text\n"
+	    "t.txt:7: bad domain name \"bad:2:x\": a value goes after a "
+	    "blank (name :A:TXT)\n",
+	    "dnset: name, *.name, .name (both), !name, lower case, no final "
+	    "dot, values after a blank");
+	is_str(warns, "t.txt:4: value of an exclusion ignored: "
+	    "\":6:dropped\"\n", "... an exclusion's value dropped with a "
+	    "warning");
+	memset(longlabel, 'a', 64);
+	strcpy(longlabel + 64, ".test\n");
+	is_str(readall("a..b\n.\n*.\nx\\065.test\n"),
+	    "t.txt:1: bad domain name \"a..b\": an empty label\n"
+	    "t.txt:2: bad domain name \"\": no name\n"
+	    "t.txt:3: bad domain name \"\": no name\n"
+	    "t.txt:4: bad domain name \"x\\134065.test\": escapes are not "
+	    "read\n", "dnset: bad names are errors");
+	snprintf(want, sizeof(want), "t.txt:1: bad domain name \"%.69s\": a "
+	    "label longer than 63 bytes\n", longlabel);
+	is_str(readall(longlabel), want, "dnset: a label of 64 bytes");
+	is_str(readall("a.test :2:x\nA.test :3:y\n.a.test\n!*.a.test\n"),
+	    "1 a.test code=127.0.0.2 txt=x\n"
+	    "3 *.a.test code=0.0.0.0 txt=\n",
+	    "dnset: of two lines for one name the first counts");
+	is_str(warns,
+	    "t.txt:2: duplicate entry a.test (first at line 1): skipped, the "
+	    "first line counts, as in rbldnsd\n"
+	    "t.txt:3: duplicate entry a.test (first at line 1): skipped, the "
+	    "first line counts, as in rbldnsd\n"
+	    "t.txt:4: duplicate entry *.a.test (first at line 3): skipped, "
+	    "the first line counts, as in rbldnsd\n", "... with a warning each");
+	rflags = 0;
+}
+
+/* Which entries have no TXT, as rbldnsd answers them. */
+static void
+test_notxt(void)
+{
+	show_notxt = 1;
+	is_str(readall("192.0.2.1\n192.0.2.2 :2:\n192.0.2.3 :2\n"
+	    "192.0.2.4 text\n!192.0.2.5\n:3:dflt\n192.0.2.6\n192.0.2.7 :4:\n"
+	    "#@ txt=default\n192.0.2.8 :5:\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= notxt\n"
+	    "2 192.0.2.2 code=127.0.0.2 txt= notxt\n"
+	    "3 192.0.2.3 code=127.0.0.2 txt= notxt\n"
+	    "4 192.0.2.4 code=0.0.0.0 txt=text\n"
+	    "5 !192.0.2.5 code=0.0.0.0 txt=\n"
+	    "7 192.0.2.6 code=127.0.0.3 txt=dflt\n"
+	    "8 192.0.2.7 code=127.0.0.4 txt= notxt\n"
+	    "10 192.0.2.8 code=127.0.0.5 txt=\n",
+	    "no TXT: none given and no default, unless \"#@ txt=default\"");
+	is_str(readall("192.0.2.1\n192.0.2.2 :2:\n$= base $=\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt=base $\n"
+	    "2 192.0.2.2 code=127.0.0.2 txt=base $\n",
+	    "a base template gives every entry a TXT (\"$=\" of none: the "
+	    "address)");
+	is_str(readall("192.0.2.1\n#@ txt=default\n192.0.2.2\n"
+	    "#@ txt=zone\n192.0.2.3\n"),
+	    "1 192.0.2.1 code=0.0.0.0 txt= notxt\n"
+	    "3 192.0.2.2 code=0.0.0.0 txt=\n"
+	    "t.txt:4: bad #@ line: txt can only be \"default\" (the TXT goes "
+	    "on the entry line)\n"
+	    "5 192.0.2.3 code=0.0.0.0 txt= notxt\n",
+	    "\"#@ txt=default\": the zone's default reason, as added by hand");
+	show_notxt = 0;
+}
+
 /* S compressed with gzip into BUF (LEN bytes); returns the size or 0. */
 static size_t
 gzip(const char *s, unsigned char *buf, size_t len)
@@ -600,7 +688,7 @@ test_roundtrip(void)
 	    "line\none\ttab");
 
 	fp = open_memstream(&buf, &len);
-	ipfile_write_header(fp, "black", 1700000000);
+	ipfile_write_header(fp, "black", LIST_KIND_IP, 1700000000);
 	for (i = 0; i < n; i++)
 		ipfile_write_entry(fp, &in[i]);
 	fclose(fp);
@@ -692,7 +780,7 @@ test_speed(void)
 int
 main(void)
 {
-	plan(66);
+	plan(75);
 	test_forms();
 	test_values();
 	test_warnings();
@@ -700,6 +788,8 @@ main(void)
 	test_guards();
 	test_gzip();
 	test_duplicates();
+	test_dnset();
+	test_notxt();
 	test_errors();
 	test_crlf_meta();
 	test_roundtrip();

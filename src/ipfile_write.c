@@ -29,7 +29,11 @@ ipfile_write_header(FILE *fp, const char *list, enum list_kind kind,
 	    "ip4trie/ip6trie", kind == LIST_KIND_DOMAIN ? "name" : "prefix");
 }
 
-/* Write text with control characters turned into spaces. */
+/*
+ * Write text that stays on its line: a line end becomes a space. WORD:
+ * one word, in which blanks and control characters become '_'. A tab or
+ * another control character is kept in a TXT, as rbldnsd reads it.
+ */
 static void
 put_text(FILE *fp, const char *s, size_t n, int word)
 {
@@ -38,8 +42,10 @@ put_text(FILE *fp, const char *s, size_t n, int word)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x20 || c == 0x7f || (word && c == ' '))
-			c = word ? '_' : ' ';
+		if (word && (c <= 0x20 || c == 0x7f))
+			c = '_';
+		else if (c == '\n' || c == '\r' || c == '\0')
+			c = ' ';
 		putc(c, fp);
 	}
 }

@@ -8,7 +8,8 @@
 # inside, random addresses, the RFC 5782 test points, names that are no
 # address. Every difference is a failure, one line each, unless it is
 # one that doc/rbldnsd-format.md lists ("Differences from rbldnsd";
-# rbldnsd_cmp.pl knows them).
+# rbldnsd_cmp.pl knows them). Then rdnsblctl export of the list is
+# loaded by rbldnsd, which must answer the same names as rdnsbld.
 #
 # Feature flags: what the generated files contain beyond the syntax both
 # programs read alike (rbldnsd_gen.pl says what each adds). On by
@@ -219,6 +220,31 @@ compare()
 	fi
 }
 
+# export_leg: rdnsblctl export of the list, loaded by a new rbldnsd
+# (ip4trie, ip6trie or dnset, the types export writes), answers every
+# name as rdnsbld does: an rbldnsd mirror of rdnsbl is exact.
+export_leg()
+{
+	el_type=$TYPE
+	ctl export "$LIST"
+	if [ "$CTL_RC" -ne 0 ]; then
+		fail "$TYPE: rdnsblctl export $LIST exits 0" "$CTL_ERR"
+		return
+	fi
+	printf '%s\n' "$CTL_OUT" >"$rbl/export-$TYPE.txt"
+	chmod 644 "$rbl/export-$TYPE.txt"
+	stop_rbldnsd
+	case $TYPE in
+	ip4set|ip4trie) el_ds=ip4trie ;;
+	*) el_ds=$TYPE ;;
+	esac
+	start_rbldnsd "$ZONE:$el_ds:export-$TYPE.txt"
+	ask "$RPORT" "$work/rbldnsd.out"
+	TYPE="$el_type export ($el_ds)"
+	compare
+	TYPE=$el_type
+}
+
 # stat_of NAME: a number of the stats line
 stat_of()
 {
@@ -271,6 +297,7 @@ for TYPE in $TYPES; do
 		    test "$(stat_of listed)" -ge $((n / 10))
 		ok "$TYPE: rbldnsd answers NXDOMAIN to a tenth or more ($(stat_of nxdomain))" \
 		    test "$(stat_of nxdomain)" -ge $((n / 10))
+		export_leg
 		stop_daemon
 	fi
 	stop_rbldnsd

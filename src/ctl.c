@@ -1479,6 +1479,11 @@ struct import_ctx {
 	const char	*actor;
 	time_t		 now;
 	int		 quiet;		/* second pass: warnings are known */
+	int		 tolerant;	/* one pass: report bad lines, go on,
+					   fail at the end */
+	int		*lines;		/* tolerant: the line of each entry */
+	size_t		 nlines;
+	size_t		 caplines;
 	size_t		 nwarn;
 	size_t		 nerr;
 	size_t		 nexpired;
@@ -1506,16 +1511,27 @@ import_next(void *arg, struct store_entry *e)
 	for (;;) {
 		rc = ipfile_next(ic->ipf, &ie, errbuf, sizeof(errbuf));
 		if (rc == -1) {
-			/* the file changed since the first pass */
+			/* a bad line, or the file changed since the first pass */
 			ctl_err("%s", errbuf);
 			ic->nerr++;
-			return -1;
+			if (!ic->tolerant)
+				return -1;
+			continue;
 		}
 		if (rc == 0)
-			return 0;
+			return ic->nerr > 0 ? -1 : 0;
 		if (ie.expires != 0 && ie.expires <= (int64_t)ic->now) {
 			ic->nexpired++;
 			continue;
+		}
+		if (ic->tolerant) {
+			if (ic->nlines == ic->caplines) {
+				ic->caplines = ic->caplines ?
+				    ic->caplines * 2 : 65536;
+				ic->lines = xreallocarray(ic->lines,
+				    ic->caplines, sizeof(*ic->lines));
+			}
+			ic->lines[ic->nlines++] = ie.line;
 		}
 		memset(e, 0, sizeof(*e));
 		e->prefix = ie.prefix;
@@ -1535,6 +1551,40 @@ import_next(void *arg, struct store_entry *e)
 		e->reason_len = strlen(e->reason);
 		return 1;
 	}
+}
+
+/*
+ * store_replace's duplicates: the later of two lines of the file for one
+ * prefix or name, as the reader reports them on a merge (ipfile.c).
+ */
+static void
+import_dup(void *arg, size_t seq, size_t first, const char *text)
+{
+	struct import_ctx *ic = arg;
+
+	if (seq >= ic->nlines || first >= ic->nlines)
+		return;
+	ic->nwarn++;
+	ctl_warn("%s:%d: duplicate entry %s (first at line %d): skipped, the "
+	    "first line counts, as in rbldnsd", ic->path, ic->lines[seq], text,
+	    ic->lines[first]);
+}
+
+/* The end of an import that found bad lines. */
+static void
+import_failed(const struct import_ctx *ic)
+{
+	ctl_err("%zu error%s in %s, nothing imported", ic->nerr,
+	    ic->nerr == 1 ? "" : "s", ic->path);
+}
+
+static void
+import_expired(const struct import_ctx *ic)
+{
+	if (ic->nexpired > 0)
+		ctl_warn("%s: %zu entr%s already expired, not imported",
+		    ic->path, ic->nexpired, ic->nexpired == 1 ? "y has" :
+		    "ies have");
 }
 
 /* import LIST FILE [--replace] [--accept-host-bits] */
@@ -1570,7 +1620,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		ctl_err("%s is a directory; name a data file", path);
 		goto out;
 	}
-	/* The file is read twice: checked whole, then loaded. */
+	/* The file is read twice: for its "$" variables, then its lines. */
 	if (!S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) == -1) {
 		ctl_err("%s is not a regular file: import reads its input "
 		    "twice, so save the data to a file and import that", path);
@@ -1580,6 +1630,37 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	ic.path = path;
 	ic.actor = c->actor;
 	ic.now = c->now;
+	if (c->replace) {
+		/*
+		 * One pass, into memory, then one transaction: a bad line is
+		 * reported as it comes, and any leaves the list as it was.
+		 */
+		if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
+			goto out;
+		ic.tolerant = 1;
+		if ((ic.ipf = ipfile_open(fd, path, flags | IPFILE_NODUPS,
+		    c->now, import_warn, &ic)) == NULL) {
+			ctl_err("cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (store_replace(c->store, list, import_next, import_dup, &ic,
+		    c->actor, path, &count, &dups, errbuf,
+		    sizeof(errbuf)) != STORE_OK) {
+			if (ic.nerr > 0)
+				import_failed(&ic);
+			else
+				ctl_err("store: %s; %s is unchanged", errbuf,
+				    argv[0]);
+			goto out;
+		}
+		import_expired(&ic);
+		printf("replaced %s with %zu entr%s from %s\n", argv[0],
+		    count, count == 1 ? "y" : "ies", path);
+		rc = EXIT_OK;
+		goto out;
+	}
+
+	/* Merge: the file is checked whole, then loaded in batches. */
 	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
 	    &ic)) == NULL) {
 		ctl_err("cannot read %s: %s", path, strerror(errno));
@@ -1598,13 +1679,10 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	ipfile_close(ic.ipf);
 	ic.ipf = NULL;
 	if (ic.nerr > 0) {
-		ctl_err("%zu error%s in %s, nothing imported", ic.nerr,
-		    ic.nerr == 1 ? "" : "s", path);
+		import_failed(&ic);
 		goto out;
 	}
-	if (ic.nexpired > 0)
-		ctl_warn("%s: %zu entr%s already expired, not imported", path,
-		    ic.nexpired, ic.nexpired == 1 ? "y has" : "ies have");
+	import_expired(&ic);
 
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		goto out;
@@ -1619,43 +1697,23 @@ cmd_import(struct ctl *c, int argc, char **argv)
 		ctl_err("cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (c->replace) {
-		/* one transaction: the list is the old one or the file's */
-		if (store_replace(c->store, list, import_next, &ic, c->actor,
-		    path, &count, &dups, errbuf, sizeof(errbuf)) != STORE_OK) {
-			if (ic.nerr > 0)
-				ctl_err("%s changed while being imported; %s "
-				    "is unchanged", path, argv[0]);
-			else
-				ctl_err("store: %s; %s is unchanged", errbuf,
-				    argv[0]);
-			goto out;
-		}
-		printf("replaced %s with %zu entr%s from %s\n", argv[0],
-		    count, count == 1 ? "y" : "ies", path);
-		if (dups > 0)
-			ctl_warn("%s: %zu entr%s for a prefix already read "
-			    "skipped", path, dups, dups == 1 ? "y" : "ies");
-	} else {
-		if (store_bulk_add(c->store, list, import_next, &ic, c->actor,
-		    path, IMPORT_BATCH, &count, errbuf,
-		    sizeof(errbuf)) != STORE_OK) {
-			if (ic.nerr > 0)
-				ctl_err("%s changed while being imported; %zu "
-				    "entries were imported before the error",
-				    path, count);
-			else
-				ctl_err("store: %s (%zu entries were imported "
-				    "before the error)", errbuf, count);
-			goto out;
-		}
-		printf("imported %zu entr%s into %s from %s\n", count,
-		    count == 1 ? "y" : "ies", argv[0], path);
+	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
+	    IMPORT_BATCH, &count, errbuf, sizeof(errbuf)) != STORE_OK) {
+		if (ic.nerr > 0)
+			ctl_err("%s changed while being imported; %zu entries "
+			    "were imported before the error", path, count);
+		else
+			ctl_err("store: %s (%zu entries were imported before "
+			    "the error)", errbuf, count);
+		goto out;
 	}
+	printf("imported %zu entr%s into %s from %s\n", count,
+	    count == 1 ? "y" : "ies", argv[0], path);
 	rc = EXIT_OK;
 out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
+	free(ic.lines);
 	(void)close(fd);	/* read only */
 	return rc;
 }

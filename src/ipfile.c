@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@
 #define RBUF_SIZE	65536	/* bytes read at a time */
 #define A_LOOPBACK	0x7f000000u
 #define CODES_WARNED	16	/* unusual A values reported once each */
+#define DUP_PRESIZE_MAX	(1 << 25)	/* slots of the duplicate table */
 
 #define ISSPACE(c)	((c) == ' ' || (c) == '\t')
 #define ISCOMMENT(c)	((c) == '#' || (c) == ';')
@@ -131,6 +133,7 @@ ipfile_open(int fd, const char *name, unsigned flags, time_t now,
     ipfile_warn_fn *warn, void *arg)
 {
 	struct ipfile *f;
+	struct stat st;
 	gzFile gz;
 	int dfd;
 
@@ -143,6 +146,19 @@ ipfile_open(int fd, const char *name, unsigned flags, time_t now,
 	}
 	(void)gzbuffer(gz, RBUF_SIZE);	/* fails only after a read */
 	f = xcalloc(1, sizeof(*f));
+	/*
+	 * The duplicate table at its final size for a file of short lines
+	 * (about 10 bytes or more each: one entry, at most half the table), so that it is
+	 * not grown and rehashed over and over on the way.
+	 */
+	if (!(flags & IPFILE_NODUPS) && fstat(fd, &st) == 0 &&
+	    st.st_size > 0) {
+		f->dupsz = 1024;
+		while (f->dupsz < DUP_PRESIZE_MAX &&
+		    (off_t)f->dupsz < st.st_size / 5)
+			f->dupsz *= 2;
+		f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
+	}
 	f->gz = gz;
 	f->rbuf = xmalloc(RBUF_SIZE);
 	f->flags = flags;
@@ -804,7 +820,8 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 			str_copy(key + 1, f->dname, sizeof(key) - 1);
 		} else
 			a = &f->cidr[f->icidr++];
-		if (dup_check(f, a, key, f->cur.line))
+		if (!(f->flags & IPFILE_NODUPS) &&
+		    dup_check(f, a, key, f->cur.line))
 			continue;
 		*e = f->cur;
 		if (a != NULL)

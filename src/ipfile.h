@@ -78,6 +78,7 @@ typedef void ipfile_warn_fn(void *arg, const char *msg);
 /* ipfile_open() flags */
 #define IPFILE_HOST_BITS	0x01	/* a CIDR with host bits set: masked */
 #define IPFILE_DOMAINS		0x02	/* a dnset file: names */
+#define IPFILE_NODUPS		0x04	/* no duplicate check: the caller's */
 
 /*
  * Start reading file descriptor FD from its current offset; the file may

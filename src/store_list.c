@@ -323,10 +323,12 @@ fail:
 
 /* One entry of a replace, packed: its key, then its value. */
 struct rec {
+	uint64_t	 k8;		/* the key's first 8 bytes, big-endian,
+					   zero-padded: most keys sort on it */
 	uint8_t		*p;		/* into the arena */
 	uint16_t	 klen;
 	uint16_t	 vlen;
-	size_t		 seq;		/* order in the file: the first wins */
+	uint32_t	 seq;		/* order in the file: the first wins */
 	int64_t		 expires;
 };
 
@@ -338,11 +340,60 @@ rec_cmp(const void *a, const void *b)
 	int r;
 
 	/* LMDB's order: the bytes, then the shorter first */
+	if (x->k8 != y->k8)
+		return x->k8 < y->k8 ? -1 : 1;
 	if ((r = memcmp(x->p, y->p, n)) != 0)
 		return r;
 	if (x->klen != y->klen)
 		return x->klen < y->klen ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Sort n records into LMDB's order of their keys, the first of equal keys
+ * first: a stable radix sort on k8, a byte a pass from the last (a pass
+ * in which every key has the same byte is skipped: an IPv4 key varies in
+ * five), then rec_cmp within each run of equal k8, for the keys that go
+ * on past 8 bytes (IPv6 prefixes, names).
+ */
+static void
+recs_sort(struct rec *v, size_t n)
+{
+	struct rec *tmp, *src, *dst, *t;
+	size_t count[256], i, c, pos, run;
+	unsigned shift;
+
+	if (n < 2)
+		return;
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	src = v;
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i].k8 >> shift) & 0xff]++;
+		if (count[(src[0].k8 >> shift) & 0xff] == n)
+			continue;
+		for (pos = 0, i = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].k8 >> shift) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	for (i = 0; i < n; i = run) {
+		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
+			;
+		if (run - i > 1)
+			qsort(v + i, run - i, sizeof(*v), rec_cmp);
+	}
 }
 
 /* The new entries of a replace, in memory. */
@@ -355,6 +406,7 @@ struct recs {
 };
 
 #define ARENA	(1 << 20)
+#define PREFETCH	16	/* records fetched ahead by recs_write */
 
 static uint8_t *
 recs_room(struct recs *rs, size_t len)
@@ -391,13 +443,18 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
 	struct store_entry e;
 	struct rec *r;
-	size_t klen, vlen;
+	size_t klen, vlen, i;
 	int rc;
 
 	for (;;) {
 		memset(&e, 0, sizeof(e));
 		if ((rc = next(arg, &e)) == 0)
 			return 0;
+		if (rs->n == UINT32_MAX) {
+			snprintf(errbuf, errlen, "more than %u entries",
+			    UINT32_MAX - 1);
+			return -1;
+		}
 		if (rc < 0) {
 			snprintf(errbuf, errlen, "reading entry %zu failed",
 			    rs->n + 1);
@@ -423,20 +480,43 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 		memcpy(r->p + klen, vb, vlen);
 		r->klen = (uint16_t)klen;
 		r->vlen = (uint16_t)vlen;
+		r->k8 = 0;
+		for (i = 0; i < 8; i++)
+			r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
 		r->expires = e.expires;
-		r->seq = rs->n++;
+		r->seq = (uint32_t)rs->n++;
 	}
+}
+
+/* Tell dup (if any) of record k, v, the iterator's SEQ, a duplicate. */
+static void
+rec_dup(const struct store *st, unsigned l, const MDB_val *k,
+    const MDB_val *v, store_dup_fn *dup, void *arg, size_t seq,
+    size_t first)
+{
+	struct store_entry e;
+	char text[ENTRY_TEXTMAX];
+
+	if (dup == NULL)
+		return;
+	memset(&e, 0, sizeof(e));
+	if (store_entry_decode(v, &e) == -1 ||
+	    store_entry_key_parse(st->lists[l].kind, k, &e) == -1)
+		return;		/* packed by recs_read: cannot be */
+	dup(arg, seq, first, store_entry_text(&e, text, sizeof(text)));
 }
 
 /* Write the sorted records into the emptied table of l inside txn. */
 static int
 recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
-    size_t *count, size_t *dups, char *errbuf, size_t errlen)
+    store_dup_fn *dup, void *arg, size_t *count, size_t *dups, char *errbuf,
+    size_t errlen)
 {
 	uint32_t old[2][LENS_MAX];
 	lens_delta d;
+	MDB_cursor *mc;
 	MDB_val k, v;
-	size_t i;
+	size_t i, first = 0;
 	int j, rc;
 
 	memset(d, 0, sizeof(d));
@@ -450,29 +530,45 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		    store_list_name(st, l));
 		return -1;
 	}
+	/* one cursor, which stays at the end of the table */
+	if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &mc)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
+		    store_list_name(st, l));
+		return -1;
+	}
 	for (i = 0; i < rs->n; i++) {
-		/* equal keys are together, the first line first */
-		if (i > 0 && rs->v[i - 1].klen == rs->v[i].klen &&
-		    memcmp(rs->v[i - 1].p, rs->v[i].p, rs->v[i].klen) == 0) {
-			(*dups)++;
-			continue;
-		}
+		/* the records lie in file order: fetch ahead of the sort's */
+		if (i + PREFETCH < rs->n)
+			__builtin_prefetch(rs->v[i + PREFETCH].p);
 		k.mv_data = rs->v[i].p;
 		k.mv_size = rs->v[i].klen;
 		v.mv_data = rs->v[i].p + rs->v[i].klen;
 		v.mv_size = rs->v[i].vlen;
-		if ((rc = mdb_put(txn, st->lists[l].dbi, &k, &v,
-		    MDB_APPEND)) != 0) {
+		/* equal keys are together, the first line first */
+		if (i > 0 && rs->v[i - 1].k8 == rs->v[i].k8 &&
+		    rs->v[i - 1].klen == rs->v[i].klen && (rs->v[i].klen <= 8 ||
+		    memcmp(rs->v[i - 1].p, rs->v[i].p, rs->v[i].klen) == 0)) {
+			rec_dup(st, l, &k, &v, dup, arg, rs->v[i].seq,
+			    rs->v[first].seq);
+			(*dups)++;
+			continue;
+		}
+		first = i;
+		if ((rc = mdb_cursor_put(mc, &k, &v, MDB_APPEND)) != 0) {
+			mdb_cursor_close(mc);
 			store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
 			    store_list_name(st, l));
 			return -1;
 		}
 		if (store_expiry_put(st, txn, l, k.mv_data, k.mv_size,
-		    rs->v[i].expires, 0, errbuf, errlen) == -1)
+		    rs->v[i].expires, 0, errbuf, errlen) == -1) {
+			mdb_cursor_close(mc);
 			return -1;
+		}
 		count_key(st, l, d, k.mv_data, k.mv_size, 1);
 		(*count)++;
 	}
+	mdb_cursor_close(mc);
 	if (st->lists[l].kind == LIST_KIND_IP)
 		for (j = 0; j < LENS_MAX; j++) {
 			d[0][j] -= j < NLENS(ADDR_V4) ? old[0][j] : 0;
@@ -482,9 +578,9 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 }
 
 enum store_rc
-store_replace(struct store *st, unsigned l, store_iter_fn *next, void *arg,
-    const char *actor, const char *what, size_t *count, size_t *dups,
-    char *errbuf, size_t errlen)
+store_replace(struct store *st, unsigned l, store_iter_fn *next,
+    store_dup_fn *dup, void *arg, const char *actor, const char *what,
+    size_t *count, size_t *dups, char *errbuf, size_t errlen)
 {
 	struct recs rs;
 	MDB_txn *txn = NULL;
@@ -500,11 +596,11 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 	memset(&rs, 0, sizeof(rs));
 	if (recs_read(st, l, next, arg, &rs, errbuf, errlen) == -1)
 		goto fail;
-	if (rs.n > 1)
-		qsort(rs.v, rs.n, sizeof(*rs.v), rec_cmp);
+	recs_sort(rs.v, rs.n);
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		goto fail;
-	if (recs_write(st, txn, l, &rs, &n, &nd, errbuf, errlen) == -1 ||
+	if (recs_write(st, txn, l, &rs, dup, arg, &n, &nd, errbuf,
+	    errlen) == -1 ||
 	    store_journal_note(st, txn, l, NULL, 0, errbuf, errlen) == -1)
 		goto fail;
 	snprintf(reason, sizeof(reason), "%zu entries, the whole list", n);

@@ -134,20 +134,29 @@ enum store_rc	 store_bulk_add(struct store *, unsigned list,
 		    char *errbuf, size_t errlen);
 
 /*
+ * An entry that store_replace skips because an earlier one of the
+ * iterator has its key: SEQ and FIRST are their places in the iterator's
+ * order (from 0), TEXT the entry as store_entry_text shows it.
+ */
+typedef void store_dup_fn(void *arg, size_t seq, size_t first,
+    const char *text);
+
+/*
  * Replace list's entries with the iterator's, all of them, in one write
  * transaction: readers see the old list or the new one, never a mix, and
  * never wait. The entries are read into memory first and sorted, then
  * written in key order into the emptied table (LMDB's append mode). Of
- * two entries for one prefix or name the first stays (*dups counts the
- * others, if not NULL). One audit record ("replace", entry = what). The
- * iterator is as store_bulk_add's; its strings are copied. *count gets
- * the number of entries the list holds now. Returns STORE_OK, or
- * STORE_ERROR with nothing changed.
+ * two entries for one prefix or name the first stays; dup (if not NULL)
+ * is told of each other one, and *dups counts them (if not NULL). One
+ * audit record ("replace", entry = what). The iterator is as
+ * store_bulk_add's, and arg goes to dup too; its strings are copied.
+ * *count gets the number of entries the list holds now. Returns
+ * STORE_OK, or STORE_ERROR with nothing changed.
  */
 enum store_rc	 store_replace(struct store *, unsigned list,
-		    store_iter_fn *next, void *arg, const char *actor,
-		    const char *what, size_t *count, size_t *dups,
-		    char *errbuf, size_t errlen);
+		    store_iter_fn *next, store_dup_fn *dup, void *arg,
+		    const char *actor, const char *what, size_t *count,
+		    size_t *dups, char *errbuf, size_t errlen);
 
 /*
  * Walk a list in key order (address, then prefix length), in one read

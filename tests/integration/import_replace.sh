@@ -153,6 +153,15 @@ is "$(count black)" 0 "an empty file empties the list"
 is "$(dig_answer "$(q 5.0.0.11.bl.test A)")" NXDOMAIN \
     "the daemon lists nothing from the emptied list"
 
+# --- duplicates: the first line counts, as in rbldnsd's ip4trie -------------
+
+printf '192.0.2.1 :2:first\n192.0.2.1 :3:second\n10.9.0.0/16\n' >"$work/dup.txt"
+ctl import black "$work/dup.txt" --replace
+is "$CTL_RC" 0 "import --replace of a file with a duplicate exits 0"
+like "$CTL_ERR" "dup\\.txt:2: duplicate entry 192\\.0\\.2\\.1 \\(first at line 1\\): skipped" \
+    "the duplicate is a warning naming both lines"
+is "$(dig_answer "$(q 1.2.0.192.bl.test A)")" 127.0.0.2 "the first line's value is served"
+
 # --- usage ------------------------------------------------------------------
 
 ctl import nosuchlist "$work/new.txt" --replace

@@ -1874,6 +1874,19 @@ struct arr {
 	size_t i, n, fail;
 };
 
+/* store_replace's duplicates, one line each: "SEQ after FIRST: TEXT". */
+static char dup_seen[256];
+
+static void
+dup_note(void *arg, size_t seq, size_t first, const char *text)
+{
+	size_t n = strlen(dup_seen);
+
+	(void)arg;
+	snprintf(dup_seen + n, sizeof(dup_seen) - n, "%zu after %zu: %s\n",
+	    seq, first, text);
+}
+
 static int
 arr_next(void *arg, struct store_entry *e)
 {
@@ -1928,8 +1941,8 @@ test_replace(void)
 	a.v = nv;
 	a.n = 5;
 	a.fail = 4;
-	is_int(store_replace(st, spam, arr_next, &a, "t", "bad.txt", &count,
-	    &dups, errbuf, sizeof(errbuf)), STORE_ERROR,
+	is_int(store_replace(st, spam, arr_next, NULL, &a, "t", "bad.txt",
+	    &count, &dups, errbuf, sizeof(errbuf)), STORE_ERROR,
 	    "replace: an iterator error fails it");
 	is_str(in_list(st, spam, "192.0.2.77"), "listed 127.0.0.0",
 	    "replace: after the error the old list is whole");
@@ -1937,10 +1950,13 @@ test_replace(void)
 	memset(&a, 0, sizeof(a));
 	a.v = nv;
 	a.n = 5;
-	is_int(store_replace(st, spam, arr_next, &a, "t", "feed.txt", &count,
-	    &dups, errbuf, sizeof(errbuf)), STORE_OK, "replace: done");
+	dup_seen[0] = '\0';
+	is_int(store_replace(st, spam, arr_next, dup_note, &a, "t", "feed.txt",
+	    &count, &dups, errbuf, sizeof(errbuf)), STORE_OK, "replace: done");
 	is_int((int)count, 4, "replace: 4 entries now");
 	is_int((int)dups, 1, "replace: one duplicate");
+	is_str(dup_seen, "2 after 1: 192.0.2.9\n",
+	    "replace: the duplicate told, with the first one's place");
 	is_str(in_list(st, spam, "192.0.2.77"), "not listed",
 	    "replace: an entry absent from the file is gone");
 	is_str(in_list(st, spam, "198.51.101.255"), "listed 127.0.0.3",
@@ -1964,7 +1980,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(353);
+	plan(354);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

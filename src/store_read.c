@@ -116,7 +116,7 @@ store_lookup(struct store *st, enum store_list l, const struct addr *a,
 		return STORE_ERROR;
 	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
-	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4)
+	if (st->ix != NULL && st->ix_seq == st->snap_seq)
 		return store_index_lookup(st, l, a, now, brief, e, errbuf,
 		    errlen);
 	for (len = a->len; len >= 0; len--) {

@@ -11,8 +11,9 @@
 # 2,000, slow enough for the daemon under valgrind to miss none), and
 # only the instructions inside the UDP read handler (udp_read: receive,
 # parse, decide, answer, send) are counted. One line per binary: the
-# queries answered and the instructions per query. The binaries need
-# their symbols (the default -g of configure).
+# queries answered, the instructions per query and dnsperf's response
+# codes. The binaries need their symbols (the default -g of configure).
+# FAMILY=6: the IPv6 set and queries of `bench/gen-ip6set.sh N' instead.
 set -u
 n=${1:?usage: ir.sh N RDNSBLD...}
 shift
@@ -42,8 +43,7 @@ zone:
 	soa: ns.bl.bench hostmaster.bl.bench
 	ns: ns.bl.bench
 CONF
-sh "$top/bench/gen-ip4set.sh" "$n" >"$work/data.txt"
-sh "$top/bench/gen-queries.sh" "$n" "$nq" bl.bench >"$work/queries.txt"
+gen_set "$n" "$work/data.txt" "$work/queries.txt" "$nq" || exit 1
 "$build/src/rdnsblctl" -c "$work/rdnsbld.conf" import black \
     "$work/data.txt" >/dev/null || exit 1
 field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
@@ -68,5 +68,6 @@ for b in "$@"; do
 	    awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1; exit}')
 	echo "$b answered $done_ of $nq instructions_per_query $(awk \
 	    -v i="${ir:-0}" -v q="${done_:-0}" \
-	    'BEGIN {printf "%.0f", q ? i / q : 0}')"
+	    'BEGIN {printf "%.0f", q ? i / q : 0}') codes $(sed -n \
+	    's/^ *Response codes: *//p' "$work/out")"
 done

@@ -51,38 +51,53 @@ v6_get(const struct addr *a)
 }
 
 /*
- * A brief entry from the copy, or the B-tree's entry for the prefix the
- * copy found (the details, or an entry that may have expired: then the
+ * The entry of a's prefix of length len, which the copy found with info:
+ * a brief one from the copy, or the B-tree's (the details, or an entry
+ * that may have expired: STORE_NOTFOUND, and the caller goes on to the
  * next shorter prefix).
  */
+static inline enum store_rc
+index_entry(struct store *st, enum store_list l, const struct addr *a,
+    int len, uint16_t info, time_t now, int brief, struct store_entry *e,
+    char *errbuf, size_t errlen)
+{
+	struct addr m = *a;
+
+	m.len = (uint8_t)len;
+	addr_mask(&m);
+	if (brief && info != IPX_DETAIL) {
+		memset(e, 0, sizeof(*e));
+		e->prefix = m;
+		ipx_info_get(st->ix, info, &e->flags, &e->code);
+		return STORE_OK;
+	}
+	return store_probe(st, l, &m, now, e, errbuf, errlen);
+}
+
+/* A loop for each family, so that IPv4's has no test of the family. */
 enum store_rc
 store_index_lookup(struct store *st, enum store_list l, const struct addr *a,
     time_t now, int brief, struct store_entry *e, char *errbuf,
     size_t errlen)
 {
-	struct addr m;
 	enum store_rc rc;
 	uint16_t info;
-	int len, max = a->len, v6 = a->af == ADDR_V6;
-	uint32_t a4 = v6 ? 0 : v4_get(a);
-	struct ipx6 a6;
+	int len, max = a->len;
 
-	if (v6)
-		a6 = v6_get(a);
-	while (max >= 0 && (v6 ?
-	    ipx_lookup6(st->ix, (int)l, a6, max, &len, &info) :
-	    ipx_lookup(st->ix, (int)l, a4, max, &len, &info))) {
-		m = *a;
-		m.len = (uint8_t)len;
-		addr_mask(&m);
-		if (brief && info != IPX_DETAIL) {
-			memset(e, 0, sizeof(*e));
-			e->prefix = m;
-			ipx_info_get(st->ix, info, &e->flags, &e->code);
-			return STORE_OK;
+	if (a->af == ADDR_V4) {
+		while (max >= 0 &&
+		    ipx_lookup(st->ix, (int)l, v4_get(a), max, &len, &info)) {
+			if ((rc = index_entry(st, l, a, len, info, now, brief, e,
+			    errbuf, errlen)) != STORE_NOTFOUND)
+				return rc;
+			max = len - 1;
 		}
-		if ((rc = store_probe(st, l, &m, now, e, errbuf, errlen)) !=
-		    STORE_NOTFOUND)
+		return STORE_NOTFOUND;
+	}
+	while (max >= 0 &&
+	    ipx_lookup6(st->ix, (int)l, v6_get(a), max, &len, &info)) {
+		if ((rc = index_entry(st, l, a, len, info, now, brief, e,
+		    errbuf, errlen)) != STORE_NOTFOUND)
 			return rc;
 		max = len - 1;
 	}

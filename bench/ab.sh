@@ -11,6 +11,7 @@
 # run: binary, load, queries per second, average latency, server CPU per
 # answered query (utime+stime from /proc/PID/stat over the answers), and
 # VmRSS; then the median CPU per query of each binary and load.
+# FAMILY=6: the IPv6 set and queries of `bench/gen-ip6set.sh N' instead.
 # To build a binary of a commit:
 #   git worktree add ../c COMMIT && cd ../c && ./autogen.sh &&
 #       ./configure -q && make -j2 src/rdnsbld && cp src/rdnsbld ../rdnsbld.COMMIT
@@ -44,8 +45,7 @@ zone:
 	soa: ns.bl.bench hostmaster.bl.bench
 	ns: ns.bl.bench
 CONF
-sh "$top/bench/gen-ip4set.sh" "$n" >"$work/data.txt"
-sh "$top/bench/gen-queries.sh" "$n" "$nq" bl.bench >"$work/queries.txt"
+gen_set "$n" "$work/data.txt" "$work/queries.txt" "$nq" || exit 1
 "$build/src/rdnsblctl" -c "$work/rdnsbld.conf" import black \
     "$work/data.txt" >/dev/null || exit 1
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }

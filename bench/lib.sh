@@ -31,3 +31,20 @@ freeport() {
 	}
 	exit 1'
 }
+
+# gen_set N DATA QUERIES NQ [EXTRA NEXTRA]: the data set of N entries into
+# the file DATA and NQ queries for it (zone bl.bench) into QUERIES, with
+# NEXTRA more unlisted addresses into EXTRA: IPv4 (gen-ip4set.sh,
+# gen-queries.sh) or, when FAMILY is 6, IPv6 (gen-ip6set.sh). $top is the
+# source tree.
+gen_set() {
+	if [ "${FAMILY:-4}" = 6 ]; then
+		sh "$top/bench/gen-ip6set.sh" "$1" >"$2" &&
+		    sh "$top/bench/gen-ip6set.sh" -q "$1" "$4" bl.bench \
+		    ${5:+"$5" "$6"} >"$3"
+	else
+		sh "$top/bench/gen-ip4set.sh" "$1" >"$2" &&
+		    sh "$top/bench/gen-queries.sh" "$1" "$4" bl.bench \
+		    ${5:+"$5" "$6"} >"$3"
+	fi
+}

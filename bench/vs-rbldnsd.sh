@@ -41,6 +41,10 @@
 # All traffic is on 127.0.0.1. Work files go to a mktemp directory under
 # $TMPDIR (default /tmp), removed at the end with the databases; only the
 # processes this script started are killed.
+#
+# FAMILY=6: the same with IPv6, `bench/gen-ip6set.sh N' (nine prefix
+# lengths, /32 to /128) and its queries (gen-ip6set.sh -q), loaded by
+# rbldnsd as an ip6trie; the added addresses are IPv6 too.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top}
@@ -53,6 +57,7 @@ rate=${RATE:-150000}
 scpu=${SERVER_CPU:-0}
 ccpu=${CLIENT_CPU:-1}
 dnsperf_args=${DNSPERF_ARGS:--c 4 -T 1 -q 500 -t 2}
+family=${FAMILY:-4}
 [ $# -gt 0 ] || set -- 100000 1000000 10000000
 
 . "$top/bench/lib.sh"
@@ -107,13 +112,25 @@ ticks() {
 	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 mem() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+# rev_name ADDR: the query name of an IPv4 or IPv6 address, without the
+# zone (reversed octets or nibbles)
+rev_name() {
+	perl -MSocket=inet_pton,AF_INET6,AF_INET -e '
+	    my $a = $ARGV[0];
+	    if ($a =~ /:/) {
+		my $b = inet_pton(AF_INET6, $a) or die "bad address $a\n";
+		print join(".", reverse split //, unpack("H*", $b)), "\n";
+	    } else {
+		print join(".", reverse split /\./, $a), "\n";
+	    }' "$1"
+}
 # field NAME OUT: the number after "NAME:" in dnsperf's output
 field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 hz=$(getconf CLK_TCK)
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 echo "versions: $("$build/src/rdnsbld" -V 2>&1 | head -1); rbldnsd $(dpkg-query -W -f '${Version}' rbldnsd 2>/dev/null); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
-echo "settings: RUNS=$runs SECS=$secs STARTS=$starts CHANGES=$changes NQ=$nq RATE=$rate server CPU $scpu, client CPU $ccpu, dnsperf $dnsperf_args"
+echo "settings: FAMILY=$family RUNS=$runs SECS=$secs STARTS=$starts CHANGES=$changes NQ=$nq RATE=$rate server CPU $scpu, client CPU $ccpu, dnsperf $dnsperf_args"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for n in "$@"; do
@@ -121,13 +138,18 @@ for n in "$@"; do
 	mkdir -p "$d"
 	chmod 755 "$d"
 	tag="N=$n"
-	sh "$top/bench/gen-ip4set.sh" "$n" >"$d/data.txt"
-	sh "$top/bench/gen-queries.sh" "$n" "$nq" bl.bench "$d/extra.txt" \
-	    $((changes * 2 + 2)) >"$d/queries.txt"
+	dstype=ip4set
+	if [ "$family" = 6 ]; then
+		tag="N=$n IPv6"
+		dstype=ip6trie
+	fi
+	gen_set "$n" "$d/data.txt" "$d/queries.txt" "$nq" "$d/extra.txt" \
+	    $((changes * 2 + 2)) || exit 1
 	chmod 644 "$d/data.txt"
-	# a listed address, asked by the start measurements
+	# a listed address (the first entry's first), asked by the start
+	# measurements
 	first=$(sed -n 3p "$d/data.txt")
-	listed=$(echo "$first" | awk -F. '{print $4"."$3"."$2"."$1}').bl.bench
+	listed=$(rev_name "${first%/*}").bl.bench
 	soa="\$SOA 300 ns.bl.bench hostmaster.bl.bench 1 3600 600 86400 120"
 	printf '%s\n$NS 300 ns.bl.bench\n' "$soa" >"$d/soa.txt"
 	chmod 644 "$d/soa.txt"
@@ -169,7 +191,7 @@ CONF
 	startb() {
 		taskset -c "$scpu" "$rbldnsd" -n -a $ruser -c 1 -t 5m:0:1d \
 		    -b "127.0.0.1/$pb" \
-		    "bl.bench:ip4set:$d/soa.txt,$d/data.txt" \
+		    "bl.bench:$dstype:$d/soa.txt,$d/data.txt" \
 		    >>"$d/rbldnsd.log" 2>&1 &
 		bpid=$!
 		pids="$pids $bpid"
@@ -276,8 +298,8 @@ CONF
 	while [ $i -lt "$changes" ]; do
 		i=$((i + 1))
 		read -r ar <&3; read -r ab <&3
-		qr=$(echo "$ar" | awk -F. '{print $4"."$3"."$2"."$1}').bl.bench
-		qb=$(echo "$ab" | awk -F. '{print $4"."$3"."$2"."$1}').bl.bench
+		qr=$(rev_name "$ar").bl.bench
+		qb=$(rev_name "$ab").bl.bench
 		set -- $($probe -t 10 "$pr" "$qr" listed \
 		    "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" add black "$ar" \
 		    --reason bench) && echo "$1" >>"$d/chg.r"

@@ -408,7 +408,7 @@ answer_query(const struct answer_conf *ac, const struct answer_query *aq,
 int
 answer_query_addr(const struct answer_query *aq, struct addr *a)
 {
-	if (aq->what != QNAME_ADDR || aq->a.af != ADDR_V4)
+	if (aq->what != QNAME_ADDR)
 		return 0;
 	*a = aq->a;
 	return 1;

@@ -79,8 +79,8 @@ void		 answer_parse(const struct answer_conf *ac, const uint8_t *pkt,
 		    size_t len, struct answer_query *aq);
 
 /*
- * The IPv4 address that a parsed query asks an address zone (dnsbl,
- * dnswl) about: 1 with *a set, else 0.
+ * The address (IPv4 or IPv6) that a parsed query asks an address zone
+ * (dnsbl, dnswl) about: 1 with *a set, else 0.
  */
 int		 answer_query_addr(const struct answer_query *aq,
 		    struct addr *a);

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ipindex.c -- the compact IPv4 copy of the lists for the query path
+ * ipindex.c -- the compact copy of the lists for the query path
  * (ipindex.h).
  *
- * A table holds the entries of one list and prefix length as words
+ * An IPv4 table holds the entries of one list and prefix length as words
  * (address << 16 | info), sorted, so that the word order is the address
  * order. dir[b] is the index of the first word whose address has its
  * top `bits' bits >= b; a lookup searches dir[b] .. dir[b + 1] only,
  * about four words when bits is chosen for the size (DIR_LOAD).
+ *
+ * The IPv6 tables are ipindex6.c's (ipindex6.h): keys made from the
+ * addresses, sorted, with a directory likewise; this file keeps one per
+ * list and length, and looks them up as it does the IPv4 ones.
  *
  * Changes first go to the delta, a small hash table beside the arrays
  * (an entry with its new info, or a deletion that hides the array's
@@ -24,13 +28,15 @@
 #include <string.h>
 
 #include "ipindex.h"
+#include "ipindex6.h"
 #include "util.h"
 
 #define DIR_LOAD	4	/* words per directory slot, about */
 #define DIR_BITS_MAX	16
 #define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
-#define DELTA_MAX	4096	/* changes held in the delta */
-#define DELTA_SLOTS	8192	/* its hash table: a power of two */
+#define DELTA_MAX	4096	/* changes held in the delta, both families */
+#define DELTA_BITS	13
+#define DELTA_SLOTS	(1U << DELTA_BITS)	/* each family's hash table */
 
 struct ipx_table {
 	uint64_t	*w;		/* words, sorted once finished */
@@ -38,7 +44,7 @@ struct ipx_table {
 	uint32_t	*dir;		/* (1 << bits) + 1 slots */
 	unsigned	 bits;
 	int		 unsorted;	/* appended out of order */
-	int		 placed;	/* w is from words_alloc, not grown */
+	int		 placed;	/* w from ipx_words_alloc, not grown */
 };
 
 struct ipx_pair {
@@ -51,6 +57,23 @@ struct ipx_slot {
 	uint16_t	 info;
 };
 
+struct ipx_slot6 {
+	struct ipx6	 a;		/* masked */
+	uint8_t		 used, list, len, del;
+	uint16_t	 info;
+};
+
+/*
+ * An IPv6 length in use in a list, with what a lookup needs of it at
+ * hand (lens_update() makes them): its masks, its table, and whether the
+ * delta holds changes of it.
+ */
+struct ipx_probe6 {
+	uint64_t	 mhi, mlo;
+	const struct ipx_table6 *t;
+	uint8_t		 len, delta;
+};
+
 struct ipindex {
 	struct ipx_table t[IPX_LISTS][IPX_LENS];
 	/* the lengths with entries, longest first */
@@ -60,8 +83,18 @@ struct ipindex {
 	size_t		 npair;
 	size_t		 last;		/* the pair found last */
 	struct ipx_slot	*delta;		/* DELTA_SLOTS, or NULL */
-	size_t		 ndelta;
+	size_t		 ndelta;	/* in delta and delta6 */
 	uint32_t	 dlens[IPX_LISTS][IPX_LENS];	/* delta slots */
+	/* the same for IPv6 (ipindex6.h) */
+	struct ipx_table6 t6[IPX_LISTS][IPX_LENS6];
+	struct ipx_probe6 lens6[IPX_LISTS][IPX_LENS6];	/* longest first */
+	int		 nlens6[IPX_LISTS];
+	struct ipx_slot6 *delta6;
+	uint32_t	 dlens6[IPX_LISTS][IPX_LENS6];
+	/* ipx_finish_step(): where it is */
+	int		 fin_started, fin_done;
+	int		 fin_list, fin_len;	/* the IPv6 table it sorts */
+	struct ipx6_sort fin;
 };
 
 #define WORD(a, info)	((uint64_t)(a) << 16 | (info))
@@ -77,7 +110,13 @@ mask(uint32_t a, int len)
 struct ipindex *
 ipx_new(void)
 {
-	return xcalloc(1, sizeof(struct ipindex));
+	struct ipindex *ix = xcalloc(1, sizeof(struct ipindex));
+	int l, len;
+
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 65; len < IPX_LENS6; len++)
+			ix->t6[l][len].wide = 1;
+	return ix;
 }
 
 static void
@@ -95,10 +134,15 @@ ipx_free(struct ipindex *ix)
 
 	if (ix == NULL)
 		return;
-	for (l = 0; l < IPX_LISTS; l++)
+	for (l = 0; l < IPX_LISTS; l++) {
 		for (len = 0; len < IPX_LENS; len++)
 			table_free(&ix->t[l][len]);
+		for (len = 0; len < IPX_LENS6; len++)
+			ipx6_free(&ix->t6[l][len]);
+	}
 	free(ix->delta);
+	free(ix->delta6);
+	ipx6_sort_clear(&ix->fin);
 	free(ix);
 }
 
@@ -135,12 +179,13 @@ ipx_info_get(const struct ipindex *ix, uint16_t info, uint32_t *flags,
 }
 
 /*
- * Memory for n words that lookups will read at random: a large array is
- * aligned and advised for transparent huge pages, so that a lookup does
- * not also miss the TLB (at most one huge page more is taken).
+ * Memory for n words that lookups will read at random (ipindex6.h): a
+ * large array is aligned and advised for transparent huge pages, so that
+ * a lookup does not also miss the TLB (at most one huge page more is
+ * taken).
  */
-static uint64_t *
-words_alloc(size_t n)
+uint64_t *
+ipx_words_alloc(size_t n)
 {
 	size_t size;
 	void *p;
@@ -180,7 +225,7 @@ ipx_reserve(struct ipindex *ix, int list, int len, size_t n)
 	if (list < 0 || list >= IPX_LISTS || len < 0 || len >= IPX_LENS ||
 	    n == 0 || (t = &ix->t[list][len])->w != NULL)
 		return;
-	t->w = words_alloc(n);
+	t->w = ipx_words_alloc(n);
 	t->cap = n;
 	t->placed = 1;
 }
@@ -192,6 +237,27 @@ ipx_append(struct ipindex *ix, int list, int len, uint32_t addr,
 	if (list < 0 || list >= IPX_LISTS || len < 0 || len >= IPX_LENS)
 		return;
 	table_push(&ix->t[list][len], WORD(mask(addr, len), info));
+}
+
+void
+ipx_reserve6(struct ipindex *ix, int list, int len, size_t n)
+{
+	if (list >= 0 && list < IPX_LISTS && len >= 0 && len < IPX_LENS6)
+		ipx6_reserve(&ix->t6[list][len], n);
+}
+
+void
+ipx_append6(struct ipindex *ix, int list, int len, struct ipx6 addr,
+    uint16_t info)
+{
+	struct ipx_table6 *t;
+	uint64_t k[2];
+
+	if (list < 0 || list >= IPX_LISTS || len < 0 || len >= IPX_LENS6)
+		return;
+	t = &ix->t6[list][len];
+	ipx6_key(ipx6_mask(addr, len), t->wide, k);
+	ipx6_append(t, k, info);
 }
 
 static int
@@ -215,7 +281,7 @@ table_sort(struct ipx_table *t)
 
 	if (!t->unsorted)
 		return;
-	tmp = words_alloc(t->n);
+	tmp = ipx_words_alloc(t->n);
 	for (i = 0; i < t->n; i++)
 		tmp[i] = (uint64_t)WADDR(t->w[i]) << 32 | i;
 	qsort(tmp, t->n, sizeof(*tmp), u64_cmp);
@@ -231,11 +297,11 @@ table_sort(struct ipx_table *t)
 	t->placed = 1;
 }
 
-/* Move the words of t to memory of their size (words_alloc). */
+/* Move the words of t to memory of their size (ipx_words_alloc). */
 static void
 table_place(struct ipx_table *t)
 {
-	uint64_t *w = words_alloc(t->n);
+	uint64_t *w = ipx_words_alloc(t->n);
 
 	memcpy(w, t->w, t->n * sizeof(*w));
 	free(t->w);
@@ -270,6 +336,8 @@ table_dir(struct ipx_table *t)
 static void
 lens_update(struct ipindex *ix)
 {
+	const struct ipx6 all = { ~0ULL, ~0ULL };
+	struct ipx_probe6 *p;
 	int l, len;
 
 	for (l = 0; l < IPX_LISTS; l++) {
@@ -277,6 +345,17 @@ lens_update(struct ipindex *ix)
 		for (len = IPX_LENS - 1; len >= 0; len--)
 			if (ix->t[l][len].n > 0 || ix->dlens[l][len] > 0)
 				ix->lens[l][ix->nlens[l]++] = (uint8_t)len;
+		ix->nlens6[l] = 0;
+		for (len = IPX_LENS6 - 1; len >= 0; len--) {
+			if (ix->t6[l][len].n == 0 && ix->dlens6[l][len] == 0)
+				continue;
+			p = &ix->lens6[l][ix->nlens6[l]++];
+			p->len = (uint8_t)len;
+			p->mhi = ipx6_mask(all, len).hi;
+			p->mlo = ipx6_mask(all, len).lo;
+			p->t = &ix->t6[l][len];
+			p->delta = ix->dlens6[l][len] > 0;
+		}
 	}
 }
 
@@ -304,8 +383,26 @@ slot_find(const struct ipindex *ix, int list, int len, uint32_t a)
 	}
 }
 
-void
-ipx_finish(struct ipindex *ix)
+/* The same for IPv6: the top bits of a product depend on every bit. */
+static struct ipx_slot6 *
+slot6_find(const struct ipindex *ix, int list, int len, struct ipx6 a)
+{
+	struct ipx_slot6 *s;
+	uint64_t h = (a.hi ^ a.lo * IPX6_MIX_LO ^ (uint64_t)len ^
+	    (uint64_t)list << 8) * IPX6_MIX_HI;
+	size_t i = (size_t)(h >> (64 - DELTA_BITS));
+
+	for (;; i = (i + 1) & (DELTA_SLOTS - 1)) {
+		s = &ix->delta6[i];
+		if (!s->used || (s->a.hi == a.hi && s->a.lo == a.lo &&
+		    s->len == len && s->list == list))
+			return s;
+	}
+}
+
+/* The IPv4 part of finishing, in one go (appended in order, it is light). */
+static void
+finish4(struct ipindex *ix)
 {
 	struct ipx_table *t;
 	int l, len;
@@ -324,7 +421,41 @@ ipx_finish(struct ipindex *ix)
 				table_place(t);
 			table_dir(t);
 		}
+}
+
+/*
+ * The IPv4 tables at the first call, then the IPv6 tables in turn, each
+ * sorted in steps (ipx6_sort_step) that share the budget of the call.
+ */
+int
+ipx_finish_step(struct ipindex *ix, size_t max)
+{
+	struct ipx_table6 *t;
+
+	if (ix->fin_done)
+		return 0;
+	if (!ix->fin_started) {
+		finish4(ix);
+		ix->fin_started = 1;
+	}
+	for (; ix->fin_list < IPX_LISTS; ix->fin_list++, ix->fin_len = 0)
+		for (; ix->fin_len < IPX_LENS6; ix->fin_len++) {
+			t = &ix->t6[ix->fin_list][ix->fin_len];
+			if (t->n == 0)
+				ipx6_free(t);
+			else if (ipx6_sort_step(t, &ix->fin, &max))
+				return 1;
+		}
 	lens_update(ix);
+	ix->fin_done = 1;
+	return 0;
+}
+
+void
+ipx_finish(struct ipindex *ix)
+{
+	while (ipx_finish_step(ix, SIZE_MAX))
+		;
 }
 
 /* The word for a (masked) in t, or NULL. */
@@ -380,6 +511,46 @@ ipx_lookup(const struct ipindex *ix, int list, uint32_t addr, int maxlen,
 	return 0;
 }
 
+int
+ipx_lookup6(const struct ipindex *ix, int list, struct ipx6 addr,
+    int maxlen, int *len, uint16_t *info)
+{
+	const struct ipx_probe6 *p, *end;
+	const struct ipx_table6 *t;
+	const struct ipx_slot6 *s;
+	struct ipx6 m;
+	uint64_t k[2];
+	ptrdiff_t i;
+
+	if (list < 0 || list >= IPX_LISTS)
+		return 0;
+	p = ix->lens6[list];
+	for (end = p + ix->nlens6[list]; p < end; p++) {
+		if (p->len > maxlen)
+			continue;
+		m.hi = addr.hi & p->mhi;
+		m.lo = addr.lo & p->mlo;
+		if (p->delta && (s = slot6_find(ix, list, p->len, m))->used) {
+			if (s->del)
+				continue;	/* deleted since the merge */
+			*len = p->len;
+			*info = s->info;
+			return 1;
+		}
+		t = p->t;
+		if (t->n == 0)
+			continue;
+		ipx6_key(m, t->wide, k);
+		i = t->wide ? ipx6_find2(t, k) : ipx6_find1(t, k[0]);
+		if (i >= 0) {
+			*len = p->len;
+			*info = t->info[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 ipx_prefetch(const struct ipindex *ix, uint32_t addr, int stage)
 {
@@ -410,6 +581,42 @@ ipx_prefetch(const struct ipindex *ix, uint32_t addr, int stage)
 		}
 }
 
+void
+ipx_prefetch6(const struct ipindex *ix, struct ipx6 addr, int stage)
+{
+	const struct ipx_probe6 *p, *end;
+	const struct ipx_table6 *t;
+	size_t lo, hi, b;
+	struct ipx6 m;
+	uint64_t k[2];
+	int list;
+
+	for (list = 0; list < IPX_LISTS; list++)
+		for (p = ix->lens6[list], end = p + ix->nlens6[list]; p < end;
+		    p++) {
+			t = p->t;
+			if (t->n == 0)
+				continue;
+			m.hi = addr.hi & p->mhi;
+			m.lo = addr.lo & p->mlo;
+			ipx6_key(m, t->wide, k);
+			b = ipx6_slot(t, k[0]);
+			if (stage == 0) {
+				__builtin_prefetch(&t->dir[b]);
+				continue;
+			}
+			lo = t->dir[b];
+			hi = t->dir[b + 1];
+			if (lo == hi)
+				continue;
+			/* the keys of the slot, and the info of its first */
+			__builtin_prefetch(&t->k[lo << t->wide]);
+			__builtin_prefetch(&t->k[((hi - 1) << t->wide) +
+			    t->wide]);
+			__builtin_prefetch(&t->info[lo]);
+		}
+}
+
 static int
 change_cmp(const void *a, const void *b)
 {
@@ -432,7 +639,7 @@ table_merge(struct ipx_table *t, const struct ipx_change *c, size_t n)
 	size_t i = 0, j = 0, o = 0;
 	uint32_t a;
 
-	w = words_alloc(t->n + n);
+	w = ipx_words_alloc(t->n + n);
 	while (i < t->n || j < n) {
 		if (j == n || (i < t->n && WADDR(t->w[i]) < c[j].addr)) {
 			w[o++] = t->w[i++];
@@ -472,12 +679,30 @@ merge(struct ipindex *ix, struct ipx_change *c, size_t n)
 	}
 }
 
-/* Merge the delta and c[0..n) (newer) into the arrays; empty the delta. */
+/* An IPv6 change of (list, len, masked a) for ipx6_merge(), number seq. */
+static void
+change6_set(const struct ipindex *ix, struct ipx_change6 *x, int list,
+    int len, struct ipx6 a, int del, uint16_t info, size_t seq)
+{
+	ipx6_key(a, ix->t6[list][len].wide, x->k);
+	x->list = (uint8_t)list;
+	x->len = (uint8_t)len;
+	x->del = (uint8_t)del;
+	x->info = info;
+	x->seq = (uint32_t)seq;
+}
+
+/*
+ * Merge the delta and c[0..n) (newer), of both families, into the
+ * arrays; empty the delta.
+ */
 static void
 delta_flush(struct ipindex *ix, const struct ipx_change *c, size_t n)
 {
 	struct ipx_change *all;
+	struct ipx_change6 *all6;
 	const struct ipx_slot *s;
+	const struct ipx_slot6 *s6;
 	size_t i, k = 0;
 
 	all = xreallocarray(NULL, ix->ndelta + n + 1, sizeof(*all));
@@ -494,16 +719,63 @@ delta_flush(struct ipindex *ix, const struct ipx_change *c, size_t n)
 		all[k].seq = (uint32_t)k;
 		k++;
 	}
-	for (i = 0; i < n; i++, k++) {
+	for (i = 0; i < n; i++) {
+		if (c[i].v6)
+			continue;
 		all[k] = c[i];
 		all[k].seq = (uint32_t)k;	/* after the delta's */
+		k++;
 	}
 	merge(ix, all, k);
 	free(all);
+
+	all6 = xreallocarray(NULL, ix->ndelta + n + 1, sizeof(*all6));
+	k = 0;
+	for (i = 0; ix->delta6 != NULL && i < DELTA_SLOTS; i++) {
+		s6 = &ix->delta6[i];
+		if (s6->used) {
+			change6_set(ix, &all6[k], s6->list, s6->len, s6->a,
+			    s6->del, s6->info, k);
+			k++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (c[i].v6) {
+			change6_set(ix, &all6[k], c[i].list, c[i].len,
+			    c[i].addr6, c[i].del, c[i].info, k);
+			k++;
+		}
+	ipx6_merge(ix->t6, all6, k);
+	free(all6);
+
 	if (ix->delta != NULL)
 		memset(ix->delta, 0, DELTA_SLOTS * sizeof(*ix->delta));
+	if (ix->delta6 != NULL)
+		memset(ix->delta6, 0, DELTA_SLOTS * sizeof(*ix->delta6));
 	ix->ndelta = 0;
 	memset(ix->dlens, 0, sizeof(ix->dlens));
+	memset(ix->dlens6, 0, sizeof(ix->dlens6));
+}
+
+/* Note change c (masked) in the IPv6 delta. */
+static void
+delta6_put(struct ipindex *ix, const struct ipx_change *c)
+{
+	struct ipx_slot6 *s;
+
+	if (ix->delta6 == NULL)
+		ix->delta6 = xcalloc(DELTA_SLOTS, sizeof(*ix->delta6));
+	s = slot6_find(ix, c->list, c->len, c->addr6);
+	if (!s->used) {
+		s->used = 1;
+		s->a = c->addr6;
+		s->list = c->list;
+		s->len = c->len;
+		ix->ndelta++;
+		ix->dlens6[s->list][s->len]++;
+	}
+	s->del = c->del;
+	s->info = c->info;
 }
 
 void
@@ -513,10 +785,16 @@ ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (c[i].len >= IPX_LENS)
-			c[i].len = 32;
 		if (c[i].list >= IPX_LISTS)
 			c[i].list = 0;
+		if (c[i].v6) {
+			if (c[i].len >= IPX_LENS6)
+				c[i].len = 128;
+			c[i].addr6 = ipx6_mask(c[i].addr6, c[i].len);
+			continue;
+		}
+		if (c[i].len >= IPX_LENS)
+			c[i].len = 32;
 		c[i].addr = mask(c[i].addr, c[i].len);
 	}
 	if (ix->ndelta + n > DELTA_MAX) {
@@ -524,9 +802,13 @@ ipx_apply(struct ipindex *ix, struct ipx_change *c, size_t n)
 		lens_update(ix);
 		return;
 	}
-	if (ix->delta == NULL)
-		ix->delta = xcalloc(DELTA_SLOTS, sizeof(*ix->delta));
 	for (i = 0; i < n; i++) {	/* in order: the last one wins */
+		if (c[i].v6) {
+			delta6_put(ix, &c[i]);
+			continue;
+		}
+		if (ix->delta == NULL)
+			ix->delta = xcalloc(DELTA_SLOTS, sizeof(*ix->delta));
 		s = slot_find(ix, c[i].list, c[i].len, c[i].addr);
 		if (!s->used) {
 			s->used = 1;
@@ -546,13 +828,31 @@ size_t
 ipx_count(const struct ipindex *ix)
 {
 	const struct ipx_table *t;
+	const struct ipx_table6 *t6;
 	const struct ipx_slot *s;
+	const struct ipx_slot6 *s6;
+	uint64_t k[2];
 	size_t n = 0, i;
 	int l, len, in;
 
-	for (l = 0; l < IPX_LISTS; l++)
+	for (l = 0; l < IPX_LISTS; l++) {
 		for (len = 0; len < IPX_LENS; len++)
 			n += ix->t[l][len].n;
+		for (len = 0; len < IPX_LENS6; len++)
+			n += ix->t6[l][len].n;
+	}
+	for (i = 0; ix->delta6 != NULL && i < DELTA_SLOTS; i++) {
+		s6 = &ix->delta6[i];
+		if (!s6->used)
+			continue;
+		t6 = &ix->t6[s6->list][s6->len];
+		ipx6_key(s6->a, t6->wide, k);
+		in = t6->n > 0 && ipx6_find(t6, k) >= 0;
+		if (s6->del && in)
+			n--;
+		else if (!s6->del && !in)
+			n++;
+	}
 	for (i = 0; ix->delta != NULL && i < DELTA_SLOTS; i++) {
 		s = &ix->delta[i];
 		if (!s->used)
@@ -582,7 +882,12 @@ ipx_bytes(const struct ipindex *ix)
 				n += (((size_t)1 << t->bits) + 1) *
 				    sizeof(*t->dir);
 		}
+	for (l = 0; l < IPX_LISTS; l++)
+		for (len = 0; len < IPX_LENS6; len++)
+			n += ipx6_bytes(&ix->t6[l][len]);
 	if (ix->delta != NULL)
 		n += DELTA_SLOTS * sizeof(*ix->delta);
+	if (ix->delta6 != NULL)
+		n += DELTA_SLOTS * sizeof(*ix->delta6);
 	return n;
 }

@@ -46,8 +46,8 @@
 #define PURGE_STEP	20000
 #define PURGE_PAUSE_US	10000
 /*
- * The compact copy of the IPv4 lists (store.h) is built and kept in step
- * in steps that read at most INDEX_STEP entries (about 3 ms),
+ * The compact copy of the lists (store.h) is built and kept in step in
+ * steps that read (or sort) at most INDEX_STEP entries (about 3 ms),
  * INDEX_PAUSE_US apart so that queries are answered in between (from the
  * database meanwhile). A batch of queries that saw a newer snapshot than
  * the copy's starts the catching up; an error retries after a second.
@@ -374,7 +374,7 @@ on_index(evutil_socket_t fd, short what, void *arg)
 		if (!d->index_logged) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			n = store_index_count(d->store, &bytes);
-			verbose(VERB_OPS, "store: IPv4 lists in memory: %zu "
+			verbose(VERB_OPS, "store: lists in memory: %zu "
 			    "entr%s, %zu kB, built in %lld ms", n,
 			    n == 1 ? "y" : "ies", bytes / 1024,
 			    (long long)(now.tv_sec - d->index_t0.tv_sec) *

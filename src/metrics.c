@@ -129,10 +129,10 @@ metrics_write(struct evbuffer *b, const struct metrics *m)
 	if (m->checks != NULL)
 		write_checks(b, m);
 	metric1(b, "rdnsbl_lists_in_memory_entries", "gauge",
-	    "IPv4 list entries in the compact copy for queries.",
+	    "List entries (IPv4 and IPv6) in the compact copy for queries.",
 	    m->copy_entries);
 	metric1(b, "rdnsbl_lists_in_memory_bytes", "gauge",
-	    "Memory the compact copy of the IPv4 lists takes.",
+	    "Memory the compact copy of the lists takes.",
 	    m->copy_bytes);
 	metric1(b, "rdnsbl_lists_in_memory_stale", "gauge",
 	    "1 while the copy is behind the lists (queries read the "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store.h -- the LMDB database: open and close it, read snapshots, the
- * daemon's compact copy of the IPv4 lists, and the purge of what has
+ * daemon's compact copy of the lists, and the purge of what has
  * expired. What the database holds has a header for each audience:
  * store_list.h (the black and white lists), store_audit.h (the audit
  * log), store_cache.h (the verdict cache of the computed checks) and
@@ -90,24 +90,24 @@ void		 store_read_hold(struct store *);
 void		 store_read_release(struct store *);
 
 /*
- * The daemon's compact copy of the IPv4 lists (ipindex.h). After
- * store_index_enable(), store_lookup() answers IPv4 lookups from the copy
+ * The daemon's compact copy of the lists, IPv4 and IPv6 (ipindex.h).
+ * After store_index_enable(), store_lookup() answers from the copy
  * whenever it is in step with the read snapshot (it holds the changes up
  * to the snapshot's last journal record), and from the B-trees
  * otherwise, so that a change is answered at once and the copy catches
  * up behind it.
  *
  * store_index_step() does a bounded piece of that work in a read
- * transaction of its own: reading at most max entries into a new copy,
- * or applying the journal's newer records to the copy (a rebuild when
- * they are too many, or gone, or an import). Returns 1 when there is more
- * to do, STORE_INDEX_WAIT when a rebuild waits for the journal to stand
- * still until the next call (to be made some time later, while an import
- * may still be committing batches), 0 when the copy is in step with the
- * newest snapshot, -1 on an error. store_index_stale(): the last read
- * snapshot was ahead of the copy, or there is none yet.
- * store_index_count(): the entries in the copy, and the bytes it takes in
- * *bytes.
+ * transaction of its own: reading at most max entries into a new copy
+ * (or sorting it, about as much work), or applying the journal's newer
+ * records to the copy (a rebuild when they are too many, or gone, or an
+ * import). Returns 1 when there is more to do, STORE_INDEX_WAIT when a
+ * rebuild waits for the journal to stand still until the next call (to
+ * be made some time later, while an import may still be committing
+ * batches), 0 when the copy is in step with the newest snapshot, -1 on
+ * an error. store_index_stale(): the last read snapshot was ahead of the
+ * copy, or there is none yet. store_index_count(): the entries in the
+ * copy, and the bytes it takes in *bytes.
  */
 #define STORE_INDEX_WAIT	2
 void		 store_index_enable(struct store *);
@@ -119,8 +119,8 @@ size_t		 store_index_count(const struct store *, size_t *bytes);
 /*
  * Ask the CPU for the copy's cache lines that a lookup of a will read
  * (ipx_prefetch; stage 0 for every address of a batch, then stage 1, then
- * the lookups). Nothing for an IPv6 address or without a copy; a copy
- * that is not in step only costs the prefetches.
+ * the lookups), IPv4 or IPv6. Nothing without a copy; a copy that is not
+ * in step only costs the prefetches.
  */
 void		 store_prefetch(const struct store *, const struct addr *a,
 		    int stage);

@@ -16,7 +16,7 @@
  *                     length, the journal of list changes, the expiry
  *                     records
  *   store_index.c     store_index.h: the daemon's compact copy of the
- *                     IPv4 lists (ipindex.h)
+ *                     lists (ipindex.h)
  *   store_read.c      the read snapshot and the longest-prefix lookup
  *   store.c           open (bringing an older database up to date) and
  *                     close
@@ -120,10 +120,11 @@ struct store {
 	size_t		 snap_txnid;	/* 0: nothing read yet */
 	uint64_t	 snap_seq;
 	/*
-	 * The daemon's compact copy of the IPv4 lists, kept in step with
-	 * the journal (store_index.c). ix is used only when ix_seq is
-	 * snap_seq; ixb is a copy being built, from the snapshot whose last
-	 * journal number is ixb_seq, list ixb_list from key ixb_key on.
+	 * The daemon's compact copy of the lists, kept in step with the
+	 * journal (store_index.c). ix is used only when ix_seq is snap_seq;
+	 * ixb is a copy being built, from the snapshot whose last journal
+	 * number is ixb_seq, list ixb_list from key ixb_key on (then, with
+	 * ixb_list 2, sorted in steps: ipx_finish_step).
 	 */
 	int		 ix_on;		/* store_index_enable() */
 	struct ipindex	*ix;		/* NULL: none ready */

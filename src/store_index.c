@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_index.c -- the daemon's compact copy of the IPv4 lists
- * (ipindex.h; doc/design.md), built from the lists and kept in step with
- * the journal of their changes (store_journal.h), and the lookups that
- * it answers.
+ * store_index.c -- the daemon's compact copy of the lists (ipindex.h;
+ * doc/design.md), built from the lists and kept in step with the journal
+ * of their changes (store_journal.h), and the lookups that it answers.
  */
 #include "config.h"
 
@@ -31,34 +30,74 @@ v4_get(const struct addr *a)
 	    (uint32_t)a->a[2] << 8 | a->a[3];
 }
 
+/* store_be64_get() inline: the compiler makes it one load and a swap. */
+static inline uint64_t
+be64_get(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+	    (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+	    (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	    (uint64_t)p[6] << 8 | p[7];
+}
+
+static struct ipx6
+v6_get(const struct addr *a)
+{
+	struct ipx6 x;
+
+	x.hi = be64_get(a->a);
+	x.lo = be64_get(a->a + 8);
+	return x;
+}
+
 /*
- * A brief entry from the copy, or the B-tree's entry for the prefix the
- * copy found (the details, or an entry that may have expired: then the
+ * The entry of a's prefix of length len, which the copy found with info:
+ * a brief one from the copy, or the B-tree's (the details, or an entry
+ * that may have expired: STORE_NOTFOUND, and the caller goes on to the
  * next shorter prefix).
  */
+static inline enum store_rc
+index_entry(struct store *st, unsigned l, const struct addr *a,
+    int len, uint16_t info, time_t now, int brief, struct store_entry *e,
+    char *errbuf, size_t errlen)
+{
+	struct addr m = *a;
+
+	m.len = (uint8_t)len;
+	addr_mask(&m);
+	if (brief && info != IPX_DETAIL) {
+		memset(e, 0, sizeof(*e));
+		e->prefix = m;
+		ipx_info_get(st->ix, info, &e->flags, &e->code);
+		return STORE_OK;
+	}
+	return store_probe(st, l, &m, now, e, errbuf, errlen);
+}
+
+/* A loop for each family, so that IPv4's has no test of the family. */
 enum store_rc
 store_index_lookup(struct store *st, unsigned l, const struct addr *a,
     time_t now, int brief, struct store_entry *e, char *errbuf,
     size_t errlen)
 {
-	struct addr m;
 	enum store_rc rc;
 	uint16_t info;
 	int len, max = a->len;
 
-	while (max >= 0 &&
-	    ipx_lookup(st->ix, (int)l, v4_get(a), max, &len, &info)) {
-		m = *a;
-		m.len = (uint8_t)len;
-		addr_mask(&m);
-		if (brief && info != IPX_DETAIL) {
-			memset(e, 0, sizeof(*e));
-			e->prefix = m;
-			ipx_info_get(st->ix, info, &e->flags, &e->code);
-			return STORE_OK;
+	if (a->af == ADDR_V4) {
+		while (max >= 0 &&
+		    ipx_lookup(st->ix, (int)l, v4_get(a), max, &len, &info)) {
+			if ((rc = index_entry(st, l, a, len, info, now, brief, e,
+			    errbuf, errlen)) != STORE_NOTFOUND)
+				return rc;
+			max = len - 1;
 		}
-		if ((rc = store_probe(st, l, &m, now, e, errbuf, errlen)) !=
-		    STORE_NOTFOUND)
+		return STORE_NOTFOUND;
+	}
+	while (max >= 0 &&
+	    ipx_lookup6(st->ix, (int)l, v6_get(a), max, &len, &info)) {
+		if ((rc = index_entry(st, l, a, len, info, now, brief, e,
+		    errbuf, errlen)) != STORE_NOTFOUND)
 			return rc;
 		max = len - 1;
 	}
@@ -68,8 +107,12 @@ store_index_lookup(struct store *st, unsigned l, const struct addr *a,
 void
 store_prefetch(const struct store *st, const struct addr *a, int stage)
 {
-	if (st->ix != NULL && a->af == ADDR_V4)
+	if (st->ix == NULL)
+		return;
+	if (a->af == ADDR_V4)
 		ipx_prefetch(st->ix, v4_get(a), stage);
+	else
+		ipx_prefetch6(st->ix, v6_get(a), stage);
 }
 
 void
@@ -157,9 +200,9 @@ drop_map(struct store *st)
 }
 
 /*
- * Read at most max entries of the lists (IPv4 keys sort first) into the
- * copy being built, from where the last step stopped; when both lists
- * are read, the copy replaces the old one.
+ * Read at most max entries of the lists (IPv4 keys, then IPv6 ones)
+ * into the copy being built, from where the last step stopped; when both
+ * lists are read, the copy replaces the old one.
  */
 static int
 index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
@@ -169,6 +212,7 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	uint32_t c[LENS_MAX];
+	uint16_t info;
 	int l, len, rc;
 
 	map_find(st, txn);
@@ -182,11 +226,16 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 		st->ixb_list = 0;
 		st->ixb_keylen = 0;
 		/* the per-length counts size the arrays: no growth, no copy */
-		for (l = 0; l < 2; l++)
+		for (l = 0; l < 2; l++) {
 			if (store_lens_get(st, txn, (unsigned)l,
 			    ADDR_V4, c, errbuf, errlen) == 0)
 				for (len = 0; len < NLENS(ADDR_V4); len++)
 					ipx_reserve(st->ixb, l, len, c[len]);
+			if (store_lens_get(st, txn, (unsigned)l,
+			    ADDR_V6, c, errbuf, errlen) == 0)
+				for (len = 0; len < NLENS(ADDR_V6); len++)
+					ipx_reserve6(st->ixb, l, len, c[len]);
+		}
 	}
 	while (st->ixb_list < 2 && max > 0) {
 		if ((rc = mdb_cursor_open(txn, st->lists[st->ixb_list].dbi,
@@ -212,13 +261,13 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 				    store_list_name(st, st->ixb_list));
 				return -1;
 			}
-			if (e.prefix.af != ADDR_V4) {
-				rc = MDB_NOTFOUND;
-				break;
-			}
-			ipx_append(st->ixb, st->ixb_list, e.prefix.len,
-			    v4_get(&e.prefix), ipx_info(st->ixb, e.flags,
-			    e.code, e.expires));
+			info = ipx_info(st->ixb, e.flags, e.code, e.expires);
+			if (e.prefix.af == ADDR_V4)
+				ipx_append(st->ixb, st->ixb_list, e.prefix.len,
+				    v4_get(&e.prefix), info);
+			else
+				ipx_append6(st->ixb, st->ixb_list,
+				    e.prefix.len, v6_get(&e.prefix), info);
 			/* the peak stays some hundred pages above the copy */
 			if (max % DROP_EVERY == 0)
 				drop_map(st);
@@ -233,8 +282,9 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 			st->ixb_keylen = 0;
 		}
 	}
-	if (st->ixb_list == 2) {
-		ipx_finish(st->ixb);
+	/* then the copy's sorting, in steps as well (ipx_finish_step) */
+	if (st->ixb_list == 2 && max > 0 &&
+	    ipx_finish_step(st->ixb, max) == 0) {
 		st->ix = st->ixb;
 		st->ix_seq = st->ixb_seq;
 		st->ixb = NULL;
@@ -266,7 +316,7 @@ struct catchup {
 	size_t			 n;
 };
 
-/* One change of the journal as it is now in txn, for an IPv4 prefix. */
+/* One change of the journal as it is now in txn. */
 static int
 catchup_change(void *arg, unsigned l, const struct addr *p,
     char *errbuf, size_t errlen)
@@ -278,13 +328,18 @@ catchup_change(void *arg, unsigned l, const struct addr *p,
 	MDB_val k, v;
 	int rc;
 
-	/* the copy holds the IPv4 prefixes of black and white */
-	if (p->af != ADDR_V4 || l >= IPX_LISTS)
+	/* the copy holds the prefixes of black and white */
+	if (l >= IPX_LISTS)
 		return 0;
 	memset(c, 0, sizeof(*c));
 	c->list = (uint8_t)l;
 	c->len = p->len;
-	c->addr = v4_get(p);
+	if (p->af == ADDR_V4)
+		c->addr = v4_get(p);
+	else {
+		c->v6 = 1;
+		c->addr6 = v6_get(p);
+	}
 	c->seq = (uint32_t)cu->n;
 	k.mv_data = kb;
 	k.mv_size = store_key_make(kb, p);

@@ -13,7 +13,7 @@
  *   and the key of an entry that was added, replaced or deleted, or the
  *   list alone for an import. Every list change writes one in the same
  *   transaction; the last JOURNAL_KEEP are kept. A daemon follows it to
- *   keep its compact copy of the IPv4 lists in step (store_index.c).
+ *   keep its compact copy of the lists in step (store_index.c).
  * "expiry": key u64 big-endian expiry time, the list (1 byte) and the
  *   entry's key; empty value: one per entry that expires, so that a
  *   purge looks at those only (a writer adds them to an older database).

@@ -123,8 +123,7 @@ store_lookup(struct store *st, unsigned l, const struct addr *a,
 	e->dname_len = 0;
 	if ((c = lens_cached(st, l, a->af, errbuf, errlen)) == NULL)
 		return STORE_ERROR;
-	if (st->ix != NULL && st->ix_seq == st->snap_seq && a->af == ADDR_V4 &&
-	    l < IPX_LISTS)
+	if (st->ix != NULL && st->ix_seq == st->snap_seq && l < IPX_LISTS)
 		return store_index_lookup(st, l, a, now, brief, e, errbuf,
 		    errlen);
 	for (len = a->len; len >= 0; len--) {

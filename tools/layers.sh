@@ -55,6 +55,8 @@ form.h			3
 form.c			3
 ipindex.h		3
 ipindex.c		3
+ipindex6.h		3
+ipindex6.c		3
 qname.h			3
 qname.c			3
 reason.h		3

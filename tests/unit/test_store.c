@@ -1253,9 +1253,9 @@ index_steps(struct store *st, size_t max)
 }
 
 /*
- * The compact copy of the IPv4 lists: the same answers as the B-trees,
- * built in steps, following adds, deletes and an import through the
- * journal, with expiring entries read from the database.
+ * The compact copy of the lists: the same answers as the B-trees, built
+ * in steps, following adds, deletes and an import through the journal,
+ * with expiring entries read from the database.
  */
 static void
 test_index(void)
@@ -1263,13 +1263,14 @@ test_index(void)
 	static const char *const q[] = {
 		"10.1.2.3", "10.1.2.4", "10.1.2.200", "10.1.2.9", "10.200.0.1",
 		"10.9.0.1", "10.9.0.2", "10.1.2.7", "11.0.0.1", "2001:db8::1",
-		NULL
+		"2001:db8:1::1", "2001:db8:1:2::1", "2001:db8:1:2::3",
+		"2001:db8:1:2::4", "2001:db9::1", NULL
 	};
 	struct store *st;
 	struct gen g;
 	struct addr a;
 	char *p = dbpath("index");
-	char want[10][2][ADDR_STRLEN + 16], got[ADDR_STRLEN + 16];
+	char want[15][2][ADDR_STRLEN + 16], got[ADDR_STRLEN + 16];
 	size_t count = 0, bytes = 0;
 	int i, l, bad = 0, n;
 
@@ -1286,8 +1287,16 @@ test_index(void)
 	    add(st, LIST_BLACK, "10.9.0.1", 0, 5, now + 3600, "soon", NULL) +
 	    add(st, LIST_BLACK, "10.9.0.2", 0, 6, now - 1, "gone", NULL) +
 	    add(st, LIST_BLACK, "2001:db8::/32", 0, 7, 0, "v6", NULL) +
+	    add(st, LIST_BLACK, "2001:db8:1::/48", 0, 10, 0, "v6 48", NULL) +
+	    add(st, LIST_BLACK, "2001:db8:1:2::/64", ENTRY_EXCLUDE, 0, 0, "",
+	    NULL) +
+	    add(st, LIST_BLACK, "2001:db8:1:2::3", 0, 11, now + 3600, "soon",
+	    NULL) +
+	    add(st, LIST_BLACK, "2001:db8:1:2::4", 0, 12, now - 1, "gone",
+	    NULL) +
+	    add(st, LIST_WHITE, "2001:db8:1:2::1", 0, 0, 0, "ok6", NULL) +
 	    add(st, LIST_WHITE, "10.1.2.7", 0, 0, 0, "ok", NULL);
-	is_int(n, STORE_OK, "index: 8 entries added");
+	is_int(n, STORE_OK, "index: 13 entries added");
 	for (i = 0; q[i] != NULL; i++)
 		for (l = 0; l < 2; l++) {
 			snprintf(want[i][l], sizeof(want[i][l]), "%s %u %u",
@@ -1297,10 +1306,10 @@ test_index(void)
 	store_index_enable(st);
 	ok(store_index_stale(st), "index: stale before it is built");
 	n = index_steps(st, 1);
-	ok(n >= 7, "index: built in %d steps of 1 entry", n);
+	ok(n >= 13, "index: built in %d steps of 1 entry", n);
 	count = store_index_count(st, &bytes);
-	is_int((long long)count, 7, "index: 7 IPv4 entries in memory (%zu "
-	    "bytes)", bytes);
+	is_int((long long)count, 13, "index: 13 entries in memory, 6 IPv6 "
+	    "(%zu bytes)", bytes);
 	for (look_brief = 0; look_brief < 2; look_brief++)
 		for (i = 0; q[i] != NULL; i++)
 			for (l = 0; l < 2; l++) {
@@ -1345,6 +1354,33 @@ test_index(void)
 	    last.code == 3 && !store_index_stale(st),
 	    "index: the delete in the copy");
 
+	/*
+	 * The same for IPv6, brief: an answer of the B-trees has the
+	 * reason, one of the copy has not.
+	 */
+	add(st, LIST_BLACK, "2001:db8:1:2::5", 0, 13, 0, "new6", NULL);
+	ok(strcmp(look(st, LIST_BLACK, "2001:db8:1:2::5"),
+	    "2001:db8:1:2::5") == 0 && last.code == 13 &&
+	    strcmp(last.reason, "new6") == 0 && store_index_stale(st),
+	    "index: an added IPv6 entry is seen at once, from the B-trees");
+	is_int(index_steps(st, 1), 0, "index: caught up");
+	ok(strcmp(look(st, LIST_BLACK, "2001:db8:1:2::5"),
+	    "2001:db8:1:2::5") == 0 && last.code == 13 &&
+	    last.reason[0] == '\0' && !store_index_stale(st),
+	    "index: the added IPv6 entry from the copy");
+	a = ip("2001:db8:1:2::/64");
+	is_int(store_del(st, LIST_BLACK, &a, "alice", errbuf, sizeof(errbuf)),
+	    STORE_OK, "index: delete the IPv6 exclusion");
+	ok(strcmp(look(st, LIST_BLACK, "2001:db8:1:2::6"),
+	    "2001:db8:1::/48") == 0 && strcmp(last.reason, "v6 48") == 0 &&
+	    store_index_stale(st),
+	    "index: the IPv6 delete is seen at once, from the B-trees");
+	is_int(index_steps(st, 1), 0, "index: caught up");
+	ok(strcmp(look(st, LIST_BLACK, "2001:db8:1:2::6"),
+	    "2001:db8:1::/48") == 0 && last.code == 10 &&
+	    last.reason[0] == '\0' && !store_index_stale(st),
+	    "index: the IPv6 delete in the copy");
+
 	/* An import is one journal record: the copy is rebuilt. */
 	memset(&g, 0, sizeof(g));
 	g.st = st;
@@ -1365,14 +1401,327 @@ test_index(void)
 	    "index: which is seen at once");
 	n = index_steps(st, 100);
 	ok(n >= 10, "index: rebuilt after the import in %d steps", n);
-	is_int((long long)store_index_count(st, NULL), 1008,
-	    "index: 1008 IPv4 entries in memory");
+	is_int((long long)store_index_count(st, NULL), 1014,
+	    "index: 1014 entries in memory");
 	ok(strcmp(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200") == 0 &&
 	    last.code == 2 && !store_index_stale(st),
 	    "index: imported entry from the copy");
 	ok(strcmp(look(st, LIST_BLACK, "10.9.0.2"), "10.0.0.0/8") == 0 &&
 	    last.code == 2, "index: an expired entry is skipped");
+	ok(strcmp(look(st, LIST_BLACK, "2001:db8:1:2::4"),
+	    "2001:db8:1::/48") == 0 && last.code == 10,
+	    "index: an expired IPv6 entry is skipped");
 	look_brief = 0;
+	store_close(st);
+	free(p);
+}
+
+/*
+ * The randomised differential test of the copy's IPv6 lookups: random
+ * prefixes of every kind (lengths /8 to /128, mostly those of real lists,
+ * nested, "!" exclusions, entries that expire or have expired, more
+ * distinct codes than the copy's table of pairs holds) and random
+ * addresses in and around them, looked up through the B-trees and through
+ * the copy, brief or not, in both lists; then again after rounds of
+ * changes that the copy follows through the journal. A fixed seed: the
+ * same run every time.
+ */
+static uint64_t rnd6_state = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd6(void)
+{
+	rnd6_state ^= rnd6_state << 13;
+	rnd6_state ^= rnd6_state >> 7;
+	rnd6_state ^= rnd6_state << 17;
+	return (uint32_t)(rnd6_state >> 16);
+}
+
+/* A random IPv6 address: mostly in a few /32s, sites and hosts. */
+static void
+rnd6_addr(struct addr *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->af = ADDR_V6;
+	a->len = 128;
+	for (i = 0; i < 16; i++)
+		a->a[i] = (uint8_t)rnd6();
+	if (rnd6() % 8 == 0)
+		return;
+	a->a[0] = 0x20;		/* 1024 /32s, 4096 /48s in each */
+	a->a[1] = 0x01;
+	a->a[2] = (uint8_t)(rnd6() % 4);
+	a->a[4] = (uint8_t)(rnd6() % 16);
+	a->a[6] = 0;
+	a->a[7] = (uint8_t)(rnd6() % 4);
+	if (rnd6() % 2)
+		memset(a->a + 8, 0, 7);
+}
+
+static int
+rnd6_len(void)
+{
+	static const int common[] = {
+		128, 128, 128, 128, 64, 64, 64, 48, 48, 56, 32, 40, 44, 60, 63,
+		65, 127, 96
+	};
+
+	if (rnd6() % 6 == 0)
+		return 8 + (int)(rnd6() % 121);
+	return common[rnd6() % (sizeof(common) / sizeof(common[0]))];
+}
+
+struct diff6 {
+	struct store_entry	*e;
+	size_t			 n, i;
+};
+
+static int
+diff6_next(void *arg, struct store_entry *e)
+{
+	struct diff6 *d = arg;
+
+	if (d->i == d->n)
+		return 0;
+	*e = d->e[d->i++];
+	return 1;
+}
+
+/* A random entry of list l (which only decides the reason). */
+static void
+rnd6_entry(struct store_entry *e, unsigned l)
+{
+	static const char *const reasons[2] = { "b6", "w6" };
+	uint32_t r = rnd6() % 20;
+
+	memset(e, 0, sizeof(*e));
+	rnd6_addr(&e->prefix);
+	e->prefix.len = (uint8_t)rnd6_len();
+	if (e->prefix.len < 32)		/* not over the few /32s */
+		e->prefix.a[0] = (uint8_t)(0x30 + rnd6() % 0xc0);
+	addr_mask(&e->prefix);
+	e->flags = r == 0 || r == 1 ? ENTRY_EXCLUDE : 0;
+	/* some 600 distinct codes: more pairs than the copy holds */
+	e->code = r == 2 ? 0x7f000100 + rnd6() % 600 : rnd6() % 3 * 2;
+	e->expires = r == 3 ? (int64_t)now - 1 - rnd6() % 100 :
+	    r == 4 ? (int64_t)now + 3600 : 0;
+	e->added = (int64_t)now;
+	e->actor = "rnd";
+	e->actor_len = 3;
+	e->reason = reasons[l];
+	e->reason_len = 2;
+}
+
+/*
+ * Brief lookups that found an entry without its reason: answered by the
+ * copy alone (the B-trees' entries all have one).
+ */
+static int diff6_bare;
+
+/* The answer of a lookup of a in l as text: prefix, code, flags, reason. */
+static void
+diff6_answer(struct store *st, unsigned l, const struct addr *a,
+    int brief, char *out, size_t outlen)
+{
+	struct store_entry e;
+	char pfx[ADDR_STRLEN];
+	int r;
+
+	if (store_read_begin(st, errbuf, sizeof(errbuf)) != STORE_OK) {
+		printf("# store_read_begin: %s\n", errbuf);
+		snprintf(out, outlen, "error");
+		return;
+	}
+	r = store_lookup(st, l, a, now, brief, &e, errbuf, sizeof(errbuf));
+	if (r == STORE_OK && brief && e.reason_len == 0)
+		diff6_bare++;
+	if (r == STORE_OK)
+		snprintf(out, outlen, "%s %u %u %.*s",
+		    addr_format(&e.prefix, pfx, sizeof(pfx)), e.code, e.flags,
+		    brief ? 0 : (int)e.reason_len, brief ? "" : e.reason);
+	else if (r == STORE_NOTFOUND)
+		snprintf(out, outlen, "none");
+	else {
+		printf("# store_lookup: %s\n", errbuf);
+		snprintf(out, outlen, "error");
+	}
+	store_read_end(st);
+}
+
+#define DIFF6_ENTRIES	3000
+#define DIFF6_QUERIES	2500
+#define DIFF6_ANSWER	(ADDR_STRLEN + 32)
+
+/* Addresses to ask: half inside an entry of either list, half anywhere. */
+static void
+diff6_queries(struct addr *q, const struct store_entry *e, size_t ne)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < DIFF6_QUERIES; i++) {
+		rnd6_addr(&q[i]);
+		if (i % 2 || ne == 0)
+			continue;
+		q[i] = e[rnd6() % ne].prefix;
+		for (j = q[i].len; j < 128; j++)
+			if (rnd6() % 2)
+				q[i].a[j / 8] |= (uint8_t)(0x80 >> j % 8);
+		q[i].len = 128;
+	}
+}
+
+/*
+ * The answers to every query in both lists, brief and not, into
+ * ans[query][list][brief]; the store decides where they come from.
+ */
+static void
+diff6_answers(struct store *st, const struct addr *q,
+    char (*ans)[2][2][DIFF6_ANSWER])
+{
+	size_t i;
+	int l, b;
+
+	for (i = 0; i < DIFF6_QUERIES; i++)
+		for (l = 0; l < 2; l++)
+			for (b = 0; b < 2; b++)
+				diff6_answer(st, (unsigned)l, &q[i], b,
+				    ans[i][l][b], DIFF6_ANSWER);
+}
+
+/* The lookups whose answers differ; the first ones printed. */
+static int
+diff6_compare(const struct addr *q, char (*want)[2][2][DIFF6_ANSWER],
+    char (*got)[2][2][DIFF6_ANSWER], int *found)
+{
+	char a[ADDR_STRLEN];
+	size_t i;
+	int l, b, bad = 0;
+
+	*found = 0;
+	for (i = 0; i < DIFF6_QUERIES; i++)
+		for (l = 0; l < 2; l++)
+			for (b = 0; b < 2; b++) {
+				if (strcmp(want[i][l][b], "none") != 0)
+					(*found)++;
+				if (strcmp(want[i][l][b], got[i][l][b]) == 0)
+					continue;
+				if (bad++ < 5)
+					printf("# %s list %d brief %d: copy "
+					    "\"%s\", B-trees \"%s\"\n",
+					    addr_format(&q[i], a, sizeof(a)),
+					    l, b, got[i][l][b], want[i][l][b]);
+			}
+	return bad;
+}
+
+static void
+test_index6_random(void)
+{
+	static struct store_entry e[2][DIFF6_ENTRIES];
+	static struct addr q[DIFF6_QUERIES];
+	static char want[DIFF6_QUERIES][2][2][DIFF6_ANSWER];
+	static char got[DIFF6_QUERIES][2][2][DIFF6_ANSWER];
+	struct store_entry c;
+	struct diff6 d;
+	struct store *st;
+	char *p = dbpath("index6");
+	size_t count, n[2] = { DIFF6_ENTRIES, DIFF6_ENTRIES / 4 }, i;
+	int l, r, round, bad, found, stale, ok_ = 1, bare[2];
+
+	st = store_open(p, 256 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "index6: open");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	for (l = 0; l < 2; l++) {
+		for (i = 0; i < n[l]; i++)
+			rnd6_entry(&e[l][i], (unsigned)l);
+		memset(&d, 0, sizeof(d));
+		d.e = e[l];
+		d.n = n[l];
+		r = store_bulk_add(st, (unsigned)l, diff6_next, &d,
+		    "rnd", "rnd6", 1000, &count, errbuf, sizeof(errbuf));
+		if (r != STORE_OK)
+			printf("# store_bulk_add: %s\n", errbuf);
+		ok_ = ok_ && r == STORE_OK && count == n[l];
+	}
+	ok(ok_, "index6: %zu black and %zu white random IPv6 entries stored",
+	    n[0], n[1]);
+	diff6_queries(q, e[0], n[0]);
+	diff6_bare = 0;
+	diff6_answers(st, q, want);		/* no copy: the B-trees */
+	bare[0] = diff6_bare;
+	store_index_enable(st);
+	r = index_steps(st, 500);
+	count = store_index_count(st, NULL);
+	ok(r >= (int)(count / 500) && count > 2000 && !store_index_stale(st),
+	    "index6: the copy of %zu distinct entries built in %d steps of "
+	    "500", count, r);
+	diff6_bare = 0;
+	diff6_answers(st, q, got);
+	bare[1] = diff6_bare;
+	ok(bare[0] == 0 && bare[1] > DIFF6_QUERIES / 4,
+	    "index6: brief answers from the copy alone: %d, none before it "
+	    "was built (%d)", bare[1], bare[0]);
+	bad = diff6_compare(q, want, got, &found);
+	is_int(bad, 0, "index6: %d lookups, %d found, through the copy as "
+	    "through the B-trees", DIFF6_QUERIES * 4, found);
+	ok(found > DIFF6_QUERIES / 2 && found < DIFF6_QUERIES * 4,
+	    "index6: the queries find entries and miss them (%d of %d)",
+	    found, DIFF6_QUERIES * 4);
+
+	/*
+	 * Rounds of changes (adds of new entries, replacements, deletes),
+	 * each answered through the B-trees while the copy is behind, then
+	 * through the copy once it has caught up. (A commit each: the
+	 * merges of the change table, which take more than 4096 changes,
+	 * are test_ipindex's.)
+	 */
+	stale = 0;
+	bare[0] = bare[1] = 0;
+	for (round = 0, bad = 0; round < 3; round++) {
+		for (i = 0; i < 200; i++) {
+			l = (int)(rnd6() % 4 == 0);
+			rnd6_entry(&c, (unsigned)l);
+			if (rnd6() % 3 == 0)
+				c.prefix = e[l][rnd6() % n[l]].prefix;
+			if (rnd6() % 4 == 0) {
+				r = store_del(st, (unsigned)l, &c.prefix,
+				    "rnd", errbuf, sizeof(errbuf));
+				if (r == STORE_NOTFOUND)
+					r = STORE_OK;
+			} else
+				r = store_add(st, (unsigned)l, &c, NULL,
+				    errbuf, sizeof(errbuf));
+			if (r != STORE_OK) {
+				printf("# change: %s\n", errbuf);
+				bad++;
+			}
+			if (i % 8 == 0)		/* new entries get queries */
+				e[l][rnd6() % n[l]] = c;
+		}
+		diff6_queries(q, e[0], n[0]);
+		diff6_bare = 0;
+		diff6_answers(st, q, want);
+		bare[0] += diff6_bare;
+		stale += store_index_stale(st);
+		if (index_steps(st, 500) != 0)
+			bad++;
+		diff6_bare = 0;
+		diff6_answers(st, q, got);
+		bare[1] += diff6_bare;
+		bad += diff6_compare(q, want, got, &found);
+	}
+	ok(stale == 3 && bare[0] == 0 && bare[1] > DIFF6_QUERIES / 2,
+	    "index6: behind after each round of changes, answered from the "
+	    "B-trees, then from the copy (%d brief answers)", bare[1]);
+	is_int(bad, 0, "index6: after each of 3 rounds of 200 changes, %d "
+	    "lookups through the copy as through the B-trees",
+	    DIFF6_QUERIES * 4);
 	store_close(st);
 	free(p);
 }
@@ -1980,7 +2329,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(354);
+	plan(370);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2012,6 +2361,7 @@ main(void)
 
 	test_bulk();
 	test_index();
+	test_index6_random();
 	test_expiry_old();
 	test_full();
 	test_requests();

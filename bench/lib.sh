@@ -35,10 +35,17 @@ freeport() {
 # gen_set N DATA QUERIES NQ [EXTRA NEXTRA]: the data set of N entries into
 # the file DATA and NQ queries for it (zone bl.bench) into QUERIES, with
 # NEXTRA more unlisted addresses into EXTRA: IPv4 (gen-ip4set.sh,
-# gen-queries.sh) or, when FAMILY is 6, IPv6 (gen-ip6set.sh). $top is the
-# source tree.
+# gen-queries.sh), when FAMILY is 6 IPv6 (gen-ip6set.sh), when FAMILY is
+# dnset domain names (gen-dnset.sh; the extra names are new registered
+# domains). $top is the source tree.
 gen_set() {
-	if [ "${FAMILY:-4}" = 6 ]; then
+	if [ "${FAMILY:-4}" = dnset ]; then
+		sh "$top/bench/gen-dnset.sh" "$1" bl.bench "$4" "$3" >"$2" &&
+		    if [ -n "${5:-}" ]; then
+			awk -v n="$6" 'BEGIN { for (i = 1; i <= n; i++)
+			    printf "extra%d.bench-new.test\n", i }' >"$5"
+		    fi
+	elif [ "${FAMILY:-4}" = 6 ]; then
 		sh "$top/bench/gen-ip6set.sh" "$1" >"$2" &&
 		    sh "$top/bench/gen-ip6set.sh" -q "$1" "$4" bl.bench \
 		    ${5:+"$5" "$6"} >"$3"

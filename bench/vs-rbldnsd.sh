@@ -45,6 +45,12 @@
 # FAMILY=6: the same with IPv6, `bench/gen-ip6set.sh N' (nine prefix
 # lengths, /32 to /128) and its queries (gen-ip6set.sh -q), loaded by
 # rbldnsd as an ip6trie; the added addresses are IPv6 too.
+# FAMILY=dnset: a domain list, `bench/gen-dnset.sh N' (names, .names and
+# *.names) and its queries, imported into the domain list "dset" that an
+# rhsbl zone serves, loaded by rbldnsd as a dnset; names are added.
+#
+# rdnsbl's import is `rdnsblctl import --replace' into a new database,
+# the figure to set beside rbldnsd's load time.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top}
@@ -139,9 +145,16 @@ for n in "$@"; do
 	chmod 755 "$d"
 	tag="N=$n"
 	dstype=ip4set
+	list=black
+	ztype=dnsbl
 	if [ "$family" = 6 ]; then
 		tag="N=$n IPv6"
 		dstype=ip6trie
+	elif [ "$family" = dnset ]; then
+		tag="N=$n dnset"
+		dstype=dnset
+		list=dset
+		ztype=rhsbl
 	fi
 	gen_set "$n" "$d/data.txt" "$d/queries.txt" "$nq" "$d/extra.txt" \
 	    $((changes * 2 + 2)) || exit 1
@@ -149,7 +162,10 @@ for n in "$@"; do
 	# a listed address (the first entry's first), asked by the start
 	# measurements
 	first=$(sed -n 3p "$d/data.txt")
-	listed=$(rev_name "${first%/*}").bl.bench
+	case $family in
+	dnset) first=${first#.}; listed=$(echo "$first" | sed 's/^\*/a/').bl.bench ;;
+	*) listed=$(rev_name "${first%/*}").bl.bench ;;
+	esac
 	soa="\$SOA 300 ns.bl.bench hostmaster.bl.bench 1 3600 600 86400 120"
 	printf '%s\n$NS 300 ns.bl.bench\n' "$soa" >"$d/soa.txt"
 	chmod 644 "$d/soa.txt"
@@ -162,9 +178,13 @@ server:
 	database: $d/db
 	map-size: $(( n < 1000000 ? 1 : n / 1000000 * 1 + 1 ))g
 	verbosity: 1
+list:
+	name: dset
+	type: domain
 zone:
 	name: bl.bench
-	type: dnsbl
+	type: $ztype
+	list: $list
 	ttl: 5m
 	negative-ttl: 2m
 	soa: ns.bl.bench hostmaster.bl.bench
@@ -172,7 +192,7 @@ zone:
 CONF
 	ctl() { "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" "$@"; }
 	t0=$(now)
-	ctl import black "$d/data.txt" >"$d/import.out" 2>&1 || {
+	ctl import "$list" "$d/data.txt" --replace >"$d/import.out" 2>&1 || {
 		echo "vs-rbldnsd.sh: import failed:" >&2
 		cat "$d/import.out" >&2
 		exit 1
@@ -298,11 +318,13 @@ CONF
 	while [ $i -lt "$changes" ]; do
 		i=$((i + 1))
 		read -r ar <&3; read -r ab <&3
-		qr=$(rev_name "$ar").bl.bench
-		qb=$(rev_name "$ab").bl.bench
+		case $family in
+		dnset) qr=$ar.bl.bench; qb=$ab.bl.bench ;;
+		*) qr=$(rev_name "$ar").bl.bench; qb=$(rev_name "$ab").bl.bench ;;
+		esac
 		set -- $($probe -t 10 "$pr" "$qr" listed \
-		    "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" add black "$ar" \
-		    --reason bench) && echo "$1" >>"$d/chg.r"
+		    "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" add "$list" \
+		    "$ar" --reason bench) && echo "$1" >>"$d/chg.r"
 		# rbldnsd compares mtimes in seconds: let a second pass
 		sleep 1.1
 		set -- $($probe -t 600 "$pb" "$qb" listed sh -c \

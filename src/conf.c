@@ -172,6 +172,8 @@ static const struct key keys[] = {
 	{ "zone.list", CL_ZONE, KT_ZLIST, 0, 0,
 	    "black (dnsbl), white (dnswl)", F_MULTI | F_COMPUTED,
 	    ZON2(lists, nlists) },
+	{ "zone.allow-transfer", CL_ZONE, KT_ADDRLIST, 0, 0,
+	    "none", F_MULTI | F_COMPUTED, ZON(allow_transfer) },
 	{ "list.name", CL_LIST, KT_LNAME, 1, 32,
 	    NULL, F_REQUIRED, LST(name) },
 	{ "list.type", CL_LIST, KT_LKIND, 0, 0,

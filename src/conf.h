@@ -61,6 +61,7 @@ struct conf_zone {
 	int		 servfail;	/* on-lookup-failure: servfail */
 	struct conf_zlist *lists;	/* dnsbl: default black; dnswl: white */
 	size_t		 nlists;
+	struct addrlist	 allow_transfer;	/* AXFR/IXFR: who may */
 	int		 line;		/* where the zone: clause starts */
 };
 

@@ -18,6 +18,7 @@ struct event_base;
 struct http;
 struct patterns;
 struct server;
+struct xfr;
 struct zoneset;
 
 struct daemon {
@@ -30,12 +31,15 @@ struct daemon {
 	struct server		*server;
 	struct checker		*checker;
 	struct http		*http;		/* the delisting pages */
+	struct xfr		*xfr;		/* zone transfers */
 	struct patterns		*patterns;
 	struct helo_list	*bad_helo;
 	struct helo_env		 helo;
 	struct answer_conf	 ac;		/* what the answers read */
 	struct event		*ev_term, *ev_int, *ev_hup, *ev_purge;
 	struct event		*ev_index;	/* the copy of the lists */
+	struct event		*ev_serial;	/* the zones' serials */
+	uint64_t		 serial_seq;	/* the change they follow */
 	int			 index_logged;	/* its size was logged */
 	struct timespec		 index_t0;	/* its build started */
 	struct event		*ev_chld;	/* notify-command children */

@@ -31,6 +31,7 @@
 #include "server.h"
 #include "store.h"
 #include "util.h"
+#include "xfr.h"
 #include "zone.h"
 
 /*
@@ -57,6 +58,11 @@
 #define INDEX_STEP	10000
 #define INDEX_PAUSE_US	1000
 #define INDEX_WAIT	2	/* s: a rebuild waits for the writers to stop */
+/*
+ * The zones' SOA serials follow the database's changes (store.h,
+ * store_serial): the daemon looks for a change every SERIAL_POLL_MS.
+ */
+#define SERIAL_POLL_MS	250
 
 static __dead void
 usage(void)
@@ -188,9 +194,72 @@ state_discard(struct state *st)
 	conf_free(st->conf);
 }
 
+/*
+ * Record each zone's configuration with its serial (a new zone, or one
+ * whose configuration changed, moves it on) and set the zones' serials.
+ */
+static void
+serials_conf(struct daemon *d)
+{
+	char errbuf[512];
+	uint32_t serial;
+	size_t i;
+
+	(void)store_change_seq(d->store, &d->serial_seq, errbuf,
+	    sizeof(errbuf));
+	for (i = 0; i < d->zones->n; i++) {
+		struct zone *z = &d->zones->v[i];
+
+		if (store_serial_conf(d->store, z->conf->name,
+		    zone_conf_hash(z), z->serial, &serial, errbuf,
+		    sizeof(errbuf)) != STORE_OK) {
+			log_warnx("store: the serial of zone %s: %s; it is "
+			    "%u until the next change", z->conf->name, errbuf,
+			    z->serial);
+			continue;
+		}
+		zone_set_serial(z, serial);
+	}
+}
+
+/* The zones' serials after a change of the lists. */
+static void
+on_serial(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tv = { 0, SERIAL_POLL_MS * 1000 };
+	char errbuf[512];
+	uint64_t seq;
+	uint32_t serial;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	if (store_change_seq(d->store, &seq, errbuf, sizeof(errbuf)) ==
+	    STORE_OK && seq != d->serial_seq) {
+		d->serial_seq = seq;
+		for (i = 0; i < d->zones->n; i++) {
+			struct zone *z = &d->zones->v[i];
+
+			if (store_serial(d->store, z->conf->name, &serial,
+			    errbuf, sizeof(errbuf)) != STORE_OK)
+				serials_conf(d);
+			else if (serial != z->serial) {
+				verbose(VERB_DETAIL, "zone %s: serial %u",
+				    z->conf->name, serial);
+				zone_set_serial(z, serial);
+			}
+		}
+	}
+	if (event_add(d->ev_serial, &tv) == -1)
+		log_warnx("cannot schedule the serial timer");
+}
+
 static void
 state_apply(struct daemon *d, struct state *st)
 {
+	if (d->xfr != NULL)
+		xfr_stop(d->xfr);	/* they read the zones and the store */
 	zoneset_free(d->zones);
 	patterns_free(d->patterns);
 	helo_list_free(d->bad_helo);
@@ -213,6 +282,9 @@ state_apply(struct daemon *d, struct state *st)
 		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
 		d->purged = 0;
 	}
+	serials_conf(d);
+	if (d->xfr != NULL)
+		xfr_configure(d->xfr, d->store);
 	d->ac.zones = d->zones;
 	d->ac.store = d->store;
 	d->ac.allow = &d->conf->allow_query;
@@ -490,6 +562,9 @@ main(int argc, char *argv[])
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
 	d.server = server_new(d.base, &d.ac);
+	d.xfr = xfr_new();
+	xfr_configure(d.xfr, d.store);
+	server_set_xfr(d.server, d.xfr);
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 	d.checker = checker_new(d.base, d.conf, d.store, d.patterns, errbuf,
@@ -508,7 +583,8 @@ main(int argc, char *argv[])
 	d.ev_chld = evsignal_new(d.base, SIGCHLD, on_signal, &d);
 	d.ev_purge = evtimer_new(d.base, on_purge, &d);
 	d.ev_index = evtimer_new(d.base, on_index, &d);
-	if (d.ev_index == NULL)
+	d.ev_serial = evtimer_new(d.base, on_serial, &d);
+	if (d.ev_index == NULL || d.ev_serial == NULL)
 		fatalx("cannot set up timer events");
 	server_set_batch_hook(d.server, index_kick, &d);
 	index_kick(&d);
@@ -519,6 +595,7 @@ main(int argc, char *argv[])
 	    evsignal_add(d.ev_hup, NULL) == -1 ||
 	    event_add(d.ev_purge, &tv) == -1)
 		fatalx("cannot set up signal and timer events");
+	on_serial(-1, 0, &d);
 
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
@@ -527,6 +604,7 @@ main(int argc, char *argv[])
 		fatalx("event loop failed");
 
 	http_free(d.http);
+	xfr_free(d.xfr);
 	server_free(d.server);
 	checker_free(d.checker);
 	event_free(d.ev_term);
@@ -534,6 +612,7 @@ main(int argc, char *argv[])
 	event_free(d.ev_hup);
 	event_free(d.ev_purge);
 	event_free(d.ev_index);
+	event_free(d.ev_serial);
 	event_free(d.ev_chld);
 	event_base_free(d.base);
 	zoneset_free(d.zones);

@@ -31,6 +31,7 @@
 #include "store.h"
 #include "util.h"
 #include "wire.h"
+#include "xfr.h"
 
 #define UDP_BATCH	32
 #define UDP_BUFSIZE	4096
@@ -91,6 +92,7 @@ struct server {
 	unsigned		 check_timeout_ms;
 	void			(*batch_hook)(void *);
 	void			*batch_arg;
+	struct xfr		*xfr;		/* zone transfers, or NULL */
 	struct server_stats	 stats;
 	uint32_t		 tcp_timeout;
 	uint32_t		 tcp_clients;
@@ -467,7 +469,20 @@ tcp_read(struct bufferevent *bev, void *arg)
 		srv->stats.tcp++;
 		ain.now = time(NULL);
 		answer_parse(srv->ac, srv->tcp_in, len, &aq);
-		n = answer(srv, &aq, &ain, srv->tcp_out + 2, TCP_MSGMAX, &res);
+		if (srv->xfr != NULL && aq.rc == WIRE_OK && aq.z != NULL &&
+		    aq.apex_off == WIRE_HDRLEN &&
+		    (aq.q.qtype == 252 || aq.q.qtype == 251)) {
+			/* a transfer takes the connection, or refuses */
+			if (xfr_start(srv->xfr, &aq, &c->peer,
+			    bufferevent_getfd(bev), srv->tcp_out + 2,
+			    TCP_MSGMAX, &n) == 1) {
+				tcp_close(c);
+				return;
+			}
+			res.kind = ANS_REFUSED;
+		} else
+			n = answer(srv, &aq, &ain, srv->tcp_out + 2,
+			    TCP_MSGMAX, &res);
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {
@@ -816,6 +831,12 @@ server_set_checker(struct server *srv, struct checker *ck,
 {
 	srv->checker = ck;
 	srv->check_timeout_ms = timeout_ms;
+}
+
+void
+server_set_xfr(struct server *srv, struct xfr *x)
+{
+	srv->xfr = x;
 }
 
 void

@@ -65,6 +65,13 @@ void		 server_set_checker(struct server *, struct checker *,
 void		 server_set_batch_hook(struct server *, void (*fn)(void *),
 		    void *arg);
 
+/*
+ * Hand transfer queries over TCP (AXFR, IXFR of a zone's apex) to x
+ * (xfr.h; NULL: refused as every other transfer query).
+ */
+struct xfr;
+void		 server_set_xfr(struct server *, struct xfr *);
+
 const struct server_stats *server_stats(const struct server *);
 
 void		 server_free(struct server *);

@@ -16,8 +16,9 @@
  * the file that owns each one's layout of keys and values:
  *   "black", "white"      the lists' entries (store_base.c)
  *   "meta"                "schema" -> the version (store.c); the counts
- *                         of entries per prefix length and the number of
- *                         the last journal record (store_journal.c)
+ *                         of entries per prefix length, the number of
+ *                         the last journal record and the zones' SOA
+ *                         serials (store_journal.c)
  *   "journal", "expiry"   the changes of the lists, and the entries that
  *                         expire (store_journal.c)
  *   "audit"               the audit log (store_audit.c)
@@ -124,6 +125,26 @@ size_t		 store_index_count(const struct store *, size_t *bytes);
  */
 void		 store_prefetch(const struct store *, const struct addr *a,
 		    int stage);
+
+/*
+ * Zone SOA serials that mean the data: every committed change of a list
+ * moves a zone's serial on (by the number of changes), and a change of
+ * the zone's configuration (conf_hash) moves it one up; kept in the
+ * database, so that a restart never goes back. store_serial_conf()
+ * records the zone's configuration (a write transaction when it is new
+ * or changed; a new zone starts at initial) and sets *serial; the
+ * daemon calls it for every zone at start and reload. store_serial():
+ * the serial in the newest snapshot (STORE_ERROR for a zone without a
+ * record). store_change_seq(): the number of the last change, to see
+ * cheaply whether anything changed.
+ */
+enum store_rc	 store_serial_conf(struct store *, const char *zone,
+		    uint64_t conf_hash, uint32_t initial, uint32_t *serial,
+		    char *errbuf, size_t errlen);
+enum store_rc	 store_serial(struct store *, const char *zone,
+		    uint32_t *serial, char *errbuf, size_t errlen);
+enum store_rc	 store_change_seq(struct store *, uint64_t *seq,
+		    char *errbuf, size_t errlen);
 
 /*
  * Delete entries expired at now, with one audit record each (actor

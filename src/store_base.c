@@ -339,20 +339,18 @@ store_txn_commit(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 }
 
 enum store_rc
-store_table_walk(struct store *st, MDB_dbi dbi, const char *what,
-    store_record_fn *fn, void *arg, char *errbuf, size_t errlen)
+store_table_walk_txn(struct store *st, MDB_txn *txn, MDB_dbi dbi,
+    const char *what, store_record_fn *fn, void *arg, char *errbuf,
+    size_t errlen)
 {
 	MDB_cursor *cur = NULL;
-	MDB_txn *txn = NULL;
 	MDB_val k, v;
 	enum store_rc ret = STORE_ERROR;
 	int rc, r;
 
-	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
 	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)", what);
-		goto cleanup;
+		return STORE_ERROR;
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -367,8 +365,21 @@ store_table_walk(struct store *st, MDB_dbi dbi, const char *what,
 	}
 	ret = STORE_OK;
 cleanup:
-	if (cur != NULL)
-		mdb_cursor_close(cur);
+	mdb_cursor_close(cur);
+	return ret;
+}
+
+enum store_rc
+store_table_walk(struct store *st, MDB_dbi dbi, const char *what,
+    store_record_fn *fn, void *arg, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn = NULL;
+	enum store_rc ret;
+
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	ret = store_table_walk_txn(st, txn, dbi, what, fn, arg, errbuf,
+	    errlen);
 	mdb_txn_abort(txn);
 	return ret;
 }

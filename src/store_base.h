@@ -255,6 +255,10 @@ typedef int store_record_fn(void *arg, const MDB_val *k, const MDB_val *v,
 enum store_rc store_table_walk(struct store *st, MDB_dbi dbi,
 	    const char *what, store_record_fn *fn, void *arg, char *errbuf,
 	    size_t errlen);
+/* The same inside the caller's txn. */
+enum store_rc store_table_walk_txn(struct store *st, MDB_txn *txn,
+	    MDB_dbi dbi, const char *what, store_record_fn *fn, void *arg,
+	    char *errbuf, size_t errlen);
 
 /*
  * Inside the read snapshot (st->reading): the entry of list l for

@@ -320,3 +320,152 @@ cleanup:
 		mdb_cursor_close(cur);
 	return ret;
 }
+
+/*
+ * Zone serials. "serial:" NAME -> base (u32), conf hash (u64), journal
+ * number (u64), big-endian: the serial of the zone in a snapshot whose
+ * last journal record is seq is base + (seq - the stored number), modulo
+ * 2^32. Every change of a list moves the journal on, so the serial grows
+ * with it and is read off any snapshot without a write.
+ */
+#define SERIAL_RECLEN	20
+
+static size_t
+serial_key(MDB_val *k, uint8_t *buf, size_t len, const char *zone)
+{
+	int n;
+
+	n = snprintf((char *)buf, len, "serial:%s", zone);
+	if (n < 0 || (size_t)n >= len)
+		n = (int)len - 1;
+	k->mv_data = buf;
+	k->mv_size = (size_t)n;
+	return (size_t)n;
+}
+
+/* The record of zone in txn: 1 found, 0 none, -1 error. */
+static int
+serial_get(struct store *st, MDB_txn *txn, const char *zone, uint32_t *base,
+    uint64_t *hash, uint64_t *seqc, char *errbuf, size_t errlen)
+{
+	uint8_t kb[8 + 256];
+	const uint8_t *p;
+	MDB_val k, v;
+	int rc;
+
+	serial_key(&k, kb, sizeof(kb), zone);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(meta)");
+		return -1;
+	}
+	if (v.mv_size != SERIAL_RECLEN) {
+		snprintf(errbuf, errlen, "corrupt serial of zone %s in meta",
+		    zone);
+		return -1;
+	}
+	p = v.mv_data;
+	*base = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+	*hash = store_be64_get(p + 4);
+	*seqc = store_be64_get(p + 12);
+	return 1;
+}
+
+int
+store_serial_txn(struct store *st, MDB_txn *txn, const char *zone,
+    uint32_t *serial, char *errbuf, size_t errlen)
+{
+	uint64_t hash, seqc, seq;
+	uint32_t base;
+	int r;
+
+	*serial = 0;
+	if ((r = serial_get(st, txn, zone, &base, &hash, &seqc, errbuf,
+	    errlen)) == -1)
+		return -1;
+	if (r == 0) {
+		snprintf(errbuf, errlen, "zone %s has no serial yet", zone);
+		return -1;
+	}
+	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		return -1;
+	*serial = base + (uint32_t)(seq - seqc);
+	return 0;
+}
+
+enum store_rc
+store_serial(struct store *st, const char *zone, uint32_t *serial,
+    char *errbuf, size_t errlen)
+{
+	MDB_txn *txn;
+	int r;
+
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	r = store_serial_txn(st, txn, zone, serial, errbuf, errlen);
+	mdb_txn_abort(txn);
+	return r == -1 ? STORE_ERROR : STORE_OK;
+}
+
+enum store_rc
+store_serial_conf(struct store *st, const char *zone, uint64_t conf_hash,
+    uint32_t initial, uint32_t *serial, char *errbuf, size_t errlen)
+{
+	uint8_t kb[8 + 256], vb[SERIAL_RECLEN];
+	uint64_t hash, seqc, seq;
+	uint32_t base, now;
+	MDB_txn *txn;
+	MDB_val k, v;
+	int r, rc;
+
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if ((r = serial_get(st, txn, zone, &base, &hash, &seqc, errbuf,
+	    errlen)) == -1 ||
+	    store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+		goto fail;
+	if (r == 1 && hash == conf_hash) {
+		mdb_txn_abort(txn);
+		*serial = base + (uint32_t)(seq - seqc);
+		return STORE_OK;
+	}
+	/* a new zone starts at initial; a changed one goes one up */
+	now = r == 1 ? base + (uint32_t)(seq - seqc) + 1 : initial;
+	vb[0] = (uint8_t)(now >> 24);
+	vb[1] = (uint8_t)(now >> 16);
+	vb[2] = (uint8_t)(now >> 8);
+	vb[3] = (uint8_t)now;
+	store_be64_put(vb + 4, conf_hash);
+	store_be64_put(vb + 12, seq);
+	serial_key(&k, kb, sizeof(kb), zone);
+	v.mv_data = vb;
+	v.mv_size = sizeof(vb);
+	if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+		goto fail;
+	}
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	*serial = now;
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return STORE_ERROR;
+}
+
+enum store_rc
+store_change_seq(struct store *st, uint64_t *seq, char *errbuf,
+    size_t errlen)
+{
+	MDB_txn *txn;
+	int r;
+
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	r = store_journal_seq(st, txn, seq, errbuf, errlen);
+	mdb_txn_abort(txn);
+	return r == -1 ? STORE_ERROR : STORE_OK;
+}

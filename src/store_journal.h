@@ -84,4 +84,11 @@ int	store_expiry_due(struct store *st, MDB_txn *txn, time_t now,
 	    size_t *left, store_expiry_fn *fn, void *arg, char *errbuf,
 	    size_t errlen);
 
+/*
+ * The serial of zone (store.h, store_serial) in the snapshot of txn;
+ * -1 with errbuf when the zone has none.
+ */
+int	store_serial_txn(struct store *st, MDB_txn *txn, const char *zone,
+	    uint32_t *serial, char *errbuf, size_t errlen);
+
 #endif /* STORE_JOURNAL_H */

@@ -661,6 +661,40 @@ store_walk(struct store *st, unsigned l, store_walk_fn *cb, void *arg,
 	    list_record, &w, errbuf, errlen);
 }
 
+enum store_rc
+store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
+    store_walk_fn *const *cbs, void *const *args, const char *zone,
+    uint32_t *serial, char *errbuf, size_t errlen)
+{
+	struct list_walk w;
+	MDB_txn *txn;
+	enum store_rc rc = STORE_ERROR;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (store_list_check(st, ids[i], errbuf, errlen) == -1)
+			return STORE_ERROR;
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (zone != NULL && store_serial_txn(st, txn, zone, serial, errbuf,
+	    errlen) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		w.st = st;
+		w.l = ids[i];
+		w.cb = cbs[i];
+		w.arg = args[i];
+		if (store_table_walk_txn(st, txn, st->lists[ids[i]].dbi,
+		    store_list_name(st, ids[i]), list_record, &w, errbuf,
+		    errlen) == STORE_ERROR)
+			goto out;
+	}
+	rc = STORE_OK;
+out:
+	mdb_txn_abort(txn);
+	return rc;
+}
+
 struct purge {
 	struct store	*st;
 	MDB_txn		*txn;

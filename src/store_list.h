@@ -170,6 +170,19 @@ enum store_rc	 store_walk(struct store *, unsigned list,
 		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
 
 /*
+ * Walk the lists ids[0..n) in turn, each as store_walk with cbs[i] and
+ * args[i], all in one read snapshot of their own, and, with zone not
+ * NULL, set *serial to the zone's serial in that snapshot (store.h,
+ * store_serial): what a zone transfer sends, from a thread of its own
+ * while the daemon answers. A callback's non-zero stops its walk only.
+ * Returns STORE_OK or STORE_ERROR.
+ */
+enum store_rc	 store_walk_snapshot(struct store *, const unsigned *ids,
+		    size_t n, store_walk_fn *const *cbs, void *const *args,
+		    const char *zone, uint32_t *serial, char *errbuf,
+		    size_t errlen);
+
+/*
  * Open the list called name, of kind (black and white: ids 0 and 1, kind
  * ip), creating it when create is set and it does not exist yet (a write
  * transaction of its own), and set *id. Returns STORE_OK, STORE_NOTFOUND

@@ -272,11 +272,19 @@ int
 resp_add_txt(struct resp *r, uint16_t owner_off, uint32_t ttl,
     const char *text, size_t len)
 {
-	uint8_t rd[4096 + 4096 / 255 + 1];
+	uint8_t rd[WIRE_TXT_RDMAX];
+
+	return resp_add_rr(r, owner_off, TYPE_TXT, ttl, rd,
+	    wire_txt_rdata(text, len, rd));
+}
+
+size_t
+wire_txt_rdata(const char *text, size_t len, uint8_t *rd)
+{
 	size_t o = 0, n;
 
-	if (len > 4096)
-		len = 4096;
+	if (len > WIRE_TXT_MAX)
+		len = WIRE_TXT_MAX;
 	do {
 		n = len > 255 ? 255 : len;
 		rd[o++] = (uint8_t)n;
@@ -285,7 +293,7 @@ resp_add_txt(struct resp *r, uint16_t owner_off, uint32_t ttl,
 		text += n;
 		len -= n;
 	} while (len > 0);
-	return resp_add_rr(r, owner_off, TYPE_TXT, ttl, rd, o);
+	return o;
 }
 
 size_t

@@ -122,6 +122,14 @@ int	resp_add_a(struct resp *, uint16_t owner_off, uint32_t ttl,
 int	resp_add_txt(struct resp *, uint16_t owner_off, uint32_t ttl,
 	    const char *text, size_t len);
 
+/*
+ * TXT rdata of text (at most WIRE_TXT_MAX bytes of it): strings of at
+ * most 255 bytes, into rd (WIRE_TXT_RDMAX bytes). Returns its length.
+ */
+#define WIRE_TXT_MAX	4096
+#define WIRE_TXT_RDMAX	(WIRE_TXT_MAX + WIRE_TXT_MAX / 255 + 1)
+size_t	wire_txt_rdata(const char *text, size_t len, uint8_t *rd);
+
 /* Store a 32-bit value in network order at p. */
 void	wire_put32(uint8_t *p, uint32_t v);
 

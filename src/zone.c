@@ -60,6 +60,7 @@ zoneset_new(const struct conf *conf, uint32_t serial, char *errbuf,
 		    errbuf, errlen) == -1)
 			goto fail;
 		p += n;
+		z->serial = serial;
 		wire_put32(p, serial);
 		wire_put32(p + 4, SOA_REFRESH);
 		wire_put32(p + 8, SOA_RETRY);
@@ -94,6 +95,63 @@ zoneset_free(struct zoneset *zs)
 	}
 	free(zs->v);
 	free(zs);
+}
+
+void
+zone_set_serial(struct zone *z, uint32_t serial)
+{
+	z->serial = serial;
+	wire_put32(z->soa_rdata + z->soa_len - 20, serial);
+}
+
+/* FNV-1a over len bytes of p, and a separator. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	return s == NULL ? fnv(h, "", 0) : fnv(h, s, strlen(s) + 1);
+}
+
+uint64_t
+zone_conf_hash(const struct zone *z)
+{
+	const struct conf_zone *cz = z->conf;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	uint32_t v[6];
+	size_t i;
+
+	h = fnv_str(h, cz->name);
+	v[0] = cz->type;
+	v[1] = cz->checks;
+	v[2] = cz->ttl;
+	v[3] = cz->negative_ttl;
+	v[4] = (uint32_t)cz->servfail;
+	v[5] = (uint32_t)cz->nlists;
+	h = fnv(h, v, sizeof(v));
+	h = fnv(h, z->soa_rdata, z->soa_len - 20);
+	h = fnv(h, z->soa_rdata + z->soa_len - 16, 16);
+	for (i = 0; i < z->nns; i++)
+		h = fnv(h, z->ns_rdata[i], z->ns_len[i]);
+	h = fnv_str(h, cz->txt);
+	for (i = 0; i < REASON_MAX; i++)
+		h = fnv_str(h, cz->txt_reason[i]);
+	h = fnv(h, cz->code, sizeof(cz->code));
+	h = fnv_str(h, cz->url);
+	for (i = 0; i < cz->nlists; i++) {
+		h = fnv_str(h, cz->lists[i].name);
+		h = fnv(h, &cz->lists[i].code, sizeof(cz->lists[i].code));
+	}
+	return h;
 }
 
 const struct zone *

@@ -37,6 +37,7 @@ struct zone {
 	uint8_t			 (*ns_rdata)[WIRE_MAXNAME];
 	size_t			*ns_len;
 	size_t			 nns;
+	uint32_t		 serial;	/* SOA serial (zone_set_serial) */
 };
 
 struct zoneset {
@@ -53,6 +54,16 @@ struct zoneset {
 struct zoneset	*zoneset_new(const struct conf *conf, uint32_t serial,
 		    char *errbuf, size_t errlen);
 void		 zoneset_free(struct zoneset *);
+
+/* Set zone z's SOA serial (in soa_rdata too). */
+void		 zone_set_serial(struct zone *z, uint32_t serial);
+
+/*
+ * A hash of what zone z's configuration makes it answer (its name, type,
+ * checks, TTLs, SOA and NS, TXT, codes, URL, lists): the store moves the
+ * serial one up when it changes (store_serial_conf).
+ */
+uint64_t	 zone_conf_hash(const struct zone *z);
 
 /* The zone with this name (lower case, no final dot), or NULL. */
 const struct zone *zoneset_by_name(const struct zoneset *, const char *name);

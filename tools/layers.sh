@@ -101,6 +101,8 @@ ipfile.c		21
 ipfile_write.c		21
 ipmerge.h		21
 ipmerge.c		21
+xfrmap.h		21
+xfrmap.c		21
 notify.h		21
 notify.c		21
 verdict.h		22
@@ -115,6 +117,8 @@ delist.h		24
 delist.c		24
 page.h			24
 page.c			24
+xfr.h			24
+xfr.c			24
 server.h		25
 server.c		25
 metrics.h		26

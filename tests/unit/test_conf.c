@@ -756,7 +756,7 @@ test_schema(void)
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
-		"zone.list", "list.name", "list.type",
+		"zone.list", "zone.allow-transfer", "list.name", "list.type",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.notify-command", "http.max-body", "http.rate-limit",
@@ -912,6 +912,7 @@ static const char every_conf[] =
     "\ton-lookup-failure: servfail\n"
     "\tlist: black\n"
     "\tlist: spam 127.0.5.3\n"
+    "\tallow-transfer: 192.0.2.53, 2001:db8::53\n"
     "list:\n"
     "\tname: spam\n"
     "\ttype: ip\n"
@@ -932,6 +933,7 @@ static const char every_conf[] =
     "\turl: http://wl.example.net/\n"
     "\ton-lookup-failure: nxdomain\n"
     "\tlist: white\n"
+    "\tallow-transfer: 192.0.2.53\n"
     "zone:\n"
     "\tname: helo.example.net\n"
     "\ttype: helo\n"
@@ -947,6 +949,7 @@ static const char every_conf[] =
     "\tcode: own-name 127.0.0.2\n"
     "\turl: \"https://helo.example.net/?name=$\"\n"
     "\ton-lookup-failure: servfail\n"
+    "\tallow-transfer: 192.0.2.0/24\n"
     "http:\n"
     "\tlisten: 127.0.0.1@8053, ::1@8053\n"
     "\tpublic-url: https://bl.example.net\n"

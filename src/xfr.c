@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * xfr.c -- zone transfers in threads of their own (xfr.h).
+ *
+ * A transfer reads, in one snapshot: the zone's serial, the white list
+ * (a dnsbl zone: copied, it is small), then the zone's list in store
+ * order, merged with the white list's exceptions (ipmerge.h), with the
+ * RFC 5782 test points put in their place, into xfrmap.h, whose records
+ * go out in messages of about XFR_MSG bytes, blocking on the socket.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xfr.h"
+#include "answer.h"
+#include "conf.h"
+#include "decide.h"
+#include "ipmerge.h"
+#include "log.h"
+#include "store.h"
+#include "store_list.h"
+#include "util.h"
+#include "wire.h"
+#include "xfrmap.h"
+#include "zone.h"
+
+#define XFR_MSG		16384	/* a message is sent once this long */
+#define XFR_BUF		65535
+#define XFR_SNDTIMEO	30	/* s a peer may leave a write waiting */
+#define TYPE_SOA	6
+#define TYPE_NS		2
+#define TYPE_A		1
+#define TYPE_TXT	16
+#define TYPE_HINFO	13
+#define PLACEHOLDER_CPU	"not listed"
+#define XFR_TESTPOINT	0x80000000U	/* an entry's flag: a test point */
+
+struct job {
+	struct xfr		*x;
+	struct job		*next;
+	pthread_t		 th;
+	int			 fd;
+	int			 done;		/* the thread has ended */
+	const struct zone	*z;
+	char			 peer[ADDR_STRLEN];
+	uint16_t		 id;
+	uint16_t		 qtype;
+	uint8_t			 qname[WIRE_MAXNAME];
+	size_t			 qname_len;
+	/* the walk */
+	time_t			 now;
+	uint32_t		 serial;
+	struct ipmerge		*merge;		/* a dnsbl zone */
+	struct xfrmap		*map;
+	struct store_entry	*white;		/* copies */
+	size_t			 nwhite, iwhite;
+	struct store_entry	 tp[4];		/* test points, in order */
+	size_t			 ntp, itp;
+	int			 failed;	/* stop everything */
+	/* the message being filled */
+	uint8_t			 buf[2 + XFR_BUF];
+	size_t			 len;
+	uint16_t		 ancount;
+	int			 started;	/* the first SOA is out */
+	uint64_t		 records, bytes, messages;
+	char			 err[600];
+};
+
+struct xfr {
+	pthread_mutex_t		 mtx;
+	struct store		*store;
+	struct job		*jobs;
+	unsigned		 running;
+	uint64_t		 started;
+	volatile int		 stop;
+};
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Start a message: header and the question. */
+static void
+msg_begin(struct job *j)
+{
+	uint8_t *p = j->buf + 2;
+
+	memset(p, 0, WIRE_HDRLEN);
+	put16(p, j->id);
+	p[2] = 0x84;			/* QR, AA */
+	put16(p + 4, 1);
+	memcpy(p + WIRE_HDRLEN, j->qname, j->qname_len);
+	put16(p + WIRE_HDRLEN + j->qname_len, j->qtype);
+	put16(p + WIRE_HDRLEN + j->qname_len + 2, 1);
+	j->len = WIRE_HDRLEN + j->qname_len + 4;
+	j->ancount = 0;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Send the message, if it has records, and start the next. */
+static int
+msg_send(struct job *j)
+{
+	if (j->ancount == 0)
+		return 0;
+	put16(j->buf + 2 + 6, j->ancount);
+	put16(j->buf, (uint16_t)j->len);
+	if (j->x->stop) {
+		snprintf(j->err, sizeof(j->err), "ended by a reload or "
+		    "the end");
+		return -1;
+	}
+	if (write_all(j->fd, j->buf, j->len + 2) == -1) {
+		snprintf(j->err, sizeof(j->err), "write: %s",
+		    strerror(errno));
+		return -1;
+	}
+	j->bytes += j->len + 2;
+	j->messages++;
+	msg_begin(j);
+	return 0;
+}
+
+/*
+ * Append a record: owner the labels of name (wire form without the
+ * final root, nlen bytes) and the apex (a pointer to the question).
+ */
+static int
+rr_add(struct job *j, const uint8_t *name, size_t nlen, uint16_t type,
+    uint32_t ttl, const uint8_t *rd, size_t rdlen)
+{
+	uint8_t *p;
+
+	if (j->len + nlen + 12 + rdlen > XFR_BUF && msg_send(j) == -1)
+		return -1;
+	p = j->buf + 2 + j->len;
+	memcpy(p, name, nlen);
+	p += nlen;
+	put16(p, 0xc000 | WIRE_HDRLEN);
+	put16(p + 2, type);
+	put16(p + 4, 1);
+	wire_put32(p + 6, ttl);
+	put16(p + 10, (uint16_t)rdlen);
+	memcpy(p + 12, rd, rdlen);
+	j->len += nlen + 12 + rdlen;
+	j->ancount++;
+	j->records++;
+	if (j->len >= XFR_MSG)
+		return msg_send(j);
+	return 0;
+}
+
+static int
+add_soa(struct job *j)
+{
+	uint8_t rd[sizeof(j->z->soa_rdata)];
+
+	memcpy(rd, j->z->soa_rdata, j->z->soa_len);
+	wire_put32(rd + j->z->soa_len - 20, j->serial);
+	return rr_add(j, NULL, 0, TYPE_SOA, j->z->conf->negative_ttl, rd,
+	    j->z->soa_len);
+}
+
+/* The opening SOA and the NS records, before the first record. */
+static int
+zone_begin(struct job *j)
+{
+	size_t i;
+
+	if (j->started)
+		return 0;
+	j->started = 1;
+	if (add_soa(j) == -1)
+		return -1;
+	for (i = 0; i < j->z->nns; i++)
+		if (rr_add(j, NULL, 0, TYPE_NS, j->z->conf->ttl,
+		    j->z->ns_rdata[i], j->z->ns_len[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* The labels of node r below the apex, in wire form; returns the length. */
+static size_t
+node_name(const struct xfrmap_rec *r, uint8_t *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	int d, v;
+
+	if (r->wild) {
+		out[o++] = 1;
+		out[o++] = '*';
+	}
+	for (d = r->depth - 1; d >= 0; d--) {
+		if (r->af == ADDR_V4) {
+			char t[4];
+			int n = snprintf(t, sizeof(t), "%u", r->a[d]);
+
+			out[o++] = (uint8_t)n;
+			memcpy(out + o, t, (size_t)n);
+			o += (size_t)n;
+		} else {
+			v = (r->a[d / 2] >> (d % 2 ? 0 : 4)) & 0xf;
+			out[o++] = 1;
+			out[o++] = (uint8_t)hex[v];
+		}
+	}
+	return o;
+}
+
+/* The TXT text of what r lists, as the daemon answers it. */
+static int
+add_listed(struct job *j, const uint8_t *name, size_t nlen,
+    const struct xfrmap_rec *r)
+{
+	const struct zone *z = j->z;
+	const struct conf_zone *cz = z->conf;
+	struct verdict v;
+	struct addr a;
+	char subject[ADDR_STRLEN + 4], txt[WIRE_TXT_MAX];
+	uint8_t rd[4], trd[WIRE_TXT_RDMAX];
+	size_t tl;
+
+	memset(&v, 0, offsetof(struct verdict, check));
+	v.listed = 1;
+	v.reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST :
+	    REASON_BLACKLIST;
+	v.nmore = 0;
+	if (r->e->flags & XFR_TESTPOINT) {
+		v.test_point = 1;
+		v.code = cz->code[v.reason];
+	} else {
+		v.have_entry = 1;
+		v.entry = *r->e;
+		v.entry_list = z->lists[0];
+		v.code = r->e->code ? r->e->code : cz->lists[0].code ?
+		    cz->lists[0].code : cz->code[v.reason];
+	}
+	/* "$" is the address, or for a wildcard the listed prefix */
+	if (r->wild)
+		addr_format(&r->e->prefix, subject, sizeof(subject));
+	else {
+		memset(&a, 0, sizeof(a));
+		a.af = (uint8_t)r->af;
+		a.len = r->af == ADDR_V4 ? 32 : 128;
+		memcpy(a.a, r->a, sizeof(a.a));
+		addr_format(&a, subject, sizeof(subject));
+	}
+	wire_put32(rd, v.code);
+	if (rr_add(j, name, nlen, TYPE_A, cz->ttl, rd, 4) == -1)
+		return -1;
+	if (!decide_has_txt(z, &v, 0))
+		return 0;
+	tl = decide_txt(z, &v, subject, txt, sizeof(txt));
+	return rr_add(j, name, nlen, TYPE_TXT, cz->ttl, trd,
+	    wire_txt_rdata(txt, tl, trd));
+}
+
+static int
+map_emit(void *arg, const struct xfrmap_rec *r)
+{
+	struct job *j = arg;
+	uint8_t name[2 + 32 * 4], rd[sizeof(PLACEHOLDER_CPU) + 1];
+
+	if (zone_begin(j) == -1)
+		return 1;
+	if (r->e == NULL) {
+		rd[0] = sizeof(PLACEHOLDER_CPU) - 1;
+		memcpy(rd + 1, PLACEHOLDER_CPU, sizeof(PLACEHOLDER_CPU) - 1);
+		rd[sizeof(PLACEHOLDER_CPU)] = 0;
+		return rr_add(j, name, node_name(r, name), TYPE_HINFO,
+		    j->z->conf->ttl, rd, sizeof(rd)) == -1;
+	}
+	return add_listed(j, name, node_name(r, name), r) == -1;
+}
+
+/* Into the map, after the test points that come before it. */
+static int
+to_map(struct job *j, const struct store_entry *e)
+{
+	int r;
+
+	while (j->itp < j->ntp && (e == NULL ||
+	    ipmerge_cmp(&j->tp[j->itp].prefix, &e->prefix) <= 0)) {
+		const struct store_entry *t = &j->tp[j->itp++];
+
+		if ((r = xfrmap_add(j->map, t)) != 0)
+			return r;
+		/* the test point answers instead of the list */
+		if (e != NULL && ipmerge_cmp(&t->prefix, &e->prefix) == 0)
+			return 0;
+	}
+	return e == NULL ? 0 : xfrmap_add(j->map, e);
+}
+
+static int
+merge_emit(void *arg, const struct store_entry *e)
+{
+	struct job *j = arg;
+
+	if (to_map(j, e) != 0)
+		j->failed = 1;
+	return j->failed;
+}
+
+static int
+white_cb(void *arg, const struct store_entry *e)
+{
+	struct job *j = arg;
+	struct store_entry *w;
+	char *s;
+
+	if (store_entry_expired(e, j->now))
+		return 0;
+	j->white = xreallocarray(j->white, j->nwhite + 1, sizeof(*j->white));
+	w = &j->white[j->nwhite++];
+	*w = *e;
+	s = xmalloc(e->reason_len + e->actor_len + 1);
+	if (e->reason_len > 0)
+		memcpy(s, e->reason, e->reason_len);
+	if (e->actor_len > 0)
+		memcpy(s + e->reason_len, e->actor, e->actor_len);
+	w->reason = s;
+	w->actor = s + e->reason_len;
+	return 0;
+}
+
+/* Merge the white entries before prefix p (all: p NULL). */
+static int
+white_upto(struct job *j, const struct addr *p)
+{
+	const struct store_entry *w;
+
+	while (!j->failed && j->iwhite < j->nwhite) {
+		w = &j->white[j->iwhite];
+		if (p != NULL && ipmerge_cmp(&w->prefix, p) > 0)
+			break;
+		j->iwhite++;
+		if (ipmerge_add(j->merge, LIST_WHITE, w) != 0)
+			j->failed = 1;
+	}
+	return j->failed;
+}
+
+static int
+list_cb(void *arg, const struct store_entry *e)
+{
+	struct job *j = arg;
+
+	if (j->failed || j->x->stop)
+		return j->failed = 1;
+	if (store_entry_expired(e, j->now))
+		return 0;
+	if (j->merge == NULL) {
+		if (to_map(j, e) != 0)
+			j->failed = 1;
+		return j->failed;
+	}
+	if (white_upto(j, &e->prefix) != 0)
+		return 1;
+	if (ipmerge_add(j->merge, LIST_BLACK, e) != 0)
+		j->failed = 1;
+	return j->failed;
+}
+
+static void
+test_points(struct job *j)
+{
+	static const uint8_t v6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	    0xff, 127, 0, 0, 1 };
+	struct store_entry *t;
+	int i;
+
+	/* 127.0.0.1 not listed, 127.0.0.2 listed; the same mapped */
+	for (i = 0; i < 4; i++) {
+		t = &j->tp[i];
+		memset(t, 0, sizeof(*t));
+		t->reason = t->actor = "";
+		if (i < 2)
+			addr_from_v4(&t->prefix, 0x7f000001U + (uint32_t)i);
+		else {
+			addr_from_bytes(&t->prefix, ADDR_V6, v6);
+			t->prefix.a[15] = (uint8_t)(1 + (i - 2));
+		}
+		t->flags = i % 2 == 0 ? ENTRY_EXCLUDE : XFR_TESTPOINT;
+	}
+	j->ntp = 4;
+}
+
+static void *
+job_run(void *arg)
+{
+	struct job *j = arg;
+	struct store *st = j->x->store;
+	const struct zone *z = j->z;
+	const struct conf_zone *cz = z->conf;
+	store_walk_fn *cbs[2] = { white_cb, list_cb };
+	void *args[2] = { j, j };
+	unsigned ids[2];
+	size_t n = 0, i;
+	struct timespec t0, t1;
+	struct timeval tv = { XFR_SNDTIMEO, 0 };
+	char errbuf[512];
+	int fl;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((fl = fcntl(j->fd, F_GETFL)) != -1)
+		(void)fcntl(j->fd, F_SETFL, fl & ~O_NONBLOCK);
+	(void)setsockopt(j->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	j->now = time(NULL);
+	test_points(j);
+	j->map = xfrmap_new(map_emit, j);
+	msg_begin(j);
+	if (cz->type == ZONE_DNSBL) {
+		ids[n++] = LIST_WHITE;
+		if ((cz->checks & (1U << REASON_BLACKLIST)) &&
+		    z->lists[0] != ZONE_NOLIST)
+			ids[n++] = z->lists[0];
+		else
+			cbs[0] = white_cb;
+		j->merge = ipmerge_new(merge_emit, j);
+	} else if (z->lists[0] != ZONE_NOLIST) {
+		ids[n++] = z->lists[0];
+		cbs[0] = list_cb;
+	}
+	if (store_walk_snapshot(st, ids, n, cbs, args, cz->name, &j->serial,
+	    errbuf, sizeof(errbuf)) != STORE_OK) {
+		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
+		goto end;
+	}
+	if (j->merge != NULL && !j->failed && white_upto(j, NULL) == 0 &&
+	    ipmerge_end(j->merge) != 0)
+		j->failed = 1;
+	if (!j->failed && (to_map(j, NULL) != 0 || xfrmap_end(j->map) != 0))
+		j->failed = 1;
+	if (!j->failed && (zone_begin(j) == -1 || add_soa(j) == -1 ||
+	    msg_send(j) == -1))
+		j->failed = 1;
+	if (j->failed && j->err[0] == '\0')
+		snprintf(j->err, sizeof(j->err), "the lists are not in "
+		    "store order");
+end:
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (j->err[0] != '\0')
+		log_warnx("xfr: %s of zone %s to %s failed: %s",
+		    j->qtype == 251 ? "IXFR" : "AXFR", cz->name, j->peer,
+		    j->err);
+	else
+		log_info("xfr: %s of zone %s serial %u to %s: %llu records, "
+		    "%llu messages, %llu bytes, %lld ms",
+		    j->qtype == 251 ? "IXFR (whole zone)" : "AXFR", cz->name,
+		    j->serial, j->peer, (unsigned long long)j->records,
+		    (unsigned long long)j->messages,
+		    (unsigned long long)j->bytes,
+		    (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	xfrmap_free(j->map);
+	ipmerge_free(j->merge);
+	for (i = 0; i < j->nwhite; i++)
+		free((char *)(uintptr_t)j->white[i].reason);
+	free(j->white);
+	(void)shutdown(j->fd, SHUT_WR);
+	(void)close(j->fd);
+	pthread_mutex_lock(&j->x->mtx);
+	j->done = 1;
+	pthread_mutex_unlock(&j->x->mtx);
+	return NULL;
+}
+
+/* Join the threads that have ended (all of them: wait for them). */
+static void
+reap(struct xfr *x, int all)
+{
+	struct job **jp = &x->jobs, *j;
+	int done;
+
+	while ((j = *jp) != NULL) {
+		pthread_mutex_lock(&x->mtx);
+		done = j->done;
+		pthread_mutex_unlock(&x->mtx);
+		if (!done && !all) {
+			jp = &j->next;
+			continue;
+		}
+		pthread_join(j->th, NULL);
+		*jp = j->next;
+		x->running--;
+		free(j);
+	}
+}
+
+struct xfr *
+xfr_new(void)
+{
+	struct xfr *x;
+
+	x = xcalloc(1, sizeof(*x));
+	pthread_mutex_init(&x->mtx, NULL);
+	return x;
+}
+
+void
+xfr_configure(struct xfr *x, struct store *st)
+{
+	x->store = st;
+}
+
+void
+xfr_stop(struct xfr *x)
+{
+	if (x->jobs == NULL)
+		return;
+	x->stop = 1;
+	reap(x, 1);
+	x->stop = 0;
+}
+
+void
+xfr_free(struct xfr *x)
+{
+	if (x == NULL)
+		return;
+	xfr_stop(x);
+	pthread_mutex_destroy(&x->mtx);
+	free(x);
+}
+
+void
+xfr_counts(const struct xfr *x, uint64_t *started, unsigned *running)
+{
+	*started = x->started;
+	*running = x->running;
+}
+
+/* An answer with rcode alone. */
+static size_t
+refuse(const struct answer_query *aq, uint8_t *buf, size_t cap, int rcode)
+{
+	struct resp r;
+
+	resp_init(&r, buf, cap, 65535, &aq->q, rcode, 0, 0);
+	return resp_finish(&r);
+}
+
+int
+xfr_start(struct xfr *x, const struct answer_query *aq,
+    const struct addr *peer, int fd, uint8_t *buf, size_t cap, size_t *len)
+{
+	const struct zone *z = aq->z;
+	const struct conf_zone *cz = z->conf;
+	char ip[ADDR_STRLEN];
+	struct job *j;
+	int dfd;
+
+	reap(x, 0);
+	addr_format(peer, ip, sizeof(ip));
+	if (!addrlist_match(&cz->allow_transfer, peer) ||
+	    (cz->type != ZONE_DNSBL && cz->type != ZONE_DNSWL) ||
+	    z->nlists != 1 || x->store == NULL) {
+		verbose(VERB_OPS, "xfr: %s of zone %s from %s refused%s",
+		    aq->q.qtype == 251 ? "IXFR" : "AXFR", cz->name, ip,
+		    !addrlist_match(&cz->allow_transfer, peer) ?
+		    " (allow-transfer)" : " (not a zone of one address list)");
+		*len = refuse(aq, buf, cap, RCODE_REFUSED);
+		return 0;
+	}
+	if (x->running >= XFR_MAX || (dfd = dup(fd)) == -1) {
+		log_warnx("xfr: %s of zone %s from %s: %s", aq->q.qtype == 251 ?
+		    "IXFR" : "AXFR", cz->name, ip, x->running >= XFR_MAX ?
+		    "too many transfers at once" : strerror(errno));
+		*len = refuse(aq, buf, cap, RCODE_SERVFAIL);
+		return 0;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->x = x;
+	j->fd = dfd;
+	j->z = z;
+	memcpy(j->peer, ip, sizeof(j->peer));
+	j->id = aq->q.id;
+	j->qtype = aq->q.qtype;
+	memcpy(j->qname, aq->q.qname, aq->q.qname_len);
+	j->qname_len = aq->q.qname_len;
+	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
+		log_warnx("xfr: cannot start a thread for zone %s", cz->name);
+		(void)close(dfd);
+		free(j);
+		*len = refuse(aq, buf, cap, RCODE_SERVFAIL);
+		return 0;
+	}
+	j->next = x->jobs;
+	x->jobs = j;
+	x->running++;
+	x->started++;
+	return 1;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * xfr.h -- zone transfers (AXFR, and IXFR answered with the whole zone)
+ * of the address zones, to secondaries such as NSD and Knot. Each
+ * transfer runs in a thread of its own on its TCP connection, from one
+ * read snapshot of the lists, so that the daemon answers meanwhile; the
+ * records are those of xfrmap.h, with the TXT that the daemon gives
+ * (doc/design.md, "Zone transfer").
+ */
+#ifndef XFR_H
+#define XFR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct answer_query;
+struct store;
+struct xfr;
+
+#define XFR_MAX		4	/* transfers at once */
+
+/* The transfers of a daemon. Never NULL (fatal on memory). */
+struct xfr	*xfr_new(void);
+
+/*
+ * Set what transfers read. Call xfr_stop() first when the zones or the
+ * store it had are to be freed.
+ */
+void		 xfr_configure(struct xfr *, struct store *);
+
+/* End the transfers in flight and wait for their threads. */
+void		 xfr_stop(struct xfr *);
+
+/* xfr_stop, and free. NULL is accepted. */
+void		 xfr_free(struct xfr *);
+
+/*
+ * A transfer query aq (AXFR or IXFR of a zone's apex) from peer on TCP
+ * socket fd. Returns 1 when a transfer took the connection (a dup of fd
+ * is its own: the caller closes fd as usual and reads no more), or 0
+ * with an answer of its own in buf (cap bytes; *len): REFUSED when the
+ * zone allows no transfer to peer or cannot be transferred, SERVFAIL
+ * when XFR_MAX transfers run or a thread cannot start.
+ */
+int		 xfr_start(struct xfr *, const struct answer_query *aq,
+		    const struct addr *peer, int fd, uint8_t *buf, size_t cap,
+		    size_t *len);
+
+/* The transfers started, and those running now. */
+void		 xfr_counts(const struct xfr *, uint64_t *started,
+		    unsigned *running);
+
+#endif /* XFR_H */

@@ -1,0 +1,255 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# xfr.sh -- zone transfer to a real secondary: NSD transfers the dnsbl
+# and dnswl zones from rdnsbld (AXFR over TCP), then answers thousands of
+# sampled addresses as rdnsbld does (A and TXT; NODATA counts as not
+# listed): /32s, ranges on and off label boundaries, exclusions, white
+# entries inside black ranges, IPv6, the labels both families share, the
+# RFC 5782 test points. A zone without allow-transfer, and a client not
+# allowed, are refused. The SOA serial follows the data and a restart
+# does not lower it.
+
+. "$top_srcdir/tests/integration/lib.sh"
+need_tool dig
+need_tool nsd
+need_programs
+
+write_conf xfr.conf.in
+APEX=bl.test
+
+# --- the data ------------------------------------------------------------------
+cat >"$work/black.txt" <<'EOF'
+:127.0.0.2:black: $
+10.0.0.0/20 :127.0.0.3:a /20 off the boundary
+10.0.3.0/24 :127.0.0.4:its own /24 inside
+!10.0.3.77
+10.0.5.0/28 :127.0.0.5:a /28, each by name: $
+10.0.5.9 :127.0.0.6:one address: $
+10.1.0.0/16 two octets
+!10.1.2.0/24
+10.1.2.128/25 :127.0.0.7:back inside the hole: $
+192.0.2.0/24 doc range
+198.51.100.7 one
+1.2.3.4 :127.0.0.8:labels both families use: $
+2.0.0.0/8 :127.0.0.9:a /8 whose labels IPv6 shares
+2.0.0.1 :127.0.0.10:inside it: $
+2001:db8::/32 :127.0.0.11:v6 /32
+2001:db8:1::/48 :127.0.0.12:v6 /48 inside
+!2001:db8:1:2::/64
+2001:db8:1:2::5 :127.0.0.13:v6 one: $
+2001:db8:4::/46 v6 /46 off the nibble
+2001:db8:ffff::/126 :127.0.0.14:v6 /126: $
+3ffe::/15 a wide IPv6 range
+EOF
+ctl_ok "import black" import black "$work/black.txt"
+ctl_ok "white inside black" add white 10.0.0.77 --reason "a customer"
+ctl_ok "white /24 inside black" add white 192.0.2.128/26 --reason "hosting"
+ctl_ok "white v6" add white 2001:db8::1:0/112 --reason "v6 customer"
+ctl_ok "white 2/8 part" add white 2.0.0.0/24 --reason "white in shared labels"
+
+start_daemon
+
+# --- refused -------------------------------------------------------------------
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 closed.test AXFR 2>&1)
+like "$o" "Transfer failed|REFUSED" "a zone without allow-transfer is refused"
+
+# --- the secondary -------------------------------------------------------------
+NSD_DIR="$work/nsd"
+mkdir -p "$NSD_DIR"
+NSAVE=$PORT
+pick_port
+while [ "$PORT" = "$NSAVE" ]; do pick_port; done
+NPORT=$PORT
+PORT=$NSAVE
+cat >"$NSD_DIR/nsd.conf" <<EOF
+server:
+	ip-address: 127.0.0.1@$NPORT
+	port: $NPORT
+	username: ""
+	chroot: ""
+	zonesdir: "$NSD_DIR"
+	database: ""
+	zonelistfile: "$NSD_DIR/zone.list"
+	xfrdfile: "$NSD_DIR/xfrd.state"
+	xfrdir: "$NSD_DIR"
+	pidfile: "$NSD_DIR/nsd.pid"
+	logfile: "$NSD_DIR/nsd.log"
+	server-count: 1
+	verbosity: 2
+	xfrd-reload-timeout: 0
+remote-control:
+	control-enable: no
+zone:
+	name: bl.test
+	zonefile: "bl.test.zone"
+	request-xfr: 127.0.0.1@$PORT NOKEY
+	allow-notify: 127.0.0.1 NOKEY
+zone:
+	name: wl.test
+	zonefile: "wl.test.zone"
+	request-xfr: 127.0.0.1@$PORT NOKEY
+	allow-notify: 127.0.0.1 NOKEY
+EOF
+nsd -d -c "$NSD_DIR/nsd.conf" >"$NSD_DIR/stdout" 2>&1 &
+UPIDS="$UPIDS $!"
+
+serial_of() {	# server port zone
+	dig @127.0.0.1 -p "$2" +tries=1 +time=2 +short "$3" SOA 2>/dev/null |
+	    awk '{ print $3 }'
+}
+
+# wait_serial ZONE: until NSD serves rdnsbld's serial of ZONE (~20 s)
+wait_serial() {
+	ws_want=$(serial_of 127.0.0.1 "$PORT" "$1")
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(serial_of 127.0.0.1 "$NPORT" "$1")" = "$ws_want" ] &&
+		    return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	diag "NSD serves $1 serial $(serial_of 127.0.0.1 "$NPORT" "$1"), rdnsbld $ws_want"
+	sed 's/^/# nsd: /' "$NSD_DIR/nsd.log" "$NSD_DIR/stdout" 2>/dev/null | tail -20
+	return 1
+}
+ok "NSD transferred bl.test" wait_serial bl.test
+ok "NSD transferred wl.test" wait_serial wl.test
+ok "rdnsbld logged the transfer" grep -q 'AXFR of zone bl.test serial' \
+    "$work/log"
+
+# --- the samples ---------------------------------------------------------------
+# Every entry's first and last address, one off each side, plus random
+# addresses in the ranges used; IPv6 as 32 nibbles.
+awk -v seed=7 '
+function v4name(a, b, c, d) { return d "." c "." b "." a }
+BEGIN {
+	srand(seed)
+	split("10.0.0.0 10.0.2.255 10.0.3.0 10.0.3.76 10.0.3.77 10.0.3.78 " \
+	    "10.0.3.255 10.0.4.0 10.0.5.0 10.0.5.8 10.0.5.9 10.0.5.10 " \
+	    "10.0.5.15 10.0.5.16 10.0.15.255 10.0.16.0 10.0.0.77 10.0.0.76 " \
+	    "10.1.0.0 10.1.1.255 10.1.2.0 10.1.2.127 10.1.2.128 10.1.2.255 " \
+	    "10.1.3.0 10.1.255.255 10.2.0.0 192.0.2.0 192.0.2.127 " \
+	    "192.0.2.128 192.0.2.191 192.0.2.192 192.0.2.255 192.0.3.0 " \
+	    "198.51.100.6 198.51.100.7 198.51.100.8 1.2.3.4 1.2.3.5 1.2.3.3 " \
+	    "1.2.3.0 2.0.0.0 2.0.0.1 2.0.0.2 2.0.0.255 2.0.1.0 2.0.1.1 " \
+	    "2.0.0.10 2.1.0.1 2.9.9.9 2.255.255.255 3.0.0.0 1.0.0.2 " \
+	    "127.0.0.1 127.0.0.2 127.0.0.3", fixed, " ")
+	for (i in fixed) { split(fixed[i], o, "."); print v4name(o[1], o[2], o[3], o[4]) }
+	for (i = 0; i < 1500; i++) {
+		r = rand()
+		if (r < 0.3) print v4name(10, 0, int(rand() * 20), int(rand() * 256))
+		else if (r < 0.5) print v4name(10, 1, int(rand() * 4), int(rand() * 256))
+		else if (r < 0.6) print v4name(192, 0, 2, int(rand() * 256))
+		else if (r < 0.8) print v4name(2, int(rand() * 3), int(rand() * 10), int(rand() * 10))
+		else print v4name(int(rand() * 10), int(rand() * 10), int(rand() * 10), int(rand() * 10))
+	}
+}' >"$work/names4"
+awk -v seed=8 '
+function nib(h,    s, i) {	# 32 hex digits, reversed and dotted
+	s = ""
+	for (i = 32; i >= 1; i--) s = s substr(h, i, 1) (i > 1 ? "." : "")
+	return s
+}
+function hx(n,    s) { s = ""; while (n-- > 0) s = s substr("0123456789abcdef", int(rand() * 16) + 1, 1); return s }
+BEGIN {
+	srand(seed)
+	n = split("20010db8000000000000000000000000 20010db8000000000000000000000001 " \
+	    "20010db8000000000000000000010000 20010db8000000000000000000010001 " \
+	    "20010db800000000000000000001ffff 20010db8000000000000000000020000 " \
+	    "20010db8000100000000000000000000 20010db8000100020000000000000005 " \
+	    "20010db8000100020000000000000006 20010db8000100030000000000000000 " \
+	    "20010db8000200000000000000000000 20010db80003ffffffffffffffffffff " \
+	    "20010db8000400000000000000000000 20010db8ffff00000000000000000000 " \
+	    "20010db8ffff00000000000000000003 20010db8ffff00000000000000000004 " \
+	    "20010db9000000000000000000000000 3ffe0000000000000000000000000000 " \
+	    "3fff0000000000000000000000000001 3ffd0000000000000000000000000000 " \
+	    "00000000000000000000ffff7f000002 00000000000000000000ffff7f000001 " \
+	    "00000000000000000000000000000001", fixed, " ")
+	for (i = 1; i <= n; i++) print nib(fixed[i])
+	for (i = 0; i < 1500; i++) {
+		r = rand()
+		if (r < 0.3) print nib("20010db8000" hx(1) hx(20))
+		else if (r < 0.5) print nib("20010db800010002" hx(16))
+		else if (r < 0.6) print nib("3ff" hx(29))
+		else if (r < 0.8) print nib("2" substr("0123456789", int(rand() * 10) + 1, 1) hx(30))
+		else print nib(hx(32))
+	}
+}' >"$work/names6"
+
+# answers SERVERPORT ZONE NAMESFILE: one line per name: the name, then
+# "listed" with the sorted A and TXT data, or "-" (NXDOMAIN or NODATA)
+answers() {
+	sed "s/\$/.$2 A/" "$3" >"$work/q.a"
+	sed "s/\$/.$2 TXT/" "$3" >"$work/q.t"
+	{
+		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
+		    -f "$work/q.a"
+		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
+		    -f "$work/q.t"
+	} | awk '$4 == "A" || $4 == "TXT" {
+		t = $4; $1 = tolower($1); n = $1; $1 = $2 = $3 = $4 = ""
+		sub(/^ +/, ""); print n, t, $0 }' | sort -u >"$work/ans.$1"
+	# names without an answer: not listed
+	sed "s/\$/.$2./" "$3" | sort -u | while read -r n; do
+		grep -q "^$n " "$work/ans.$1" || echo "$n -"
+	done >>"$work/ans.$1"
+	sort -o "$work/ans.$1" "$work/ans.$1"
+	cat "$work/ans.$1"
+}
+
+for z in bl.test wl.test; do
+	cat "$work/names4" "$work/names6" >"$work/names"
+	answers "$PORT" "$z" "$work/names" >"$work/primary.$z"
+	answers "$NPORT" "$z" "$work/names" >"$work/secondary.$z"
+	nl=$(grep -vc ' -$' "$work/primary.$z")
+	nn=$(wc -l <"$work/names")
+	diag "$z: $nn names, $nl answers of listed ones on the primary"
+	if diff "$work/primary.$z" "$work/secondary.$z" >"$work/diff.$z"; then
+		pass "$z: NSD answers the $nn names as rdnsbld does"
+	else
+		fail "$z: NSD answers differently"
+		head -30 "$work/diff.$z" | sed 's/^/# /'
+	fi
+done
+ok "bl.test: the samples list hundreds of addresses" \
+    [ "$(grep -c ' A 127' "$work/primary.bl.test")" -gt 500 ]
+ok "bl.test: ... and leave hundreds unlisted" \
+    [ "$(grep -c ' -$' "$work/primary.bl.test")" -gt 500 ]
+
+# A wildcard's TXT names the listed range where the template has "$".
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test AXFR 2>&1)
+like "$o" '\*\.3\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: its own /24 inside"' \
+    "a /24 is one wildcard"
+like "$o" '\*\.15\.0\.10\.bl\.test\.[[:space:]].*A[[:space:]]+127\.0\.0\.3' \
+    "a /20 is sixteen wildcards"
+like "$o" '77\.3\.0\.10\.bl\.test\.[[:space:]].*HINFO' \
+    "an exclusion inside a range is a name without an A record"
+like "$o" '9\.5\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: one address: 10\.0\.5\.9"' \
+    "an explicit name's TXT has \$ expanded"
+
+# --- the serial follows the data ---------------------------------------------
+s1=$(serial_of 127.0.0.1 "$PORT" bl.test)
+ctl_ok "add" add black 203.0.113.5 --reason "new"
+i=0
+while [ $i -lt 20 ] && [ "$(serial_of 127.0.0.1 "$PORT" bl.test)" = "$s1" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+s2=$(serial_of 127.0.0.1 "$PORT" bl.test)
+ok "a change moves the serial on ($s1 -> $s2)" [ "$s2" -gt "$s1" ]
+stop_daemon
+start_daemon
+s3=$(serial_of 127.0.0.1 "$PORT" bl.test)
+is "$s3" "$s2" "a restart keeps the serial"
+sed -i 's/txt: "listed: $reason"/txt: "now listed: $reason"/' "$CONF"
+kill -HUP "$PID"
+i=0
+while [ $i -lt 30 ] && [ "$(serial_of 127.0.0.1 "$PORT" bl.test)" = "$s3" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+s4=$(serial_of 127.0.0.1 "$PORT" bl.test)
+ok "a change of the zone's configuration moves it on ($s3 -> $s4)" \
+    [ "$s4" -gt "$s3" ]
+is "$(serial_of 127.0.0.1 "$PORT" wl.test)" "$(serial_of 127.0.0.1 "$PORT" wl.test)" \
+    "wl.test keeps answering"
+
+done_testing

@@ -186,6 +186,8 @@ static const struct key keys[] = {
 	    "off", 0, SRV(http.self_delist) },
 	{ "http.self-delist-cooldown", CL_HTTP, KT_DURATION, 0, 31536000,
 	    "30d", 0, SRV(http.self_delist_cooldown) },
+	{ "http.mta-cache", CL_HTTP, KT_DURATION, 0, 86400,
+	    "0", 0, SRV(http.mta_cache) },
 	{ "http.notify-command", CL_HTTP, KT_PATH, 0, 4096,
 	    NULL, 0, SRV(http.notify_command) },
 	{ "http.max-body", CL_HTTP, KT_SIZE, 1024, 1ULL << 20,

@@ -27,7 +27,7 @@ delist_delay(const struct conf *conf)
 		if (t > d)
 			d = t;
 	}
-	return d;
+	return d + conf->http.mta_cache;
 }
 
 enum store_req_status

@@ -19,8 +19,10 @@ struct conf;
 /*
  * How long until every MX sees a delisting: a resolver may hold a
  * dnsbl zone's listed answer for its ttl: and a dnswl zone's NXDOMAIN
- * for its negative-ttl:. The largest of those over the zones of conf,
- * in seconds.
+ * for its negative-ttl:, and an MTA its own copy for the http clause's
+ * mta-cache: beyond that (a Postfix smtpd process, doc/mta.md). The
+ * largest of those ttls over the zones of conf plus mta-cache:, in
+ * seconds.
  */
 uint32_t	 delist_delay(const struct conf *conf);
 

@@ -97,6 +97,33 @@ ctl_ok "export exempt" export exempt
 like "$CTL_OUT" '^# rdnsbl export of the exempt list' \
     "export exempt: the list named"
 
+# --- export black: white exclusions and exemptions together ---------------
+# 203.0.113.0/24 black, white /25 with a white exclusion /28, an exemption
+# /29 inside it: .3 exempt, .9 listed (the exclusion), .20 white.
+# 198.18.0.0/16 black, white /20 with a white exclusion 198.18.1.0/24
+# inside an exemption /23: the exemption holds for 198.18.1.5.
+printf '203.0.113.0/25\n!203.0.113.0/28\n198.18.0.0/20\n!198.18.1.0/24\n' \
+    >"$work/white.txt"
+ctl_must import white "$work/white.txt"
+ctl_must add black 203.0.113.0/24 --reason range
+ctl_must add black 198.18.0.0/16 --reason range
+ctl_must add exempt 203.0.113.0/29 --reason "by hand"
+ctl_must add exempt 198.18.0.0/23 --reason "by hand"
+for c in "3.113.0.203 NXDOMAIN" "9.113.0.203 127.0.0.2" \
+    "20.113.0.203 NXDOMAIN" "200.113.0.203 127.0.0.2" \
+    "5.1.18.198 NXDOMAIN" "5.2.18.198 NXDOMAIN" "5.20.18.198 127.0.0.2"; do
+	is "$(dig_answer "$(q "${c% *}.bl.test" A)")" "${c#* }" \
+	    "white, white exclusion and exemption: ${c% *} answers ${c#* }"
+done
+ctl_ok "export black with exclusions and exemptions" export black
+X=$(printf '%s\n' "$CTL_OUT" | grep -Ev '^#' | cut -d' ' -f1)
+like "$X" '^!203\.0\.113\.0/25$' "export: the white /25 is an exception"
+like "$X" '^203\.0\.113\.0/28$' "export: its exclusion lists again"
+like "$X" '^!203\.0\.113\.0/29$' "export: the exemption inside it is an exception"
+like "$X" '^!198\.18\.0\.0/20$' "export: the white /20 is an exception"
+unlike "$X" '198\.18\.1\.0/24' \
+    "export: a white exclusion inside an exemption does not list again"
+
 # --- the exemption list is no list to list from or to exclude in ----------
 printf '!192.0.2.99\n' >"$work/excl.txt"
 ctl import exempt "$work/excl.txt"

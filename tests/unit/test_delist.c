@@ -60,7 +60,7 @@ main(void)
 	time_t now = 1800000000;
 	char big[STORE_NOTE_MAX + 1];
 
-	plan(29);
+	plan(30);
 	conf = load(conftext);
 	noself = load("server:\n  database: /nonexistent\nzone:\n"
 	    "  name: bl.test\n  type: dnsbl\n  ttl: 600\n");
@@ -70,6 +70,9 @@ main(void)
 	is_int(delist_delay(conf), 900,
 	    "delay: the largest of the dnsbl ttl and the dnswl negative-ttl");
 	is_int(delist_delay(noself), 600, "delay: a dnsbl zone's ttl");
+	noself->http.mta_cache = 300;
+	is_int(delist_delay(noself), 900, "delay: plus mta-cache:");
+	noself->http.mta_cache = 0;
 
 	memset(&r, 0, sizeof(r));
 	is_int(delist_submit(conf, &r, 0, 0, now), REQ_RESOLVED,

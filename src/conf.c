@@ -188,6 +188,8 @@ static const struct key keys[] = {
 	    "off", 0, SRV(http.self_delist) },
 	{ "http.self-delist-cooldown", CL_HTTP, KT_DURATION, 0, 31536000,
 	    "30d", 0, SRV(http.self_delist_cooldown) },
+	{ "http.mta-cache", CL_HTTP, KT_DURATION, 0, 86400,
+	    "0", 0, SRV(http.mta_cache) },
 	{ "http.notify-command", CL_HTTP, KT_PATH, 0, 4096,
 	    NULL, 0, SRV(http.notify_command) },
 	{ "http.max-body", CL_HTTP, KT_SIZE, 1024, 1ULL << 20,
@@ -1827,7 +1829,8 @@ finish_list(struct parser *p)
 			perr(p, l->line, "list: clause has no name: line");
 		return;		/* else its bad name was reported */
 	}
-	if (strcmp(l->name, "black") == 0 || strcmp(l->name, "white") == 0) {
+	if (strcmp(l->name, "black") == 0 || strcmp(l->name, "white") == 0 ||
+	    strcmp(l->name, LIST_EXEMPT_NAME) == 0) {
 		perr(p, p->list_seen[key_index("list.name")], "name: the list "
 		    "%s is built in and needs no list: clause", l->name);
 		return;
@@ -2090,6 +2093,11 @@ finish_zone_lists(struct parser *p)
 				perr(p, zl->line, "list: white is the "
 				    "exception list of every dnsbl zone, not "
 				    "one it lists from");
+			else if (strcmp(zl->name, LIST_EXEMPT_NAME) == 0)
+				perr(p, zl->line, "list: %s holds the "
+				    "delisting exemptions, which every dnsbl "
+				    "zone consults and no zone lists from",
+				    LIST_EXEMPT_NAME);
 		}
 	}
 }
@@ -2099,7 +2107,8 @@ conf_list_kind(const struct conf *c, const char *name)
 {
 	size_t i;
 
-	if (strcmp(name, "black") == 0 || strcmp(name, "white") == 0)
+	if (strcmp(name, "black") == 0 || strcmp(name, "white") == 0 ||
+	    strcmp(name, LIST_EXEMPT_NAME) == 0)
 		return LIST_KIND_IP;
 	for (i = 0; i < c->nlists; i++)
 		if (c->lists[i].name != NULL &&

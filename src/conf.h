@@ -73,6 +73,8 @@ struct conf_http {
 	struct addrlist		 allow_metrics;	/* who may read /metrics */
 	uint32_t		 self_delist;	/* seconds, 0: off */
 	uint32_t		 self_delist_cooldown;	/* seconds */
+	uint32_t		 mta_cache;	/* seconds an MTA may keep an
+						   answer beyond its ttl */
 	char			*notify_command;	/* program, or NULL */
 	uint64_t		 max_body;	/* bytes of a request body */
 	uint32_t		 rate_limit;	/* requests a client an hour */

@@ -70,6 +70,7 @@
 #define OPT_HOSTBITS	0x20
 #define OPT_NOWHITE	0x40
 #define OPT_REPLACE	0x80
+#define OPT_WHITELIST	0x100
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -89,6 +90,7 @@ struct ctl {
 	int		 host_bits;	/* --accept-host-bits */
 	int		 without_white;	/* --without-white */
 	int		 replace;	/* --replace */
+	int		 whitelist;	/* --whitelist */
 };
 
 struct cmd {
@@ -129,8 +131,9 @@ static const struct cmd cmds[] = {
 	{ "helo", "NAME [--fresh]", 1, 1, OPT_FRESH, CMD_WRITE, cmd_helo },
 	{ "flush", "ADDR|NAME|all", 1, 1, 0, CMD_WRITE, cmd_flush },
 	{ "queue", "[list | show ID | approve ID [--expires DURATION] "
-	    "[--note TEXT] | deny ID --reason TEXT]", 0, 2,
-	    OPT_REASON | OPT_EXPIRES | OPT_NOTE, CMD_WRITE, cmd_queue },
+	    "[--note TEXT] [--whitelist] | deny ID --reason TEXT]", 0, 2,
+	    OPT_REASON | OPT_EXPIRES | OPT_NOTE | OPT_WHITELIST, CMD_WRITE,
+	    cmd_queue },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
@@ -147,6 +150,7 @@ static const struct {
 	{ "accept-host-bits", OPT_HOSTBITS, 0 },
 	{ "without-white", OPT_NOWHITE, 0 },
 	{ "replace", OPT_REPLACE, 0 },
+	{ "whitelist", OPT_WHITELIST, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -294,7 +298,7 @@ ctl_open(struct ctl *c)
 	char errbuf[1024];
 	struct stat sb;
 	unsigned id;
-	size_t i;
+	size_t i, n;
 	int readonly;
 
 	if (ctl_conf(c) == -1)
@@ -319,6 +323,15 @@ ctl_open(struct ctl *c)
 			ctl_err("store: %s", errbuf);
 			return -1;
 		}
+	if (store_exempt_open(c->store, !readonly, c->actor, &id, &n, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR) {
+		ctl_err("store: %s", errbuf);
+		return -1;
+	}
+	if (n > 0)
+		ctl_warn("%zu white list entr%s of approved delisting requests "
+		    "converted to exemptions (%s list exempt)", n, n == 1 ?
+		    "y" : "ies", PROGNAME);
 	return 0;
 }
 
@@ -338,7 +351,8 @@ parse_list(struct ctl *c, const char *s)
 		return -1;
 	if ((kind = conf_list_kind(c->conf, s)) >= 0)
 		return kind;
-	o = (size_t)snprintf(names, sizeof(names), "black, white");
+	o = (size_t)snprintf(names, sizeof(names), "black, white, "
+	    LIST_EXEMPT_NAME);
 	for (i = 0; i < c->conf->nlists && o < sizeof(names); i++)
 		o += (size_t)snprintf(names + o, sizeof(names) - o, ", %s",
 		    c->conf->lists[i].name);
@@ -850,10 +864,11 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	lc.now = c->now;
 	lc.json = c->json;
 	lc.ja.fp = stdout;
-	n = argc == 1 ? 1 : 2 + c->conf->nlists;
+	n = argc == 1 ? 1 : 3 + c->conf->nlists;
 	for (i = 0; i < n; i++) {
 		name = argc == 1 ? argv[0] : i == 0 ? "black" : i == 1 ?
-		    "white" : c->conf->lists[i - 2].name;
+		    "white" : i == 2 ? LIST_EXEMPT_NAME :
+		    c->conf->lists[i - 3].name;
 		if (!list_id(c, name, &id))
 			continue;	/* not in the database yet: empty */
 		lc.list = name;
@@ -1338,8 +1353,9 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		fputs(",\"reason\":", stdout);
 		put_jcstr(stdout, v->listed ? reason_get(v->reason)->key : NULL);
 		fprintf(stdout, ",\"test_point\":%s,\"whitelisted\":%s,"
-		    "\"entry\":", v->test_point ? "true" : "false",
-		    v->white ? "true" : "false");
+		    "\"exempted\":%s,\"entry\":", v->test_point ? "true" :
+		    "false", v->white ? "true" : "false", v->exempt ? "true" :
+		    "false");
 		if (v->have_entry)
 			put_jentry(stdout, store_list_name(st, v->entry_list),
 			    &v->entry);
@@ -1382,7 +1398,7 @@ lookup_zone(void *arg, const struct zone *z, const struct verdict *v)
 		printf("%s %s not-listed\n", z->conf->name,
 		    zone_type_name(z->conf->type));
 	if (v->have_entry)
-		lookup_entry_line(stdout, v->white &&
+		lookup_entry_line(stdout, v->exempt ? "exempted" : v->white &&
 		    z->conf->type == ZONE_DNSBL ? "whitelisted" : "entry",
 		    store_list_name(st, v->entry_list), &v->entry);
 	if (v->test_point)
@@ -1445,7 +1461,7 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 		ctl_err("zone: %s", errbuf);
 		return EXIT_ERR;
 	}
-	if (decide_bind(zs, c->conf, c->store, 0, errbuf,
+	if (decide_bind(zs, c->conf, c->store, 0, NULL, errbuf,
 	    sizeof(errbuf)) == -1) {
 		ctl_err("store: %s", errbuf);
 		zoneset_free(zs);
@@ -1725,6 +1741,8 @@ struct export_ctx {
 	struct store_entry	*white;	/* the white list, copied */
 	size_t			 nwhite;
 	size_t			 iwhite;	/* the next one to merge */
+	struct store_entry	*exempt;	/* the exemptions, copied */
+	size_t			 nexempt;
 	int			 bad;	/* out of store order */
 };
 
@@ -1737,26 +1755,92 @@ export_write(void *arg, const struct store_entry *e)
 	return 0;
 }
 
-/* store_walk of the white list: a copy of each live entry. */
-static int
-export_white_cb(void *arg, const struct store_entry *e)
+/* Append a copy of e (its strings in one block) to *v, *n entries. */
+static void
+entry_push(struct store_entry **v, size_t *n, const struct store_entry *e)
 {
-	struct export_ctx *xc = arg;
 	struct store_entry *w;
 	char *s;
 
-	if (store_entry_expired(e, xc->now))
-		return 0;
-	xc->white = xreallocarray(xc->white, xc->nwhite + 1,
-	    sizeof(*xc->white));
-	w = &xc->white[xc->nwhite++];
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	w = &(*v)[(*n)++];
 	*w = *e;
 	s = xmalloc(e->reason_len + e->actor_len + 1);
 	memcpy(s, e->reason, e->reason_len);
 	memcpy(s + e->reason_len, e->actor, e->actor_len);
 	w->reason = s;
 	w->actor = s + e->reason_len;
+}
+
+/* store_walk of the white list: a copy of each live entry. */
+static int
+export_white_cb(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+
+	if (!store_entry_expired(e, xc->now))
+		entry_push(&xc->white, &xc->nwhite, e);
 	return 0;
+}
+
+/* store_walk of the exemptions: a copy of each live entry. */
+static int
+export_exempt_cb(void *arg, const struct store_entry *e)
+{
+	struct export_ctx *xc = arg;
+
+	if (!store_entry_expired(e, xc->now))
+		entry_push(&xc->exempt, &xc->nexempt, e);
+	return 0;
+}
+
+/*
+ * The white list and the exemptions as one set of exceptions of the
+ * dnsbl zones, in key order, into xc->white: an address is an exception
+ * when the white list's longest match is no exclusion, or when an
+ * exemption (which has no exclusions) contains it. So a white exclusion
+ * inside an exemption goes, and of a white entry and an exemption for
+ * one prefix the exemption stays; each entry then carves out what the
+ * union does. The copies that go are freed.
+ */
+static void
+export_exceptions(struct export_ctx *xc)
+{
+	struct store_entry *m, *e;
+	const struct addr **stack;
+	size_t iw = 0, ix = 0, n = 0, depth = 0;
+	int cmp, drop, isx;
+
+	if (xc->nexempt == 0)
+		return;
+	m = xreallocarray(NULL, xc->nwhite + xc->nexempt, sizeof(*m));
+	stack = xreallocarray(NULL, xc->nexempt, sizeof(*stack));
+	while (iw < xc->nwhite || ix < xc->nexempt) {
+		cmp = iw == xc->nwhite ? 1 : ix == xc->nexempt ? -1 :
+		    ipmerge_cmp(&xc->white[iw].prefix, &xc->exempt[ix].prefix);
+		isx = cmp >= 0;
+		e = isx ? &xc->exempt[ix++] : &xc->white[iw++];
+		if (cmp == 0)
+			free((char *)(uintptr_t)xc->white[iw++].reason);
+		while (depth > 0 && (stack[depth - 1]->af != e->prefix.af ||
+		    !addr_contains(stack[depth - 1], &e->prefix)))
+			depth--;
+		drop = !isx && (e->flags & ENTRY_EXCLUDE) && depth > 0;
+		if (drop) {
+			free((char *)(uintptr_t)e->reason);
+			continue;
+		}
+		m[n++] = *e;
+		if (isx)
+			stack[depth++] = &m[n - 1].prefix;
+	}
+	free(stack);
+	free(xc->white);
+	free(xc->exempt);
+	xc->exempt = NULL;
+	xc->nexempt = 0;
+	xc->white = m;
+	xc->nwhite = n;
 }
 
 /* Merge the white entries that come before prefix P (all: P NULL). */
@@ -1822,17 +1906,21 @@ cmd_export(struct ctl *c, int argc, char **argv)
 	 */
 	if (strcmp(argv[0], "black") == 0 && !c->without_white) {
 		if (store_walk(c->store, LIST_WHITE, export_white_cb, &xc,
-		    errbuf, sizeof(errbuf)) == STORE_ERROR) {
+		    errbuf, sizeof(errbuf)) == STORE_ERROR ||
+		    (list_id(c, LIST_EXEMPT_NAME, &list) &&
+		    store_walk(c->store, list, export_exempt_cb, &xc, errbuf,
+		    sizeof(errbuf)) == STORE_ERROR)) {
 			ctl_err("store: %s", errbuf);
 			goto out;
 		}
+		export_exceptions(&xc);
 		xc.merge = ipmerge_new(export_write, &xc);
 	}
 	ipfile_write_header(stdout, argv[0], (enum list_kind)kind, c->now);
 	if (xc.merge != NULL)
-		printf("# with the white list's entries as exceptions (\"!\" "
-		    "lines), as a dnsbl zone answers; --without-white for the "
-		    "black list alone\n");
+		printf("# with the white list's entries and the delisting "
+		    "exemptions as exceptions (\"!\" lines), as a dnsbl zone "
+		    "answers; --without-white for the black list alone\n");
 	if (list_id(c, argv[0], &list) && store_walk(c->store, list,
 	    export_cb, &xc, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
@@ -1851,6 +1939,9 @@ out:
 	for (i = 0; i < xc.nwhite; i++)
 		free((char *)(uintptr_t)xc.white[i].reason);
 	free(xc.white);
+	for (i = 0; i < xc.nexempt; i++)
+		free((char *)(uintptr_t)xc.exempt[i].reason);
+	free(xc.exempt);
 	return rc;
 }
 
@@ -1957,6 +2048,10 @@ queue_show(const struct store_request *r)
 	    addr_format(&r->addr, a, sizeof(a)));
 	printf("client: %s\n", r->client.af ? addr_format(&r->client, a,
 	    sizeof(a)) : "-");
+	if (r->status == REQ_APPROVED)
+		printf("granted: %s%s\n", (r->flags & REQ_WHITE) ?
+		    "white list entry" : "exemption",
+		    (r->flags & REQ_UNBLOCKED) ? ", black entry deleted" : "");
 	printf("created: %s\n", fmt_time(r->created, t, sizeof(t)));
 	printf("decided: %s\n", fmt_time(r->decided, t, sizeof(t)));
 	printf("visible: %s\n", fmt_time(r->visible, t, sizeof(t)));
@@ -2003,13 +2098,34 @@ queue_notify(struct ctl *c, const char *event, const struct store_request *r)
 		    WEXITSTATUS(status) : -1);
 }
 
-/* queue approve|deny ID: decide, whitelisting on approval. */
+/* What an approval did, after "approved request N: ". */
+static void
+approval_line(const struct store_request *r)
+{
+	char a[ADDR_STRLEN], t[32];
+
+	addr_format(&r->addr, a, sizeof(a));
+	if (r->flags & REQ_WHITE)
+		printf("%s whitelisted (white list: listed in the dnswl zones "
+		    "too)", a);
+	else
+		printf("%s exempted from the dnsbl zones (not whitelisted)",
+		    a);
+	if (r->expires != 0)
+		printf(" until %s", fmt_time(r->expires, t, sizeof(t)));
+	if (r->flags & REQ_UNBLOCKED)
+		printf("; black list entry %s deleted", a);
+	printf("; every MX sees it by %s\n", fmt_time(r->visible, t,
+	    sizeof(t)));
+}
+
+/* queue approve|deny ID: decide, exempting (or whitelisting) on approval. */
 static int
 queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 {
 	struct store_request *r;
-	struct delist_white w;
-	char errbuf[1024], a[ADDR_STRLEN], t[32];
+	struct delist_grant w;
+	char errbuf[1024], a[ADDR_STRLEN];
 	const char *errstr, *note = st == REQ_APPROVED ? c->note : c->reason;
 	uint64_t id, secs;
 	enum store_rc rc;
@@ -2019,11 +2135,11 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 		return usage_hint("queue: \"%s\" is not a request id", idtext);
 	if (st == REQ_DENIED && c->reason == NULL)
 		return usage_hint("queue deny needs --reason TEXT");
-	if ((st == REQ_DENIED && (c->note || c->expires)) ||
+	if ((st == REQ_DENIED && (c->note || c->expires || c->whitelist)) ||
 	    (st == REQ_APPROVED && c->reason))
 		return usage_hint("queue %s takes %s", st == REQ_DENIED ?
 		    "deny" : "approve", st == REQ_DENIED ? "--reason only" :
-		    "--expires and --note only");
+		    "--expires, --note and --whitelist only");
 	if (note != NULL && (strlen(note) > STORE_NOTE_MAX ||
 	    has_control(note))) {
 		ctl_err("the %s must be one line of at most %d bytes",
@@ -2035,9 +2151,10 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 	r = xcalloc(1, sizeof(*r));
 	rc = store_request_get(c->store, id, r, errbuf, sizeof(errbuf));
 	if (rc == STORE_OK && r->status == REQ_PENDING) {
-		delist_review(c->conf, r, st, c->actor, note, secs, c->now);
+		delist_review(c->conf, r, st, c->actor, note, secs,
+		    c->whitelist, c->now);
 		rc = store_request_decide(c->store, id, st, r,
-		    st == REQ_APPROVED ? delist_white : NULL, &w, errbuf,
+		    st == REQ_APPROVED ? delist_grant : NULL, &w, errbuf,
 		    sizeof(errbuf));
 	}
 	if (rc == STORE_ERROR)
@@ -2049,11 +2166,11 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 		    store_req_status_name(r->status));
 	else {
 		addr_format(&r->addr, a, sizeof(a));
-		if (st == REQ_APPROVED)
-			printf("approved request %llu: %s whitelisted; every "
-			    "MX sees it by %s\n", (unsigned long long)id, a,
-			    fmt_time(r->visible, t, sizeof(t)));
-		else
+		if (st == REQ_APPROVED) {
+			printf("approved request %llu: ",
+			    (unsigned long long)id);
+			approval_line(r);
+		} else
 			printf("denied request %llu for %s\n",
 			    (unsigned long long)id, a);
 		queue_notify(c, st == REQ_APPROVED ? "approved" : "denied", r);
@@ -2085,7 +2202,7 @@ cmd_queue(struct ctl *c, int argc, char **argv)
 		return queue_decide(c, REQ_APPROVED, argv[1]);
 	if (strcmp(sub, "deny") == 0)
 		return queue_decide(c, REQ_DENIED, argv[1]);
-	if (c->reason || c->note || c->expires)
+	if (c->reason || c->note || c->expires || c->whitelist)
 		return usage_hint("queue %s takes no option", sub);
 	if (want == 2 && parse_uint(argv[1], 1, UINT64_MAX, &id,
 	    &errstr) == -1)
@@ -2202,6 +2319,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_REPLACE:
 			c->replace = 1;
+			break;
+		case OPT_WHITELIST:
+			c->whitelist = 1;
 			break;
 		}
 	}

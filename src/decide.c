@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "store.h"
+#include "store_queue.h"
 #include "txtsub.h"
 #include "zone.h"
 
@@ -177,6 +178,7 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
     struct verdict *v, char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz = z->conf;
+	struct store_entry ex;
 	enum store_rc rc;
 	int tp;
 
@@ -207,6 +209,20 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		v->entry_list = LIST_WHITE;
 		if (!(v->entry.flags & ENTRY_EXCLUDE)) {
 			v->white = 1;
+			return 0;
+		}
+	}
+	/* Nor is an address with a delisting exemption (no exclusions). */
+	if (z->exempt != ZONE_NOLIST) {
+		rc = store_lookup(store, z->exempt, a, now, brief, &ex, errbuf,
+		    errlen);
+		if (rc == STORE_ERROR)
+			return -1;
+		if (rc == STORE_OK && !(ex.flags & ENTRY_EXCLUDE)) {
+			v->entry = ex;
+			v->have_entry = 1;
+			v->entry_list = z->exempt;
+			v->exempt = 1;
 			return 0;
 		}
 	}
@@ -250,17 +266,25 @@ decide_name(const struct zone *z, struct store *store, const char *name,
 
 int
 decide_bind(struct zoneset *zs, const struct conf *conf, struct store *store,
-    int create, char *errbuf, size_t errlen)
+    int create, size_t *converted, char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz;
 	struct zone *z;
 	enum store_rc rc;
+	unsigned exempt;
 	size_t i, j;
 	int kind;
 
+	rc = store_exempt_open(store, create, "rdnsbld", &exempt, converted,
+	    errbuf, errlen);
+	if (rc == STORE_ERROR)
+		return -1;
+	if (rc == STORE_NOTFOUND)
+		exempt = ZONE_NOLIST;
 	for (i = 0; i < zs->n; i++) {
 		z = &zs->v[i];
 		cz = z->conf;
+		z->exempt = exempt;
 		z->nlists = 0;
 		for (j = 0; j < cz->nlists && j < ZONE_LISTS_MAX; j++) {
 			kind = conf_list_kind(conf, cz->lists[j].name);

@@ -66,6 +66,7 @@ struct verdict {
 	uint32_t		 code;		/* A value, host order */
 	int			 test_point;	/* an RFC 5782 test address */
 	int			 white;		/* dnsbl: a whitelist entry won */
+	int			 exempt;	/* dnsbl: an exemption won */
 	int			 have_entry;	/* entry below is set */
 	unsigned		 entry_list;
 	struct store_entry	 entry;		/* the deciding entry */
@@ -91,7 +92,9 @@ struct verdict {
 /*
  * The verdict of dnsbl or dnswl zone z for address a (full length),
  * inside a read snapshot of store. Order: RFC 5782 test points; for a
- * dnsbl zone the white list (a dnsbl never lists a whitelisted address);
+ * dnsbl zone the white list (a dnsbl never lists a whitelisted address),
+ * then the delisting exemptions (v->exempt, the entry in v->entry; a
+ * dnswl zone never looks at them);
  * the zone's lists, each of which lists the address with the longest
  * match's code, else the list's code in the zone, else the zone's (the
  * first in v->entry and v->code, the others in v->more; an entry's own
@@ -122,14 +125,17 @@ int	decide_helo(const struct zone *z, const struct helo_env *env,
 	    char *errbuf, size_t errlen);
 
 /*
- * Resolve the list names of every zone of zs to the store's ids
- * (store_list_open), creating the missing lists when create is set; a
+ * Resolve the list names of every zone of zs, and the exemption list, to
+ * the store's ids (store_list_open, store_exempt_open), creating the
+ * missing lists when create is set (and then converting the white list
+ * entries of old approvals: their number in *converted, if not NULL); a
  * list that a store opened to read does not have is ZONE_NOLIST (it is
  * empty). Call it before deciding, after each store_open and reload.
  * Returns 0, or -1 with errbuf.
  */
 int	decide_bind(struct zoneset *zs, const struct conf *conf,
-	    struct store *store, int create, char *errbuf, size_t errlen);
+	    struct store *store, int create, size_t *converted, char *errbuf,
+	    size_t errlen);
 
 /*
  * The verdict of rhsbl zone z for a domain name (lower case, no final

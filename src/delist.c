@@ -27,7 +27,7 @@ delist_delay(const struct conf *conf)
 		if (t > d)
 			d = t;
 	}
-	return d;
+	return d + conf->http.mta_cache;
 }
 
 enum store_req_status
@@ -57,8 +57,11 @@ delist_submit(const struct conf *conf, struct store_request *r, int listed,
 void
 delist_review(const struct conf *conf, struct store_request *r,
     enum store_req_status status, const char *actor, const char *note,
-    uint64_t expires, time_t now)
+    uint64_t expires, int whitelist, time_t now)
 {
+	r->flags &= ~(uint32_t)REQ_WHITE;
+	if (status == REQ_APPROVED && whitelist)
+		r->flags |= REQ_WHITE;
 	r->decided = (int64_t)now;
 	r->visible = r->decided + delist_delay(conf);
 	r->expires = status == REQ_APPROVED && expires > 0 ?
@@ -68,9 +71,9 @@ delist_review(const struct conf *conf, struct store_request *r,
 }
 
 void
-delist_white(void *arg, const struct store_request *r, struct store_entry *w)
+delist_grant(void *arg, const struct store_request *r, struct store_entry *w)
 {
-	struct delist_white *dw = arg;
+	struct delist_grant *dw = arg;
 	const char *text = (r->flags & REQ_SELF) ? SELF_SERVICE : r->note;
 	size_t n;
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * delist.h -- the delisting decision, in one place for the pages
- * (http.c) and "rdnsblctl queue": what a request becomes, the white list
- * entry and text an approval writes, and when every MX sees the
- * decision (doc/delisting.md).
+ * (http.c) and "rdnsblctl queue": what a request becomes, the exemption
+ * (or white list entry) and text an approval writes, and when every MX
+ * sees the decision (doc/delisting.md).
  */
 #ifndef DELIST_H
 #define DELIST_H
@@ -19,8 +19,10 @@ struct conf;
 /*
  * How long until every MX sees a delisting: a resolver may hold a
  * dnsbl zone's listed answer for its ttl: and a dnswl zone's NXDOMAIN
- * for its negative-ttl:. The largest of those over the zones of conf,
- * in seconds.
+ * for its negative-ttl:, and an MTA its own copy for the http clause's
+ * mta-cache: beyond that (a Postfix smtpd process, doc/mta.md). The
+ * largest of those ttls over the zones of conf plus mta-cache:, in
+ * seconds.
  */
 uint32_t	 delist_delay(const struct conf *conf);
 
@@ -32,8 +34,8 @@ uint32_t	 delist_delay(const struct conf *conf);
  * is on and the address's last self-service removal (last_self, 0:
  * never) is at least self-delist-cooldown: ago; else REQ_PENDING, for a
  * reviewer. Sets r->status, flags, created, decided, visible, actor and
- * expires; returns the status. An approval writes delist_white()'s
- * entry with the request (store_request_add).
+ * expires; returns the status. An approval writes delist_grant()'s
+ * exemption with the request (store_request_add).
  */
 enum store_req_status delist_submit(const struct conf *conf,
 		    struct store_request *r, int listed, int64_t last_self,
@@ -42,29 +44,31 @@ enum store_req_status delist_submit(const struct conf *conf,
 /*
  * A reviewer's decision at now on a pending request r: status
  * REQ_APPROVED or REQ_DENIED by actor, with note (an approval's note or
- * a denial's reason; NULL: none), and for an approval the white list
- * entry expiring after expires seconds (0: never). Sets r->decided,
- * visible, actor, note and expires, as store_request_decide() keeps
+ * a denial's reason; NULL: none), and for an approval the exemption
+ * expiring after expires seconds (0: never), or with whitelist a white
+ * list entry instead (REQ_WHITE in r->flags). Sets r->decided, visible,
+ * actor, note, expires and that flag, as store_request_decide() keeps
  * them.
  */
 void		 delist_review(const struct conf *conf, struct store_request *r,
 		    enum store_req_status status, const char *actor,
-		    const char *note, uint64_t expires, time_t now);
+		    const char *note, uint64_t expires, int whitelist,
+		    time_t now);
 
-/* Room for the text of delist_white()'s entry; its arg. */
-struct delist_white {
+/* Room for the text of delist_grant()'s entry; its arg. */
+struct delist_grant {
 	char	 reason[STORE_REASON_MAX + 1];
 };
 
 /*
- * The white list entry that approved request r writes (a
- * store_white_fn; arg a struct delist_white that holds its reason): the
- * address, added when decided, expiring with the request, by its actor,
- * with the reason "delisting request ID: NOTE" ("... : self-service"
- * for a self-service removal, no ": NOTE" without a note), so that
- * "rdnsblctl list" and the audit log lead back to the request.
+ * The entry that approved request r writes, an exemption or a white
+ * list entry (a store_grant_fn; arg a struct delist_grant that holds its
+ * reason): the address, added when decided, expiring with the request,
+ * by its actor, with the reason "delisting request ID: NOTE" ("... :
+ * self-service" for a self-service removal, no ": NOTE" without a note),
+ * so that "rdnsblctl list" and the audit log lead back to the request.
  */
-void		 delist_white(void *arg, const struct store_request *r,
+void		 delist_grant(void *arg, const struct store_request *r,
 		    struct store_entry *w);
 
 #endif /* DELIST_H */

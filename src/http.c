@@ -522,7 +522,7 @@ delist_finish(struct http *h, struct pending *p,
 {
 	const struct conf *c = h->env.conf;
 	struct store_request *r = &p->r;
-	struct delist_white white;
+	struct delist_grant grant;
 	struct evbuffer *b;
 	char errbuf[256], actor[ADDR_STRLEN + 8], ip[ADDR_STRLEN];
 	enum outcome out;
@@ -569,7 +569,7 @@ delist_finish(struct http *h, struct pending *p,
 	snprintf(actor, sizeof(actor), "web:%s",
 	    addr_format(&r->client, errbuf, sizeof(errbuf)));
 	rc = store_request_add(h->env.store, r, r->status == REQ_APPROVED ?
-	    delist_white : NULL, &white, actor, &other, errbuf,
+	    delist_grant : NULL, &grant, actor, &other, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_EXISTS) {
 		h->outcomes[OUT_CONFLICT]++;

@@ -143,6 +143,7 @@ static int
 state_build(struct daemon *d, const char *path, struct state *st)
 {
 	char errbuf[512];
+	size_t converted;
 
 	memset(st, 0, sizeof(*st));
 	if ((st->conf = load_conf(path)) == NULL)
@@ -169,12 +170,16 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	}
 	/* the lists the configuration names: created if new */
 	if (decide_bind(st->zones, st->conf, st->store != NULL ? st->store :
-	    d->store, 1, errbuf, sizeof(errbuf)) == -1) {
+	    d->store, 1, &converted, errbuf, sizeof(errbuf)) == -1) {
 		log_warnx("store: %s", errbuf);
 		store_close(st->store);
 		st->store = NULL;
 		goto fail;
 	}
+	if (converted > 0)
+		log_info("store: %zu white list entr%s of approved delisting "
+		    "requests converted to exemptions", converted,
+		    converted == 1 ? "y" : "ies");
 	return 0;
 fail:
 	zoneset_free(st->zones);

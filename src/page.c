@@ -275,6 +275,14 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 		    "is whitelisted.</p></section>\n");
 		return 0;
 	}
+	if (v->exempt) {
+		page_raw(b, "<p class=\"status ok\" id=\"exempt\">Not "
+		    "listed: the address has a delisting exemption (it is not "
+		    "whitelisted).</p>\n");
+		entry_text(b, &v->entry, ip);
+		page_raw(b, "</section>\n");
+		return 0;
+	}
 	if (!v->listed) {
 		if (v->unknown)
 			page_raw(b, "<p class=\"status ok\">Not listed: the "
@@ -359,8 +367,15 @@ page_request(struct evbuffer *b, const struct store_request *r)
 		time_text(b, r->visible);
 		page_raw(b, " at the latest, when the last cached answer "
 		    "expires.");
+		if (r->status == REQ_APPROVED)
+			page_raw(b, (r->flags & REQ_WHITE) ? " The address "
+			    "is whitelisted." : " The address is exempted "
+			    "from the blocklists (it is not whitelisted).");
+		if (r->flags & REQ_UNBLOCKED)
+			page_raw(b, " Its blocklist entry was removed.");
 		if (r->expires != 0) {
-			page_raw(b, " The whitelist entry ends on ");
+			page_raw(b, (r->flags & REQ_WHITE) ? " The whitelist "
+			    "entry ends on " : " The exemption ends on ");
 			time_text(b, r->expires);
 			page_raw(b, ".");
 		}

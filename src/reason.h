@@ -15,6 +15,12 @@ enum list_kind {
 	LIST_KIND_DOMAIN	/* domain names, rbldnsd dnset style */
 };
 
+/*
+ * The built-in ip list of the delisting exemptions (store_list.h says
+ * what it is); named here, beside the kinds, for the configuration too.
+ */
+#define LIST_EXEMPT_NAME	"exempt"
+
 enum zone_type {
 	ZONE_DNSBL = 0,
 	ZONE_DNSWL,

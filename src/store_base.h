@@ -92,6 +92,7 @@ struct store {
 	MDB_dbi		 req;		/* delisting requests by id */
 	MDB_dbi		 reqidx;	/* their indexes (store_queue.c) */
 	int		 has_req;
+	int		 exempt_done;	/* store_exempt_open converted */
 	MDB_dbi		 journal;	/* list changes (store_journal.c) */
 	int		 has_journal;
 	MDB_dbi		 expiry;	/* what expires (store_journal.c) */

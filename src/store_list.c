@@ -27,6 +27,20 @@ lens_count(lens_delta d, const struct addr *a, int64_t by)
 	d[a->af == ADDR_V6][a->len] += by;
 }
 
+/* The exemption list takes no exclusions (store_list.h): 0 or -1. */
+static int
+exempt_check(const struct store *st, unsigned l, const struct store_entry *e,
+    char *errbuf, size_t errlen)
+{
+	if ((e->flags & ENTRY_EXCLUDE) &&
+	    strcmp(store_list_name(st, l), LIST_EXEMPT_NAME) == 0) {
+		snprintf(errbuf, errlen, "the %s list takes no exclusions "
+		    "(delete the exemption instead)", LIST_EXEMPT_NAME);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Put one entry inside txn, its key in kb (ANYKEY_MAX bytes) and *klen.
  * Sets *isnew when no entry for the key existed.
@@ -41,7 +55,8 @@ entry_put(struct store *st, MDB_txn *txn, unsigned l,
 	MDB_val k, v;
 	int rc;
 
-	if (store_entry_check(e, errbuf, errlen) == -1)
+	if (store_entry_check(e, errbuf, errlen) == -1 ||
+	    exempt_check(st, l, e, errbuf, errlen) == -1)
 		return -1;
 	if ((*klen = store_entry_key(st->lists[l].kind, e, kb)) == 0) {
 		snprintf(errbuf, errlen, "%s is %s list", store_list_name(st, l),
@@ -135,62 +150,99 @@ fail:
 	return STORE_ERROR;
 }
 
-/* Delete the entry of list l whose key is kb (klen bytes). */
-static enum store_rc
-del_key(struct store *st, unsigned l, const uint8_t *kb, size_t klen,
-    const char *actor, char *errbuf, size_t errlen)
+/*
+ * Delete the entry of list l whose key is kb (klen bytes) inside txn,
+ * with an audit record by actor giving why (NULL: none), unless its flags
+ * have one of skip: 0, 1 when there is none to delete, or -1.
+ */
+static int
+entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
+    size_t klen, uint32_t skip, const char *actor, const char *why,
+    char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
 	MDB_val k, v;
-	MDB_txn *txn = NULL;
 	char text[ENTRY_TEXTMAX];
 	int rc;
 
 	k.mv_data = (void *)kb;
 	k.mv_size = klen;
-	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
-		return STORE_ERROR;
 	rc = mdb_get(txn, st->lists[l].dbi, &k, &v);
-	if (rc == MDB_NOTFOUND) {
-		mdb_txn_abort(txn);
-		return STORE_NOTFOUND;
-	}
+	if (rc == MDB_NOTFOUND)
+		return 1;
 	if (rc != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_get(%s)",
 		    store_list_name(st, l));
-		goto fail;
+		return -1;
 	}
 	memset(&e, 0, sizeof(e));
 	if (store_entry_decode(&v, &e) == -1) {
 		e.flags = 0;	/* delete a corrupt entry all the same */
 		e.expires = 0;
 	}
+	if (e.flags & skip)
+		return 1;
 	(void)store_entry_key_parse(st->lists[l].kind, &k, &e);
 	store_entry_text(&e, text, sizeof(text));
 	if (store_expiry_put(st, txn, l, kb, klen, e.expires, 1, errbuf,
 	    errlen) == -1)
-		goto fail;
+		return -1;
 	if ((rc = mdb_del(txn, st->lists[l].dbi, &k, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(st, l));
-		goto fail;
+		return -1;
 	}
 	memset(d, 0, sizeof(d));
 	count_key(st, l, d, kb, klen, -1);
 	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
-		goto fail;
+		return -1;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
-	    store_list_name(st, l), text, "", 0, errbuf, errlen) == -1)
-		goto fail;
+	    store_list_name(st, l), text, why != NULL ? why : "",
+	    why != NULL ? strlen(why) : 0, errbuf, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_entry_del(struct store *st, MDB_txn *txn, unsigned l,
+    const struct addr *prefix, uint32_t skip, const char *actor,
+    const char *why, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX];
+	struct store_entry e;
+	size_t klen;
+
+	memset(&e, 0, sizeof(e));
+	e.prefix = *prefix;
+	if ((klen = store_entry_key(st->lists[l].kind, &e, kb)) == 0) {
+		snprintf(errbuf, errlen, "%s is a domain list",
+		    store_list_name(st, l));
+		return -1;
+	}
+	return entry_del(st, txn, l, kb, klen, skip, actor, why, errbuf,
+	    errlen);
+}
+
+/* Delete the entry of list l whose key is kb in a txn of its own. */
+static enum store_rc
+del_key(struct store *st, unsigned l, const uint8_t *kb, size_t klen,
+    const char *actor, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	rc = entry_del(st, txn, l, kb, klen, 0, actor, NULL, errbuf, errlen);
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return rc == 1 ? STORE_NOTFOUND : STORE_ERROR;
+	}
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	return STORE_OK;
-
-fail:
-	mdb_txn_abort(txn);
-	return STORE_ERROR;
 }
 
 enum store_rc
@@ -460,7 +512,8 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			    rs->n + 1);
 			return -1;
 		}
-		if (store_entry_check(&e, errbuf, errlen) == -1)
+		if (store_entry_check(&e, errbuf, errlen) == -1 ||
+		    exempt_check(st, l, &e, errbuf, errlen) == -1)
 			return -1;
 		if ((klen = store_entry_key(st->lists[l].kind, &e, kb)) == 0) {
 			snprintf(errbuf, errlen, "entry %zu does not fit the "

@@ -30,6 +30,15 @@ enum {
 	LIST_WHITE = 1
 };
 #define STORE_LISTS_MAX		64	/* lists of a database, both built in */
+
+/*
+ * LIST_EXEMPT_NAME (reason.h), the delisting exemptions: an ip list that
+ * the first process that writes registers as a named list
+ * (store_exempt_open, store_queue.h), and that no zone names. An entry
+ * exempts its addresses from every dnsbl zone, as a white entry does,
+ * but lists them in no dnswl zone. It takes no exclusions
+ * (ENTRY_EXCLUDE): a narrower exemption is simply absent.
+ */
 #define STORE_LIST_NAMEMAX	32	/* bytes of a list's name */
 
 /* Entry flags. */

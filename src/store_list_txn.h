@@ -13,6 +13,7 @@
 #define STORE_LIST_TXN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "store_base.h"
@@ -26,6 +27,16 @@
 int	store_entry_add(struct store *st, MDB_txn *txn, unsigned l,
 	    const struct store_entry *e, int *isnew, char *errbuf,
 	    size_t errlen);
+
+/*
+ * Delete list l's entry for exactly prefix (masked here) inside txn,
+ * unless its flags have one of skip, with an audit record "del" by actor
+ * whose reason is why (NULL: none). Returns 0, 1 when there is no such
+ * entry (or it was skipped), or -1 with the reason in errbuf; never logs.
+ */
+int	store_entry_del(struct store *st, MDB_txn *txn, unsigned l,
+	    const struct addr *prefix, uint32_t skip, const char *actor,
+	    const char *why, char *errbuf, size_t errlen);
 
 /*
  * Delete the list entries expired at now inside txn, with an audit

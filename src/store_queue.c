@@ -271,25 +271,76 @@ req_audit(struct store *st, MDB_txn *txn, const char *actor,
 	return ret;
 }
 
+/*
+ * The list entry of approved request r inside txn (grant's, into the
+ * exemption list or, with REQ_WHITE, the white list), and with unblock
+ * the deletion of the black entry of exactly r's address, which sets
+ * REQ_UNBLOCKED in r->flags. Returns 0 or -1.
+ */
+static int
+req_grant(struct store *st, MDB_txn *txn, struct store_request *r,
+    store_grant_fn *grant, void *arg, int unblock, char *errbuf,
+    size_t errlen)
+{
+	struct store_entry e;
+	char why[64];
+	unsigned exempt = 0;
+	int isnew, rc, l;
+
+	if (!(r->flags & REQ_WHITE)) {
+		if ((l = store_list_lookup(st, LIST_EXEMPT_NAME)) == -1) {
+			snprintf(errbuf, errlen, "the %s list is not open",
+			    LIST_EXEMPT_NAME);
+			return -1;
+		}
+		exempt = (unsigned)l;
+	}
+	if (unblock) {
+		snprintf(why, sizeof(why), "request %llu",
+		    (unsigned long long)r->id);
+		rc = store_entry_del(st, txn, LIST_BLACK, &r->addr,
+		    ENTRY_EXCLUDE, r->actor, why, errbuf, errlen);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
+			r->flags |= REQ_UNBLOCKED;
+	}
+	memset(&e, 0, sizeof(e));
+	grant(arg, r, &e);
+	return store_entry_add(st, txn, (r->flags & REQ_WHITE) ? LIST_WHITE :
+	    exempt, &e, &isnew, errbuf, errlen);
+}
+
+/* Open the exemption list, creating it, before a write txn: 0 or -1. */
+static int
+exempt_ready(struct store *st, const struct store_request *r,
+    store_grant_fn *grant, char *errbuf, size_t errlen)
+{
+	unsigned id;
+
+	if (grant == NULL || (r->flags & REQ_WHITE))
+		return 0;
+	return store_exempt_open(st, 1, "rdnsbl", &id, NULL, errbuf,
+	    errlen) == STORE_OK ? 0 : -1;
+}
+
 enum store_rc
 store_request_add(struct store *st, struct store_request *r,
-    store_white_fn *white, void *arg, const char *actor, uint64_t *other,
+    store_grant_fn *grant, void *arg, const char *actor, uint64_t *other,
     char *errbuf, size_t errlen)
 {
 	uint8_t kb[IDX_MAXLEN], idb[8];
 	MDB_txn *txn = NULL;
 	enum store_rc rc;
-	struct store_entry w;
 	char text[STORE_EMAIL_MAX + 64];
 	uint64_t pending;
 	size_t kl;
-	int isnew;
 
 	if (req_check(st, errbuf, errlen) == -1 ||
 	    store_addr_check(&r->addr, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	if (white != NULL && r->status != REQ_APPROVED) {
-		snprintf(errbuf, errlen, "only an approval writes a white list "
+	if (grant != NULL && r->status != REQ_APPROVED) {
+		snprintf(errbuf, errlen, "only an approval writes a list "
 		    "entry");
 		return STORE_ERROR;
 	}
@@ -297,6 +348,8 @@ store_request_add(struct store *st, struct store_request *r,
 		snprintf(errbuf, errlen, "request token of the wrong length");
 		return STORE_ERROR;
 	}
+	if (exempt_ready(st, r, grant, errbuf, errlen) == -1)
+		return STORE_ERROR;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	kl = idx_key(kb, 'a', &r->addr, NULL);
@@ -332,14 +385,10 @@ store_request_add(struct store *st, struct store_request *r,
 	if (req_audit(st, txn, actor, "request", r, text, errbuf,
 	    errlen) == -1)
 		goto fail;
-	if (white != NULL) {
-		/* the entry may name its request, whose id is known only now */
-		memset(&w, 0, sizeof(w));
-		white(arg, r, &w);
-		if (store_entry_add(st, txn, LIST_WHITE, &w, &isnew, errbuf,
-		    errlen) == -1)
-			goto fail;
-	}
+	/* the entry may name its request, whose id is known only now */
+	if (grant != NULL && req_grant(st, txn, r, grant, arg, 0, errbuf,
+	    errlen) == -1)
+		goto fail;
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	return STORE_OK;
@@ -444,15 +493,14 @@ store_request_state(struct store *st, const struct addr *a, uint64_t *id,
 enum store_rc
 store_request_decide(struct store *st, uint64_t id,
     enum store_req_status status, struct store_request *r,
-    store_white_fn *white, void *arg, char *errbuf, size_t errlen)
+    store_grant_fn *grant, void *arg, char *errbuf, size_t errlen)
 {
 	struct store_request cur;
-	struct store_entry w;
 	uint8_t kb[IDX_MAXLEN];
 	MDB_txn *txn = NULL;
 	MDB_val k;
 	enum store_rc rc;
-	int isnew, mrc;
+	int mrc;
 
 	if (req_check(st, errbuf, errlen) == -1)
 		return STORE_ERROR;
@@ -460,11 +508,13 @@ store_request_decide(struct store *st, uint64_t id,
 		snprintf(errbuf, errlen, "a decision is approved or denied");
 		return STORE_ERROR;
 	}
-	if (white != NULL && status != REQ_APPROVED) {
-		snprintf(errbuf, errlen, "only an approval writes a white list "
+	if (grant != NULL && status != REQ_APPROVED) {
+		snprintf(errbuf, errlen, "only an approval writes a list "
 		    "entry");
 		return STORE_ERROR;
 	}
+	if (exempt_ready(st, r, grant, errbuf, errlen) == -1)
+		return STORE_ERROR;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	rc = req_get(st, txn, id, &cur, errbuf, errlen);
@@ -483,8 +533,8 @@ store_request_decide(struct store *st, uint64_t id,
 	cur.expires = status == REQ_APPROVED ? r->expires : 0;
 	str_copy(cur.actor, r->actor, sizeof(cur.actor));
 	str_copy(cur.note, r->note, sizeof(cur.note));
-	if (req_put(st, txn, &cur, 0, errbuf, errlen) == -1)
-		goto fail;
+	if (status == REQ_APPROVED)
+		cur.flags |= r->flags & REQ_WHITE;
 	k.mv_data = kb;
 	k.mv_size = idx_key(kb, 'a', &cur.addr, NULL);
 	mrc = mdb_del(txn, st->reqidx, &k, NULL);
@@ -495,13 +545,11 @@ store_request_decide(struct store *st, uint64_t id,
 	if (req_audit(st, txn, cur.actor, status == REQ_APPROVED ? "approve" :
 	    "deny", &cur, cur.note, errbuf, errlen) == -1)
 		goto fail;
-	if (white != NULL) {
-		memset(&w, 0, sizeof(w));
-		white(arg, &cur, &w);
-		if (store_entry_add(st, txn, LIST_WHITE, &w, &isnew, errbuf,
-		    errlen) == -1)
-			goto fail;
-	}
+	if (grant != NULL && req_grant(st, txn, &cur, grant, arg, 1, errbuf,
+	    errlen) == -1)
+		goto fail;
+	if (req_put(st, txn, &cur, 0, errbuf, errlen) == -1)
+		goto fail;
 	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	*r = cur;
@@ -545,4 +593,179 @@ store_request_walk(struct store *st, store_request_fn *cb, void *arg,
 	    errbuf, errlen);
 	free(w.r);
 	return rc;
+}
+
+/* Conversion of the white entries that approvals made (store_exempt_open). */
+
+#define EXEMPT_DONE_KEY	"exempt:converted"
+#define GRANT_PREFIX	"delisting request "
+
+/* A white entry to move, its strings copied. */
+struct old_grant {
+	struct store_entry	 e;
+	uint64_t		 id;
+	char			 actor[STORE_ACTOR_MAX + 1];
+	char			 reason[STORE_REASON_MAX + 1];
+};
+
+/*
+ * The request id that white entry e's reason names ("delisting request
+ * N", ": ..." may follow), or 0.
+ */
+static uint64_t
+grant_id(const struct store_entry *e)
+{
+	char buf[48], *end;
+	size_t n = sizeof(GRANT_PREFIX) - 1;
+	unsigned long long id;
+
+	if (e->reason_len <= n || memcmp(e->reason, GRANT_PREFIX, n) != 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(e->reason_len - n >
+	    sizeof(buf) - 1 ? sizeof(buf) - 1 : e->reason_len - n),
+	    e->reason + n);
+	if (buf[0] < '0' || buf[0] > '9')
+		return 0;
+	id = strtoull(buf, &end, 10);
+	return *end == '\0' || *end == ':' ? (uint64_t)id : 0;
+}
+
+/*
+ * Collect the white entries of approvals inside txn: each whose reason
+ * names an approved request of exactly its address. Returns 0 with *v
+ * (*n entries, to free), or -1.
+ */
+static int
+grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
+    char *errbuf, size_t errlen)
+{
+	struct store_request *r;
+	struct store_entry e;
+	struct old_grant *g;
+	MDB_cursor *cur;
+	MDB_val k, d;
+	enum store_rc rc;
+	uint64_t id;
+	int mrc, ret = -1;
+
+	*v = NULL;
+	*n = 0;
+	if ((mrc = mdb_cursor_open(txn, st->lists[LIST_WHITE].dbi,
+	    &cur)) != 0) {
+		store_err(st, mrc, errbuf, errlen, "mdb_cursor_open(white)");
+		return -1;
+	}
+	r = xmalloc(sizeof(*r));
+	for (mrc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); mrc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		memset(&e, 0, sizeof(e));
+		if (store_entry_decode(&d, &e) == -1 ||
+		    store_entry_key_parse(LIST_KIND_IP, &k, &e) == -1) {
+			snprintf(errbuf, errlen, "corrupt entry in white");
+			goto out;
+		}
+		if ((id = grant_id(&e)) == 0 || (e.flags & ENTRY_EXCLUDE))
+			continue;
+		rc = req_get(st, txn, id, r, errbuf, errlen);
+		if (rc == STORE_ERROR)
+			goto out;
+		if (rc != STORE_OK || r->status != REQ_APPROVED ||
+		    !addr_equal(&r->addr, &e.prefix))
+			continue;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		g = &(*v)[(*n)++];
+		g->e = e;
+		g->id = id;
+		snprintf(g->actor, sizeof(g->actor), "%.*s",
+		    (int)e.actor_len, e.actor);
+		snprintf(g->reason, sizeof(g->reason), "%.*s",
+		    (int)e.reason_len, e.reason);
+		g->e.actor = g->actor;
+		g->e.reason = g->reason;
+	}
+	if (mrc != MDB_NOTFOUND) {
+		store_err(st, mrc, errbuf, errlen, "mdb_cursor_get(white)");
+		goto out;
+	}
+	ret = 0;
+out:
+	mdb_cursor_close(cur);
+	free(r);
+	return ret;
+}
+
+/* Move the approvals' white entries to list exempt inside txn. */
+static int
+grants_convert(struct store *st, MDB_txn *txn, unsigned exempt,
+    const char *actor, size_t *converted, char *errbuf, size_t errlen)
+{
+	struct old_grant *v;
+	char why[96];
+	size_t i, n;
+	int isnew, ret = 0;
+
+	if (grants_find(st, txn, &v, &n, errbuf, errlen) == -1)
+		return -1;
+	for (i = 0; i < n && ret == 0; i++) {
+		snprintf(why, sizeof(why), "request %llu: converted to a "
+		    "delisting exemption", (unsigned long long)v[i].id);
+		if (store_entry_add(st, txn, exempt, &v[i].e, &isnew, errbuf,
+		    errlen) == -1 || store_entry_del(st, txn, LIST_WHITE,
+		    &v[i].e.prefix, 0, actor, why, errbuf, errlen) == -1)
+			ret = -1;
+	}
+	free(v);
+	*converted = n;
+	return ret;
+}
+
+enum store_rc
+store_exempt_open(struct store *st, int create, const char *actor,
+    unsigned *id, size_t *converted, char *errbuf, size_t errlen)
+{
+	MDB_txn *txn = NULL;
+	MDB_val k, v;
+	enum store_rc rc;
+	size_t n = 0;
+	uint8_t one = 1;
+	int mrc;
+
+	if (converted != NULL)
+		*converted = 0;
+	rc = store_list_open(st, LIST_EXEMPT_NAME, LIST_KIND_IP, create, id,
+	    errbuf, errlen);
+	if (rc != STORE_OK || !create || st->readonly || st->exempt_done)
+		return rc;
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	k.mv_data = (void *)EXEMPT_DONE_KEY;
+	k.mv_size = sizeof(EXEMPT_DONE_KEY) - 1;
+	mrc = mdb_get(txn, st->meta, &k, &v);
+	if (mrc == 0) {
+		mdb_txn_abort(txn);
+		st->exempt_done = 1;
+		return STORE_OK;
+	}
+	if (mrc != MDB_NOTFOUND) {
+		store_err(st, mrc, errbuf, errlen, "mdb_get(meta)");
+		goto fail;
+	}
+	if (st->has_req && grants_convert(st, txn, *id, actor, &n, errbuf,
+	    errlen) == -1)
+		goto fail;
+	v.mv_data = &one;
+	v.mv_size = 1;
+	if ((mrc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+		store_err(st, mrc, errbuf, errlen, "mdb_put(meta)");
+		goto fail;
+	}
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	st->exempt_done = 1;
+	if (converted != NULL)
+		*converted = n;
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return STORE_ERROR;
 }

@@ -4,8 +4,8 @@
  * is pending until rdnsblctl approves or denies it; one that passed the
  * checks again at once, or got a self-service removal, is stored already
  * decided. At most one request per address is pending. Every change
- * writes an audit record in the same transaction; an approval's white
- * list entry too.
+ * writes an audit record in the same transaction; an approval's
+ * exemption (or white list entry) too.
  */
 #ifndef STORE_QUEUE_H
 #define STORE_QUEUE_H
@@ -20,13 +20,19 @@ struct store_entry;
 
 enum store_req_status {
 	REQ_PENDING = 0,
-	REQ_APPROVED,		/* whitelisted by a reviewer or self-service */
+	REQ_APPROVED,		/* exempted (or whitelisted) by a reviewer or
+				   self-service */
 	REQ_DENIED,
 	REQ_RESOLVED,		/* passed the checks when submitted */
 	REQ_STATUS_MAX
 };
 
 #define REQ_SELF		0x01	/* approved by self-service */
+#define REQ_WHITE		0x02	/* approved with a white list entry
+					   (queue approve --whitelist), not
+					   an exemption */
+#define REQ_UNBLOCKED		0x04	/* the approval deleted the black
+					   entry of exactly the address */
 
 #define STORE_TOKEN_LEN		32	/* hex digits of a status token */
 #define STORE_EMAIL_MAX		254
@@ -43,7 +49,7 @@ struct store_request {
 	int64_t		 created;
 	int64_t		 decided;	/* 0: pending */
 	int64_t		 visible;	/* every MX sees the decision by */
-	int64_t		 expires;	/* of the whitelist entry, 0: never */
+	int64_t		 expires;	/* of the exemption, 0: never */
 	char		 token[STORE_TOKEN_LEN + 1];
 	char		 email[STORE_EMAIL_MAX + 1];
 	char		 text[STORE_TEXT_MAX + 1];	/* what the host is */
@@ -56,26 +62,27 @@ struct store_request {
 const char	*store_req_status_name(enum store_req_status);
 
 /*
- * Fill *w (zeroed) with the white list entry that approved request r
- * writes, inside the store's write transaction: r->id is known by then,
- * and r holds what is being stored. The strings of *w must last until
- * the store call returns (arg may hold them). delist_white() (delist.h)
- * is the one such function: the rule lives there, not in the store.
+ * Fill *e (zeroed) with the list entry that approved request r writes,
+ * inside the store's write transaction: r->id is known by then, and r
+ * holds what is being stored. The entry goes to the exemption list
+ * (LIST_EXEMPT_NAME), or with REQ_WHITE in r->flags to the white list.
+ * The strings of *e must last until the store call returns (arg may hold
+ * them). delist_grant() (delist.h) is the one such function: the rule
+ * lives there, not in the store.
  */
-typedef void store_white_fn(void *arg, const struct store_request *r,
-    struct store_entry *w);
+typedef void store_grant_fn(void *arg, const struct store_request *r,
+    struct store_entry *e);
 
 /*
  * Add a request (r->id is set) in a write transaction of its own. A
  * pending one is refused with STORE_EXISTS (and *other, if not NULL,
- * gets the pending id) when the address already has one. white, if not
- * NULL, gives the white list entry added in the same transaction (a
- * self-service removal; only an approved request has one). actor names
- * the submitter for the audit trail. Returns STORE_OK, STORE_EXISTS or
- * STORE_ERROR.
+ * gets the pending id) when the address already has one. grant, if not
+ * NULL, gives the entry added in the same transaction (a self-service
+ * removal; only an approved request has one). actor names the submitter
+ * for the audit trail. Returns STORE_OK, STORE_EXISTS or STORE_ERROR.
  */
 enum store_rc	 store_request_add(struct store *, struct store_request *r,
-		    store_white_fn *white, void *arg, const char *actor,
+		    store_grant_fn *grant, void *arg, const char *actor,
 		    uint64_t *other, char *errbuf, size_t errlen);
 
 /*
@@ -96,17 +103,38 @@ enum store_rc	 store_request_state(struct store *, const struct addr *a,
 		    uint64_t *id, int64_t *self, char *errbuf, size_t errlen);
 
 /*
- * Decide a pending request: status REQ_APPROVED (with white, if not
- * NULL, giving the white list entry added in the same transaction) or
- * REQ_DENIED, with the actor, note, decision time, visible time and, for
- * an approval, the entry's expiry of r (the other fields are ignored),
- * in a write transaction of its own. NOTFOUND: no such request; EXISTS:
- * it was already decided (*r is filled with it then, as on success).
+ * Decide a pending request: status REQ_APPROVED (with grant, if not
+ * NULL, giving the entry added in the same transaction: an exemption, or
+ * a white list entry when r->flags has REQ_WHITE) or REQ_DENIED, with
+ * the actor, note, decision time, visible time and, for an approval, the
+ * entry's expiry of r (the other fields are ignored), in a write
+ * transaction of its own. An approval with grant also deletes the black
+ * list entry of exactly the address, if there is one that is not an
+ * exclusion, with an audit record, and then sets REQ_UNBLOCKED in the
+ * request's flags; a wider black entry stays, and the exemption carves
+ * the address out of it. NOTFOUND: no such request; EXISTS: it was
+ * already decided (*r is filled with it then, as on success).
  */
 enum store_rc	 store_request_decide(struct store *, uint64_t id,
 		    enum store_req_status status, struct store_request *r,
-		    store_white_fn *white, void *arg, char *errbuf,
+		    store_grant_fn *grant, void *arg, char *errbuf,
 		    size_t errlen);
+
+/*
+ * Open the exemption list (LIST_EXEMPT_NAME) as store_list_open does,
+ * setting *id. With create, in a store opened to write, it is registered
+ * if new, and a database whose approvals made white list entries (before
+ * the exemption list) has them converted, once, in one write
+ * transaction: each white entry whose reason is "delisting request N"
+ * (": ..." may follow) for an approved request N of exactly its address
+ * moves to the exemption list, unchanged, with audit records ("add" to
+ * exempt, "del" from white by actor). *converted (if not NULL) gets
+ * their number. Returns STORE_OK, STORE_NOTFOUND (not registered and not
+ * created: a reader sees it empty) or STORE_ERROR.
+ */
+enum store_rc	 store_exempt_open(struct store *, int create,
+		    const char *actor, unsigned *id, size_t *converted,
+		    char *errbuf, size_t errlen);
 
 /*
  * Walk the requests, oldest first, in a read transaction of its own; *r

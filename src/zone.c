@@ -46,6 +46,7 @@ zoneset_new(const struct conf *conf, uint32_t serial, char *errbuf,
 		uint8_t *p;
 
 		z->conf = cz;
+		z->exempt = ZONE_NOLIST;	/* until decide_bind */
 		if (name_wire(cz->name, z->apex, sizeof(z->apex), &z->apex_len,
 		    "zone", errbuf, errlen) == -1)
 			goto fail;

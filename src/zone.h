@@ -29,6 +29,12 @@ struct zone {
 	 */
 	unsigned		 lists[ZONE_LISTS_MAX];
 	size_t			 nlists;
+	/*
+	 * The store's id of the delisting exemptions (LIST_EXEMPT_NAME),
+	 * which every dnsbl zone consults after the white list; ZONE_NOLIST
+	 * when a store opened to read does not have the list yet.
+	 */
+	unsigned		 exempt;
 	uint8_t			 apex[WIRE_MAXNAME];	/* wire, lower case */
 	size_t			 apex_len;
 	int			 apex_labels;

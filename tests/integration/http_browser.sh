@@ -5,7 +5,8 @@
 # webdriver.pl with core Perl modules). From a listed address's TXT
 # answer, follow its URL, read the reason, send the request form, see
 # the request pending; approve it with rdnsblctl; the status page says
-# approved, and dig shows the address whitelisted and no longer listed.
+# approved, and dig shows the address no longer listed and not
+# whitelisted (an exemption).
 # The screenshots stay in the build tree under tests/artefacts/.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -99,7 +100,7 @@ like "$LINK" "^http://127.0.0.1:$HPORT/request/[0-9a-f]{32}\$" \
     "the status link"
 
 ctl_ok "rdnsblctl queue approve" queue approve 1 --note "checked"
-like "$CTL_OUT" 'approved request 1: 192.0.2.30 whitelisted; every MX sees it by' \
+like "$CTL_OUT" 'approved request 1: 192.0.2.30 exempted from the dnsbl zones \(not whitelisted\); every MX sees it by' \
     "approve says when every MX sees it"
 
 browse status "$LINK"
@@ -107,7 +108,8 @@ is "$BROWSE_RC" 0 "the browser opened the status page"
 like "$BROWSE" '^status: Approved on .* sees it by ' \
     "the status page: approved, and by when every MX sees it"
 
-is "$(q +short 30.2.0.192.wl.test)" 127.0.0.2 "dig: whitelisted"
+is "$(dig_status "$(q 30.2.0.192.wl.test)")" NXDOMAIN \
+    "dig: an exemption, not whitelisted"
 is "$(dig_status "$(q 30.2.0.192.bl.test)")" NXDOMAIN "dig: no longer listed"
 
 n=0

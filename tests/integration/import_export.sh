@@ -136,7 +136,7 @@ like "$ENTRIES" '^2001:db8:1::/48 :127\.0\.0\.6:v6 with a code$' "export writes 
 # "!" lines (feeds.sh checks the answers against rbldnsd's).
 ctl_ok "export black exits 0" export black
 MERGED=$(printf '%s\n' "$CTL_OUT" | grep -Ev '^[#;]|^$')
-like "$CTL_OUT" "^# with the white list's entries as exceptions" \
+like "$CTL_OUT" "^# with the white list's entries and the delisting exemptions as exceptions" \
     "export black says that the white list is in it"
 like "$MERGED" '^!192\.0\.2\.1$' "export black: white 192.0.2.1 inside black 192.0.2.0/24 is a ! line"
 like "$MERGED" '^!2001:db8::25$' "export black: white 2001:db8::25 inside black 2001:db8::/32 is a ! line"

@@ -581,6 +581,66 @@ ctl_must()
 	ctl "$@" || bail "rdnsblctl $* failed ($CTL_RC): $CTL_ERR"
 }
 
+# --- the delisting pages (curl) ------------------------------------------------
+#
+# The tests of the pages set URL (http://127.0.0.1:$HPORT) first.
+
+# web PATH [CURL-ARGS...]: status in WEB_CODE, body in WEB_BODY.
+web()
+{
+	we_path=$1
+	shift
+	rm -f "$work/web.head" "$work/web.body"
+	WEB_CODE=$(curl -s -D "$work/web.head" -o "$work/web.body" \
+	    -w '%{http_code}' --max-time 15 "$@" "$URL$we_path")
+	WEB_BODY=$(cat "$work/web.body" 2>/dev/null)
+}
+
+# delist FIELD=VALUE... [CURL-ARGS...]: POST /delist, each field
+# url-encoded; from the first argument starting with "-", curl's own.
+delist()
+{
+	de_n=$#
+	de_i=0
+	de_curl=
+	while [ $de_i -lt $de_n ]; do
+		case $1 in
+		-*) de_curl=1 ;;
+		esac
+		if [ -n "$de_curl" ]; then
+			set -- "$@" "$1"
+		else
+			set -- "$@" --data-urlencode "$1"
+		fi
+		shift
+		de_i=$((de_i + 1))
+	done
+	web /delist "$@"
+}
+
+# contains NAME TEXT: the last body contains TEXT (a fixed string).
+contains()
+{
+	if printf '%s' "$WEB_BODY" | grep -qF -- "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no \"$2\" in the page" "$(printf '%s' "$WEB_BODY" |
+		    head -c 600)"
+	fi
+}
+
+# lacks NAME TEXT: the last body is a page, without TEXT.
+lacks()
+{
+	if [ -z "$WEB_BODY" ]; then
+		fail "$1" "no page (HTTP $WEB_CODE) to look for \"$2\" in"
+	elif printf '%s' "$WEB_BODY" | grep -qF -- "$2"; then
+		fail "$1" "\"$2\" in the page"
+	else
+		pass "$1"
+	fi
+}
+
 # --- the fake internet: ldns-testns as the resolver of the checks ------------
 #
 # A test writes the canned answers into $TNS with the tns_* helpers (or

@@ -25,7 +25,7 @@ is "$CTL_OUT" "imported 2 entries into spam from $work/feed.txt" \
     "import names the list"
 ctl "add" "grey" 192.0.2.9
 is "$CTL_RC" 2 "an unknown list is a usage error (exit 2)"
-like "$CTL_ERR" "unknown list \"grey\" \\(the lists of .*: black, white, spam, policy\\.v1\\)" \
+like "$CTL_ERR" "unknown list \"grey\" \\(the lists of .*: black, white, exempt, spam, policy\\.v1\\)" \
     "... naming the lists there are"
 ctl_ok "list spam" list spam
 like "$CTL_OUT" "^spam 192\\.0\\.2\\.0/24 - " "list spam shows its entry"

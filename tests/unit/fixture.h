@@ -50,7 +50,7 @@ fixture_open(struct fixture *f, const char *conftext)
 	    sizeof(err))) == NULL ||
 	    (f->zs = zoneset_new(f->conf, 2026112301, err,
 	    sizeof(err))) == NULL ||
-	    decide_bind(f->zs, f->conf, f->st, 1, err, sizeof(err)) == -1) {
+	    decide_bind(f->zs, f->conf, f->st, 1, NULL, err, sizeof(err)) == -1) {
 		printf("# %s\n", err);
 		return -1;
 	}

@@ -759,7 +759,7 @@ test_schema(void)
 		"zone.list", "zone.allow-transfer", "list.name", "list.type",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
-		"http.notify-command", "http.max-body", "http.rate-limit",
+		"http.mta-cache", "http.notify-command", "http.max-body", "http.rate-limit",
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
 		NULL
 	};
@@ -785,6 +785,7 @@ test_http(void)
 	is_int(c ? c->http.nlisten : 9, 0, "no http: no listener");
 	is_str(c ? c->zones[0].url : "x", NULL, "no http: no url");
 	is_int(c ? c->http.self_delist : 9, 0, "no http: self-delist off");
+	is_int(c ? c->http.mta_cache : 9, 0, "no http: mta-cache 0");
 	is_int(c ? c->http.rate_limit : 0, 5, "no http: rate-limit 5");
 	is_int(c ? c->http.max_body : 0, 16384, "no http: max-body 16k");
 	is_int(c ? c->http.trusted_proxy.n : 9, 0, "no http: no proxy");
@@ -797,6 +798,7 @@ test_http(void)
 	    " allow-metrics: 192.0.2.0/24\n"
 	    " self-delist: 1d\n"
 	    " self-delist-cooldown: 7d\n"
+	    " mta-cache: 5m\n"
 	    " notify-command: /usr/local/bin/mail-it\n"
 	    " max-body: 4k\n"
 	    " rate-limit: 2\n"
@@ -823,6 +825,7 @@ test_http(void)
 	is_int(c->http.self_delist, 86400, "http: self-delist 1d");
 	is_int(c->http.self_delist_cooldown, 7 * 86400,
 	    "http: self-delist-cooldown");
+	is_int(c->http.mta_cache, 300, "http: mta-cache");
 	is_str(c->http.notify_command, "/usr/local/bin/mail-it",
 	    "http: notify-command");
 	is_int(c->http.max_body, 4096, "http: max-body");
@@ -856,6 +859,9 @@ test_http(void)
 	load_fail1("http:\n listen: 127.0.0.1@80\n self-delist: 10s\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "self-delist range",
 	    "t.conf:3: self-delist: \"10s\" out of range (1m-90d)");
+	load_fail1("http:\n listen: 127.0.0.1@80\n mta-cache: 2d\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "mta-cache range",
+	    "t.conf:3: mta-cache: \"2d\" out of range (0s-1d)");
 	load_fail1("http:\n listen: 127.0.0.1@80\n max-body: 2m\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "max-body range",
 	    "t.conf:3: max-body: \"2m\" out of range (1k-1m)");
@@ -956,6 +962,7 @@ static const char every_conf[] =
     "\tallow-metrics: 192.0.2.0/24, 2001:db8::/48\n"
     "\tself-delist: 1d\n"
     "\tself-delist-cooldown: 7d\n"
+    "\tmta-cache: 10m\n"
     "\tnotify-command: \"/usr/local/bin/mail it\"\n"
     "\tmax-body: 4k\n"
     "\trate-limit: 2\n"
@@ -1140,7 +1147,7 @@ test_lists(void)
 int
 main(void)
 {
-	plan(262 + NLEAKTESTS);
+	plan(267 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

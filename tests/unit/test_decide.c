@@ -66,8 +66,9 @@ decide(const struct zone *z, const char *s, const struct check_result *fresh)
 		    v.code & 0xff, v.test_point ? " test" : "",
 		    v.have_check ? " computed" : "");
 	else
-		snprintf(out, sizeof(out), "not listed%s%s%s",
-		    v.white ? " white" : "", v.test_point ? " test" : "",
+		snprintf(out, sizeof(out), "not listed%s%s%s%s",
+		    v.white ? " white" : "", v.exempt ? " exempt" : "",
+		    v.test_point ? " test" : "",
 		    v.unknown ? " unknown" : "");
 	store_read_end(f.st);
 	return out;
@@ -133,7 +134,7 @@ main(void)
 	struct addr a;
 	char err[256];
 
-	plan(35);
+	plan(40);
 	ok(fixture_open(&f, conftext) == 0, "configuration, store and zones");
 	if (f.zs == NULL)
 		return done();
@@ -186,6 +187,19 @@ main(void)
 	    "dnswl lists the white entry");
 	is_str(decide(wl, "10.9.9.9", NULL), "not listed",
 	    "dnswl ignores the black list");
+
+	/* A delisting exemption: out of every dnsbl zone, in no dnswl. */
+	ok(bl->exempt != ZONE_NOLIST && fixture_add(&f, bl->exempt,
+	    "10.1.2.20", 0, 0, 0, "delisting request 1") == 0,
+	    "an exemption inside the black /24 stored");
+	is_str(decide(bl, "10.1.2.20", NULL), "not listed exempt",
+	    "the exemption carves the address out of the /24");
+	is_str(decide(bl, "10.1.2.21", NULL), "listed 127.0.0.4",
+	    "its neighbour is still listed");
+	is_str(decide(wl, "10.1.2.20", NULL), "not listed",
+	    "an exemption is no whitelisting");
+	is_str(decide(ptr, "10.1.2.20", NULL), "not listed exempt",
+	    "the exemption beats the computed checks");
 
 	/* The computed part: none yet, fresh, cached, unknown. */
 	memset(&nxr, 0, sizeof(nxr));

@@ -39,14 +39,14 @@ load(const char *text)
 	return conf_load_string("t.conf", text, NULL, NULL, &nerr);
 }
 
-/* The reason of delist_white's entry for r. */
+/* The reason of delist_grant's entry for r. */
 static const char *
 white_reason(const struct store_request *r, struct store_entry *w)
 {
-	static struct delist_white dw;
+	static struct delist_grant dw;
 
 	memset(w, 0, sizeof(*w));
-	delist_white(&dw, r, w);
+	delist_grant(&dw, r, w);
 	return w->reason_len < sizeof(dw.reason) &&
 	    w->reason[w->reason_len] == '\0' ? w->reason : "(not a string)";
 }
@@ -60,7 +60,7 @@ main(void)
 	time_t now = 1800000000;
 	char big[STORE_NOTE_MAX + 1];
 
-	plan(27);
+	plan(30);
 	conf = load(conftext);
 	noself = load("server:\n  database: /nonexistent\nzone:\n"
 	    "  name: bl.test\n  type: dnsbl\n  ttl: 600\n");
@@ -70,6 +70,9 @@ main(void)
 	is_int(delist_delay(conf), 900,
 	    "delay: the largest of the dnsbl ttl and the dnswl negative-ttl");
 	is_int(delist_delay(noself), 600, "delay: a dnsbl zone's ttl");
+	noself->http.mta_cache = 300;
+	is_int(delist_delay(noself), 900, "delay: plus mta-cache:");
+	noself->http.mta_cache = 0;
 
 	memset(&r, 0, sizeof(r));
 	is_int(delist_submit(conf, &r, 0, 0, now), REQ_RESOLVED,
@@ -98,9 +101,10 @@ main(void)
 	r.id = 7;
 	r.status = REQ_APPROVED;
 	delist_review(conf, &r, REQ_APPROVED, "alice", "customer relay",
-	    3600, now);
+	    3600, 0, now);
 	ok(r.decided == now && r.visible == now + 900 &&
 	    r.expires == now + 3600, "review: approved, expiring in an hour");
+	ok(!(r.flags & REQ_WHITE), "review: an exemption, not a white entry");
 	is_str(r.actor, "alice", "review: by the reviewer");
 	is_str(white_reason(&r, &w), "delisting request 7: customer relay",
 	    "white: the reason names the request and the note");
@@ -108,11 +112,13 @@ main(void)
 	    addr_equal(&w.prefix, &r.addr), "white: when and for how long");
 	ok(w.actor_len == 5 && memcmp(w.actor, "alice", 5) == 0,
 	    "white: by the reviewer");
-	delist_review(conf, &r, REQ_APPROVED, "alice", NULL, 0, now);
+	delist_review(conf, &r, REQ_APPROVED, "alice", NULL, 0, 1, now);
 	is_int(r.expires, 0, "review: no --expires: never");
+	ok(r.flags & REQ_WHITE, "review: --whitelist: a white entry");
 	is_str(white_reason(&r, &w), "delisting request 7",
 	    "white: without a note, no colon");
-	delist_review(conf, &r, REQ_DENIED, "bob", "open relay", 3600, now);
+	delist_review(conf, &r, REQ_DENIED, "bob", "open relay", 3600, 0,
+	    now);
 	ok(r.expires == 0 && strcmp(r.note, "open relay") == 0,
 	    "review: a denial has no white entry and keeps the reason");
 
@@ -129,14 +135,14 @@ main(void)
 	r.id = 18446744073709551615ULL;
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	delist_review(conf, &r, REQ_APPROVED, "alice", big, 0, now);
+	delist_review(conf, &r, REQ_APPROVED, "alice", big, 0, 0, now);
 	white_reason(&r, &w);
 	is_int(w.reason_len, STORE_REASON_MAX,
 	    "white: the longest note is cut to what an entry holds");
 	ok(strncmp(w.reason, "delisting request 18446744073709551615: xx",
 	    42) == 0, "white: ... keeping the request's id");
 	memset(big, 'a', sizeof(big) - 1);
-	delist_review(conf, &r, REQ_APPROVED, big, NULL, 0, now);
+	delist_review(conf, &r, REQ_APPROVED, big, NULL, 0, 0, now);
 	white_reason(&r, &w);
 	ok(w.actor_len < STORE_ACTOR_MAX, "white: the actor fits an entry");
 	ok(w.actor_len == strlen(r.actor), "white: the actor as kept");

@@ -214,6 +214,27 @@ audit(struct store *st)
 	return nrecs;
 }
 
+/* 1 if the audit log has this record, 0 if not, -1 on an error. */
+static int
+audit_has(struct store *st, const char *action, const char *list,
+    const char *entry, const char *reason)
+{
+	int i;
+
+	if (audit(st) < 0)
+		return -1;
+	for (i = 0; i < nrecs; i++)
+		if (strcmp(recs[i].action, action) == 0 &&
+		    strcmp(recs[i].list, list) == 0 &&
+		    strcmp(recs[i].entry, entry) == 0 &&
+		    strcmp(recs[i].reason, reason) == 0)
+			return 1;
+	for (i = 0; i < nrecs; i++)
+		printf("# audit: %s %s %s \"%s\"\n", recs[i].action,
+		    recs[i].list, recs[i].entry, recs[i].reason);
+	return 0;
+}
+
 /* The first audit record with this action and entry, or NULL. */
 static struct rec *
 find_rec(const char *action, const char *entry)
@@ -1993,7 +2014,7 @@ mkreq(struct store_request *r, const char *addr, const char *token,
 	str_copy(r->reason, "no-ptr", sizeof(r->reason));
 }
 
-/* A store_white_fn that writes the entry arg points to, id or not. */
+/* A store_grant_fn that writes the entry arg points to, id or not. */
 static void
 white_entry(void *arg, const struct store_request *r, struct store_entry *w)
 {
@@ -2010,7 +2031,7 @@ test_requests(void)
 	uint64_t other = 0, pid;
 	int64_t self;
 	char *p = dbpath("req");
-	int n = 0;
+	int n = 0, xl;
 
 	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
 	free(p);
@@ -2043,6 +2064,10 @@ test_requests(void)
 	is_int(store_request_by_token(st, "short", &g, errbuf,
 	    sizeof(errbuf)), STORE_NOTFOUND, "requests: short token");
 
+	ok(add(st, LIST_BLACK, "192.0.2.1", 0, 0, 0, "spam", NULL) ==
+	    STORE_OK && add(st, LIST_BLACK, "192.0.2.0/24", 0, 0, 0,
+	    "spam range", NULL) == STORE_OK,
+	    "requests: black /32 and /24 of the address added");
 	w = mk("192.0.2.1", 0, 0, now + 3600, "alice", "request 1");
 	memset(&g, 0, sizeof(g));
 	g.decided = (int64_t)now;
@@ -2057,9 +2082,20 @@ test_requests(void)
 	    "our mail relay <b>") == 0, "requests: approved record");
 	is_int(store_read_begin(st, errbuf, sizeof(errbuf)), STORE_OK,
 	    "requests: snapshot");
+	ok((g.flags & REQ_UNBLOCKED) && !(g.flags & REQ_WHITE),
+	    "requests: the approval says the black entry went");
+	xl = store_list_lookup(st, LIST_EXEMPT_NAME);
+	ok(xl > LIST_WHITE, "requests: the exempt list registered");
+	is_int(store_lookup(st, (unsigned)xl, &r.addr, now, 0, &le, errbuf,
+	    sizeof(errbuf)), STORE_OK, "requests: exempted on approval");
 	is_int(store_lookup(st, LIST_WHITE, &r.addr, now, 0, &le, errbuf,
-	    sizeof(errbuf)), STORE_OK, "requests: whitelisted on approval");
+	    sizeof(errbuf)), STORE_NOTFOUND,
+	    "requests: not whitelisted on approval");
 	store_read_end(st);
+	is_str(look(st, LIST_BLACK, "192.0.2.1"), "192.0.2.0/24",
+	    "requests: the black /32 deleted, the /24 kept");
+	is_int(audit_has(st, "del", "black", "192.0.2.1", "request 1"), 1,
+	    "requests: the deletion has its audit record");
 	is_int(store_request_decide(st, 1, REQ_DENIED, &g, NULL, NULL, errbuf,
 	    sizeof(errbuf)), STORE_EXISTS, "requests: decided only once");
 	is_int(store_request_decide(st, 9, REQ_DENIED, &g, NULL, NULL, errbuf,
@@ -2080,6 +2116,91 @@ test_requests(void)
 	ok(self == (int64_t)now, "requests: self-service time kept");
 	store_request_walk(st, count_req, &n, errbuf, sizeof(errbuf));
 	is_int(n, 2, "requests: walk sees 2");
+
+	/* --whitelist: a white entry instead, and the black /32 goes */
+	mkreq(&r, "192.0.2.9", "00112233445566778899aabbccddeeff",
+	    REQ_PENDING);
+	ok(store_request_add(st, &r, NULL, NULL, "web", &other, errbuf,
+	    sizeof(errbuf)) == STORE_OK && add(st, LIST_BLACK, "192.0.2.9", 0,
+	    0, 0, "spam", NULL) == STORE_OK, "requests: a third request");
+	w = mk("192.0.2.9", 0, 0, 0, "alice", "request 3");
+	memset(&g, 0, sizeof(g));
+	g.decided = (int64_t)now;
+	str_copy(g.actor, "alice", sizeof(g.actor));
+	g.flags = REQ_WHITE;
+	is_int(store_request_decide(st, r.id, REQ_APPROVED, &g, white_entry,
+	    &w, errbuf, sizeof(errbuf)), STORE_OK,
+	    "requests: approve --whitelist");
+	ok((g.flags & REQ_WHITE) && (g.flags & REQ_UNBLOCKED),
+	    "requests: whitelisted, black entry deleted");
+	is_str(look(st, LIST_WHITE, "192.0.2.9"), "192.0.2.9",
+	    "requests: the white entry is there");
+	is_str(look(st, (unsigned)xl, "192.0.2.9"), "none",
+	    "requests: and no exemption");
+	store_close(st);
+}
+
+/*
+ * A database whose approvals made white list entries: the entries that
+ * name an approved request of their address move to list exempt, once.
+ */
+static void
+test_exempt_upgrade(void)
+{
+	struct store_request r;
+	struct store *st;
+	uint64_t other;
+	unsigned xl = 0;
+	size_t n = 9;
+	char *p = dbpath("exempt");
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	ok(st != NULL, "upgrade: open");
+	if (st == NULL)
+		return;
+	mkreq(&r, "192.0.2.1", "0123456789abcdef0123456789abcdef",
+	    REQ_APPROVED);
+	r.decided = (int64_t)now;
+	ok(store_request_add(st, &r, NULL, NULL, "web", &other, errbuf,
+	    sizeof(errbuf)) == STORE_OK && r.id == 1 &&
+	    add(st, LIST_WHITE, "192.0.2.1", 0, 0, now + 3600,
+	    "delisting request 1: known relay", NULL) == STORE_OK &&
+	    add(st, LIST_WHITE, "192.0.2.2", 0, 0, 0,
+	    "delisting request 1", NULL) == STORE_OK &&
+	    add(st, LIST_WHITE, "192.0.2.3", 0, 0, 0,
+	    "delisting request 7: no such request", NULL) == STORE_OK &&
+	    add(st, LIST_WHITE, "192.0.2.4", 0, 0, 0, "partner", NULL) ==
+	    STORE_OK, "upgrade: an old-style approval and three others");
+	is_int(store_exempt_open(st, 0, "test", &xl, &n, errbuf,
+	    sizeof(errbuf)), STORE_NOTFOUND, "upgrade: a reader converts none");
+	is_int((int)n, 0, "upgrade: ... and says so");
+	is_int(store_exempt_open(st, 1, "test", &xl, &n, errbuf,
+	    sizeof(errbuf)), STORE_OK, "upgrade: open to write");
+	is_int((int)n, 1, "upgrade: one entry converted");
+	is_str(look(st, xl, "192.0.2.1"), "192.0.2.1",
+	    "upgrade: the approval's entry is an exemption");
+	is_str(look(st, LIST_WHITE, "192.0.2.1"), "none",
+	    "upgrade: ... and no longer white");
+	is_str(walk(st, LIST_WHITE, 0), "192.0.2.2 192.0.2.3 192.0.2.4",
+	    "upgrade: the other white entries stay");
+	is_int(audit_has(st, "del", "white", "192.0.2.1",
+	    "request 1: converted to a delisting exemption"), 1,
+	    "upgrade: the move has its audit record");
+	ok(add(st, LIST_WHITE, "192.0.2.1", 0, 0, 0, "delisting request 1",
+	    NULL) == STORE_OK, "upgrade: a white entry of the request again");
+	store_close(st);
+	p = dbpath("exempt");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	ok(st != NULL, "upgrade: open again");
+	if (st == NULL)
+		return;
+	is_int(store_exempt_open(st, 1, "test", &xl, &n, errbuf,
+	    sizeof(errbuf)), STORE_OK, "upgrade: the exempt list again");
+	is_int((int)n, 0, "upgrade: converts only once");
+	is_str(look(st, LIST_WHITE, "192.0.2.1"), "192.0.2.1",
+	    "upgrade: a later white entry (--whitelist) stays");
 	store_close(st);
 }
 
@@ -2329,7 +2450,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(370);
+	plan(396);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2365,6 +2486,7 @@ main(void)
 	test_expiry_old();
 	test_full();
 	test_requests();
+	test_exempt_upgrade();
 	test_walk_corrupt();
 	test_purge_corrupt();
 

@@ -1755,23 +1755,6 @@ export_write(void *arg, const struct store_entry *e)
 	return 0;
 }
 
-/* Append a copy of e (its strings in one block) to *v, *n entries. */
-static void
-entry_push(struct store_entry **v, size_t *n, const struct store_entry *e)
-{
-	struct store_entry *w;
-	char *s;
-
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	w = &(*v)[(*n)++];
-	*w = *e;
-	s = xmalloc(e->reason_len + e->actor_len + 1);
-	memcpy(s, e->reason, e->reason_len);
-	memcpy(s + e->reason_len, e->actor, e->actor_len);
-	w->reason = s;
-	w->actor = s + e->reason_len;
-}
-
 /* store_walk of the white list: a copy of each live entry. */
 static int
 export_white_cb(void *arg, const struct store_entry *e)
@@ -1779,7 +1762,7 @@ export_white_cb(void *arg, const struct store_entry *e)
 	struct export_ctx *xc = arg;
 
 	if (!store_entry_expired(e, xc->now))
-		entry_push(&xc->white, &xc->nwhite, e);
+		ipmerge_entry_push(&xc->white, &xc->nwhite, e);
 	return 0;
 }
 
@@ -1790,57 +1773,16 @@ export_exempt_cb(void *arg, const struct store_entry *e)
 	struct export_ctx *xc = arg;
 
 	if (!store_entry_expired(e, xc->now))
-		entry_push(&xc->exempt, &xc->nexempt, e);
+		ipmerge_entry_push(&xc->exempt, &xc->nexempt, e);
 	return 0;
 }
 
-/*
- * The white list and the exemptions as one set of exceptions of the
- * dnsbl zones, in key order, into xc->white: an address is an exception
- * when the white list's longest match is no exclusion, or when an
- * exemption (which has no exclusions) contains it. So a white exclusion
- * inside an exemption goes, and of a white entry and an exemption for
- * one prefix the exemption stays; each entry then carves out what the
- * union does. The copies that go are freed.
- */
 static void
 export_exceptions(struct export_ctx *xc)
 {
-	struct store_entry *m, *e;
-	const struct addr **stack;
-	size_t iw = 0, ix = 0, n = 0, depth = 0;
-	int cmp, drop, isx;
-
-	if (xc->nexempt == 0)
-		return;
-	m = xreallocarray(NULL, xc->nwhite + xc->nexempt, sizeof(*m));
-	stack = xreallocarray(NULL, xc->nexempt, sizeof(*stack));
-	while (iw < xc->nwhite || ix < xc->nexempt) {
-		cmp = iw == xc->nwhite ? 1 : ix == xc->nexempt ? -1 :
-		    ipmerge_cmp(&xc->white[iw].prefix, &xc->exempt[ix].prefix);
-		isx = cmp >= 0;
-		e = isx ? &xc->exempt[ix++] : &xc->white[iw++];
-		if (cmp == 0)
-			free((char *)(uintptr_t)xc->white[iw++].reason);
-		while (depth > 0 && (stack[depth - 1]->af != e->prefix.af ||
-		    !addr_contains(stack[depth - 1], &e->prefix)))
-			depth--;
-		drop = !isx && (e->flags & ENTRY_EXCLUDE) && depth > 0;
-		if (drop) {
-			free((char *)(uintptr_t)e->reason);
-			continue;
-		}
-		m[n++] = *e;
-		if (isx)
-			stack[depth++] = &m[n - 1].prefix;
-	}
-	free(stack);
-	free(xc->white);
-	free(xc->exempt);
+	ipmerge_exceptions(&xc->white, &xc->nwhite, xc->exempt, xc->nexempt);
 	xc->exempt = NULL;
 	xc->nexempt = 0;
-	xc->white = m;
-	xc->nwhite = n;
 }
 
 /* Merge the white entries that come before prefix P (all: P NULL). */

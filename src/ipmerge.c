@@ -211,3 +211,62 @@ ipmerge_end(struct ipmerge *m)
 {
 	return flush(m);
 }
+
+void
+ipmerge_entry_push(struct store_entry **v, size_t *n,
+    const struct store_entry *e)
+{
+	struct store_entry *w;
+	char *s;
+
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	w = &(*v)[(*n)++];
+	*w = *e;
+	s = xmalloc(e->reason_len + e->actor_len + 1);
+	memcpy(s, e->reason, e->reason_len);
+	memcpy(s + e->reason_len, e->actor, e->actor_len);
+	w->reason = s;
+	w->actor = s + e->reason_len;
+}
+
+/* Each entry of the union carves out what the union does. */
+void
+ipmerge_exceptions(struct store_entry **white, size_t *nwhite,
+    struct store_entry *exempt, size_t nexempt)
+{
+	struct store_entry *m, *e;
+	const struct addr **stack;
+	size_t iw = 0, ix = 0, n = 0, depth = 0;
+	int cmp, drop, isx;
+
+	if (nexempt == 0) {
+		free(exempt);
+		return;
+	}
+	m = xreallocarray(NULL, *nwhite + nexempt, sizeof(*m));
+	stack = xreallocarray(NULL, nexempt, sizeof(*stack));
+	while (iw < *nwhite || ix < nexempt) {
+		cmp = iw == *nwhite ? 1 : ix == nexempt ? -1 :
+		    ipmerge_cmp(&(*white)[iw].prefix, &exempt[ix].prefix);
+		isx = cmp >= 0;
+		e = isx ? &exempt[ix++] : &(*white)[iw++];
+		if (cmp == 0)
+			free((char *)(uintptr_t)(*white)[iw++].reason);
+		while (depth > 0 && (stack[depth - 1]->af != e->prefix.af ||
+		    !addr_contains(stack[depth - 1], &e->prefix)))
+			depth--;
+		drop = !isx && (e->flags & ENTRY_EXCLUDE) && depth > 0;
+		if (drop) {
+			free((char *)(uintptr_t)e->reason);
+			continue;
+		}
+		m[n++] = *e;
+		if (isx)
+			stack[depth++] = &m[n - 1].prefix;
+	}
+	free(stack);
+	free(*white);
+	free(exempt);
+	*white = m;
+	*nwhite = n;
+}

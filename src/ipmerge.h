@@ -59,4 +59,25 @@ int		 ipmerge_end(struct ipmerge *);
  */
 int		 ipmerge_cmp(const struct addr *, const struct addr *);
 
+/*
+ * Append a copy of e to *v (*n entries), its strings in one block: free
+ * it with free(e->reason).
+ */
+void		 ipmerge_entry_push(struct store_entry **v, size_t *n,
+		    const struct store_entry *e);
+
+/*
+ * The white list's entries (*white, *nwhite, copies in store order) and
+ * the delisting exemptions (exempt, nexempt, copies in store order) as
+ * one set of exceptions of the dnsbl zones, in store order, into *white:
+ * an address is an exception when the white list's longest match is no
+ * exclusion, or when an exemption (which has no exclusions) contains it.
+ * So a white exclusion inside an exemption goes, and of a white entry
+ * and an exemption for one prefix the exemption stays. The copies that
+ * go, and the array exempt, are freed.
+ */
+void		 ipmerge_exceptions(struct store_entry **white,
+		    size_t *nwhite, struct store_entry *exempt,
+		    size_t nexempt);
+
 #endif /* IPMERGE_H */

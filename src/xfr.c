@@ -3,8 +3,9 @@
  * xfr.c -- zone transfers in threads of their own (xfr.h).
  *
  * A transfer reads, in one snapshot: the zone's serial, the white list
- * (a dnsbl zone: copied, it is small), then the zone's list in store
- * order, merged with the white list's exceptions (ipmerge.h), with the
+ * and the delisting exemptions (a dnsbl zone: copied, they are small),
+ * then the zone's list in store order, merged with their exceptions
+ * (ipmerge.h), with the
  * RFC 5782 test points put in their place, into xfrmap.h, whose records
  * go out in messages of about XFR_MSG bytes, blocking on the socket.
  */
@@ -65,6 +66,9 @@ struct job {
 	struct xfrmap		*map;
 	struct store_entry	*white;		/* copies */
 	size_t			 nwhite, iwhite;
+	struct store_entry	*exempt;	/* copies */
+	size_t			 nexempt;
+	int			 excepted;	/* both made one */
 	struct store_entry	 tp[4];		/* test points, in order */
 	size_t			 ntp, itp;
 	int			 failed;	/* stop everything */
@@ -337,21 +341,19 @@ static int
 white_cb(void *arg, const struct store_entry *e)
 {
 	struct job *j = arg;
-	struct store_entry *w;
-	char *s;
 
-	if (store_entry_expired(e, j->now))
-		return 0;
-	j->white = xreallocarray(j->white, j->nwhite + 1, sizeof(*j->white));
-	w = &j->white[j->nwhite++];
-	*w = *e;
-	s = xmalloc(e->reason_len + e->actor_len + 1);
-	if (e->reason_len > 0)
-		memcpy(s, e->reason, e->reason_len);
-	if (e->actor_len > 0)
-		memcpy(s + e->reason_len, e->actor, e->actor_len);
-	w->reason = s;
-	w->actor = s + e->reason_len;
+	if (!store_entry_expired(e, j->now))
+		ipmerge_entry_push(&j->white, &j->nwhite, e);
+	return 0;
+}
+
+static int
+exempt_cb(void *arg, const struct store_entry *e)
+{
+	struct job *j = arg;
+
+	if (!store_entry_expired(e, j->now))
+		ipmerge_entry_push(&j->exempt, &j->nexempt, e);
 	return 0;
 }
 
@@ -361,6 +363,14 @@ white_upto(struct job *j, const struct addr *p)
 {
 	const struct store_entry *w;
 
+	if (!j->excepted) {
+		/* the white list and the exemptions as one */
+		ipmerge_exceptions(&j->white, &j->nwhite, j->exempt,
+		    j->nexempt);
+		j->exempt = NULL;
+		j->nexempt = 0;
+		j->excepted = 1;
+	}
 	while (!j->failed && j->iwhite < j->nwhite) {
 		w = &j->white[j->iwhite];
 		if (p != NULL && ipmerge_cmp(&w->prefix, p) > 0)
@@ -424,9 +434,9 @@ job_run(void *arg)
 	struct store *st = j->x->store;
 	const struct zone *z = j->z;
 	const struct conf_zone *cz = z->conf;
-	store_walk_fn *cbs[2] = { white_cb, list_cb };
-	void *args[2] = { j, j };
-	unsigned ids[2];
+	store_walk_fn *cbs[3] = { white_cb, exempt_cb, list_cb };
+	void *args[3] = { j, j, j };
+	unsigned ids[3];
 	size_t n = 0, i;
 	struct timespec t0, t1;
 	struct timeval tv = { XFR_SNDTIMEO, 0 };
@@ -442,12 +452,15 @@ job_run(void *arg)
 	j->map = xfrmap_new(map_emit, j);
 	msg_begin(j);
 	if (cz->type == ZONE_DNSBL) {
+		/* the white list, the exemptions, the zone's list */
 		ids[n++] = LIST_WHITE;
+		if (z->exempt != ZONE_NOLIST)
+			ids[n++] = z->exempt;
+		else
+			cbs[1] = list_cb;
 		if ((cz->checks & (1U << REASON_BLACKLIST)) &&
 		    z->lists[0] != ZONE_NOLIST)
 			ids[n++] = z->lists[0];
-		else
-			cbs[0] = white_cb;
 		j->merge = ipmerge_new(merge_emit, j);
 	} else if (z->lists[0] != ZONE_NOLIST) {
 		ids[n++] = z->lists[0];
@@ -489,6 +502,9 @@ end:
 	for (i = 0; i < j->nwhite; i++)
 		free((char *)(uintptr_t)j->white[i].reason);
 	free(j->white);
+	for (i = 0; i < j->nexempt; i++)
+		free((char *)(uintptr_t)j->exempt[i].reason);
+	free(j->exempt);
 	(void)shutdown(j->fd, SHUT_WR);
 	(void)close(j->fd);
 	pthread_mutex_lock(&j->x->mtx);

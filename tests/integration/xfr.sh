@@ -4,7 +4,7 @@
 # and dnswl zones from rdnsbld (AXFR over TCP), then answers thousands of
 # sampled addresses as rdnsbld does (A and TXT; NODATA counts as not
 # listed): /32s, ranges on and off label boundaries, exclusions, white
-# entries inside black ranges, IPv6, the labels both families share, the
+# entries and delisting exemptions inside black ranges, IPv6, the labels both families share, the
 # RFC 5782 test points. A zone without allow-transfer, and a client not
 # allowed, are refused. The SOA serial follows the data and a restart
 # does not lower it.
@@ -46,6 +46,7 @@ ctl_ok "white inside black" add white 10.0.0.77 --reason "a customer"
 ctl_ok "white /24 inside black" add white 192.0.2.128/26 --reason "hosting"
 ctl_ok "white v6" add white 2001:db8::1:0/112 --reason "v6 customer"
 ctl_ok "white 2/8 part" add white 2.0.0.0/24 --reason "white in shared labels"
+ctl_ok "a delisting exemption" add exempt 10.1.0.5 --reason "request 1"
 
 start_daemon
 
@@ -127,7 +128,7 @@ BEGIN {
 	split("10.0.0.0 10.0.2.255 10.0.3.0 10.0.3.76 10.0.3.77 10.0.3.78 " \
 	    "10.0.3.255 10.0.4.0 10.0.5.0 10.0.5.8 10.0.5.9 10.0.5.10 " \
 	    "10.0.5.15 10.0.5.16 10.0.15.255 10.0.16.0 10.0.0.77 10.0.0.76 " \
-	    "10.1.0.0 10.1.1.255 10.1.2.0 10.1.2.127 10.1.2.128 10.1.2.255 " \
+	    "10.1.0.0 10.1.0.4 10.1.0.5 10.1.0.6 10.1.1.255 10.1.2.0 10.1.2.127 10.1.2.128 10.1.2.255 " \
 	    "10.1.3.0 10.1.255.255 10.2.0.0 192.0.2.0 192.0.2.127 " \
 	    "192.0.2.128 192.0.2.191 192.0.2.192 192.0.2.255 192.0.3.0 " \
 	    "198.51.100.6 198.51.100.7 198.51.100.8 1.2.3.4 1.2.3.5 1.2.3.3 " \
@@ -224,6 +225,8 @@ like "$o" '\*\.15\.0\.10\.bl\.test\.[[:space:]].*A[[:space:]]+127\.0\.0\.3' \
     "a /20 is sixteen wildcards"
 like "$o" '77\.3\.0\.10\.bl\.test\.[[:space:]].*HINFO' \
     "an exclusion inside a range is a name without an A record"
+like "$o" '5\.0\.1\.10\.bl\.test\.[[:space:]].*HINFO' \
+    "... and so is a delisting exemption"
 like "$o" '9\.5\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: one address: 10\.0\.5\.9"' \
     "an explicit name's TXT has \$ expanded"
 

@@ -145,6 +145,8 @@ static const struct key keys[] = {
 	    SYSCONFDIR "/rdnsbl/bad-helo.txt", 0, SRV(bad_helo_names) },
 	{ "server.own-names", CL_SERVER, KT_OWN, 0, 0,
 	    NULL, F_MULTI, SRV2(own_names, nown_names) },
+	{ "server.notify-interval", CL_SERVER, KT_DURATION, 0, 3600,
+	    "1s", 0, SRV(notify_interval) },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,
@@ -174,6 +176,8 @@ static const struct key keys[] = {
 	    ZON2(lists, nlists) },
 	{ "zone.allow-transfer", CL_ZONE, KT_ADDRLIST, 0, 0,
 	    "none", F_MULTI | F_COMPUTED, ZON(allow_transfer) },
+	{ "zone.notify", CL_ZONE, KT_LISTEN, 1, 65535,
+	    "none", F_MULTI | F_COMPUTED, ZON2(notify, nnotify) },
 	{ "list.name", CL_LIST, KT_LNAME, 1, 32,
 	    NULL, F_REQUIRED, LST(name) },
 	{ "list.type", CL_LIST, KT_LKIND, 0, 0,
@@ -251,6 +255,7 @@ struct parser {
 	int		 http_line;		/* the http: clause, or 0 */
 	int		*listen_line;		/* server: listen */
 	int		*http_listen_line;	/* http: listen */
+	int		*notify_line;		/* zone: notify */
 
 	/* The zone being read. */
 	struct conf_zone *zone;
@@ -694,6 +699,8 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 
 	if (k->clause == CL_HTTP)
 		linesp = &p->http_listen_line;
+	else if (k->clause == CL_ZONE)
+		linesp = &p->notify_line;	/* this zone's, from 0 */
 	if (split_words(p, k, value, 1, &w) == -1)
 		return -1;
 	for (i = 0; i < w.n; i++) {
@@ -2195,6 +2202,7 @@ parse(const char *name, const char *path, const char *text,
 	free(p.items);
 	free(p.listen_line);
 	free(p.http_listen_line);
+	free(p.notify_line);
 	free(p.basedir);
 	if (nerrors != NULL)
 		*nerrors = (int)p.nerrs;

@@ -62,6 +62,8 @@ struct conf_zone {
 	struct conf_zlist *lists;	/* dnsbl: default black; dnswl: white */
 	size_t		 nlists;
 	struct addrlist	 allow_transfer;	/* AXFR/IXFR: who may */
+	struct conf_listen *notify;	/* secondaries to NOTIFY */
+	size_t		 nnotify;
 	int		 line;		/* where the zone: clause starts */
 };
 
@@ -107,6 +109,7 @@ struct conf {
 	char			**own_names;	/* lower case, no final dot */
 	size_t			 nown_names;
 	struct addrlist		 own_addrs;	/* own-names: addresses */
+	uint32_t		 notify_interval;	/* s between NOTIFYs */
 	struct conf_list	*lists;		/* declared, not black/white */
 	size_t			 nlists;
 	struct conf_zone	*zones;

@@ -256,6 +256,8 @@ on_serial(evutil_socket_t fd, short what, void *arg)
 			}
 		}
 	}
+	if (d->xfr != NULL)
+		xfr_notify(d->xfr, d->zones, d->conf->notify_interval);
 	if (event_add(d->ev_serial, &tv) == -1)
 		log_warnx("cannot schedule the serial timer");
 }
@@ -567,7 +569,7 @@ main(int argc, char *argv[])
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
 	d.server = server_new(d.base, &d.ac);
-	d.xfr = xfr_new();
+	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -22,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "xfr.h"
 #include "answer.h"
@@ -81,7 +84,36 @@ struct job {
 	char			 err[600];
 };
 
+/* A NOTIFY sent and not yet answered. */
+struct pending {
+	struct pending		*next;
+	char			 zone[WIRE_MAXNAME * 4];
+	char			 target[ADDR_STRLEN + 8];
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	uint16_t		 id;
+	int			 tries;
+	struct timespec		 due;		/* the next try */
+	uint8_t			 msg[WIRE_HDRLEN + 2 * WIRE_MAXNAME + 40 +
+				    2 * WIRE_MAXNAME + 20];
+	size_t			 len;
+};
+
+/* What the secondaries of a zone were last told. */
+struct told {
+	char			 zone[WIRE_MAXNAME * 4];
+	uint32_t		 serial;
+	struct timespec		 at;
+};
+
 struct xfr {
+	struct event_base	*base;
+	int			 nfd[2];	/* NOTIFY sockets, IPv4, IPv6 */
+	struct event		*nev[2];
+	struct pending		*pend;
+	struct told		*told;
+	size_t			 ntold;
+	uint64_t		 notifies;	/* sent, retries included */
 	pthread_mutex_t		 mtx;
 	struct store		*store;
 	struct job		*jobs;
@@ -536,11 +568,13 @@ reap(struct xfr *x, int all)
 }
 
 struct xfr *
-xfr_new(void)
+xfr_new(struct event_base *base)
 {
 	struct xfr *x;
 
 	x = xcalloc(1, sizeof(*x));
+	x->base = base;
+	x->nfd[0] = x->nfd[1] = -1;
 	pthread_mutex_init(&x->mtx, NULL);
 	return x;
 }
@@ -564,9 +598,23 @@ xfr_stop(struct xfr *x)
 void
 xfr_free(struct xfr *x)
 {
+	struct pending *p;
+	int i;
+
 	if (x == NULL)
 		return;
 	xfr_stop(x);
+	for (i = 0; i < 2; i++) {
+		if (x->nev[i] != NULL)
+			event_free(x->nev[i]);
+		if (x->nfd[i] != -1)
+			(void)close(x->nfd[i]);
+	}
+	while ((p = x->pend) != NULL) {
+		x->pend = p->next;
+		free(p);
+	}
+	free(x->told);
 	pthread_mutex_destroy(&x->mtx);
 	free(x);
 }
@@ -638,4 +686,186 @@ xfr_start(struct xfr *x, const struct answer_query *aq,
 	x->running++;
 	x->started++;
 	return 1;
+}
+
+/* --- NOTIFY (RFC 1996) ------------------------------------------------ */
+
+#define NOTIFY_TRIES	5	/* sends of one NOTIFY, 1 s apart, doubling */
+
+static double
+ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) +
+	    (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+/* An answer to a NOTIFY: the one pending with its id and source goes. */
+static void
+on_notify_reply(evutil_socket_t fd, short what, void *arg)
+{
+	struct xfr *x = arg;
+	struct pending **pp, *p;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	uint8_t buf[512];
+	ssize_t n;
+	uint16_t id;
+
+	(void)what;
+	for (;;) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
+		    &sl);
+		if (n == -1)
+			return;
+		if (n < WIRE_HDRLEN || !(buf[2] & 0x80) ||
+		    ((buf[2] >> 3) & 0xf) != 4)
+			continue;
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		for (pp = &x->pend; (p = *pp) != NULL; pp = &p->next) {
+			if (p->id != id || p->sslen != sl ||
+			    memcmp(&p->ss, &ss, sl) != 0)
+				continue;
+			verbose(VERB_DETAIL, "xfr: NOTIFY of zone %s to %s "
+			    "answered (rcode %d)", p->zone, p->target,
+			    buf[3] & 0xf);
+			*pp = p->next;
+			free(p);
+			break;
+		}
+	}
+}
+
+static int
+notify_socket(struct xfr *x, int v6)
+{
+	if (x->nfd[v6] != -1)
+		return x->nfd[v6];
+	x->nfd[v6] = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (x->nfd[v6] == -1) {
+		log_warn("xfr: NOTIFY socket");
+		return -1;
+	}
+	x->nev[v6] = event_new(x->base, x->nfd[v6], EV_READ | EV_PERSIST,
+	    on_notify_reply, x);
+	if (x->nev[v6] == NULL || event_add(x->nev[v6], NULL) == -1)
+		log_warnx("xfr: cannot watch the NOTIFY socket");
+	return x->nfd[v6];
+}
+
+static void
+notify_send(struct xfr *x, struct pending *p)
+{
+	int fd = notify_socket(x, p->ss.ss_family == AF_INET6);
+
+	x->notifies++;
+	p->tries++;
+	if (fd == -1 || sendto(fd, p->msg, p->len, 0,
+	    (struct sockaddr *)&p->ss, p->sslen) == -1)
+		verbose(VERB_OPS, "xfr: NOTIFY of zone %s to %s: %s", p->zone,
+		    p->target, fd == -1 ? "no socket" : strerror(errno));
+}
+
+/* A NOTIFY of zone z (its serial) to target t, replacing an older one. */
+static void
+notify_new(struct xfr *x, const struct zone *z, const struct conf_listen *t,
+    const struct timespec *now)
+{
+	struct pending **pp, *p;
+	uint8_t *m;
+
+	for (pp = &x->pend; (p = *pp) != NULL; pp = &p->next)
+		if (strcmp(p->zone, z->conf->name) == 0 &&
+		    strcmp(p->target, t->text) == 0) {
+			*pp = p->next;
+			free(p);
+			break;
+		}
+	p = xcalloc(1, sizeof(*p));
+	str_copy(p->zone, z->conf->name, sizeof(p->zone));
+	str_copy(p->target, t->text, sizeof(p->target));
+	memcpy(&p->ss, &t->ss, t->sslen);
+	p->sslen = t->sslen;
+	if (getrandom(&p->id, sizeof(p->id), 0) != sizeof(p->id))
+		p->id = (uint16_t)now->tv_nsec;
+	m = p->msg;
+	put16(m, p->id);
+	m[2] = 0x24;			/* opcode NOTIFY, AA */
+	put16(m + 4, 1);
+	put16(m + 6, 1);
+	memcpy(m + WIRE_HDRLEN, z->apex, z->apex_len);
+	p->len = WIRE_HDRLEN + z->apex_len;
+	put16(m + p->len, TYPE_SOA);
+	put16(m + p->len + 2, 1);
+	p->len += 4;
+	put16(m + p->len, 0xc000 | WIRE_HDRLEN);
+	put16(m + p->len + 2, TYPE_SOA);
+	put16(m + p->len + 4, 1);
+	wire_put32(m + p->len + 6, z->conf->negative_ttl);
+	put16(m + p->len + 10, (uint16_t)z->soa_len);
+	memcpy(m + p->len + 12, z->soa_rdata, z->soa_len);
+	p->len += 12 + z->soa_len;
+	p->due = *now;
+	p->next = x->pend;
+	x->pend = p;
+	verbose(VERB_DETAIL, "xfr: NOTIFY of zone %s serial %u to %s",
+	    p->zone, z->serial, p->target);
+	notify_send(x, p);
+	p->due.tv_sec += 1;
+}
+
+void
+xfr_notify(struct xfr *x, const struct zoneset *zs, uint32_t interval)
+{
+	struct pending **pp, *p;
+	struct timespec now;
+	struct told *t;
+	size_t i, k;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < zs->n; i++) {
+		const struct zone *z = &zs->v[i];
+
+		if (z->conf->nnotify == 0)
+			continue;
+		for (k = 0; k < x->ntold; k++)
+			if (strcmp(x->told[k].zone, z->conf->name) == 0)
+				break;
+		if (k == x->ntold) {
+			x->told = xreallocarray(x->told, x->ntold + 1,
+			    sizeof(*x->told));
+			t = &x->told[x->ntold++];
+			memset(t, 0, sizeof(*t));
+			str_copy(t->zone, z->conf->name, sizeof(t->zone));
+			t->serial = z->serial - 1;	/* never told */
+			t->at.tv_sec = now.tv_sec - interval - 1;
+		}
+		t = &x->told[k];
+		if (t->serial == z->serial ||
+		    ts_diff(&now, &t->at) < (double)interval)
+			continue;
+		t->serial = z->serial;
+		t->at = now;
+		for (k = 0; k < z->conf->nnotify; k++)
+			notify_new(x, z, &z->conf->notify[k], &now);
+	}
+	for (pp = &x->pend; (p = *pp) != NULL; ) {
+		if (ts_diff(&now, &p->due) < 0) {
+			pp = &p->next;
+			continue;
+		}
+		if (p->tries >= NOTIFY_TRIES) {
+			log_warnx("xfr: no answer to the NOTIFY of zone %s "
+			    "from %s after %d tries", p->zone, p->target,
+			    p->tries);
+			*pp = p->next;
+			free(p);
+			continue;
+		}
+		notify_send(x, p);
+		p->due = now;
+		p->due.tv_sec += 1 << (p->tries - 1);
+		pp = &p->next;
+	}
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * xfr.h -- zone transfers (AXFR, and IXFR answered with the whole zone)
- * of the address zones, to secondaries such as NSD and Knot. Each
+ * of the address zones, to secondaries such as NSD and Knot, and the
+ * NOTIFYs that tell them of a new serial. Each
  * transfer runs in a thread of its own on its TCP connection, from one
  * read snapshot of the lists, so that the daemon answers meanwhile; the
  * records are those of xfrmap.h, with the TXT that the daemon gives
@@ -16,13 +17,18 @@
 #include "addr.h"
 
 struct answer_query;
+struct event_base;
 struct store;
 struct xfr;
+struct zoneset;
 
 #define XFR_MAX		4	/* transfers at once */
 
-/* The transfers of a daemon. Never NULL (fatal on memory). */
-struct xfr	*xfr_new(void);
+/*
+ * The transfers and NOTIFYs of a daemon, on event base base. Never NULL
+ * (fatal on memory).
+ */
+struct xfr	*xfr_new(struct event_base *base);
 
 /*
  * Set what transfers read. Call xfr_stop() first when the zones or the
@@ -47,6 +53,18 @@ void		 xfr_free(struct xfr *);
 int		 xfr_start(struct xfr *, const struct answer_query *aq,
 		    const struct addr *peer, int fd, uint8_t *buf, size_t cap,
 		    size_t *len);
+
+/*
+ * NOTIFY (RFC 1996) the secondaries in each zone's notify: whose serial
+ * is not the one they were last told, at most once a zone per interval
+ * seconds (the latest serial goes out when it has passed), over UDP;
+ * one that is not answered is sent again after 1, 2, 4 and 8 seconds,
+ * then given up with a warning (the secondary refreshes on its own).
+ * The first call tells every zone's serial. Call it after each change
+ * of the serials and every fraction of a second.
+ */
+void		 xfr_notify(struct xfr *, const struct zoneset *zs,
+		    uint32_t interval);
 
 /* The transfers started, and those running now. */
 void		 xfr_counts(const struct xfr *, uint64_t *started,

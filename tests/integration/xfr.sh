@@ -5,16 +5,25 @@
 # sampled addresses as rdnsbld does (A and TXT; NODATA counts as not
 # listed): /32s, ranges on and off label boundaries, exclusions, white
 # entries and delisting exemptions inside black ranges, IPv6, the labels both families share, the
-# RFC 5782 test points. A zone without allow-transfer, and a client not
-# allowed, are refused. The SOA serial follows the data and a restart
-# does not lower it.
+# RFC 5782 test points. An add, a del and a replace import reach NSD by
+# NOTIFY within 2 s. A zone without allow-transfer is refused. The SOA
+# serial follows the data and a restart does not lower it.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
 need_tool nsd
 need_programs
 
+# the secondary's port, then rdnsbld's; rdnsbld NOTIFYs the secondary
+pick_port
+NPORT=$PORT
+PORT=
+while :; do
+	pick_port
+	[ "$PORT" != "$NPORT" ] && break
+done
 write_conf xfr.conf.in
+sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT/" "$CONF"
 APEX=bl.test
 
 # --- the data ------------------------------------------------------------------
@@ -57,11 +66,6 @@ like "$o" "Transfer failed|REFUSED" "a zone without allow-transfer is refused"
 # --- the secondary -------------------------------------------------------------
 NSD_DIR="$work/nsd"
 mkdir -p "$NSD_DIR"
-NSAVE=$PORT
-pick_port
-while [ "$PORT" = "$NSAVE" ]; do pick_port; done
-NPORT=$PORT
-PORT=$NSAVE
 cat >"$NSD_DIR/nsd.conf" <<EOF
 server:
 	ip-address: 127.0.0.1@$NPORT
@@ -229,6 +233,40 @@ like "$o" '5\.0\.1\.10\.bl\.test\.[[:space:]].*HINFO' \
     "... and so is a delisting exemption"
 like "$o" '9\.5\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: one address: 10\.0\.5\.9"' \
     "an explicit name's TXT has \$ expanded"
+
+# --- changes reach the secondary by NOTIFY -----------------------------------
+# nsd_says NAME WANT: NSD answers NAME A with WANT (an address or
+# NXDOMAIN) within 2 s
+nsd_says() {
+	i=0
+	while [ $i -lt 20 ]; do
+		a=$(dig @127.0.0.1 -p "$NPORT" +tries=1 +time=1 "$1" A 2>&1)
+		case $2 in
+		NXDOMAIN) echo "$a" | grep -q 'status: NXDOMAIN' && return 0 ;;
+		*) echo "$a" | grep -Eq "IN[[:space:]]+A[[:space:]]+$2" &&
+		    return 0 ;;
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "NSD still answers $1: $(echo "$a" | grep -E 'status:|IN[[:space:]]+A')"
+	return 1
+}
+ctl_ok "add after the transfer" add black 203.0.113.9 --reason late
+ok "an add reaches NSD within 2 s" nsd_says 9.113.0.203.bl.test 127.0.0.2
+ctl_ok "del" del black 198.51.100.7
+ok "a del reaches NSD within 2 s" nsd_says 7.100.51.198.bl.test NXDOMAIN
+printf '203.0.113.0/24 :127.0.0.5:replaced\n10.0.0.0/20 :127.0.0.3:kept\n' \
+    >"$work/replace.txt"
+ctl_ok "import --replace" import black "$work/replace.txt" --replace
+ok "a replace import reaches NSD within 2 s: a new range" \
+    nsd_says 1.113.0.203.bl.test 127.0.0.5
+ok "... and a removed range" nsd_says 5.2.0.192.bl.test NXDOMAIN
+ok "... and a kept one" nsd_says 1.1.0.10.bl.test 127.0.0.3
+ok "rdnsbld sent NOTIFYs and NSD answered them" \
+    grep -q "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
+ok "NSD asked again with IXFR, answered with the whole zone" \
+    grep -q "IXFR (whole zone) of zone bl.test serial" "$work/log"
 
 # --- the serial follows the data ---------------------------------------------
 s1=$(serial_of 127.0.0.1 "$PORT" bl.test)

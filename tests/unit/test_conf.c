@@ -752,11 +752,12 @@ test_schema(void)
 		"server.failure-ttl", "server.max-checks",
 		"server.lookup-rate", "server.max-ptr-names",
 		"server.dynamic-patterns", "server.bad-helo-names",
-		"server.own-names",
+		"server.own-names", "server.notify-interval",
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
-		"zone.list", "zone.allow-transfer", "list.name", "list.type",
+		"zone.list", "zone.allow-transfer", "zone.notify",
+		"list.name", "list.type",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.mta-cache", "http.notify-command", "http.max-body", "http.rate-limit",
@@ -900,6 +901,7 @@ static const char every_conf[] =
     "\tbad-helo-names: \"/etc/rdnsbl/bad helo.txt\"\n"
     "\town-names: MX1.Example.NET., 192.0.2.25\n"
     "\town-names: 2001:db8::/32, mx2.example.net\n"
+    "\tnotify-interval: 5s\n"
     "zone:\n"
     "\tchecks: blacklist, no-ptr, unconfirmed, dynamic\n"
     "\tname: BL.example.net.\n"
@@ -919,6 +921,7 @@ static const char every_conf[] =
     "\tlist: black\n"
     "\tlist: spam 127.0.5.3\n"
     "\tallow-transfer: 192.0.2.53, 2001:db8::53\n"
+    "\tnotify: 192.0.2.53, 2001:db8::53@5353\n"
     "list:\n"
     "\tname: spam\n"
     "\ttype: ip\n"
@@ -940,6 +943,7 @@ static const char every_conf[] =
     "\ton-lookup-failure: nxdomain\n"
     "\tlist: white\n"
     "\tallow-transfer: 192.0.2.53\n"
+    "\tnotify: 192.0.2.53\n"
     "zone:\n"
     "\tname: helo.example.net\n"
     "\ttype: helo\n"
@@ -956,6 +960,7 @@ static const char every_conf[] =
     "\turl: \"https://helo.example.net/?name=$\"\n"
     "\ton-lookup-failure: servfail\n"
     "\tallow-transfer: 192.0.2.0/24\n"
+    "\tnotify: 192.0.2.1@53\n"
     "http:\n"
     "\tlisten: 127.0.0.1@8053, ::1@8053\n"
     "\tpublic-url: https://bl.example.net\n"

@@ -40,6 +40,8 @@ struct daemon {
 	struct event		*ev_index;	/* the copy of the lists */
 	struct event		*ev_serial;	/* the zones' serials */
 	uint64_t		 serial_seq;	/* the change they follow */
+	int			 serial_seq_seen;	/* serial_seq is set */
+	int			 purging;	/* a purge pass is under way */
 	int			 index_logged;	/* its size was logged */
 	struct timespec		 index_t0;	/* its build started */
 	struct event		*ev_chld;	/* notify-command children */

@@ -95,6 +95,7 @@ load_conf(const char *path)
 }
 
 static void	index_kick(void *);
+static void	purge_schedule(struct daemon *);
 
 /*
  * Everything the configuration decides, built aside so that a reload
@@ -243,6 +244,9 @@ on_serial(evutil_socket_t fd, short what, void *arg)
 	if (store_change_seq(d->store, &seq, errbuf, sizeof(errbuf)) ==
 	    STORE_OK && seq != d->serial_seq) {
 		d->serial_seq = seq;
+		if (d->ev_purge != NULL && d->serial_seq_seen)
+			purge_schedule(d);	/* an entry may expire soon */
+		d->serial_seq_seen = 1;
 		for (i = 0; i < d->zones->n; i++) {
 			struct zone *z = &d->zones->v[i];
 
@@ -480,6 +484,27 @@ index_kick(void *arg)
 		log_warnx("store: cannot schedule the copy of the lists");
 }
 
+/*
+ * Between passes: the next one PURGE_INTERVAL seconds on, or when the
+ * soonest entry expires if that is earlier, so that an expiry reaches
+ * the serial (and the secondaries) at once.
+ */
+static void
+purge_schedule(struct daemon *d)
+{
+	struct timeval tv = { PURGE_INTERVAL, 0 };
+	char errbuf[512];
+	int64_t when, now = (int64_t)time(NULL);
+
+	if (d->purging)
+		return;
+	if (store_next_expiry(d->store, &when, errbuf, sizeof(errbuf)) ==
+	    STORE_OK && when - now < PURGE_INTERVAL)
+		tv.tv_sec = when <= now ? 0 : (time_t)(when - now);
+	if (event_add(d->ev_purge, &tv) == -1)
+		log_warnx("store: cannot schedule the next purge");
+}
+
 static void
 on_purge(evutil_socket_t fd, short what, void *arg)
 {
@@ -500,9 +525,11 @@ on_purge(evutil_socket_t fd, short what, void *arg)
 			    d->purged, d->purged == 1 ? "y" : "ies");
 		memset(&d->purge_pos, 0, sizeof(d->purge_pos));
 		d->purged = 0;
-		tv.tv_sec = PURGE_INTERVAL;
-		tv.tv_usec = 0;
+		d->purging = 0;
+		purge_schedule(d);
+		return;
 	}
+	d->purging = 1;
 	if (event_add(d->ev_purge, &tv) == -1)
 		log_warnx("store: cannot schedule the next purge");
 }

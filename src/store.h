@@ -147,6 +147,14 @@ enum store_rc	 store_change_seq(struct store *, uint64_t *seq,
 		    char *errbuf, size_t errlen);
 
 /*
+ * The soonest time an entry expires (an expiry record, which may be
+ * stale: the entry may have changed since), for the daemon to purge
+ * then: STORE_OK with *when, STORE_NOTFOUND when none expires.
+ */
+enum store_rc	 store_next_expiry(struct store *, int64_t *when,
+		    char *errbuf, size_t errlen);
+
+/*
  * Delete entries expired at now, with one audit record each (actor
  * names who purges), and the expired cached verdicts, in one write
  * transaction. The list entries are found through the expiry records, so

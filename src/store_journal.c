@@ -469,3 +469,39 @@ store_change_seq(struct store *st, uint64_t *seq, char *errbuf,
 	mdb_txn_abort(txn);
 	return r == -1 ? STORE_ERROR : STORE_OK;
 }
+
+enum store_rc
+store_next_expiry(struct store *st, int64_t *when, char *errbuf,
+    size_t errlen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_txn *txn;
+	MDB_val k, v;
+	enum store_rc ret = STORE_ERROR;
+	int rc;
+
+	*when = 0;
+	if (!st->has_expiry)
+		return STORE_NOTFOUND;
+	if (store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if ((rc = mdb_cursor_open(txn, st->expiry, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(expiry)");
+		goto out;
+	}
+	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	if (rc == MDB_NOTFOUND)
+		ret = STORE_NOTFOUND;
+	else if (rc != 0)
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(expiry)");
+	else if (k.mv_size < 8)
+		snprintf(errbuf, errlen, "corrupt expiry record");
+	else {
+		*when = (int64_t)store_be64_get(k.mv_data);
+		ret = STORE_OK;
+	}
+	mdb_cursor_close(cur);
+out:
+	mdb_txn_abort(txn);
+	return ret;
+}

@@ -5,8 +5,8 @@
 # sampled addresses as rdnsbld does (A and TXT; NODATA counts as not
 # listed): /32s, ranges on and off label boundaries, exclusions, white
 # entries and delisting exemptions inside black ranges, IPv6, the labels both families share, the
-# RFC 5782 test points. An add, a del and a replace import reach NSD by
-# NOTIFY within 2 s. A zone without allow-transfer is refused. The SOA
+# RFC 5782 test points. An add, a del, an expiry and a replace import
+# reach NSD by NOTIFY within 2 s. A zone without allow-transfer is refused. The SOA
 # serial follows the data and a restart does not lower it.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -263,6 +263,10 @@ ok "a replace import reaches NSD within 2 s: a new range" \
     nsd_says 1.113.0.203.bl.test 127.0.0.5
 ok "... and a removed range" nsd_says 5.2.0.192.bl.test NXDOMAIN
 ok "... and a kept one" nsd_says 1.1.0.10.bl.test 127.0.0.3
+ctl_ok "add with an expiry" add black 203.0.114.1 --reason soon --expires 3s
+ok "an entry that expires reaches NSD" nsd_says 1.114.0.203.bl.test 127.0.0.2
+sleep 2
+ok "... and its expiry too, within 2 s" nsd_says 1.114.0.203.bl.test NXDOMAIN
 ok "rdnsbld sent NOTIFYs and NSD answered them" \
     grep -q "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
 ok "NSD asked again with IXFR, answered with the whole zone" \

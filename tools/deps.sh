@@ -6,10 +6,11 @@ set -e
 # exim4-daemon-light and iproute2: the end-to-end test with a real MTA
 # (tests/integration/mta.sh) runs Exim in a network namespace. rbldnsd:
 # feeds.sh and rbldnsd_oracle.sh compare rdnsbld's answers with rbldnsd's
-# for the same data. nsd: xfr.sh transfers zones to a real secondary.
+# for the same data. nsd, knot: xfr.sh transfers zones to real
+# secondaries.
 pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
 liblmdb-dev zlib1g-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
-chromium chromium-driver exim4-daemon-light iproute2 rbldnsd nsd"
+chromium chromium-driver exim4-daemon-light iproute2 rbldnsd nsd knot"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

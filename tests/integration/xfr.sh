@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# xfr.sh -- zone transfer to a real secondary: NSD transfers the dnsbl
-# and dnswl zones from rdnsbld (AXFR over TCP), then answers thousands of
+# xfr.sh -- zone transfer to real secondaries: NSD transfers the dnsbl
+# and dnswl zones from rdnsbld (AXFR over TCP), Knot the dnsbl zone; both
+# then answer thousands of
 # sampled addresses as rdnsbld does (A and TXT; NODATA counts as not
 # listed): /32s, ranges on and off label boundaries, exclusions, white
 # entries and delisting exemptions inside black ranges, IPv6, the labels both families share, the
@@ -12,18 +13,24 @@
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
 need_tool nsd
+need_tool knotd
 need_programs
 
-# the secondary's port, then rdnsbld's; rdnsbld NOTIFYs the secondary
+# the secondaries' ports (NSD, Knot), then rdnsbld's, which NOTIFYs them
 pick_port
 NPORT=$PORT
-PORT=
 while :; do
 	pick_port
 	[ "$PORT" != "$NPORT" ] && break
 done
+KPORT=$PORT
+PORT=
+while :; do
+	pick_port
+	[ "$PORT" != "$NPORT" ] && [ "$PORT" != "$KPORT" ] && break
+done
 write_conf xfr.conf.in
-sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT/" "$CONF"
+sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT/" "$CONF"
 APEX=bl.test
 
 # --- the data ------------------------------------------------------------------
@@ -98,27 +105,63 @@ EOF
 nsd -d -c "$NSD_DIR/nsd.conf" >"$NSD_DIR/stdout" 2>&1 &
 UPIDS="$UPIDS $!"
 
+KNOT_DIR="$work/knot"
+mkdir -p "$KNOT_DIR"
+cat >"$KNOT_DIR/knot.conf" <<EOF
+server:
+    rundir: "$KNOT_DIR"
+    listen: 127.0.0.1@$KPORT
+database:
+    storage: "$KNOT_DIR"
+log:
+  - target: "$KNOT_DIR/knot.log"
+    any: info
+remote:
+  - id: primary
+    address: 127.0.0.1@$PORT
+acl:
+  - id: from-primary
+    address: 127.0.0.1
+    action: notify
+template:
+  - id: default
+    storage: "$KNOT_DIR"
+    zonefile-sync: -1
+    zonefile-load: none
+    journal-content: none
+zone:
+  - domain: bl.test
+    master: primary
+    acl: from-primary
+EOF
+knotd -c "$KNOT_DIR/knot.conf" >"$KNOT_DIR/stdout" 2>&1 &
+UPIDS="$UPIDS $!"
+
 serial_of() {	# server port zone
 	dig @127.0.0.1 -p "$2" +tries=1 +time=2 +short "$3" SOA 2>/dev/null |
 	    awk '{ print $3 }'
 }
 
-# wait_serial ZONE: until NSD serves rdnsbld's serial of ZONE (~20 s)
+# wait_serial ZONE [PORT]: until the secondary (NSD, or the one on PORT)
+# serves rdnsbld's serial of ZONE (~20 s)
 wait_serial() {
+	ws_port=${2:-$NPORT}
 	ws_want=$(serial_of 127.0.0.1 "$PORT" "$1")
 	i=0
 	while [ $i -lt 100 ]; do
-		[ "$(serial_of 127.0.0.1 "$NPORT" "$1")" = "$ws_want" ] &&
+		[ "$(serial_of 127.0.0.1 "$ws_port" "$1")" = "$ws_want" ] &&
 		    return 0
 		sleep 0.2
 		i=$((i + 1))
 	done
-	diag "NSD serves $1 serial $(serial_of 127.0.0.1 "$NPORT" "$1"), rdnsbld $ws_want"
-	sed 's/^/# nsd: /' "$NSD_DIR/nsd.log" "$NSD_DIR/stdout" 2>/dev/null | tail -20
+	diag "port $ws_port serves $1 serial $(serial_of 127.0.0.1 "$ws_port" "$1"), rdnsbld $ws_want"
+	sed 's/^/# log: /' "$NSD_DIR/nsd.log" "$NSD_DIR/stdout" \
+	    "$KNOT_DIR/knot.log" 2>/dev/null | tail -20
 	return 1
 }
 ok "NSD transferred bl.test" wait_serial bl.test
 ok "NSD transferred wl.test" wait_serial wl.test
+ok "Knot transferred bl.test" wait_serial bl.test "$KPORT"
 ok "rdnsbld logged the transfer" grep -q 'AXFR of zone bl.test serial' \
     "$work/log"
 
@@ -216,6 +259,13 @@ for z in bl.test wl.test; do
 		head -30 "$work/diff.$z" | sed 's/^/# /'
 	fi
 done
+answers "$KPORT" bl.test "$work/names" >"$work/knot.bl.test"
+if diff "$work/primary.bl.test" "$work/knot.bl.test" >"$work/diff.knot"; then
+	pass "bl.test: Knot answers the $nn names as rdnsbld does"
+else
+	fail "bl.test: Knot answers differently"
+	head -30 "$work/diff.knot" | sed 's/^/# /'
+fi
 ok "bl.test: the samples list hundreds of addresses" \
     [ "$(grep -c ' A 127' "$work/primary.bl.test")" -gt 500 ]
 ok "bl.test: ... and leave hundreds unlisted" \
@@ -235,12 +285,13 @@ like "$o" '9\.5\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: one addre
     "an explicit name's TXT has \$ expanded"
 
 # --- changes reach the secondary by NOTIFY -----------------------------------
-# nsd_says NAME WANT: NSD answers NAME A with WANT (an address or
-# NXDOMAIN) within 2 s
+# nsd_says NAME WANT [PORT]: NSD (or the secondary on PORT) answers
+# NAME A with WANT (an address or NXDOMAIN) within 2 s
 nsd_says() {
 	i=0
 	while [ $i -lt 20 ]; do
-		a=$(dig @127.0.0.1 -p "$NPORT" +tries=1 +time=1 "$1" A 2>&1)
+		a=$(dig @127.0.0.1 -p "${3:-$NPORT}" +tries=1 +time=1 "$1" A \
+		    2>&1)
 		case $2 in
 		NXDOMAIN) echo "$a" | grep -q 'status: NXDOMAIN' && return 0 ;;
 		*) echo "$a" | grep -Eq "IN[[:space:]]+A[[:space:]]+$2" &&
@@ -254,6 +305,7 @@ nsd_says() {
 }
 ctl_ok "add after the transfer" add black 203.0.113.9 --reason late
 ok "an add reaches NSD within 2 s" nsd_says 9.113.0.203.bl.test 127.0.0.2
+ok "... and Knot" nsd_says 9.113.0.203.bl.test 127.0.0.2 "$KPORT"
 ctl_ok "del" del black 198.51.100.7
 ok "a del reaches NSD within 2 s" nsd_says 7.100.51.198.bl.test NXDOMAIN
 printf '203.0.113.0/24 :127.0.0.5:replaced\n10.0.0.0/20 :127.0.0.3:kept\n' \
@@ -263,6 +315,8 @@ ok "a replace import reaches NSD within 2 s: a new range" \
     nsd_says 1.113.0.203.bl.test 127.0.0.5
 ok "... and a removed range" nsd_says 5.2.0.192.bl.test NXDOMAIN
 ok "... and a kept one" nsd_says 1.1.0.10.bl.test 127.0.0.3
+ok "... and Knot has the replaced list" nsd_says 5.2.0.192.bl.test NXDOMAIN \
+    "$KPORT"
 ctl_ok "add with an expiry" add black 203.0.114.1 --reason soon --expires 3s
 ok "an entry that expires reaches NSD" nsd_says 1.114.0.203.bl.test 127.0.0.2
 sleep 2

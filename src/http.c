@@ -911,9 +911,10 @@ bind_one(struct http *h, const struct conf_listen *l, char *errbuf,
 	host[n] = '\0';
 	bs = evhttp_bind_socket_with_handle(h->eh, host,
 	    (uint16_t)atoi(at + 1));
-	if (bs == NULL)
-		snprintf(errbuf, errlen, "http: cannot listen on %s: %s",
-		    l->text, strerror(errno));
+	if (bs == NULL) {
+		conf_listen_error(l, errno, errbuf, errlen);
+		/* "FILE:LINE: listen: ..." names the http: clause's line */
+	}
 	return bs;
 }
 

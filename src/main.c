@@ -58,10 +58,35 @@
 #define INDEX_PAUSE_US	1000
 #define INDEX_WAIT	2	/* s: a rebuild waits for the writers to stop */
 
+/* The synopsis, and with all the option descriptions (-h). */
+static void
+print_usage(FILE *fp, int all)
+{
+	fprintf(fp, "usage: rdnsbld [-hnVv] [-c file]\n");
+	if (!all)
+		return;
+	fprintf(fp,
+	    "  -c file    read this configuration (default: %s)\n"
+	    "  -n         check the configuration and its data files, then "
+	    "exit\n"
+	    "  -v         one more log level than verbosity:; with -n, print "
+	    "the\n"
+	    "             effective configuration too\n"
+	    "  -V         print the version and exit (also --version)\n"
+	    "  -h         print this help and exit (also --help)\n"
+	    "To start, copy the sample configuration\n"
+	    "  %s.sample\n"
+	    "to the default path and edit it, or from the source tree run\n"
+	    "  src/rdnsbld -c zones/example.conf\n"
+	    "See rdnsbld(8) and rdnsbld.conf(5).\n", CONF_DEFAULT_PATH,
+	    CONF_DEFAULT_PATH);
+}
+
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: rdnsbld [-nVv] [-c file]\n");
+	print_usage(stderr, 0);
+	fprintf(stderr, "rdnsbld -h describes the options\n");
 	exit(2);
 }
 
@@ -440,11 +465,15 @@ main(int argc, char *argv[])
 	memset(&d, 0, sizeof(d));
 	d.conf_path = CONF_DEFAULT_PATH;
 	log_init(1, LOG_DAEMON, "rdnsbld");
+	args_long_forms(argc, argv);
 	while ((ch = getopt(argc, argv, "c:hnVv")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf_path = optarg;
 			break;
+		case 'h':
+			print_usage(stdout, 1);
+			return 0;
 		case 'n':
 			check_only = 1;
 			break;

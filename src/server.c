@@ -724,8 +724,7 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
 	evconnlistener_set_error_cb(l->tcp, tcp_accept_error);
 	return l;
 err:
-	snprintf(errbuf, errlen, "cannot listen on %s: %s", cl->text,
-	    strerror(errno));
+	conf_listen_error(cl, errno, errbuf, errlen);
 	if (fd != -1 && fd != l->udp_fd)
 		close(fd);
 	listener_free(l);

@@ -2007,7 +2007,8 @@ queue_show(const struct store_request *r)
 
 	printf("id: %llu\nstatus: %s%s\naddress: %s\n",
 	    (unsigned long long)r->id, store_req_status_name(r->status),
-	    (r->flags & REQ_SELF) ? " (self-service)" : "",
+	    (r->flags & REQ_SELF) ? " (self-service)" :
+	    (r->flags & REQ_UNCHECKED) ? " (the checks could not run)" : "",
 	    addr_format(&r->addr, a, sizeof(a)));
 	printf("client: %s\n", r->client.af ? addr_format(&r->client, a,
 	    sizeof(a)) : "-");

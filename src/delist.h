@@ -31,7 +31,9 @@ uint32_t	 delist_delay(const struct conf *conf);
  * nobody); else REQ_APPROVED by self-service when conf's self-delist:
  * is on and the address's last self-service removal (last_self, 0:
  * never) is at least self-delist-cooldown: ago; else REQ_PENDING, for a
- * reviewer. Sets r->status, flags, created, decided, visible, actor and
+ * reviewer. A request the checks could not run for (REQ_UNCHECKED in
+ * r->flags) is always REQ_PENDING: nobody knows whether it still fails
+ * them, so neither resolving nor self-service may decide it. Sets r->status, flags, created, decided, visible, actor and
  * expires; returns the status. An approval writes delist_white()'s
  * entry with the request (store_request_add).
  */

@@ -27,6 +27,7 @@ enum store_req_status {
 };
 
 #define REQ_SELF		0x01	/* approved by self-service */
+#define REQ_UNCHECKED		0x02	/* the checks could not run when sent */
 
 #define STORE_TOKEN_LEN		32	/* hex digits of a status token */
 #define STORE_EMAIL_MAX		254

@@ -8,7 +8,7 @@
 # zone line without its colon (one error), a duration in two words, a
 # mistyped key; rdnsblctl's --help, -V, --version, a mistyped command or
 # option, "--expires 1 hour", check of a name, del of an address inside
-# a listed range.
+# a listed range, check with no resolver where resolver: points.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_programs
@@ -152,5 +152,23 @@ like "$CTL_ERR" '^rdnsblctl: error: no black entry for 192\.0\.2\.7: the black e
 ctl del black 198.51.100.7
 like "$CTL_ERR" '^rdnsblctl: error: no black entry for 198\.51\.100\.7 \(see rdnsblctl list black\)$' \
     "del of an address nothing covers: as before"
+
+# --- check with no resolver at resolver: -------------------------------------
+pick_port
+cat >"$work/r.conf" <<EOF
+server:
+	listen: 127.0.0.1@$PORT
+	database: $work/rdb
+	resolver: 127.0.0.1@$PORT
+	check-timeout: 2s
+zone:
+	name: bl.test
+	type: dnsbl
+	checks: blacklist, no-ptr
+EOF
+o=$("$RDNSBLCTL" -c "$work/r.conf" check 198.51.100.13 2>&1)
+like "$o" "^  PTR 13\.100\.51\.198\.in-addr\.arpa: error \(connection refused by 127\.0\.0\.1@$PORT: is a resolver running there\?\)\$" \
+    "check with nothing at resolver:: connection refused, and what to check"
+like "$o" '^198\.51\.100\.13 unknown$' "... and the verdict unknown"
 
 done_testing

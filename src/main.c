@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,7 +460,7 @@ main(int argc, char *argv[])
 	struct daemon d;
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 };
-	char errbuf[512];
+	char errbuf[512], dbpath[PATH_MAX];
 	int ch, check_only = 0;
 
 	memset(&d, 0, sizeof(d));
@@ -549,8 +550,10 @@ main(int argc, char *argv[])
 	    event_add(d.ev_purge, &tv) == -1)
 		fatalx("cannot set up signal and timer events");
 
+	/* "zones/../var/rdnsbl" as the directory it is */
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
+	    realpath(d.conf->database, dbpath) != NULL ? dbpath :
 	    d.conf->database);
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");

@@ -160,6 +160,8 @@ while IFS= read -r line; do
 		PID=$!
 		if daemon_ready; then
 			pass "README run command: rdnsbld answers on 127.0.0.1 port 5353"
+			like "$(cat "$DLOG")" "started: .* zones, database $(cd "$tree/var" && pwd -P)/rdnsbl\$" \
+			    "README run command: the log names the database as var/rdnsbl, normalised"
 		else
 			sed 's/^/# rdnsbld: /' "$DLOG"
 			bail "rdnsbld started by the README's command does not answer"

@@ -511,6 +511,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
+	log_stamp();
 	if (state_build(&d, d.conf_path, &st) == -1)
 		fatalx("cannot start with %s", d.conf_path);
 	state_apply(&d, &st);

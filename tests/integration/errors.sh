@@ -71,6 +71,28 @@ is "$rc" 1 "a listen address not of this host: rdnsbld exits 1"
 like "$o" "rdnsbld: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT: Cannot assign requested address \\(no interface of this host has that address: see \"ip addr\"\\)" \
     "... naming the file:line of the listen: line and what to check"
 
+# The running daemon's log lines: in a terminal with the time and the
+# severity; to the journal with a syslog priority prefix; to a file plain.
+if command -v script >/dev/null 2>&1; then
+	script -qfec "\"$RDNSBLD\" -c \"$CONF\"" "$work/tty.out" \
+	    </dev/null >/dev/null 2>&1
+	o=$(tr -d '\r' <"$work/tty.out")
+	like "$o" "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z rdnsbld: fatal: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT" \
+	    "log to a terminal: the time and the severity"
+else
+	fail "log to a terminal" "script(1) not installed (bsdutils)"
+fi
+: >"$work/journal.out"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$work/journal.out") \
+    "$RDNSBLD" -c "$CONF" 2>>"$work/journal.out"
+o=$(cat "$work/journal.out")
+like "$o" "^<2>rdnsbld: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT" \
+    "log to the journal (\$JOURNAL_STREAM): the syslog priority prefix (critical)"
+: >"$work/plain.out"
+JOURNAL_STREAM=1:1 "$RDNSBLD" -c "$CONF" 2>>"$work/plain.out"
+like "$(cat "$work/plain.out")" "^rdnsbld: $CONF:$n: listen: cannot listen on" \
+    "log to a file (another \$JOURNAL_STREAM): plain lines"
+
 # A port in use: the http: listen line on the DNS port (its TCP socket).
 write_conf base.conf.in
 printf 'http:\n\tlisten: 127.0.0.1@%s\n' "$PORT" >>"$CONF"

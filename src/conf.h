@@ -100,6 +100,8 @@ struct conf {
 	int			 verbosity;
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
+	uint32_t		 tcp_per_address;	/* of them from one address */
+	uint32_t		 tcp_max_time;	/* seconds a connection may last */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */
 	char			**resolvers;	/* "system" or ADDR[@PORT] */
 	size_t			 nresolvers;

@@ -362,6 +362,8 @@ test_defaults(void)
 	is_int(c->verbosity, 1, "defaults: verbosity");
 	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
 	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
+	is_int(c->tcp_per_address, 10, "defaults: tcp-clients-per-address");
+	is_int(c->tcp_max_time, 120, "defaults: tcp-max-time");
 	is_int(c->udp_size, 1232, "defaults: udp-size");
 	z = &c->zones[0];
 	is_int(z->checks, 1U << REASON_BLACKLIST, "defaults: checks");
@@ -598,6 +600,13 @@ test_errors(void)
 	    "server key in zone",
 	    "t.conf:4: unknown key \"listen\" in zone: clause "
 	    "(it belongs in server:)");
+	load_fail1("server:\n tcp-max-time: 2d\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "tcp-max-time over a day",
+	    "t.conf:2: tcp-max-time: \"2d\" out of range (1s-1d)");
+	load_fail1("server:\n tcp-clients-per-address: 0\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "tcp-clients-per-address 0",
+	    "t.conf:2: tcp-clients-per-address: \"0\" out of range (1-65535)");
 	/* one error for a clause without its colon, not one a line */
 	load_fail1("server:\n verbosity: 1\nzone\n name: a.example\n"
 	    " type: dnsbl\n ttl: 5m\n negative-ttl: 2m\n"
@@ -784,7 +793,8 @@ test_schema(void)
 	static const char *const want[] = {
 		"server.listen", "server.database", "server.map-size",
 		"server.allow-query", "server.verbosity", "server.tcp-timeout",
-		"server.tcp-clients", "server.udp-size", "server.resolver",
+		"server.tcp-clients", "server.tcp-clients-per-address",
+		"server.tcp-max-time", "server.udp-size", "server.resolver",
 		"server.check-timeout", "server.cache-ttl",
 		"server.failure-ttl", "server.max-checks",
 		"server.lookup-rate", "server.max-ptr-names",
@@ -918,6 +928,8 @@ static const char every_conf[] =
     "\tverbosity: 4\n"
     "\ttcp-timeout: 1h\n"
     "\ttcp-clients: 65535\n"
+    "\ttcp-clients-per-address: 65535\n"
+    "\ttcp-max-time: 1d\n"
     "\tudp-size: 512\n"
     "\tresolver: system, 192.0.2.53@5353\n"
     "\tresolver: 2001:db8::53\n"
@@ -1207,7 +1219,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(290 + NLEAKTESTS);
+	plan(298 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

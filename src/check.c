@@ -349,7 +349,7 @@ fwd_done(void *arg, const struct res_answer *ans)
 		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
 	else
 		trace(ck, "%s %s: %s", c->s.a.af == ADDR_V4 ? "A" : "AAAA",
-		    c->names[i], res_status_name(ans->status));
+		    c->names[i], res_answer_status(ans));
 	trace(ck, "%s %s the address", c->names[i], c->fwd_confirms[i] ?
 	    "confirms" : "does not confirm");
 	if (--c->fwd_pending == 0)
@@ -381,7 +381,7 @@ ptr_done(void *arg, const struct res_answer *ans)
 		return;
 	default:
 		trace(ck, "PTR %s: %s", c->ptrname,
-		    res_status_name(ans->status));
+		    res_answer_status(ans));
 		finish(c, CV_UNKNOWN, "temporary DNS failure looking up the "
 		    "PTR of %s (%s)", ip, res_status_name(ans->status));
 		return;
@@ -469,7 +469,7 @@ name_done(void *arg, const struct res_answer *ans)
 		    ans->ncname ? ans->final : "", ans->ncname ? ")" : "");
 	else
 		trace(ck, "%s %s: %s", type, c->s.name,
-		    res_status_name(ans->status));
+		    res_answer_status(ans));
 	if (--c->fwd_pending > 0)
 		return;
 	for (i = 0; i < 2; i++) {

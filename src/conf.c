@@ -123,6 +123,10 @@ static const struct key keys[] = {
 	    "10s", 0, SRV(tcp_timeout) },
 	{ "server.tcp-clients", CL_SERVER, KT_UINT, 1, 65535,
 	    "100", 0, SRV(tcp_clients) },
+	{ "server.tcp-clients-per-address", CL_SERVER, KT_UINT, 1, 65535,
+	    "10", 0, SRV(tcp_per_address) },
+	{ "server.tcp-max-time", CL_SERVER, KT_DURATION, 1, 86400,
+	    "2m", 0, SRV(tcp_max_time) },
 	{ "server.udp-size", CL_SERVER, KT_UINT, 512, 4096,
 	    "1232", 0, SRV(udp_size) },
 	{ "server.resolver", CL_SERVER, KT_RESOLVER, 1, 65535,
@@ -560,8 +564,17 @@ parse_num(struct parser *p, const struct key *k, void *base,
 	char lo[32], hi[32], b[64];
 	uint64_t v;
 
-	if (one_word(p, k, value, &w) == -1)
+	if (split_words(p, k, value, 0, &w) == -1)
 		return -1;
+	if (w.n != 1) {
+		/* "5 minutes": the type's own message shows its syntax */
+		(void)ktypes[k->type].scan(value, &v, &errstr);
+		perr(p, p->line, "%s: bad value \"%s\": %s", key_short(k),
+		    shown(value, b, sizeof(b)), errstr != NULL ? errstr :
+		    "expected one value");
+		words_free(&w);
+		return -1;
+	}
 	if (ktypes[k->type].scan(w.w[0], &v, &errstr) == -1) {
 		perr(p, p->line, "%s: bad value \"%s\": %s", key_short(k),
 		    shown(w.w[0], b, sizeof(b)), errstr);
@@ -761,6 +774,7 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 			l->sslen = sizeof(sin6);
 		}
 		l->text = text;
+		(void)xasprintf(&l->where, "%s:%d", p->file, p->line);
 		(*linesp)[(*np)++] = p->line;
 	}
 	if (w.n == 0) {
@@ -788,9 +802,33 @@ free_listen(const struct key *k, void *base)
 	struct conf_listen *v = *(struct conf_listen **)field(base, k);
 	size_t i;
 
-	for (i = 0; i < list_len(base, k); i++)
+	for (i = 0; i < list_len(base, k); i++) {
 		free(v[i].text);
+		free(v[i].where);
+	}
 	free(v);
+}
+
+void
+conf_listen_error(const struct conf_listen *l, int err, char *buf,
+    size_t len)
+{
+	const char *hint = "";
+	uint16_t port;
+
+	/* sin_port and sin6_port are at the same offset */
+	port = ntohs(((const struct sockaddr_in *)&l->ss)->sin_port);
+	if (err == EADDRINUSE)
+		hint = " (another program listens there: see \"ss -ltunp\", "
+		    "or choose another port)";
+	else if (err == EADDRNOTAVAIL)
+		hint = " (no interface of this host has that address: see "
+		    "\"ip addr\")";
+	else if (err == EACCES && port < 1024)
+		hint = " (a port below 1024 needs root or "
+		    "CAP_NET_BIND_SERVICE)";
+	(void)snprintf(buf, len, "%s: listen: cannot listen on %s: %s%s",
+	    l->where != NULL ? l->where : "?", l->text, strerror(err), hint);
 }
 
 static int
@@ -1929,6 +1967,39 @@ key_clause_hint(const char *key)
 	return NULL;
 }
 
+/*
+ * A key of clause cl (CL_NONE: a clause name) that key may be a typo of,
+ * for "did you mean"; NULL if none.
+ */
+static const char *
+key_suggest(enum clause cl, const char *key)
+{
+	size_t i;
+
+	if (cl == CL_NONE) {
+		for (i = CL_SERVER; i < CL_UNKNOWN; i++)
+			if (str_near(key, clause_names[i]))
+				return clause_names[i];
+		return NULL;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == cl && str_near(key, key_short(&keys[i])))
+			return key_short(&keys[i]);
+	return NULL;
+}
+
+/* "server", "zone", "http" or "list" alone: a clause without its colon. */
+static int
+clause_word(const char *s)
+{
+	size_t i;
+
+	for (i = CL_SERVER; i < CL_UNKNOWN; i++)
+		if (strcmp(s, clause_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 parse_line(struct parser *p, char *s)
 {
@@ -1948,16 +2019,22 @@ parse_line(struct parser *p, char *s)
 
 	key = s;
 	n = strcspn(s, ": \t\"");
-	if (n == 0 || s[n] != ':') {
+	if (s[n] == '\0' && clause_word(s)) {
+		/* read as the clause, so that its items are not errors too */
+		perr(p, p->line, "\"%s\" without its colon: write \"%s:\"",
+		    s, s);
+		value = s + n;
+	} else if (n == 0 || s[n] != ':') {
 		perr(p, p->line, "syntax error at \"%s\": expected "
-		    "\"key: value\" or a clause (server:, zone:)",
-		    shown(s, b, 40));
+		    "\"key: value\" or a clause (server:, zone:, list:, "
+		    "http:)", shown(s, b, 40));
 		return;
+	} else {
+		s[n] = '\0';
+		value = s + n + 1;
+		while (isspace((unsigned char)*value))
+			value++;
 	}
-	s[n] = '\0';
-	value = s + n + 1;
-	while (isspace((unsigned char)*value))
-		value++;
 
 	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0 ||
 	    strcmp(key, "http") == 0 ||
@@ -1982,8 +2059,11 @@ parse_line(struct parser *p, char *s)
 	if (*value == '\0' && !key_known(key)) {
 		finish_clause(p);
 		p->clause = CL_UNKNOWN;
-		perr(p, p->line, "unknown clause \"%s:\"",
-		    shown(key, b, sizeof(b)));
+		hint = key_suggest(CL_NONE, key);
+		perr(p, p->line, "unknown clause \"%s:\"%s%s%s",
+		    shown(key, b, sizeof(b)), hint != NULL ?
+		    " (did you mean \"" : "", hint != NULL ? hint : "",
+		    hint != NULL ? ":\"?)" : "");
 		return;
 	}
 	if (p->clause == CL_UNKNOWN)
@@ -2004,6 +2084,10 @@ parse_line(struct parser *p, char *s)
 		if (hint != NULL)
 			perr(p, p->line, "unknown key \"%s\" in %s: clause "
 			    "(it belongs in %s:)", key,
+			    clause_names[p->clause], hint);
+		else if ((hint = key_suggest(p->clause, key)) != NULL)
+			perr(p, p->line, "unknown key \"%s\" in %s: clause "
+			    "(did you mean \"%s:\"?)", shown(key, b, sizeof(b)),
 			    clause_names[p->clause], hint);
 		else
 			perr(p, p->line, "unknown key \"%s\" in %s: clause",
@@ -2229,8 +2313,13 @@ conf_load(const char *path, conf_err_cb *err, void *arg, int *nerrors)
 	int rc;
 
 	if ((rc = read_file(path, &buf, &len)) != 0) {
-		(void)snprintf(msg, sizeof(msg), "cannot %s: %s",
-		    rc == -1 ? "open" : "read", strerror(errno));
+		(void)snprintf(msg, sizeof(msg), "cannot %s: %s%s",
+		    rc == -1 ? "open" : "read", strerror(errno),
+		    rc == -1 && errno == ENOENT &&
+		    strcmp(path, CONF_DEFAULT_PATH) == 0 ?
+		    " (copy the sample " CONF_DEFAULT_PATH ".sample there "
+		    "and edit it, or give one with -c; from the source "
+		    "tree: -c zones/example.conf)" : "");
 		goto fail;
 	}
 	if (memchr(buf, '\0', len) != NULL) {

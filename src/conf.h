@@ -24,7 +24,17 @@ struct conf_listen {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	char			*text;		/* as written, normalised */
+	char			*where;		/* "file:line" of its line */
 };
+
+/*
+ * The message for a failure (errno err) to bind l's address, for the
+ * daemon's log: where it is configured, the address, why, and what to
+ * do about the usual causes (in use, not an address of this host, a
+ * port below 1024 without the privilege). Never logs.
+ */
+void		 conf_listen_error(const struct conf_listen *l, int err,
+		    char *buf, size_t len);
 
 /*
  * A "list:" clause: a named list of the database. The lists "black" and
@@ -95,6 +105,8 @@ struct conf {
 	int			 verbosity;
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
+	uint32_t		 tcp_per_address;	/* of them from one address */
+	uint32_t		 tcp_max_time;	/* seconds a connection may last */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */
 	char			**resolvers;	/* "system" or ADDR[@PORT] */
 	size_t			 nresolvers;

@@ -168,9 +168,18 @@ usage(FILE *fp)
 	for (i = 0; i < NCMDS; i++)
 		fprintf(fp, "%s %s [-c FILE] %s %s\n", i ? "      " : "usage:",
 		    PROGNAME, cmds[i].name, cmds[i].args);
-	fprintf(fp, "       %s -h\n", PROGNAME);
+	fprintf(fp, "       %s -h | -V\n", PROGNAME);
 	fprintf(fp, "FILE defaults to %s; DURATION is 30, 30s, 5m, 1h, 2d "
 	    "or 1w\n", CONF_DEFAULT_PATH);
+}
+
+/* After a usage error in a command: its synopsis alone. */
+static void
+usage_cmd(FILE *fp, const struct cmd *cmd)
+{
+	fprintf(fp, "usage: %s [-c FILE] %s %s\n", PROGNAME, cmd->name,
+	    cmd->args);
+	fprintf(fp, "%s -h lists every command\n", PROGNAME);
 }
 
 /* Print a one-line hint for a usage error; returns EXIT_USAGE. */
@@ -766,6 +775,39 @@ cmd_add(struct ctl *c, int argc, char **argv)
 }
 
 /* del LIST ENTRY */
+/*
+ * No entry p (shown) in list lname: say which entry covers it, if one
+ * does, and how to remove it or make an exception.
+ */
+static void
+del_cover(struct ctl *c, const char *lname, unsigned list,
+    const struct addr *p, const char *shown)
+{
+	struct store_entry e;
+	char errbuf[256], cover[ADDR_STRLEN], white[2 * ENTRY_SHOWMAX + 64];
+	enum store_rc rc = STORE_NOTFOUND;
+
+	if (store_read_begin(c->store, errbuf, sizeof(errbuf)) == STORE_OK) {
+		rc = store_lookup(c->store, list, p, c->now, 1, &e, errbuf,
+		    sizeof(errbuf));
+		if (rc == STORE_OK)
+			addr_format(&e.prefix, cover, sizeof(cover));
+		store_read_end(c->store);
+	}
+	if (rc == STORE_OK && e.prefix.len < p->len) {
+		white[0] = '\0';
+		if (strcmp(lname, "black") == 0)
+			snprintf(white, sizeof(white), "; \"%s add white %s\" "
+			    "excepts %s alone", PROGNAME, shown, shown);
+		ctl_err("no %s entry for %s: the %s entry %s covers it "
+		    "(\"%s del %s %s\" removes the whole range%s)", lname,
+		    shown, lname, cover, PROGNAME, lname, cover, white);
+	}
+	else
+		ctl_err("no %s entry for %s (see %s list %s)", lname, shown,
+		    PROGNAME, lname);
+}
+
 static int
 cmd_del(struct ctl *c, int argc, char **argv)
 {
@@ -802,8 +844,11 @@ cmd_del(struct ctl *c, int argc, char **argv)
 		if (rc == STORE_OK)
 			printf("deleted %s %s\n", argv[0], shown);
 		else if (rc == STORE_NOTFOUND) {
-			ctl_err("no %s entry for %s (see %s list %s)", argv[0],
-			    shown, PROGNAME, argv[0]);
+			if (kind != LIST_KIND_DOMAIN)
+				del_cover(c, argv[0], list, &e.prefix, shown);
+			else
+				ctl_err("no %s entry for %s (see %s list %s)",
+				    argv[0], shown, PROGNAME, argv[0]);
 			ret = EXIT_ERR;
 		} else {
 			ctl_err("store: %s", errbuf);
@@ -1060,10 +1105,19 @@ cmd_check(struct ctl *c, int argc, char **argv)
 	int cached, rc = EXIT_ERR;
 
 	(void)argc;
-	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1 ||
-	    a.len != ADDR_BITS(&a)) {
-		ctl_err("%s", a.len != ADDR_BITS(&a) ? "check takes one "
-		    "address, not a range" : errbuf);
+	if (addr_parse(argv[0], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+		if (strchr(argv[0], '.') != NULL && strchr(argv[0], '/') ==
+		    NULL && !isdigit((unsigned char)argv[0][0]))
+			ctl_err("check takes an IP address, not the name "
+			    "\"%s\"; for a HELO name: %s helo %s", argv[0],
+			    PROGNAME, argv[0]);
+		else
+			ctl_err("%s", errbuf);
+		return EXIT_ERR;
+	}
+	if (a.len != ADDR_BITS(&a)) {
+		ctl_err("check takes one address, not a range such as %s",
+		    argv[0]);
 		return EXIT_ERR;
 	}
 	if (ctl_open(c) == -1)
@@ -1986,7 +2040,8 @@ queue_show(const struct store_request *r)
 
 	printf("id: %llu\nstatus: %s%s\naddress: %s\n",
 	    (unsigned long long)r->id, store_req_status_name(r->status),
-	    (r->flags & REQ_SELF) ? " (self-service)" : "",
+	    (r->flags & REQ_SELF) ? " (self-service)" :
+	    (r->flags & REQ_UNCHECKED) ? " (the checks could not run)" : "",
 	    addr_format(&r->addr, a, sizeof(a)));
 	printf("client: %s\n", r->client.af ? addr_format(&r->client, a,
 	    sizeof(a)) : "-");
@@ -2173,6 +2228,31 @@ cmd_queue(struct ctl *c, int argc, char **argv)
 }
 
 /*
+ * "--expires 1 hour": a number, then a unit as a word of its own. Says
+ * how to write it and returns 1; else 0.
+ */
+static int
+split_duration(const char *num, const char *unit)
+{
+	static const char *const units[] = { "s", "sec", "secs", "second",
+	    "seconds", "min", "mins", "minute", "minutes", "h", "hour",
+	    "hours", "d", "day", "days", "w", "week", "weeks" };
+	size_t i;
+
+	if (num[0] == '\0' || num[strspn(num, "0123456789")] != '\0')
+		return 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcasecmp(unit, units[i]) == 0) {
+			(void)usage_hint("--expires %s %s: a duration is one "
+			    "word: write --expires %s%c (30, 30s, 5m, 1h, "
+			    "2d or 1w)", num, unit, num,
+			    tolower((unsigned char)unit[0]));
+			return 1;
+		}
+	return 0;
+}
+
+/*
  * Split the words after the command into options and arguments (options
  * may come anywhere; "--" ends them). Returns the argument count, -1 on
  * a usage error (reported) or -2 for -h/--help.
@@ -2209,7 +2289,18 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			    strncmp(opts[i].name, name, nlen) == 0)
 				break;
 		if (i == NOPTS) {
-			(void)usage_hint("unknown option \"%s\"", argv[k]);
+			for (i = 0; i < NOPTS; i++)
+				if ((c->cmd->opts & opts[i].bit) &&
+				    str_near(name, opts[i].name))
+					break;
+			if (i < NOPTS)
+				(void)usage_hint("unknown option \"%s\" (did "
+				    "you mean \"--%s\"?)", argv[k],
+				    opts[i].name);
+			else
+				(void)usage_hint("unknown option \"%s\" (%s "
+				    "takes: %s)", argv[k], c->cmd->name,
+				    c->cmd->args);
 			return -1;
 		}
 		if (!(c->cmd->opts & opts[i].bit)) {
@@ -2243,6 +2334,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_EXPIRES:
 			c->expires = val;
+			if (eq == NULL && k + 1 < argc &&
+			    split_duration(val, argv[k + 1]))
+				return -1;
 			break;
 		case OPT_JSON:
 			c->json = 1;
@@ -2282,14 +2376,18 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	c.conffile = CONF_DEFAULT_PATH;
 
+	args_long_forms(argc, argv);
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+:c:h")) != -1) {
+	while ((ch = getopt(argc, argv, "+:c:hV")) != -1) {
 		switch (ch) {
 		case 'c':
 			c.conffile = optarg;
 			break;
 		case 'h':
 			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", PROGNAME, PACKAGE_VERSION);
 			return EXIT_OK;
 		case ':':
 			(void)usage_hint("-%c needs an argument", optopt);
@@ -2311,7 +2409,14 @@ main(int argc, char *argv[])
 		if (strcmp(argv[0], cmds[i].name) == 0)
 			break;
 	if (i == NCMDS) {
-		(void)usage_hint("unknown command \"%s\"", argv[0]);
+		for (i = 0; i < NCMDS; i++)
+			if (str_near(argv[0], cmds[i].name))
+				break;
+		if (i < NCMDS)
+			(void)usage_hint("unknown command \"%s\" (did you "
+			    "mean \"%s\"?)", argv[0], cmds[i].name);
+		else
+			(void)usage_hint("unknown command \"%s\"", argv[0]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -2325,12 +2430,16 @@ main(int argc, char *argv[])
 		return EXIT_OK;
 	}
 	if (n >= 0 && (n < c.cmd->minargs || n > c.cmd->maxargs)) {
-		(void)usage_hint("%s: wrong number of arguments",
-		    c.cmd->name);
+		(void)usage_hint("%s: wrong number of arguments: %d given, "
+		    "%s%d (%s %s)%s", c.cmd->name, n, n < c.cmd->minargs ?
+		    "at least " : "at most ", n < c.cmd->minargs ?
+		    c.cmd->minargs : c.cmd->maxargs, c.cmd->name,
+		    c.cmd->args, n > c.cmd->maxargs ? "; quote a value "
+		    "that has spaces, such as --reason \"spam run\"" : "");
 		n = -1;
 	}
 	if (n < 0) {
-		usage(stderr);
+		usage_cmd(stderr, c.cmd);
 		free(args);
 		return EXIT_USAGE;
 	}
@@ -2342,7 +2451,7 @@ main(int argc, char *argv[])
 	    ctl_purge(&c) == -1)
 		rc = EXIT_ERR;
 	if (rc == EXIT_USAGE)
-		usage(stderr);
+		usage_cmd(stderr, c.cmd);
 
 	if (c.store != NULL)
 		store_close(c.store);

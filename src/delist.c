@@ -37,7 +37,9 @@ delist_submit(const struct conf *conf, struct store_request *r, int listed,
 	const struct conf_http *c = &conf->http;
 
 	r->created = (int64_t)now;
-	if (!listed)
+	if (r->flags & REQ_UNCHECKED)
+		r->status = REQ_PENDING;
+	else if (!listed)
 		r->status = REQ_RESOLVED;
 	else if (c->self_delist != 0 && (last_self == 0 ||
 	    (int64_t)now - last_self >= (int64_t)c->self_delist_cooldown)) {

@@ -33,9 +33,12 @@ uint32_t	 delist_delay(const struct conf *conf);
  * nobody); else REQ_APPROVED by self-service when conf's self-delist:
  * is on and the address's last self-service removal (last_self, 0:
  * never) is at least self-delist-cooldown: ago; else REQ_PENDING, for a
- * reviewer. Sets r->status, flags, created, decided, visible, actor and
- * expires; returns the status. An approval writes delist_grant()'s
- * exemption with the request (store_request_add).
+ * reviewer. A request the checks could not run for (REQ_UNCHECKED in
+ * r->flags) is always REQ_PENDING: nobody knows whether it still fails
+ * them, so neither resolving nor self-service may decide it. Sets
+ * r->status, flags, created, decided, visible, actor and expires;
+ * returns the status. An approval writes delist_grant()'s exemption
+ * with the request (store_request_add).
  */
 enum store_req_status delist_submit(const struct conf *conf,
 		    struct store_request *r, int listed, int64_t last_self,

@@ -71,12 +71,16 @@ struct binding {
 };
 
 /* A request waiting for the checker. */
+/* Recorded in a request's "listed for" when its checks could not run. */
+#define REQ_UNCHECKED_TEXT	"the checks could not run: "
+
 struct pending {
 	struct http		*h;
 	struct evhttp_request	*req;
 	struct check_wait	*wait;
 	int			 delist;	/* POST /delist, else lookup */
 	int64_t			 self;		/* last self-delisting */
+	char			 unchecked[64];	/* why no checks, or "" */
 	struct store_request	 r;
 	struct pending		*next, *prev;
 };
@@ -303,9 +307,15 @@ pending_start(struct http *h, struct pending *p)
 	p->wait = checker_wait(h->env.checker, &s,
 	    h->env.conf->check_timeout * 1000,
 	    check_done, p);
+	if (p->wait == NULL && p->delist) {
+		/* stored all the same, with the fact recorded */
+		str_copy(p->unchecked, "too many checks were running",
+		    sizeof(p->unchecked));
+		delist_finish(h, p, NULL);
+		free(p);
+		return;
+	}
 	if (p->wait == NULL) {
-		if (p->delist)
-			h->outcomes[OUT_UNKNOWN]++;
 		send_message(h, p->req, 503, "Service Unavailable",
 		    "Busy", "Too many checks are running just now; please "
 		    "try again in a minute.");
@@ -529,17 +539,17 @@ delist_finish(struct http *h, struct pending *p,
 	enum store_rc rc;
 	time_t now = time(NULL);
 	uint64_t other = 0;
+	size_t n;
 	int listed, need;
 
 	addr_format(&r->addr, ip, sizeof(ip));
-	if (fresh != NULL && fresh->verdict == CV_UNKNOWN) {
-		h->outcomes[OUT_UNKNOWN]++;
-		send_message(h, p->req, 503, "Service Unavailable",
-		    "Please try again", "The checks could not be completed "
-		    "just now (a DNS lookup failed or took too long), so "
-		    "nothing was stored. Please send the form again in a few "
-		    "minutes.");
-		return;
+	if (fresh != NULL && fresh->verdict == CV_UNKNOWN)
+		str_copy(p->unchecked, "a DNS lookup failed or took too long",
+		    sizeof(p->unchecked));
+	if (p->unchecked[0] != '\0') {
+		/* what is known without the checks: the lists, the cache */
+		fresh = NULL;
+		r->flags |= REQ_UNCHECKED;
 	}
 	listed = decide_all(h, &r->addr, fresh, NULL, &need, r->reason,
 	    sizeof(r->reason), errbuf, sizeof(errbuf));
@@ -554,6 +564,11 @@ delist_finish(struct http *h, struct pending *p,
 		send_message(h, p->req, 500, "Internal Server Error",
 		    "Server error", "Please try again later.");
 		return;
+	}
+	if (r->flags & REQ_UNCHECKED) {
+		n = strlen(r->reason);
+		snprintf(r->reason + n, sizeof(r->reason) - n, "%s%s%s",
+		    n > 0 ? "; " : "", REQ_UNCHECKED_TEXT, p->unchecked);
 	}
 	switch (delist_submit(c, r, listed > 0 || need, p->self, now)) {
 	case REQ_RESOLVED:
@@ -584,10 +599,11 @@ delist_finish(struct http *h, struct pending *p,
 		store_failed(h, p->req, errbuf);
 		return;
 	}
-	h->outcomes[out]++;
-	verbose(VERB_OPS, "http: request %llu for %s from %s: %s",
+	h->outcomes[(r->flags & REQ_UNCHECKED) ? OUT_UNKNOWN : out]++;
+	verbose(VERB_OPS, "http: request %llu for %s from %s: %s%s",
 	    (unsigned long long)r->id, ip, actor,
-	    store_req_status_name(r->status));
+	    store_req_status_name(r->status), (r->flags & REQ_UNCHECKED) ?
+	    " (the checks could not run)" : "");
 	run_notify(h, r->status == REQ_PENDING ? "new" :
 	    r->status == REQ_RESOLVED ? "resolved" : "approved", r);
 	b = xbuf();
@@ -911,9 +927,10 @@ bind_one(struct http *h, const struct conf_listen *l, char *errbuf,
 	host[n] = '\0';
 	bs = evhttp_bind_socket_with_handle(h->eh, host,
 	    (uint16_t)atoi(at + 1));
-	if (bs == NULL)
-		snprintf(errbuf, errlen, "http: cannot listen on %s: %s",
-		    l->text, strerror(errno));
+	if (bs == NULL) {
+		conf_listen_error(l, errno, errbuf, errlen);
+		/* "FILE:LINE: listen: ..." names the http: clause's line */
+	}
 	return bs;
 }
 

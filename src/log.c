@@ -4,16 +4,20 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static int log_foreground = 1;
+static enum { STAMP_NONE, STAMP_TTY, STAMP_JOURNAL } log_stamped;
 static int log_verbose = VERB_OPS;
 static const char *log_ident = "rdnsbl";
 
@@ -33,6 +37,38 @@ log_setverbose(int level)
 	log_verbose = level;
 }
 
+void
+log_stamp(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat sb;
+
+	if (js != NULL && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &sb) == 0 &&
+	    (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino)
+		log_stamped = STAMP_JOURNAL;
+	else if (isatty(STDERR_FILENO))
+		log_stamped = STAMP_TTY;
+}
+
+/* The severity word of a syslog priority. */
+static const char *
+pri_name(int pri)
+{
+	switch (pri) {
+	case LOG_CRIT:
+		return "fatal";
+	case LOG_WARNING:
+		return "warning";
+	case LOG_INFO:
+		return "info";
+	default:
+		return "debug";
+	}
+}
+
 int
 log_getverbose(void)
 {
@@ -42,12 +78,25 @@ log_getverbose(void)
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
-	char msg[2048];
+	char msg[2048], when[32] = "";
 	int saved = errno;
+	time_t now;
+	struct tm tm;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_foreground) {
-		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
+		if (log_stamped == STAMP_JOURNAL)
+			fprintf(stderr, "<%d>", pri);
+		else if (log_stamped == STAMP_TTY) {
+			now = time(NULL);
+			if (gmtime_r(&now, &tm) != NULL)
+				strftime(when, sizeof(when),
+				    "%Y-%m-%dT%H:%M:%SZ ", &tm);
+			fprintf(stderr, "%s", when);
+		}
+		fprintf(stderr, "%s: %s%s%s%s%s\n", log_ident,
+		    log_stamped == STAMP_TTY ? pri_name(pri) : "",
+		    log_stamped == STAMP_TTY ? ": " : "", msg,
 		    suffix ? ": " : "", suffix ? suffix : "");
 		fflush(stderr);
 	} else if (suffix != NULL)

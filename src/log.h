@@ -27,6 +27,14 @@ enum verb_level {
 
 void	log_init(int foreground, int facility, const char *ident);
 void	log_setverbose(int level);
+/*
+ * For the running daemon: each line on stderr gets what the reader lacks.
+ * To the systemd journal (stderr is the stream of $JOURNAL_STREAM): a
+ * "<N>" syslog priority prefix, the journal adds the time. To a terminal:
+ * the time (UTC, ISO 8601) and the severity ("info", "warning", ...).
+ * To anything else (a file, a pipe): the plain lines, as before.
+ */
+void	log_stamp(void);
 int	log_getverbose(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,10 +65,35 @@
  */
 #define SERIAL_POLL_MS	250
 
+/* The synopsis, and with all the option descriptions (-h). */
+static void
+print_usage(FILE *fp, int all)
+{
+	fprintf(fp, "usage: rdnsbld [-hnVv] [-c file]\n");
+	if (!all)
+		return;
+	fprintf(fp,
+	    "  -c file    read this configuration (default: %s)\n"
+	    "  -n         check the configuration and its data files, then "
+	    "exit\n"
+	    "  -v         one more log level than verbosity:; with -n, print "
+	    "the\n"
+	    "             effective configuration too\n"
+	    "  -V         print the version and exit (also --version)\n"
+	    "  -h         print this help and exit (also --help)\n"
+	    "To start, copy the sample configuration\n"
+	    "  %s.sample\n"
+	    "to the default path and edit it, or from the source tree run\n"
+	    "  src/rdnsbld -c zones/example.conf\n"
+	    "See rdnsbld(8) and rdnsbld.conf(5).\n", CONF_DEFAULT_PATH,
+	    CONF_DEFAULT_PATH);
+}
+
 static __dead void
 usage(void)
 {
-	fprintf(stderr, "usage: rdnsbld [-nVv] [-c file]\n");
+	print_usage(stderr, 0);
+	fprintf(stderr, "rdnsbld -h describes the options\n");
 	exit(2);
 }
 
@@ -540,17 +566,21 @@ main(int argc, char *argv[])
 	struct daemon d;
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 };
-	char errbuf[512];
+	char errbuf[512], dbpath[PATH_MAX];
 	int ch, check_only = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = CONF_DEFAULT_PATH;
 	log_init(1, LOG_DAEMON, "rdnsbld");
+	args_long_forms(argc, argv);
 	while ((ch = getopt(argc, argv, "c:hnVv")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf_path = optarg;
 			break;
+		case 'h':
+			print_usage(stdout, 1);
+			return 0;
 		case 'n':
 			check_only = 1;
 			break;
@@ -587,6 +617,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
+	log_stamp();
 	if (state_build(&d, d.conf_path, &st) == -1)
 		fatalx("cannot start with %s", d.conf_path);
 	state_apply(&d, &st);
@@ -631,8 +662,10 @@ main(int argc, char *argv[])
 		fatalx("cannot set up signal and timer events");
 	on_serial(-1, 0, &d);
 
+	/* "zones/../var/rdnsbl" as the directory it is */
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
+	    realpath(d.conf->database, dbpath) != NULL ? dbpath :
 	    d.conf->database);
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");

@@ -89,6 +89,18 @@ write_dns(struct evbuffer *b, const struct metrics *m)
 	put(b, "rdnsbl_dns_queries_total{transport=\"udp\"} %llu\n"
 	    "rdnsbl_dns_queries_total{transport=\"tcp\"} %llu\n",
 	    (unsigned long long)ss->udp, (unsigned long long)ss->tcp);
+	metric(b, "rdnsbl_tcp_refused_total", "counter",
+	    "TCP connections closed as soon as accepted, by the limit.");
+	put(b, "rdnsbl_tcp_refused_total{limit=\"tcp-clients\"} %llu\n"
+	    "rdnsbl_tcp_refused_total{limit=\"tcp-clients-per-address\"} "
+	    "%llu\n", (unsigned long long)ss->tcp_refused,
+	    (unsigned long long)ss->tcp_refused_address);
+	metric(b, "rdnsbl_tcp_closed_total", "counter",
+	    "TCP connections the server closed early, by reason.");
+	put(b, "rdnsbl_tcp_closed_total{reason=\"idle_evicted\"} %llu\n"
+	    "rdnsbl_tcp_closed_total{reason=\"max_time\"} %llu\n",
+	    (unsigned long long)ss->tcp_evicted,
+	    (unsigned long long)ss->tcp_expired);
 	metric1(b, "rdnsbl_cache_hits_total", "counter",
 	    "Answers decided by a cached computed verdict.", ss->cache_hits);
 	metric1(b, "rdnsbl_held_queries_total", "counter",

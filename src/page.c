@@ -354,6 +354,10 @@ page_request(struct evbuffer *b, const struct store_request *r)
 		time_text(b, r->created);
 		page_raw(b, ". This page shows the decision once it is "
 		    "made.");
+		if (r->flags & REQ_UNCHECKED)
+			page_raw(b, " The checks could not run when it was "
+			    "sent (a DNS lookup failed or took too long), so "
+			    "an administrator decides it.");
 		break;
 	case REQ_APPROVED:
 	case REQ_RESOLVED:

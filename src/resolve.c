@@ -171,6 +171,14 @@ res_status_name(enum res_status st)
 	return "unknown";
 }
 
+const char *
+res_answer_status(const struct res_answer *ans)
+{
+	if (ans->status == RES_ERROR && ans->why[0] != '\0')
+		return ans->why;
+	return res_status_name(ans->status);
+}
+
 void
 resolver_ptr_name(const struct addr *a, char *buf, size_t len)
 {
@@ -801,6 +809,11 @@ query_read_cb(evutil_socket_t fd, short what, void *arg)
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
 			/* ECONNREFUSED and the like: this server is out. */
+			if (errno == ECONNREFUSED)
+				(void)snprintf(q->ans.why, sizeof(q->ans.why),
+				    "error (connection refused by %s: is a "
+				    "resolver running there?)",
+				    q->server->name);
 			res->stats.errors++;
 			q->fail = RES_ERROR;
 			query_try_next(q);

@@ -57,6 +57,7 @@ struct res_answer {
 	size_t		 naddrs;
 	uint32_t	 ttl;			/* smallest TTL seen */
 	char		 server[64];		/* who answered: "127.0.0.1@53" */
+	char		 why[160];		/* RES_ERROR: what, if known */
 };
 
 typedef void res_cb(void *arg, const struct res_answer *);
@@ -104,5 +105,13 @@ void		 resolver_ptr_name(const struct addr *, char *buf, size_t len);
 
 const struct resolver_stats *resolver_stats(const struct resolver *);
 const char	*res_status_name(enum res_status);
+
+/*
+ * The outcome of ans for people: its status name, or for RES_ERROR with
+ * a known cause the cause and what to check ("error (connection refused
+ * by 127.0.0.1@53: is a resolver running there?)"). Points into ans or
+ * is static.
+ */
+const char	*res_answer_status(const struct res_answer *ans);
 
 #endif /* RESOLVE_H */

@@ -65,6 +65,8 @@ struct tcp_conn {
 	struct bufferevent	*bev;
 	struct addr		 peer;
 	struct held		*held;		/* queries waiting for checks */
+	time_t			 opened;	/* accepted at */
+	uint64_t		 last;		/* srv->tcp_tick at its last query */
 };
 
 /* A query held until a computed check ends. */
@@ -96,7 +98,12 @@ struct server {
 	struct server_stats	 stats;
 	uint32_t		 tcp_timeout;
 	uint32_t		 tcp_clients;
+	uint32_t		 tcp_per_address;
+	uint32_t		 tcp_max_time;	/* s */
 	uint32_t		 tcp_open;
+	uint64_t		 tcp_tick;	/* counts accepts and TCP queries */
+	uint64_t		 tcp_unlogged;	/* refusals not logged yet */
+	time_t			 tcp_log_next;	/* log refusals from then */
 	/* UDP batch buffers, reused for every batch */
 	uint8_t			 in[UDP_BATCH][UDP_BUFSIZE];
 	struct answer_query	 aq[UDP_BATCH];	/* in[], parsed */
@@ -455,6 +462,12 @@ tcp_read(struct bufferevent *bev, void *arg)
 	ain.tcp = 1;
 	ain.fresh_subj = NULL;
 	ain.fresh = NULL;
+	if (time(NULL) - c->opened >= (time_t)srv->tcp_max_time) {
+		/* tcp-max-time: a byte now and then keeps no slot forever */
+		srv->stats.tcp_expired++;
+		tcp_close(c);
+		return;
+	}
 	while (evbuffer_get_length(in) >= 2) {
 		if (evbuffer_copyout(in, lenbuf, 2) != 2)
 			break;
@@ -468,6 +481,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		}
 		srv->stats.tcp++;
 		ain.now = time(NULL);
+		c->last = ++srv->tcp_tick;
 		answer_parse(srv->ac, srv->tcp_in, len, &aq);
 		if (srv->xfr != NULL && aq.rc == WIRE_OK && aq.z != NULL &&
 		    aq.apex_off == WIRE_HDRLEN &&
@@ -514,6 +528,71 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 		tcp_close(c);
 }
 
+/* Whether a and b count as one client: one address, or one IPv6 /64. */
+static int
+tcp_same_client(const struct addr *a, const struct addr *b)
+{
+	struct addr p = *a;
+
+	if (p.af != ADDR_V6)
+		return addr_equal(a, b);
+	p.len = 64;
+	addr_mask(&p);
+	return addr_contains(&p, b);
+}
+
+/*
+ * Room for a connection from peer on l: at most tcp-clients-per-address
+ * from one client, and with tcp-clients open the one idle longest
+ * (nothing to read, held or written) makes room. Returns 0, or -1 with
+ * the refusal counted and logged at most once a minute, with the count.
+ */
+static int
+tcp_admit(struct server *srv, const struct listener *l,
+    const struct addr *peer)
+{
+	struct tcp_conn *c, *idle = NULL;
+	char ip[ADDR_STRLEN];
+	const char *limit;
+	uint32_t same = 0, max;
+	time_t now = time(NULL);
+
+	for (c = srv->conns; c != NULL; c = c->next) {
+		if (tcp_same_client(peer, &c->peer))
+			same++;
+		if (c->held == NULL && (idle == NULL || c->last < idle->last) &&
+		    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			idle = c;
+	}
+	if (same >= srv->tcp_per_address) {
+		srv->stats.tcp_refused_address++;
+		limit = "tcp-clients-per-address";
+		max = srv->tcp_per_address;
+	} else if (srv->tcp_open < srv->tcp_clients)
+		return 0;
+	else if (idle != NULL) {
+		srv->stats.tcp_evicted++;
+		tcp_close(idle);
+		return 0;
+	} else {
+		srv->stats.tcp_refused++;
+		limit = "tcp-clients";
+		max = srv->tcp_clients;
+	}
+	srv->tcp_unlogged++;
+	if (now >= srv->tcp_log_next) {
+		log_warnx("tcp: %llu connection%s refused since the last such "
+		    "line, the last from %s on %s (%s: %u)",
+		    (unsigned long long)srv->tcp_unlogged,
+		    srv->tcp_unlogged == 1 ? "" : "s",
+		    addr_format(peer, ip, sizeof(ip)), l->text, limit, max);
+		srv->tcp_unlogged = 0;
+		srv->tcp_log_next = now + 60;
+	}
+	return -1;
+}
+
 static void
 tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -522,19 +601,20 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	struct server *srv = l->srv;
 	struct tcp_conn *c;
 	struct timeval tv;
+	struct addr peer;
 
 	(void)el;
 	(void)salen;
-	if (srv->tcp_open >= srv->tcp_clients) {
-		srv->stats.tcp_refused++;
-		verbose(VERB_DETAIL, "tcp: %u connections open, closing new one "
-		    "on %s (tcp-clients)", srv->tcp_open, l->text);
+	sockaddr_to_addr(sa, &peer);
+	if (tcp_admit(srv, l, &peer) == -1) {
 		close(fd);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->srv = srv;
-	sockaddr_to_addr(sa, &c->peer);
+	c->peer = peer;
+	c->opened = time(NULL);
+	c->last = ++srv->tcp_tick;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		log_warnx("tcp: cannot create a buffer for a connection on %s",
@@ -739,8 +819,7 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
 	evconnlistener_set_error_cb(l->tcp, tcp_accept_error);
 	return l;
 err:
-	snprintf(errbuf, errlen, "cannot listen on %s: %s", cl->text,
-	    strerror(errno));
+	conf_listen_error(cl, errno, errbuf, errlen);
 	if (fd != -1 && fd != l->udp_fd)
 		close(fd);
 	listener_free(l);
@@ -757,6 +836,8 @@ server_new(struct event_base *base, const struct answer_conf *ac)
 	srv->ac = ac;
 	srv->tcp_timeout = 10;
 	srv->tcp_clients = 100;
+	srv->tcp_per_address = 10;
+	srv->tcp_max_time = 120;
 	return srv;
 }
 
@@ -817,6 +898,8 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	}
 	srv->tcp_timeout = conf->tcp_timeout;
 	srv->tcp_clients = conf->tcp_clients;
+	srv->tcp_per_address = conf->tcp_per_address;
+	srv->tcp_max_time = conf->tcp_max_time;
 	/* the zones may have changed order: their counts start again */
 	free(srv->stats.zone_answers);
 	srv->stats.nzones = conf->nzones;

@@ -23,6 +23,9 @@ struct server_stats {
 	uint64_t	answers[ANS_KIND_MAX];
 	uint64_t	udp, tcp;
 	uint64_t	tcp_refused;	/* connections over tcp-clients */
+	uint64_t	tcp_refused_address;	/* over tcp-clients-per-address */
+	uint64_t	tcp_evicted;	/* idle ones closed to make room */
+	uint64_t	tcp_expired;	/* closed at tcp-max-time */
 	uint64_t	held;		/* queries that waited for a check */
 	uint64_t	held_now;	/* waiting right now */
 	uint64_t	cache_hits;	/* answers from a cached verdict */

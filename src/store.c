@@ -20,9 +20,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store.h"
 #include "store_base.h"
@@ -359,27 +361,81 @@ store_list_refresh(struct store *st, char *errbuf, size_t errlen)
 	return lists_update(st, 0, NULL, LIST_KIND_IP, errbuf, errlen);
 }
 
-/* mkdir -p: create path and its missing parents, mode 0750. */
-static int
-mkdir_parents(const char *path)
+/* The name of user uid, or its number. */
+static void
+user_name(uid_t uid, char *buf, size_t len)
 {
-	char buf[PATH_MAX], *p;
+	struct passwd *pw = getpwuid(uid);
 
-	if (str_copy(buf, path, sizeof(buf)) >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
+	if (pw != NULL)
+		str_copy(buf, pw->pw_name, len);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)uid);
+}
+
+/*
+ * Permission denied on the database path (doing what): which file, the
+ * user, the owner, and what to run.
+ */
+static void
+denied(const char *path, const char *what, char *errbuf, size_t errlen)
+{
+	static const char *const files[] = { "data.mdb", "lock.mdb" };
+	char f[PATH_MAX], user[64], owner[64];
+	const char *which = path;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(f, sizeof(f), "%s/%s", path, files[i]);
+		if (access(f, F_OK) == 0 && access(f, R_OK | W_OK) == -1) {
+			which = f;
+			break;
+		}
 	}
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	user_name(geteuid(), user, sizeof(user));
+	if (stat(which, &sb) == 0)
+		user_name(sb.st_uid, owner, sizeof(owner));
+	else if (stat(path, &sb) == 0)
+		user_name(sb.st_uid, owner, sizeof(owner));
+	else
+		str_copy(owner, "?", sizeof(owner));
+	snprintf(errbuf, errlen, "cannot %s: %s: permission denied for user "
+	    "%s (it belongs to %s; rdnsbld and rdnsblctl need to read and "
+	    "write the database): run this as %s (sudo -u %s ...), or give "
+	    "%s the database: chown -R %s %s", what, which, user, owner,
+	    owner, owner, user, user, path);
+}
+
+/*
+ * Create the database directory path, mode 0750, when missing: only its
+ * last component, so that a typo in database: is an error rather than a
+ * new tree of directories with empty lists in it.
+ */
+static int
+mkdir_last(const char *path, char *errbuf, size_t errlen)
+{
+	char parent[PATH_MAX], *slash;
+
+	if (mkdir(path, 0750) == 0 || errno == EEXIST)
+		return 0;
+	if (errno == ENOENT) {
+		if (str_copy(parent, path, sizeof(parent)) >= sizeof(parent))
+			parent[0] = '\0';
+		if ((slash = strrchr(parent, '/')) != NULL)
+			*(slash == parent ? slash + 1 : slash) = '\0';
+		snprintf(errbuf, errlen, "cannot create the database "
+		    "directory %s: its parent directory %s does not exist "
+		    "(only the last component is created: check database: "
+		    "for a typo, or create the parent first: mkdir -p %s)",
+		    path, parent, parent);
+	} else if (errno == EACCES)
+		denied(path, "create the database directory in its parent",
+		    errbuf, errlen);
+	else
+		snprintf(errbuf, errlen, "cannot create %s: %s", path,
+		    strerror(errno));
+	return -1;
 }
 
 struct store *
@@ -399,11 +455,8 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		snprintf(errbuf, errlen, "map-size too large");
 		goto fail;
 	}
-	if (!readonly && mkdir_parents(path) == -1) {
-		snprintf(errbuf, errlen, "cannot create %s: %s", path,
-		    strerror(errno));
+	if (!readonly && mkdir_last(path, errbuf, errlen) == -1)
 		goto fail;
-	}
 	if ((rc = mdb_env_create(&st->env)) != 0) {
 		st->env = NULL;
 		store_err(st, rc, errbuf, errlen, "mdb_env_create");
@@ -427,9 +480,12 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 	}
 	rc = mdb_env_open(st->env, path,
 	    MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
+	if (rc == EACCES)
+		denied(path, "open the database", errbuf, errlen);
 	if (rc != 0) {
-		snprintf(errbuf, errlen, "cannot open %s: %s", path,
-		    mdb_strerror(rc));
+		if (rc != EACCES)
+			snprintf(errbuf, errlen, "cannot open %s: %s", path,
+			    mdb_strerror(rc));
 		goto fail;
 	}
 	if (!fresh && !readonly && map_size > 0) {

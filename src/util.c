@@ -160,8 +160,9 @@ parse_duration(const char *s, uint64_t *out, const char **errstr)
 	static const uint64_t mult[] = { 1, 60, 3600, 86400, 604800 };
 
 	if (parse_scaled(s, "smhdw", mult, out, errstr) == -1) {
-		if (strcmp(*errstr, "unknown unit") == 0)
-			*errstr = "bad duration (use 30, 30s, 5m, 1h, 2d or 1w)";
+		if (strcmp(*errstr, "value too large") != 0)
+			*errstr = "bad duration (use 30, 30s, 5m, 1h, 2d or 1w: "
+			    "one number, at most one unit, no space)";
 		return -1;
 	}
 	return 0;
@@ -189,8 +190,10 @@ parse_size(const char *s, uint64_t *out, const char **errstr)
 	    1024ULL << 20, 1024ULL << 30 };
 
 	if (parse_scaled(s, "kmgt", mult, out, errstr) == -1) {
-		if (strcmp(*errstr, "unknown unit") == 0)
-			*errstr = "bad size (use a number of bytes, 512k, 64m or 4g)";
+		if (strcmp(*errstr, "value too large") != 0)
+			*errstr = "bad size (use a number of bytes, 512k, 64m, "
+			    "4g or 1t: one number, at most one unit, no "
+			    "space)";
 		return -1;
 	}
 	return 0;
@@ -253,6 +256,57 @@ utf8_len(const unsigned char *s, size_t n)
 		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
 	return len;
+}
+
+void
+args_long_forms(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' &&
+	    strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "-c") == 0)
+			i++;	/* a file of that name */
+		else if (strcmp(argv[i], "--help") == 0)
+			argv[i] = (char *)"-h";
+		else if (strcmp(argv[i], "--version") == 0)
+			argv[i] = (char *)"-V";
+	}
+}
+
+int
+str_near(const char *word, const char *cand)
+{
+	size_t n = strlen(word), m = strlen(cand), i, j;
+	unsigned char d[64][64], best, lim;	/* distances below 64 */
+	int a, b;
+
+	if (n == 0 || m == 0 || n > 63 || m > 63)
+		return 0;
+	if ((n >= 3 && m > n && strncasecmp(word, cand, n) == 0) ||
+	    (m >= 3 && n > m && strncasecmp(word, cand, m) == 0))
+		return 1;
+	for (i = 0; i <= n; i++)
+		d[i][0] = (unsigned char)i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = (unsigned char)j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			a = tolower((unsigned char)word[i - 1]);
+			b = tolower((unsigned char)cand[j - 1]);
+			best = (unsigned char)(d[i - 1][j - 1] + (a != b));
+			if (d[i - 1][j] + 1 < best)
+				best = (unsigned char)(d[i - 1][j] + 1);
+			if (d[i][j - 1] + 1 < best)
+				best = (unsigned char)(d[i][j - 1] + 1);
+			if (i > 1 && j > 1 && a == tolower((unsigned char)
+			    cand[j - 2]) && tolower((unsigned char)
+			    word[i - 2]) == b && d[i - 2][j - 2] + 1 < best)
+				best = (unsigned char)(d[i - 2][j - 2] + 1);
+			d[i][j] = best;
+		}
+	lim = n >= 5 && m >= 5 ? 2 : 1;
+	return d[n][m] <= lim;
 }
 
 size_t

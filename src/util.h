@@ -55,8 +55,25 @@ char	*str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
  */
 size_t	 utf8_len(const unsigned char *s, size_t n);
 
+/*
+ * Rewrite "--help" to "-h" and "--version" to "-V" among the options at
+ * the start of argv (argv[0] the program), up to "--" or the first word
+ * that is not an option, and skipping the file after "-c", before
+ * getopt(3) reads them: the GNU forms people try first.
+ */
+void	 args_long_forms(int argc, char **argv);
+
 /* strlcpy(3) semantics: returns strlen(src). */
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);
+
+/*
+ * Whether word is a likely typo of cand, for a "did you mean": their
+ * edit distance (insertions, deletions, substitutions and swaps of two
+ * neighbours, case-blind) is at most 1, or 2 for words of 5 bytes or
+ * more; or one is a prefix of the other of at least 3 bytes. Words
+ * longer than 63 bytes never are.
+ */
+int	 str_near(const char *word, const char *cand);
 
 /*
  * Read a whole file into a new buffer for free() (NUL-terminated; *len

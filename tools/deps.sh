@@ -1,42 +1,99 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Install the Debian packages rdnsbl needs to build, run and test.
-# Does nothing when they are all present; uses sudo when not root.
+# Install the Debian packages rdnsbl needs, without their recommends.
+#
+#	sh tools/deps.sh		what building and running need
+#	sh tools/deps.sh --test		that, and the tools of "make check"
+#	sh tools/deps.sh --list [--test]	print the packages, install nothing
+#
+# Does nothing when they are all present; uses sudo when not root. The
+# test tools never replace the machine's mail server: Exim (for
+# tests/integration/mta.sh) is installed only when apt would remove
+# nothing for it, that is when no other MTA is installed; otherwise this
+# says so, and mta.sh says why it cannot run.
 set -e
-# exim4-daemon-light and iproute2: the end-to-end test with a real MTA
-# (tests/integration/mta.sh) runs Exim in a network namespace. rbldnsd:
-# feeds.sh and rbldnsd_oracle.sh compare rdnsbld's answers with rbldnsd's
-# for the same data. nsd, knot: xfr.sh transfers zones to real
-# secondaries.
-pkgs="build-essential autoconf automake pkg-config libevent-dev libldns-dev
-liblmdb-dev zlib1g-dev lmdb-utils bind9-dnsutils ldnsutils mandoc perl curl
-chromium chromium-driver exim4-daemon-light iproute2 rbldnsd nsd knot"
+
+# Building, and the commands of README.md while the daemon runs (dig,
+# curl).
+run_pkgs="build-essential autoconf automake pkg-config libevent-dev
+libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
+# make check: lmdb-utils (mdb_stat), ldnsutils (ldns-testns, the fake
+# resolver of the checks' tests), mandoc (the manual pages' lint), perl,
+# iproute2 (the namespaces of mta.sh and readme.sh), rbldnsd (feeds.sh and
+# rbldnsd_oracle.sh compare rdnsbld's answers with rbldnsd's), chromium
+# and chromium-driver (http_browser.sh; fonts-liberation, a recommends of
+# chromium, gives its screenshots text), nsd and knot (xfr.sh transfers
+# zones to real secondaries).
+test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
+chromium-driver fonts-liberation nsd knot"
+# The end-to-end test with a real MTA, installed only when it replaces none.
+mta_pkg=exim4-daemon-light
+
+list=0 test=0
+for a in "$@"; do
+	case $a in
+	--list) list=1 ;;
+	--test) test=1 ;;
+	*)	echo "usage: sh tools/deps.sh [--list] [--test]" >&2; exit 2 ;;
+	esac
+done
+pkgs=$run_pkgs
+[ $test = 1 ] && pkgs="$pkgs $test_pkgs"
+if [ $list = 1 ]; then
+	[ $test = 1 ] && pkgs="$pkgs $mta_pkg"
+	echo $pkgs
+	exit 0
+fi
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null |
+	    grep -q 'install ok installed'
+}
 missing=
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-	    grep -q 'install ok installed' || missing="$missing $p"
+	installed "$p" || missing="$missing $p"
 done
+if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
+aptget() {
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get "$@"
+}
+updated=0
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	aptget update -q
+	updated=1
+	aptget install -y -q --no-install-recommends $missing
+fi
+if [ $test = 1 ] && ! installed $mta_pkg; then
+	[ $updated = 1 ] || aptget update -q
+	# apt-get -s: what installing it would do, as any user
+	removes=$(apt-get -s install --no-install-recommends $mta_pkg |
+	    sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
+	if [ -n "$removes" ]; then
+		echo "not installing $mta_pkg: apt would remove ${removes% }" \
+		    "(this machine's mail server); tests/integration/mta.sh" \
+		    "will say so and not run"
+	else
+		echo "installing: $mta_pkg"
+		aptget install -y -q --no-install-recommends $mta_pkg
+	fi
+fi
 # Postfix's postconf and postmap check the Postfix snippets of doc/mta.md
 # (tests/integration/mta_postfix.sh). The postfix package conflicts with
 # Exim's, so its binaries are unpacked here rather than installed, and
 # the libraries it needs installed.
 pfdir=/usr/local/lib/rdnsbl-test/postfix
-[ -z "$missing" ] && [ -x "$pfdir/usr/sbin/postconf" ] && exit 0
-if [ "$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi
-$sudo apt-get update -q
-if [ -n "$missing" ]; then
-	echo "installing:$missing"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $missing
-fi
-if [ ! -x "$pfdir/usr/sbin/postconf" ]; then
+if [ $test = 1 ] && [ ! -x "$pfdir/usr/sbin/postconf" ]; then
+	[ $updated = 1 ] || aptget update -q
+	updated=1
 	echo "unpacking postfix into $pfdir"
 	pflibs=$(apt-cache depends postfix |
 	    awk '$1 == "Depends:" && $2 ~ /^lib/ { print $2 }')
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
-	    --no-install-recommends $pflibs
+	aptget install -y -q --no-install-recommends $pflibs
 	pftmp=$(mktemp -d)
 	(cd "$pftmp" && apt-get download postfix)
 	$sudo mkdir -p "$pfdir"
 	$sudo dpkg -x "$pftmp"/postfix_*.deb "$pfdir"
 	rm -rf "$pftmp"
 fi
+exit 0

@@ -70,7 +70,7 @@ for k in $KEYS; do
 done
 
 # rdnsbld(8): its options; rdnsblctl(8): its options and commands.
-for f in c n V; do
+for f in c h n V v; do
 	if [ -f "$DOC/rdnsbld.8" ] && grep -Eq "^\\.It Fl $f( |\$)" "$DOC/rdnsbld.8"; then
 		pass "rdnsbld.8 documents -$f"
 	else

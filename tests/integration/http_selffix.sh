@@ -5,7 +5,9 @@
 # records are fixed there, the form is sent, the checks run again with
 # fresh lookups whatever is cached, and the address is delisted at once,
 # in DNS too, with no whitelist entry and nothing left pending. A check
-# that cannot complete stores nothing and says to try again.
+# that cannot complete never refuses the request: it is queued as
+# pending with that fact recorded, for a listing by the checks (from the
+# cache) and for one by hand alike, and never resolved.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -76,15 +78,30 @@ is "$CODE" 200 "the form for the address with a new PTR: delisted at once"
 is "$(dig_status "$(q 22.2.0.192.bl.test)")" NXDOMAIN \
     "192.0.2.22 is no longer listed"
 
-# The upstream no longer answers for 192.0.2.23: a timeout stores nothing.
+# The upstream no longer answers for 192.0.2.23: a timeout queues it.
 post 192.0.2.23
-is "$CODE" 503 "a check that cannot complete is 503"
-like "$PAGE" 'nothing was stored' "... and says to try again"
+is "$CODE" 202 "a check that cannot complete: queued all the same (202)"
+like "$PAGE" 'Pending: waiting for review' "... pending"
+like "$PAGE" 'The checks could not run when it was sent \(a DNS lookup failed or took too long\), so an administrator decides it\.' \
+    "... and the page says the checks could not run"
+
+# Listed by hand, and no resolver answers: no lookup is needed to queue it.
+ctl_must add black 192.0.2.24 --reason "listed by hand"
+post 192.0.2.24
+is "$CODE" 202 "listed by hand, the resolver silent: queued (202), not 503"
 
 ctl_ok "queue" queue
 like "$CTL_OUT" '^1 resolved 192.0.2.20 ' "queue: request 1 resolved"
 like "$CTL_OUT" '^2 resolved 192.0.2.22 ' "queue: request 2 resolved"
-unlike "$CTL_OUT" 'pending|192.0.2.23' "queue: nothing pending, nothing for the timeout"
+like "$CTL_OUT" '^3 pending 192\.0\.2\.23 .* "bl\.test: no-ptr; the checks could not run: a DNS lookup failed or took too long"$' \
+    "queue: request 3 pending, listed for the cached no-ptr, checks not run"
+like "$CTL_OUT" '^4 pending 192\.0\.2\.24 .* "bl\.test: blacklist; the checks could not run: a DNS lookup failed or took too long"$' \
+    "queue: request 4 pending, listed by hand, checks not run"
+ctl_ok "queue show 4" queue show 4
+like "$CTL_OUT" '^status: pending \(the checks could not run\)$' \
+    "queue show: the status says the checks could not run"
+like "$(curl -s "$URL/metrics")" '^rdnsbl_delist_requests_total\{outcome="check_failed"\} 2$' \
+    "metrics: both counted as check_failed"
 ctl_ok "list white" list white
 is "$CTL_OUT" "" "no whitelist entry was made"
 i=0

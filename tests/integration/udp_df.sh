@@ -7,24 +7,9 @@
 # TXT answer comes whole over UDP, a 1,090-byte one comes with TC set and
 # its OPT record, and whole over TCP. Needs root (the namespace).
 
-if [ -z "$RDNSBL_DF_NS" ]; then
-	why=
-	if [ "$(id -u)" != 0 ]; then
-		why="needs root for its network namespace"
-	else
-		for t in unshare ip dig perl; do
-			command -v "$t" >/dev/null 2>&1 ||
-			    { why="$t not installed"; break; }
-		done
-	fi
-	if [ -z "$why" ] && ! unshare -n true 2>/dev/null; then
-		why="cannot create network namespaces here"
-	fi
-	if [ -n "$why" ]; then
-		echo "1..0 # SKIP $why"
-		exit 0
-	fi
-	RDNSBL_DF_NS=1 exec unshare -n sh "$0" "$@"
+if [ -z "$RDNSBL_NETNS" ]; then
+	. "$top_srcdir/tests/integration/netns.sh"
+	netns_enter "$0" "$(netns_why ip dig perl)"
 fi
 
 . "$top_srcdir/tests/integration/lib.sh"

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 #include <netinet/in.h>
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,8 @@ test_defaults(void)
 	is_int(c->verbosity, 1, "defaults: verbosity");
 	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
 	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
+	is_int(c->tcp_per_address, 10, "defaults: tcp-clients-per-address");
+	is_int(c->tcp_max_time, 120, "defaults: tcp-max-time");
 	is_int(c->udp_size, 1232, "defaults: udp-size");
 	z = &c->zones[0];
 	is_int(z->checks, 1U << REASON_BLACKLIST, "defaults: checks");
@@ -414,10 +417,12 @@ test_errors(void)
 		"t.conf:6: verbosity: given twice (first at line 4)",
 		"t.conf:7: zone: clause has no type: line",
 		"t.conf:9: ttl: bad value \"5x\": bad duration "
-		    "(use 30, 30s, 5m, 1h, 2d or 1w)",
+		    "(use 30, 30s, 5m, 1h, 2d or 1w: one number, at most "
+		    "one unit, no space)",
 		"t.conf:10: negative-ttl: \"2d\" out of range (0s-1d)",
 		"t.conf:11: syntax error at \"bogus line\": expected "
-		    "\"key: value\" or a clause (server:, zone:)",
+		    "\"key: value\" or a clause (server:, zone:, list:, "
+		    "http:)",
 		"t.conf:12: ttl: given twice (first at line 9)",
 		"t.conf:13: unknown clause \"control:\"",
 		NULL
@@ -595,6 +600,47 @@ test_errors(void)
 	    "server key in zone",
 	    "t.conf:4: unknown key \"listen\" in zone: clause "
 	    "(it belongs in server:)");
+	load_fail1("server:\n tcp-max-time: 2d\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "tcp-max-time over a day",
+	    "t.conf:2: tcp-max-time: \"2d\" out of range (1s-1d)");
+	load_fail1("server:\n tcp-clients-per-address: 0\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "tcp-clients-per-address 0",
+	    "t.conf:2: tcp-clients-per-address: \"0\" out of range (1-65535)");
+	/* one error for a clause without its colon, not one a line */
+	load_fail1("server:\n verbosity: 1\nzone\n name: a.example\n"
+	    " type: dnsbl\n ttl: 5m\n negative-ttl: 2m\n"
+	    " soa: ns.example hostmaster.example\n ns: ns.example\n",
+	    "zone without its colon: one error",
+	    "t.conf:3: \"zone\" without its colon: write \"zone:\"");
+	load_fail1("zone:\n name: a.example\n type: dnsbl\n ttl: 5 minutes\n",
+	    "a duration of two words shows the syntax",
+	    "t.conf:4: ttl: bad value \"5 minutes\": bad duration (use 30, "
+	    "30s, 5m, 1h, 2d or 1w: one number, at most one unit, no "
+	    "space)");
+	load_fail1("server:\n map-size: 64 MB\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "a size of two words shows the syntax",
+	    "t.conf:2: map-size: bad value \"64 MB\": bad size (use a number "
+	    "of bytes, 512k, 64m, 4g or 1t: one number, at most one unit, "
+	    "no space)");
+	load_fail1("server:\n map-size: 64mb\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "a size with a two-letter unit shows the syntax",
+	    "t.conf:2: map-size: bad value \"64mb\": bad size (use a number "
+	    "of bytes, 512k, 64m, 4g or 1t: one number, at most one unit, "
+	    "no space)");
+	load_fail1("zone:\n name: a.example\n type: dnsbl\n negativ-ttl: 1m\n",
+	    "did you mean: a key of the clause",
+	    "t.conf:4: unknown key \"negativ-ttl\" in zone: clause (did you "
+	    "mean \"negative-ttl:\"?)");
+	load_fail1("server:\n databse: /x\nzone:\n name: a.example\n"
+	    " type: dnsbl\n", "did you mean: a swapped letter",
+	    "t.conf:2: unknown key \"databse\" in server: clause (did you "
+	    "mean \"database:\"?)");
+	load_fail1("zone:\n name: a.example\n type: dnsbl\nserevr:\n",
+	    "did you mean: a clause",
+	    "t.conf:4: unknown clause \"serevr:\" (did you mean \"server:\"?)");
 	load_fail1("zone:\n name:\n type: dnsbl\n", "empty value",
 	    "t.conf:2: name: missing value");
 	load_fail1("  name: a.example\nzone:\n name: b.example\n type: dnsbl\n",
@@ -747,7 +793,8 @@ test_schema(void)
 	static const char *const want[] = {
 		"server.listen", "server.database", "server.map-size",
 		"server.allow-query", "server.verbosity", "server.tcp-timeout",
-		"server.tcp-clients", "server.udp-size", "server.resolver",
+		"server.tcp-clients", "server.tcp-clients-per-address",
+		"server.tcp-max-time", "server.udp-size", "server.resolver",
 		"server.check-timeout", "server.cache-ttl",
 		"server.failure-ttl", "server.max-checks",
 		"server.lookup-rate", "server.max-ptr-names",
@@ -888,6 +935,8 @@ static const char every_conf[] =
     "\tverbosity: 4\n"
     "\ttcp-timeout: 1h\n"
     "\ttcp-clients: 65535\n"
+    "\ttcp-clients-per-address: 65535\n"
+    "\ttcp-max-time: 1d\n"
     "\tudp-size: 512\n"
     "\tresolver: system, 192.0.2.53@5353\n"
     "\tresolver: 2001:db8::53\n"
@@ -1149,15 +1198,49 @@ test_lists(void)
 	conf_free(c);
 }
 
+/* A listen address that cannot be bound: its line and what to do. */
+static void
+test_listen_error(void)
+{
+	struct conf *c;
+	char buf[512];
+
+	c = load_ok("server:\n listen: 127.0.0.1@5353\n"
+	    " listen: 192.0.2.1@53, ::1@80\n"
+	    "zone:\n name: b.test\n type: dnsbl\n"
+	    "http:\n listen: 127.0.0.1@8053\n", "listen lines");
+	if (c == NULL)
+		return;
+	is_str(c->listen[0].where, "t.conf:2", "listen: the first line");
+	is_str(c->nlisten == 3 ? c->listen[2].where : "?", "t.conf:3",
+	    "listen: two addresses of one line");
+	is_str(c->http.nlisten == 1 ? c->http.listen[0].where : "?",
+	    "t.conf:8", "listen: the http: clause's line");
+	conf_listen_error(&c->listen[0], EADDRINUSE, buf, sizeof(buf));
+	is_str(buf, "t.conf:2: listen: cannot listen on 127.0.0.1@5353: "
+	    "Address already in use (another program listens there: see "
+	    "\"ss -ltunp\", or choose another port)", "listen: in use");
+	conf_listen_error(&c->listen[1], EADDRNOTAVAIL, buf, sizeof(buf));
+	is_str(buf, "t.conf:3: listen: cannot listen on 192.0.2.1@53: "
+	    "Cannot assign requested address (no interface of this host "
+	    "has that address: see \"ip addr\")", "listen: not this host's");
+	conf_listen_error(&c->listen[2], EACCES, buf, sizeof(buf));
+	is_str(buf, "t.conf:3: listen: cannot listen on ::1@80: Permission "
+	    "denied (a port below 1024 needs root or CAP_NET_BIND_SERVICE)",
+	    "listen: a privileged port");
+	conf_free(c);
+}
+
 int
 main(void)
 {
-	plan(267 + NLEAKTESTS);
+	plan(303 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();
 	test_errors();
 	test_lists();
+	test_listen_error();
 	test_load_file();
 	test_dump();
 	test_schema();

@@ -60,7 +60,7 @@ main(void)
 	time_t now = 1800000000;
 	char big[STORE_NOTE_MAX + 1];
 
-	plan(30);
+	plan(33);
 	conf = load(conftext);
 	noself = load("server:\n  database: /nonexistent\nzone:\n"
 	    "  name: bl.test\n  type: dnsbl\n  ttl: 600\n");
@@ -96,6 +96,17 @@ main(void)
 	memset(&r, 0, sizeof(r));
 	is_int(delist_submit(noself, &r, 1, 0, now), REQ_PENDING,
 	    "submit: self-delist off: pending");
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_UNCHECKED;
+	is_int(delist_submit(conf, &r, 1, 0, now), REQ_PENDING,
+	    "submit: the checks could not run: pending, not self-service");
+	ok(r.decided == 0 && !(r.flags & REQ_SELF) && r.expires == 0,
+	    "submit: ... undecided, no whitelist entry");
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_UNCHECKED;
+	is_int(delist_submit(conf, &r, 0, 0, now), REQ_PENDING,
+	    "submit: the checks could not run, nothing else lists it: "
+	    "pending, not resolved");
 
 	memset(&r, 0, sizeof(r));
 	r.id = 7;

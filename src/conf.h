@@ -80,6 +80,12 @@ struct conf_http {
 	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
 };
 
+/* log: where rdnsbld's log goes when it is not run with -d. */
+enum conf_log {
+	CONF_LOG_SYSLOG = 0,
+	CONF_LOG_STDERR
+};
+
 struct conf {
 	char			*file;		/* path as given */
 	struct conf_listen	*listen;
@@ -88,6 +94,9 @@ struct conf {
 	uint64_t		 map_size;
 	struct addrlist		 allow_query;
 	int			 verbosity;
+	char			*user;		/* to drop to, or NULL */
+	enum conf_log		 log;
+	char			*pidfile;	/* or NULL: none */
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */

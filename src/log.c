@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * log.c -- logging to stderr or syslog.
+ * log.c -- logging to stderr or syslog, with severities.
  */
 #include "config.h"
 
@@ -20,11 +20,19 @@ static const char *log_ident = "rdnsbl";
 void
 log_init(int foreground, int facility, const char *ident)
 {
-	log_foreground = foreground;
 	if (ident != NULL)
 		log_ident = ident;
 	if (!foreground)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+	else if (!log_foreground)
+		closelog();
+	log_foreground = foreground;
+}
+
+int
+log_to_stderr(void)
+{
+	return log_foreground;
 }
 
 void
@@ -39,6 +47,17 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+/* The word before a message on stderr: syslog has the severity itself. */
+static const char *
+severity(int pri)
+{
+	if (pri <= LOG_ERR)
+		return "error: ";
+	if (pri == LOG_WARNING)
+		return "warning: ";
+	return "";
+}
+
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
@@ -47,14 +66,24 @@ vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_foreground) {
-		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
-		    suffix ? ": " : "", suffix ? suffix : "");
+		fprintf(stderr, "%s: %s%s%s%s\n", log_ident, severity(pri),
+		    msg, suffix ? ": " : "", suffix ? suffix : "");
 		fflush(stderr);
 	} else if (suffix != NULL)
 		syslog(pri, "%s: %s", msg, suffix);
 	else
 		syslog(pri, "%s", msg);
 	errno = saved;
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
 }
 
 void

@@ -359,29 +359,6 @@ store_list_refresh(struct store *st, char *errbuf, size_t errlen)
 	return lists_update(st, 0, NULL, LIST_KIND_IP, errbuf, errlen);
 }
 
-/* mkdir -p: create path and its missing parents, mode 0750. */
-static int
-mkdir_parents(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	if (str_copy(buf, path, sizeof(buf)) >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 struct store *
 store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
     size_t errlen)
@@ -391,6 +368,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 	MDB_envinfo info;
 	MDB_txn *txn = NULL;
 	char *datafile = NULL;
+	mode_t oldmask;
 	int rc, fresh;
 
 	st = xcalloc(1, sizeof(*st));
@@ -399,7 +377,13 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		snprintf(errbuf, errlen, "map-size too large");
 		goto fail;
 	}
-	if (!readonly && mkdir_parents(path) == -1) {
+	/*
+	 * The database is shared with a group (rdnsbld's and the operators'
+	 * who run rdnsblctl): the directory is made 2770 (its files take its
+	 * group) and the files 0660, whatever the umask says of the group;
+	 * nothing is ever open to others.
+	 */
+	if (!readonly && mkdir_parents(path, STORE_DIR_MODE) == -1) {
 		snprintf(errbuf, errlen, "cannot create %s: %s", path,
 		    strerror(errno));
 		goto fail;
@@ -425,8 +409,10 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_env_set_mapsize");
 		goto fail;
 	}
+	oldmask = umask(S_IRWXO);
 	rc = mdb_env_open(st->env, path,
-	    MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
+	    MDB_NOTLS | (readonly ? MDB_RDONLY : 0), STORE_FILE_MODE);
+	umask(oldmask);
 	if (rc != 0) {
 		snprintf(errbuf, errlen, "cannot open %s: %s", path,
 		    mdb_strerror(rc));

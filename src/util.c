@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,4 +351,27 @@ read_data_file(const char *path, line_err_fn *err, void *arg, int *nerrors,
 	if (nerrors != NULL)
 		*nerrors = 1;
 	return -1;
+}
+
+int
+mkdir_parents(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (str_copy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) == -1)
+		return errno == EEXIST ? 0 : -1;
+	/* exactly mode: the umask and mkdir(2) may drop bits of it */
+	return chmod(buf, mode);
 }

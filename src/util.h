@@ -7,6 +7,8 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -54,6 +56,14 @@ char	*str_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
  * points past U+10FFFF. An ASCII byte is a sequence of 1.
  */
 size_t	 utf8_len(const unsigned char *s, size_t n);
+
+/*
+ * mkdir -p: create the directory path and its missing parents, the
+ * parents with mode 0755 (less the umask), path itself with exactly
+ * mode (set-group-ID bit included). An existing path is left as it is.
+ * Returns 0, or -1 with errno set.
+ */
+int	 mkdir_parents(const char *path, mode_t mode);
 
 /* strlcpy(3) semantics: returns strlen(src). */
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);

@@ -63,6 +63,8 @@ reason.h		3
 reason.c		3
 resolve.h		3
 resolve.c		3
+service.h		3
+service.c		3
 txtsub.h		3
 txtsub.c		3
 wire.h			3

@@ -18,7 +18,7 @@
 : "${top_builddir:?top_builddir is not set}"
 : "${top_srcdir:?top_srcdir is not set}"
 
-RDNSBLD="$top_builddir/src/rdnsbld"
+RDNSBLD_BIN="$top_builddir/src/rdnsbld"
 RDNSBLCTL="$top_builddir/src/rdnsblctl"
 DATA="$top_srcdir/tests/data"
 
@@ -37,6 +37,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-it.XXXXXX") || {
 }
 DB="$work/db"
 CONF="$work/rdnsbld.conf"
+# rdnsbld goes to the background unless -d: the tests run "$RDNSBLD",
+# which is rdnsbld -d (in the foreground, the log on stderr), as a child
+# they wait for and end by its PID; "$RDNSBLD_BIN" is rdnsbld itself.
+RDNSBLD="$work/rdnsbld-d"
+printf '#!/bin/sh\nexec "%s" -d "$@"\n' "$RDNSBLD_BIN" >"$RDNSBLD" &&
+    chmod 755 "$RDNSBLD" || {
+	echo "Bail out! cannot write $RDNSBLD"
+	exit 99
+}
 
 # Kill only the daemon and the upstreams this script started, then remove
 # the work dir.
@@ -182,7 +191,7 @@ need_tool()
 
 need_programs()
 {
-	for p in "$RDNSBLD" "$RDNSBLCTL"; do
+	for p in "$RDNSBLD_BIN" "$RDNSBLCTL"; do
 		[ -x "$p" ] || bail "$p is not built"
 	done
 }
@@ -334,7 +343,20 @@ wait_ready()
 	return 1
 }
 
+# await_log REGEX: wait up to 5 s for a line of the daemon's log.
+await_log()
+{
+	al_i=0
+	while [ $al_i -lt 50 ]; do
+		grep -Eq -- "$1" "$work/log" && return 0
+		sleep 0.1
+		al_i=$((al_i + 1))
+	done
+	return 1
+}
+
 # expect_log REGEX: log lines matching it are not unexpected.
+
 expect_log()
 {
 	if [ -z "$EXPECT_LOG" ]; then

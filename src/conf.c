@@ -78,6 +78,7 @@ enum ktype {
 	KT_LKIND,		/* ip or domain: enum list_kind */
 	KT_ZLIST,		/* NAME [127.0.0.N]: list of struct conf_zlist */
 	KT_LOG,			/* syslog or stderr: enum conf_log */
+	KT_BOOL,		/* no or yes: int 0 or 1 */
 	KT_MAX
 };
 
@@ -126,6 +127,8 @@ static const struct key keys[] = {
 	    "syslog", 0, SRV(log) },
 	{ "server.pidfile", CL_SERVER, KT_PATH, 0, 4096,
 	    NULL, 0, SRV(pidfile) },
+	{ "server.log-queries", CL_SERVER, KT_BOOL, 0, 0,
+	    "no", 0, SRV(log_queries) },
 	{ "server.tcp-timeout", CL_SERVER, KT_DURATION, 1, 3600,
 	    "10s", 0, SRV(tcp_timeout) },
 	{ "server.tcp-clients", CL_SERVER, KT_UINT, 1, 65535,
@@ -1463,6 +1466,23 @@ parse_log(struct parser *p, const struct key *k, void *base,
 	return 0;
 }
 
+static const char *const bool_words[] = { "no", "yes", NULL };
+
+static int
+parse_bool(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	return parse_choice(p, k, value, bool_words, "no or yes",
+	    field(base, k));
+}
+
+static void
+dump_bool(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    bool_words[*(const int *)cfield(base, k) != 0]);
+}
+
 static void
 dump_log(FILE *f, const struct key *k, const void *base)
 {
@@ -1717,6 +1737,7 @@ static const struct ktype_ops ktypes[KT_MAX] = {
 	    .free = free_strlist },
 	[KT_FAILURE] = { .parse = parse_failure, .dump = dump_failure },
 	[KT_LOG] = { .parse = parse_log, .dump = dump_log },
+	[KT_BOOL] = { .parse = parse_bool, .dump = dump_bool },
 	[KT_OFFDURATION] = { .parse = parse_offduration,
 	    .dump = dump_offduration, .scan = parse_duration,
 	    .format = format_duration },

@@ -97,6 +97,7 @@ struct conf {
 	char			*user;		/* to drop to, or NULL */
 	enum conf_log		 log;
 	char			*pidfile;	/* or NULL: none */
+	int			 log_queries;	/* the query log: 0 or 1 */
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */

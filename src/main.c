@@ -256,6 +256,8 @@ state_apply(struct daemon *d, struct state *st)
 	d->ac.edns_size = (uint16_t)d->conf->udp_size;
 	d->ac.failure_ttl = d->conf->failure_ttl;
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
+	d->ac.log_queries = d->conf->log_queries ||
+	    log_getverbose() >= VERB_QUERY;
 }
 
 /* The daemon's numbers for /metrics (http.h). */

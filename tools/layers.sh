@@ -111,6 +111,8 @@ decide.h		23
 decide.c		23
 answer.h		24
 answer.c		24
+querylog.h		24
+querylog.c		24
 check.h			24
 check.c			24
 delist.h		24

@@ -355,6 +355,17 @@ await_log()
 	return 1
 }
 
+# await_reloads N: wait up to 5 s until the log says "reloaded" N times.
+await_reloads()
+{
+	al_i=0
+	while [ "$(grep -c '^rdnsbld: reloaded ' "$work/log")" -lt "$1" ]; do
+		[ $al_i -lt 50 ] || return 1
+		sleep 0.1
+		al_i=$((al_i + 1))
+	done
+}
+
 # expect_log REGEX: log lines matching it are not unexpected.
 
 expect_log()

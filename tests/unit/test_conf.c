@@ -362,6 +362,7 @@ test_defaults(void)
 	is_str(c->user, NULL, "defaults: no user");
 	is_int(c->log, CONF_LOG_SYSLOG, "defaults: log syslog");
 	is_str(c->pidfile, NULL, "defaults: no pidfile");
+	is_int(c->log_queries, 0, "defaults: log-queries no");
 	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
 	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
 	is_int(c->udp_size, 1232, "defaults: udp-size");
@@ -761,10 +762,13 @@ test_service(void)
 	is_int(c ? (int)c->log : -1, CONF_LOG_STDERR, "service: log stderr");
 	is_str(c ? c->pidfile : NULL, "/run/rdnsbld.pid", "service: pidfile");
 	conf_free(c);
-	c = conf_load_string("t.conf", "server:\n log: syslog\n" ZONE_A,
-	    NULL, NULL, &n);
+	c = conf_load_string("t.conf", "server:\n log: syslog\n"
+	    " log-queries: yes\n" ZONE_A, NULL, NULL, &n);
 	is_int(c ? (int)c->log : -1, CONF_LOG_SYSLOG, "service: log syslog");
+	is_int(c ? c->log_queries : -1, 1, "service: log-queries yes");
 	conf_free(c);
+	load_fail1("server:\n log-queries: on\n" ZONE_A, "log-queries: on",
+	    "t.conf:2: log-queries: \"on\" is not no or yes");
 	load_fail1("server:\n log: file\n" ZONE_A, "log: file",
 	    "t.conf:2: log: \"file\" is not syslog or stderr");
 	load_fail1("server:\n user: a23456789012345678901234567890123\n"
@@ -780,7 +784,8 @@ test_schema(void)
 	static const char *const want[] = {
 		"server.listen", "server.database", "server.map-size",
 		"server.allow-query", "server.verbosity", "server.user",
-		"server.log", "server.pidfile", "server.tcp-timeout",
+		"server.log", "server.pidfile", "server.log-queries",
+		"server.tcp-timeout",
 		"server.tcp-clients", "server.udp-size", "server.resolver",
 		"server.check-timeout", "server.cache-ttl",
 		"server.failure-ttl", "server.max-checks",
@@ -916,6 +921,7 @@ static const char every_conf[] =
     "\tuser: rdnsbl\n"
     "\tlog: stderr\n"
     "\tpidfile: /run/rdnsbl/rdnsbld.pid\n"
+    "\tlog-queries: yes\n"
     "\ttcp-timeout: 1h\n"
     "\ttcp-clients: 65535\n"
     "\tudp-size: 512\n"
@@ -1174,7 +1180,7 @@ test_lists(void)
 int
 main(void)
 {
-	plan(262 + 3 + 14 + NLEAKTESTS);
+	plan(262 + 4 + 18 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

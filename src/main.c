@@ -566,18 +566,21 @@ on_purge(evutil_socket_t fd, short what, void *arg)
 		log_warnx("store: cannot schedule the next purge");
 }
 
-/* PATH, absolute: before the working directory becomes /. */
+/*
+ * PATH, absolute, before the working directory becomes /: PATH itself,
+ * or a copy in *MADE, which the caller frees.
+ */
 static const char *
-path_absolute(const char *path)
+path_absolute(const char *path, char **made)
 {
-	char cwd[PATH_MAX], *abs;
+	char cwd[PATH_MAX];
 
 	if (path[0] == '/')
 		return path;
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		fatal("getcwd");
-	(void)xasprintf(&abs, "%s/%s", cwd, path);
-	return abs;		/* kept for the whole run */
+	(void)xasprintf(made, "%s/%s", cwd, path);
+	return *made;
 }
 
 /*
@@ -625,6 +628,7 @@ main(int argc, char *argv[])
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 };
 	char errbuf[512];
+	char *abs_conf = NULL, *abs_pid = NULL;
 	int ch, check_only = 0, ready = -1;
 
 	memset(&d, 0, sizeof(d));
@@ -691,9 +695,9 @@ main(int argc, char *argv[])
 
 	/* the child goes on; the parent exits when it is ready, or failed */
 	if (!d.foreground) {
-		d.conf_path = path_absolute(d.conf_path);
+		d.conf_path = path_absolute(d.conf_path, &abs_conf);
 		if (d.pidfile_arg != NULL)
-			d.pidfile_arg = path_absolute(d.pidfile_arg);
+			d.pidfile_arg = path_absolute(d.pidfile_arg, &abs_pid);
 		if ((ready = service_fork(errbuf, sizeof(errbuf))) == -1)
 			fatalx("%s", errbuf);
 	}
@@ -767,5 +771,7 @@ main(int argc, char *argv[])
 		verbose(VERB_DETAIL, "cannot remove the pid file %s: %s",
 		    d.pidfile, strerror(errno));
 	log_info("exited");
+	free(abs_conf);
+	free(abs_pid);
 	return 0;
 }

@@ -9,16 +9,8 @@
 # listen: needs a restart. A drop that fails ends the run, never goes on
 # as root. Needs root: in CI (CI=true) not being root is a failure.
 
-if [ "$(id -u)" != 0 ]; then
-	if [ "$CI" = true ]; then
-		echo "Bail out! privileges.sh must run as root in CI"
-		exit 1
-	fi
-	echo "1..0 # SKIP needs root to start rdnsbld as root"
-	exit 0
-fi
-
 . "$top_srcdir/tests/integration/lib.sh"
+need_root "to start rdnsbld as root"
 need_tool dig
 need_tool setpriv
 need_programs

@@ -22,10 +22,13 @@ need_programs
 # --- the background ----------------------------------------------------------
 
 # start_bg LOG NAME: rdnsbld without -d, its output to LOG; the test NAME
-# is that it exits 0; DPID is the daemon's, from its pid file.
+# is that it exits 0; DPID is the daemon's, from its pid file. It starts
+# in the work directory with relative paths, which must still hold once
+# it has moved to / (the reload, the pid file's removal).
 start_bg()
 {
-	"$RDNSBLD_BIN" -c "$CONF" -P "$work/rdnsbld.pid" >"$1" 2>&1
+	(cd "$work" && exec "$RDNSBLD_BIN" -c "${CONF#"$work"/}" \
+	    -P rdnsbld.pid) >"$1" 2>&1
 	is "$?" 0 "$2"
 	DPID=$(cat "$work/rdnsbld.pid" 2>/dev/null)
 	case $DPID in

@@ -29,7 +29,7 @@ struct daemon {
 	const char		*pidfile_arg;	/* -P, or NULL */
 	const char		*pidfile;	/* written, or NULL */
 	struct service_user	 user;
-	int			 dropped;	/* runs as user now */
+	int			 dropped;	/* was root, runs as user now */
 	struct conf		*conf;
 	struct zoneset		*zones;
 	struct store		*store;

@@ -609,7 +609,7 @@ service_start(struct daemon *d)
 	if (service_drop(&d->user, errbuf, sizeof(errbuf)) == -1)
 		fatalx("cannot run as user %s: %s; not going on as %s", name,
 		    errbuf, geteuid() == 0 ? "root" : "another user");
-	d->dropped = 1;
+	d->dropped = was_root;	/* root no more: the sockets stay */
 	if (service_dir_check(d->conf->database, &d->user, errbuf,
 	    sizeof(errbuf)) == -1)
 		fatalx("store: %s", errbuf);

@@ -48,13 +48,15 @@ CONF
 gen_set "$n" "$work/data.txt" "$work/queries.txt" "$nq" || exit 1
 "$build/src/rdnsblctl" -c "$work/rdnsbld.conf" import black \
     "$work/data.txt" >/dev/null || exit 1
+# fgflag BINARY: "-d" for a build that forks without it (older ones do not)
+fgflag() { "$1" -d -V >/dev/null 2>&1 && echo -d; }
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 	for b in "$@"; do
-		taskset -c 0 "$b" -c "$work/rdnsbld.conf" 2>>"$work/log" &
+		taskset -c 0 "$b" $(fgflag "$b") -c "$work/rdnsbld.conf" 2>>"$work/log" &
 		pid=$!
 		for i in 1 2 3 4 5 6 7 8 9 10; do
 			dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" \

@@ -177,7 +177,7 @@ zone:
 CONF
 }
 start() {
-	"$build/src/rdnsbld" -c "$1" 2>>"$work/rdnsbld.log" &
+	"$build/src/rdnsbld" -d -c "$1" 2>>"$work/rdnsbld.log" &
 	pid=$!
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" bl.bench SOA \

@@ -27,7 +27,7 @@ CONF
 ctl() { "$build/src/rdnsblctl" -c "$work/rdnsbld.conf" "$@"; }
 sh "$top/bench/gen-ip4set.sh" "$n" >"$work/data.txt"
 ctl add black 192.0.2.0/24 --reason before >/dev/null
-"$build/src/rdnsbld" -c "$work/rdnsbld.conf" 2>"$work/log" &
+"$build/src/rdnsbld" -d -c "$work/rdnsbld.conf" 2>"$work/log" &
 pid=$!
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" bl.bench SOA \

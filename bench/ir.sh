@@ -69,6 +69,8 @@ total() {
 # (which answers on $port), by difference; rbldnsd runs as its own user
 # when this runs as root (it refuses root, and valgrind's file must stay
 # its own)
+# fgflag BINARY: "-d" for a build that forks without it (older ones do not)
+fgflag() { "$1" -d -V >/dev/null 2>&1 && echo -d; }
 whole() {
 	w_name=$1
 	shift
@@ -116,11 +118,11 @@ for b in "$@"; do
 		continue
 	fi
 	if [ -n "${WHOLE:-}" ]; then
-		whole "$b" "$b" -c "$work/rdnsbld.conf"
+		whole "$b" "$b" $(fgflag "$b") -c "$work/rdnsbld.conf"
 		continue
 	fi
 	valgrind -q --tool=callgrind --toggle-collect=udp_read \
-	    --callgrind-out-file="$work/cg.$i" "$b" -c "$work/rdnsbld.conf" \
+	    --callgrind-out-file="$work/cg.$i" "$b" $(fgflag "$b") -c "$work/rdnsbld.conf" \
 	    2>>"$work/log" &
 	pid=$!
 	# up, and the compact copy of the lists built (its log line)

@@ -203,7 +203,7 @@ CONF
 	echo "$tag rdnsbl database size: $(du -sk "$d/db" | cut -f1) kB; rbldnsd data file: $(du -sk "$d/data.txt" | cut -f1) kB"
 
 	startr() {
-		taskset -c "$scpu" "$build/src/rdnsbld" -c "$d/rdnsbld.conf" \
+		taskset -c "$scpu" "$build/src/rdnsbld" -d -c "$d/rdnsbld.conf" \
 		    2>>"$d/rdnsbld.log" &
 		rpid=$!
 		pids="$pids $rpid"

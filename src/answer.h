@@ -58,6 +58,7 @@ struct answer_conf {
 	const struct helo_env	*helo;		/* helo zones; may be NULL */
 	uint16_t		 edns_size;	/* our UDP payload size */
 	uint32_t		 failure_ttl;	/* SOA TTL of failure answers */
+	int			 log_queries;	/* a line per query (querylog.h) */
 };
 
 /*

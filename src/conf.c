@@ -77,6 +77,8 @@ enum ktype {
 	KT_LNAME,		/* a list's name: char * */
 	KT_LKIND,		/* ip or domain: enum list_kind */
 	KT_ZLIST,		/* NAME [127.0.0.N]: list of struct conf_zlist */
+	KT_LOG,			/* syslog or stderr: enum conf_log */
+	KT_BOOL,		/* no or yes: int 0 or 1 */
 	KT_MAX
 };
 
@@ -119,6 +121,14 @@ static const struct key keys[] = {
 	    "127.0.0.0/8, ::1", F_MULTI, SRV(allow_query) },
 	{ "server.verbosity", CL_SERVER, KT_UINT, 0, 4,
 	    "1", 0, SRV(verbosity) },
+	{ "server.user", CL_SERVER, KT_STRING, 1, 32,
+	    NULL, 0, SRV(user) },
+	{ "server.log", CL_SERVER, KT_LOG, 0, 0,
+	    "syslog", 0, SRV(log) },
+	{ "server.pidfile", CL_SERVER, KT_PATH, 0, 4096,
+	    NULL, 0, SRV(pidfile) },
+	{ "server.log-queries", CL_SERVER, KT_BOOL, 0, 0,
+	    "no", 0, SRV(log_queries) },
 	{ "server.tcp-timeout", CL_SERVER, KT_DURATION, 1, 3600,
 	    "10s", 0, SRV(tcp_timeout) },
 	{ "server.tcp-clients", CL_SERVER, KT_UINT, 1, 65535,
@@ -1446,27 +1456,40 @@ parse_resolver(struct parser *p, const struct key *k, void *base,
 	return ret;
 }
 
+/*
+ * One word of VALUE that must be one of WORDS (NULL-terminated): its
+ * index in *OUT. Returns 0, or -1 after perr() naming them (ALTS).
+ */
+static int
+parse_choice(struct parser *p, const struct key *k, const char *value,
+    const char *const *words, const char *alts, int *out)
+{
+	struct words w;
+	char b[64];
+	int i;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(w.w[0], words[i]) == 0)
+			break;
+	if (words[i] == NULL)
+		perr(p, p->line, "%s: \"%s\" is not %s", key_short(k),
+		    shown(w.w[0], b, sizeof(b)), alts);
+	else
+		*out = i;
+	words_free(&w);
+	return words[i] == NULL ? -1 : 0;
+}
+
+static const char *const failure_words[] = { "nxdomain", "servfail", NULL };
+
 static int
 parse_failure(struct parser *p, const struct key *k, void *base,
     const char *value)
 {
-	struct words w;
-	char b[64];
-	int *dst = field(base, k), ret = 0;
-
-	if (one_word(p, k, value, &w) == -1)
-		return -1;
-	if (strcmp(w.w[0], "nxdomain") == 0)
-		*dst = 0;
-	else if (strcmp(w.w[0], "servfail") == 0)
-		*dst = 1;
-	else {
-		perr(p, p->line, "%s: \"%s\" is not nxdomain or servfail",
-		    key_short(k), shown(w.w[0], b, sizeof(b)));
-		ret = -1;
-	}
-	words_free(&w);
-	return ret;
+	return parse_choice(p, k, value, failure_words,
+	    "nxdomain or servfail", field(base, k));
 }
 
 static void
@@ -1474,6 +1497,46 @@ dump_failure(FILE *f, const struct key *k, const void *base)
 {
 	fprintf(f, "\t%s: %s\n", key_short(k),
 	    *(const int *)cfield(base, k) ? "servfail" : "nxdomain");
+}
+
+/* Where the log goes, in the order of enum conf_log. */
+static const char *const log_words[] = { "syslog", "stderr", NULL };
+
+static int
+parse_log(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	int v;
+
+	if (parse_choice(p, k, value, log_words, "syslog or stderr",
+	    &v) == -1)
+		return -1;
+	*(enum conf_log *)field(base, k) = (enum conf_log)v;
+	return 0;
+}
+
+static const char *const bool_words[] = { "no", "yes", NULL };
+
+static int
+parse_bool(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	return parse_choice(p, k, value, bool_words, "no or yes",
+	    field(base, k));
+}
+
+static void
+dump_bool(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    bool_words[*(const int *)cfield(base, k) != 0]);
+}
+
+static void
+dump_log(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k),
+	    log_words[*(const enum conf_log *)cfield(base, k)]);
 }
 
 /* "off" (0) or a duration in the key's range. */
@@ -1722,6 +1785,8 @@ static const struct ktype_ops ktypes[KT_MAX] = {
 	[KT_RESOLVER] = { .parse = parse_resolver, .dump = dump_strlist,
 	    .free = free_strlist },
 	[KT_FAILURE] = { .parse = parse_failure, .dump = dump_failure },
+	[KT_LOG] = { .parse = parse_log, .dump = dump_log },
+	[KT_BOOL] = { .parse = parse_bool, .dump = dump_bool },
 	[KT_OFFDURATION] = { .parse = parse_offduration,
 	    .dump = dump_offduration, .scan = parse_duration,
 	    .format = format_duration },

@@ -95,6 +95,12 @@ struct conf_http {
 	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
 };
 
+/* log: where rdnsbld's log goes when it is not run with -d. */
+enum conf_log {
+	CONF_LOG_SYSLOG = 0,
+	CONF_LOG_STDERR
+};
+
 struct conf {
 	char			*file;		/* path as given */
 	struct conf_listen	*listen;
@@ -103,6 +109,10 @@ struct conf {
 	uint64_t		 map_size;
 	struct addrlist		 allow_query;
 	int			 verbosity;
+	char			*user;		/* to drop to, or NULL */
+	enum conf_log		 log;
+	char			*pidfile;	/* or NULL: none */
+	int			 log_queries;	/* the query log: 0 or 1 */
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
 	uint32_t		 tcp_per_address;	/* of them from one address */

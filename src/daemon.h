@@ -9,6 +9,7 @@
 
 #include "answer.h"
 #include "helo.h"
+#include "service.h"
 #include "store.h"
 
 struct checker;
@@ -24,6 +25,12 @@ struct zoneset;
 struct daemon {
 	const char		*conf_path;
 	int			 extra_verbose;	/* -v count */
+	int			 foreground;	/* -d: no fork, log to stderr */
+	const char		*user_arg;	/* -u, or NULL */
+	const char		*pidfile_arg;	/* -P, or NULL */
+	const char		*pidfile;	/* written, or NULL */
+	struct service_user	 user;
+	int			 dropped;	/* was root, runs as user now */
 	struct conf		*conf;
 	struct zoneset		*zones;
 	struct store		*store;

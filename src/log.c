@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * log.c -- logging to stderr or syslog.
+ * log.c -- logging to stderr or syslog, with severities.
  */
 #include "config.h"
 
@@ -24,11 +24,19 @@ static const char *log_ident = "rdnsbl";
 void
 log_init(int foreground, int facility, const char *ident)
 {
-	log_foreground = foreground;
 	if (ident != NULL)
 		log_ident = ident;
 	if (!foreground)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+	else if (!log_foreground)
+		closelog();
+	log_foreground = foreground;
+}
+
+int
+log_to_stderr(void)
+{
+	return log_foreground;
 }
 
 void
@@ -60,6 +68,8 @@ pri_name(int pri)
 	switch (pri) {
 	case LOG_CRIT:
 		return "fatal";
+	case LOG_ERR:
+		return "error";
 	case LOG_WARNING:
 		return "warning";
 	case LOG_INFO:
@@ -73,6 +83,17 @@ int
 log_getverbose(void)
 {
 	return log_verbose;
+}
+
+/* The word before a message on stderr: syslog has the severity itself. */
+static const char *
+severity(int pri)
+{
+	if (pri <= LOG_ERR)
+		return "error: ";
+	if (pri == LOG_WARNING)
+		return "warning: ";
+	return "";
 }
 
 static void
@@ -94,8 +115,9 @@ vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 				    "%Y-%m-%dT%H:%M:%SZ ", &tm);
 			fprintf(stderr, "%s", when);
 		}
+		/* a terminal gets every severity, a file the grave ones */
 		fprintf(stderr, "%s: %s%s%s%s%s\n", log_ident,
-		    log_stamped == STAMP_TTY ? pri_name(pri) : "",
+		    log_stamped == STAMP_TTY ? pri_name(pri) : severity(pri),
 		    log_stamped == STAMP_TTY ? ": " : "", msg,
 		    suffix ? ": " : "", suffix ? suffix : "");
 		fflush(stderr);
@@ -104,6 +126,16 @@ vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 	else
 		syslog(pri, "%s", msg);
 	errno = saved;
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
 }
 
 void

@@ -3,8 +3,11 @@
  * log.h -- logging for rdnsbld and rdnsblctl.
  *
  * Messages go to stderr after log_init(1, ...), to syslog with the given
- * facility after log_init(0, ...). Both rdnsbld (which stays in the
- * foreground) and rdnsblctl log to stderr in this version. Shape: lower
+ * facility after log_init(0, ...); a later call switches. On stderr a
+ * line is "IDENT: error: MESSAGE" (log_error, fatal, fatalx), "IDENT:
+ * warning: MESSAGE" (log_warn, log_warnx) or "IDENT: MESSAGE" (the
+ * rest); syslog gets the same severities as priorities (LOG_CRIT,
+ * LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG above VERB_OPS). Shape: lower
  * case, no trailing period, "subject: what: why". Every function
  * preserves errno. Core modules never log; their callers do.
  */
@@ -26,6 +29,8 @@ enum verb_level {
 #endif
 
 void	log_init(int foreground, int facility, const char *ident);
+/* 1 while messages go to stderr, 0 while they go to syslog. */
+int	log_to_stderr(void);
 void	log_setverbose(int level);
 /*
  * For the running daemon: each line on stderr gets what the reader lacks.
@@ -36,6 +41,8 @@ void	log_setverbose(int level);
  */
 void	log_stamp(void);
 int	log_getverbose(void);
+/* A failure that does not end the run (LOG_ERR). */
+void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -30,6 +30,7 @@
 #include "metrics.h"
 #include "pattern.h"
 #include "server.h"
+#include "service.h"
 #include "store.h"
 #include "util.h"
 #include "xfr.h"
@@ -69,11 +70,15 @@
 static void
 print_usage(FILE *fp, int all)
 {
-	fprintf(fp, "usage: rdnsbld [-hnVv] [-c file]\n");
+	fprintf(fp, "usage: rdnsbld [-dhnVv] [-c file] [-P pidfile] "
+	    "[-u user]\n");
 	if (!all)
 		return;
 	fprintf(fp,
 	    "  -c file    read this configuration (default: %s)\n"
+	    "  -d         stay in the foreground and log to standard error\n"
+	    "  -P file    write the process ID to this file (pidfile:)\n"
+	    "  -u user    run as this user after binding (user:)\n"
 	    "  -n         check the configuration and its data files, then "
 	    "exit\n"
 	    "  -v         one more log level than verbosity:; with -n, print "
@@ -84,7 +89,7 @@ print_usage(FILE *fp, int all)
 	    "To start, copy the sample configuration\n"
 	    "  %s.sample\n"
 	    "to the default path and edit it, or from the source tree run\n"
-	    "  src/rdnsbld -c zones/example.conf\n"
+	    "  src/rdnsbld -d -c zones/example.conf\n"
 	    "See rdnsbld(8) and rdnsbld.conf(5).\n", CONF_DEFAULT_PATH,
 	    CONF_DEFAULT_PATH);
 }
@@ -102,9 +107,9 @@ conf_error(void *arg, const char *file, int line, const char *msg)
 {
 	(void)arg;
 	if (line > 0)
-		log_warnx("%s:%d: %s", file, line, msg);
+		log_error("%s:%d: %s", file, line, msg);
 	else
-		log_warnx("%s: %s", file, msg);
+		log_error("%s: %s", file, msg);
 }
 
 static struct conf *
@@ -115,7 +120,7 @@ load_conf(const char *path)
 
 	conf = conf_load(path, conf_error, NULL, &nerrors);
 	if (conf == NULL)
-		log_warnx("conf: %d error%s in %s", nerrors,
+		log_error("conf: %d error%s in %s", nerrors,
 		    nerrors == 1 ? "" : "s", path);
 	return conf;
 }
@@ -138,7 +143,7 @@ struct state {
 static void
 data_error(void *arg, const char *msg)
 {
-	log_warnx("%s: %s", (const char *)arg, msg);
+	log_error("%s: %s", (const char *)arg, msg);
 }
 
 /* The pattern and bad-HELO files conf names. Returns -1 after errors. */
@@ -151,16 +156,47 @@ load_data(const struct conf *conf, struct patterns **pat,
 	*bad = NULL;
 	*pat = patterns_for(conf, data_error, "patterns", &nerrors);
 	if (nerrors > 0) {
-		log_warnx("patterns: %d error%s in %s", nerrors,
+		log_error("patterns: %d error%s in %s", nerrors,
 		    nerrors == 1 ? "" : "s", conf->dynamic_patterns);
 		return -1;
 	}
 	*bad = helo_list_for(conf, data_error, "bad-helo-names", &nerrors);
 	if (nerrors > 0) {
-		log_warnx("bad-helo-names: %d error%s in %s", nerrors,
+		log_error("bad-helo-names: %d error%s in %s", nerrors,
 		    nerrors == 1 ? "" : "s", conf->bad_helo_names);
 		patterns_free(*pat);
 		*pat = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The user to run as: -u, else user:, else none (NULL). */
+static const char *
+user_name(const struct daemon *d, const struct conf *conf)
+{
+	return d->user_arg != NULL ? d->user_arg : conf->user;
+}
+
+/*
+ * At startup, before the database is opened: find the user to run as
+ * and, as root, make a missing database directory that user's.
+ */
+static int
+user_prepare(struct daemon *d, const struct conf *conf)
+{
+	const char *name = user_name(d, conf);
+	char errbuf[512];
+
+	if (name == NULL)
+		return 0;
+	if (service_user_find(name, &d->user, errbuf, sizeof(errbuf)) == -1) {
+		log_error("%s", errbuf);
+		return -1;
+	}
+	if (geteuid() == 0 && service_dir_prepare(conf->database, &d->user,
+	    errbuf, sizeof(errbuf)) == -1) {
+		log_error("store: %s", errbuf);
 		return -1;
 	}
 	return 0;
@@ -182,23 +218,25 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	st->zones = zoneset_new(st->conf, (uint32_t)time(NULL), errbuf,
 	    sizeof(errbuf));
 	if (st->zones == NULL) {
-		log_warnx("conf: %s", errbuf);
+		log_error("conf: %s", errbuf);
 		goto fail;
 	}
+	if (d->conf == NULL && user_prepare(d, st->conf) == -1)
+		goto fail;
 	if (d->conf == NULL || strcmp(d->conf->database,
 	    st->conf->database) != 0 || d->conf->map_size !=
 	    st->conf->map_size) {
 		st->store = store_open(st->conf->database, st->conf->map_size,
 		    0, errbuf, sizeof(errbuf));
 		if (st->store == NULL) {
-			log_warnx("store: %s", errbuf);
+			log_error("store: %s", errbuf);
 			goto fail;
 		}
 	}
 	/* the lists the configuration names: created if new */
 	if (decide_bind(st->zones, st->conf, st->store != NULL ? st->store :
 	    d->store, 1, &converted, errbuf, sizeof(errbuf)) == -1) {
-		log_warnx("store: %s", errbuf);
+		log_error("store: %s", errbuf);
 		store_close(st->store);
 		st->store = NULL;
 		goto fail;
@@ -329,6 +367,8 @@ state_apply(struct daemon *d, struct state *st)
 	d->ac.edns_size = (uint16_t)d->conf->udp_size;
 	d->ac.failure_ttl = d->conf->failure_ttl;
 	log_setverbose(d->conf->verbosity + d->extra_verbose);
+	d->ac.log_queries = d->conf->log_queries ||
+	    log_getverbose() >= VERB_QUERY;
 }
 
 /* The daemon's numbers for /metrics (http.h). */
@@ -376,6 +416,105 @@ set_trace(struct daemon *d)
 	    check_trace : NULL, NULL);
 }
 
+/* Whether two listen: lists name the same addresses, in any order. */
+static int
+listen_same(const struct conf_listen *a, size_t na,
+    const struct conf_listen *b, size_t nb)
+{
+	size_t i, j;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb; j++)
+			if (strcmp(a[i].text, b[j].text) == 0)
+				break;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
+/* Replace the listen: list *V, *N with a copy of FROM, NFROM. */
+static void
+listen_copy(struct conf_listen **v, size_t *n, const struct conf_listen *from,
+    size_t nfrom)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		free((*v)[i].text);
+	free(*v);
+	*v = nfrom ? xcalloc(nfrom, sizeof(**v)) : NULL;
+	for (i = 0; i < nfrom; i++) {
+		(*v)[i] = from[i];
+		(*v)[i].text = xstrdup(from[i].text);
+	}
+	*n = nfrom;
+}
+
+/* Replace the string *S with a copy of FROM (NULL: none). */
+static void
+str_keep(char **s, const char *from)
+{
+	free(*s);
+	*s = from != NULL ? xstrdup(from) : NULL;
+}
+
+static int
+str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/*
+ * What a reload cannot change stays as it is, with a warning that a
+ * restart applies it: the user, the log and the pid file are set up
+ * once at startup; and once rdnsbld runs as its user, the DNS and HTTP
+ * listeners (binding a port below 1024 needs root, and a socket closed
+ * could not be opened again). The running values go into the new
+ * configuration, so that it says what is in force.
+ */
+static void
+keep_fixed(struct daemon *d, struct conf *new)
+{
+	const struct conf *old = d->conf;
+
+	if (d->dropped && !listen_same(old->listen, old->nlisten, new->listen,
+	    new->nlisten)) {
+		log_warnx("listen: changed in %s, but rdnsbld runs as user %s "
+		    "and keeps its sockets: restart it to listen on the new "
+		    "addresses", d->conf_path, d->user.name);
+		listen_copy(&new->listen, &new->nlisten, old->listen,
+		    old->nlisten);
+	}
+	if (d->dropped && !listen_same(old->http.listen, old->http.nlisten,
+	    new->http.listen, new->http.nlisten)) {
+		log_warnx("http: listen: changed in %s, but rdnsbld runs as "
+		    "user %s and keeps its sockets: restart it to listen on "
+		    "the new addresses", d->conf_path, d->user.name);
+		listen_copy(&new->http.listen, &new->http.nlisten,
+		    old->http.listen, old->http.nlisten);
+	}
+	if (str_differ(old->user, new->user)) {
+		log_warnx("user: changed in %s: a restart applies it",
+		    d->conf_path);
+		str_keep(&new->user, old->user);
+	}
+	if (old->log != new->log) {
+		log_warnx("log: changed in %s: a restart applies it",
+		    d->conf_path);
+		new->log = old->log;
+	}
+	if (str_differ(old->pidfile, new->pidfile)) {
+		log_warnx("pidfile: changed in %s: a restart applies it",
+		    d->conf_path);
+		str_keep(&new->pidfile, old->pidfile);
+	}
+}
+
 static void
 reload(struct daemon *d)
 {
@@ -384,19 +523,20 @@ reload(struct daemon *d)
 
 	log_info("reloading %s", d->conf_path);
 	if (state_build(d, d->conf_path, &st) == -1) {
-		log_warnx("reload failed, keeping the running configuration");
+		log_error("reload failed, keeping the running configuration");
 		return;
 	}
+	keep_fixed(d, st.conf);
 	if (checker_reconfigure(d->checker, st.conf, st.store ? st.store :
 	    d->store, st.patterns, errbuf, sizeof(errbuf)) == -1) {
-		log_warnx("reload failed: resolver: %s; keeping the running "
+		log_error("reload failed: resolver: %s; keeping the running "
 		    "configuration", errbuf);
 		state_discard(&st);
 		return;
 	}
 	if (server_configure(d->server, st.conf, errbuf,
 	    sizeof(errbuf)) == -1) {
-		log_warnx("reload failed: %s; keeping the running "
+		log_error("reload failed: %s; keeping the running "
 		    "configuration", errbuf);
 		/* the checker must not keep pointers into st */
 		if (checker_reconfigure(d->checker, d->conf, d->store,
@@ -560,6 +700,61 @@ on_purge(evutil_socket_t fd, short what, void *arg)
 		log_warnx("store: cannot schedule the next purge");
 }
 
+/*
+ * PATH, absolute, before the working directory becomes /: PATH itself,
+ * or a copy in *MADE, which the caller frees.
+ */
+static const char *
+path_absolute(const char *path, char **made)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return path;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd");
+	(void)xasprintf(made, "%s/%s", cwd, path);
+	return *made;
+}
+
+/*
+ * Once every socket is bound and the database open, as root: write the
+ * pid file, then become the user for good, and check that the user can
+ * still use the database. Any failure ends the run: rdnsbld never goes
+ * on as root when it was told to run as a user.
+ */
+static void
+service_start(struct daemon *d)
+{
+	const char *name = user_name(d, d->conf);
+	char errbuf[512];
+	int was_root;
+
+	d->pidfile = d->pidfile_arg != NULL ? d->pidfile_arg :
+	    d->conf->pidfile;
+	if (d->pidfile != NULL && service_pidfile_write(d->pidfile, getpid(),
+	    errbuf, sizeof(errbuf)) == -1) {
+		d->pidfile = NULL;
+		fatalx("%s", errbuf);
+	}
+	if (name == NULL)
+		return;
+	was_root = geteuid() == 0;
+	if (service_drop(&d->user, errbuf, sizeof(errbuf)) == -1)
+		fatalx("cannot run as user %s: %s; not going on as %s", name,
+		    errbuf, geteuid() == 0 ? "root" : "another user");
+	d->dropped = was_root;	/* root no more: the sockets stay */
+	if (service_dir_check(d->conf->database, &d->user, errbuf,
+	    sizeof(errbuf)) == -1)
+		fatalx("store: %s", errbuf);
+	if (was_root)
+		log_info("running as user %s (uid %ld, gid %ld), no "
+		    "supplementary group", name, (long)d->user.uid,
+		    (long)d->user.gid);
+	else
+		log_info("running as user %s already", name);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -567,13 +762,14 @@ main(int argc, char *argv[])
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 };
 	char errbuf[512], dbpath[PATH_MAX];
-	int ch, check_only = 0;
+	char *abs_conf = NULL, *abs_pid = NULL;
+	int ch, check_only = 0, ready = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = CONF_DEFAULT_PATH;
 	log_init(1, LOG_DAEMON, "rdnsbld");
 	args_long_forms(argc, argv);
-	while ((ch = getopt(argc, argv, "c:hnVv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dhnP:u:Vv")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf_path = optarg;
@@ -581,8 +777,17 @@ main(int argc, char *argv[])
 		case 'h':
 			print_usage(stdout, 1);
 			return 0;
+		case 'd':
+			d.foreground = 1;
+			break;
 		case 'n':
 			check_only = 1;
+			break;
+		case 'P':
+			d.pidfile_arg = optarg;
+			break;
+		case 'u':
+			d.user_arg = optarg;
 			break;
 		case 'V':
 			printf("rdnsbld %s\n", PACKAGE_VERSION);
@@ -608,6 +813,15 @@ main(int argc, char *argv[])
 			conf_free(conf);
 			return 1;
 		}
+		if (user_name(&d, conf) != NULL && service_user_find(
+		    user_name(&d, conf), &d.user, errbuf,
+		    sizeof(errbuf)) == -1) {
+			log_error("%s", errbuf);
+			patterns_free(pat);
+			helo_list_free(bad);
+			conf_free(conf);
+			return 1;
+		}
 		patterns_free(pat);
 		helo_list_free(bad);
 		if (d.extra_verbose)
@@ -618,6 +832,14 @@ main(int argc, char *argv[])
 	}
 
 	log_stamp();
+	/* the child goes on; the parent exits when it is ready, or failed */
+	if (!d.foreground) {
+		d.conf_path = path_absolute(d.conf_path, &abs_conf);
+		if (d.pidfile_arg != NULL)
+			d.pidfile_arg = path_absolute(d.pidfile_arg, &abs_pid);
+		if ((ready = service_fork(errbuf, sizeof(errbuf))) == -1)
+			fatalx("%s", errbuf);
+	}
 	if (state_build(&d, d.conf_path, &st) == -1)
 		fatalx("cannot start with %s", d.conf_path);
 	state_apply(&d, &st);
@@ -662,11 +884,17 @@ main(int argc, char *argv[])
 		fatalx("cannot set up signal and timer events");
 	on_serial(-1, 0, &d);
 
+	service_start(&d);
+	if (!d.foreground && d.conf->log == CONF_LOG_SYSLOG)
+		log_init(0, LOG_DAEMON, "rdnsbld");
 	/* "zones/../var/rdnsbl" as the directory it is */
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
 	    realpath(d.conf->database, dbpath) != NULL ? dbpath :
 	    d.conf->database);
+	if (ready != -1 && service_ready(ready, d.conf->log ==
+	    CONF_LOG_STDERR, errbuf, sizeof(errbuf)) == -1)
+		fatalx("%s", errbuf);
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");
 
@@ -687,6 +915,11 @@ main(int argc, char *argv[])
 	helo_list_free(d.bad_helo);
 	store_close(d.store);
 	conf_free(d.conf);
+	if (d.pidfile != NULL && unlink(d.pidfile) == -1)
+		verbose(VERB_DETAIL, "cannot remove the pid file %s: %s",
+		    d.pidfile, strerror(errno));
 	log_info("exited");
+	free(abs_conf);
+	free(abs_pid);
 	return 0;
 }

@@ -28,10 +28,12 @@
 #include "check.h"
 #include "conf.h"
 #include "log.h"
+#include "querylog.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
 #include "xfr.h"
+#include "zone.h"
 
 #define UDP_BATCH	32
 #define UDP_BUFSIZE	4096
@@ -174,12 +176,12 @@ answer(struct server *srv, const struct answer_query *aq,
 	srv->stats.cache_hits += out->cache_hit != 0;
 	if (kind == ANS_SERVFAIL && out->errbuf[0])
 		store_error(srv, in->now, out->errbuf);
-	if (log_getverbose() >= VERB_QUERY) {
-		char ip[ADDR_STRLEN];
+	if (srv->ac->log_queries) {
+		char line[QUERYLOG_MAX];
 
-		addr_format(in->peer, ip, sizeof(ip));
-		verbose(VERB_QUERY, "query: %s %s: %s", ip, in->tcp ? "tcp" :
-		    "udp", answer_kind_name(kind));
+		log_info("%s", querylog_format(line, sizeof(line), in->now,
+		    in->peer, in->tcp, &aq->q, aq->z != NULL ?
+		    aq->z->conf->name : NULL, kind, buf, out->len));
 	}
 	return out->len;
 }

@@ -408,16 +408,25 @@ denied(const char *path, const char *what, char *errbuf, size_t errlen)
 }
 
 /*
- * Create the database directory path, mode 0750, when missing: only its
- * last component, so that a typo in database: is an error rather than a
- * new tree of directories with empty lists in it.
+ * Create the database directory path, mode STORE_DIR_MODE whatever the
+ * umask, when missing: only its last component, so that a typo in
+ * database: is an error rather than a new tree of directories with
+ * empty lists in it.
  */
 static int
 mkdir_last(const char *path, char *errbuf, size_t errlen)
 {
 	char parent[PATH_MAX], *slash;
 
-	if (mkdir(path, 0750) == 0 || errno == EEXIST)
+	if (mkdir(path, 0700) == 0) {
+		if (chmod(path, STORE_DIR_MODE) == -1) {
+			snprintf(errbuf, errlen, "chmod %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno == EEXIST)
 		return 0;
 	if (errno == ENOENT) {
 		if (str_copy(parent, path, sizeof(parent)) >= sizeof(parent))
@@ -447,6 +456,7 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 	MDB_envinfo info;
 	MDB_txn *txn = NULL;
 	char *datafile = NULL;
+	mode_t oldmask;
 	int rc, fresh;
 
 	st = xcalloc(1, sizeof(*st));
@@ -455,6 +465,12 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		snprintf(errbuf, errlen, "map-size too large");
 		goto fail;
 	}
+	/*
+	 * The database is shared with a group (rdnsbld's and the operators'
+	 * who run rdnsblctl): the directory is made 2770 (its files take its
+	 * group) and the files 0660, whatever the umask says of the group;
+	 * nothing is ever open to others.
+	 */
 	if (!readonly && mkdir_last(path, errbuf, errlen) == -1)
 		goto fail;
 	if ((rc = mdb_env_create(&st->env)) != 0) {
@@ -478,8 +494,10 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_env_set_mapsize");
 		goto fail;
 	}
+	oldmask = umask(S_IRWXO);
 	rc = mdb_env_open(st->env, path,
-	    MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0640);
+	    MDB_NOTLS | (readonly ? MDB_RDONLY : 0), STORE_FILE_MODE);
+	umask(oldmask);
 	if (rc == EACCES)
 		denied(path, "open the database", errbuf, errlen);
 	if (rc != 0) {

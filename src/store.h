@@ -58,8 +58,17 @@ struct addr;
 struct store;			/* opaque */
 
 /*
+ * The modes of a database the store creates: the directory (its files
+ * take its group), data.mdb and lock.mdb. The group is rdnsbld's and
+ * the operators' who run rdnsblctl; others get nothing.
+ */
+#define STORE_DIR_MODE	02770
+#define STORE_FILE_MODE	0660
+
+/*
  * Open (creating if needed) the environment in directory path, which is
- * created if missing. map_size is the LMDB map size in bytes (it only
+ * created if missing (mode STORE_DIR_MODE, its files STORE_FILE_MODE
+ * whatever the umask says of the group). map_size is the LMDB map size in bytes (it only
  * grows). readonly: open without write access. A writer adds the tables
  * an older database lacks. Returns the store, which the caller frees with
  * store_close(), or NULL with a message in errbuf.

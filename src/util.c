@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,8 +268,9 @@ args_long_forms(int argc, char **argv)
 
 	for (i = 1; i < argc && argv[i][0] == '-' &&
 	    strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "-c") == 0)
-			i++;	/* a file of that name */
+		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "-P") == 0 ||
+		    strcmp(argv[i], "-u") == 0)
+			i++;	/* a file or user of that name */
 		else if (strcmp(argv[i], "--help") == 0)
 			argv[i] = (char *)"-h";
 		else if (strcmp(argv[i], "--version") == 0)
@@ -402,4 +406,27 @@ read_data_file(const char *path, line_err_fn *err, void *arg, int *nerrors,
 	if (nerrors != NULL)
 		*nerrors = 1;
 	return -1;
+}
+
+int
+mkdir_parents(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *p;
+
+	if (str_copy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) == -1)
+		return errno == EEXIST ? 0 : -1;
+	/* exactly mode: the umask and mkdir(2) may drop bits of it */
+	return chmod(buf, mode);
 }

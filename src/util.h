@@ -7,6 +7,8 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -58,10 +60,19 @@ size_t	 utf8_len(const unsigned char *s, size_t n);
 /*
  * Rewrite "--help" to "-h" and "--version" to "-V" among the options at
  * the start of argv (argv[0] the program), up to "--" or the first word
- * that is not an option, and skipping the file after "-c", before
+ * that is not an option, and skipping the value after "-c", "-P" and
+ * "-u", before
  * getopt(3) reads them: the GNU forms people try first.
  */
 void	 args_long_forms(int argc, char **argv);
+
+/*
+ * mkdir -p: create the directory path and its missing parents, the
+ * parents with mode 0755 (less the umask), path itself with exactly
+ * mode (set-group-ID bit included). An existing path is left as it is.
+ * Returns 0, or -1 with errno set.
+ */
+int	 mkdir_parents(const char *path, mode_t mode);
 
 /* strlcpy(3) semantics: returns strlen(src). */
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);

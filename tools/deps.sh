@@ -23,9 +23,11 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # rbldnsd_oracle.sh compare rdnsbld's answers with rbldnsd's), chromium
 # and chromium-driver (http_browser.sh; fonts-liberation, a recommends of
 # chromium, gives its screenshots text), nsd and knot (xfr.sh transfers
-# zones to real secondaries).
+# zones to real secondaries), systemd (service.sh runs systemd-analyze
+# verify on the unit, systemd-sysusers and systemd-tmpfiles on their
+# files; none needs systemd as PID 1).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
-chromium-driver fonts-liberation nsd knot"
+chromium-driver fonts-liberation nsd knot systemd"
 # The end-to-end test with a real MTA, installed only when it replaces none.
 mta_pkg=exim4-daemon-light
 

@@ -63,6 +63,8 @@ reason.h		3
 reason.c		3
 resolve.h		3
 resolve.c		3
+service.h		3
+service.c		3
 txtsub.h		3
 txtsub.c		3
 wire.h			3
@@ -111,6 +113,8 @@ decide.h		23
 decide.c		23
 answer.h		24
 answer.c		24
+querylog.h		24
+querylog.c		24
 check.h			24
 check.c			24
 delist.h		24

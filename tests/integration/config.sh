@@ -148,18 +148,6 @@ like "$(cat "$work/log")" "^rdnsbld: listening on ::1@$PORT \\(udp, tcp\\)\$" \
 is "$(dig_section "$(q 5.2.0.192.bl.test A)" ANSWER)" "5.2.0.192.bl.test. 300 IN A 127.0.0.2" \
     "before the reload: ttl 300"
 
-# await_log REGEX: wait up to 5 s for a log line.
-await_log()
-{
-	i=0
-	while [ $i -lt 50 ]; do
-		grep -Eq -- "$1" "$work/log" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # Reload with ttl 10m while queries run.
 TTL=10m
 write_conf base.conf.in
@@ -205,11 +193,7 @@ is "$(grep -c '^rdnsbld: reloaded ' "$work/log")" 1 "a failed reload does not sa
 TTL=1m
 write_conf base.conf.in
 kill -HUP "$PID"
-i=0
-while [ "$(grep -c '^rdnsbld: reloaded ' "$work/log")" -lt 2 ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+await_reloads 2
 is "$(grep -c '^rdnsbld: reloaded ' "$work/log")" 2 "a fixed config reloads again"
 is "$(dig_section "$(q 5.2.0.192.bl.test A)" ANSWER)" "5.2.0.192.bl.test. 60 IN A 127.0.0.2" \
     "after the second reload: ttl 60"

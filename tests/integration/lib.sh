@@ -18,7 +18,7 @@
 : "${top_builddir:?top_builddir is not set}"
 : "${top_srcdir:?top_srcdir is not set}"
 
-RDNSBLD="$top_builddir/src/rdnsbld"
+RDNSBLD_BIN="$top_builddir/src/rdnsbld"
 RDNSBLCTL="$top_builddir/src/rdnsblctl"
 DATA="$top_srcdir/tests/data"
 
@@ -37,6 +37,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-it.XXXXXX") || {
 }
 DB="$work/db"
 CONF="$work/rdnsbld.conf"
+# rdnsbld goes to the background unless -d: the tests run "$RDNSBLD",
+# which is rdnsbld -d (in the foreground, the log on stderr), as a child
+# they wait for and end by its PID; "$RDNSBLD_BIN" is rdnsbld itself.
+RDNSBLD="$work/rdnsbld-d"
+printf '#!/bin/sh\nexec "%s" -d "$@"\n' "$RDNSBLD_BIN" >"$RDNSBLD" &&
+    chmod 755 "$RDNSBLD" || {
+	echo "Bail out! cannot write $RDNSBLD"
+	exit 99
+}
 
 # Kill only the daemon and the upstreams this script started, then remove
 # the work dir.
@@ -180,9 +189,22 @@ need_tool()
 	fi
 }
 
+# need_root WHAT: a test that needs root. Not root: a skip, except in CI
+# (CI=true), where it is a failure (as any skip counts there).
+need_root()
+{
+	[ "$(id -u)" = 0 ] && return 0
+	if [ "$CI" = true ]; then
+		echo "Bail out! needs root in CI: $1"
+		exit 1
+	fi
+	echo "1..0 # SKIP needs root: $1"
+	exit 0
+}
+
 need_programs()
 {
-	for p in "$RDNSBLD" "$RDNSBLCTL"; do
+	for p in "$RDNSBLD_BIN" "$RDNSBLCTL"; do
 		[ -x "$p" ] || bail "$p is not built"
 	done
 }
@@ -334,7 +356,31 @@ wait_ready()
 	return 1
 }
 
+# await_log REGEX: wait up to 5 s for a line of the daemon's log.
+await_log()
+{
+	al_i=0
+	while [ $al_i -lt 50 ]; do
+		grep -Eq -- "$1" "$work/log" && return 0
+		sleep 0.1
+		al_i=$((al_i + 1))
+	done
+	return 1
+}
+
+# await_reloads N: wait up to 5 s until the log says "reloaded" N times.
+await_reloads()
+{
+	al_i=0
+	while [ "$(grep -c '^rdnsbld: reloaded ' "$work/log")" -lt "$1" ]; do
+		[ $al_i -lt 50 ] || return 1
+		sleep 0.1
+		al_i=$((al_i + 1))
+	done
+}
+
 # expect_log REGEX: log lines matching it are not unexpected.
+
 expect_log()
 {
 	if [ -z "$EXPECT_LOG" ]; then

@@ -360,6 +360,10 @@ test_defaults(void)
 	is_str(addr_format(&c->allow_query.v[1], buf, sizeof(buf)), "::1",
 	    "defaults: allow-query ::1");
 	is_int(c->verbosity, 1, "defaults: verbosity");
+	is_str(c->user, NULL, "defaults: no user");
+	is_int(c->log, CONF_LOG_SYSLOG, "defaults: log syslog");
+	is_str(c->pidfile, NULL, "defaults: no pidfile");
+	is_int(c->log_queries, 0, "defaults: log-queries no");
 	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
 	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
 	is_int(c->tcp_per_address, 10, "defaults: tcp-clients-per-address");
@@ -787,12 +791,47 @@ test_dump(void)
 	free(d1);
 }
 
+#define ZONE_A	"zone:\n name: a.example\n type: dnsbl\n"
+
+/* user:, log: and pidfile: (the service keys). */
+static void
+test_service(void)
+{
+	struct conf *c;
+	int n = -1;
+
+	c = conf_load_string("t.conf", "server:\n user: nobody\n"
+	    " log: stderr\n pidfile: /run/rdnsbld.pid\n" ZONE_A, NULL, NULL,
+	    &n);
+	ok(c != NULL, "service: loaded");
+	is_str(c ? c->user : NULL, "nobody", "service: user");
+	is_int(c ? (int)c->log : -1, CONF_LOG_STDERR, "service: log stderr");
+	is_str(c ? c->pidfile : NULL, "/run/rdnsbld.pid", "service: pidfile");
+	conf_free(c);
+	c = conf_load_string("t.conf", "server:\n log: syslog\n"
+	    " log-queries: yes\n" ZONE_A, NULL, NULL, &n);
+	is_int(c ? (int)c->log : -1, CONF_LOG_SYSLOG, "service: log syslog");
+	is_int(c ? c->log_queries : -1, 1, "service: log-queries yes");
+	conf_free(c);
+	load_fail1("server:\n log-queries: on\n" ZONE_A, "log-queries: on",
+	    "t.conf:2: log-queries: \"on\" is not no or yes");
+	load_fail1("server:\n log: file\n" ZONE_A, "log: file",
+	    "t.conf:2: log: \"file\" is not syslog or stderr");
+	load_fail1("server:\n user: a23456789012345678901234567890123\n"
+	    ZONE_A, "user: 33 bytes",
+	    "t.conf:2: user: value longer than 32 bytes");
+	load_fail1("server:\n user: \"\"\n" ZONE_A, "user: empty",
+	    "t.conf:2: user: empty value");
+}
+
 static void
 test_schema(void)
 {
 	static const char *const want[] = {
 		"server.listen", "server.database", "server.map-size",
-		"server.allow-query", "server.verbosity", "server.tcp-timeout",
+		"server.allow-query", "server.verbosity", "server.user",
+		"server.log", "server.pidfile", "server.log-queries",
+		"server.tcp-timeout",
 		"server.tcp-clients", "server.tcp-clients-per-address",
 		"server.tcp-max-time", "server.udp-size", "server.resolver",
 		"server.check-timeout", "server.cache-ttl",
@@ -933,6 +972,10 @@ static const char every_conf[] =
     "\tallow-query: 198.51.100.0/24 2001:db8:1::/48\n"
     "\tallow-query: 203.0.113.7, ::1\n"
     "\tverbosity: 4\n"
+    "\tuser: rdnsbl\n"
+    "\tlog: stderr\n"
+    "\tpidfile: /run/rdnsbl/rdnsbld.pid\n"
+    "\tlog-queries: yes\n"
     "\ttcp-timeout: 1h\n"
     "\ttcp-clients: 65535\n"
     "\ttcp-clients-per-address: 65535\n"
@@ -1234,7 +1277,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(303 + NLEAKTESTS);
+	plan(325 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();
@@ -1244,6 +1287,7 @@ main(void)
 	test_load_file();
 	test_dump();
 	test_schema();
+	test_service();
 	test_http();
 	test_every_keys();
 	test_every_dump();

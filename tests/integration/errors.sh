@@ -22,7 +22,7 @@ like "$o" '^  -c file +read this configuration \(default: /.*/rdnsbl/rdnsbld\.co
     "rdnsbld -h: describes -c with the default configuration path"
 like "$o" '^  -n +check the configuration' "rdnsbld -h: describes -n"
 like "$o" '^  /.*/rdnsbl/rdnsbld\.conf\.sample$' "rdnsbld -h: names the sample"
-like "$o" 'src/rdnsbld -c zones/example\.conf' "rdnsbld -h: and the source tree's example"
+like "$o" 'src/rdnsbld -d -c zones/example\.conf' "rdnsbld -h: and the source tree's example"
 is "$("$RDNSBLD" --help 2>&1)" "$o" "rdnsbld --help: the same as -h"
 like "$("$RDNSBLD" --version 2>&1)" '^rdnsbld [0-9]' "rdnsbld --version: the version"
 o=$("$RDNSBLD" -x 2>&1)
@@ -51,8 +51,8 @@ conf_n()
 }
 zone='zone:\n\tname: bl.test\n\ttype: dnsbl\n'
 conf_n "zone\n\tname: bl.test\n\ttype: dnsbl\n\tttl: 5m\n\tsoa: ns.bl.test hostmaster.bl.test\n"
-is "$CONF_OUT" "rdnsbld: $work/t.conf:4: \"zone\" without its colon: write \"zone:\"
-rdnsbld: conf: 1 error in $work/t.conf" "a zone line without its colon: one error, saying so"
+is "$CONF_OUT" "rdnsbld: error: $work/t.conf:4: \"zone\" without its colon: write \"zone:\"
+rdnsbld: error: conf: 1 error in $work/t.conf" "a zone line without its colon: one error, saying so"
 conf_n "$zone\tttl: 5 minutes\n"
 like "$CONF_OUT" "t\\.conf:7: ttl: bad value \"5 minutes\": bad duration \\(use 30, 30s, 5m, 1h, 2d or 1w: one number, at most one unit, no space\\)" \
     "ttl: 5 minutes: the accepted syntax"
@@ -68,7 +68,7 @@ n=$(grep -n '192.0.2.254' "$CONF" | cut -d: -f1)
 o=$("$RDNSBLD" -c "$CONF" 2>&1)
 rc=$?
 is "$rc" 1 "a listen address not of this host: rdnsbld exits 1"
-like "$o" "rdnsbld: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT: Cannot assign requested address \\(no interface of this host has that address: see \"ip addr\"\\)" \
+like "$o" "rdnsbld: error: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT: Cannot assign requested address \\(no interface of this host has that address: see \"ip addr\"\\)" \
     "... naming the file:line of the listen: line and what to check"
 
 # The running daemon's log lines: in a terminal with the time and the
@@ -86,11 +86,11 @@ fi
 JOURNAL_STREAM=$(stat -c '%d:%i' "$work/journal.out") \
     "$RDNSBLD" -c "$CONF" 2>>"$work/journal.out"
 o=$(cat "$work/journal.out")
-like "$o" "^<2>rdnsbld: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT" \
+like "$o" "^<2>rdnsbld: error: $CONF:$n: listen: cannot listen on 192\\.0\\.2\\.254@$PORT" \
     "log to the journal (\$JOURNAL_STREAM): the syslog priority prefix (critical)"
 : >"$work/plain.out"
 JOURNAL_STREAM=1:1 "$RDNSBLD" -c "$CONF" 2>>"$work/plain.out"
-like "$(cat "$work/plain.out")" "^rdnsbld: $CONF:$n: listen: cannot listen on" \
+like "$(cat "$work/plain.out")" "^rdnsbld: error: $CONF:$n: listen: cannot listen on" \
     "log to a file (another \$JOURNAL_STREAM): plain lines"
 
 # A port in use: the http: listen line on the DNS port (its TCP socket).
@@ -98,7 +98,7 @@ write_conf base.conf.in
 printf 'http:\n\tlisten: 127.0.0.1@%s\n' "$PORT" >>"$CONF"
 n=$(grep -n "^	listen: 127.0.0.1@$PORT\$" "$CONF" | tail -1 | cut -d: -f1)
 o=$("$RDNSBLD" -c "$CONF" 2>&1)
-like "$o" "rdnsbld: $CONF:$n: listen: cannot listen on 127\\.0\\.0\\.1@$PORT: Address already in use \\(another program listens there: see \"ss -ltunp\", or choose another port\\)" \
+like "$o" "rdnsbld: error: $CONF:$n: listen: cannot listen on 127\\.0\\.0\\.1@$PORT: Address already in use \\(another program listens there: see \"ss -ltunp\", or choose another port\\)" \
     "a port in use: the http: clause's listen: line, and what to do"
 
 # --- database: ----------------------------------------------------------------

@@ -154,7 +154,7 @@ while IFS= read -r line; do
 			*)	fail "README run command: unknown step" "$step" ;;
 			esac
 		done
-		is "$rest" "src/rdnsbld -c zones/example.conf" \
+		is "$rest" "src/rdnsbld -d -c zones/example.conf" \
 		    "README run command: it ends by starting the daemon"
 		(cd "$tree" && exec $rest) </dev/null >"$DLOG" 2>&1 &
 		PID=$!

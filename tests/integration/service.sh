@@ -96,7 +96,7 @@ o=$("$RDNSBLD" -n -c "$work/bad.conf" 2>&1)
 like "$o" "^rdnsbld: error: $work/bad\\.conf:2: " "rdnsbld -n: error: FILE:LINE"
 o=$("$RDNSBLD_BIN" -x 2>&1)
 is "$?" 2 "an unknown option exits 2"
-like "$o" "^usage: rdnsbld \\[-dnVv\\] \\[-c file\\] \\[-P pidfile\\] \\[-u user\\]\$" \
+like "$o" "^usage: rdnsbld \\[-dhnVv\\] \\[-c file\\] \\[-P pidfile\\] \\[-u user\\]\$" \
     "and prints the usage"
 
 # --- the systemd files ------------------------------------------------------

@@ -442,13 +442,17 @@ listen_copy(struct conf_listen **v, size_t *n, const struct conf_listen *from,
 {
 	size_t i;
 
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < *n; i++) {
 		free((*v)[i].text);
+		free((*v)[i].where);
+	}
 	free(*v);
 	*v = nfrom ? xcalloc(nfrom, sizeof(**v)) : NULL;
 	for (i = 0; i < nfrom; i++) {
 		(*v)[i] = from[i];
 		(*v)[i].text = xstrdup(from[i].text);
+		(*v)[i].where = from[i].where != NULL ?
+		    xstrdup(from[i].where) : NULL;
 	}
 	*n = nfrom;
 }

@@ -687,6 +687,11 @@ grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
 		store_err(st, mrc, errbuf, errlen, "mdb_cursor_get(white)");
 		goto out;
 	}
+	/* the array moved as it grew: point each entry at its own copies */
+	for (g = *v; g < *v + *n; g++) {
+		g->e.actor = g->actor;
+		g->e.reason = g->reason;
+	}
 	ret = 0;
 out:
 	mdb_cursor_close(cur);

@@ -200,7 +200,8 @@ rr_add(struct job *j, const uint8_t *name, size_t nlen, uint16_t type,
 	if (j->len + nlen + 12 + rdlen > XFR_BUF && msg_send(j) == -1)
 		return -1;
 	p = j->buf + 2 + j->len;
-	memcpy(p, name, nlen);
+	if (nlen > 0)
+		memcpy(p, name, nlen);
 	p += nlen;
 	put16(p, 0xc000 | WIRE_HDRLEN);
 	put16(p + 2, type);

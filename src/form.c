@@ -79,8 +79,8 @@ ratelimit_hit(struct ratelimit *rl, const struct addr *key, uint32_t max,
 int
 form_email_ok(const char *s)
 {
-	const char *at = strrchr(s, '@'), *p;
-	size_t label = 0, labels = 1;
+	const char *at = strrchr(s, '@'), *p, *lab;
+	size_t labels = 1;
 
 	if (at == NULL || at == s || at - s > 64 || strlen(s) > 254 ||
 	    s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
@@ -90,21 +90,22 @@ form_email_ok(const char *s)
 		    (*p >= '0' && *p <= '9') ||
 		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
 			return 0;
-	for (p = at + 1; ; p++) {
+	/* LAB marks where the current label starts: no pointer arithmetic
+	 * with an unsigned length runs backwards past it */
+	for (p = lab = at + 1; ; p++) {
 		if (*p == '.' || *p == '\0') {
-			if (label == 0 || label > 63 || p[-1] == '-' ||
-			    p[-label] == '-')
+			if (p == lab || p - lab > 63 || *lab == '-' ||
+			    p[-1] == '-')
 				return 0;
 			if (*p == '\0')
 				break;
 			labels++;
-			label = 0;
+			lab = p + 1;
 			continue;
 		}
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-'))
 			return 0;
-		label++;
 	}
 	return labels >= 2;
 }

@@ -18,6 +18,7 @@ test_email(void)
 	static const char *const good[] = {
 		"postmaster@example.org", "a@b.co", "first.last@mail.example.com",
 		"x+tag@example.org", "o'brien@example.ie", "A_B-9@ex-ample.org",
+		"a.b@example.com", "a@b.example.com",
 		NULL
 	};
 	static const char *const bad[] = {
@@ -26,6 +27,7 @@ test_email(void)
 		"a..b@example.org", "a b@example.org", "a@-x.example.org",
 		"a@x-.example.org", "<script>@example.org", "a@exa_mple.org",
 		"\"a\"@example.org", "a@[192.0.2.1]", "a@example.org.",
+		"a@b.-example.com", "a@b.example-.com",
 		NULL
 	};
 	char buf[300];
@@ -47,6 +49,13 @@ test_email(void)
 		buf[i] = '.';
 	strcpy(buf + 252, ".org");
 	ok(!form_email_ok(buf), "email refused: over 254 bytes");
+	strcpy(buf, "a@");
+	memset(buf + 2, 'b', 63);
+	strcpy(buf + 65, ".example.org");
+	ok(form_email_ok(buf), "email ok: 63-byte domain label");
+	memset(buf + 2, 'b', 64);
+	strcpy(buf + 66, ".example.org");
+	ok(!form_email_ok(buf), "email refused: 64-byte domain label");
 }
 
 static void
@@ -109,7 +118,7 @@ test_ratelimit(void)
 int
 main(void)
 {
-	plan(48);
+	plan(54);
 	test_email();
 	test_text();
 	test_ratelimit();

@@ -814,8 +814,10 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
 		goto err;
 	if (bind(fd, (const struct sockaddr *)&cl->ss, cl->sslen) == -1)
 		goto err;
+	/* CLOSE_ON_EXEC makes libevent accept with SOCK_CLOEXEC: a
+	 * notify-command never inherits a client's connection */
 	l->tcp = evconnlistener_new(srv->base, tcp_accept, l,
-	    LEV_OPT_CLOSE_ON_FREE, 128, fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
 	if (l->tcp == NULL)
 		goto err;
 	evconnlistener_set_error_cb(l->tcp, tcp_accept_error);

@@ -128,6 +128,7 @@ struct http {
 	uint64_t	 pages[NROUTES + 1];	/* by route; last: no page */
 	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
 	uint64_t	 outcomes[OUT_MAX];
+	struct notify_queue *notify;		/* notify-command runs */
 };
 
 static void	lookup_page(struct http *, struct evhttp_request *,
@@ -511,18 +512,27 @@ run_notify(struct http *h, const char *event, const struct store_request *r)
 {
 	const struct conf *c = h->env.conf;
 	char errbuf[256];
-	pid_t pid;
 
 	if (c->http.notify_command == NULL)
 		return;
-	pid = notify_run(c->http.notify_command, event, r,
-	    c->http.public_url, errbuf, sizeof(errbuf));
-	if (pid == -1)
+	if (notify_queue_add(h->notify, c->http.notify_command, event, r,
+	    c->http.public_url, errbuf, sizeof(errbuf)) == -1)
 		log_warnx("http: notify-command: %s", errbuf);
 	else
 		verbose(VERB_DETAIL, "http: notify-command %s for request "
-		    "%llu: pid %ld", event, (unsigned long long)r->id,
-		    (long)pid);
+		    "%llu queued", event, (unsigned long long)r->id);
+}
+
+int
+http_child_exited(struct http *h, pid_t pid)
+{
+	char errbuf[256];
+	int rc;
+
+	if ((rc = notify_queue_exited(h->notify, pid, errbuf,
+	    sizeof(errbuf))) == -1)
+		log_warnx("http: notify-command: %s", errbuf);
+	return rc != 0;
 }
 
 /* The fresh verdict is in (or not needed): resolve, self-delist, queue. */
@@ -820,11 +830,14 @@ do_metrics(struct http *h, const struct hreq *hr)
 {
 	struct metrics_count outcomes[OUT_MAX], pages[NROUTES + 1];
 	const char *names[64];
+	struct notify_stats ns;
 	struct metrics m;
 	struct evbuffer *b = xbuf();
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
+	notify_queue_stats(h->notify, &ns);
+	m.notify = &ns;
 	if (h->env.metrics != NULL)
 		h->env.metrics(h->env.metrics_arg, &m);
 	for (i = 0; i < h->env.zones->n && i < 64; i++)
@@ -908,6 +921,7 @@ http_new(struct event_base *base)
 	evhttp_set_gencb(h->eh, route, h);
 	h->rl_client = ratelimit_new(RL_SLOTS);
 	h->rl_addr = ratelimit_new(RL_SLOTS);
+	h->notify = notify_queue_new(HTTP_NOTIFY_RUNNING, HTTP_NOTIFY_WAITING);
 	return h;
 }
 
@@ -1012,5 +1026,6 @@ http_free(struct http *h)
 	evhttp_free(h->eh);
 	ratelimit_free(h->rl_client);
 	ratelimit_free(h->rl_addr);
+	notify_queue_free(h->notify);
 	free(h);
 }

@@ -19,6 +19,8 @@
 #ifndef HTTP_H
 #define HTTP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 struct checker;
@@ -55,6 +57,16 @@ struct http	*http_new(struct event_base *base);
  */
 int		 http_configure(struct http *, const struct http_env *env,
 		    char *errbuf, size_t errlen);
+
+/*
+ * The child PID was reaped: if it was a notify-command run, the next
+ * waiting run may start (at most HTTP_NOTIFY_RUNNING at once, at most
+ * HTTP_NOTIFY_WAITING waiting). Returns 1 if PID was one, else 0. Logs a
+ * run that could not start.
+ */
+#define HTTP_NOTIFY_RUNNING	2
+#define HTTP_NOTIFY_WAITING	1000
+int		 http_child_exited(struct http *, pid_t pid);
 
 /* Answer 503 to requests still waiting for a check, then free. */
 void		 http_free(struct http *);

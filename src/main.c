@@ -561,12 +561,13 @@ reload(struct daemon *d)
 
 /* Collect finished notify-command runs; a failure is logged. */
 static void
-reap_children(void)
+reap_children(struct daemon *d)
 {
 	pid_t pid;
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		(void)http_child_exited(d->http, pid);	/* next may start */
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			verbose(VERB_DETAIL, "notify: pid %ld exited 0",
 			    (long)pid);
@@ -590,7 +591,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGCHLD) {
-		reap_children();
+		reap_children(d);
 		return;
 	}
 	log_info("signal %d received, exiting", (int)sig);

@@ -13,6 +13,7 @@
 #include "answer.h"
 #include "check.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 #include "verdict.h"
 
@@ -131,6 +132,23 @@ write_checks(struct evbuffer *b, const struct metrics *m)
 	    "Computed checks running now.", cs->inflight);
 }
 
+static void
+write_notify(struct evbuffer *b, const struct notify_stats *ns)
+{
+	metric(b, "rdnsbl_notify_runs_total", "counter",
+	    "notify-command runs by what became of them.");
+	put(b, "rdnsbl_notify_runs_total{event=\"queued\"} %llu\n"
+	    "rdnsbl_notify_runs_total{event=\"started\"} %llu\n"
+	    "rdnsbl_notify_runs_total{event=\"failed\"} %llu\n"
+	    "rdnsbl_notify_runs_total{event=\"dropped\"} %llu\n",
+	    (unsigned long long)ns->queued, (unsigned long long)ns->started,
+	    (unsigned long long)ns->failed, (unsigned long long)ns->dropped);
+	metric1(b, "rdnsbl_notify_running", "gauge",
+	    "notify-command processes running now.", ns->running);
+	metric1(b, "rdnsbl_notify_waiting", "gauge",
+	    "notify-command runs waiting for a free slot.", ns->waiting);
+}
+
 void
 metrics_write(struct evbuffer *b, const struct metrics *m)
 {
@@ -159,4 +177,6 @@ metrics_write(struct evbuffer *b, const struct metrics *m)
 	for (k = 1; k < 6 && m->codes != NULL; k++)
 		put(b, "rdnsbl_http_responses_total{code=\"%zuxx\"} %llu\n", k,
 		    (unsigned long long)m->codes[k]);
+	if (m->notify != NULL)
+		write_notify(b, m->notify);
 }

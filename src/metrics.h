@@ -14,6 +14,7 @@
 
 struct checker_stats;
 struct evbuffer;
+struct notify_stats;
 struct server_stats;
 
 /* One labelled count ("pending" 3). */
@@ -35,6 +36,7 @@ struct metrics {
 	const struct metrics_count *pages;	/* HTTP requests by page */
 	size_t			 npages;
 	const uint64_t		*codes;		/* responses by class, [6] */
+	const struct notify_stats *notify;	/* NULL: no notify numbers */
 };
 
 /* Write every metric of m to b in the Prometheus text format 0.0.4. */

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store_request;
 
@@ -26,5 +27,50 @@ struct store_request;
 pid_t	notify_run(const char *program, const char *event,
 	    const struct store_request *r, const char *public_url,
 	    char *errbuf, size_t errlen);
+
+/*
+ * The daemon's runs: at most MAX_RUNNING at once, the others waiting in
+ * order, at most MAX_WAITING of them (a flood of requests cannot start
+ * a process each). Counts for /metrics.
+ */
+struct notify_queue;
+
+struct notify_stats {
+	uint64_t	queued;		/* runs asked for */
+	uint64_t	started;	/* processes started */
+	uint64_t	failed;		/* could not start (fork, exec access) */
+	uint64_t	dropped;	/* refused: the queue was full */
+	size_t		running;	/* processes running now */
+	size_t		waiting;	/* runs waiting for a free slot */
+};
+
+/* A queue (MAX_RUNNING 0 means 1); notify_queue_free frees it. */
+struct notify_queue	*notify_queue_new(unsigned max_running,
+			    size_t max_waiting);
+void			 notify_queue_free(struct notify_queue *);
+
+/*
+ * Run PROGRAM for the request as notify_run does, now if fewer than
+ * max_running of the queue's runs are alive, else when one ends (the
+ * environment is copied now). Returns 0, or -1 with errbuf when the
+ * queue is full (the run is dropped and counted) or a run could not be
+ * started. Never logs.
+ */
+int	notify_queue_add(struct notify_queue *, const char *program,
+	    const char *event, const struct store_request *r,
+	    const char *public_url, char *errbuf, size_t errlen);
+
+/*
+ * The child PID was reaped: if it is one of the queue's runs, its slot
+ * is free and the next waiting run starts. Returns 1 if PID was the
+ * queue's, 0 if not, -1 (with errbuf) if it was but a waiting run could
+ * not be started. Never logs.
+ */
+int	notify_queue_exited(struct notify_queue *, pid_t pid, char *errbuf,
+	    size_t errlen);
+
+/* The counts so far. */
+void	notify_queue_stats(const struct notify_queue *,
+	    struct notify_stats *st);
 
 #endif /* NOTIFY_H */

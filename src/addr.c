@@ -119,6 +119,49 @@ addr_equal(const struct addr *a, const struct addr *b)
 	    memcmp(a->a, b->a, sizeof(a->a)) == 0;
 }
 
+int
+addr_is_internal(const struct addr *a)
+{
+	/* prefix bytes, its length in bits */
+	static const struct {
+		uint8_t	af, len, a[16];
+	} in[] = {
+		{ ADDR_V4, 8, { 0 } },			/* "this network" */
+		{ ADDR_V4, 8, { 10 } },
+		{ ADDR_V4, 10, { 100, 64 } },		/* shared (CGN) */
+		{ ADDR_V4, 8, { 127 } },
+		{ ADDR_V4, 16, { 169, 254 } },
+		{ ADDR_V4, 12, { 172, 16 } },
+		{ ADDR_V4, 24, { 192, 0, 0 } },		/* IETF protocol */
+		{ ADDR_V4, 16, { 192, 168 } },
+		{ ADDR_V4, 4, { 224 } },		/* multicast */
+		{ ADDR_V4, 4, { 240 } },		/* reserved */
+		{ ADDR_V6, 127, { 0 } },		/* :: and ::1 */
+		{ ADDR_V6, 7, { 0xfc } },		/* unique local */
+		{ ADDR_V6, 10, { 0xfe, 0x80 } },	/* link-local */
+		{ ADDR_V6, 10, { 0xfe, 0xc0 } },	/* site-local */
+		{ ADDR_V6, 8, { 0xff } },		/* multicast */
+	};
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	struct addr p, v4;
+	size_t i;
+
+	if (a->af == ADDR_V6 && memcmp(a->a, mapped, sizeof(mapped)) == 0) {
+		addr_from_bytes(&v4, ADDR_V4, a->a + 12);
+		a = &v4;
+	}
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		p.af = in[i].af;
+		p.len = in[i].len;
+		memcpy(p.a, in[i].a, sizeof(p.a));
+		if (p.af == a->af && addr_contains(&p, a))
+			return 1;
+	}
+	return 0;
+}
+
 void
 addr_from_v4(struct addr *a, uint32_t v)
 {

@@ -60,6 +60,15 @@ int	addr_contains(const struct addr *p, const struct addr *a);
 /* 1 if equal (family, length and bytes), else 0. */
 int	addr_equal(const struct addr *a, const struct addr *b);
 
+/*
+ * 1 if address A is in a range for use inside a network, whose hosts and
+ * names are nobody else's business: RFC 1918, shared (100.64/10),
+ * loopback, link-local, 0/8, 192.0.0/24, multicast and reserved IPv4
+ * (also IPv4-mapped); ::, ::1, unique and link- or site-local, and
+ * multicast IPv6. Else 0.
+ */
+int	addr_is_internal(const struct addr *a);
+
 /* Make an addr from 4 bytes (IPv4) or 16 bytes (IPv6), full length. */
 void	addr_from_v4(struct addr *a, uint32_t host_order);
 void	addr_from_bytes(struct addr *a, int af, const uint8_t *bytes);

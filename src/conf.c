@@ -220,6 +220,8 @@ static const struct key keys[] = {
 	    "10s", 0, SRV(http.timeout) },
 	{ "http.trusted-proxy", CL_HTTP, KT_ADDRLIST, 0, 0,
 	    NULL, F_MULTI, SRV(http.trusted_proxy) },
+	{ "http.lookup-detail", CL_HTTP, KT_BOOL, 0, 0,
+	    "yes", 0, SRV(http.lookup_detail) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

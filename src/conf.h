@@ -93,6 +93,7 @@ struct conf_http {
 	uint32_t		 address_rate_limit;	/* per address a day */
 	uint32_t		 timeout;	/* seconds per HTTP request */
 	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
+	int			 lookup_detail;	/* what DNS said, on /lookup */
 };
 
 /* log: where rdnsbld's log goes when it is not run with -d. */

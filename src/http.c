@@ -336,6 +336,7 @@ struct all_zones {
 	time_t		 now;
 	int		 need;		/* some zone needs a computed verdict */
 	int		 listed;	/* dnsbl zones that list */
+	int		 detail;	/* what DNS said, in b */
 	char		*reasons;	/* "zone: reason; ...", or NULL */
 	size_t		 rlen;
 };
@@ -351,7 +352,7 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 		return 0;
 	}
 	if (az->b != NULL)
-		(void)page_zone(az->b, z, v, az->a, az->now);
+		(void)page_zone(az->b, z, v, az->a, az->detail);
 	if (z->conf->type != ZONE_DNSBL || !v->listed || v->test_point)
 		return 0;
 	az->listed++;
@@ -384,6 +385,8 @@ decide_all(struct http *h, const struct addr *a,
 	az.now = time(NULL);
 	az.reasons = reasons;
 	az.rlen = rlen;
+	/* nothing of internal hosts for the public */
+	az.detail = h->env.conf->http.lookup_detail && !addr_is_internal(a);
 	if (reasons != NULL)
 		reasons[0] = '\0';
 	check_subject_addr(&s, a);

@@ -193,12 +193,18 @@ advice(struct evbuffer *b, enum reason r, const char *ip)
 	page_raw(b, "</p>\n");
 }
 
-/* The computed verdict, in plain words. */
+/* The computed verdict, in plain words; what DNS said if detail. */
 static void
-check_text(struct evbuffer *b, const struct verdict *v)
+check_text(struct evbuffer *b, const struct verdict *v, int detail)
 {
 	const struct check_result *c = &v->check;
 
+	if (!detail) {
+		page_raw(b, "<p class=\"detail\">Checked ");
+		time_text(b, c->checked);
+		page_raw(b, ".</p>\n");
+		return;
+	}
 	page_raw(b, "<p class=\"detail\">");
 	page_esc(b, c->detail);
 	page_raw(b, ".");
@@ -241,12 +247,11 @@ entry_text(struct evbuffer *b, const struct store_entry *e, const char *ip)
 
 int
 page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
-    const struct addr *a, time_t now)
+    const struct addr *a, int detail)
 {
 	const struct conf_zone *cz = z->conf;
 	char ip[ADDR_STRLEN];
 
-	(void)now;
 	addr_format(a, ip, sizeof(ip));
 	page_raw(b, "<section class=\"zone\"><h2>");
 	page_esc(b, cz->name);
@@ -292,7 +297,7 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 		else
 			page_raw(b, "<p class=\"status ok\">Not listed.</p>\n");
 		if (v->have_check && !v->unknown)
-			check_text(b, v);
+			check_text(b, v, detail);
 		page_raw(b, "</section>\n");
 		return 0;
 	}
@@ -304,7 +309,7 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 	if (v->reason == REASON_BLACKLIST && v->have_entry)
 		entry_text(b, &v->entry, ip);
 	else if (v->have_check)
-		check_text(b, v);
+		check_text(b, v, detail);
 	advice(b, v->reason, ip);
 	page_raw(b, "</section>\n");
 	return 1;

@@ -40,10 +40,12 @@ void	page_lookup_form(struct evbuffer *, const char *value);
 /*
  * The status of address a in zone z, as decided by v, with the reason
  * in plain words and what the owner of the address can do about it.
- * Returns 1 when a dnsbl zone lists the address (the form is useful).
+ * The computed check's detail (what DNS said: PTR names, forward
+ * addresses, the rule matched) only when DETAIL is not 0. Returns 1
+ * when a dnsbl zone lists the address (the form is useful).
  */
 int	page_zone(struct evbuffer *, const struct zone *z,
-	    const struct verdict *v, const struct addr *a, time_t now);
+	    const struct verdict *v, const struct addr *a, int detail);
 
 /* The delisting request form for address a. */
 void	page_delist_form(struct evbuffer *, const struct addr *a);

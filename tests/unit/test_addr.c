@@ -65,6 +65,37 @@ hex(const char *s)
 	return addr_format_hex(&a, out, sizeof(out));
 }
 
+/* addr_is_internal of the address S, or -1 when S does not parse. */
+static int
+internal(const char *s)
+{
+	char err[128];
+	struct addr a;
+
+	if (addr_parse(s, 0, &a, err, sizeof(err)) == -1)
+		return -1;
+	return addr_is_internal(&a);
+}
+
+static void
+test_internal(void)
+{
+	static const char *const in[] = { "10.1.2.3", "172.16.0.1",
+	    "172.31.255.255", "192.168.1.1", "100.64.0.1", "127.0.0.1",
+	    "169.254.1.1", "0.1.2.3", "192.0.0.8", "224.0.0.1",
+	    "255.255.255.255", "::", "::1", "fd00::1", "fe80::1", "ff02::1",
+	    "::ffff:10.0.0.1", NULL };
+	static const char *const out[] = { "172.32.0.1", "172.15.255.255",
+	    "192.0.2.1", "198.51.100.7", "8.8.8.8", "100.128.0.1",
+	    "2001:db8::1", "2a00:1450::1", "::ffff:8.8.8.8", "::2", NULL };
+	size_t i;
+
+	for (i = 0; in[i] != NULL; i++)
+		is_int(internal(in[i]), 1, "internal: %s", in[i]);
+	for (i = 0; out[i] != NULL; i++)
+		is_int(internal(out[i]), 0, "not internal: %s", out[i]);
+}
+
 int
 main(void)
 {
@@ -73,7 +104,8 @@ main(void)
 	const char *errstr;
 	uint64_t v;
 
-	plan(36);
+	plan(63);
+	test_internal();
 	is_str(roundtrip("192.0.2.1", 0), "192.0.2.1", "v4 address");
 	is_str(roundtrip("192.0.2.0/24", 0), "192.0.2.0/24", "v4 /24");
 	is_str(roundtrip("192.0.2.1/24", 0),

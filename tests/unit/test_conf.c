@@ -848,6 +848,7 @@ test_schema(void)
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.mta-cache", "http.notify-command", "http.max-body", "http.rate-limit",
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
+		"http.lookup-detail",
 		NULL
 	};
 	size_t i;
@@ -1065,7 +1066,8 @@ static const char every_conf[] =
     "\trate-limit: 2\n"
     "\taddress-rate-limit: 1\n"
     "\ttimeout: 5s\n"
-    "\ttrusted-proxy: 127.0.0.1, ::1\n";
+    "\ttrusted-proxy: 127.0.0.1, ::1\n"
+    "\tlookup-detail: no\n";
 
 /*
  * Whether every clause CLAUSE: of TEXT has a line "\tKEY:" (every zone:

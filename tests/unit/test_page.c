@@ -54,7 +54,7 @@ main(void)
 	struct addr a;
 	char *s;
 
-	plan(22);
+	plan(25);
 	page_esc(b, EVIL);
 	s = take(b);
 	is_str(s, EVIL_ESC, "esc: & < > \" ' escaped");
@@ -94,7 +94,7 @@ main(void)
 	str_copy(v.check.detail, "the PTR name " EVIL " does not resolve",
 	    sizeof(v.check.detail));
 	str_copy(v.check.names, EVIL, sizeof(v.check.names));
-	is_int(page_zone(b, &z, &v, &a, 0), 1, "zone: listed says so");
+	is_int(page_zone(b, &z, &v, &a, 1), 1, "zone: listed says so");
 	s = take(b);
 	ok(has(s, "Listed (127.0.0.4)"), "zone: the code");
 	ok(has(s, "the PTR name " EVIL_ESC " does not resolve"),
@@ -104,10 +104,19 @@ main(void)
 	ok(has(s, "Add 192.0.2.15 to the address (A or AAAA) records"),
 	    "zone: unconfirmed advice");
 	free(s);
+	v.check.checked = 1;
+	is_int(page_zone(b, &z, &v, &a, 0), 1, "zone, no detail: listed");
+	s = take(b);
+	ok(has(s, "Listed (127.0.0.4)") && has(s, "Checked "),
+	    "zone, no detail: the code and when it was checked");
+	ok(!has(s, EVIL_ESC) && !has(s, "PTR name:"),
+	    "zone, no detail: neither the check's detail nor the PTR names");
+	free(s);
+	v.check.checked = 0;
 
 	v.reason = REASON_DYNAMIC;
 	str_copy(v.check.rule, EVIL, sizeof(v.check.rule));
-	(void)page_zone(b, &z, &v, &a, 0);
+	(void)page_zone(b, &z, &v, &a, 1);
 	s = take(b);
 	ok(has(s, "rule <code>" EVIL_ESC "</code>"), "zone: the rule escaped");
 	ok(has(s, "dynamic or end-user"), "zone: dynamic advice");
@@ -121,20 +130,20 @@ main(void)
 	v.entry.prefix = a;
 	v.entry.reason = EVIL;
 	v.entry.reason_len = strlen(EVIL);
-	(void)page_zone(b, &z, &v, &a, 0);
+	(void)page_zone(b, &z, &v, &a, 1);
 	s = take(b);
 	ok(has(s, ": " EVIL_ESC ".</p>"), "zone: the entry's reason escaped");
 	free(s);
 	v.entry.reason = "see /$ for $$5";
 	v.entry.reason_len = strlen(v.entry.reason);
-	(void)page_zone(b, &z, &v, &a, 0);
+	(void)page_zone(b, &z, &v, &a, 1);
 	s = take(b);
 	ok(has(s, ": see /192.0.2.15 for $5.</p>"),
 	    "zone: the entry's $ is the address, $$ a dollar");
 	free(s);
 
 	memset(&v, 0, sizeof(v));
-	is_int(page_zone(b, &z, &v, &a, 0), 0, "zone: not listed says so");
+	is_int(page_zone(b, &z, &v, &a, 1), 0, "zone: not listed says so");
 	free(take(b));
 
 	memset(&r, 0, sizeof(r));

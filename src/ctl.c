@@ -1941,11 +1941,82 @@ out:
 	return rc;
 }
 
+/* An import's start, and whether an end for it follows. */
+struct log_import {
+	uint64_t	 seq;
+	char		*key;	/* "actor\nlist\nfile" */
+	int		 ended;
+};
+
+/* The reason log shows for an import's start with no end after it. */
+#define LOG_PARTIAL	"partial: started, no end recorded (stopped part " \
+			"way, or still running); import the file again to " \
+			"finish it"
+
 struct log_ctx {
 	FILE		*fp;
 	int		 json;
 	struct jarr	 ja;
+	struct log_import *imp;		/* every import's start */
+	size_t		 nimp;
 };
+
+static char *
+import_key(const struct store_audit *a)
+{
+	char *k;
+
+	(void)xasprintf(&k, "%s\n%s\n%s", a->actor ? a->actor : "",
+	    a->list ? a->list : "", a->entry ? a->entry : "");
+	return k;
+}
+
+/* First pass: every import's start, and which of them have an end. */
+static int
+log_imports(void *arg, const struct store_audit *a)
+{
+	struct log_ctx *lc = arg;
+	struct log_import *im;
+	char *k;
+	size_t i;
+
+	if (a->action == NULL)
+		return 0;
+	if (strcmp(a->action, STORE_AUDIT_IMPORT_START) == 0) {
+		lc->imp = xreallocarray(lc->imp, lc->nimp + 1,
+		    sizeof(*lc->imp));
+		im = &lc->imp[lc->nimp++];
+		im->seq = a->seq;
+		im->key = import_key(a);
+		im->ended = 0;
+	} else if (strcmp(a->action, "import") == 0) {
+		/* the end of the latest start of the same import */
+		k = import_key(a);
+		for (i = lc->nimp; i > 0; i--)
+			if (!lc->imp[i - 1].ended &&
+			    strcmp(lc->imp[i - 1].key, k) == 0) {
+				lc->imp[i - 1].ended = 1;
+				break;
+			}
+		free(k);
+	}
+	return 0;
+}
+
+/* An import start with no end after it. */
+static int
+log_partial(const struct log_ctx *lc, const struct store_audit *a)
+{
+	size_t i;
+
+	if (a->action == NULL ||
+	    strcmp(a->action, STORE_AUDIT_IMPORT_START) != 0)
+		return 0;
+	for (i = 0; i < lc->nimp; i++)
+		if (lc->imp[i].seq == a->seq)
+			return !lc->imp[i].ended;
+	return 0;
+}
 
 static int
 log_cb(void *arg, const struct store_audit *a)
@@ -1958,6 +2029,8 @@ log_cb(void *arg, const struct store_audit *a)
 	const char *reason = a->reason != NULL ? a->reason : "";
 	char t[64];
 
+	if (log_partial(lc, a))
+		reason = LOG_PARTIAL;
 	fmt_time(a->time, t, sizeof(t));
 	if (lc->json) {
 		jarr_item(&lc->ja);
@@ -1996,6 +2069,8 @@ cmd_log(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
 	struct log_ctx lc;
+	size_t i;
+	int rc = EXIT_OK;
 
 	(void)argc;
 	(void)argv;
@@ -2005,14 +2080,21 @@ cmd_log(struct ctl *c, int argc, char **argv)
 	lc.fp = stdout;
 	lc.json = c->json;
 	lc.ja.fp = stdout;
-	if (store_audit_walk(c->store, log_cb, &lc, errbuf,
+	if (store_audit_walk(c->store, log_imports, &lc, errbuf,
+	    sizeof(errbuf)) == STORE_ERROR ||
+	    store_audit_walk(c->store, log_cb, &lc, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
-		return EXIT_ERR;
+		rc = EXIT_ERR;
+		goto out;
 	}
 	if (c->json)
 		jarr_end(&lc.ja);
-	return EXIT_OK;
+out:
+	for (i = 0; i < lc.nimp; i++)
+		free(lc.imp[i].key);
+	free(lc.imp);
+	return rc;
 }
 
 /* queue: one request a line, oldest first. */

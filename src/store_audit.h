@@ -25,6 +25,14 @@ struct store_audit {
 };
 
 /*
+ * The action of the record an import (store_bulk_add) writes with its
+ * first batch; the one it writes with its last is "import", with the
+ * count. A start with no "import" after it for the same actor, list and
+ * file is an import that was stopped (or is still running).
+ */
+#define STORE_AUDIT_IMPORT_START	"import-start"
+
+/*
  * Append an audit record stamped with the time now (its own write
  * transaction). Any string may be NULL (empty); they are copied. Returns
  * STORE_OK or STORE_ERROR.

@@ -312,6 +312,16 @@ store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
 	while (!end) {
 		if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 			goto fail;
+		/*
+		 * The start is recorded with the first batch: an import
+		 * killed after it leaves a start without an end, and the
+		 * log can tell a partial import
+		 */
+		if (total == 0 && store_audit_put(st, txn, actor,
+		    actor ? strlen(actor) : 0, STORE_AUDIT_IMPORT_START,
+		    store_list_name(st, l), what, "started", 7, errbuf,
+		    errlen) == -1)
+			goto fail;
 		memset(d, 0, sizeof(d));
 		for (n = 0; n < batch; n++) {
 			memset(&e, 0, sizeof(e));

@@ -129,8 +129,10 @@ enum store_rc	 store_lookup_name(struct store *, unsigned list,
 /*
  * Bulk load (import): entries are added in write transactions of at most
  * batch entries each, so a reader always sees a consistent list and a
- * huge file does not overflow one transaction. One audit record
- * ("import", entry = what) at the end. The iterator fills *e and returns
+ * huge file does not overflow one transaction. Two audit records,
+ * entry = what: STORE_AUDIT_IMPORT_START ("started") committed with the
+ * first batch, and "import" ("N entries") with the last; a process
+ * killed in between leaves the start alone. The iterator fills *e and returns
  * 1, or 0 at the end, or -1 on an error (already reported by it). *count
  * (if not NULL) gets the number of entries committed, also on an error,
  * when the batches committed before it stay (with an audit record that

@@ -1858,12 +1858,18 @@ test_bulk(void)
 	    "bulk: last entry (99999)");
 	is_str(look(st, LIST_BLACK, "172.17.134.160"), "none",
 	    "bulk: past the last entry");
-	is_int(audit(st), 1, "bulk: one audit record");
-	ok(strcmp(recs[0].action, "import") == 0 &&
+	is_int(audit(st), 2, "bulk: two audit records, start and end");
+	ok(strcmp(recs[0].action, "import-start") == 0 &&
 	    strcmp(recs[0].entry, "bulk.txt") == 0 &&
-	    strcmp(recs[0].reason, "100000 entries") == 0 &&
+	    strcmp(recs[0].reason, "started") == 0 &&
 	    strcmp(recs[0].actor, "importer") == 0 &&
 	    strcmp(recs[0].list, "black") == 0,
+	    "bulk: import start record (entry bulk.txt, \"started\")");
+	ok(strcmp(recs[1].action, "import") == 0 &&
+	    strcmp(recs[1].entry, "bulk.txt") == 0 &&
+	    strcmp(recs[1].reason, "100000 entries") == 0 &&
+	    strcmp(recs[1].actor, "importer") == 0 &&
+	    strcmp(recs[1].list, "black") == 0,
 	    "bulk: import record (entry bulk.txt, \"100000 entries\")");
 
 	/* Re-import of the same entries replaces, counts stay right. */
@@ -1889,8 +1895,10 @@ test_bulk(void)
 	is_str(look(st, LIST_WHITE, "192.168.0.20"), "none",
 	    "bulk: failed batch rolled back");
 	audit(st);
-	ok(nrecs == 3 && strcmp(recs[2].entry, "broken.txt") == 0 &&
-	    strcmp(recs[2].reason, "20 entries (incomplete)") == 0,
+	ok(nrecs == 6 && strcmp(recs[4].action, "import-start") == 0 &&
+	    strcmp(recs[4].entry, "broken.txt") == 0 &&
+	    strcmp(recs[5].entry, "broken.txt") == 0 &&
+	    strcmp(recs[5].reason, "20 entries (incomplete)") == 0,
 	    "bulk: incomplete import recorded");
 	store_close(st);
 	free(p);
@@ -2450,7 +2458,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(396);
+	plan(397);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/random.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +21,8 @@
 #include "store_base.h"
 #include "store_cache_txn.h"
 
+#define STORE_CACHE_SHARE	4	/* the cache: at most 1/4 of the map */
+#define STORE_CACHE_EVICT	2	/* verdicts dropped for a new one */
 #define VERDICT_HDRLEN	26
 #define RULE_MAX	64
 #define NAMES_MAX	2048
@@ -235,6 +240,57 @@ nosync_end(struct store *st, int set, int ret, char *errbuf, size_t errlen)
 	return ret;
 }
 
+/*
+ * Keep the cache within STORE_CACHE_SHARE of the map: when its pages
+ * reach that, drop STORE_CACHE_EVICT verdicts from a random place first
+ * (a verdict is only a saved check; the lists' room is what matters).
+ * Returns 0, or -1 with errbuf.
+ */
+static int
+cache_bound(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+{
+	MDB_envinfo info;
+	MDB_cursor *cur = NULL;
+	MDB_stat ms;
+	MDB_val k, v;
+	uint8_t rnd[5];
+	int rc, i;
+
+	if ((rc = mdb_stat(txn, st->cache, &ms)) != 0 ||
+	    (rc = mdb_env_info(st->env, &info)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_stat(cache)");
+		return -1;
+	}
+	if ((uint64_t)(ms.ms_branch_pages + ms.ms_leaf_pages +
+	    ms.ms_overflow_pages) * ms.ms_psize <
+	    (uint64_t)info.me_mapsize / STORE_CACHE_SHARE)
+		return 0;
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd));	/* from the start: fine */
+	if ((rc = mdb_cursor_open(txn, st->cache, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(cache)");
+		return -1;
+	}
+	k.mv_data = rnd;
+	k.mv_size = sizeof(rnd);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	for (i = 0; i < STORE_CACHE_EVICT; i++) {
+		if (rc == MDB_NOTFOUND)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		if (rc == MDB_NOTFOUND)
+			break;
+		if (rc != 0 || (rc = mdb_cursor_del(cur, 0)) != 0) {
+			store_err(st, rc, errbuf, errlen, "evict(cache)");
+			mdb_cursor_close(cur);
+			return -1;
+		}
+		/* after a delete, MDB_NEXT is the entry that followed */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	return 0;
+}
+
 enum store_rc
 store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
     const struct store_verdict *v, char *errbuf, size_t errlen)
@@ -254,6 +310,8 @@ store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
 	if (nosync_begin(st, &set, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		goto cleanup;
+	if (cache_bound(st, txn, errbuf, errlen) == -1)
 		goto cleanup;
 	k.mv_data = (void *)key;
 	k.mv_size = keylen;

@@ -1962,6 +1962,22 @@ test_full(void)
 	    "(now 1 MB)", "full: cache put message names map-size:");
 	is_str(look(st, LIST_BLACK, "10.0.0.0"), "10.0.0.0",
 	    "full: lookups answered after a failed cache put");
+
+	/* The way out of a full map: flush and del still work. */
+	r = store_cache_del(st, NULL, 0, &count, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_cache_del: %s\n", errbuf);
+	is_int(r, STORE_OK, "full: flush all works on the full map");
+	r = store_audit_add(st, "alice", "flush", "", "all", "0 verdicts",
+	    errbuf, sizeof(errbuf));
+	is_int(r, STORE_OK, "full: and its audit record");
+	x = ip("10.0.0.1");
+	r = store_del(st, LIST_BLACK, &x, "alice", errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_del: %s\n", errbuf);
+	is_int(r, STORE_OK, "full: del works on the full map");
+	is_str(look(st, LIST_BLACK, "10.0.0.1"), "none",
+	    "full: the deleted entry is gone");
 	store_close(st);
 
 	/* A larger map-size grows the map; a smaller one does not shrink. */
@@ -1993,6 +2009,55 @@ test_full(void)
 	is_int(r, STORE_OK, "full: map not shrunk by a smaller map-size");
 	is_str(look(st, LIST_BLACK, "11.0.78.31"), "11.0.78.31",
 	    "full: entries of the second import found");
+	store_close(st);
+	free(p);
+}
+
+/*
+ * The verdict cache cannot crowd out the lists: a flood of verdicts far
+ * larger than the map goes in (old ones evicted), and the lists still
+ * take an entry.
+ */
+static void
+test_cache_bound(void)
+{
+	struct store *st;
+	struct store_verdict v;
+	struct store_entry e;
+	char *p = dbpath("bound"), names[2048];
+	uint8_t kb[STORE_CACHE_KEYMAX];
+	struct addr x;
+	uint32_t i;
+	int r = STORE_OK;
+
+	st = store_open(p, 1 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "bound: open with a 1 MB map");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	memset(names, 'n', sizeof(names));
+	memset(&v, 0, sizeof(v));
+	v.expires = (int64_t)now + 3600;
+	v.names = names;
+	v.names_len = sizeof(names);
+	/* some 3000 pages of verdicts into a map of 256 */
+	for (i = 0; i < 3000 && r == STORE_OK; i++) {
+		addr_from_v4(&x, 0xc6120000 + i);
+		r = store_cache_put(st, kb, store_cache_key_addr(&x, kb), &v,
+		    errbuf, sizeof(errbuf));
+	}
+	if (r != STORE_OK)
+		printf("# store_cache_put %u: %s\n", i, errbuf);
+	is_int(r, STORE_OK, "bound: 3000 large verdicts into 1 MB all go in");
+	e = mk("192.0.2.0/24", 0, 0, 0, "alice", "after the flood");
+	r = store_add(st, LIST_BLACK, &e, NULL, errbuf, sizeof(errbuf));
+	if (r != STORE_OK)
+		printf("# store_add: %s\n", errbuf);
+	is_int(r, STORE_OK, "bound: the list still takes an entry");
+	addr_from_v4(&x, 0xc6120000 + 2999);
+	is_int(cget(st, kb, store_cache_key_addr(&x, kb), now), STORE_OK,
+	    "bound: the newest verdict is kept");
 	store_close(st);
 	free(p);
 }
@@ -2458,7 +2523,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(397);
+	plan(405);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2493,6 +2558,7 @@ main(void)
 	test_index6_random();
 	test_expiry_old();
 	test_full();
+	test_cache_bound();
 	test_requests();
 	test_exempt_upgrade();
 	test_walk_corrupt();

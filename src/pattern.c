@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,14 @@
 #define RULE_NAME_MAX	64
 #define MSG_MAX		1024
 #define QUOTE_MAX	128	/* bytes of file text quoted in a message */
+/*
+ * The most a rule may cost (regex_cost): glibc's regcomp takes time and
+ * memory that double with each stacked or nested repetition (22 "+" on
+ * one atom: 16 s; 24: over 4 GB), and it runs in the event loop at a
+ * reload. 20000 is some 30 ms; the S25R rules cost at most 16.
+ */
+#define PATTERN_COST_MAX	20000
+#define COST_DEPTH		32	/* nested groups followed */
 
 struct rule {
 	char		*name;
@@ -117,6 +126,109 @@ valid_domain(const char *s)
 	}
 }
 
+/* Saturating helpers: a cost past PATTERN_COST_MAX is only "too much". */
+static uint64_t
+cost_cap(uint64_t c)
+{
+	return c > PATTERN_COST_MAX ? PATTERN_COST_MAX + 1 : c;
+}
+
+/*
+ * What compiling extended regex RE would cost, roughly: an atom costs 1,
+ * a group the sum of what it holds, and each repetition multiplies the
+ * cost of what it repeats (by 2 for "*", "+" and "?", by one more than
+ * its bound for "{m,n}"), so that stacked and nested repetitions, which
+ * glibc expands, multiply. Returns the cost, capped past
+ * PATTERN_COST_MAX, or PATTERN_COST_MAX + 1 for groups nested too deep.
+ */
+static uint64_t
+regex_cost(const char *re)
+{
+	uint64_t sum[COST_DEPTH], last = 0, m, n;
+	const char *s = re;
+	int d = 0;
+
+	sum[0] = 0;
+	while (*s != '\0') {
+		switch (*s) {
+		case '(':
+			if (++d == COST_DEPTH)
+				return PATTERN_COST_MAX + 1;
+			sum[d] = 0;
+			last = 0;
+			s++;
+			continue;
+		case ')':
+			if (d > 0) {
+				last = sum[d] ? sum[d] : 1;
+				d--;
+				sum[d] = cost_cap(sum[d] + last);
+			}
+			s++;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			m = 2;
+			s++;
+			break;
+		case '{':
+			m = n = 0;
+			for (s++; *s >= '0' && *s <= '9'; s++)
+				m = cost_cap(m * 10 + (uint64_t)(*s - '0'));
+			if (*s == ',')
+				for (s++; *s >= '0' && *s <= '9'; s++)
+					n = cost_cap(n * 10 +
+					    (uint64_t)(*s - '0'));
+			if (*s == '}')
+				s++;
+			m = (n > m ? n : m) + 1;
+			break;
+		case '[':
+			/* a bracket expression is one atom */
+			s++;
+			if (*s == '^')
+				s++;
+			if (*s == ']')
+				s++;
+			while (*s != '\0' && *s != ']') {
+				if (*s == '[' && (s[1] == ':' || s[1] == '.' ||
+				    s[1] == '=')) {
+					const char *e = strstr(s + 2, ":]");
+
+					s = e != NULL ? e + 2 : s + 1;
+				} else
+					s++;
+			}
+			if (*s == ']')
+				s++;
+			last = 1;
+			sum[d] = cost_cap(sum[d] + 1);
+			continue;
+		case '\\':
+			if (s[1] != '\0')
+				s++;
+			/* FALLTHROUGH */
+		default:
+			s++;
+			last = 1;
+			sum[d] = cost_cap(sum[d] + 1);
+			continue;
+		}
+		/* a repetition of the last atom: its cost m times over */
+		if (last == 0)
+			continue;
+		if (sum[d] <= PATTERN_COST_MAX)	/* else over already */
+			sum[d] = cost_cap(sum[d] - last + cost_cap(last * m));
+		last = cost_cap(last * m);
+	}
+	while (d > 0) {
+		sum[d - 1] = cost_cap(sum[d - 1] + sum[d]);
+		d--;
+	}
+	return sum[0];
+}
+
 static void
 add_rule(struct patterns *p, struct line_errs *ld, const char *name,
     size_t namelen, const char *re)
@@ -143,6 +255,12 @@ add_rule(struct patterns *p, struct line_errs *ld, const char *name,
 	if (*re == '\0') {
 		line_error(ld, "rule \"%.*s\": missing regex", (int)namelen,
 		    name);
+		return;
+	}
+	if (regex_cost(re) > PATTERN_COST_MAX) {
+		line_error(ld, "rule \"%.*s\": regex too costly to compile "
+		    "(its repetitions, stacked or nested, multiply past %d): "
+		    "simplify it", (int)namelen, name, PATTERN_COST_MAX);
 		return;
 	}
 	if (p->nrules == p->rulecap) {

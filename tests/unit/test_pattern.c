@@ -302,6 +302,31 @@ test_loader(void)
 	if (nerr != 13)
 		printf("# errors:\n%s", errs);
 
+	/* Rules too costly to compile are refused before regcomp. */
+	errs[0] = '\0';
+	nerr = 0;
+	n = 0;
+	p = patterns_load_string("cost.rules",
+	    "rule plus22 a++++++++++++++++++++++\n"		/* 1 */
+	    "rule nested (a{1,255}){1,255}\n"			/* 2 */
+	    "rule deep (((((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n"
+	    "rule cheap ((((x+)+)+)+)+((((x+)+)+)+)+((((y*)*)*)*)*\n"
+	    "rule wide a{0,255}b{0,255}c{0,255}d{0,255}\n"
+	    "rule seq ^[a-z]+-[a-z]+-[a-z]+-[a-z]+-[a-z]+-[0-9]+-[0-9]+\n"
+	    "rule s25r-3 ^([^.]+\\.)?[0-9][^.]*\\.[^.]+\\..+\\.[a-z]\n"
+	    "rule brackets [[:digit:]]+[]x]+[^]x]*\\(+\n",
+	    collect, &n, &nerr);
+	ok(p == NULL, "costly rules: not loaded");
+	is_int(nerr, 3, "costly rules: 3 errors");
+	ok(has_err_prefix("cost.rules:1: rule \"plus22\": regex too costly "
+	    "to compile"), "22 stacked + refused, with file:line");
+	ok(has_err_prefix("cost.rules:2: rule \"nested\": regex too costly"),
+	    "nested {1,255} refused");
+	ok(has_err_prefix("cost.rules:3: rule \"deep\": regex too costly"),
+	    "15 nested + refused");
+	if (nerr != 3)
+		printf("# errors:\n%s", errs);
+
 	/* Errors without a callback or a count pointer. */
 	p = patterns_load_string("t.rules", "bogus\n", NULL, NULL, NULL);
 	ok(p == NULL, "error without callback");
@@ -322,7 +347,7 @@ test_loader(void)
 int
 main(void)
 {
-	plan(105);
+	plan(110);
 	test_shipped();
 	test_loader();
 	return done();

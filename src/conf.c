@@ -222,6 +222,12 @@ static const struct key keys[] = {
 	    NULL, F_MULTI, SRV(http.trusted_proxy) },
 	{ "http.lookup-detail", CL_HTTP, KT_BOOL, 0, 0,
 	    "yes", 0, SRV(http.lookup_detail) },
+	{ "http.total-rate-limit", CL_HTTP, KT_UINT, 1, 1000000,
+	    "100", 0, SRV(http.total_rate_limit) },
+	{ "http.lookup-rate-limit", CL_HTTP, KT_UINT, 1, 100000,
+	    "30", 0, SRV(http.lookup_rate_limit) },
+	{ "http.lookup-total-limit", CL_HTTP, KT_UINT, 1, 1000000,
+	    "600", 0, SRV(http.lookup_total_limit) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

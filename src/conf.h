@@ -94,6 +94,9 @@ struct conf_http {
 	uint32_t		 timeout;	/* seconds per HTTP request */
 	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
 	int			 lookup_detail;	/* what DNS said, on /lookup */
+	uint32_t		 total_rate_limit;	/* requests an hour */
+	uint32_t		 lookup_rate_limit;	/* a client a minute */
+	uint32_t		 lookup_total_limit;	/* all a minute */
 };
 
 /* log: where rdnsbld's log goes when it is not run with -d. */

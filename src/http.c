@@ -51,6 +51,10 @@
 #define RL_SLOTS		4096	/* remembered clients / addresses */
 #define RL_CLIENT_WINDOW	3600
 #define RL_ADDR_WINDOW		86400
+#define RL_LOOKUP_WINDOW	60
+
+/* The one key of the limits in total. */
+static const struct addr everyone = { ADDR_V4, 0, { 0 } };
 
 /* What became of a POST /delist. */
 enum outcome {
@@ -124,6 +128,8 @@ struct http {
 	struct binding	*b;
 	size_t		 nb;
 	struct ratelimit *rl_client, *rl_addr;
+	struct ratelimit *rl_total;		/* requests from everyone */
+	struct ratelimit *rl_lookup, *rl_lookup_total;
 	struct pending	*pending;
 	uint64_t	 pages[NROUTES + 1];	/* by route; last: no page */
 	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
@@ -449,6 +455,45 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 	send_page(h, req, 200, "OK", b);
 }
 
+/* The key of a client in the limits: an IPv6 client by its /64. */
+static void
+client_key(const struct addr *client, struct addr *key)
+{
+	*key = *client;
+	if (key->af == ADDR_V6) {
+		key->len = 64;
+		addr_mask(key);
+	}
+}
+
+/*
+ * A lookup of an address runs the checks and caches a verdict for one
+ * not seen before: limited by client and in total (429, returns 1).
+ */
+static int
+lookup_limited(struct http *h, struct evhttp_request *req)
+{
+	const struct conf_http *c = &h->env.conf->http;
+	struct addr client, key;
+	time_t now = time(NULL);
+	int all = 0;
+
+	client_addr(h, req, &client);
+	client_key(&client, &key);
+	if (!ratelimit_hit(h->rl_lookup, &key, c->lookup_rate_limit,
+	    RL_LOOKUP_WINDOW, now)) {
+		if (!ratelimit_hit(h->rl_lookup_total, &everyone,
+		    c->lookup_total_limit, RL_LOOKUP_WINDOW, now))
+			return 0;
+		all = 1;
+	}
+	send_message(h, req, 429, "Too Many Requests", "Too many lookups",
+	    all ? "The server takes no more lookups just now; please try "
+	    "again in a minute." : "Too many lookups from your address; "
+	    "please try again in a minute.");
+	return 1;
+}
+
 /* GET / and /lookup: index, the form alone when no address is given. */
 static void
 lookup_query(struct http *h, struct evhttp_request *req, const char *query,
@@ -479,6 +524,8 @@ lookup_query(struct http *h, struct evhttp_request *req, const char *query,
 		return;
 	}
 	evhttp_clear_headers(&kv);
+	if (lookup_limited(h, req))
+		return;
 	lookup_page(h, req, &a, NULL);
 }
 
@@ -706,17 +753,21 @@ do_delist(struct http *h, const struct hreq *hr)
 		    "Not a form", "Send the form from the lookup page.");
 		return;
 	}
-	key = *client;
-	if (key.af == ADDR_V6) {
-		key.len = 64;
-		addr_mask(&key);
-	}
+	client_key(client, &key);
 	if (ratelimit_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
 	    now)) {
 		h->outcomes[OUT_LIMITED]++;
 		send_message(h, req, 429, "Too Many Requests", "Too many "
 		    "requests", "Too many requests from your address; please "
 		    "try again in an hour.");
+		return;
+	}
+	if (ratelimit_hit(h->rl_total, &everyone, c->http.total_rate_limit,
+	    RL_CLIENT_WINDOW, now)) {
+		h->outcomes[OUT_LIMITED]++;
+		send_message(h, req, 429, "Too Many Requests", "Too many "
+		    "requests", "The server takes no more requests just now; "
+		    "please try again in an hour.");
 		return;
 	}
 	body = xmalloc(len + 1);
@@ -924,6 +975,9 @@ http_new(struct event_base *base)
 	evhttp_set_gencb(h->eh, route, h);
 	h->rl_client = ratelimit_new(RL_SLOTS);
 	h->rl_addr = ratelimit_new(RL_SLOTS);
+	h->rl_total = ratelimit_new(1);
+	h->rl_lookup = ratelimit_new(RL_SLOTS);
+	h->rl_lookup_total = ratelimit_new(1);
 	h->notify = notify_queue_new(HTTP_NOTIFY_RUNNING, HTTP_NOTIFY_WAITING);
 	return h;
 }
@@ -1029,6 +1083,9 @@ http_free(struct http *h)
 	evhttp_free(h->eh);
 	ratelimit_free(h->rl_client);
 	ratelimit_free(h->rl_addr);
+	ratelimit_free(h->rl_total);
+	ratelimit_free(h->rl_lookup);
+	ratelimit_free(h->rl_lookup_total);
 	notify_queue_free(h->notify);
 	free(h);
 }

@@ -3,7 +3,8 @@
 # http_notify.sh -- a flood of delisting requests cannot start a process
 # each: 300 requests from 300 client addresses (through a trusted proxy)
 # run notify-command for every one, but never more than two at once, the
-# others waiting their turn; /metrics counts the runs. Every socket of
+# others waiting their turn; /metrics counts the runs. total-rate-limit
+# bounds the requests of all clients together. Every socket of
 # the daemon, an accepted DNS TCP connection too, is close-on-exec.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -38,6 +39,10 @@ chmod +x "$work/notify.sh"
 TRUSTED=127.0.0.0/8
 RATE=1000
 write_conf http.conf.in
+# The requests accepted from everyone in an hour: exactly the flood.
+sed "s/^\(	trusted-proxy:.*\)\$/\1\\
+	total-rate-limit: $N/" "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+like "$(cat "$CONF")" "total-rate-limit: $N" "the config says total-rate-limit: $N"
 ctl_must add black 198.18.0.0/16 --reason "listed for the flood"
 start_daemon
 URL="http://127.0.0.1:$HPORT"
@@ -84,6 +89,12 @@ done
 curl -s --parallel --parallel-max 50 --max-time 30 -K "$work/curl.cfg" \
     >"$work/codes"
 is "$(grep -c '^202$' "$work/codes")" $N "all $N requests are queued (202)"
+
+# One more, from yet another address: over the limit in total.
+delist ip=198.18.9.9 email=late@example.org description=late \
+    -H "X-Forwarded-For: 10.99.0.1"
+is "$WEB_CODE" 429 "request $((N + 1)), from a new address, is refused (429)"
+contains "429: it says the server takes no more" 'takes no more requests'
 
 web /metrics
 like "$WEB_BODY" 'rdnsbl_notify_runs_total\{event="queued"\} 300' \

@@ -848,7 +848,8 @@ test_schema(void)
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.mta-cache", "http.notify-command", "http.max-body", "http.rate-limit",
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
-		"http.lookup-detail",
+		"http.lookup-detail", "http.total-rate-limit",
+		"http.lookup-rate-limit", "http.lookup-total-limit",
 		NULL
 	};
 	size_t i;
@@ -1067,7 +1068,10 @@ static const char every_conf[] =
     "\taddress-rate-limit: 1\n"
     "\ttimeout: 5s\n"
     "\ttrusted-proxy: 127.0.0.1, ::1\n"
-    "\tlookup-detail: no\n";
+    "\tlookup-detail: no\n"
+    "\ttotal-rate-limit: 50\n"
+    "\tlookup-rate-limit: 10\n"
+    "\tlookup-total-limit: 100\n";
 
 /*
  * Whether every clause CLAUSE: of TEXT has a line "\tKEY:" (every zone:

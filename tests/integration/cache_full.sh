@@ -17,15 +17,7 @@ N=16000
 
 # Every PTR query: NXDOMAIN at once (a no-ptr listing for each address).
 : >"$TNS"
-cat >>"$TNS" <<'EOF'
-ENTRY_BEGIN
-MATCH opcode qtype
-ADJUST copy_id copy_query
-REPLY QR RD RA NXDOMAIN
-SECTION QUESTION
-1.0.0.10.in-addr.arpa. IN PTR
-ENTRY_END
-EOF
+tns_ptr_nx_all
 start_upstream "$TNS"
 
 write_conf checks-base.conf.in

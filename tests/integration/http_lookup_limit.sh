@@ -14,15 +14,7 @@ need_programs
 
 # Every PTR query: NXDOMAIN at once.
 : >"$TNS"
-cat >>"$TNS" <<'EOF'
-ENTRY_BEGIN
-MATCH opcode qtype
-ADJUST copy_id copy_query
-REPLY QR RD RA NXDOMAIN
-SECTION QUESTION
-1.2.0.192.in-addr.arpa. IN PTR
-ENTRY_END
-EOF
+tns_ptr_nx_all
 start_upstream "$TNS"
 
 TRUSTED=127.0.0.0/8

@@ -775,6 +775,20 @@ tns_addr()
 	tns_entry "$ta_name" $ta_type NOERROR "$@"
 }
 
+# tns_ptr_nx_all: NXDOMAIN for every PTR query (entries before it win).
+tns_ptr_nx_all()
+{
+	{
+		echo "ENTRY_BEGIN"
+		echo "MATCH opcode qtype"
+		echo "ADJUST copy_id copy_query"
+		echo "REPLY QR RD RA NXDOMAIN"
+		echo "SECTION QUESTION"
+		echo "1.2.0.192.in-addr.arpa. IN PTR"
+		echo "ENTRY_END"
+	} >>"$TNS"
+}
+
 # tns_nx NAME TYPE: NXDOMAIN.  tns_rcode NAME TYPE RCODE: a bare RCODE.
 tns_nx()
 {

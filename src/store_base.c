@@ -16,6 +16,9 @@
  */
 #include "config.h"
 
+#include <sys/statvfs.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +30,21 @@
 #if ENTRY_MAXLEN != ENTRY_HDRLEN + ACTOR_MAX + REASON_MAX
 #error "ENTRY_MAXLEN does not match the entry's layout"
 #endif
+
+/* 1 if the file system of the database has no room left for a page. */
+static int
+disk_full(struct store *st)
+{
+	struct statvfs sv;
+	const char *path;
+	MDB_stat ms;
+
+	if (mdb_env_get_path(st->env, &path) != 0 || statvfs(path, &sv) == -1)
+		return 0;
+	if (mdb_env_stat(st->env, &ms) != 0)
+		ms.ms_psize = 4096;
+	return (uint64_t)sv.f_bavail * sv.f_frsize < (uint64_t)ms.ms_psize * 2;
+}
 
 void
 store_err(struct store *st, int rc, char *errbuf, size_t errlen,
@@ -47,6 +65,16 @@ store_err(struct store *st, int rc, char *errbuf, size_t errlen,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/*
+	 * LMDB reports a short write, which is what a full disk gives, as
+	 * EIO: tell that from a failing disk by the free space
+	 */
+	if ((rc == EIO || rc == ENOSPC || rc == EDQUOT) && disk_full(st)) {
+		snprintf(errbuf, errlen, "%s: no space left on the disk that "
+		    "holds the database: free some, or move the database",
+		    what);
+		return;
+	}
 	snprintf(errbuf, errlen, "%s: %s", what, mdb_strerror(rc));
 }
 

@@ -890,6 +890,21 @@ list_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
+/*
+ * After a walk that passed over N unreadable entries: EXIT_OK when none,
+ * else EXIT_ERR with the count (what was readable is out all the same).
+ */
+static int
+skipped_report(const char *cmd, size_t n)
+{
+	if (n == 0)
+		return EXIT_OK;
+	ctl_err("store: %zu corrupt entr%s skipped: the %s lacks %s, the "
+	    "rest is complete", n, n == 1 ? "y" : "ies", cmd,
+	    n == 1 ? "it" : "them");
+	return EXIT_ERR;
+}
+
 /* list [LIST] [--json]: one list, or every list of the configuration */
 static int
 cmd_list(struct ctl *c, int argc, char **argv)
@@ -898,7 +913,7 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	struct list_ctx lc;
 	const char *name;
 	unsigned id;
-	size_t i, n;
+	size_t i, n, skipped = 0;
 
 	if (argc == 1 && parse_list(c, argv[0]) == -1)
 		return EXIT_USAGE;
@@ -917,7 +932,7 @@ cmd_list(struct ctl *c, int argc, char **argv)
 		if (!list_id(c, name, &id))
 			continue;	/* not in the database yet: empty */
 		lc.list = name;
-		if (store_walk(c->store, id, list_cb, &lc, errbuf,
+		if (store_walk(c->store, id, list_cb, &lc, &skipped, errbuf,
 		    sizeof(errbuf)) == STORE_ERROR) {
 			ctl_err("store: %s", errbuf);
 			return EXIT_ERR;
@@ -925,7 +940,7 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	}
 	if (c->json)
 		jarr_end(&lc.ja);
-	return EXIT_OK;
+	return skipped_report("list", skipped);
 }
 
 /* The "entry:" / "whitelisted:" detail line of lookup. */
@@ -1883,7 +1898,7 @@ cmd_export(struct ctl *c, int argc, char **argv)
 	char errbuf[1024];
 	struct export_ctx xc;
 	unsigned list;
-	size_t i;
+	size_t i, skipped = 0;
 	int kind, rc = EXIT_ERR;
 
 	(void)argc;
@@ -1902,10 +1917,10 @@ cmd_export(struct ctl *c, int argc, char **argv)
 	 */
 	if (strcmp(argv[0], "black") == 0 && !c->without_white) {
 		if (store_walk(c->store, LIST_WHITE, export_white_cb, &xc,
-		    errbuf, sizeof(errbuf)) == STORE_ERROR ||
+		    &skipped, errbuf, sizeof(errbuf)) == STORE_ERROR ||
 		    (list_id(c, LIST_EXEMPT_NAME, &list) &&
-		    store_walk(c->store, list, export_exempt_cb, &xc, errbuf,
-		    sizeof(errbuf)) == STORE_ERROR)) {
+		    store_walk(c->store, list, export_exempt_cb, &xc, &skipped,
+		    errbuf, sizeof(errbuf)) == STORE_ERROR)) {
 			ctl_err("store: %s", errbuf);
 			goto out;
 		}
@@ -1918,7 +1933,7 @@ cmd_export(struct ctl *c, int argc, char **argv)
 		    "exemptions as exceptions (\"!\" lines), as a dnsbl zone "
 		    "answers; --without-white for the black list alone\n");
 	if (list_id(c, argv[0], &list) && store_walk(c->store, list,
-	    export_cb, &xc, errbuf,
+	    export_cb, &xc, &skipped, errbuf,
 	    sizeof(errbuf)) == STORE_ERROR) {
 		ctl_err("store: %s", errbuf);
 		goto out;
@@ -1929,7 +1944,7 @@ cmd_export(struct ctl *c, int argc, char **argv)
 		ctl_err("store: the lists are not in key order");
 		goto out;
 	}
-	rc = EXIT_OK;
+	rc = skipped_report("export", skipped);
 out:
 	ipmerge_free(xc.merge);
 	for (i = 0; i < xc.nwhite; i++)

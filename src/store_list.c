@@ -693,6 +693,7 @@ struct list_walk {
 	unsigned	 l;
 	store_walk_fn	*cb;
 	void		*arg;
+	size_t		*skipped;	/* or NULL: a bad entry stops */
 };
 
 static int
@@ -705,6 +706,10 @@ list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
 	memset(&e, 0, sizeof(e));
 	if (store_entry_decode(v, &e) == -1 ||
 	    store_entry_key_parse(w->st->lists[w->l].kind, k, &e) == -1) {
+		if (w->skipped != NULL) {
+			(*w->skipped)++;
+			return 0;
+		}
 		snprintf(errbuf, errlen, "corrupt entry in %s",
 		    store_list_name(w->st, w->l));
 		return -1;
@@ -714,9 +719,9 @@ list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
 
 enum store_rc
 store_walk(struct store *st, unsigned l, store_walk_fn *cb, void *arg,
-    char *errbuf, size_t errlen)
+    size_t *skipped, char *errbuf, size_t errlen)
 {
-	struct list_walk w = { st, l, cb, arg };
+	struct list_walk w = { st, l, cb, arg, skipped };
 
 	if (store_list_check(st, l, errbuf, errlen) == -1)
 		return STORE_ERROR;
@@ -747,6 +752,7 @@ store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
 		w.l = ids[i];
 		w.cb = cbs[i];
 		w.arg = args[i];
+		w.skipped = NULL;
 		if (store_table_walk_txn(st, txn, st->lists[ids[i]].dbi,
 		    store_list_name(st, ids[i]), list_record, &w, errbuf,
 		    errlen) == STORE_ERROR)

@@ -173,12 +173,15 @@ enum store_rc	 store_replace(struct store *, unsigned list,
  * Walk a list in key order (address, then prefix length), in one read
  * transaction of its own; expired entries are included (the callback can
  * compare e->expires). The entry's strings are valid during the call.
- * cb returns 0 to go on, non-zero to stop. Returns STORE_OK or
- * STORE_ERROR (a corrupt entry).
+ * cb returns 0 to go on, non-zero to stop. With SKIPPED not NULL, an
+ * entry that cannot be read is passed over and counted in *SKIPPED (one
+ * bad record does not hide the others); with NULL it stops the walk.
+ * Returns STORE_OK or STORE_ERROR (a corrupt entry, without SKIPPED).
  */
 typedef int store_walk_fn(void *arg, const struct store_entry *e);
 enum store_rc	 store_walk(struct store *, unsigned list,
-		    store_walk_fn *cb, void *arg, char *errbuf, size_t errlen);
+		    store_walk_fn *cb, void *arg, size_t *skipped,
+		    char *errbuf, size_t errlen);
 
 /*
  * Walk the lists ids[0..n) in turn, each as store_walk with cbs[i] and

@@ -162,7 +162,7 @@ walk(struct store *st, unsigned l, int stop)
 
 	memset(&w, 0, sizeof(w));
 	w.stop = stop;
-	if (store_walk(st, l, walk_cb, &w, errbuf, sizeof(errbuf)) !=
+	if (store_walk(st, l, walk_cb, &w, NULL, errbuf, sizeof(errbuf)) !=
 	    STORE_OK) {
 		printf("# store_walk: %s\n", errbuf);
 		return "error";
@@ -2350,6 +2350,17 @@ test_walk_corrupt(void)
 	}
 	is_str(walk(st, LIST_BLACK, 0), "error", "corrupt: list walk fails");
 	is_str(errbuf, "corrupt entry in black", "corrupt: list walk says so");
+	{
+		struct walk w;
+		size_t skipped = 0;
+
+		memset(&w, 0, sizeof(w));
+		ok(store_walk(st, LIST_BLACK, walk_cb, &w, &skipped, errbuf,
+		    sizeof(errbuf)) == STORE_OK && skipped == 1 &&
+		    strcmp(w.text, "192.0.2.1") == 0,
+		    "corrupt: a walk that skips gives the rest (%s), 1 skipped",
+		    w.text);
+	}
 	is_int(audit(st), -1, "corrupt: audit walk fails");
 	is_str(errbuf, "corrupt key in audit", "corrupt: audit walk says so");
 	is_str(cwalk(st, 0), "error", "corrupt: cache walk fails");
@@ -2523,7 +2534,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(405);
+	plan(406);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

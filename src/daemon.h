@@ -50,6 +50,7 @@ struct daemon {
 	int			 serial_seq_seen;	/* serial_seq is set */
 	int			 purging;	/* a purge pass is under way */
 	int			 index_logged;	/* its size was logged */
+	unsigned		 index_fails;	/* failed steps in a row */
 	struct timespec		 index_t0;	/* its build started */
 	struct event		*ev_chld;	/* notify-command children */
 	struct store_purge_pos	 purge_pos;	/* the purge pass under way */

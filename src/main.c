@@ -61,6 +61,12 @@
 #define INDEX_PAUSE_US	1000
 #define INDEX_WAIT	2	/* s: a rebuild waits for the writers to stop */
 /*
+ * A step that fails again waits twice as long as the last time, up to
+ * INDEX_BACKOFF_MAX seconds (a corrupt database fails every time), and
+ * is logged at the 1st, 2nd, 4th, 8th... failure in a row.
+ */
+#define INDEX_BACKOFF_MAX	300
+/*
  * The zones' SOA serials follow the database's changes (store.h,
  * store_serial): the daemon looks for a change every SERIAL_POLL_MS.
  */
@@ -614,10 +620,20 @@ on_index(evutil_socket_t fd, short what, void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &d->index_t0);
 	r = store_index_step(d->store, INDEX_STEP, errbuf, sizeof(errbuf));
 	if (r == -1) {
-		log_warnx("store: the copy of the lists: %s", errbuf);
-		tv.tv_sec = 1;
+		d->index_fails++;
+		tv.tv_sec = d->index_fails > 9 ? INDEX_BACKOFF_MAX :
+		    1L << (d->index_fails - 1);
+		if (tv.tv_sec > INDEX_BACKOFF_MAX)
+			tv.tv_sec = INDEX_BACKOFF_MAX;
 		tv.tv_usec = 0;
-	}
+		if ((d->index_fails & (d->index_fails - 1)) == 0)
+			log_warnx("store: the copy of the lists: %s (failed "
+			    "%u time%s in a row, next try in %lds; queries "
+			    "are answered from the database meanwhile)",
+			    errbuf, d->index_fails,
+			    d->index_fails == 1 ? "" : "s", (long)tv.tv_sec);
+	} else
+		d->index_fails = 0;
 	if (r == STORE_INDEX_WAIT) {
 		tv.tv_sec = INDEX_WAIT;
 		tv.tv_usec = 0;

@@ -71,6 +71,7 @@
 #define OPT_NOWHITE	0x40
 #define OPT_REPLACE	0x80
 #define OPT_WHITELIST	0x100
+#define OPT_UNDO	0x200
 
 /* Row flags. */
 #define CMD_WRITE	0x01	/* changes the store: purge afterwards */
@@ -90,6 +91,7 @@ struct ctl {
 	int		 host_bits;	/* --accept-host-bits */
 	int		 without_white;	/* --without-white */
 	int		 replace;	/* --replace */
+	int		 undo;		/* --undo */
 	int		 whitelist;	/* --whitelist */
 };
 
@@ -122,8 +124,9 @@ static const struct cmd cmds[] = {
 	{ "del", "LIST ENTRY", 2, 2, 0, CMD_WRITE, cmd_del },
 	{ "list", "[LIST] [--json]", 0, 1, OPT_JSON, 0, cmd_list },
 	{ "lookup", "ADDR|NAME [--json]", 1, 1, OPT_JSON, 0, cmd_lookup },
-	{ "import", "LIST FILE [--replace] [--accept-host-bits]", 2, 2,
-	    OPT_REPLACE | OPT_HOSTBITS, CMD_WRITE, cmd_import },
+	{ "import", "LIST FILE [--replace | --undo] [--accept-host-bits]",
+	    2, 2, OPT_REPLACE | OPT_UNDO | OPT_HOSTBITS, CMD_WRITE,
+	    cmd_import },
 	{ "export", "LIST [--without-white]", 1, 1, OPT_NOWHITE, 0,
 	    cmd_export },
 	{ "log", "[--json]", 0, 0, OPT_JSON, 0, cmd_log },
@@ -151,6 +154,7 @@ static const struct {
 	{ "without-white", OPT_NOWHITE, 0 },
 	{ "replace", OPT_REPLACE, 0 },
 	{ "whitelist", OPT_WHITELIST, 0 },
+	{ "undo", OPT_UNDO, 0 },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -1672,7 +1676,7 @@ import_expired(const struct import_ctx *ic)
 		    "ies have");
 }
 
-/* import LIST FILE [--replace] [--accept-host-bits] */
+/* import LIST FILE [--replace | --undo] [--accept-host-bits] */
 static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
@@ -1691,6 +1695,8 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	memset(&ic, 0, sizeof(ic));
 	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
+	if (c->replace && c->undo)
+		return usage_hint("--replace and --undo do not go together");
 	if (kind == LIST_KIND_DOMAIN)
 		flags |= IPFILE_DOMAINS;
 	if ((fd = open(path, O_RDONLY)) == -1) {
@@ -1780,6 +1786,20 @@ cmd_import(struct ctl *c, int argc, char **argv)
 	if ((ic.ipf = ipfile_open(fd, path, flags, c->now, import_warn,
 	    &ic)) == NULL) {
 		ctl_err("cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (c->undo) {
+		/* take back what the file put (a partial import too) */
+		if (store_bulk_undo(c->store, list, import_next, &ic,
+		    c->actor, path, IMPORT_BATCH, &count, errbuf,
+		    sizeof(errbuf)) != STORE_OK) {
+			ctl_err("store: %s (%zu entries were deleted before "
+			    "the error)", errbuf, count);
+			goto out;
+		}
+		printf("deleted %zu entr%s of %s from %s\n", count,
+		    count == 1 ? "y" : "ies", path, argv[0]);
+		rc = EXIT_OK;
 		goto out;
 	}
 	if (store_bulk_add(c->store, list, import_next, &ic, c->actor, path,
@@ -1966,7 +1986,7 @@ struct log_import {
 /* The reason log shows for an import's start with no end after it. */
 #define LOG_PARTIAL	"partial: started, no end recorded (stopped part " \
 			"way, or still running); import the file again to " \
-			"finish it"
+			"finish it, or with --undo to take it back"
 
 struct log_ctx {
 	FILE		*fp;
@@ -2455,6 +2475,9 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 			break;
 		case OPT_WHITELIST:
 			c->whitelist = 1;
+			break;
+		case OPT_UNDO:
+			c->undo = 1;
 			break;
 		}
 	}

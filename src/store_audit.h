@@ -31,6 +31,8 @@ struct store_audit {
  * file is an import that was stopped (or is still running).
  */
 #define STORE_AUDIT_IMPORT_START	"import-start"
+/* The record of an import taken back (store_bulk_undo). */
+#define STORE_AUDIT_IMPORT_UNDO		"import-undo"
 
 /*
  * Append an audit record stamped with the time now (its own write

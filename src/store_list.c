@@ -152,18 +152,17 @@ fail:
 
 /*
  * Delete the entry of list l whose key is kb (klen bytes) inside txn,
- * with an audit record by actor giving why (NULL: none), unless its flags
- * have one of skip: 0, 1 when there is none to delete, or -1.
+ * counting it in d, its text (ENTRY_TEXTMAX) in text, unless its flags
+ * have one of skip: 0, 1 when there is none to delete, or -1. No journal
+ * or audit record: the caller's.
  */
 static int
-entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
-    size_t klen, uint32_t skip, const char *actor, const char *why,
-    char *errbuf, size_t errlen)
+entry_del_only(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
+    size_t klen, uint32_t skip, lens_delta d, char *text, char *errbuf,
+    size_t errlen)
 {
 	struct store_entry e;
-	lens_delta d;
 	MDB_val k, v;
-	char text[ENTRY_TEXTMAX];
 	int rc;
 
 	k.mv_data = (void *)kb;
@@ -184,7 +183,7 @@ entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
 	if (e.flags & skip)
 		return 1;
 	(void)store_entry_key_parse(st->lists[l].kind, &k, &e);
-	store_entry_text(&e, text, sizeof(text));
+	store_entry_text(&e, text, ENTRY_TEXTMAX);
 	if (store_expiry_put(st, txn, l, kb, klen, e.expires, 1, errbuf,
 	    errlen) == -1)
 		return -1;
@@ -193,8 +192,28 @@ entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
 		    store_list_name(st, l));
 		return -1;
 	}
-	memset(d, 0, sizeof(d));
 	count_key(st, l, d, kb, klen, -1);
+	return 0;
+}
+
+/*
+ * Delete the entry of list l whose key is kb (klen bytes) inside txn,
+ * with an audit record by actor giving why (NULL: none), unless its flags
+ * have one of skip: 0, 1 when there is none to delete, or -1.
+ */
+static int
+entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
+    size_t klen, uint32_t skip, const char *actor, const char *why,
+    char *errbuf, size_t errlen)
+{
+	lens_delta d;
+	char text[ENTRY_TEXTMAX];
+	int rc;
+
+	memset(d, 0, sizeof(d));
+	if ((rc = entry_del_only(st, txn, l, kb, klen, skip, d, text, errbuf,
+	    errlen)) != 0)
+		return rc;
 	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
 		return -1;
@@ -290,17 +309,22 @@ store_del_name(struct store *st, unsigned l, const char *name, int wild,
 	return del_key(st, l, kb, klen, actor, errbuf, errlen);
 }
 
-enum store_rc
-store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
-    void *arg, const char *actor, const char *what, size_t batch,
+/*
+ * store_bulk_add, or with undo store_bulk_undo: the entries of next put,
+ * or deleted, in write transactions of batch entries each.
+ */
+static enum store_rc
+bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
+    const char *actor, const char *what, size_t batch, int undo,
     size_t *count, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	lens_delta d;
 	uint8_t kb[ANYKEY_MAX];
 	MDB_txn *txn = NULL;
-	char reason[128];
-	size_t total = 0, n, klen;
+	char reason[128], text[ENTRY_TEXTMAX];
+	const char *action = undo ? STORE_AUDIT_IMPORT_UNDO : "import";
+	size_t total = 0, n, done, klen;
 	int r, isnew, end = 0;
 
 	if (count != NULL)
@@ -317,13 +341,13 @@ store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
 		 * killed after it leaves a start without an end, and the
 		 * log can tell a partial import
 		 */
-		if (total == 0 && store_audit_put(st, txn, actor,
+		if (!undo && total == 0 && store_audit_put(st, txn, actor,
 		    actor ? strlen(actor) : 0, STORE_AUDIT_IMPORT_START,
 		    store_list_name(st, l), what, "started", 7, errbuf,
 		    errlen) == -1)
 			goto fail;
 		memset(d, 0, sizeof(d));
-		for (n = 0; n < batch; n++) {
+		for (n = done = 0; n < batch; n++) {
 			memset(&e, 0, sizeof(e));
 			r = next(arg, &e);
 			if (r == 0) {
@@ -331,26 +355,41 @@ store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
 				break;
 			}
 			if (r < 0) {
-				snprintf(errbuf, errlen, "import of %s "
-				    "stopped at entry %zu (%zu committed)",
+				snprintf(errbuf, errlen, "%s of %s stopped at "
+				    "entry %zu (%zu committed)", action,
 				    what ? what : "", total + n + 1, total);
 				goto fail;
 			}
-			if (entry_put(st, txn, l, &e, kb, &klen, &isnew,
-			    errbuf, errlen) == -1)
+			if (!undo) {
+				if (entry_put(st, txn, l, &e, kb, &klen,
+				    &isnew, errbuf, errlen) == -1)
+					goto fail;
+				if (isnew)
+					count_key(st, l, d, kb, klen, 1);
+				done++;
+				continue;
+			}
+			if ((klen = store_entry_key(st->lists[l].kind, &e,
+			    kb)) == 0) {
+				snprintf(errbuf, errlen, "%s: not an entry "
+				    "of %s", action, store_list_name(st, l));
 				goto fail;
-			if (isnew)
-				count_key(st, l, d, kb, klen, 1);
+			}
+			if ((r = entry_del_only(st, txn, l, kb, klen, 0, d,
+			    text, errbuf, errlen)) == -1)
+				goto fail;
+			if (r == 0)
+				done++;
 		}
 		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
 		    store_journal_note(st, txn, l, NULL, 0, errbuf,
 		    errlen) == -1)
 			goto fail;
 		if (end) {
-			snprintf(reason, sizeof(reason), "%zu entries",
-			    total + n);
+			snprintf(reason, sizeof(reason), "%zu entries%s",
+			    total + done, undo ? " deleted" : "");
 			if (store_audit_put(st, txn, actor,
-			    actor ? strlen(actor) : 0, "import",
+			    actor ? strlen(actor) : 0, action,
 			    store_list_name(st, l), what, reason, strlen(reason),
 			    errbuf, errlen) == -1)
 				goto fail;
@@ -359,7 +398,7 @@ store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
 		txn = NULL;
 		if (r == -1)
 			goto fail;
-		total += n;
+		total += done;
 	}
 	if (count != NULL)
 		*count = total;
@@ -375,12 +414,30 @@ fail:
 		 * Earlier batches stay committed: record them. Best effort,
 		 * the error already in errbuf is the one to report.
 		 */
-		snprintf(reason, sizeof(reason), "%zu entries (incomplete)",
-		    total);
-		(void)store_audit_add(st, actor, "import", store_list_name(st, l),
+		snprintf(reason, sizeof(reason), "%zu entries%s (incomplete)",
+		    total, undo ? " deleted" : "");
+		(void)store_audit_add(st, actor, action, store_list_name(st, l),
 		    what, reason, NULL, 0);
 	}
 	return STORE_ERROR;
+}
+
+enum store_rc
+store_bulk_add(struct store *st, unsigned l, store_iter_fn *next,
+    void *arg, const char *actor, const char *what, size_t batch,
+    size_t *count, char *errbuf, size_t errlen)
+{
+	return bulk(st, l, next, arg, actor, what, batch, 0, count, errbuf,
+	    errlen);
+}
+
+enum store_rc
+store_bulk_undo(struct store *st, unsigned l, store_iter_fn *next,
+    void *arg, const char *actor, const char *what, size_t batch,
+    size_t *count, char *errbuf, size_t errlen)
+{
+	return bulk(st, l, next, arg, actor, what, batch, 1, count, errbuf,
+	    errlen);
 }
 
 /* One entry of a replace, packed: its key, then its value. */

@@ -145,6 +145,19 @@ enum store_rc	 store_bulk_add(struct store *, unsigned list,
 		    char *errbuf, size_t errlen);
 
 /*
+ * The other way round: delete the entries the iterator gives (an entry
+ * that is not there is passed over), in batches as store_bulk_add, with
+ * one audit record at the end: STORE_AUDIT_IMPORT_UNDO, entry = what,
+ * "N entries deleted". *count gets the number deleted. Returns STORE_OK
+ * or STORE_ERROR (earlier batches stay deleted, with an audit record
+ * that says so).
+ */
+enum store_rc	 store_bulk_undo(struct store *, unsigned list,
+		    store_iter_fn *next, void *arg, const char *actor,
+		    const char *what, size_t batch, size_t *count,
+		    char *errbuf, size_t errlen);
+
+/*
  * An entry that store_replace skips because an earlier one of the
  * iterator has its key: SEQ and FIRST are their places in the iterator's
  * order (from 0), TEXT the entry as store_entry_text shows it.

@@ -3,8 +3,8 @@
 # import_partial.sh -- an import leaves a trail: a record when it starts
 # (with its first batch) and one when it ends, with the count. An import
 # killed (SIGKILL) after its first batches shows as partial in
-# rdnsblctl log, its committed entries stay, and importing the file again
-# finishes it.
+# rdnsblctl log, its committed entries stay, import --undo takes them
+# back, and importing the file again finishes it.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_programs
@@ -52,6 +52,20 @@ like "$CTL_OUT" \
     "import-start black [^ ]*big.txt \"partial: started, no end recorded" \
     "log: the killed import shows as partial"
 unlike "$CTL_OUT" "import black [^ ]*big.txt" "log: and has no end"
+
+# Undo: --undo deletes what the file put, the partial part included.
+ctl_ok "import --undo" import black "$work/big.txt" --undo
+like "$CTL_OUT" "^deleted $n entries of .*big.txt from black\$" \
+    "--undo deleted the $n committed entries"
+ctl_ok "list after the undo" list black
+is "$(printf '%s\n' "$CTL_OUT" | grep -c '^black 10\.')" 0 \
+    "none of the file's entries is left"
+like "$CTL_OUT" '^black 192\.0\.2\.1 ' "the other entries stay"
+ctl_ok "log after the undo" log
+like "$CTL_OUT" "import-undo black [^ ]*big.txt \"$n entries deleted\"" \
+    "log: the undo, with its count"
+ctl import black "$work/big.txt" --undo --replace
+is "$CTL_RC" 2 "--undo with --replace is a usage error"
 
 # Resume: the same import again finishes it.
 ctl_ok "the import again" import black "$work/big.txt"

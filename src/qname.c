@@ -42,9 +42,6 @@ label_nibble(const uint8_t *l)
 	return -1;
 }
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
-    0xff };
-
 enum qname_kind
 qname_to_addr(const uint8_t *name, int n, struct addr *a)
 {
@@ -79,11 +76,7 @@ qname_to_addr(const uint8_t *name, int n, struct addr *a)
 		return QNAME_ADDR;
 	}
 	if (v6 && n == 32) {
-		/* an IPv4 address asked in its mapped form is that address */
-		if (memcmp(b, v4mapped, sizeof(v4mapped)) == 0)
-			addr_from_bytes(a, ADDR_V4, b + 12);
-		else
-			addr_from_bytes(a, ADDR_V6, b);
+		addr_from_bytes(a, ADDR_V6, b);
 		return QNAME_ADDR;
 	}
 	return QNAME_PARTIAL;

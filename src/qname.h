@@ -23,8 +23,6 @@ enum qname_kind {
  * IPv4 name, 4 a whole address; 1-31 single hex nibbles a partial IPv6
  * name, 32 a whole one. Decimal labels are 0-255 without leading zeros.
  * A single label such as "1" is both a partial IPv4 and IPv6 name.
- * The nibbles of an IPv4-mapped address (::ffff:0:0/96) give the IPv4
- * address, so that it matches the IPv4 entries.
  */
 enum qname_kind	qname_to_addr(const uint8_t *name, int n, struct addr *a);
 

@@ -123,7 +123,7 @@ bl.test. 300 SOA" "$T: bl.test ANY answers the SOA and the NS"
 	    "$T: ::ffff:7f00:2 nibbles A is 127.0.0.2"
 	ok "$T: ::ffff:7f00:2 A has AA" has_flag "$o" aa
 	is "$(Q +short $T6_2.bl.test TXT)" \
-	    '"127.0.0.2 is listed (RFC 5782 test point)"' \
+	    '"::ffff:127.0.0.2 is listed (RFC 5782 test point)"' \
 	    "$T: ::ffff:7f00:2 nibbles TXT fills in the template"
 	nx $T6_1.bl.test bl.test ns.bl.test hostmaster.bl.test 120
 

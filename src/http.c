@@ -335,6 +335,7 @@ struct all_zones {
 	time_t		 now;
 	int		 need;		/* some zone needs a computed verdict */
 	int		 listed;	/* dnsbl zones that list */
+	int		 manual;	/* ... of them by a list, not checks */
 	char		*reasons;	/* "zone: reason; ...", or NULL */
 	size_t		 rlen;
 };
@@ -354,6 +355,8 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 	if (z->conf->type != ZONE_DNSBL || !v->listed || v->test_point)
 		return 0;
 	az->listed++;
+	if (v->nmore > 0 || !((1U << v->reason) & COMPUTED_CHECKS))
+		az->manual++;
 	if (az->reasons != NULL) {
 		o = strlen(az->reasons);
 		snprintf(az->reasons + o, az->rlen - o, "%s%s: %s",
@@ -372,7 +375,7 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 static int
 decide_all(struct http *h, const struct addr *a,
     const struct check_result *fresh, struct evbuffer *b, int *need,
-    char *reasons, size_t rlen, char *errbuf, size_t errlen)
+    int *manual, char *reasons, size_t rlen, char *errbuf, size_t errlen)
 {
 	struct all_zones az;
 	struct check_subject s;
@@ -390,6 +393,8 @@ decide_all(struct http *h, const struct addr *a,
 	    all_zones_one, &az, errbuf, errlen) == -1)
 		return -1;
 	*need = az.need;
+	if (manual != NULL)
+		*manual = az.manual;
 	return az.listed;
 }
 
@@ -406,7 +411,7 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 
 	/* First pass: does a zone need a check before anything is shown? */
 	if (fresh == NULL) {
-		if (decide_all(h, a, NULL, NULL, &need, NULL, 0, errbuf,
+		if (decide_all(h, a, NULL, NULL, &need, NULL, NULL, 0, errbuf,
 		    sizeof(errbuf)) == -1) {
 			store_failed(h, req, errbuf);
 			return;
@@ -423,7 +428,7 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 	addr_format(a, ip, sizeof(ip));
 	snprintf(title, sizeof(title), "%s", ip);
 	page_begin(b, title);
-	listed = decide_all(h, a, fresh, b, &need, NULL, 0, errbuf,
+	listed = decide_all(h, a, fresh, b, &need, NULL, NULL, 0, errbuf,
 	    sizeof(errbuf));
 	if (listed == -1) {
 		evbuffer_free(b);
@@ -540,7 +545,7 @@ delist_finish(struct http *h, struct pending *p,
 	time_t now = time(NULL);
 	uint64_t other = 0;
 	size_t n;
-	int listed, need;
+	int listed, need, manual;
 
 	addr_format(&r->addr, ip, sizeof(ip));
 	if (fresh != NULL && fresh->verdict == CV_UNKNOWN)
@@ -551,13 +556,15 @@ delist_finish(struct http *h, struct pending *p,
 		fresh = NULL;
 		r->flags |= REQ_UNCHECKED;
 	}
-	listed = decide_all(h, &r->addr, fresh, NULL, &need, r->reason,
-	    sizeof(r->reason), errbuf, sizeof(errbuf));
+	listed = decide_all(h, &r->addr, fresh, NULL, &need, &manual,
+	    r->reason, sizeof(r->reason), errbuf, sizeof(errbuf));
 	if (listed == -1) {
 		h->outcomes[OUT_ERROR]++;
 		store_failed(h, p->req, errbuf);
 		return;
 	}
+	if (manual > 0)
+		r->flags |= REQ_MANUAL;
 	if (new_token(r->token) == -1) {
 		h->outcomes[OUT_ERROR]++;
 		log_warn("http: getrandom");
@@ -749,8 +756,8 @@ do_delist(struct http *h, const struct hreq *hr)
 		free(p);
 		return;
 	}
-	listed = decide_all(h, &p->r.addr, NULL, NULL, &need, NULL, 0, errbuf,
-	    sizeof(errbuf));
+	listed = decide_all(h, &p->r.addr, NULL, NULL, &need, NULL, NULL, 0,
+	    errbuf, sizeof(errbuf));
 	if (listed == -1) {
 		h->outcomes[OUT_ERROR]++;
 		free(p);

@@ -88,7 +88,7 @@ form_email_ok(const char *s)
 	for (p = s; p < at; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') ||
-		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
+		    strchr("+=_.-", *p) != NULL))
 			return 0;
 	for (p = at + 1; ; p++) {
 		if (*p == '.' || *p == '\0') {

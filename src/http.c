@@ -7,8 +7,9 @@
  * checks with fresh lookups): those wait for the checker and answer from
  * its callback. A request whose client went away is still answered
  * (evhttp then only frees it). Input is checked before anything is
- * stored: body size, form syntax, honeypot, address, e-mail, text, rate
- * limits per client and per address, one pending request per address,
+ * stored: body size, form syntax, a browser's word that another site's
+ * page sent it, honeypot, address, e-mail, text, rate limits per client
+ * and per address, one pending request per address,
  * and only a listed address may be the subject of a request.
  */
 #include "config.h"
@@ -56,13 +57,13 @@
 enum outcome {
 	OUT_PENDING, OUT_RESOLVED, OUT_SELF, OUT_CONFLICT, OUT_NOT_LISTED,
 	OUT_INVALID, OUT_HONEYPOT, OUT_LIMITED, OUT_TOO_LARGE, OUT_UNKNOWN,
-	OUT_ERROR, OUT_MAX
+	OUT_ERROR, OUT_CROSS_SITE, OUT_MAX
 };
 
 static const char *const outcome_names[OUT_MAX] = {
 	"pending", "resolved", "self_delisted", "duplicate", "not_listed",
 	"invalid", "honeypot", "rate_limited", "too_large", "check_failed",
-	"error"
+	"error", "cross_site"
 };
 
 struct binding {
@@ -646,7 +647,8 @@ delist_fields(struct http *h, struct evhttp_request *req,
 		what = "The address is not one IPv4 or IPv6 address.";
 	else if (email == NULL || !form_email_ok(email))
 		what = "The e-mail address is not valid (at most 254 "
-		    "characters, such as postmaster@example.com).";
+		    "characters, such as postmaster@example.com; before "
+		    "the @ only letters, digits and + = _ . -).";
 	else if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
 		what = "Please say what the host is and does.";
 	else if (strlen(text) > STORE_TEXT_MAX)
@@ -664,6 +666,42 @@ delist_fields(struct http *h, struct evhttp_request *req,
 	str_copy(r->text, text, sizeof(r->text));
 	form_crlf_to_lf(r->text);
 	return 0;
+}
+
+/*
+ * 1 if a form post comes from our own pages, or from no browser page at
+ * all (a script, an old browser); 0 if a browser says that another site
+ * made it: Sec-Fetch-Site other than same-origin or none, or an Origin
+ * other than public-url's or the one of the Host asked for. Without the
+ * check any page could make its visitors' browsers send requests, past
+ * the rate limit of one client.
+ */
+static int
+same_site(struct http *h, struct evhttp_request *req)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	const char *site = evhttp_find_header(in, "Sec-Fetch-Site");
+	const char *origin = evhttp_find_header(in, "Origin");
+	const char *host = evhttp_find_header(in, "Host");
+	const char *pub = h->env.conf->http.public_url, *o;
+	size_t n;
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return 0;
+	if (origin == NULL)
+		return 1;
+	/* public-url's origin: scheme and authority, without the path */
+	if (pub != NULL && (o = strstr(pub, "://")) != NULL) {
+		n = (size_t)(o + 3 - pub) + strcspn(o + 3, "/");
+		if (strlen(origin) == n && strncasecmp(origin, pub, n) == 0)
+			return 1;
+	}
+	if (host == NULL || (o = strstr(origin, "://")) == NULL ||
+	    (strncasecmp(origin, "http://", 7) != 0 &&
+	    strncasecmp(origin, "https://", 8) != 0))
+		return 0;
+	return strcasecmp(o + 3, host) == 0;
 }
 
 /* POST /delist. */
@@ -700,6 +738,14 @@ do_delist(struct http *h, const struct hreq *hr)
 		    "Not a form", "Send the form from the lookup page.");
 		return;
 	}
+	if (!same_site(h, req)) {
+		h->outcomes[OUT_CROSS_SITE]++;
+		verbose(VERB_DETAIL, "http: delisting request from another "
+		    "site's page: refused");
+		send_message(h, req, 403, "Forbidden", "Request refused",
+		    "Send the form from the lookup page of this site.");
+		return;
+	}
 	key = *client;
 	if (key.af == ADDR_V6) {
 		key.len = 64;
@@ -717,7 +763,8 @@ do_delist(struct http *h, const struct hreq *hr)
 	evbuffer_copyout(in, body, len);
 	body[len] = '\0';
 	TAILQ_INIT(&kv);
-	if (memchr(body, '\0', len) != NULL ||
+	/* a NUL, raw or encoded, would cut a field short unseen */
+	if (memchr(body, '\0', len) != NULL || strstr(body, "%00") != NULL ||
 	    evhttp_parse_query_str(body, &kv) == -1) {
 		free(body);
 		evhttp_clear_headers(&kv);

@@ -220,6 +220,10 @@ static const struct key keys[] = {
 	    "10s", 0, SRV(http.timeout) },
 	{ "http.trusted-proxy", CL_HTTP, KT_ADDRLIST, 0, 0,
 	    NULL, F_MULTI, SRV(http.trusted_proxy) },
+	{ "http.max-clients", CL_HTTP, KT_UINT, 1, 65535,
+	    "200", 0, SRV(http.max_clients) },
+	{ "http.max-clients-per-address", CL_HTTP, KT_UINT, 1, 65535,
+	    "10", 0, SRV(http.max_clients_per_address) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

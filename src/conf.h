@@ -93,6 +93,8 @@ struct conf_http {
 	uint32_t		 address_rate_limit;	/* per address a day */
 	uint32_t		 timeout;	/* seconds per HTTP request */
 	struct addrlist		 trusted_proxy;	/* X-Forwarded-For trusted */
+	uint32_t		 max_clients;	/* open connections */
+	uint32_t		 max_clients_per_address;	/* ... each */
 };
 
 /* log: where rdnsbld's log goes when it is not run with -d. */

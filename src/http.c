@@ -38,6 +38,7 @@
 #include "decide.h"
 #include "delist.h"
 #include "form.h"
+#include "httpconn.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -69,6 +70,7 @@ static const char *const outcome_names[OUT_MAX] = {
 struct binding {
 	char				*text;
 	struct evhttp_bound_socket	*bs;
+	struct httpconn_listener	*hl;
 };
 
 /* A request waiting for the checker. */
@@ -122,6 +124,7 @@ static const struct route {
 struct http {
 	struct http_env	 env;
 	struct evhttp	*eh;
+	struct httpconn	*conns;
 	struct binding	*b;
 	size_t		 nb;
 	struct ratelimit *rl_client, *rl_addr;
@@ -670,11 +673,13 @@ delist_fields(struct http *h, struct evhttp_request *req,
 
 /*
  * 1 if a form post comes from our own pages, or from no browser page at
- * all (a script, an old browser); 0 if a browser says that another site
- * made it: Sec-Fetch-Site other than same-origin or none, or an Origin
- * other than public-url's or the one of the Host asked for. Without the
- * check any page could make its visitors' browsers send requests, past
- * the rate limit of one client.
+ * all (a script); 0 if a browser says that another site made it. Without
+ * the check any page could make its visitors' browsers send requests,
+ * past the rate limit of one client. Sec-Fetch-Site, when sent, decides:
+ * same-origin or none. Without it (browsers before about 2021), an
+ * Origin must be public-url's or the one of the Host asked for. Origin
+ * alone cannot decide for every browser: under our Referrer-Policy
+ * no-referrer a browser sends "Origin: null" even for our own form.
  */
 static int
 same_site(struct http *h, struct evhttp_request *req)
@@ -686,9 +691,9 @@ same_site(struct http *h, struct evhttp_request *req)
 	const char *pub = h->env.conf->http.public_url, *o;
 	size_t n;
 
-	if (site != NULL && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0)
-		return 0;
+	if (site != NULL)
+		return strcmp(site, "same-origin") == 0 ||
+		    strcmp(site, "none") == 0;
 	if (origin == NULL)
 		return 1;
 	/* public-url's origin: scheme and authority, without the path */
@@ -950,12 +955,13 @@ route(struct evhttp_request *req, void *arg)
 }
 
 struct http *
-http_new(struct event_base *base)
+http_new(struct event_base *base, struct fdlimit *fl)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 
 	if ((h->eh = evhttp_new(base)) == NULL)
 		fatalx("http: cannot create the HTTP server");
+	h->conns = httpconn_new(base, h->eh, fl);
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST);
 	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
@@ -995,6 +1001,7 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 	const struct conf_http *c = &env->conf->http;
 	struct binding *nb;
 	size_t i, j, n = c->nlisten;
+	uint32_t max;
 
 	h->env = *env;
 
@@ -1005,7 +1012,9 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 			if (h->b[j].bs != NULL &&
 			    strcmp(h->b[j].text, nb[i].text) == 0) {
 				nb[i].bs = h->b[j].bs;
+				nb[i].hl = h->b[j].hl;
 				h->b[j].bs = NULL;	/* kept */
+				h->b[j].hl = NULL;
 				break;
 			}
 		if (j < h->nb)
@@ -1013,10 +1022,12 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 		if ((nb[i].bs = bind_one(h, &c->listen[i], errbuf,
 		    errlen)) == NULL)
 			goto fail;
+		nb[i].hl = httpconn_listen(h->conns, nb[i].bs, nb[i].text);
 		log_info("http: listening on %s", nb[i].text);
 	}
 	/* close what is no longer listed */
 	for (j = 0; j < h->nb; j++) {
+		httpconn_unlisten(h->b[j].hl);
 		if (h->b[j].bs != NULL)
 			evhttp_del_accept_socket(h->eh, h->b[j].bs);
 		free(h->b[j].text);
@@ -1025,6 +1036,11 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 	h->b = nb;
 	h->nb = n;
 	evhttp_set_timeout(h->eh, (int)c->timeout);
+	max = httpconn_limits(h->conns, c->max_clients,
+	    c->max_clients_per_address);
+	if (max < c->max_clients)
+		log_info("http: at most %u connections, a quarter of the "
+		    "descriptor limit (max-clients: %u)", max, c->max_clients);
 	/* evhttp refuses far larger bodies itself; ours get a clear page */
 	evhttp_set_max_body_size(h->eh, (ev_ssize_t)(c->max_body * 2));
 	return 0;
@@ -1035,8 +1051,11 @@ fail:
 			if (h->b[j].bs == NULL &&
 			    strcmp(h->b[j].text, nb[i].text) == 0) {
 				h->b[j].bs = nb[i].bs;
+				h->b[j].hl = nb[i].hl;
 				nb[i].bs = NULL;
+				nb[i].hl = NULL;
 			}
+		httpconn_unlisten(nb[i].hl);
 		if (nb[i].bs != NULL)
 			evhttp_del_accept_socket(h->eh, nb[i].bs);
 		free(nb[i].text);
@@ -1060,10 +1079,13 @@ http_free(struct http *h)
 		    "Shutting down", "The server is shutting down.");
 		pending_free(p);
 	}
-	for (i = 0; i < h->nb; i++)
+	for (i = 0; i < h->nb; i++) {
+		httpconn_unlisten(h->b[i].hl);
 		free(h->b[i].text);
+	}
 	free(h->b);
 	evhttp_free(h->eh);
+	httpconn_free(h->conns);
 	ratelimit_free(h->rl_client);
 	ratelimit_free(h->rl_addr);
 	free(h);

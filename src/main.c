@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "decide.h"
+#include "fdlimit.h"
 #include "helo.h"
 #include "http.h"
 #include "log.h"
@@ -767,6 +768,7 @@ main(int argc, char *argv[])
 	struct timeval tv = { PURGE_FIRST, 0 };
 	char errbuf[512], dbpath[PATH_MAX];
 	char *abs_conf = NULL, *abs_pid = NULL;
+	long nofile;
 	int ch, check_only = 0, ready = -1;
 
 	memset(&d, 0, sizeof(d));
@@ -850,9 +852,15 @@ main(int argc, char *argv[])
 
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");
+	/* a full process fails DNS open: take all the hard limit allows */
+	if ((nofile = fdlimit_raise(errbuf, sizeof(errbuf))) == -1)
+		log_warnx("descriptors: %s", errbuf);
+	else
+		verbose(VERB_OPS, "descriptors: at most %ld open", nofile);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
-	d.server = server_new(d.base, &d.ac);
+	d.fdlimit = fdlimit_new(d.base);
+	d.server = server_new(d.base, &d.ac, d.fdlimit);
 	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
@@ -864,7 +872,7 @@ main(int argc, char *argv[])
 		fatalx("resolver: %s", errbuf);
 	server_set_checker(d.server, d.checker, d.conf->check_timeout * 1000);
 	set_trace(&d);
-	d.http = http_new(d.base);
+	d.http = http_new(d.base, d.fdlimit);
 	if (http_update(&d, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 
@@ -913,6 +921,7 @@ main(int argc, char *argv[])
 	event_free(d.ev_index);
 	event_free(d.ev_serial);
 	event_free(d.ev_chld);
+	fdlimit_free(d.fdlimit);
 	event_base_free(d.base);
 	zoneset_free(d.zones);
 	patterns_free(d.patterns);

@@ -51,7 +51,7 @@ is "$WEB_CODE" 403 "Origin of another site: 403"
 contains "403 says what to do" 'Send the form from the lookup page'
 delist ip=192.0.2.72 email=a@example.org description=relay \
     -H 'Origin: null'
-is "$WEB_CODE" 403 "Origin null: 403"
+is "$WEB_CODE" 403 "Origin null without Sec-Fetch-Site: 403"
 delist ip=192.0.2.72 email=a@example.org description=relay \
     -H 'Sec-Fetch-Site: cross-site'
 is "$WEB_CODE" 403 "Sec-Fetch-Site cross-site: 403"
@@ -72,6 +72,9 @@ delist ip=192.0.2.73 email=a@example.org description=relay \
 is "$WEB_CODE" 202 "an Origin that matches the Host asked for: accepted"
 delist ip=192.0.2.74 email=a@example.org description=relay
 is "$WEB_CODE" 202 "no Origin, no Sec-Fetch-Site (a script): accepted"
+delist ip=192.0.2.75 email=a@example.org description=relay \
+    -H 'Sec-Fetch-Site: same-origin' -H 'Origin: null'
+is "$WEB_CODE" 202 "same-origin with Origin null (Referrer-Policy no-referrer): accepted"
 like "$(curl -s "$URL/metrics")" \
     '^rdnsbl_delist_requests_total\{outcome="cross_site"\} 5$' \
     "metrics: the cross-site posts counted"

@@ -878,6 +878,7 @@ static void
 do_metrics(struct http *h, const struct hreq *hr)
 {
 	struct metrics_count outcomes[OUT_MAX], pages[NROUTES + 1];
+	struct httpconn_stats cs;
 	const char *names[64];
 	struct metrics m;
 	struct evbuffer *b = xbuf();
@@ -903,6 +904,11 @@ do_metrics(struct http *h, const struct hreq *hr)
 	m.pages = pages;
 	m.npages = NROUTES + 1;
 	m.codes = h->codes;
+	httpconn_get_stats(h->conns, &cs);
+	m.http_open = cs.open;
+	m.http_max = cs.max;
+	m.http_refused_address = cs.refused_address;
+	m.http_full = cs.full;
 	metrics_write(b, &m);
 	send_reply(h, hr->req, 200, "OK", b, "text/plain; version=0.0.4");
 }

@@ -380,6 +380,15 @@ fill_metrics(void *arg, struct metrics *m)
 
 	m->dns = server_stats(d->server);
 	m->checks = checker_stats(d->checker);
+	if (d->fdlimit != NULL) {
+		struct fdlimit_stats fs;
+
+		fdlimit_get_stats(d->fdlimit, &fs);
+		m->accept_errors = fs.accept_errors;
+		m->accept_exhausted = fs.exhausted;
+		m->accept_shed = fs.shed;
+		m->accept_pauses = fs.pauses;
+	}
 	m->copy_entries = store_index_count(d->store, &m->copy_bytes);
 	m->copy_stale = store_index_stale(d->store);
 }

@@ -105,6 +105,14 @@ else
 fi
 web /healthz
 is "$WEB_CODE" 200 "the pages answer again"
+web /metrics
+like "$WEB_BODY" '^rdnsbl_http_connections_max 64$' "metrics: the cap in force"
+n=$(printf '%s\n' "$WEB_BODY" | awk '$1 == "rdnsbl_http_connections_refused_total{limit=\"max-clients-per-address\"}" { print $2 }')
+if [ "${n:-0}" -ge 290 ]; then
+	pass "metrics: the connections over a client's cap counted ($n)"
+else
+	fail "metrics: the connections over a client's cap counted" "got '$n'"
+fi
 stop_daemon
 
 # --- a process that does run out ---------------------------------------------
@@ -141,6 +149,9 @@ for i in 1 2 3 4; do
 done
 wait "$HPID_dns" 2>/dev/null
 n=$(($(wc -l <"$work/log") - lines0))
+web /metrics
+like "$WEB_BODY" '^rdnsbl_accept_errors_total\{event="no_descriptors"\} [1-9][0-9]*$' \
+    "metrics: the accepts that found no descriptor"
 like "$(cat "$work/log")" 'accept: [0-9]+ failed since the last such line \([0-9]+ for want of descriptors, [0-9]+ connections closed at once\), the last on (http|tcp) 127\.0\.0\.1@[0-9]+: Too many open files' \
     "out of descriptors: one line with the counts"
 if [ "$n" -le 4 ]; then

@@ -10,7 +10,9 @@
 # answered, the daemon has descriptors to spare, and the log grows by a
 # line or two. Then, with a limit so low that the process does run out,
 # the listeners pause instead of spinning: the CPU stays idle, the log
-# stays short, UDP is answered.
+# stays short, UDP is answered; a check that finds no socket is answered
+# as on-lookup-failure: says and not cached, so that it lists the
+# address once descriptors are free again.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -40,7 +42,7 @@ write_conf http.conf.in
 # a long HTTP timeout: the holders' connections stay for the test
 sed -i 's/^\ttimeout: 5s$/\ttimeout: 30s\n\tmax-clients-per-address: 10/' \
     "$CONF"
-EXPECT_LOG='http: [0-9]+ connections? closed since the last such line|accept: [0-9]+ failed since the last such line'
+EXPECT_LOG='http: [0-9]+ connections? closed since the last such line|accept: [0-9]+ failed since the last such line|check: [0-9]+ checks? could not run since the last such line'
 start_daemon
 URL="http://127.0.0.1:$HPORT"
 
@@ -144,12 +146,23 @@ else
 	fail "no spinning" "$ticks CPU ticks in 2 s"
 fi
 is "$(q +short 2.0.0.127.bl.test)" 127.0.0.2 "UDP is answered"
+# Full: a check finds no socket. It is answered as on-lookup-failure:
+# says (nxdomain), and not cached: once descriptors are free again, the
+# address is checked again and listed (failure-ttl: is 30 s).
+is "$(dig_status "$(q 82.2.0.192.bl.test)")" NXDOMAIN \
+    "full: a check that finds no socket is answered as on-lookup-failure"
 for i in 1 2 3 4; do
 	eval "wait \$HPID_full$i" 2>/dev/null
 done
 wait "$HPID_dns" 2>/dev/null
 n=$(($(wc -l <"$work/log") - lines0))
+is "$(q +short 82.2.0.192.bl.test)" 127.0.0.3 \
+    "... not cached: asked again, it is checked and listed"
+like "$(cat "$work/log")" 'check: 1 check could not run since the last such line, for want of descriptors or memory' \
+    "... and logged"
 web /metrics
+like "$WEB_BODY" '^rdnsbl_checks_total\{event="no_resources"\} 1$' \
+    "metrics: the check without resources counted"
 like "$WEB_BODY" '^rdnsbl_accept_errors_total\{event="no_descriptors"\} [1-9][0-9]*$' \
     "metrics: the accepts that found no descriptor"
 like "$(cat "$work/log")" 'accept: [0-9]+ failed since the last such line \([0-9]+ for want of descriptors, [0-9]+ connections closed at once\), the last on (http|tcp) 127\.0\.0\.1@[0-9]+: Too many open files' \

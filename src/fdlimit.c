@@ -24,7 +24,7 @@
 #include "log.h"
 #include "util.h"
 
-#define FDLIMIT_PROBE_MS	250	/* how often a paused budget probes */
+#define FDLIMIT_PROBE_MS	250	/* ms between probes while paused */
 #define FDLIMIT_LOG_EVERY	60	/* s between two lines of counts */
 
 struct fdlimit_watch {

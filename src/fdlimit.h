@@ -35,8 +35,8 @@ long		 fdlimit_current(void);
 /* What the watched listeners met, for /metrics and the logs. */
 struct fdlimit_stats {
 	uint64_t	 accept_errors;	/* every failed accept */
-	uint64_t	 exhausted;	/* ... of them for want of descriptors */
-	uint64_t	 shed;		/* connections accepted and closed */
+	uint64_t	 exhausted;	/* ... for want of descriptors */
+	uint64_t	 shed;		/* clients accepted and closed */
 	uint64_t	 pauses;	/* the listeners paused */
 };
 

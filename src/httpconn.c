@@ -217,7 +217,7 @@ admit_cb(evutil_socket_t unused, short what, void *arg)
 		(void)shutdown(c->fd, SHUT_RDWR);
 		hc->st.refused_address++;
 		log_refusal(hc, &c->key);
-		c->key.af = 0;		/* counts for its client no more */
+		c->key.af = 0;	/* counts for its client no more */
 		c->doomed = 1;
 		hc->doomed++;
 	}

@@ -31,10 +31,10 @@ struct httpconn_listener;
 /* What the connections met, for /metrics. */
 struct httpconn_stats {
 	uint64_t	 accepted;
-	uint64_t	 refused_address;	/* over the per-address cap */
-	uint64_t	 full;			/* times the total cap held */
-	uint32_t	 open;			/* open now */
-	uint32_t	 max;			/* the total cap in force */
+	uint64_t	 refused_address; /* over the per-address cap */
+	uint64_t	 full;		/* times the total cap held */
+	uint32_t	 open;		/* open now */
+	uint32_t	 max;		/* the total cap in force */
 };
 
 /*

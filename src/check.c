@@ -62,6 +62,7 @@ struct check {
 	char			 fwd_found[MAX_NAMES][96];	/* for people */
 	size_t			 fwd_pending;
 	int			 literal_names;	/* PTR names that were addresses */
+	int			 nores;		/* a lookup had no socket */
 	char			 addrs[CHECK_NAMESLEN];	/* a name's addresses */
 };
 
@@ -76,6 +77,8 @@ struct checker {
 	check_trace_fn		*trace;
 	void			*trace_arg;
 	struct checker_stats	 stats;
+	uint64_t		 nores_unlogged;
+	time_t			 nores_log_next;
 };
 
 static void trace(struct checker *, const char *, ...)
@@ -163,6 +166,28 @@ store_result(struct checker *ck, struct check *c, struct check_result *r)
 	uint32_t ttl = r->verdict == CV_UNKNOWN ? ck->failure_ttl :
 	    ck->cache_ttl;
 
+	if (r->verdict == CV_UNKNOWN && c->nores) {
+		/*
+		 * Not a verdict about the address but about us: cached, it
+		 * would pass every new address for failure-ttl while the
+		 * process is full. Asked again, it is checked again.
+		 */
+		r->expires = r->checked;
+		ck->stats.nores++;
+		ck->nores_unlogged++;
+		if (r->checked >= ck->nores_log_next) {
+			log_warnx("check: %llu check%s could not run since the "
+			    "last such line, for want of descriptors or "
+			    "memory; answered as on-lookup-failure: says, "
+			    "not cached", (unsigned long long)
+			    ck->nores_unlogged, ck->nores_unlogged == 1 ?
+			    "" : "s");
+			ck->nores_unlogged = 0;
+			ck->nores_log_next = r->checked + 60;
+		}
+		trace(ck, "cache: not stored, the lookups had no socket");
+		return;
+	}
 	r->expires = r->checked + ttl;
 	if (ttl == 0 || ck->store == NULL)
 		return;
@@ -324,6 +349,7 @@ fwd_done(void *arg, const struct res_answer *ans)
 
 	c->fwdq[i] = NULL;
 	c->fwd_status[i] = ans->status;
+	c->nores |= ans->status == RES_NORES;
 	list[0] = '\0';
 	for (j = 0; j < ans->naddrs; j++) {
 		size_t o = strlen(list);
@@ -365,6 +391,7 @@ ptr_done(void *arg, const struct res_answer *ans)
 	size_t i, n;
 
 	c->ptrq = NULL;
+	c->nores |= ans->status == RES_NORES;
 	addr_format(&c->s.a, ip, sizeof(ip));
 	switch (ans->status) {
 	case RES_OK:
@@ -457,6 +484,7 @@ name_done(void *arg, const struct res_answer *ans)
 
 	c->fwdq[fa->i] = NULL;
 	c->fwd_status[fa->i] = ans->status;
+	c->nores |= ans->status == RES_NORES;
 	for (j = 0; j < ans->naddrs; j++) {
 		o = strlen(c->addrs);
 		snprintf(c->addrs + o, sizeof(c->addrs) - o, "%s%s",

@@ -30,6 +30,7 @@ struct check_wait;
 struct checker_stats {
 	uint64_t	started, coalesced, refused, waits_timed_out;
 	uint64_t	cache_errors;
+	uint64_t	nores;		/* no socket: not run, not cached */
 	uint64_t	verdicts[CV_MAX];
 	uint64_t	inflight;
 };

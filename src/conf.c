@@ -228,6 +228,10 @@ static const struct key keys[] = {
 	    "30", 0, SRV(http.lookup_rate_limit) },
 	{ "http.lookup-total-limit", CL_HTTP, KT_UINT, 1, 1000000,
 	    "600", 0, SRV(http.lookup_total_limit) },
+	{ "http.max-clients", CL_HTTP, KT_UINT, 1, 65535,
+	    "200", 0, SRV(http.max_clients) },
+	{ "http.max-clients-per-address", CL_HTTP, KT_UINT, 1, 65535,
+	    "10", 0, SRV(http.max_clients_per_address) },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

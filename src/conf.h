@@ -97,6 +97,8 @@ struct conf_http {
 	uint32_t		 total_rate_limit;	/* requests an hour */
 	uint32_t		 lookup_rate_limit;	/* a client a minute */
 	uint32_t		 lookup_total_limit;	/* all a minute */
+	uint32_t		 max_clients;	/* open connections */
+	uint32_t		 max_clients_per_address;	/* ... each */
 };
 
 /* log: where rdnsbld's log goes when it is not run with -d. */

@@ -16,6 +16,7 @@ struct checker;
 struct conf;
 struct event;
 struct event_base;
+struct fdlimit;
 struct http;
 struct patterns;
 struct server;
@@ -35,6 +36,7 @@ struct daemon {
 	struct zoneset		*zones;
 	struct store		*store;
 	struct event_base	*base;
+	struct fdlimit		*fdlimit;	/* the descriptor budget */
 	struct server		*server;
 	struct checker		*checker;
 	struct http		*http;		/* the delisting pages */

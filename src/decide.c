@@ -172,6 +172,19 @@ decide_lists(const struct zone *z, struct store *store, const struct addr *a,
 	return 0;
 }
 
+/* The address is exempted by ex, an entry of z's exempt list. */
+static int
+exempted(const struct zone *z, const struct store_entry *ex,
+    struct verdict *v)
+{
+	verdict_clear(v);
+	v->entry = *ex;
+	v->have_entry = 1;
+	v->entry_list = z->exempt;
+	v->exempt = 1;
+	return 0;
+}
+
 int
 decide_addr(const struct zone *z, struct store *store, const struct addr *a,
     time_t now, const struct check_result *fresh, int brief,
@@ -180,7 +193,7 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 	const struct conf_zone *cz = z->conf;
 	struct store_entry ex;
 	enum store_rc rc;
-	int tp;
+	int tp, self = 0;
 
 	verdict_clear(v);
 	if ((tp = test_point(a)) >= 0) {
@@ -218,14 +231,12 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		    errlen);
 		if (rc == STORE_ERROR)
 			return -1;
-		if (rc == STORE_OK && !(ex.flags & ENTRY_EXCLUDE)) {
-			v->entry = ex;
-			v->have_entry = 1;
-			v->entry_list = z->exempt;
-			v->exempt = 1;
-			return 0;
-		}
+		if (rc == STORE_OK && !(ex.flags & ENTRY_EXCLUDE))
+			self = (ex.flags & ENTRY_SELF) ? 1 : -1;
 	}
+	/* A reviewer's exemption wins over everything. */
+	if (self == -1)
+		return exempted(z, &ex, v);
 	if (cz->checks & (1U << REASON_BLACKLIST)) {
 		if (decide_lists(z, store, a, NULL, now, brief,
 		    REASON_BLACKLIST, v, errbuf, errlen) == -1)
@@ -233,6 +244,12 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		if (v->listed)
 			return 0;
 	}
+	/*
+	 * A self-service one only over the computed checks: a click must
+	 * never undo what an administrator or an imported list listed.
+	 */
+	if (self == 1)
+		return exempted(z, &ex, v);
 	/*
 	 * An exclusion only carves the address out of a wider range; the
 	 * computed checks still apply (the white list is what exempts from

@@ -41,7 +41,8 @@ delist_submit(const struct conf *conf, struct store_request *r, int listed,
 		r->status = REQ_PENDING;
 	else if (!listed)
 		r->status = REQ_RESOLVED;
-	else if (c->self_delist != 0 && (last_self == 0 ||
+	else if (c->self_delist != 0 && !(r->flags & REQ_MANUAL) &&
+	    (last_self == 0 ||
 	    (int64_t)now - last_self >= (int64_t)c->self_delist_cooldown)) {
 		r->status = REQ_APPROVED;
 		r->flags |= REQ_SELF;
@@ -83,6 +84,8 @@ delist_grant(void *arg, const struct store_request *r, struct store_entry *w)
 	    "delisting request %llu%s%s", (unsigned long long)r->id,
 	    text[0] != '\0' ? ": " : "", text);
 	w->prefix = r->addr;
+	if (r->flags & REQ_SELF)
+		w->flags |= ENTRY_SELF;
 	w->added = r->decided;
 	w->expires = r->expires;
 	w->actor = r->actor;

@@ -31,9 +31,11 @@ uint32_t	 delist_delay(const struct conf *conf);
  * at now, the checks having just run again: REQ_RESOLVED when no zone
  * lists the address any more (listed 0: a fixed sender waits for
  * nobody); else REQ_APPROVED by self-service when conf's self-delist:
- * is on and the address's last self-service removal (last_self, 0:
- * never) is at least self-delist-cooldown: ago; else REQ_PENDING, for a
- * reviewer. A request the checks could not run for (REQ_UNCHECKED in
+ * is on, the address is listed by the computed checks alone (no
+ * REQ_MANUAL in r->flags: self-service never undoes a listing by hand
+ * or by an imported list) and the address's last self-service removal
+ * (last_self, 0: never) is at least self-delist-cooldown: ago; else
+ * REQ_PENDING, for a reviewer. A request the checks could not run for (REQ_UNCHECKED in
  * r->flags) is always REQ_PENDING: nobody knows whether it still fails
  * them, so neither resolving nor self-service may decide it. Sets
  * r->status, flags, created, decided, visible, actor and expires;

@@ -88,7 +88,7 @@ form_email_ok(const char *s)
 	for (p = s; p < at; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') ||
-		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) != NULL))
+		    strchr("+=_.-", *p) != NULL))
 			return 0;
 	/* LAB marks where the current label starts: no pointer arithmetic
 	 * with an unsigned length runs backwards past it */

@@ -13,11 +13,13 @@
 #include "addr.h"
 
 /*
- * 1 if S is an e-mail address as people type them: local@domain, 1-64
- * bytes of letters, digits and !#$%&'*+/=?^_`{|}~.- before the "@" (no
- * leading, trailing or double dot), a domain of two or more labels of
- * letters, digits and inner hyphens, 1-63 bytes each; at most 254 bytes.
- * Quoted local parts and address literals are refused on purpose.
+ * 1 if S is an e-mail address as people type them: an addr-spec
+ * local@domain, 1-64 bytes of letters, digits and +=_.- before the "@"
+ * (no leading, trailing or double dot), a domain of two or more labels
+ * of letters, digits and inner hyphens, 1-63 bytes each; at most 254
+ * bytes. Quoted local parts, address literals and the rarer characters
+ * RFC 5322 allows (!#$%&'*`/?^{|}~) are refused on purpose: the value
+ * reaches notify-command: scripts, where a shell would read them.
  */
 int	form_email_ok(const char *s);
 

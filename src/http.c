@@ -7,8 +7,9 @@
  * checks with fresh lookups): those wait for the checker and answer from
  * its callback. A request whose client went away is still answered
  * (evhttp then only frees it). Input is checked before anything is
- * stored: body size, form syntax, honeypot, address, e-mail, text, rate
- * limits per client and per address, one pending request per address,
+ * stored: body size, form syntax, a browser's word that another site's
+ * page sent it, honeypot, address, e-mail, text, rate limits per client
+ * and per address, one pending request per address,
  * and only a listed address may be the subject of a request.
  */
 #include "config.h"
@@ -37,6 +38,7 @@
 #include "decide.h"
 #include "delist.h"
 #include "form.h"
+#include "httpconn.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -60,18 +62,19 @@ static const struct addr everyone = { ADDR_V4, 0, { 0 } };
 enum outcome {
 	OUT_PENDING, OUT_RESOLVED, OUT_SELF, OUT_CONFLICT, OUT_NOT_LISTED,
 	OUT_INVALID, OUT_HONEYPOT, OUT_LIMITED, OUT_TOO_LARGE, OUT_UNKNOWN,
-	OUT_ERROR, OUT_MAX
+	OUT_ERROR, OUT_CROSS_SITE, OUT_MAX
 };
 
 static const char *const outcome_names[OUT_MAX] = {
 	"pending", "resolved", "self_delisted", "duplicate", "not_listed",
 	"invalid", "honeypot", "rate_limited", "too_large", "check_failed",
-	"error"
+	"error", "cross_site"
 };
 
 struct binding {
 	char				*text;
 	struct evhttp_bound_socket	*bs;
+	struct httpconn_listener	*hl;
 };
 
 /* A request waiting for the checker. */
@@ -125,6 +128,7 @@ static const struct route {
 struct http {
 	struct http_env	 env;
 	struct evhttp	*eh;
+	struct httpconn	*conns;
 	struct binding	*b;
 	size_t		 nb;
 	struct ratelimit *rl_client, *rl_addr;
@@ -343,6 +347,7 @@ struct all_zones {
 	int		 need;		/* some zone needs a computed verdict */
 	int		 listed;	/* dnsbl zones that list */
 	int		 detail;	/* what DNS said, in b */
+	int		 manual;	/* ... of them by a list, not checks */
 	char		*reasons;	/* "zone: reason; ...", or NULL */
 	size_t		 rlen;
 };
@@ -362,6 +367,8 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 	if (z->conf->type != ZONE_DNSBL || !v->listed || v->test_point)
 		return 0;
 	az->listed++;
+	if (v->nmore > 0 || !((1U << v->reason) & COMPUTED_CHECKS))
+		az->manual++;
 	if (az->reasons != NULL) {
 		o = strlen(az->reasons);
 		snprintf(az->reasons + o, az->rlen - o, "%s%s: %s",
@@ -380,7 +387,7 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 static int
 decide_all(struct http *h, const struct addr *a,
     const struct check_result *fresh, struct evbuffer *b, int *need,
-    char *reasons, size_t rlen, char *errbuf, size_t errlen)
+    int *manual, char *reasons, size_t rlen, char *errbuf, size_t errlen)
 {
 	struct all_zones az;
 	struct check_subject s;
@@ -400,6 +407,8 @@ decide_all(struct http *h, const struct addr *a,
 	    all_zones_one, &az, errbuf, errlen) == -1)
 		return -1;
 	*need = az.need;
+	if (manual != NULL)
+		*manual = az.manual;
 	return az.listed;
 }
 
@@ -416,7 +425,7 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 
 	/* First pass: does a zone need a check before anything is shown? */
 	if (fresh == NULL) {
-		if (decide_all(h, a, NULL, NULL, &need, NULL, 0, errbuf,
+		if (decide_all(h, a, NULL, NULL, &need, NULL, NULL, 0, errbuf,
 		    sizeof(errbuf)) == -1) {
 			store_failed(h, req, errbuf);
 			return;
@@ -433,7 +442,7 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 	addr_format(a, ip, sizeof(ip));
 	snprintf(title, sizeof(title), "%s", ip);
 	page_begin(b, title);
-	listed = decide_all(h, a, fresh, b, &need, NULL, 0, errbuf,
+	listed = decide_all(h, a, fresh, b, &need, NULL, NULL, 0, errbuf,
 	    sizeof(errbuf));
 	if (listed == -1) {
 		evbuffer_free(b);
@@ -600,7 +609,7 @@ delist_finish(struct http *h, struct pending *p,
 	time_t now = time(NULL);
 	uint64_t other = 0;
 	size_t n;
-	int listed, need;
+	int listed, need, manual;
 
 	addr_format(&r->addr, ip, sizeof(ip));
 	if (fresh != NULL && fresh->verdict == CV_UNKNOWN)
@@ -611,13 +620,15 @@ delist_finish(struct http *h, struct pending *p,
 		fresh = NULL;
 		r->flags |= REQ_UNCHECKED;
 	}
-	listed = decide_all(h, &r->addr, fresh, NULL, &need, r->reason,
-	    sizeof(r->reason), errbuf, sizeof(errbuf));
+	listed = decide_all(h, &r->addr, fresh, NULL, &need, &manual,
+	    r->reason, sizeof(r->reason), errbuf, sizeof(errbuf));
 	if (listed == -1) {
 		h->outcomes[OUT_ERROR]++;
 		store_failed(h, p->req, errbuf);
 		return;
 	}
+	if (manual > 0)
+		r->flags |= REQ_MANUAL;
 	if (new_token(r->token) == -1) {
 		h->outcomes[OUT_ERROR]++;
 		log_warn("http: getrandom");
@@ -699,7 +710,8 @@ delist_fields(struct http *h, struct evhttp_request *req,
 		what = "The address is not one IPv4 or IPv6 address.";
 	else if (email == NULL || !form_email_ok(email))
 		what = "The e-mail address is not valid (at most 254 "
-		    "characters, such as postmaster@example.com).";
+		    "characters, such as postmaster@example.com; before "
+		    "the @ only letters, digits and + = _ . -).";
 	else if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
 		what = "Please say what the host is and does.";
 	else if (strlen(text) > STORE_TEXT_MAX)
@@ -717,6 +729,44 @@ delist_fields(struct http *h, struct evhttp_request *req,
 	str_copy(r->text, text, sizeof(r->text));
 	form_crlf_to_lf(r->text);
 	return 0;
+}
+
+/*
+ * 1 if a form post comes from our own pages, or from no browser page at
+ * all (a script); 0 if a browser says that another site made it. Without
+ * the check any page could make its visitors' browsers send requests,
+ * past the rate limit of one client. Sec-Fetch-Site, when sent, decides:
+ * same-origin or none. Without it (browsers before about 2021), an
+ * Origin must be public-url's or the one of the Host asked for. Origin
+ * alone cannot decide for every browser: under our Referrer-Policy
+ * no-referrer a browser sends "Origin: null" even for our own form.
+ */
+static int
+same_site(struct http *h, struct evhttp_request *req)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	const char *site = evhttp_find_header(in, "Sec-Fetch-Site");
+	const char *origin = evhttp_find_header(in, "Origin");
+	const char *host = evhttp_find_header(in, "Host");
+	const char *pub = h->env.conf->http.public_url, *o;
+	size_t n;
+
+	if (site != NULL)
+		return strcmp(site, "same-origin") == 0 ||
+		    strcmp(site, "none") == 0;
+	if (origin == NULL)
+		return 1;
+	/* public-url's origin: scheme and authority, without the path */
+	if (pub != NULL && (o = strstr(pub, "://")) != NULL) {
+		n = (size_t)(o + 3 - pub) + strcspn(o + 3, "/");
+		if (strlen(origin) == n && strncasecmp(origin, pub, n) == 0)
+			return 1;
+	}
+	if (host == NULL || (o = strstr(origin, "://")) == NULL ||
+	    (strncasecmp(origin, "http://", 7) != 0 &&
+	    strncasecmp(origin, "https://", 8) != 0))
+		return 0;
+	return strcasecmp(o + 3, host) == 0;
 }
 
 /* POST /delist. */
@@ -753,6 +803,14 @@ do_delist(struct http *h, const struct hreq *hr)
 		    "Not a form", "Send the form from the lookup page.");
 		return;
 	}
+	if (!same_site(h, req)) {
+		h->outcomes[OUT_CROSS_SITE]++;
+		verbose(VERB_DETAIL, "http: delisting request from another "
+		    "site's page: refused");
+		send_message(h, req, 403, "Forbidden", "Request refused",
+		    "Send the form from the lookup page of this site.");
+		return;
+	}
 	client_key(client, &key);
 	if (ratelimit_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
 	    now)) {
@@ -774,7 +832,8 @@ do_delist(struct http *h, const struct hreq *hr)
 	evbuffer_copyout(in, body, len);
 	body[len] = '\0';
 	TAILQ_INIT(&kv);
-	if (memchr(body, '\0', len) != NULL ||
+	/* a NUL, raw or encoded, would cut a field short unseen */
+	if (memchr(body, '\0', len) != NULL || strstr(body, "%00") != NULL ||
 	    evhttp_parse_query_str(body, &kv) == -1) {
 		free(body);
 		evhttp_clear_headers(&kv);
@@ -813,8 +872,8 @@ do_delist(struct http *h, const struct hreq *hr)
 		free(p);
 		return;
 	}
-	listed = decide_all(h, &p->r.addr, NULL, NULL, &need, NULL, 0, errbuf,
-	    sizeof(errbuf));
+	listed = decide_all(h, &p->r.addr, NULL, NULL, &need, NULL, NULL, 0,
+	    errbuf, sizeof(errbuf));
 	if (listed == -1) {
 		h->outcomes[OUT_ERROR]++;
 		free(p);
@@ -883,6 +942,7 @@ static void
 do_metrics(struct http *h, const struct hreq *hr)
 {
 	struct metrics_count outcomes[OUT_MAX], pages[NROUTES + 1];
+	struct httpconn_stats cs;
 	const char *names[64];
 	struct notify_stats ns;
 	struct metrics m;
@@ -911,6 +971,11 @@ do_metrics(struct http *h, const struct hreq *hr)
 	m.pages = pages;
 	m.npages = NROUTES + 1;
 	m.codes = h->codes;
+	httpconn_get_stats(h->conns, &cs);
+	m.http_open = cs.open;
+	m.http_max = cs.max;
+	m.http_refused_address = cs.refused_address;
+	m.http_full = cs.full;
 	metrics_write(b, &m);
 	send_reply(h, hr->req, 200, "OK", b, "text/plain; version=0.0.4");
 }
@@ -963,12 +1028,13 @@ route(struct evhttp_request *req, void *arg)
 }
 
 struct http *
-http_new(struct event_base *base)
+http_new(struct event_base *base, struct fdlimit *fl)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 
 	if ((h->eh = evhttp_new(base)) == NULL)
 		fatalx("http: cannot create the HTTP server");
+	h->conns = httpconn_new(base, h->eh, fl);
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST);
 	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
@@ -1012,6 +1078,7 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 	const struct conf_http *c = &env->conf->http;
 	struct binding *nb;
 	size_t i, j, n = c->nlisten;
+	uint32_t max;
 
 	h->env = *env;
 
@@ -1022,7 +1089,9 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 			if (h->b[j].bs != NULL &&
 			    strcmp(h->b[j].text, nb[i].text) == 0) {
 				nb[i].bs = h->b[j].bs;
+				nb[i].hl = h->b[j].hl;
 				h->b[j].bs = NULL;	/* kept */
+				h->b[j].hl = NULL;
 				break;
 			}
 		if (j < h->nb)
@@ -1030,10 +1099,12 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 		if ((nb[i].bs = bind_one(h, &c->listen[i], errbuf,
 		    errlen)) == NULL)
 			goto fail;
+		nb[i].hl = httpconn_listen(h->conns, nb[i].bs, nb[i].text);
 		log_info("http: listening on %s", nb[i].text);
 	}
 	/* close what is no longer listed */
 	for (j = 0; j < h->nb; j++) {
+		httpconn_unlisten(h->b[j].hl);
 		if (h->b[j].bs != NULL)
 			evhttp_del_accept_socket(h->eh, h->b[j].bs);
 		free(h->b[j].text);
@@ -1042,6 +1113,11 @@ http_configure(struct http *h, const struct http_env *env, char *errbuf,
 	h->b = nb;
 	h->nb = n;
 	evhttp_set_timeout(h->eh, (int)c->timeout);
+	max = httpconn_limits(h->conns, c->max_clients,
+	    c->max_clients_per_address);
+	if (max < c->max_clients)
+		log_info("http: at most %u connections, a quarter of the "
+		    "descriptor limit (max-clients: %u)", max, c->max_clients);
 	/* evhttp refuses far larger bodies itself; ours get a clear page */
 	evhttp_set_max_body_size(h->eh, (ev_ssize_t)(c->max_body * 2));
 	return 0;
@@ -1052,8 +1128,11 @@ fail:
 			if (h->b[j].bs == NULL &&
 			    strcmp(h->b[j].text, nb[i].text) == 0) {
 				h->b[j].bs = nb[i].bs;
+				h->b[j].hl = nb[i].hl;
 				nb[i].bs = NULL;
+				nb[i].hl = NULL;
 			}
+		httpconn_unlisten(nb[i].hl);
 		if (nb[i].bs != NULL)
 			evhttp_del_accept_socket(h->eh, nb[i].bs);
 		free(nb[i].text);
@@ -1077,10 +1156,13 @@ http_free(struct http *h)
 		    "Shutting down", "The server is shutting down.");
 		pending_free(p);
 	}
-	for (i = 0; i < h->nb; i++)
+	for (i = 0; i < h->nb; i++) {
+		httpconn_unlisten(h->b[i].hl);
 		free(h->b[i].text);
+	}
 	free(h->b);
 	evhttp_free(h->eh);
+	httpconn_free(h->conns);
 	ratelimit_free(h->rl_client);
 	ratelimit_free(h->rl_addr);
 	ratelimit_free(h->rl_total);

@@ -26,6 +26,7 @@
 struct checker;
 struct conf;
 struct event_base;
+struct fdlimit;
 struct http;
 struct metrics;
 struct store;
@@ -45,8 +46,12 @@ struct http_env {
 	void			*metrics_arg;
 };
 
-/* An HTTP server on base; it listens on nothing until http_configure. */
-struct http	*http_new(struct event_base *base);
+/*
+ * An HTTP server on base; it listens on nothing until http_configure.
+ * fl, if not NULL, watches its listeners (fdlimit.h) and must outlive
+ * it.
+ */
+struct http	*http_new(struct event_base *base, struct fdlimit *fl);
 
 /*
  * Take env (copied; what it points to must outlive the next call), and

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "decide.h"
+#include "fdlimit.h"
 #include "helo.h"
 #include "http.h"
 #include "log.h"
@@ -385,6 +386,15 @@ fill_metrics(void *arg, struct metrics *m)
 
 	m->dns = server_stats(d->server);
 	m->checks = checker_stats(d->checker);
+	if (d->fdlimit != NULL) {
+		struct fdlimit_stats fs;
+
+		fdlimit_get_stats(d->fdlimit, &fs);
+		m->accept_errors = fs.accept_errors;
+		m->accept_exhausted = fs.exhausted;
+		m->accept_shed = fs.shed;
+		m->accept_pauses = fs.pauses;
+	}
 	m->copy_entries = store_index_count(d->store, &m->copy_bytes);
 	m->copy_stale = store_index_stale(d->store);
 }
@@ -784,6 +794,7 @@ main(int argc, char *argv[])
 	struct timeval tv = { PURGE_FIRST, 0 };
 	char errbuf[512], dbpath[PATH_MAX];
 	char *abs_conf = NULL, *abs_pid = NULL;
+	long nofile;
 	int ch, check_only = 0, ready = -1;
 
 	memset(&d, 0, sizeof(d));
@@ -867,9 +878,15 @@ main(int argc, char *argv[])
 
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal");
+	/* a full process fails DNS open: take all the hard limit allows */
+	if ((nofile = fdlimit_raise(errbuf, sizeof(errbuf))) == -1)
+		log_warnx("descriptors: %s", errbuf);
+	else
+		verbose(VERB_OPS, "descriptors: at most %ld open", nofile);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
-	d.server = server_new(d.base, &d.ac);
+	d.fdlimit = fdlimit_new(d.base);
+	d.server = server_new(d.base, &d.ac, d.fdlimit);
 	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
@@ -881,7 +898,7 @@ main(int argc, char *argv[])
 		fatalx("resolver: %s", errbuf);
 	server_set_checker(d.server, d.checker, d.conf->check_timeout * 1000);
 	set_trace(&d);
-	d.http = http_new(d.base);
+	d.http = http_new(d.base, d.fdlimit);
 	if (http_update(&d, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 
@@ -930,6 +947,7 @@ main(int argc, char *argv[])
 	event_free(d.ev_index);
 	event_free(d.ev_serial);
 	event_free(d.ev_chld);
+	fdlimit_free(d.fdlimit);
 	event_base_free(d.base);
 	zoneset_free(d.zones);
 	patterns_free(d.patterns);

@@ -119,10 +119,12 @@ write_checks(struct evbuffer *b, const struct metrics *m)
 	put(b, "rdnsbl_checks_total{event=\"started\"} %llu\n"
 	    "rdnsbl_checks_total{event=\"coalesced\"} %llu\n"
 	    "rdnsbl_checks_total{event=\"refused\"} %llu\n"
-	    "rdnsbl_checks_total{event=\"wait_timed_out\"} %llu\n",
+	    "rdnsbl_checks_total{event=\"wait_timed_out\"} %llu\n"
+	    "rdnsbl_checks_total{event=\"no_resources\"} %llu\n",
 	    (unsigned long long)cs->started, (unsigned long long)cs->coalesced,
 	    (unsigned long long)cs->refused,
-	    (unsigned long long)cs->waits_timed_out);
+	    (unsigned long long)cs->waits_timed_out,
+	    (unsigned long long)cs->nores);
 	metric(b, "rdnsbl_check_verdicts_total", "counter",
 	    "Computed checks by verdict.");
 	for (k = 0; k < CV_MAX; k++)
@@ -179,4 +181,25 @@ metrics_write(struct evbuffer *b, const struct metrics *m)
 		    (unsigned long long)m->codes[k]);
 	if (m->notify != NULL)
 		write_notify(b, m->notify);
+	metric1(b, "rdnsbl_http_connections", "gauge",
+	    "HTTP connections open now.", m->http_open);
+	metric1(b, "rdnsbl_http_connections_max", "gauge",
+	    "The cap on open HTTP connections in force.", m->http_max);
+	metric(b, "rdnsbl_http_connections_refused_total", "counter",
+	    "HTTP connections closed at once, or times the cap was reached.");
+	put(b, "rdnsbl_http_connections_refused_total{limit=\"max-clients-"
+	    "per-address\"} %llu\n"
+	    "rdnsbl_http_connections_refused_total{limit=\"max-clients\"} "
+	    "%llu\n", (unsigned long long)m->http_refused_address,
+	    (unsigned long long)m->http_full);
+	metric(b, "rdnsbl_accept_errors_total", "counter",
+	    "Failed accept() calls of every listener, and what followed.");
+	put(b, "rdnsbl_accept_errors_total{event=\"error\"} %llu\n"
+	    "rdnsbl_accept_errors_total{event=\"no_descriptors\"} %llu\n"
+	    "rdnsbl_accept_errors_total{event=\"closed_at_once\"} %llu\n"
+	    "rdnsbl_accept_errors_total{event=\"paused\"} %llu\n",
+	    (unsigned long long)m->accept_errors,
+	    (unsigned long long)m->accept_exhausted,
+	    (unsigned long long)m->accept_shed,
+	    (unsigned long long)m->accept_pauses);
 }

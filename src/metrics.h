@@ -37,6 +37,12 @@ struct metrics {
 	size_t			 npages;
 	const uint64_t		*codes;		/* responses by class, [6] */
 	const struct notify_stats *notify;	/* NULL: no notify numbers */
+	/* the pages' connections (httpconn.h) */
+	uint64_t		 http_open, http_max;
+	uint64_t		 http_refused_address, http_full;
+	/* accept() on every listener (fdlimit.h) */
+	uint64_t		 accept_errors, accept_exhausted;
+	uint64_t		 accept_shed, accept_pauses;
 };
 
 /* Write every metric of m to b in the Prometheus text format 0.0.4. */

@@ -340,7 +340,9 @@ page_delist_form(struct evbuffer *b, const struct addr *a)
 	    "</form>\n<p>The checks run again when you send the form. If the "
 	    "address passes them now it is delisted at once; otherwise an "
 	    "administrator reviews the request, and you get a page that "
-	    "shows where it stands.</p></section>\n", STORE_EMAIL_MAX,
+	    "shows where it stands. A listing by an administrator or by an "
+	    "imported list is always reviewed by a person.</p></section>\n",
+	    STORE_EMAIL_MAX,
 	    STORE_TEXT_MAX);
 }
 
@@ -363,6 +365,12 @@ page_request(struct evbuffer *b, const struct store_request *r)
 			page_raw(b, " The checks could not run when it was "
 			    "sent (a DNS lookup failed or took too long), so "
 			    "an administrator decides it.");
+		if (r->flags & REQ_MANUAL)
+			page_raw(b, " The address is listed by an "
+			    "administrator or by an imported list, not only "
+			    "by the automatic checks; such a listing is never "
+			    "removed by self-service, so an administrator "
+			    "decides it.");
 		break;
 	case REQ_APPROVED:
 	case REQ_RESOLVED:

@@ -167,6 +167,8 @@ res_status_name(enum res_status st)
 		return "limited";
 	case RES_ERROR:
 		return "error";
+	case RES_NORES:
+		return "no resources";
 	}
 	return "unknown";
 }
@@ -537,8 +539,9 @@ query_send(struct res_query *q, const struct res_server *srv)
 	uint8_t *wire = NULL;
 	size_t wlen;
 	ssize_t n;
-	int fd;
+	int fd, e;
 
+	errno = 0;
 	q->server = srv;
 	if ((q->sent = ldns_rdf_clone(q->cur)) == NULL ||
 	    dname_mix_case(res, q->sent) == -1 ||
@@ -563,7 +566,9 @@ query_send(struct res_query *q, const struct res_server *srv)
 	fd = socket(srv->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd == -1) {
+		e = errno;	/* for query_try_next: RES_NORES? */
 		free(wire);
+		errno = e;
 		return -1;
 	}
 	if (connect(fd, (const struct sockaddr *)&srv->ss, srv->sslen) == -1 ||
@@ -619,7 +624,8 @@ query_try_next(struct res_query *q)
 			return;
 		}
 		res->stats.errors++;
-		q->fail = RES_ERROR;
+		q->fail = errno == EMFILE || errno == ENFILE ||
+		    errno == ENOBUFS || errno == ENOMEM ? RES_NORES : RES_ERROR;
 	}
 }
 

@@ -39,7 +39,8 @@ enum res_status {
 	RES_REFUSED,		/* REFUSED (or NOTIMP, FORMERR) */
 	RES_TIMEOUT,		/* no usable answer in time */
 	RES_LIMITED,		/* over max_inflight or max_rate: not sent */
-	RES_ERROR		/* anything else (TC, bad answer, socket) */
+	RES_ERROR,		/* anything else (TC, bad answer, socket) */
+	RES_NORES		/* no socket: out of descriptors or memory */
 };
 
 #define RES_MAXNAMES	16	/* PTR names or addresses kept per answer */

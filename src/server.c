@@ -27,6 +27,7 @@
 #include "server.h"
 #include "check.h"
 #include "conf.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "querylog.h"
 #include "store.h"
@@ -57,6 +58,7 @@ struct listener {
 	int			 out_fd;	/* the answers go out here */
 	struct event		*udp_ev;
 	struct evconnlistener	*tcp;
+	struct fdlimit_watch	*watch;		/* of tcp, or NULL */
 };
 
 struct held;
@@ -88,6 +90,7 @@ struct held {
 
 struct server {
 	struct event_base	*base;
+	struct fdlimit		*fdlimit;	/* or NULL */
 	const struct answer_conf *ac;
 	struct listener		*listeners;
 	struct tcp_conn		*conns;
@@ -639,15 +642,6 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 }
 
 static void
-tcp_accept_error(struct evconnlistener *el, void *arg)
-{
-	struct listener *l = arg;
-
-	(void)el;
-	log_warn("tcp: accept on %s", l->text);
-}
-
-static void
 listener_free(struct listener *l)
 {
 	if (l->udp_ev != NULL)
@@ -656,6 +650,7 @@ listener_free(struct listener *l)
 		close(l->out_fd);
 	if (l->udp_fd != -1)
 		close(l->udp_fd);
+	fdlimit_unwatch(l->watch);
 	if (l->tcp != NULL)
 		evconnlistener_free(l->tcp);
 	free(l->text);
@@ -783,6 +778,7 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
     size_t errlen)
 {
 	struct listener *l;
+	char name[80];
 	int fd = -1, on = 1, family = cl->ss.ss_family;
 
 	l = xcalloc(1, sizeof(*l));
@@ -820,7 +816,10 @@ listener_open(struct server *srv, const struct conf_listen *cl, char *errbuf,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
 	if (l->tcp == NULL)
 		goto err;
-	evconnlistener_set_error_cb(l->tcp, tcp_accept_error);
+	if (srv->fdlimit != NULL) {
+		snprintf(name, sizeof(name), "tcp %s", l->text);
+		l->watch = fdlimit_watch(srv->fdlimit, l->tcp, name);
+	}
 	return l;
 err:
 	conf_listen_error(cl, errno, errbuf, errlen);
@@ -831,12 +830,14 @@ err:
 }
 
 struct server *
-server_new(struct event_base *base, const struct answer_conf *ac)
+server_new(struct event_base *base, const struct answer_conf *ac,
+    struct fdlimit *fl)
 {
 	struct server *srv;
 
 	srv = xcalloc(1, sizeof(*srv));
 	srv->base = base;
+	srv->fdlimit = fl;
 	srv->ac = ac;
 	srv->tcp_timeout = 10;
 	srv->tcp_clients = 100;
@@ -902,6 +903,16 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	}
 	srv->tcp_timeout = conf->tcp_timeout;
 	srv->tcp_clients = conf->tcp_clients;
+	/* never more than a quarter of the descriptors: DNS over UDP, the
+	   checks and the pages keep the rest */
+	if (srv->fdlimit != NULL && fdlimit_current() / 4 <
+	    (long)srv->tcp_clients) {
+		srv->tcp_clients = fdlimit_current() / 4 > 0 ?
+		    (uint32_t)(fdlimit_current() / 4) : 1;
+		log_info("tcp: at most %u connections, a quarter of the "
+		    "descriptor limit (tcp-clients: %u)", srv->tcp_clients,
+		    conf->tcp_clients);
+	}
 	srv->tcp_per_address = conf->tcp_per_address;
 	srv->tcp_max_time = conf->tcp_max_time;
 	/* the zones may have changed order: their counts start again */

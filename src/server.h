@@ -34,14 +34,17 @@ struct server_stats {
 	size_t		nzones;
 };
 
+struct fdlimit;
 struct server;
 
 /*
  * A server on base with no listener yet. ac is read for every query; the
- * caller keeps it current (a reload changes its fields) and alive.
+ * caller keeps it current (a reload changes its fields) and alive. fl,
+ * if not NULL, watches the TCP listeners (fdlimit.h) and must outlive
+ * the server.
  */
 struct server	*server_new(struct event_base *base,
-		    const struct answer_conf *ac);
+		    const struct answer_conf *ac, struct fdlimit *fl);
 
 /*
  * Make the listeners match conf: keep sockets whose address is still

@@ -45,6 +45,8 @@ enum {
 #define ENTRY_EXCLUDE	0x01	/* rbldnsd "!": not listed, beats wider */
 #define ENTRY_WILD	0x02	/* domain lists: "*.name", below name only */
 #define ENTRY_NOTXT	0x04	/* no TXT record, as its data file said */
+#define ENTRY_SELF	0x08	/* exempt: a self-service removal, which
+				   exempts from the computed checks only */
 
 #define STORE_DNAME_MAX		253	/* bytes of a domain list's name */
 

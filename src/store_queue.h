@@ -34,6 +34,8 @@ enum store_req_status {
 #define REQ_UNBLOCKED		0x04	/* the approval deleted the black
 					   entry of exactly the address */
 #define REQ_UNCHECKED		0x08	/* the checks could not run when sent */
+#define REQ_MANUAL		0x10	/* listed by hand or by an imported
+					   list when sent: never self-service */
 
 #define STORE_TOKEN_LEN		32	/* hex digits of a status token */
 #define STORE_EMAIL_MAX		254

@@ -123,10 +123,14 @@ page.h			24
 page.c			24
 xfr.h			24
 xfr.c			24
+fdlimit.h		25
+fdlimit.c		25
 server.h		25
 server.c		25
 metrics.h		26
 metrics.c		26
+httpconn.h		27
+httpconn.c		27
 http.h			27
 http.c			27
 daemon.h		28

@@ -687,6 +687,32 @@ lacks()
 	fi
 }
 
+# --- clients that hold connections (tcphold.pl) --------------------------------
+
+# hold_start NAME SOURCE COUNT MODE SECONDS: tcphold.pl in the background,
+# COUNT connections from SOURCE to 127.0.0.1 port $HOLD_PORT (default
+# $PORT), idle or slow (tcphold.pl); its output in $work/NAME.out, its
+# pid in HPID_NAME and UPIDS.
+hold_start()
+{
+	perl "$top_srcdir/tests/integration/tcphold.pl" 127.0.0.1 \
+	    "${HOLD_PORT:-$PORT}" "$2" "$3" "$4" "$5" >"$work/$1.out" 2>&1 &
+	UPIDS="$UPIDS $!"
+	eval "HPID_$1=$!"
+}
+
+# hold_ready NAME: wait for its "ready" line; HELD is its count.
+hold_ready()
+{
+	h_i=0
+	until grep -q '^ready' "$work/$1.out" 2>/dev/null; do
+		h_i=$((h_i + 1))
+		[ $h_i -lt 300 ] || bail "tcphold.pl $1 did not get ready"
+		sleep 0.1
+	done
+	HELD=$(sed -n 's/^ready //p' "$work/$1.out")
+}
+
 # --- the fake internet: ldns-testns as the resolver of the checks ------------
 #
 # A test writes the canned answers into $TNS with the tns_* helpers (or

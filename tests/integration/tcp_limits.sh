@@ -12,7 +12,6 @@ need_tool dig
 need_tool curl
 need_tool perl
 need_programs
-HOLD="$top_srcdir/tests/integration/tcphold.pl"
 
 write_conf base.conf.in
 cat >>"$CONF" <<EOF2
@@ -28,26 +27,6 @@ EOF2
 EXPECT_LOG='tcp: [0-9]+ connections? refused since the last such line'
 start_daemon
 URL="http://127.0.0.1:$HPORT"
-
-# hold_start NAME SOURCE COUNT MODE SECONDS: a holder in the background.
-hold_start()
-{
-	perl "$HOLD" 127.0.0.1 "$PORT" "$2" "$3" "$4" "$5" >"$work/$1.out" 2>&1 &
-	UPIDS="$UPIDS $!"
-	eval "HPID_$1=$!"
-}
-
-# hold_ready NAME: wait for its "ready" line; HELD is its count.
-hold_ready()
-{
-	h_i=0
-	until grep -q '^ready' "$work/$1.out" 2>/dev/null; do
-		h_i=$((h_i + 1))
-		[ $h_i -lt 200 ] || bail "tcphold.pl $1 did not get ready"
-		sleep 0.1
-	done
-	HELD=$(sed -n 's/^ready //p' "$work/$1.out")
-}
 
 hold()
 {

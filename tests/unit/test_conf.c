@@ -850,6 +850,7 @@ test_schema(void)
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
 		"http.lookup-detail", "http.total-rate-limit",
 		"http.lookup-rate-limit", "http.lookup-total-limit",
+		"http.max-clients", "http.max-clients-per-address",
 		NULL
 	};
 	size_t i;
@@ -894,6 +895,8 @@ test_http(void)
 	    " address-rate-limit: 1\n"
 	    " timeout: 5s\n"
 	    " trusted-proxy: 127.0.0.1, ::1\n"
+	    " max-clients: 50\n"
+	    " max-clients-per-address: 4\n"
 	    "zone:\n name: a.example\n type: dnsbl\n"
 	    "zone:\n name: b.example\n type: dnsbl\n"
 	    " url: http://other/$\n", "http");
@@ -922,6 +925,9 @@ test_http(void)
 	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
 	is_int(c->http.timeout, 5, "http: timeout");
 	is_int(c->http.trusted_proxy.n, 2, "http: trusted-proxy");
+	is_int(c->http.max_clients, 50, "http: max-clients");
+	is_int(c->http.max_clients_per_address, 4,
+	    "http: max-clients-per-address");
 	d1 = dump_string(c);
 	ok(d1 != NULL && strstr(d1, "http:\n\tlisten: 127.0.0.1@8053\n") &&
 	    strstr(d1, "\tself-delist: 1d\n"), "http: dumped");
@@ -1071,7 +1077,9 @@ static const char every_conf[] =
     "\tlookup-detail: no\n"
     "\ttotal-rate-limit: 50\n"
     "\tlookup-rate-limit: 10\n"
-    "\tlookup-total-limit: 100\n";
+    "\tlookup-total-limit: 100\n"
+    "\tmax-clients: 50\n"
+    "\tmax-clients-per-address: 4\n";
 
 /*
  * Whether every clause CLAUSE: of TEXT has a line "\tKEY:" (every zone:
@@ -1283,7 +1291,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(325 + NLEAKTESTS);
+	plan(327 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -60,7 +60,7 @@ main(void)
 	time_t now = 1800000000;
 	char big[STORE_NOTE_MAX + 1];
 
-	plan(33);
+	plan(37);
 	conf = load(conftext);
 	noself = load("server:\n  database: /nonexistent\nzone:\n"
 	    "  name: bl.test\n  type: dnsbl\n  ttl: 600\n");
@@ -107,6 +107,13 @@ main(void)
 	is_int(delist_submit(conf, &r, 0, 0, now), REQ_PENDING,
 	    "submit: the checks could not run, nothing else lists it: "
 	    "pending, not resolved");
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_MANUAL;
+	is_int(delist_submit(conf, &r, 1, 0, now), REQ_PENDING,
+	    "submit: listed by hand or an imported list: pending, never "
+	    "self-service");
+	ok(r.decided == 0 && !(r.flags & REQ_SELF) && r.expires == 0,
+	    "submit: ... undecided, no exemption");
 
 	memset(&r, 0, sizeof(r));
 	r.id = 7;
@@ -121,6 +128,8 @@ main(void)
 	    "white: the reason names the request and the note");
 	ok(w.added == now && w.expires == now + 3600 &&
 	    addr_equal(&w.prefix, &r.addr), "white: when and for how long");
+	ok(!(w.flags & ENTRY_SELF),
+	    "white: a reviewer's exemption is not marked self-service");
 	ok(w.actor_len == 5 && memcmp(w.actor, "alice", 5) == 0,
 	    "white: by the reviewer");
 	delist_review(conf, &r, REQ_APPROVED, "alice", NULL, 0, 1, now);
@@ -141,6 +150,8 @@ main(void)
 	ok(w.added == now && w.expires == now + 86400,
 	    "white: self-service for self-delist:");
 	is_int(w.actor_len, strlen("self-service"), "white: by self-service");
+	ok(w.flags & ENTRY_SELF,
+	    "white: a self-service exemption is marked (computed checks only)");
 
 	memset(&r, 0, sizeof(r));
 	r.id = 18446744073709551615ULL;

@@ -17,8 +17,9 @@ test_email(void)
 {
 	static const char *const good[] = {
 		"postmaster@example.org", "a@b.co", "first.last@mail.example.com",
-		"x+tag@example.org", "o'brien@example.ie", "A_B-9@ex-ample.org",
+		"x+tag@example.org", "A_B-9@ex-ample.org",
 		"a.b@example.com", "a@b.example.com",
+		"x+tag@example.org", "A_B-9@ex-ample.org", "a=b@example.org",
 		NULL
 	};
 	static const char *const bad[] = {
@@ -28,6 +29,12 @@ test_email(void)
 		"a@x-.example.org", "<script>@example.org", "a@exa_mple.org",
 		"\"a\"@example.org", "a@[192.0.2.1]", "a@example.org.",
 		"a@b.-example.com", "a@b.example-.com",
+		/* what a shell reads: refused, whatever RFC 5322 allows */
+		"`touch${IFS}x`@example.com", "$IFS|x&y@example.com",
+		"o'brien@example.ie", "a;b@example.org", "a*@example.org",
+		"a?b@example.org", "a/b@example.org", "a!b@example.org",
+		"~a@example.org", "a%b@example.org", "a#b@example.org",
+		"a{b}@example.org", "a^b@example.org",
 		NULL
 	};
 	char buf[300];
@@ -118,7 +125,7 @@ test_ratelimit(void)
 int
 main(void)
 {
-	plan(54);
+	plan(69);
 	test_email();
 	test_text();
 	test_ratelimit();

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #define RULE_NAME_MAX	64
 #define MSG_MAX		1024
 #define QUOTE_MAX	128	/* bytes of file text quoted in a message */
+#define PATTERN_COST_MAX 20000	/* regex_cost() of a rule, at most */
 
 struct rule {
 	char		*name;
@@ -117,6 +119,114 @@ valid_domain(const char *s)
 	}
 }
 
+/*
+ * The size that regcomp() would give RE, estimated: the regex engine
+ * copies the expression under "+" and an interval ("a+" is "aa*",
+ * "a{1,9}" nine copies of "a"), so repetitions nested or stacked grow it
+ * geometrically: "(((a+)+)+)+", "a{1,99}{1,99}", "a++++++++" (stacked
+ * repetitions, undefined in POSIX, are accepted by glibc) reach
+ * gigabytes. Counts atoms as 1, a group as its contents plus 1, "+" as
+ * twice its operand plus 1 and an interval as its bound times its
+ * operand plus 1, up to PATTERN_COST_MAX + 1 (then stops).
+ */
+static double
+regex_cost(const char *re)
+{
+	struct frame {
+		double	alt, seq, last;
+	} *st, *f;
+	double add, total;
+	size_t depth = 0, n = strlen(re) + 1;
+	unsigned long m, k;
+	const char *q;
+	char *end;
+
+	st = xcalloc(n, sizeof(*st));
+	f = st;
+	for (; *re != '\0'; re++) {
+		add = -1;			/* the new cost of f->last */
+		switch (*re) {
+		case '(':
+			f = &st[++depth];
+			memset(f, 0, sizeof(*f));
+			continue;
+		case ')':
+			if (depth == 0)
+				break;
+			total = f->alt + f->seq + 1;
+			f = &st[--depth];
+			f->seq += total;
+			f->last = total;
+			continue;
+		case '|':
+			f->alt += f->seq;
+			f->seq = f->last = 0;
+			continue;
+		case '*':
+		case '?':
+			add = f->last + 1;
+			break;
+		case '+':
+			add = 2 * f->last + 1;
+			break;
+		case '{':
+			if (!isdigit((unsigned char)re[1]))
+				break;
+			m = k = strtoul(re + 1, &end, 10);
+			if (*end == ',')
+				k = isdigit((unsigned char)end[1]) ?
+				    strtoul(end + 1, &end, 10) : m + 1;
+			if (*end != '}')
+				break;
+			add = f->last * (double)(k > m ? k : m > 0 ? m : 1) + 1;
+			re = end;
+			break;
+		case '[':
+			/* a bracket expression: "[]a]", "[^]a]", "[[:alpha:]]" */
+			q = re + 1;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			for (; *q != '\0' && *q != ']'; q++)
+				if (*q == '[' && (q[1] == ':' || q[1] == '.' ||
+				    q[1] == '=') && (end = strchr(q + 2,
+				    q[1])) != NULL && end[1] == ']')
+					q = end + 1;
+			if (*q == '\0')
+				q--;
+			re = q;
+			break;
+		case '\\':
+			if (re[1] != '\0')
+				re++;
+			break;
+		default:
+			break;
+		}
+		if (add < 0 || f->last == 0) {
+			if (add >= 0)		/* a repetition of nothing */
+				continue;
+			f->seq += 1;		/* an atom */
+			f->last = 1;
+		} else {
+			f->seq += add - f->last;
+			f->last = add;
+		}
+		if (f->seq > PATTERN_COST_MAX)
+			break;
+	}
+	total = 0;
+	for (;;) {
+		total += st[depth].alt + st[depth].seq;
+		if (total > PATTERN_COST_MAX || depth == 0)
+			break;
+		depth--;
+	}
+	free(st);
+	return total;
+}
+
 static void
 add_rule(struct patterns *p, struct line_errs *ld, const char *name,
     size_t namelen, const char *re)
@@ -143,6 +253,14 @@ add_rule(struct patterns *p, struct line_errs *ld, const char *name,
 	if (*re == '\0') {
 		line_error(ld, "rule \"%.*s\": missing regex", (int)namelen,
 		    name);
+		return;
+	}
+	if (regex_cost(re) > PATTERN_COST_MAX) {
+		line_error(ld, "rule \"%.*s\": regex too complex: its "
+		    "repetitions nested or stacked (such as \"(a+)+\", "
+		    "\"a{1,99}{1,99}\" or \"a++\") would take the regex "
+		    "engine more than %d states; write it with fewer",
+		    (int)namelen, name, PATTERN_COST_MAX);
 		return;
 	}
 	if (p->nrules == p->rulecap) {

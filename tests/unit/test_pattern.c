@@ -319,11 +319,56 @@ test_loader(void)
 	ok(1, "patterns_free(NULL)");
 }
 
+/*
+ * Regexes whose repetitions, nested or stacked, would make regcomp()
+ * allocate gigabytes (found by tests/fuzz/fuzz_pattern): refused with
+ * file:line before they are compiled; real rules still load.
+ */
+static void
+test_complex(void)
+{
+	static const char *bad[] = {
+	    "rule r a++++++++++++++++++++++++++++++++++++++++++++++++++\n",
+	    "rule r ((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+	    "rule r a{1,200}{1,200}\n",
+	    "rule r (x|y{1,99}){1,999}[0-9]+\n",
+	};
+	static const char *good[] = {
+	    "rule r ^(dhcp|dialup|ppp|[achrsvx]?dsl)[^.]*[0-9]\n",
+	    "rule r [0-9]{1,3}[-.][0-9]{1,3}[-.][0-9]{1,3}[-.][0-9]{1,3}\n",
+	    "rule r ^[a-z]+[0-9]+(\\.[a-z0-9-]+)+$\n",
+	    "rule r a{2}b{3,}c{,4}[{]\n",
+	};
+	struct patterns *p;
+	size_t i;
+	int nerr, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errs[0] = '\0';
+		nerr = n = 0;
+		p = patterns_load_string("c.rules", bad[i], collect, &n, &nerr);
+		ok(p == NULL && nerr == 1 &&
+		    has_err_prefix("c.rules:1: rule \"r\": regex too complex"),
+		    "too complex, refused with file:line: %.40s", bad[i] + 7);
+		patterns_free(p);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		errs[0] = '\0';
+		nerr = n = 0;
+		p = patterns_load_string("c.rules", good[i], collect, &n, &nerr);
+		ok(p != NULL && nerr == 0, "loads: %.50s", good[i] + 7);
+		if (nerr != 0)
+			printf("# %s", errs);
+		patterns_free(p);
+	}
+}
+
 int
 main(void)
 {
-	plan(105);
+	plan(113);
 	test_shipped();
 	test_loader();
+	test_complex();
 	return done();
 }

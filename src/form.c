@@ -93,7 +93,7 @@ form_email_ok(const char *s)
 	for (p = at + 1; ; p++) {
 		if (*p == '.' || *p == '\0') {
 			if (label == 0 || label > 63 || p[-1] == '-' ||
-			    p[-label] == '-')
+			    *(p - label) == '-')
 				return 0;
 			if (*p == '\0')
 				break;

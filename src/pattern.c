@@ -29,7 +29,7 @@
 #define RULE_NAME_MAX	64
 #define MSG_MAX		1024
 #define QUOTE_MAX	128	/* bytes of file text quoted in a message */
-#define PATTERN_COST_MAX 20000	/* regex_cost() of a rule, at most */
+#define PATTERN_COST_MAX 2000	/* regex_cost() of a rule, at most */
 
 struct rule {
 	char		*name;

@@ -317,6 +317,10 @@ ctl_open(struct ctl *c)
 	if (ctl_conf(c) == -1)
 		return -1;
 	readonly = !(c->cmd->flags & CMD_WRITE);
+	if (store_verify(c->conf->database, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("store: %s", errbuf);
+		return -1;
+	}
 	c->store = store_open(c->conf->database, c->conf->map_size,
 	    readonly, errbuf, sizeof(errbuf));
 	if (c->store == NULL) {

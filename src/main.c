@@ -233,6 +233,11 @@ state_build(struct daemon *d, const char *path, struct state *st)
 	if (d->conf == NULL || strcmp(d->conf->database,
 	    st->conf->database) != 0 || d->conf->map_size !=
 	    st->conf->map_size) {
+		if (store_verify(st->conf->database, errbuf,
+		    sizeof(errbuf)) == -1) {
+			log_error("store: %s", errbuf);
+			goto fail;
+		}
 		st->store = store_open(st->conf->database, st->conf->map_size,
 		    0, errbuf, sizeof(errbuf));
 		if (st->store == NULL) {

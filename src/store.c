@@ -17,10 +17,13 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,6 +509,15 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 			    mdb_strerror(rc));
 		goto fail;
 	}
+	/*
+	 * A process killed inside a read transaction (rdnsblctl under
+	 * kill -9) leaves its reader slot taken; without this, 126 of
+	 * them make every reader fail with MDB_READERS_FULL.
+	 */
+	if ((rc = mdb_reader_check(st->env, NULL)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_reader_check");
+		goto fail;
+	}
 	if (!fresh && !readonly && map_size > 0) {
 		if ((rc = mdb_env_info(st->env, &info)) != 0) {
 			store_err(st, rc, errbuf, errlen, "mdb_env_info");
@@ -632,4 +644,161 @@ store_close(struct store *st)
 	mdb_env_close(st->env);
 	store_index_free(st);
 	free(st);
+}
+
+/* An LMDB error that says the file is damaged. */
+static int
+corrupt_rc(int rc)
+{
+	return rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
+	    rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH ||
+	    rc == MDB_BAD_TXN || rc == MDB_INCOMPATIBLE;
+}
+
+/*
+ * The child of store_verify: read every table of the environment at
+ * PATH, every key and value, through LMDB. Exits 0 when all of it
+ * reads, 1 with the LMDB error written to FD, 2 when the environment
+ * does not open for another reason than damage; a page that LMDB cannot
+ * follow ends it with a signal.
+ */
+static void
+verify_child(const char *path, int fd)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_cursor *cur, *sub;
+	MDB_dbi dbi;
+	MDB_val k, d, sk, sd;
+	char msg[512], name[256];
+	const volatile unsigned char *b;
+	size_t i;
+	int rc, src, devnull;
+
+	/* a sanitizer's report of the crash is this function's result */
+	if ((devnull = open("/dev/null", O_WRONLY)) != -1)
+		(void)dup2(devnull, STDERR_FILENO);
+	/*
+	 * Not opening (permissions, a read-only file system, no reader
+	 * slot) is no corruption: store_open says what it is.
+	 */
+	if (mdb_env_create(&env) != 0 ||
+	    mdb_env_set_maxdbs(env, 64 + STORE_LISTS_MAX) != 0 ||
+	    mdb_env_open(env, path, MDB_RDONLY | MDB_NOTLS, 0) != 0)
+		_exit(2);
+	(void)mdb_reader_check(env, NULL);
+	if ((rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0 ||
+	    (rc = mdb_cursor_open(txn, 0, &cur)) != 0) {
+		if (!corrupt_rc(rc))
+			_exit(2);
+		snprintf(msg, sizeof(msg), "%s", mdb_strerror(rc));
+		goto fail;
+	}
+	/* the main table names the others */
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		if (k.mv_size == 0 || k.mv_size >= sizeof(name))
+			continue;
+		memcpy(name, k.mv_data, k.mv_size);
+		name[k.mv_size] = '\0';
+		if (strlen(name) != k.mv_size ||
+		    mdb_dbi_open(txn, name, 0, &dbi) != 0)
+			continue;	/* a key, not a table */
+		if ((src = mdb_cursor_open(txn, dbi, &sub)) != 0) {
+			snprintf(msg, sizeof(msg), "table %s: %s", name,
+			    mdb_strerror(src));
+			goto fail;
+		}
+		for (src = mdb_cursor_get(sub, &sk, &sd, MDB_FIRST);
+		    src == 0; src = mdb_cursor_get(sub, &sk, &sd, MDB_NEXT)) {
+			b = sk.mv_data;
+			for (i = 0; i < sk.mv_size; i++)
+				(void)b[i];	/* volatile: read */
+			b = sd.mv_data;
+			for (i = 0; i < sd.mv_size; i++)
+				(void)b[i];	/* volatile: read */
+		}
+		if (src != MDB_NOTFOUND) {
+			snprintf(msg, sizeof(msg), "table %s: %s", name,
+			    mdb_strerror(src));
+			goto fail;
+		}
+		mdb_cursor_close(sub);
+	}
+	if (rc != MDB_NOTFOUND) {
+		snprintf(msg, sizeof(msg), "%s", mdb_strerror(rc));
+		goto fail;
+	}
+	_exit(0);
+fail:
+	(void)write(fd, msg, strlen(msg));
+	_exit(1);
+}
+
+int
+store_verify(const char *path, char *errbuf, size_t errlen)
+{
+	static const char advice[] = "restore the database from a backup, "
+	    "or move data.mdb and lock.mdb aside and import an export "
+	    "(rdnsblctl import)";
+	struct stat sb;
+	char *datafile, msg[512];
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+	int p[2], status;
+
+	xasprintf(&datafile, "%s/data.mdb", path);
+	if (stat(datafile, &sb) == -1) {
+		free(datafile);
+		return 0;		/* none yet: store_open says the rest */
+	}
+	if (pipe(p) == -1) {
+		snprintf(errbuf, errlen, "cannot check %s: pipe: %s",
+		    datafile, strerror(errno));
+		free(datafile);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(errbuf, errlen, "cannot check %s: fork: %s",
+		    datafile, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		free(datafile);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		verify_child(path, p[1]);
+	}
+	close(p[1]);
+	while (got < sizeof(msg) - 1 && ((n = read(p[0], msg + got,
+	    sizeof(msg) - 1 - got)) > 0 || (n == -1 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	msg[got] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
+	    WEXITSTATUS(status) == 2)) {
+		free(datafile);
+		return 0;
+	}
+	if (got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		snprintf(errbuf, errlen, "%s cannot be read: %s: %s",
+		    datafile, msg, advice);
+	else if (WIFSIGNALED(status))
+		snprintf(errbuf, errlen, "%s is corrupt (reading it ended "
+		    "with %s): %s", datafile, strsignal(WTERMSIG(status)),
+		    advice);
+	else
+		snprintf(errbuf, errlen, "%s is corrupt (reading it failed "
+		    "with exit status %d): %s", datafile, WEXITSTATUS(status),
+		    advice);
+	free(datafile);
+	return -1;
 }

@@ -76,6 +76,16 @@ struct store;			/* opaque */
 struct store	*store_open(const char *path, uint64_t map_size, int readonly,
 		    char *errbuf, size_t errlen);
 
+/*
+ * Read the whole database in directory path, every table, key and
+ * value, in a child process, which a corrupt page may crash: LMDB has no
+ * checksums, and follows a damaged page where it points. Returns 0 when
+ * it all reads (or there is no database yet), or -1 with errbuf naming
+ * data.mdb, what went wrong and what to do. Takes one pass over the
+ * file; never logs.
+ */
+int		 store_verify(const char *path, char *errbuf, size_t errlen);
+
 /* Close the environment and free the store; NULL is accepted. */
 void		 store_close(struct store *);
 

@@ -51,15 +51,19 @@ store_err(struct store *st, int rc, char *errbuf, size_t errlen,
     const char *fmt, ...)
 {
 	MDB_envinfo info;
+	const char *path;
 	char what[128];
 	va_list ap;
 
 	if (rc == MDB_MAP_FULL) {
+		/* The file, how full, and what to change. */
 		if (mdb_env_info(st->env, &info) != 0)
 			info.me_mapsize = 0;
-		snprintf(errbuf, errlen, "database full: raise map-size: in "
-		    "the server: clause (now %zu MB)",
-		    info.me_mapsize / (1024 * 1024));
+		if (mdb_env_get_path(st->env, &path) != 0 || path == NULL)
+			path = "the database directory";
+		snprintf(errbuf, errlen, "database full: %s/data.mdb has "
+		    "reached map-size (now %zu MB): raise map-size: in the "
+		    "server: clause", path, info.me_mapsize / (1024 * 1024));
 		return;
 	}
 	va_start(ap, fmt);

@@ -688,7 +688,7 @@ grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
 		goto out;
 	}
 	/* the array moved as it grew: point each entry at its own copies */
-	for (g = *v; g < *v + *n; g++) {
+	for (g = *v; *n > 0 && g < *v + *n; g++) {
 		g->e.actor = g->actor;
 		g->e.reason = g->reason;
 	}

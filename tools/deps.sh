@@ -4,7 +4,10 @@
 #
 #	sh tools/deps.sh		what building and running need
 #	sh tools/deps.sh --test		that, and the tools of "make check"
-#	sh tools/deps.sh --list [--test]	print the packages, install nothing
+#	sh tools/deps.sh --fuzz		that, and clang with libFuzzer
+#					(tools/fuzz.sh); with --test, both
+#	sh tools/deps.sh --list [--test] [--fuzz]	print the packages,
+#					install nothing
 #
 # Does nothing when they are all present; uses sudo when not root. The
 # test tools never replace the machine's mail server: Exim (for
@@ -28,19 +31,25 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # files; none needs systemd as PID 1).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
 chromium-driver fonts-liberation nsd knot systemd"
+# tools/fuzz.sh: clang and its libFuzzer runtime (libclang-rt-14-dev, a
+# recommends of clang that --no-install-recommends leaves out).
+fuzz_pkgs="clang libclang-rt-14-dev"
 # The end-to-end test with a real MTA, installed only when it replaces none.
 mta_pkg=exim4-daemon-light
 
-list=0 test=0
+list=0 test=0 fuzz=0
 for a in "$@"; do
 	case $a in
 	--list) list=1 ;;
 	--test) test=1 ;;
-	*)	echo "usage: sh tools/deps.sh [--list] [--test]" >&2; exit 2 ;;
+	--fuzz) fuzz=1 ;;
+	*)	echo "usage: sh tools/deps.sh [--list] [--test] [--fuzz]" >&2
+		exit 2 ;;
 	esac
 done
 pkgs=$run_pkgs
 [ $test = 1 ] && pkgs="$pkgs $test_pkgs"
+[ $fuzz = 1 ] && pkgs="$pkgs $fuzz_pkgs"
 if [ $list = 1 ]; then
 	[ $test = 1 ] && pkgs="$pkgs $mta_pkg"
 	echo $pkgs

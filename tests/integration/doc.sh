@@ -98,7 +98,8 @@ done
 found=0
 missing=
 for f in "$top_srcdir"/src/*.[ch] "$top_srcdir"/tests/unit/*.[ch] \
-    "$top_srcdir"/tests/*.h "$top_srcdir"/tests/integration/*.sh \
+    "$top_srcdir"/tests/*.h "$top_srcdir"/tests/fuzz/*.[ch] \
+    "$top_srcdir"/tests/integration/*.sh \
     "$top_srcdir"/tests/integration/*.pl "$top_srcdir"/tools/*.sh \
     "$top_srcdir"/bench/*.sh "$top_srcdir"/bench/*.c \
     "$top_srcdir"/autogen.sh "$top_srcdir"/Makefile.am \

@@ -28,9 +28,12 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # chromium, gives its screenshots text), nsd and knot (xfr.sh transfers
 # zones to real secondaries), systemd (service.sh runs systemd-analyze
 # verify on the unit, systemd-sysusers and systemd-tmpfiles on their
-# files; none needs systemd as PID 1).
+# files; none needs systemd as PID 1), debhelper, dpkg-dev, lintian and
+# debootstrap (tools/debtest.sh builds the Debian package, lints it and
+# installs it in a fresh Debian 12 root).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
-chromium-driver fonts-liberation nsd knot systemd"
+chromium-driver fonts-liberation nsd knot systemd debhelper dpkg-dev
+lintian debootstrap"
 # tools/fuzz.sh: clang and its libFuzzer runtime (libclang-rt-14-dev, a
 # recommends of clang that --no-install-recommends leaves out).
 fuzz_pkgs="clang libclang-rt-14-dev"

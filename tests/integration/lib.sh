@@ -664,6 +664,21 @@ delist()
 	web /delist "$@"
 }
 
+# request IP [EMAIL]: a delisting request for IP from EMAIL (by default
+# postmaster@example.net) that must be queued (202, pending): its id in
+# REQ, its status page's token in TOKEN.
+request()
+{
+	delist "ip=$1" "email=${2:-postmaster@example.net}" \
+	    "description=our relay"
+	REQ=$(printf '%s' "$WEB_BODY" |
+	    sed -n 's|.*<dt>Request</dt><dd>\([0-9]*\)</dd>.*|\1|p')
+	TOKEN=$(printf '%s' "$WEB_BODY" |
+	    sed -n 's|.*href="/request/\([0-9a-f]*\)".*|\1|p')
+	[ "$WEB_CODE" = 202 ] && [ -n "$REQ" ] ||
+	    bail "the request for $1 was not queued ($WEB_CODE)"
+}
+
 # contains NAME TEXT: the last body contains TEXT (a fixed string).
 contains()
 {

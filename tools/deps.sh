@@ -25,9 +25,10 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # chromium, gives its screenshots text), nsd and knot (xfr.sh transfers
 # zones to real secondaries), systemd (service.sh runs systemd-analyze
 # verify on the unit, systemd-sysusers and systemd-tmpfiles on their
-# files; none needs systemd as PID 1).
+# files; none needs systemd as PID 1), rspamd (mta_rspamd.sh runs it in
+# its namespace with doc/mta.md's rbl.conf; no service is started).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
-chromium-driver fonts-liberation nsd knot systemd"
+chromium-driver fonts-liberation nsd knot systemd rspamd"
 # The end-to-end test with a real MTA, installed only when it replaces none.
 mta_pkg=exim4-daemon-light
 

@@ -1290,7 +1290,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(325 + NLEAKTESTS);
+	plan(330 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -30,6 +30,7 @@
 
 #include "conf.h"
 #include "addr.h"
+#include "form.h"
 #include "reason.h"
 #include "util.h"
 
@@ -210,6 +211,10 @@ static const struct key keys[] = {
 	    "0", 0, SRV(http.mta_cache) },
 	{ "http.notify-command", CL_HTTP, KT_PATH, 0, 4096,
 	    NULL, 0, SRV(http.notify_command) },
+	{ "http.mail-command", CL_HTTP, KT_PATH, 0, 4096,
+	    NULL, 0, SRV(http.mail_command) },
+	{ "http.mail-from", CL_HTTP, KT_STRING, 0, 254,
+	    NULL, 0, SRV(http.mail_from) },
 	{ "http.max-body", CL_HTTP, KT_SIZE, 1024, 1ULL << 20,
 	    "16k", 0, SRV(http.max_body) },
 	{ "http.rate-limit", CL_HTTP, KT_UINT, 1, 100000,
@@ -2202,6 +2207,10 @@ finish_http(struct parser *p)
 	if (p->http_line != 0 && p->http_seen[key_index("http.listen")] == 0)
 		perr(p, p->http_line, "http: clause has no listen: line");
 	apply_defaults(p, CL_HTTP, p->http_seen, c);
+	if (c->http.mail_from != NULL && !form_email_ok(c->http.mail_from))
+		perr(p, p->http_seen[key_index("http.mail-from")],
+		    "mail-from: \"%s\" is not an e-mail address (local@domain)",
+		    c->http.mail_from);
 	if (c->http.public_url == NULL)
 		return;
 	for (i = 0; i < c->nzones; i++)

@@ -88,6 +88,9 @@ struct conf_http {
 	uint32_t		 mta_cache;	/* seconds an MTA may keep an
 						   answer beyond its ttl */
 	char			*notify_command;	/* program, or NULL */
+	char			*mail_command;	/* sendmail-compatible program,
+						   or NULL */
+	char			*mail_from;	/* envelope and From:, or NULL */
 	uint64_t		 max_body;	/* bytes of a request body */
 	uint32_t		 rate_limit;	/* requests a client an hour */
 	uint32_t		 address_rate_limit;	/* per address a day */

@@ -39,6 +39,7 @@
 #include "ipfile.h"
 #include "ipmerge.h"
 #include "log.h"
+#include "mail.h"
 #include "notify.h"
 #include "pattern.h"
 #include "qname.h"
@@ -2216,6 +2217,29 @@ queue_notify(struct ctl *c, const char *event, const struct store_request *r)
 		    WEXITSTATUS(status) : -1);
 }
 
+/* Mail the decision of R to its requester through mail-command, if set. */
+static void
+queue_mail(struct ctl *c, const struct store_request *r)
+{
+	char errbuf[512];
+	char *msg;
+
+	if (c->conf->http.mail_command == NULL)
+		return;
+	msg = mail_decision(r, c->conf->http.mail_from,
+	    c->conf->http.public_url, c->now, errbuf, sizeof(errbuf));
+	if (msg == NULL) {
+		ctl_warn("no decision mail: %s", errbuf);
+		return;
+	}
+	if (mail_send(c->conf->http.mail_command, c->conf->http.mail_from,
+	    r->email, msg, errbuf, sizeof(errbuf)) == -1)
+		ctl_warn("decision mail to %s not sent: %s", r->email, errbuf);
+	else
+		printf("decision mailed to %s\n", r->email);
+	free(msg);
+}
+
 /* What an approval did, after "approved request N: ". */
 static void
 approval_line(const struct store_request *r)
@@ -2292,6 +2316,7 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 			printf("denied request %llu for %s\n",
 			    (unsigned long long)id, a);
 		queue_notify(c, st == REQ_APPROVED ? "approved" : "denied", r);
+		queue_mail(c, r);
 		ret = EXIT_OK;
 	}
 	free(r);

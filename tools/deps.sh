@@ -30,10 +30,11 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # verify on the unit, systemd-sysusers and systemd-tmpfiles on their
 # files; none needs systemd as PID 1), debhelper, dpkg-dev, lintian and
 # debootstrap (tools/debtest.sh builds the Debian package, lints it and
-# installs it in a fresh Debian 12 root).
+# installs it in a fresh Debian 12 root), rspamd (mta_rspamd.sh runs it in
+# its namespace with doc/mta.md's rbl.conf; no service is started).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
 chromium-driver fonts-liberation nsd knot systemd debhelper dpkg-dev
-lintian debootstrap"
+lintian debootstrap rspamd"
 # tools/fuzz.sh: clang and its libFuzzer runtime (libclang-rt-14-dev, a
 # recommends of clang that --no-install-recommends leaves out).
 fuzz_pkgs="clang libclang-rt-14-dev"

@@ -107,6 +107,8 @@ xfrmap.h		21
 xfrmap.c		21
 notify.h		21
 notify.c		21
+mail.h			21
+mail.c			21
 verdict.h		22
 verdict.c		22
 decide.h		23

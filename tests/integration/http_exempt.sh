@@ -18,18 +18,6 @@ write_conf exempt.conf.in
 start_daemon
 URL="http://127.0.0.1:$HPORT"
 
-# request IP: a request for IP (202, pending), its id in REQ.
-request()
-{
-	delist "ip=$1" email=postmaster@example.net "description=our relay"
-	REQ=$(printf '%s' "$WEB_BODY" |
-	    sed -n 's|.*<dt>Request</dt><dd>\([0-9]*\)</dd>.*|\1|p')
-	TOKEN=$(printf '%s' "$WEB_BODY" |
-	    sed -n 's|.*href="/request/\([0-9a-f]*\)".*|\1|p')
-	[ "$WEB_CODE" = 202 ] && [ -n "$REQ" ] ||
-	    bail "the request for $1 was not queued ($WEB_CODE)"
-}
-
 ctl_must add black 192.0.2.10 --reason spam
 ctl_must add black 198.51.100.0/24 --reason "spam range"
 is "$(dig_answer "$(q 10.2.0.192.bl.test A)")" 127.0.0.2 \

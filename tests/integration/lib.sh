@@ -664,6 +664,49 @@ delist()
 	web /delist "$@"
 }
 
+# mta_namespace: in the network namespace of an end-to-end MTA test
+# (mta.sh, mta_rspamd.sh): lo up with the addresses 192.0.2.1 (the MX),
+# .10, .20 and .30 (clients), a resolv.conf of the test's naming
+# 127.0.0.1 bind-mounted over /etc/resolv.conf, and the fake internet of
+# the HELO checks (mail.good.test, dhcp123.good.test and mx.rdnsbl.test
+# have addresses, nowhere.bad.test none) served by a started upstream.
+mta_namespace()
+{
+	ip link set lo up || bail "ip link set lo up failed"
+	for a in 192.0.2.1 192.0.2.10 192.0.2.20 192.0.2.30; do
+		ip addr add "$a/32" dev lo || bail "cannot add $a to lo"
+	done
+	echo "nameserver 127.0.0.1" >"$work/resolv.conf"
+	mount --bind "$work/resolv.conf" /etc/resolv.conf ||
+	    bail "cannot bind-mount a resolv.conf in the mount namespace"
+
+	: >"$TNS"
+	tns_addr mail.good.test 192.0.2.20
+	tns_entry mail.good.test AAAA NOERROR
+	tns_addr dhcp123.good.test 192.0.2.20
+	tns_entry dhcp123.good.test AAAA NOERROR
+	tns_addr mx.rdnsbl.test 192.0.2.1
+	tns_entry mx.rdnsbl.test AAAA NOERROR
+	tns_nx nowhere.bad.test A
+	tns_nx nowhere.bad.test AAAA
+	start_upstream "$TNS"
+}
+
+# request IP [EMAIL]: a delisting request for IP from EMAIL (by default
+# postmaster@example.net) that must be queued (202, pending): its id in
+# REQ, its status page's token in TOKEN.
+request()
+{
+	delist "ip=$1" "email=${2:-postmaster@example.net}" \
+	    "description=our relay"
+	REQ=$(printf '%s' "$WEB_BODY" |
+	    sed -n 's|.*<dt>Request</dt><dd>\([0-9]*\)</dd>.*|\1|p')
+	TOKEN=$(printf '%s' "$WEB_BODY" |
+	    sed -n 's|.*href="/request/\([0-9a-f]*\)".*|\1|p')
+	[ "$WEB_CODE" = 202 ] && [ -n "$REQ" ] ||
+	    bail "the request for $1 was not queued ($WEB_CODE)"
+}
+
 # contains NAME TEXT: the last body contains TEXT (a fixed string).
 contains()
 {

@@ -25,26 +25,7 @@ fi
 . "$top_srcdir/tests/integration/lib.sh"
 need_programs
 
-# --- the namespace's network and resolver ------------------------------------
-ip link set lo up || bail "ip link set lo up failed"
-for a in 192.0.2.1 192.0.2.10 192.0.2.20 192.0.2.30; do
-	ip addr add "$a/32" dev lo || bail "cannot add $a to lo"
-done
-echo "nameserver 127.0.0.1" >"$work/resolv.conf"
-mount --bind "$work/resolv.conf" /etc/resolv.conf ||
-    bail "cannot bind-mount a resolv.conf in the mount namespace"
-
-# --- the fake internet, for the no-dns HELO check ---------------------------
-: >"$TNS"
-tns_addr mail.good.test 192.0.2.20
-tns_entry mail.good.test AAAA NOERROR
-tns_addr dhcp123.good.test 192.0.2.20
-tns_entry dhcp123.good.test AAAA NOERROR
-tns_addr mx.rdnsbl.test 192.0.2.1
-tns_entry mx.rdnsbl.test AAAA NOERROR
-tns_nx nowhere.bad.test A
-tns_nx nowhere.bad.test AAAA
-start_upstream "$TNS"
+mta_namespace
 
 # --- rdnsbld on 127.0.0.1@53 of the namespace -------------------------------
 PORT=53

@@ -846,7 +846,8 @@ test_schema(void)
 		"list.name", "list.type",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
-		"http.mta-cache", "http.notify-command", "http.max-body", "http.rate-limit",
+		"http.mta-cache", "http.notify-command", "http.mail-command",
+		"http.mail-from", "http.max-body", "http.rate-limit",
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
 		"http.lookup-detail", "http.total-rate-limit",
 		"http.lookup-rate-limit", "http.lookup-total-limit",
@@ -890,6 +891,8 @@ test_http(void)
 	    " self-delist-cooldown: 7d\n"
 	    " mta-cache: 5m\n"
 	    " notify-command: /usr/local/bin/mail-it\n"
+	    " mail-command: /usr/sbin/sendmail\n"
+	    " mail-from: bl-admin@example.net\n"
 	    " max-body: 4k\n"
 	    " rate-limit: 2\n"
 	    " address-rate-limit: 1\n"
@@ -920,6 +923,9 @@ test_http(void)
 	is_int(c->http.mta_cache, 300, "http: mta-cache");
 	is_str(c->http.notify_command, "/usr/local/bin/mail-it",
 	    "http: notify-command");
+	is_str(c->http.mail_command, "/usr/sbin/sendmail",
+	    "http: mail-command");
+	is_str(c->http.mail_from, "bl-admin@example.net", "http: mail-from");
 	is_int(c->http.max_body, 4096, "http: max-body");
 	is_int(c->http.rate_limit, 2, "http: rate-limit");
 	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
@@ -957,6 +963,11 @@ test_http(void)
 	load_fail1("http:\n listen: 127.0.0.1@80\n mta-cache: 2d\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "mta-cache range",
 	    "t.conf:3: mta-cache: \"2d\" out of range (0s-1d)");
+	load_fail1("http:\n listen: 127.0.0.1@80\n"
+	    " mail-from: \"bl <admin@x.example>\"\n"
+	    "zone:\n name: a.example\n type: dnsbl\n", "mail-from not plain",
+	    "t.conf:3: mail-from: \"bl <admin@x.example>\" is not an e-mail "
+	    "address (local@domain)");
 	load_fail1("http:\n listen: 127.0.0.1@80\n max-body: 2m\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "max-body range",
 	    "t.conf:3: max-body: \"2m\" out of range (1k-1m)");
@@ -1069,6 +1080,8 @@ static const char every_conf[] =
     "\tself-delist-cooldown: 7d\n"
     "\tmta-cache: 10m\n"
     "\tnotify-command: \"/usr/local/bin/mail it\"\n"
+    "\tmail-command: /usr/sbin/sendmail\n"
+    "\tmail-from: bl-admin@example.org\n"
     "\tmax-body: 4k\n"
     "\trate-limit: 2\n"
     "\taddress-rate-limit: 1\n"
@@ -1291,7 +1304,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(327 + NLEAKTESTS);
+	plan(332 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

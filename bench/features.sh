@@ -61,8 +61,6 @@ zone="zone:
 gen_set "$n" "$work/data.txt" "$work/queries.txt" "$nq" || exit 1
 "$build/src/rdnsblctl" -c "$work/off.conf" import black \
     "$work/data.txt" >/dev/null || exit 1
-ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
@@ -90,8 +88,7 @@ while [ $r -lt "$rounds" ]; do
 		kill "$pid"; wait "$pid" 2>/dev/null; pid=
 	done
 done
-med() { awk -v c="$1" '$1 == c {print $2}' "$work/cpu" | sort -g |
-    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+med() { awk -v c="$1" '$1 == c {print $2}' "$work/cpu" | median; }
 off=$(med off)
 for c in off rrl qlog both; do
 	m=$(med "$c")

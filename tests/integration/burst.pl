@@ -20,6 +20,8 @@ die "usage: $0 SRC PORT NAME COUNT [SECONDS]\n" unless defined $count;
 $secs ||= 0;
 my $s = IO::Socket::INET->new(LocalAddr => $src, PeerAddr => '127.0.0.1',
     PeerPort => $port, Proto => 'udp') or die "socket: $!\n";
+# room for every reply of a burst while the queries go out
+setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4 << 20) or die "SO_RCVBUF: $!\n";
 my $sel = IO::Select->new($s);
 my ($answered, $truncated) = (0, 0);
 

@@ -50,8 +50,6 @@ gen_set "$n" "$work/data.txt" "$work/queries.txt" "$nq" || exit 1
     "$work/data.txt" >/dev/null || exit 1
 # fgflag BINARY: "-d" for a build that forks without it (older ones do not)
 fgflag() { "$1" -d -V >/dev/null 2>&1 && echo -d; }
-ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
@@ -84,7 +82,6 @@ done
 for b in "$@"; do
 	for m in sat rate; do
 		echo "median $b $m: cpu_us_per_query $(awk -v b="$b" -v m="$m" \
-		    '$1 == b && $2 == m {print $3}' "$work/cpu" | sort -g |
-		    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+		    '$1 == b && $2 == m {print $3}' "$work/cpu" | median)"
 	done
 done

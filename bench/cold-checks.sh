@@ -213,8 +213,6 @@ run_dnsperf() {	# FILE OUTSTANDING OUT TIMEOUT [-v]
 	scpu=$(awk "BEGIN {printf \"%.1f\", $4 - $2}")
 	wall=$(awk "BEGIN {printf \"%.1f\", $t1 - $t0}")
 }
-# field NAME OUT: the number after "NAME:" in dnsperf's output
-field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 # rcode CODE OUT: how many answers had that rcode
 rcode() {
 	sed -n 's/^ *Response codes: *//p' "$2" | tr ',' '\n' |

@@ -60,7 +60,6 @@ chmod 644 "$work/data.txt"
 printf '%s\n%s\n' '$SOA 300 ns.bl.bench hostmaster.bl.bench 1 3600 600 86400 120' \
     '$NS 300 ns.bl.bench' >"$work/soa.txt"
 chmod 644 "$work/soa.txt"
-field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 total() {
 	callgrind_annotate "$1" 2>/dev/null |
 	    awk '/PROGRAM TOTALS/ {gsub(/,/, "", $1); print $1; exit}'

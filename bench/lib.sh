@@ -55,3 +55,17 @@ gen_set() {
 		    ${5:+"$5" "$6"} >"$3"
 	fi
 }
+
+# median: the median of the numbers on stdin, "-" for none
+median() {
+	sort -g | awk '{v[NR] = $1} END {
+		if (NR == 0) print "-"
+		else if (NR % 2) print v[(NR + 1) / 2]
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ticks PID: the CPU clock ticks (utime + stime) of PID so far
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# field NAME OUT: the number after "NAME:" in dnsperf's output
+field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }

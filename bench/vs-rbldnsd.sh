@@ -102,20 +102,9 @@ probe="taskset -c $ccpu $work/dnsprobe"
 
 now() { date +%s%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1e6}'; }
-# median of the numbers on stdin
-median() {
-	sort -g | awk '{v[NR] = $1} END {
-		if (NR == 0) print "-"
-		else if (NR % 2) print v[(NR + 1) / 2]
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 # "median M (runs: a b c)" of the figures in FILE
 summary() {
 	echo "median $(median <"$1") (runs: $(tr '\n' ' ' <"$1" | sed 's/ $//'))"
-}
-# CPU clock ticks (utime + stime) of PID so far
-ticks() {
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 mem() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # rev_name ADDR: the query name of an IPv4 or IPv6 address, without the
@@ -130,8 +119,6 @@ rev_name() {
 		print join(".", reverse split /\./, $a), "\n";
 	    }' "$1"
 }
-# field NAME OUT: the number after "NAME:" in dnsperf's output
-field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
 hz=$(getconf CLK_TCK)
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"

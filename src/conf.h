@@ -127,6 +127,12 @@ struct conf {
 	uint32_t		 tcp_per_address;	/* of them from one address */
 	uint32_t		 tcp_max_time;	/* seconds a connection may last */
 	uint32_t		 udp_size;	/* max UDP answer with EDNS */
+	uint32_t		 rate_limit;	/* UDP answers/s a prefix; 0 off */
+	uint32_t		 rate_limit_slip;	/* every Nth over: TC */
+	uint32_t		 rate_limit_v4len;	/* client prefix, IPv4 */
+	uint32_t		 rate_limit_v6len;	/* client prefix, IPv6 */
+	uint32_t		 rate_limit_size;	/* buckets */
+	struct addrlist		 rate_limit_exempt;	/* never limited */
 	char			**resolvers;	/* "system" or ADDR[@PORT] */
 	size_t			 nresolvers;
 	uint32_t		 check_timeout;	/* seconds a query waits */

@@ -67,6 +67,10 @@ static void
 write_dns(struct evbuffer *b, const struct metrics *m)
 {
 	const struct server_stats *ss = m->dns;
+	struct metrics_count closed[2] = { { "idle_evicted", 0 },
+	    { "max_time", 0 } };
+	struct metrics_count limited[2] = { { "dropped", 0 },
+	    { "slipped", 0 } };
 	size_t i, k;
 
 	metric(b, "rdnsbl_dns_answers_total", "counter",
@@ -96,12 +100,16 @@ write_dns(struct evbuffer *b, const struct metrics *m)
 	    "rdnsbl_tcp_refused_total{limit=\"tcp-clients-per-address\"} "
 	    "%llu\n", (unsigned long long)ss->tcp_refused,
 	    (unsigned long long)ss->tcp_refused_address);
-	metric(b, "rdnsbl_tcp_closed_total", "counter",
-	    "TCP connections the server closed early, by reason.");
-	put(b, "rdnsbl_tcp_closed_total{reason=\"idle_evicted\"} %llu\n"
-	    "rdnsbl_tcp_closed_total{reason=\"max_time\"} %llu\n",
-	    (unsigned long long)ss->tcp_evicted,
-	    (unsigned long long)ss->tcp_expired);
+	closed[0].value = ss->tcp_evicted;
+	closed[1].value = ss->tcp_expired;
+	metricn(b, "rdnsbl_tcp_closed_total",
+	    "TCP connections the server closed early, by reason.", "reason",
+	    closed, 2);
+	limited[0].value = ss->rrl_dropped;
+	limited[1].value = ss->rrl_slipped;
+	metricn(b, "rdnsbl_rate_limited_total",
+	    "UDP answers over rate-limit: dropped, or sent truncated.",
+	    "action", limited, 2);
 	metric1(b, "rdnsbl_cache_hits_total", "counter",
 	    "Answers decided by a cached computed verdict.", ss->cache_hits);
 	metric1(b, "rdnsbl_held_queries_total", "counter",

@@ -30,6 +30,7 @@
 #include "fdlimit.h"
 #include "log.h"
 #include "querylog.h"
+#include "rrl.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
@@ -100,7 +101,9 @@ struct server {
 	void			(*batch_hook)(void *);
 	void			*batch_arg;
 	struct xfr		*xfr;		/* zone transfers, or NULL */
+	struct rrl		*rrl;		/* UDP rate limit, or NULL */
 	struct server_stats	 stats;
+	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
 	uint32_t		 tcp_clients;
 	uint32_t		 tcp_per_address;
@@ -338,6 +341,28 @@ udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 		store_prefetch(srv->ac->store, &a[i], 1);
 }
 
+/*
+ * The rate limit's word on an answer to peer over UDP, counted; a prefix
+ * that goes over the rate is logged (verbosity 2) once a second at most.
+ */
+static enum rrl_action
+rate_limit(struct server *srv, const struct addr *peer, time_t now)
+{
+	enum rrl_action act;
+	struct addr prefix;
+	char buf[ADDR_STRLEN];
+	int started;
+
+	act = rrl_check(srv->rrl, peer, now, &started, &prefix);
+	if (started)
+		verbose(VERB_DETAIL, "rrl: %s over %u answers a second: "
+		    "limited", addr_format(&prefix, buf, sizeof(buf)),
+		    (unsigned)srv->rrl_rate);
+	if (act == RRL_DROP)
+		srv->stats.rrl_dropped++;
+	return act;
+}
+
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -349,6 +374,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct answer_out res;
 	struct answer_in ain;
 	struct addr peer;
+	enum rrl_action act;
 	int n, i, nout, rounds;
 
 	(void)what;
@@ -385,8 +411,25 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
+			act = srv->rrl != NULL ? rate_limit(srv, &peer,
+			    ain.now) : RRL_PASS;
+			if (act == RRL_DROP)
+				continue;
 			len = answer(srv, &srv->aq[i], &ain, srv->out[nout],
 			    UDP_BUFSIZE, &res);
+			if (act == RRL_SLIP) {
+				/* the answer cut to its question, TC set;
+				 * a check is not started for it */
+				if (len > 0)
+					len = wire_truncate(srv->out[nout],
+					    len);
+				if (len > 0)
+					srv->stats.rrl_slipped++;
+				else
+					srv->stats.rrl_dropped++;
+				if (res.kind == ANS_NEED_CHECK)
+					continue;
+			}
 			if (res.kind == ANS_NEED_CHECK)
 				hold(srv, &res.need, NULL, l->out_fd, &from[i],
 				    in[i].msg_hdr.msg_namelen, &peer,
@@ -857,6 +900,7 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
     size_t errlen)
 {
 	struct listener *keep = NULL, *fresh = NULL, *l, *next, **pp;
+	struct rrl_conf rrl;
 	size_t i;
 
 	/* Move kept listeners aside, open the new ones. */
@@ -915,6 +959,18 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	}
 	srv->tcp_per_address = conf->tcp_per_address;
 	srv->tcp_max_time = conf->tcp_max_time;
+	rrl.rate = conf->rate_limit;
+	rrl.slip = conf->rate_limit_slip;
+	rrl.v4len = conf->rate_limit_v4len;
+	rrl.v6len = conf->rate_limit_v6len;
+	rrl.size = conf->rate_limit_size;
+	rrl.exempt = &conf->rate_limit_exempt;
+	if (!rrl_conf_same(srv->rrl, &rrl)) {
+		/* a new limit counts from nothing */
+		rrl_free(srv->rrl);
+		srv->rrl = rrl_new(&rrl);
+		srv->rrl_rate = rrl.rate;
+	}
 	/* the zones may have changed order: their counts start again */
 	free(srv->stats.zone_answers);
 	srv->stats.nzones = conf->nzones;
@@ -965,6 +1021,7 @@ server_free(struct server *srv)
 		tcp_close(srv->conns);
 	while (srv->udp_held != NULL)
 		held_free(srv->udp_held);
+	rrl_free(srv->rrl);
 	free(srv->stats.zone_answers);
 	free(srv);
 }

@@ -29,6 +29,8 @@ struct server_stats {
 	uint64_t	held;		/* queries that waited for a check */
 	uint64_t	held_now;	/* waiting right now */
 	uint64_t	cache_hits;	/* answers from a cached verdict */
+	uint64_t	rrl_dropped;	/* UDP answers the rate limit dropped */
+	uint64_t	rrl_slipped;	/* and sent truncated (slip) */
 	/* answers by zone (the configured order) and kind */
 	uint64_t	(*zone_answers)[ANS_KIND_MAX];
 	size_t		nzones;
@@ -50,7 +52,8 @@ struct server	*server_new(struct event_base *base,
  * Make the listeners match conf: keep sockets whose address is still
  * listed, open the new ones, close the ones no longer listed. Either
  * every new socket opens or nothing changes (-1 with errbuf). Also takes
- * the TCP limits from conf, and starts the counts by zone again.
+ * the TCP limits and the UDP rate limit (rrl.h; its counts start again
+ * when it changes) from conf, and starts the counts by zone again.
  */
 int		 server_configure(struct server *, const struct conf *conf,
 		    char *errbuf, size_t errlen);

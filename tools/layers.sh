@@ -58,6 +58,8 @@ ipindex.c		3
 ipindex6.h		3
 ipindex6.c		3
 qname.h			3
+rrl.h			3
+rrl.c			3
 qname.c			3
 reason.h		3
 reason.c		3

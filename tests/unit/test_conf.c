@@ -369,6 +369,12 @@ test_defaults(void)
 	is_int(c->tcp_per_address, 10, "defaults: tcp-clients-per-address");
 	is_int(c->tcp_max_time, 120, "defaults: tcp-max-time");
 	is_int(c->udp_size, 1232, "defaults: udp-size");
+	is_int(c->rate_limit, 200, "defaults: rate-limit 200");
+	is_int(c->rate_limit_slip, 2, "defaults: rate-limit-slip 2");
+	is_int(c->rate_limit_v4len, 24, "defaults: rate-limit-ipv4-prefix");
+	is_int(c->rate_limit_v6len, 56, "defaults: rate-limit-ipv6-prefix");
+	is_int(c->rate_limit_size, 100000, "defaults: rate-limit-size");
+	is_int(c->rate_limit_exempt.n, 2, "defaults: rate-limit-exempt two");
 	z = &c->zones[0];
 	is_int(z->checks, 1U << REASON_BLACKLIST, "defaults: checks");
 	is_int(z->ttl, 300, "defaults: ttl 5m");
@@ -833,7 +839,11 @@ test_schema(void)
 		"server.log", "server.pidfile", "server.log-queries",
 		"server.tcp-timeout",
 		"server.tcp-clients", "server.tcp-clients-per-address",
-		"server.tcp-max-time", "server.udp-size", "server.resolver",
+		"server.tcp-max-time", "server.udp-size",
+		"server.rate-limit", "server.rate-limit-slip",
+		"server.rate-limit-ipv4-prefix",
+		"server.rate-limit-ipv6-prefix", "server.rate-limit-size",
+		"server.rate-limit-exempt", "server.resolver",
 		"server.check-timeout", "server.cache-ttl",
 		"server.failure-ttl", "server.max-checks",
 		"server.lookup-rate", "server.max-ptr-names",
@@ -1000,6 +1010,13 @@ static const char every_conf[] =
     "\ttcp-clients-per-address: 65535\n"
     "\ttcp-max-time: 1d\n"
     "\tudp-size: 512\n"
+    "\trate-limit: 0\n"
+    "\trate-limit-slip: 0\n"
+    "\trate-limit-ipv4-prefix: 32\n"
+    "\trate-limit-ipv6-prefix: 64\n"
+    "\trate-limit-size: 1024\n"
+    "\trate-limit-exempt: 192.0.2.25, 2001:db8::/32\n"
+    "\trate-limit-exempt: 198.51.100.0/24\n"
     "\tresolver: system, 192.0.2.53@5353\n"
     "\tresolver: 2001:db8::53\n"
     "\tcheck-timeout: 5s\n"
@@ -1304,7 +1321,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(332 + NLEAKTESTS);
+	plan(338 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# rrl.sh -- response rate limiting (rate-limit:): a burst from one source
+# is limited to the rate, the answers over it dropped and every
+# rate-limit-slip-th sent truncated (TC); a source on rate-limit-exempt is
+# answered in full though it shares the /24; other clients (another /24,
+# IPv6, TCP) are answered throughout a flood; the counts in /metrics match
+# what the client saw. Loopback is exempt by default.
+
+. "$top_srcdir/tests/integration/lib.sh"
+need_tool dig
+need_tool curl
+need_tool perl
+need_programs
+BURST="$top_srcdir/tests/integration/burst.pl"
+
+write_conf base.conf.in
+sed -i 's/^\tverbosity: 1$/\tverbosity: 2/' "$CONF"
+cat >>"$CONF" <<EOF2
+http:
+	listen: 127.0.0.1@$HPORT
+	allow-metrics: 127.0.0.0/8
+EOF2
+start_daemon
+cp "$CONF" "$work/base.conf"
+URL="http://127.0.0.1:$HPORT"
+ctl_must add black 192.0.2.0/24 --reason "rrl"
+NAME=9.2.0.192.bl.test
+
+metric()
+{
+	curl -s "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# burst SRC COUNT [SECONDS]: sets SENT, ANS, TC
+burst()
+{
+	set -- $(perl "$BURST" "$1" "$PORT" "$NAME" "$2" ${3:-0})
+	SENT=$2 ANS=$4 TC=$6
+}
+
+# --- the default: loopback is exempt -------------------------------------
+burst 127.0.0.2 500
+is "$ANS/$TC" "500/0" "default (rate 200, loopback exempt): 500 in a burst all answered"
+
+# --- 20 a second, slip 2, 127.0.0.9 exempt ---------------------------------
+cat "$work/base.conf" - >"$CONF" <<EOF2
+server:
+	rate-limit: 20
+	rate-limit-slip: 2
+	rate-limit-exempt: 127.0.0.9, 127.0.3.0/24
+EOF2
+kill -HUP "$PID"
+ok "the reload is applied" await_log "^rdnsbld: reloaded $CONF"
+
+burst 127.0.0.2 300
+# one burst falls in one second or two: 20 to 40 answered in full
+ok "a burst of 300 from 127.0.0.2: 20 to 40 answered in full ($ANS)" \
+    test "$ANS" -ge 20 -a "$ANS" -le 40
+over=$((300 - ANS))
+ok "slip 2: half of the $over over sent truncated ($TC)" \
+    test "$TC" -ge $((over / 2 - 1)) -a "$TC" -le $((over / 2 + 1))
+is "$(metric 'rdnsbl_rate_limited_total{action="slipped"}')" "$TC" \
+    "/metrics: the truncated answers counted"
+is "$(metric 'rdnsbl_rate_limited_total{action="dropped"}')" \
+    "$((300 - ANS - TC))" "/metrics: the dropped ones counted"
+ok "the limit is logged" \
+    await_log '^rdnsbld: rrl: 127\.0\.0\.0/24 over 20 answers a second: limited$'
+
+burst 127.0.0.9 300
+is "$ANS/$TC" "300/0" "127.0.0.9 (exempt, in the same /24): 300 all answered"
+burst 127.0.3.7 300
+is "$ANS/$TC" "300/0" "127.0.3.7 (in an exempt /24): 300 all answered"
+
+# --- a flood of 3 s from 127.0.0.2 while others ask ----------------------
+perl "$BURST" 127.0.0.2 "$PORT" "$NAME" 1500 3 >"$work/flood.out" 2>&1 &
+FPID=$!
+UPIDS="$UPIDS $FPID"
+sleep 0.5
+bad=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	a=$(dig @127.0.0.1 -p "$PORT" -b 127.0.1.5 +tries=1 +time=2 +short \
+	    $NAME A 2>&1)
+	[ "$a" = 127.0.0.2 ] || bad="$bad 127.0.1.5:$i:$a"
+	a=$(dig @::1 -p "$PORT" +tries=1 +time=2 +short $NAME A 2>&1)
+	[ "$a" = 127.0.0.2 ] || bad="$bad ::1:$i:$a"
+	sleep 0.2
+done
+is "$bad" "" "during the flood: another /24 and IPv6 answered, 10 of 10 each"
+a=$(dig @127.0.0.1 -p "$PORT" -b 127.0.0.2 +tcp +tries=1 +time=2 +short \
+    $NAME A 2>&1)
+is "$a" 127.0.0.2 "during the flood: the flooding source answered over TCP"
+wait "$FPID"
+set -- $(cat "$work/flood.out")
+ok "the flood of 1500 in 3 s: at most 20 a second answered ($4), some truncated ($6)" \
+    test "$4" -le 100 -a "$6" -gt 0
+
+# --- rate-limit: 0 turns it off --------------------------------------------
+cat "$work/base.conf" - >"$CONF" <<EOF2
+server:
+	rate-limit: 0
+EOF2
+kill -HUP "$PID"
+ok "the second reload is applied" await_reloads 2
+burst 127.0.0.2 300
+is "$ANS/$TC" "300/0" "rate-limit: 0: 300 all answered"
+
+stop_daemon
+done_testing

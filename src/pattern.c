@@ -33,9 +33,9 @@
  * The most a rule may cost (regex_cost): glibc's regcomp takes time and
  * memory that double with each stacked or nested repetition (22 "+" on
  * one atom: 16 s; 24: over 4 GB), and it runs in the event loop at a
- * reload. 20000 is some 30 ms; the S25R rules cost at most 16.
+ * reload. 2000 is some 3 ms; the S25R rules cost at most 16.
  */
-#define PATTERN_COST_MAX	20000
+#define PATTERN_COST_MAX	2000
 #define COST_DEPTH		32	/* nested groups followed */
 
 struct rule {

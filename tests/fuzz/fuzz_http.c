@@ -101,7 +101,7 @@ setup(void)
 		fprintf(stderr, "checker: %s\n", err);
 		abort();
 	}
-	http = http_new(base);
+	http = http_new(base, NULL);
 	env.conf = f.conf;
 	env.zones = f.zs;
 	env.store = f.st;

@@ -142,15 +142,11 @@ addr_is_internal(const struct addr *a)
 		{ ADDR_V6, 10, { 0xfe, 0xc0 } },	/* site-local */
 		{ ADDR_V6, 8, { 0xff } },		/* multicast */
 	};
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
 	struct addr p, v4;
 	size_t i;
 
-	if (a->af == ADDR_V6 && memcmp(a->a, mapped, sizeof(mapped)) == 0) {
-		addr_from_bytes(&v4, ADDR_V4, a->a + 12);
+	if (addr_unmap(a, &v4))
 		a = &v4;
-	}
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		memset(&p, 0, sizeof(p));
 		p.af = in[i].af;
@@ -172,6 +168,21 @@ addr_from_v4(struct addr *a, uint32_t v)
 	a->a[1] = (uint8_t)(v >> 16);
 	a->a[2] = (uint8_t)(v >> 8);
 	a->a[3] = (uint8_t)v;
+}
+
+int
+addr_unmap(const struct addr *a, struct addr *v4)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	uint8_t b[4];
+
+	if (a->af != ADDR_V6 || a->len != 128 ||
+	    memcmp(a->a, mapped, sizeof(mapped)) != 0)
+		return 0;
+	memcpy(b, a->a + 12, sizeof(b));
+	addr_from_bytes(v4, ADDR_V4, b);
+	return 1;
 }
 
 void

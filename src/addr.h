@@ -69,6 +69,12 @@ int	addr_equal(const struct addr *a, const struct addr *b);
  */
 int	addr_is_internal(const struct addr *a);
 
+/*
+ * 1 if A is a full-length IPv4-mapped IPv6 address (::ffff:a.b.c.d),
+ * with its IPv4 address a.b.c.d in *V4 (may be A itself); else 0.
+ */
+int	addr_unmap(const struct addr *a, struct addr *v4);
+
 /* Make an addr from 4 bytes (IPv4) or 16 bytes (IPv6), full length. */
 void	addr_from_v4(struct addr *a, uint32_t host_order);
 void	addr_from_bytes(struct addr *a, int af, const uint8_t *bytes);

@@ -191,6 +191,7 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
     uint16_t apex_off, uint16_t qtype, const struct check_subject *s)
 {
 	const struct check_result *fresh;
+	struct check_subject host;
 	struct verdict v;
 	enum answer_kind kind;
 	int rc;
@@ -198,8 +199,13 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 	if (store_read_begin(ac->store, out->errbuf,
 	    sizeof(out->errbuf)) != STORE_OK)
 		return ANS_SERVFAIL;
+	/* the computed verdict of an IPv4-mapped address is its IPv4's */
+	if (s->is_name)
+		host = *s;
+	else
+		check_subject_host(&host, &s->a);
 	fresh = in->fresh != NULL && in->fresh_subj != NULL &&
-	    check_subject_equal(in->fresh_subj, s) ? in->fresh : NULL;
+	    check_subject_equal(in->fresh_subj, &host) ? in->fresh : NULL;
 	if (z->conf->type == ZONE_RHSBL)
 		rc = decide_name(z, ac->store, s->name, in->now, &v,
 		    out->errbuf, sizeof(out->errbuf));
@@ -213,7 +219,7 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 	if (rc == -1)
 		kind = ANS_SERVFAIL;
 	else if (v.need_check) {
-		out->need = *s;
+		out->need = host;
 		kind = ANS_NEED_CHECK;
 	} else {
 		out->cache_hit = v.have_check && fresh == NULL;

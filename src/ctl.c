@@ -1147,7 +1147,7 @@ cmd_check(struct ctl *c, int argc, char **argv)
 	if (ctl_open(c) == -1)
 		return EXIT_ERR;
 	addr_format(&a, ip, sizeof(ip));
-	check_subject_addr(&s, &a);
+	check_subject_host(&s, &a);
 	if (load_patterns(c, &pat) == 0 &&
 	    run_check(c, &s, pat, &r, &cached) == 0) {
 		if (cached) {
@@ -1349,7 +1349,7 @@ cmd_flush(struct ctl *c, int argc, char **argv)
 			ctl_err("flush takes one address, not a range");
 			return EXIT_ERR;
 		}
-		check_subject_addr(&s, &a);
+		check_subject_host(&s, &a);
 		known = 1;
 	} else if (helo_normalize(argv[0], strlen(argv[0]), name,
 	    sizeof(name)) == 0 && strchr(name, ':') == NULL)

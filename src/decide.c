@@ -95,7 +95,7 @@ decide_computed(const struct zone *z, struct store *store,
 
 	if (!(cz->checks & COMPUTED_CHECKS))
 		return 0;
-	check_subject_addr(&s, a);
+	check_subject_host(&s, a);
 	if (get_check(store, &s, now, fresh, v, errbuf, errlen) == -1)
 		return -1;
 	if (v->need_check)
@@ -173,7 +173,7 @@ decide_lists(const struct zone *z, struct store *store, const struct addr *a,
 }
 
 /* The address is exempted by ex, an entry of z's exempt list. */
-static int
+static void
 exempted(const struct zone *z, const struct store_entry *ex,
     struct verdict *v)
 {
@@ -182,35 +182,29 @@ exempted(const struct zone *z, const struct store_entry *ex,
 	v->have_entry = 1;
 	v->entry_list = z->exempt;
 	v->exempt = 1;
-	return 0;
 }
 
-int
-decide_addr(const struct zone *z, struct store *store, const struct addr *a,
-    time_t now, const struct check_result *fresh, int brief,
-    struct verdict *v, char *errbuf, size_t errlen)
+/*
+ * The entries' part of the verdict of z for a: for a dnsbl zone the
+ * white list, the exemptions and the lists, for a dnswl zone its lists.
+ * Returns 1 when they decide, 0 when the computed checks are next, -1
+ * on a store error.
+ */
+static int
+decide_entries(const struct zone *z, struct store *store,
+    const struct addr *a, time_t now, int brief, struct verdict *v,
+    char *errbuf, size_t errlen)
 {
 	const struct conf_zone *cz = z->conf;
 	struct store_entry ex;
 	enum store_rc rc;
-	int tp, self = 0;
+	int self = 0;
 
-	verdict_clear(v);
-	if ((tp = test_point(a)) >= 0) {
-		v->test_point = 1;
-		if (tp == 1) {
-			v->listed = 1;
-			v->reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST :
-			    REASON_BLACKLIST;
-			v->code = cz->code[v->reason];
-		}
-		return 0;
-	}
 	if (cz->type == ZONE_DNSWL)
 		return decide_lists(z, store, a, NULL, now, brief,
-		    REASON_WHITELIST, v, errbuf, errlen);
+		    REASON_WHITELIST, v, errbuf, errlen) == -1 ? -1 : 1;
 	if (cz->type != ZONE_DNSBL)
-		return 0;
+		return 1;
 
 	/* A whitelisted address is listed by no dnsbl zone. */
 	rc = store_lookup(store, LIST_WHITE, a, now, brief, &v->entry,
@@ -222,7 +216,7 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 		v->entry_list = LIST_WHITE;
 		if (!(v->entry.flags & ENTRY_EXCLUDE)) {
 			v->white = 1;
-			return 0;
+			return 1;
 		}
 	}
 	/* Nor is an address with a delisting exemption (no exclusions). */
@@ -235,26 +229,65 @@ decide_addr(const struct zone *z, struct store *store, const struct addr *a,
 			self = (ex.flags & ENTRY_SELF) ? 1 : -1;
 	}
 	/* A reviewer's exemption wins over everything. */
-	if (self == -1)
-		return exempted(z, &ex, v);
+	if (self == -1) {
+		exempted(z, &ex, v);
+		return 1;
+	}
 	if (cz->checks & (1U << REASON_BLACKLIST)) {
 		if (decide_lists(z, store, a, NULL, now, brief,
 		    REASON_BLACKLIST, v, errbuf, errlen) == -1)
 			return -1;
 		if (v->listed)
-			return 0;
+			return 1;
 	}
 	/*
 	 * A self-service one only over the computed checks: a click must
 	 * never undo what an administrator or an imported list listed.
 	 */
-	if (self == 1)
-		return exempted(z, &ex, v);
+	if (self == 1) {
+		exempted(z, &ex, v);
+		return 1;
+	}
 	/*
 	 * An exclusion only carves the address out of a wider range; the
 	 * computed checks still apply (the white list is what exempts from
 	 * everything).
 	 */
+	return 0;
+}
+
+int
+decide_addr(const struct zone *z, struct store *store, const struct addr *a,
+    time_t now, const struct check_result *fresh, int brief,
+    struct verdict *v, char *errbuf, size_t errlen)
+{
+	const struct conf_zone *cz = z->conf;
+	struct addr v4;
+	int tp, rc;
+
+	verdict_clear(v);
+	if ((tp = test_point(a)) >= 0) {
+		v->test_point = 1;
+		if (tp == 1) {
+			v->listed = 1;
+			v->reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST :
+			    REASON_BLACKLIST;
+			v->code = cz->code[v->reason];
+		}
+		return 0;
+	}
+	rc = decide_entries(z, store, a, now, brief, v, errbuf, errlen);
+	/*
+	 * An IPv4-mapped address: its IPv6 entries first (rbldnsd's
+	 * answer), and when none covers it, the IPv4 address's.
+	 */
+	if (rc != -1 && !v->have_entry && addr_unmap(a, &v4)) {
+		verdict_clear(v);
+		rc = decide_entries(z, store, &v4, now, brief, v, errbuf,
+		    errlen);
+	}
+	if (rc != 0)
+		return rc == -1 ? -1 : 0;
 	return decide_computed(z, store, a, now, fresh, v, errbuf, errlen);
 }
 

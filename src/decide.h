@@ -10,7 +10,9 @@
  * Query names inside a dnsbl/dnswl zone:
  *   apex                       SOA, NS (ANY: both)
  *   d.c.b.a.<zone>             IPv4 a.b.c.d (decimal octets, no leading 0)
- *   32 hex nibbles.<zone>      IPv6, as in ip6.arpa
+ *   32 hex nibbles.<zone>      IPv6, as in ip6.arpa; an IPv4-mapped
+ *                              one (::ffff:a.b.c.d) is answered from
+ *                              the IPv6 entries, else from a.b.c.d's
  *   a proper suffix of those   ("3.2.1.<zone>"): an empty non-terminal,
  *                              NODATA (RFC 8020: never NXDOMAIN above a
  *                              name that may exist)
@@ -102,6 +104,10 @@ struct verdict {
  * whose checks name computed reasons and whose lists do not list the
  * address, the computed verdict: fresh if given (a check that just
  * ended for a), else the cached one, else v->need_check. A CV_UNKNOWN verdict sets v->unknown and lists nothing.
+ * An IPv4-mapped address (::ffff:a.b.c.d) is decided by the entries of
+ * its IPv6 address when one covers it (a white entry, an exemption, a
+ * list entry or an exclusion), else by those of a.b.c.d; its computed
+ * verdict is always that of a.b.c.d (check_subject_host), as is fresh.
  * brief: the deciding list entry is wanted for its code only, not its
  * reason, actor or times (store_lookup), as for an answer without TXT.
  * Strings in *v point into the snapshot. Returns 0, or -1 on a store

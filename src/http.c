@@ -314,7 +314,7 @@ pending_start(struct http *h, struct pending *p)
 	struct check_subject s;
 
 	p->h = h;
-	check_subject_addr(&s, &p->r.addr);
+	check_subject_host(&s, &p->r.addr);
 	p->wait = checker_wait(h->env.checker, &s,
 	    h->env.conf->check_timeout * 1000,
 	    check_done, p);

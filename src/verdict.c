@@ -49,6 +49,14 @@ check_subject_addr(struct check_subject *s, const struct addr *a)
 	s->name[0] = '\0';
 }
 
+void
+check_subject_host(struct check_subject *s, const struct addr *a)
+{
+	struct addr v4;
+
+	check_subject_addr(s, addr_unmap(a, &v4) ? &v4 : a);
+}
+
 int
 check_subject_name(struct check_subject *s, const char *name)
 {

@@ -43,6 +43,14 @@ void		 check_subject_addr(struct check_subject *s,
 		    const struct addr *a);
 
 /*
+ * Set s to the subject whose computed verdict stands for the full-length
+ * address a: a itself, or for an IPv4-mapped IPv6 address its IPv4
+ * address, the host behind it, whose reverse DNS is in in-addr.arpa.
+ */
+void		 check_subject_host(struct check_subject *s,
+		    const struct addr *a);
+
+/*
  * Set s to a normalised HELO name (helo_normalize). Returns -1 if the
  * name is too long, else 0.
  */

@@ -357,6 +357,7 @@ printf '%s\n' "$CTL_OUT" | perl -MSocket=inet_pton,inet_ntop,AF_INET,AF_INET6 -n
 n=$(wc -l <"$work/boundaries.txt" | tr -d ' ')
 ok "the lists give boundary addresses to check ($n)" test "$n" -gt 80
 listed=0
+mapped=0
 differ=
 while read -r a; do
 	case $a in
@@ -370,6 +371,19 @@ while read -r a; do
 	theirs=$(dig_answer "$(dig +tries=2 +time=2 @127.0.0.1 -p "$RPORT" \
 	    "$rname" A)")
 	[ "$ours" = NXDOMAIN ] || listed=$((listed + 1))
+	# The one documented difference (doc/rbldnsd-format.md): a mapped
+	# address that no IPv6 entry covers is answered from the IPv4 data,
+	# which rbldnsd's IPv4 dataset answers as well.
+	case $a/$theirs in
+	::ffff:*.*/NXDOMAIN)
+		if [ "$ours" != NXDOMAIN ] && [ "$ours" = "$(dig_answer \
+		    "$(dig +tries=2 +time=2 @127.0.0.1 -p "$RPORT" \
+		    "$(name "${a#::ffff:}")" A)")" ]; then
+			mapped=$((mapped + 1))
+			continue
+		fi
+		;;
+	esac
 	if [ "$ours" != "$theirs" ]; then
 		differ="$differ $a (A: rdnsbld $ours, rbldnsd $theirs)"
 		continue
@@ -385,6 +399,7 @@ while read -r a; do
 done <"$work/boundaries.txt"
 is "$differ" "" "export black: rbldnsd answers every boundary address as rdnsbld does"
 ok "... of which some are listed ($listed)" test "$listed" -gt 40
+is "$mapped" 1 "... one of them (::ffff:192.0.2.2) answered from the IPv4 data"
 for t in 10.50.0.1=NXDOMAIN 10.50.1.1=NXDOMAIN 10.50.2.1=127.0.0.5 \
     10.50.2.129=NXDOMAIN 10.50.2.193=127.0.0.5 10.50.3.1=NXDOMAIN \
     10.50.16.1=127.0.0.3 10.50.255.7=NXDOMAIN 10.50.255.8=127.0.0.6 \

@@ -33,6 +33,7 @@
 #include "server.h"
 #include "service.h"
 #include "store.h"
+#include "store_cache.h"
 #include "util.h"
 #include "xfr.h"
 #include "zone.h"
@@ -402,6 +403,7 @@ fill_metrics(void *arg, struct metrics *m)
 	}
 	m->copy_entries = store_index_count(d->store, &m->copy_bytes);
 	m->copy_stale = store_index_stale(d->store);
+	m->cache_evictions = store_cache_evictions(d->store);
 }
 
 /* Hand the pages what they read now; -1 if a listener failed. */

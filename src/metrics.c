@@ -177,6 +177,9 @@ metrics_write(struct evbuffer *b, const struct metrics *m)
 	metric1(b, "rdnsbl_lists_in_memory_stale", "gauge",
 	    "1 while the copy is behind the lists (queries read the "
 	    "database meanwhile).", m->copy_stale != 0);
+	metric1(b, "rdnsbl_cache_evictions_total", "counter",
+	    "Cached computed verdicts dropped to keep the cache within its "
+	    "share of the map.", m->cache_evictions);
 	metricn(b, "rdnsbl_delist_requests_total",
 	    "Delisting form submissions by outcome.", "outcome", m->outcomes,
 	    m->noutcomes);

@@ -43,6 +43,8 @@ struct metrics {
 	/* accept() on every listener (fdlimit.h) */
 	uint64_t		 accept_errors, accept_exhausted;
 	uint64_t		 accept_shed, accept_pauses;
+	/* verdicts dropped to keep the cache within its share of the map */
+	uint64_t		 cache_evictions;
 };
 
 /* Write every metric of m to b in the Prometheus text format 0.0.4. */

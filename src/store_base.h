@@ -139,6 +139,7 @@ struct store {
 	uint64_t	 ix_wait_seq;
 	unsigned long	 map_lo;	/* the map (map_find), if known */
 	size_t		 map_len;
+	uint64_t	 cache_evicted;	/* verdicts dropped (store_cache.c) */
 };
 
 /*

@@ -243,11 +243,12 @@ nosync_end(struct store *st, int set, int ret, char *errbuf, size_t errlen)
 /*
  * Keep the cache within STORE_CACHE_SHARE of the map: when its pages
  * reach that, drop STORE_CACHE_EVICT verdicts from a random place first
- * (a verdict is only a saved check; the lists' room is what matters).
- * Returns 0, or -1 with errbuf.
+ * (a verdict is only a saved check; the lists' room is what matters),
+ * their number in *evicted. Returns 0, or -1 with errbuf.
  */
 static int
-cache_bound(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
+cache_bound(struct store *st, MDB_txn *txn, size_t *evicted, char *errbuf,
+    size_t errlen)
 {
 	MDB_envinfo info;
 	MDB_cursor *cur = NULL;
@@ -284,11 +285,18 @@ cache_bound(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 			mdb_cursor_close(cur);
 			return -1;
 		}
+		(*evicted)++;
 		/* after a delete, MDB_NEXT is the entry that followed */
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
 	return 0;
+}
+
+uint64_t
+store_cache_evictions(const struct store *st)
+{
+	return st->cache_evicted;
 }
 
 enum store_rc
@@ -298,6 +306,7 @@ store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
 	uint8_t vb[VERDICT_MAXLEN];
 	MDB_txn *txn = NULL;
 	MDB_val k, val;
+	size_t evicted = 0;
 	int rc, set = 0, ret = -1;
 
 	if (cache_key_check(key, keylen, errbuf, errlen) == -1 ||
@@ -311,7 +320,7 @@ store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
 		return STORE_ERROR;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		goto cleanup;
-	if (cache_bound(st, txn, errbuf, errlen) == -1)
+	if (cache_bound(st, txn, &evicted, errbuf, errlen) == -1)
 		goto cleanup;
 	k.mv_data = (void *)key;
 	k.mv_size = keylen;
@@ -325,6 +334,7 @@ store_cache_put(struct store *st, const uint8_t *key, size_t keylen,
 	txn = NULL;
 	if (rc == -1)
 		goto cleanup;
+	st->cache_evicted += evicted;
 	ret = 0;
 cleanup:
 	if (txn != NULL)

@@ -62,6 +62,12 @@ enum store_rc	 store_cache_put(struct store *, const uint8_t *key,
 		    char *errbuf, size_t errlen);
 
 /*
+ * The verdicts that store_cache_put() dropped through this handle since
+ * store_open, to keep the cache within its share of the map.
+ */
+uint64_t	 store_cache_evictions(const struct store *);
+
+/*
  * Forget one cached verdict (key) or, with key NULL, all of them, in a
  * synced write transaction; *count (if not NULL) gets the number
  * removed. Returns STORE_OK, STORE_NOTFOUND when key had none, or

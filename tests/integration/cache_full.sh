@@ -3,7 +3,8 @@
 # cache_full.sh -- the verdict cache cannot crowd out the lists. With a
 # 1 MB map, a flood of checked queries for 16000 never-seen addresses
 # (each leaving a cached verdict, more than the map holds) never stops
-# rdnsblctl add from working: the cache keeps to its share of the map.
+# rdnsblctl add from working: the cache keeps to its share of the map,
+# and /metrics counts the verdicts it evicted for that.
 # When the lists themselves fill the map, rdnsblctl flush all and del
 # still work while the daemon runs, and the import says to raise
 # map-size.
@@ -24,8 +25,25 @@ write_conf checks-base.conf.in
 sed 's|^\(	database:.*\)$|\1\
 	map-size: 1m|' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
 like "$(cat "$CONF")" 'map-size: 1m' "the config has map-size: 1m"
+cat >>"$CONF" <<EOF
+http:
+	listen: 127.0.0.1@$HPORT
+	public-url: http://127.0.0.1:$HPORT
+	allow-metrics: 127.0.0.1
+EOF
+URL="http://127.0.0.1:$HPORT"
 expect_log 'database full'
 start_daemon
+
+# evictions METRICS: the value of rdnsbl_cache_evictions_total in them.
+evictions()
+{
+	printf '%s\n' "$1" | awk '$1 == "rdnsbl_cache_evictions_total" {
+	    print $2 }'
+}
+web /metrics
+is "$WEB_CODE/$(evictions "$WEB_BODY")" 200/0 \
+    "/metrics: no verdict evicted from the cache yet"
 
 is "$(q +short 1.0.0.10.bl.test A)" 127.0.0.3 \
     "a checked address is listed (no-ptr)"
@@ -52,6 +70,12 @@ done
 is "$(grep -c '^127\.0\.0\.3$' "$work/answers")" 2000 \
     "the last 2000 queries of the flood were answered, listed"
 is "$addok" "$adds" "rdnsblctl add worked throughout the flood ($addok of $adds)"
+web /metrics
+n=$(evictions "$WEB_BODY")
+ok "/metrics counts the verdicts evicted to bound the cache (${n:-none})" \
+    test "${n:-0}" -gt 0
+like "$WEB_BODY" '# TYPE rdnsbl_cache_evictions_total counter' \
+    "/metrics: the evictions are a counter"
 ctl_ok "rdnsblctl add after the flood" add black 198.51.100.1
 ctl_ok "lookup" lookup 198.51.100.1
 like "$CTL_OUT" 'black' "the entry is there"

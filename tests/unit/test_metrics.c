@@ -59,7 +59,7 @@ main(void)
 	struct metrics m;
 	char *s;
 
-	plan(14);
+	plan(15);
 	memset(&ss, 0, sizeof(ss));
 	memset(&cs, 0, sizeof(cs));
 	memset(zone_answers, 0, sizeof(zone_answers));
@@ -88,6 +88,7 @@ main(void)
 	m.copy_entries = 1000;
 	m.copy_bytes = 4096;
 	m.copy_stale = 1;
+	m.cache_evictions = 12;
 	m.outcomes = outcomes;
 	m.noutcomes = 2;
 	m.pages = pages;
@@ -108,6 +109,8 @@ main(void)
 	ok(has_line(s, "rdnsbl_check_verdicts_total{verdict=\"no-ptr\"} 5"),
 	    "verdicts by name");
 	ok(has_line(s, "rdnsbl_lists_in_memory_stale 1"), "the copy is stale");
+	ok(has_line(s, "rdnsbl_cache_evictions_total 12"),
+	    "verdicts evicted from the cache");
 	ok(has_line(s, "rdnsbl_delist_requests_total{outcome=\"pending\"} 3"),
 	    "form outcomes");
 	ok(has_line(s, "rdnsbl_http_requests_total{page=\"other\"} 2"),

@@ -31,6 +31,17 @@
 #error "ENTRY_MAXLEN does not match the entry's layout"
 #endif
 
+/* The database directory, for a message. */
+static const char *
+db_path(struct store *st)
+{
+	const char *path;
+
+	if (mdb_env_get_path(st->env, &path) != 0 || path == NULL)
+		return NULL;
+	return path;
+}
+
 /* 1 if the file system of the database has no room left for a page. */
 static int
 disk_full(struct store *st)
@@ -39,7 +50,7 @@ disk_full(struct store *st)
 	const char *path;
 	MDB_stat ms;
 
-	if (mdb_env_get_path(st->env, &path) != 0 || statvfs(path, &sv) == -1)
+	if ((path = db_path(st)) == NULL || statvfs(path, &sv) == -1)
 		return 0;
 	if (mdb_env_stat(st->env, &ms) != 0)
 		ms.ms_psize = 4096;
@@ -55,12 +66,12 @@ store_err(struct store *st, int rc, char *errbuf, size_t errlen,
 	char what[128];
 	va_list ap;
 
+	if ((path = db_path(st)) == NULL)
+		path = "the database directory";
 	if (rc == MDB_MAP_FULL) {
 		/* The file, how full, and what to change. */
 		if (mdb_env_info(st->env, &info) != 0)
 			info.me_mapsize = 0;
-		if (mdb_env_get_path(st->env, &path) != 0 || path == NULL)
-			path = "the database directory";
 		snprintf(errbuf, errlen, "database full: %s/data.mdb has "
 		    "reached map-size (now %zu MB): raise map-size: in the "
 		    "server: clause", path, info.me_mapsize / (1024 * 1024));
@@ -74,9 +85,9 @@ store_err(struct store *st, int rc, char *errbuf, size_t errlen,
 	 * EIO: tell that from a failing disk by the free space
 	 */
 	if ((rc == EIO || rc == ENOSPC || rc == EDQUOT) && disk_full(st)) {
-		snprintf(errbuf, errlen, "%s: no space left on the disk that "
-		    "holds the database: free some, or move the database",
-		    what);
+		snprintf(errbuf, errlen, "%s: %s/data.mdb: No space left on "
+		    "device (the disk that holds the database is full): free "
+		    "some space, or move the database", what, path);
 		return;
 	}
 	snprintf(errbuf, errlen, "%s: %s", what, mdb_strerror(rc));

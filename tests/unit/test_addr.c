@@ -96,6 +96,33 @@ test_internal(void)
 		is_int(internal(out[i]), 0, "not internal: %s", out[i]);
 }
 
+/* The IPv4 address addr_unmap finds in S, "-" for none. */
+static const char *
+unmap(const char *s)
+{
+	static char out[128];
+	struct addr a, v4;
+
+	if (addr_parse(s, 0, &a, out, sizeof(out)) == -1)
+		return out;
+	if (!addr_unmap(&a, &v4))
+		return "-";
+	return addr_format(&v4, out, sizeof(out));
+}
+
+static void
+test_unmap(void)
+{
+	is_str(unmap("::ffff:192.0.2.1"), "192.0.2.1",
+	    "unmap: ::ffff:192.0.2.1 is 192.0.2.1");
+	is_str(unmap("::ffff:c000:2ff"), "192.0.2.255",
+	    "unmap: the hex form ::ffff:c000:2ff is 192.0.2.255");
+	is_str(unmap("::ffff:0:0/96"), "-", "unmap: a prefix is no address");
+	is_str(unmap("::c000:201"), "-", "unmap: IPv4-compatible is not mapped");
+	is_str(unmap("::fffe:c000:201"), "-", "unmap: ::fffe: is not mapped");
+	is_str(unmap("192.0.2.1"), "-", "unmap: an IPv4 address is not");
+}
+
 int
 main(void)
 {
@@ -104,8 +131,9 @@ main(void)
 	const char *errstr;
 	uint64_t v;
 
-	plan(63);
+	plan(69);
 	test_internal();
+	test_unmap();
 	is_str(roundtrip("192.0.2.1", 0), "192.0.2.1", "v4 address");
 	is_str(roundtrip("192.0.2.0/24", 0), "192.0.2.0/24", "v4 /24");
 	is_str(roundtrip("192.0.2.1/24", 0),

@@ -15,11 +15,6 @@
 # address once descriptors are free again.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool curl
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 # the daemon under a descriptor limit of $NOFILE, soft and hard
 cat >"$work/rdnsbld-limited" <<EOF2
@@ -31,14 +26,7 @@ chmod +x "$work/rdnsbld-limited"
 RDNSBLD="$work/rdnsbld-limited"
 export NOFILE=256
 
-: >"$TNS"
-for n in 80 81 82 83; do
-	tns_nx "$(dns_ptrname 192.0.2.$n)" PTR
-done
-start_upstream "$TNS"
-printf '#!/bin/sh\nexit 0\n' >"$work/notify.sh"
-chmod +x "$work/notify.sh"
-write_conf http.conf.in
+http_setup 192.0.2.80 192.0.2.81 192.0.2.82 192.0.2.83
 # a long HTTP timeout: the holders' connections stay for the test
 sed -i 's/^\ttimeout: 5s$/\ttimeout: 30s\n\tmax-clients-per-address: 10/' \
     "$CONF"

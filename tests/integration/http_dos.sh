@@ -8,15 +8,8 @@
 # other clients, and the daemon is well after the clients go away.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool curl
-need_tool perl
-need_tool ldns-testns
-need_programs
 
-: >"$TNS"
-start_upstream "$TNS"
-write_conf http.conf.in
+http_setup
 start_daemon
 ctl_must add black 192.0.2.99 --reason "listed for the test"
 URL="http://127.0.0.1:$HPORT"

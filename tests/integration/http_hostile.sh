@@ -7,19 +7,8 @@
 # while a post from the lookup page or from a script passes.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool curl
-need_tool ldns-testns
-need_programs
 
-: >"$TNS"
-for n in 70 71 72 73 74 75; do
-	tns_nx "$(dns_ptrname 192.0.2.$n)" PTR
-done
-start_upstream "$TNS"
-printf '#!/bin/sh\nexit 0\n' >"$work/notify.sh"
-chmod +x "$work/notify.sh"
-write_conf http.conf.in
+http_setup 192.0.2.70 192.0.2.71 192.0.2.72 192.0.2.73 192.0.2.74 192.0.2.75
 start_daemon
 URL="http://127.0.0.1:$HPORT"
 

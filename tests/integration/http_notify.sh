@@ -8,23 +8,9 @@
 # the daemon, an accepted DNS TCP connection too, is close-on-exec.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool curl
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 CAP=2	# HTTP_NOTIFY_RUNNING
 N=300
-
-# The checks of the flood's addresses find no PTR, at once.
-: >"$TNS"
-i=1
-while [ $i -le $N ]; do
-	tns_nx "$(dns_ptrname 198.18.$((i / 256)).$((i % 256)))" PTR
-	i=$((i + 1))
-done
-start_upstream "$TNS"
 
 # Each run notes its start and end.
 cat >"$work/notify.sh" <<EOF
@@ -38,7 +24,11 @@ chmod +x "$work/notify.sh"
 
 TRUSTED=127.0.0.0/8
 RATE=1000
-write_conf http.conf.in
+# The checks of the flood's addresses find no PTR, at once.
+http_setup $(i=1; while [ $i -le $N ]; do
+	echo "198.18.$((i / 256)).$((i % 256))"
+	i=$((i + 1))
+done)
 # The requests accepted from everyone in an hour: exactly the flood.
 sed "s/^\(	trusted-proxy:.*\)\$/\1\\
 	total-rate-limit: $N/" "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"

@@ -631,6 +631,30 @@ ctl_must()
 #
 # The tests of the pages set URL (http://127.0.0.1:$HPORT) first.
 
+# http_setup [ADDR...]: the start of a test of the pages: dig, curl, perl
+# and ldns-testns needed (else skip), a fake upstream that answers
+# NXDOMAIN for the PTR of each ADDR, a notify-command that does nothing
+# unless the test wrote $work/notify.sh first, and $CONF from
+# http.conf.in (with the variables the test set). start_daemon next.
+http_setup()
+{
+	need_tool dig
+	need_tool curl
+	need_tool perl
+	need_tool ldns-testns
+	need_programs
+	: >"$TNS"
+	for hs_a in "$@"; do
+		tns_nx "$(dns_ptrname "$hs_a")" PTR
+	done
+	start_upstream "$TNS"
+	if [ ! -e "$work/notify.sh" ]; then
+		printf '#!/bin/sh\nexit 0\n' >"$work/notify.sh"
+		chmod +x "$work/notify.sh"
+	fi
+	write_conf http.conf.in
+}
+
 # web PATH [CURL-ARGS...]: status in WEB_CODE, body in WEB_BODY.
 web()
 {

@@ -284,6 +284,15 @@ like "$o" '5\.0\.1\.10\.bl\.test\.[[:space:]].*HINFO' \
 like "$o" '9\.5\.0\.10\.bl\.test\.[[:space:]].*TXT[[:space:]]+"listed: one address: 10\.0\.5\.9"' \
     "an explicit name's TXT has \$ expanded"
 
+# The documented difference (design.md, "Zone transfer"): a mapped name
+# that no IPv6 entry covers is answered from the IPv4 entries by
+# rdnsbld, and from the transfer's IPv6 data (not listed) by NSD.
+m="$(rev6 ::ffff:c633:6407).bl.test"
+is "$(dig_answer "$(q "$m" A)")" 127.0.0.2 \
+    "rdnsbld answers ::ffff:198.51.100.7 from its IPv4 entry"
+is "$(dig_answer "$(dig @127.0.0.1 -p "$NPORT" +tries=2 +time=2 "$m" A)")" \
+    NXDOMAIN "NSD answers it from the IPv6 entries of the transfer"
+
 # --- changes reach the secondary by NOTIFY -----------------------------------
 # nsd_says NAME WANT [PORT]: NSD (or the secondary on PORT) answers
 # NAME A with WANT (an address or NXDOMAIN) within 2 s

@@ -215,6 +215,45 @@ udp_send(int fd, uint8_t *buf, size_t len, const struct sockaddr *to,
 	return n;
 }
 
+/*
+ * The rate limit's word on an answer to peer over UDP, counted; a prefix
+ * that goes over the rate is logged (verbosity 2) once a second at most.
+ */
+static enum rrl_action
+rate_limit(struct server *srv, const struct addr *peer, time_t now)
+{
+	enum rrl_action act;
+	struct addr prefix;
+	char buf[ADDR_STRLEN];
+	int started;
+
+	act = rrl_check(srv->rrl, peer, now, &started, &prefix);
+	if (started)
+		verbose(VERB_DETAIL, "rrl: %s over %u answers a second: "
+		    "limited", addr_format(&prefix, buf, sizeof(buf)),
+		    (unsigned)srv->rrl_rate);
+	if (act == RRL_DROP)
+		srv->stats.rrl_dropped++;
+	return act;
+}
+
+/*
+ * Cut the answer in buf (len bytes) to its question, TC set, for a slip
+ * of the rate limit; counted as slipped, or as dropped when there is
+ * nothing to send. Returns the new length.
+ */
+static size_t
+rate_slip(struct server *srv, uint8_t *buf, size_t len)
+{
+	if (len > 0)
+		len = wire_truncate(buf, len);
+	if (len > 0)
+		srv->stats.rrl_slipped++;
+	else
+		srv->stats.rrl_dropped++;
+	return len;
+}
+
 static void
 held_free(struct held *h)
 {
@@ -244,6 +283,7 @@ held_answer(struct held *h, const struct check_result *r)
 	struct answer_query aq;
 	struct answer_out out;
 	struct answer_in in;
+	enum rrl_action act = RRL_PASS;
 	size_t n;
 
 	in.peer = &h->peer;
@@ -251,8 +291,17 @@ held_answer(struct held *h, const struct check_result *r)
 	in.now = time(NULL);
 	in.fresh_subj = &h->subj;
 	in.fresh = r;
+	/* over UDP the answer is counted now, as it goes out: the answers
+	 * of a check that ends release together, maybe many a second */
+	if (h->conn == NULL && srv->rrl != NULL &&
+	    (act = rate_limit(srv, &h->peer, in.now)) == RRL_DROP) {
+		held_free(h);
+		return;
+	}
 	answer_parse(srv->ac, h->pkt, h->len, &aq);
 	n = answer(srv, &aq, &in, srv->tcp_out + 2, TCP_MSGMAX, &out);
+	if (act == RRL_SLIP)
+		n = rate_slip(srv, srv->tcp_out + 2, n);
 	if (n > 0 && h->conn != NULL) {
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
@@ -341,28 +390,6 @@ udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 		store_prefetch(srv->ac->store, &a[i], 1);
 }
 
-/*
- * The rate limit's word on an answer to peer over UDP, counted; a prefix
- * that goes over the rate is logged (verbosity 2) once a second at most.
- */
-static enum rrl_action
-rate_limit(struct server *srv, const struct addr *peer, time_t now)
-{
-	enum rrl_action act;
-	struct addr prefix;
-	char buf[ADDR_STRLEN];
-	int started;
-
-	act = rrl_check(srv->rrl, peer, now, &started, &prefix);
-	if (started)
-		verbose(VERB_DETAIL, "rrl: %s over %u answers a second: "
-		    "limited", addr_format(&prefix, buf, sizeof(buf)),
-		    (unsigned)srv->rrl_rate);
-	if (act == RRL_DROP)
-		srv->stats.rrl_dropped++;
-	return act;
-}
-
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -420,20 +447,18 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (act == RRL_SLIP) {
 				/* the answer cut to its question, TC set;
 				 * a check is not started for it */
-				if (len > 0)
-					len = wire_truncate(srv->out[nout],
-					    len);
-				if (len > 0)
-					srv->stats.rrl_slipped++;
-				else
-					srv->stats.rrl_dropped++;
+				len = rate_slip(srv, srv->out[nout], len);
 				if (res.kind == ANS_NEED_CHECK)
 					continue;
 			}
-			if (res.kind == ANS_NEED_CHECK)
+			if (res.kind == ANS_NEED_CHECK) {
+				/* its answer is counted when it goes out */
+				if (srv->rrl != NULL)
+					rrl_uncount(srv->rrl, &peer, ain.now);
 				hold(srv, &res.need, NULL, l->out_fd, &from[i],
 				    in[i].msg_hdr.msg_namelen, &peer,
 				    srv->in[i], in[i].msg_len);
+			}
 			if (len == 0)
 				continue;
 			iout[nout].iov_base = srv->out[nout];

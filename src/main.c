@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "decide.h"
+#include "dnstap.h"
 #include "fdlimit.h"
 #include "helo.h"
 #include "http.h"
@@ -538,6 +539,13 @@ keep_fixed(struct daemon *d, struct conf *new)
 		    d->conf_path);
 		str_keep(&new->pidfile, old->pidfile);
 	}
+	if (str_differ(old->dnstap_socket_path, new->dnstap_socket_path) ||
+	    str_differ(old->dnstap_identity, new->dnstap_identity)) {
+		log_warnx("dnstap-socket-path, dnstap-identity: changed in %s: "
+		    "a restart applies them", d->conf_path);
+		str_keep(&new->dnstap_socket_path, old->dnstap_socket_path);
+		str_keep(&new->dnstap_identity, old->dnstap_identity);
+	}
 }
 
 static void
@@ -895,6 +903,15 @@ main(int argc, char *argv[])
 	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
+	/* after the fork: the I/O thread is the daemon's */
+	if (d.conf->dnstap_socket_path != NULL) {
+		d.dnstap = dnstap_new(d.conf->dnstap_socket_path,
+		    d.conf->dnstap_identity, errbuf, sizeof(errbuf));
+		if (d.dnstap == NULL)
+			fatalx("%s", errbuf);
+		server_set_dnstap(d.server, d.dnstap);
+		log_info("dnstap: frames to %s", d.conf->dnstap_socket_path);
+	}
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 	d.checker = checker_new(d.base, d.conf, d.store, d.patterns, errbuf,
@@ -944,6 +961,7 @@ main(int argc, char *argv[])
 	http_free(d.http);
 	xfr_free(d.xfr);
 	server_free(d.server);
+	dnstap_free(d.dnstap);
 	checker_free(d.checker);
 	event_free(d.ev_term);
 	event_free(d.ev_int);

@@ -27,6 +27,7 @@
 #include "server.h"
 #include "check.h"
 #include "conf.h"
+#include "dnstap.h"
 #include "fdlimit.h"
 #include "log.h"
 #include "querylog.h"
@@ -69,6 +70,7 @@ struct tcp_conn {
 	struct server		*srv;
 	struct bufferevent	*bev;
 	struct addr		 peer;
+	struct sockaddr_storage	 from;		/* the peer, with its port */
 	struct held		*held;		/* queries waiting for checks */
 	time_t			 opened;	/* accepted at */
 	uint64_t		 last;		/* srv->tcp_tick at its last query */
@@ -85,6 +87,7 @@ struct held {
 	socklen_t		 fromlen;
 	struct addr		 peer;
 	struct check_subject	 subj;		/* what is checked */
+	struct timespec		 qtime;		/* when it came (dnstap) */
 	size_t			 len;
 	uint8_t			 pkt[];		/* the query */
 };
@@ -102,6 +105,9 @@ struct server {
 	void			*batch_arg;
 	struct xfr		*xfr;		/* zone transfers, or NULL */
 	struct rrl		*rrl;		/* UDP rate limit, or NULL */
+	struct dnstap		*dnstap;	/* or NULL */
+	int			 tap_queries;	/* dnstap AUTH_QUERY frames */
+	int			 tap_responses;	/* and AUTH_RESPONSE */
 	struct server_stats	 stats;
 	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
@@ -158,6 +164,45 @@ store_error(struct server *srv, time_t now, const char *errbuf)
 		log_warnx("store: %s (answered SERVFAIL)", errbuf);
 	else
 		srv->err_suppressed++;
+}
+
+/*
+ * A dnstap frame of a query (resp 0) that came at qt from the peer at
+ * from, or of the answer to it (resp 1) that goes now, if dnstap is on
+ * and the configuration asks for it; queued, or counted as dropped.
+ */
+static void
+tap(struct server *srv, int resp, int tcp, const struct sockaddr_storage *from,
+    const struct timespec *qt, const uint8_t *msg, size_t len)
+{
+	struct dnstap_event ev;
+
+	if (srv->dnstap == NULL || !(resp ? srv->tap_responses :
+	    srv->tap_queries))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.response = resp;
+	ev.tcp = tcp;
+	ev.peer = (const struct sockaddr *)from;
+	ev.qtime = *qt;
+	if (resp)
+		(void)clock_gettime(CLOCK_REALTIME, &ev.rtime);
+	ev.msg = msg;
+	ev.len = len;
+	if (dnstap_send(srv->dnstap, &ev) == 0)
+		srv->stats.dnstap_sent++;
+	else
+		srv->stats.dnstap_dropped++;
+}
+
+/* The time a query came, for dnstap (only when it is on). */
+static void
+tap_time(const struct server *srv, struct timespec *qt)
+{
+	if (srv->dnstap != NULL)
+		(void)clock_gettime(CLOCK_REALTIME, qt);
+	else
+		memset(qt, 0, sizeof(*qt));
 }
 
 /*
@@ -302,6 +347,9 @@ held_answer(struct held *h, const struct check_result *r)
 	n = answer(srv, &aq, &in, srv->tcp_out + 2, TCP_MSGMAX, &out);
 	if (act == RRL_SLIP)
 		n = rate_slip(srv, srv->tcp_out + 2, n);
+	if (n > 0)
+		tap(srv, 1, h->conn != NULL, h->conn != NULL ? &h->conn->from :
+		    &h->from, &h->qtime, srv->tcp_out + 2, n);
 	if (n > 0 && h->conn != NULL) {
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
@@ -330,8 +378,8 @@ held_done(void *arg, const struct check_result *r)
 static void
 hold(struct server *srv, const struct check_subject *subj,
     struct tcp_conn *conn, int fd, const struct sockaddr_storage *from,
-    socklen_t fromlen, const struct addr *peer, const uint8_t *pkt,
-    size_t len)
+    socklen_t fromlen, const struct addr *peer, const struct timespec *qt,
+    const uint8_t *pkt, size_t len)
 {
 	struct held *h, **head;
 	struct check_result unknown;
@@ -347,6 +395,7 @@ hold(struct server *srv, const struct check_subject *subj,
 	}
 	h->peer = *peer;
 	h->subj = *subj;
+	h->qtime = *qt;
 	h->len = len;
 	memcpy(h->pkt, pkt, len);
 	head = conn != NULL ? &conn->held : &srv->udp_held;
@@ -401,6 +450,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct answer_out res;
 	struct answer_in ain;
 	struct addr peer;
+	struct timespec qt;
 	enum rrl_action act;
 	int n, i, nout, rounds;
 
@@ -427,6 +477,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		ain.now = time(NULL);
+		tap_time(srv, &qt);
 		memset(out, 0, sizeof(out));
 		/* one read snapshot for the batch */
 		store_read_hold(srv->ac->store);
@@ -438,6 +489,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
+			tap(srv, 0, 0, &from[i], &qt, srv->in[i],
+			    in[i].msg_len);
 			act = srv->rrl != NULL ? rate_limit(srv, &peer,
 			    ain.now) : RRL_PASS;
 			if (act == RRL_DROP)
@@ -456,11 +509,12 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				if (srv->rrl != NULL)
 					rrl_uncount(srv->rrl, &peer, ain.now);
 				hold(srv, &res.need, NULL, l->out_fd, &from[i],
-				    in[i].msg_hdr.msg_namelen, &peer,
+				    in[i].msg_hdr.msg_namelen, &peer, &qt,
 				    srv->in[i], in[i].msg_len);
 			}
 			if (len == 0)
 				continue;
+			tap(srv, 1, 0, &from[i], &qt, srv->out[nout], len);
 			iout[nout].iov_base = srv->out[nout];
 			iout[nout].iov_len = len;
 			out[nout].msg_hdr.msg_iov = &iout[nout];
@@ -528,6 +582,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct answer_query aq;
 	struct answer_out res;
 	struct answer_in ain;
+	struct timespec qt;
 	uint8_t lenbuf[2];
 	size_t len, n;
 
@@ -554,6 +609,8 @@ tcp_read(struct bufferevent *bev, void *arg)
 		}
 		srv->stats.tcp++;
 		ain.now = time(NULL);
+		tap_time(srv, &qt);
+		tap(srv, 0, 1, &c->from, &qt, srv->tcp_in, len);
 		c->last = ++srv->tcp_tick;
 		answer_parse(srv->ac, srv->tcp_in, len, &aq);
 		if (srv->xfr != NULL && aq.rc == WIRE_OK && aq.z != NULL &&
@@ -573,7 +630,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {
-			hold(srv, &res.need, c, -1, NULL, 0, &c->peer,
+			hold(srv, &res.need, c, -1, NULL, 0, &c->peer, &qt,
 			    srv->tcp_in, len);
 			continue;
 		}
@@ -582,6 +639,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 			tcp_close(c);
 			return;
 		}
+		tap(srv, 1, 1, &c->from, &qt, srv->tcp_out + 2, n);
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
 		if (bufferevent_write(bev, srv->tcp_out, n + 2) == -1) {
@@ -677,7 +735,6 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	struct addr peer;
 
 	(void)el;
-	(void)salen;
 	sockaddr_to_addr(sa, &peer);
 	if (tcp_admit(srv, l, &peer) == -1) {
 		close(fd);
@@ -686,6 +743,8 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	c = xcalloc(1, sizeof(*c));
 	c->srv = srv;
 	c->peer = peer;
+	if (salen > 0 && (size_t)salen <= sizeof(c->from))
+		memcpy(&c->from, sa, (size_t)salen);
 	c->opened = time(NULL);
 	c->last = ++srv->tcp_tick;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -983,6 +1042,8 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 		    conf->tcp_clients);
 	}
 	srv->tcp_per_address = conf->tcp_per_address;
+	srv->tap_queries = conf->dnstap_log_queries;
+	srv->tap_responses = conf->dnstap_log_responses;
 	srv->tcp_max_time = conf->tcp_max_time;
 	rrl.rate = conf->rate_limit;
 	rrl.slip = conf->rate_limit_slip;
@@ -1016,6 +1077,12 @@ void
 server_set_xfr(struct server *srv, struct xfr *x)
 {
 	srv->xfr = x;
+}
+
+void
+server_set_dnstap(struct server *srv, struct dnstap *dt)
+{
+	srv->dnstap = dt;
 }
 
 void

@@ -1,0 +1,161 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# dnstap.sh -- dnstap output (dnstap-socket-path:): a collector
+# (fstrm_capture) receives an AUTH_QUERY and an AUTH_RESPONSE frame for
+# each query, UDP and TCP, IPv4 and IPv6, with the name, the transport,
+# the client and the answer's code, read back with dnstap-ldns; the
+# frames are counted in /metrics. With the collector gone, or never
+# there, the daemon answers as before and stops at once; a collector
+# that comes back is connected to again. Built without dnstap, the key
+# is a clear error at startup.
+
+. "$top_srcdir/tests/integration/lib.sh"
+need_tool dig
+need_tool curl
+need_programs
+
+TAPSOCK="$work/tap.sock"
+
+write_conf base.conf.in
+cat >>"$CONF" <<EOF2
+server:
+	dnstap-socket-path: "$TAPSOCK"
+	dnstap-identity: dnsbl-test
+http:
+	listen: 127.0.0.1@$HPORT
+	allow-metrics: 127.0.0.0/8
+EOF2
+
+if ! grep -q '^#define HAVE_DNSTAP 1' "$top_builddir/config.h"; then
+	# built without: the key says what to do, and nothing starts
+	"$RDNSBLD" -c "$CONF" >"$work/log" 2>&1
+	is "$?" 1 "built without dnstap: dnstap-socket-path is refused (exit 1)"
+	like "$(cat "$work/log")" 'built without dnstap.*libfstrm-dev' \
+	    "the error says how to build it"
+	done_testing
+fi
+need_tool fstrm_capture
+need_tool dnstap-ldns
+
+URL="http://127.0.0.1:$HPORT"
+metric()
+{
+	curl -s "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# collector FILE: start fstrm_capture on $TAPSOCK writing FILE (CPID),
+# and wait until its socket is there.
+collector()
+{
+	rm -f "$TAPSOCK"
+	fstrm_capture -t protobuf:dnstap.Dnstap -u "$TAPSOCK" -w "$1" \
+	    >"$1.log" 2>&1 &
+	CPID=$!
+	UPIDS="$UPIDS $CPID"
+	await_socket "$TAPSOCK" ||
+	    bail "fstrm_capture did not listen on $TAPSOCK: $(cat "$1.log")"
+}
+
+# collector_stop: end it (it closes its file) and wait.
+collector_stop()
+{
+	kill -TERM "$CPID" 2>/dev/null
+	wait "$CPID" 2>/dev/null
+}
+
+# frames FILE: one line a frame: its type, transport, client, identity,
+# question (name and type) and the code of its DNS message.
+frames()
+{
+	dnstap-ldns -r "$1" -y | awk '
+	function out() {
+		if (t != "")
+			print t, p, a, id, q, rc
+		t = p = a = q = rc = ""
+	}
+	/^---/ { out() }
+	/^identity: / { id = $2 }
+	/^  type: / { t = $2 }
+	/^  socket_protocol: / { p = $2 }
+	/^  query_address: / { a = $2 }
+	/->>HEADER<<-/ { rc = $0; sub(/.*rcode: /, "", rc); sub(/,.*/, "", rc) }
+	/^    ;[^;]/ { q = substr($1, 2) " " $3 }
+	END { out() }'
+}
+
+# --- the collector there ---------------------------------------------------
+collector "$work/a.fstrm"
+start_daemon
+ok "the log says where the frames go" \
+    await_log "^rdnsbld: dnstap: frames to $TAPSOCK\$"
+ctl_must add black 192.0.2.0/24 --reason "dnstap"
+is "$(q +short 9.2.0.192.bl.test A)" 127.0.0.2 "udp: 192.0.2.9 listed"
+is "$(dig_status "$(q 9.2.0.198.bl.test A)")" NXDOMAIN "udp: 198.0.2.9 not listed"
+is "$(dig_status "$(q www.example.com A)")" REFUSED "udp: outside the zones refused"
+is "$(q +short +tcp 9.2.0.192.bl.test TXT | head -c 11)" '"192.0.2.9 ' \
+    "tcp: the TXT of 192.0.2.9"
+is "$(dig_status "$(q6 +tcp 7.2.0.198.bl.test A)")" NXDOMAIN "tcp over IPv6: not listed"
+queued=$(metric 'rdnsbl_dnstap_frames_total{result="queued"}')
+ok "/metrics: frames queued ($queued)" test "${queued:-0}" -ge 10
+is "$(metric 'rdnsbl_dnstap_frames_total{result="dropped"}')" 0 \
+    "/metrics: none dropped"
+stop_daemon
+collector_stop
+f=$(frames "$work/a.fstrm")
+diag "$f"
+I='"127\.0\.0\.1" "dnsbl-test"'
+like "$f" "^AUTH_QUERY UDP $I 9\\.2\\.0\\.192\\.bl\\.test\\. A NOERROR\$" \
+    "AUTH_QUERY: udp, the client, the identity, the name and type"
+like "$f" "^AUTH_RESPONSE UDP $I 9\\.2\\.0\\.192\\.bl\\.test\\. A NOERROR\$" \
+    "AUTH_RESPONSE of the listed address: NOERROR"
+like "$f" "^AUTH_QUERY UDP $I 9\\.2\\.0\\.198\\.bl\\.test\\. A NOERROR\$" \
+    "AUTH_QUERY of the unlisted address"
+like "$f" "^AUTH_RESPONSE UDP $I 9\\.2\\.0\\.198\\.bl\\.test\\. A NXDOMAIN\$" \
+    "AUTH_RESPONSE of the unlisted address: NXDOMAIN"
+like "$f" "^AUTH_RESPONSE UDP $I www\\.example\\.com\\. A REFUSED\$" \
+    "AUTH_RESPONSE outside the zones: REFUSED"
+like "$f" "^AUTH_QUERY TCP $I 9\\.2\\.0\\.192\\.bl\\.test\\. TXT NOERROR\$" \
+    "AUTH_QUERY over tcp"
+like "$f" "^AUTH_RESPONSE TCP $I 9\\.2\\.0\\.192\\.bl\\.test\\. TXT NOERROR\$" \
+    "AUTH_RESPONSE over tcp"
+like "$f" "^AUTH_RESPONSE TCP \"::1\" \"dnsbl-test\" 7\\.2\\.0\\.198\\.bl\\.test\\. A NXDOMAIN\$" \
+    "AUTH_RESPONSE over tcp to ::1"
+is "$(printf '%s\n' "$f" | grep -c '^AUTH_QUERY')" \
+    "$(printf '%s\n' "$f" | grep -c '^AUTH_RESPONSE')" \
+    "as many answers as queries"
+port=$(dnstap-ldns -r "$work/a.fstrm" -y | awk '/^  query_port: / { print $2; exit }')
+ok "the client's port is there ($port)" test "${port:-0}" -gt 0
+
+# --- the collector dies, and comes back -------------------------------------
+collector "$work/b.fstrm"
+start_daemon
+collector_stop
+rm -f "$TAPSOCK"
+bad=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	a=$(q +short 9.2.0.192.bl.test A)
+	[ "$a" = 127.0.0.2 ] || bad="$bad udp:$i:$a"
+	a=$(q +short +tcp 9.2.0.192.bl.test A)
+	[ "$a" = 127.0.0.2 ] || bad="$bad tcp:$i:$a"
+done
+is "$bad" "" "the collector gone: 10 of 10 answered over UDP and TCP"
+collector "$work/c.fstrm"
+# the writer tries again every 5 s
+sleep 6
+is "$(q +short 9.2.0.192.bl.test A)" 127.0.0.2 "asked again, the collector back"
+stop_daemon
+collector_stop
+like "$(frames "$work/c.fstrm")" \
+    "^AUTH_RESPONSE UDP $I 9\\.2\\.0\\.192\\.bl\\.test\\. A NOERROR\$" \
+    "the collector back: connected to again, the frames come"
+
+# --- no collector at all -------------------------------------------------
+rm -f "$TAPSOCK"
+start_daemon
+is "$(q +short 9.2.0.192.bl.test A)" 127.0.0.2 "no collector: answered"
+is "$(q +short +tcp 9.2.0.192.bl.test A)" 127.0.0.2 "no collector: answered over tcp"
+t0=$(date +%s)
+stop_daemon
+ok "no collector: stopped within 3 s" test $(($(date +%s) - t0)) -le 3
+
+done_testing

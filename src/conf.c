@@ -130,7 +130,7 @@ static const struct key keys[] = {
 	    NULL, 0, SRV(pidfile) },
 	{ "server.log-queries", CL_SERVER, KT_BOOL, 0, 0,
 	    "no", 0, SRV(log_queries) },
-	{ "server.dnstap-socket-path", CL_SERVER, KT_PATH, 0, 4096,
+	{ "server.dnstap-socket-path", CL_SERVER, KT_PATH, 0, 107,
 	    NULL, 0, SRV(dnstap_socket_path) },
 	{ "server.dnstap-identity", CL_SERVER, KT_STRING, 1, 255,
 	    NULL, 0, SRV(dnstap_identity) },

@@ -903,15 +903,6 @@ main(int argc, char *argv[])
 	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
-	/* after the fork: the I/O thread is the daemon's */
-	if (d.conf->dnstap_socket_path != NULL) {
-		d.dnstap = dnstap_new(d.conf->dnstap_socket_path,
-		    d.conf->dnstap_identity, errbuf, sizeof(errbuf));
-		if (d.dnstap == NULL)
-			fatalx("%s", errbuf);
-		server_set_dnstap(d.server, d.dnstap);
-		log_info("dnstap: frames to %s", d.conf->dnstap_socket_path);
-	}
 	if (server_configure(d.server, d.conf, errbuf, sizeof(errbuf)) == -1)
 		fatalx("%s", errbuf);
 	d.checker = checker_new(d.base, d.conf, d.store, d.patterns, errbuf,
@@ -947,6 +938,19 @@ main(int argc, char *argv[])
 	service_start(&d);
 	if (!d.foreground && d.conf->log == CONF_LOG_SYSLOG)
 		log_init(0, LOG_DAEMON, "rdnsbld");
+	/* after the fork and the drop: the I/O thread is the daemon's, and
+	   connects to the collector as the user, the first time as later */
+	if (d.conf->dnstap_socket_path != NULL) {
+		d.dnstap = dnstap_new(d.conf->dnstap_socket_path,
+		    d.conf->dnstap_identity, errbuf, sizeof(errbuf));
+		if (d.dnstap == NULL) {
+			if (d.pidfile != NULL)
+				(void)unlink(d.pidfile); /* not started */
+			fatalx("%s", errbuf);
+		}
+		server_set_dnstap(d.server, d.dnstap);
+		log_info("dnstap: frames to %s", d.conf->dnstap_socket_path);
+	}
 	/* "zones/../var/rdnsbl" as the directory it is */
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",

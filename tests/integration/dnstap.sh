@@ -6,7 +6,8 @@
 # the client and the answer's code, read back with dnstap-ldns; the
 # frames are counted in /metrics. With the collector gone, or never
 # there, the daemon answers as before and stops at once; a collector
-# that comes back is connected to again. Built without dnstap, the key
+# that comes back is connected to again; with user: (as root) the I/O
+# thread runs, and connects, as the user. Built without dnstap, the key
 # is a clear error at startup.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -157,5 +158,47 @@ is "$(q +short +tcp 9.2.0.192.bl.test A)" 127.0.0.2 "no collector: answered over
 t0=$(date +%s)
 stop_daemon
 ok "no collector: stopped within 3 s" test $(($(date +%s) - t0)) -le 3
+
+# --- as user: the I/O thread connects as the user -------------------------
+# (as root only; CI runs as root)
+if [ "$(id -u)" = 0 ] && UID_N=$(id -u nobody 2>/dev/null); then
+	chmod 755 "$work"
+	DB="$work/db-nobody"
+	write_conf base.conf.in
+	printf 'server:\n\tuser: nobody\n\tdnstap-socket-path: "%s"\n' \
+	    "$TAPSOCK" >>"$CONF"
+	collector "$work/d.fstrm"
+	chmod 666 "$TAPSOCK"
+	start_daemon
+	is "$(q +short 2.0.0.127.bl.test A)" 127.0.0.2 "as nobody: answered"
+	# a line a thread: real, effective, saved and file system uid
+	ids=$(ps -L -p "$PID" -o ruid=,euid=,suid=,fsuid=)
+	ntask=$(printf '%s\n' "$ids" | grep -c .)
+	bad=$(printf '%s\n' "$ids" | awk -v u="$UID_N" \
+	    '$1 != u || $2 != u || $3 != u || $4 != u')
+	ok "as nobody: the I/O thread beside the main one ($ntask threads)" \
+	    test "$ntask" -ge 2
+	is "$bad" "" "as nobody: every thread's uid is nobody's"
+	stop_daemon
+	collector_stop
+	# no dnstap-identity: the host name
+	H=$(hostname | sed 's/[.]/\\./g')
+	like "$(frames "$work/d.fstrm")" \
+	    "^AUTH_RESPONSE UDP \"127\\.0\\.0\\.1\" \"$H\" 2\\.0\\.0\\.127\\.bl\\.test\\. A NOERROR\$" \
+	    "as nobody: the frames come, with the host name for identity"
+	# a socket only root may connect to: nobody's thread cannot, not
+	# even the first time (it starts after the drop)
+	collector "$work/e.fstrm"
+	chmod 755 "$TAPSOCK"
+	start_daemon
+	is "$(q +short 2.0.0.127.bl.test A)" 127.0.0.2 \
+	    "a socket nobody may not use: answered all the same"
+	stop_daemon
+	collector_stop
+	is "$(frames "$work/e.fstrm")" "" \
+	    "a socket nobody may not use: no frame, not even as root at first"
+else
+	skip "as a user: needs root"
+fi
 
 done_testing

@@ -802,6 +802,8 @@ test_dump(void)
 }
 
 #define ZONE_A	"zone:\n name: a.example\n type: dnsbl\n"
+#define S10	"0123456789"
+#define S100	S10 S10 S10 S10 S10 S10 S10 S10 S10 S10
 
 /* user:, log: and pidfile: (the service keys). */
 static void
@@ -825,6 +827,9 @@ test_service(void)
 	conf_free(c);
 	load_fail1("server:\n log-queries: on\n" ZONE_A, "log-queries: on",
 	    "t.conf:2: log-queries: \"on\" is not no or yes");
+	load_fail1("server:\n dnstap-socket-path: /run/" S100 S10 "\n" ZONE_A,
+	    "a dnstap socket path longer than a unix socket's",
+	    "t.conf:2: dnstap-socket-path: value longer than 107 bytes");
 	load_fail1("server:\n log: file\n" ZONE_A, "log: file",
 	    "t.conf:2: log: \"file\" is not syslog or stderr");
 	load_fail1("server:\n user: a23456789012345678901234567890123\n"
@@ -1332,7 +1337,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(342 + NLEAKTESTS);
+	plan(345 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -4,7 +4,8 @@
 # (fstrm_capture) receives an AUTH_QUERY and an AUTH_RESPONSE frame for
 # each query, UDP and TCP, IPv4 and IPv6, with the name, the transport,
 # the client and the answer's code, read back with dnstap-ldns; the
-# frames are counted in /metrics. With the collector gone, or never
+# frames are counted in /metrics. A reload turns the queries' frames off
+# and says that a new socket path needs a restart. With the collector gone, or never
 # there, the daemon answers as before and stops at once; a collector
 # that comes back is connected to again; with user: (as root) the I/O
 # thread runs, and connects, as the user. Built without dnstap, the key
@@ -96,12 +97,26 @@ is "$(dig_status "$(q www.example.com A)")" REFUSED "udp: outside the zones refu
 is "$(q +short +tcp 9.2.0.192.bl.test TXT | head -c 11)" '"192.0.2.9 ' \
     "tcp: the TXT of 192.0.2.9"
 is "$(dig_status "$(q6 +tcp 7.2.0.198.bl.test A)")" NXDOMAIN "tcp over IPv6: not listed"
+# a reload: the queries no longer, the answers still; a new path waits
+# for a restart
+cp "$CONF" "$work/tap.conf"
+sed -i "s|^\tdnstap-socket-path: .*|\tdnstap-socket-path: \"$work/other.sock\"|" \
+    "$CONF"
+printf 'server:\n\tdnstap-log-auth-query-messages: no\n' >>"$CONF"
+expect_log "dnstap-socket-path, dnstap-identity: changed in .*: a restart applies them"
+kill -HUP "$PID"
+ok "the reload is applied" await_log "^rdnsbld: reloaded $CONF"
+like "$(cat "$work/log")" \
+    "^rdnsbld: warning: dnstap-socket-path, dnstap-identity: changed in $CONF: a restart applies them\$" \
+    "a new dnstap-socket-path: a restart applies it, says the log"
+is "$(dig_status "$(q 5.2.0.198.bl.test A)")" NXDOMAIN "after the reload: answered"
 queued=$(metric 'rdnsbl_dnstap_frames_total{result="queued"}')
 ok "/metrics: frames queued ($queued)" test "${queued:-0}" -ge 10
 is "$(metric 'rdnsbl_dnstap_frames_total{result="dropped"}')" 0 \
     "/metrics: none dropped"
 stop_daemon
 collector_stop
+cp "$work/tap.conf" "$CONF"
 f=$(frames "$work/a.fstrm")
 diag "$f"
 I='"127\.0\.0\.1" "dnsbl-test"'
@@ -121,9 +136,13 @@ like "$f" "^AUTH_RESPONSE TCP $I 9\\.2\\.0\\.192\\.bl\\.test\\. TXT NOERROR\$" \
     "AUTH_RESPONSE over tcp"
 like "$f" "^AUTH_RESPONSE TCP \"::1\" \"dnsbl-test\" 7\\.2\\.0\\.198\\.bl\\.test\\. A NXDOMAIN\$" \
     "AUTH_RESPONSE over tcp to ::1"
+like "$f" "^AUTH_RESPONSE UDP $I 5\\.2\\.0\\.198\\.bl\\.test\\. A NXDOMAIN\$" \
+    "after the reload: the answer, to the same socket"
+unlike "$f" "^AUTH_QUERY .* 5\\.2\\.0\\.198\\.bl\\.test\\. " \
+    "after the reload: not the query (dnstap-log-auth-query-messages: no)"
 is "$(printf '%s\n' "$f" | grep -c '^AUTH_QUERY')" \
-    "$(printf '%s\n' "$f" | grep -c '^AUTH_RESPONSE')" \
-    "as many answers as queries"
+    "$(($(printf '%s\n' "$f" | grep -c '^AUTH_RESPONSE') - 1))" \
+    "as many answers as queries, but the one after the reload"
 port=$(dnstap-ldns -r "$work/a.fstrm" -y | awk '/^  query_port: / { print $2; exit }')
 ok "the client's port is there ($port)" test "${port:-0}" -gt 0
 

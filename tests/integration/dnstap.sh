@@ -5,7 +5,8 @@
 # each query, UDP and TCP, IPv4 and IPv6, with the name, the transport,
 # the client and the answer's code, read back with dnstap-ldns; the
 # frames are counted in /metrics. A reload turns the queries' frames off
-# and says that a new socket path needs a restart. With the collector gone, or never
+# and says that a new socket path needs a restart. A query held for a
+# check has its answer's frame when the check ends, with the query's time. With the collector gone, or never
 # there, the daemon answers as before and stops at once; a collector
 # that comes back is connected to again; with user: (as root) the I/O
 # thread runs, and connects, as the user. Built without dnstap, the key
@@ -177,6 +178,45 @@ is "$(q +short +tcp 9.2.0.192.bl.test A)" 127.0.0.2 "no collector: answered over
 t0=$(date +%s)
 stop_daemon
 ok "no collector: stopped within 3 s" test $(($(date +%s) - t0)) -le 3
+
+# --- a query held for a check ------------------------------------------------
+# its AUTH_QUERY when it comes, its AUTH_RESPONSE when the check ends,
+# with the time of the query
+if command -v ldns-testns >/dev/null 2>&1; then
+	: >"$TNS"
+	tns_ptr 203.0.113.20 mail20.example.com
+	tns_addr mail20.example.com 203.0.113.20
+	start_upstream "$TNS"
+	write_conf checks-base.conf.in
+	printf 'server:\n\tdnstap-socket-path: "%s"\n\tdnstap-identity: h\n' \
+	    "$TAPSOCK" >>"$CONF"
+	collector "$work/h.fstrm"
+	start_daemon
+	is "$(dig_status "$(q 20.113.0.203.bl.test A)")" NXDOMAIN \
+	    "held over udp: answered when checked"
+	is "$(dig_status "$(q +tcp 20.113.0.202.bl.test A)")" NXDOMAIN \
+	    "held over tcp: answered when checked"
+	stop_daemon
+	collector_stop
+	h=$(frames "$work/h.fstrm")
+	like "$h" '^AUTH_RESPONSE UDP "127\.0\.0\.1" "h" 20\.113\.0\.203\.bl\.test\. A NXDOMAIN$' \
+	    "held over udp: the AUTH_RESPONSE"
+	like "$h" '^AUTH_RESPONSE TCP "127\.0\.0\.1" "h" 20\.113\.0\.202\.bl\.test\. A NXDOMAIN$' \
+	    "held over tcp: the AUTH_RESPONSE"
+	# query_time of the query and of its answer: the same
+	qt=$(dnstap-ldns -r "$work/h.fstrm" -y | awk '
+	/^---/ { t = "" }
+	/^  type: / { t = $2 }
+	/^  query_time: / { q = $3 " " $4 }
+	/^    ;20\.113\.0\.203\.bl\.test\./ && t != "" { print t, q; t = "" }')
+	diag "$qt"
+	is "$(printf '%s\n' "$qt" | awk '{ print $2, $3 }' | sort -u | wc -l)" 1 \
+	    "held: the answer's frame has the query's time"
+	is "$(printf '%s\n' "$qt" | wc -l)" 2 "held: one query, one answer"
+	stop_upstream "$UPID"
+else
+	skip "a held query: ldns-testns is not installed"
+fi
 
 # --- as user: the I/O thread connects as the user -------------------------
 # (as root only; CI runs as root)

@@ -122,6 +122,10 @@ struct conf {
 	enum conf_log		 log;
 	char			*pidfile;	/* or NULL: none */
 	int			 log_queries;	/* the query log: 0 or 1 */
+	char			*dnstap_socket_path;	/* or NULL: no dnstap */
+	char			*dnstap_identity;	/* or NULL: host name */
+	int			 dnstap_log_queries;	/* AUTH_QUERY: 0 or 1 */
+	int			 dnstap_log_responses;	/* AUTH_RESPONSE */
 	uint32_t		 tcp_timeout;	/* seconds */
 	uint32_t		 tcp_clients;	/* max open TCP connections */
 	uint32_t		 tcp_per_address;	/* of them from one address */

@@ -41,6 +41,7 @@ struct daemon {
 	struct checker		*checker;
 	struct http		*http;		/* the delisting pages */
 	struct xfr		*xfr;		/* zone transfers */
+	struct dnstap		*dnstap;	/* dnstap output, or NULL */
 	struct patterns		*patterns;
 	struct helo_list	*bad_helo;
 	struct helo_env		 helo;

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "decide.h"
+#include "dnstap.h"
 #include "fdlimit.h"
 #include "helo.h"
 #include "http.h"
@@ -540,6 +541,13 @@ keep_fixed(struct daemon *d, struct conf *new)
 		    d->conf_path);
 		str_keep(&new->pidfile, old->pidfile);
 	}
+	if (str_differ(old->dnstap_socket_path, new->dnstap_socket_path) ||
+	    str_differ(old->dnstap_identity, new->dnstap_identity)) {
+		log_warnx("dnstap-socket-path, dnstap-identity: changed in %s: "
+		    "a restart applies them", d->conf_path);
+		str_keep(&new->dnstap_socket_path, old->dnstap_socket_path);
+		str_keep(&new->dnstap_identity, old->dnstap_identity);
+	}
 }
 
 static void
@@ -932,6 +940,19 @@ main(int argc, char *argv[])
 	service_start(&d);
 	if (!d.foreground && d.conf->log == CONF_LOG_SYSLOG)
 		log_init(0, LOG_DAEMON, "rdnsbld");
+	/* after the fork and the drop: the I/O thread is the daemon's, and
+	   connects to the collector as the user, the first time as later */
+	if (d.conf->dnstap_socket_path != NULL) {
+		d.dnstap = dnstap_new(d.conf->dnstap_socket_path,
+		    d.conf->dnstap_identity, errbuf, sizeof(errbuf));
+		if (d.dnstap == NULL) {
+			if (d.pidfile != NULL)
+				(void)unlink(d.pidfile); /* not started */
+			fatalx("%s", errbuf);
+		}
+		server_set_dnstap(d.server, d.dnstap);
+		log_info("dnstap: frames to %s", d.conf->dnstap_socket_path);
+	}
 	/* "zones/../var/rdnsbl" as the directory it is */
 	log_info("rdnsbld %s started: %zu zone%s, database %s",
 	    PACKAGE_VERSION, d.zones->n, d.zones->n == 1 ? "" : "s",
@@ -946,6 +967,7 @@ main(int argc, char *argv[])
 	http_free(d.http);
 	xfr_free(d.xfr);
 	server_free(d.server);
+	dnstap_free(d.dnstap);
 	checker_free(d.checker);
 	event_free(d.ev_term);
 	event_free(d.ev_int);

@@ -71,6 +71,8 @@ write_dns(struct evbuffer *b, const struct metrics *m)
 	    { "max_time", 0 } };
 	struct metrics_count limited[2] = { { "dropped", 0 },
 	    { "slipped", 0 } };
+	struct metrics_count tapped[2] = { { "queued", 0 },
+	    { "dropped", 0 } };
 	size_t i, k;
 
 	metric(b, "rdnsbl_dns_answers_total", "counter",
@@ -110,6 +112,11 @@ write_dns(struct evbuffer *b, const struct metrics *m)
 	metricn(b, "rdnsbl_rate_limited_total",
 	    "UDP answers over rate-limit: dropped, or sent truncated.",
 	    "action", limited, 2);
+	tapped[0].value = ss->dnstap_sent;
+	tapped[1].value = ss->dnstap_dropped;
+	metricn(b, "rdnsbl_dnstap_frames_total",
+	    "dnstap frames: queued for the collector, or dropped (queue full).",
+	    "result", tapped, 2);
 	metric1(b, "rdnsbl_cache_hits_total", "counter",
 	    "Answers decided by a cached computed verdict.", ss->cache_hits);
 	metric1(b, "rdnsbl_held_queries_total", "counter",

@@ -78,18 +78,22 @@ bucket_index(const struct rrl *r, const struct addr *p)
 	return (size_t)(h % r->conf.size);
 }
 
-enum rrl_action
-rrl_check(struct rrl *r, const struct addr *peer, time_t now, int *started,
+/*
+ * The bucket of PEER's prefix in second NOW, counted from nothing when it
+ * held another prefix or second (its prefix written to *PREFIX); NULL
+ * when PEER is never limited.
+ */
+static struct bucket *
+bucket_get(struct rrl *r, const struct addr *peer, time_t now,
     struct addr *prefix)
 {
 	struct addr p;
 	struct bucket *b;
 
-	*started = 0;
 	if (peer->af != ADDR_V4 && peer->af != ADDR_V6)
-		return RRL_PASS;
+		return NULL;
 	if (r->exempt.n > 0 && addrlist_match(&r->exempt, peer))
-		return RRL_PASS;
+		return NULL;
 	p = *peer;
 	p.len = (uint8_t)(p.af == ADDR_V4 ? r->conf.v4len : r->conf.v6len);
 	addr_mask(&p);
@@ -101,6 +105,20 @@ rrl_check(struct rrl *r, const struct addr *peer, time_t now, int *started,
 		b->count = 0;
 		b->over = 0;
 	}
+	*prefix = p;
+	return b;
+}
+
+enum rrl_action
+rrl_check(struct rrl *r, const struct addr *peer, time_t now, int *started,
+    struct addr *prefix)
+{
+	struct addr p;
+	struct bucket *b;
+
+	*started = 0;
+	if ((b = bucket_get(r, peer, now, &p)) == NULL)
+		return RRL_PASS;
 	if (++b->count <= r->conf.rate)
 		return RRL_PASS;
 	if (b->over++ == 0) {
@@ -110,6 +128,17 @@ rrl_check(struct rrl *r, const struct addr *peer, time_t now, int *started,
 	if (r->conf.slip > 0 && b->over % r->conf.slip == 0)
 		return RRL_SLIP;
 	return RRL_DROP;
+}
+
+void
+rrl_uncount(struct rrl *r, const struct addr *peer, time_t now)
+{
+	struct addr p;
+	struct bucket *b;
+
+	if ((b = bucket_get(r, peer, now, &p)) != NULL && b->count > 0 &&
+	    b->count <= r->conf.rate)
+		b->count--;
 }
 
 void

@@ -57,6 +57,14 @@ int		 rrl_conf_same(const struct rrl *, const struct rrl_conf *conf);
 enum rrl_action	 rrl_check(struct rrl *, const struct addr *peer, time_t now,
 		    int *started, struct addr *prefix);
 
+/*
+ * Take back the count of an answer to PEER that rrl_check passed at
+ * second NOW but that does not go out now: a query held for a check is
+ * counted when its answer is sent, not twice. Anything else is left as it
+ * is.
+ */
+void		 rrl_uncount(struct rrl *, const struct addr *peer, time_t now);
+
 void		 rrl_free(struct rrl *);
 
 #endif /* RRL_H */

@@ -27,6 +27,7 @@
 #include "server.h"
 #include "check.h"
 #include "conf.h"
+#include "dnstap.h"
 #include "fdlimit.h"
 #include "log.h"
 #include "querylog.h"
@@ -69,6 +70,7 @@ struct tcp_conn {
 	struct server		*srv;
 	struct bufferevent	*bev;
 	struct addr		 peer;
+	struct sockaddr_storage	 from;		/* the peer, with its port */
 	struct held		*held;		/* queries waiting for checks */
 	time_t			 opened;	/* accepted at */
 	uint64_t		 last;		/* srv->tcp_tick at its last query */
@@ -85,6 +87,7 @@ struct held {
 	socklen_t		 fromlen;
 	struct addr		 peer;
 	struct check_subject	 subj;		/* what is checked */
+	struct timespec		 qtime;		/* when it came (dnstap) */
 	size_t			 len;
 	uint8_t			 pkt[];		/* the query */
 };
@@ -102,6 +105,9 @@ struct server {
 	void			*batch_arg;
 	struct xfr		*xfr;		/* zone transfers, or NULL */
 	struct rrl		*rrl;		/* UDP rate limit, or NULL */
+	struct dnstap		*dnstap;	/* or NULL */
+	int			 tap_queries;	/* dnstap AUTH_QUERY frames */
+	int			 tap_responses;	/* and AUTH_RESPONSE */
 	struct server_stats	 stats;
 	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
@@ -161,6 +167,45 @@ store_error(struct server *srv, time_t now, const char *errbuf)
 }
 
 /*
+ * A dnstap frame of a query (resp 0) that came at qt from the peer at
+ * from, or of the answer to it (resp 1) that goes now, if dnstap is on
+ * and the configuration asks for it; queued, or counted as dropped.
+ */
+static void
+tap(struct server *srv, int resp, int tcp, const struct sockaddr_storage *from,
+    const struct timespec *qt, const uint8_t *msg, size_t len)
+{
+	struct dnstap_event ev;
+
+	if (srv->dnstap == NULL || !(resp ? srv->tap_responses :
+	    srv->tap_queries))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.response = resp;
+	ev.tcp = tcp;
+	ev.peer = (const struct sockaddr *)from;
+	ev.qtime = *qt;
+	if (resp)
+		(void)clock_gettime(CLOCK_REALTIME, &ev.rtime);
+	ev.msg = msg;
+	ev.len = len;
+	if (dnstap_send(srv->dnstap, &ev) == 0)
+		srv->stats.dnstap_sent++;
+	else
+		srv->stats.dnstap_dropped++;
+}
+
+/* The time a query came, for dnstap (only when it is on). */
+static void
+tap_time(const struct server *srv, struct timespec *qt)
+{
+	if (srv->dnstap != NULL)
+		(void)clock_gettime(CLOCK_REALTIME, qt);
+	else
+		memset(qt, 0, sizeof(*qt));
+}
+
+/*
  * Answer the parsed query aq with in into buf (cap bytes), counted and
  * logged; returns the answer's length (0: nothing to send). out->kind
  * ANS_NEED_CHECK: hold the query for a check of out->need.
@@ -215,6 +260,45 @@ udp_send(int fd, uint8_t *buf, size_t len, const struct sockaddr *to,
 	return n;
 }
 
+/*
+ * The rate limit's word on an answer to peer over UDP, counted; a prefix
+ * that goes over the rate is logged (verbosity 2) once a second at most.
+ */
+static enum rrl_action
+rate_limit(struct server *srv, const struct addr *peer, time_t now)
+{
+	enum rrl_action act;
+	struct addr prefix;
+	char buf[ADDR_STRLEN];
+	int started;
+
+	act = rrl_check(srv->rrl, peer, now, &started, &prefix);
+	if (started)
+		verbose(VERB_DETAIL, "rrl: %s over %u answers a second: "
+		    "limited", addr_format(&prefix, buf, sizeof(buf)),
+		    (unsigned)srv->rrl_rate);
+	if (act == RRL_DROP)
+		srv->stats.rrl_dropped++;
+	return act;
+}
+
+/*
+ * Cut the answer in buf (len bytes) to its question, TC set, for a slip
+ * of the rate limit; counted as slipped, or as dropped when there is
+ * nothing to send. Returns the new length.
+ */
+static size_t
+rate_slip(struct server *srv, uint8_t *buf, size_t len)
+{
+	if (len > 0)
+		len = wire_truncate(buf, len);
+	if (len > 0)
+		srv->stats.rrl_slipped++;
+	else
+		srv->stats.rrl_dropped++;
+	return len;
+}
+
 static void
 held_free(struct held *h)
 {
@@ -244,6 +328,7 @@ held_answer(struct held *h, const struct check_result *r)
 	struct answer_query aq;
 	struct answer_out out;
 	struct answer_in in;
+	enum rrl_action act = RRL_PASS;
 	size_t n;
 
 	in.peer = &h->peer;
@@ -251,8 +336,20 @@ held_answer(struct held *h, const struct check_result *r)
 	in.now = time(NULL);
 	in.fresh_subj = &h->subj;
 	in.fresh = r;
+	/* over UDP the answer is counted now, as it goes out: the answers
+	 * of a check that ends release together, maybe many a second */
+	if (h->conn == NULL && srv->rrl != NULL &&
+	    (act = rate_limit(srv, &h->peer, in.now)) == RRL_DROP) {
+		held_free(h);
+		return;
+	}
 	answer_parse(srv->ac, h->pkt, h->len, &aq);
 	n = answer(srv, &aq, &in, srv->tcp_out + 2, TCP_MSGMAX, &out);
+	if (act == RRL_SLIP)
+		n = rate_slip(srv, srv->tcp_out + 2, n);
+	if (n > 0)
+		tap(srv, 1, h->conn != NULL, h->conn != NULL ? &h->conn->from :
+		    &h->from, &h->qtime, srv->tcp_out + 2, n);
 	if (n > 0 && h->conn != NULL) {
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
@@ -281,8 +378,8 @@ held_done(void *arg, const struct check_result *r)
 static void
 hold(struct server *srv, const struct check_subject *subj,
     struct tcp_conn *conn, int fd, const struct sockaddr_storage *from,
-    socklen_t fromlen, const struct addr *peer, const uint8_t *pkt,
-    size_t len)
+    socklen_t fromlen, const struct addr *peer, const struct timespec *qt,
+    const uint8_t *pkt, size_t len)
 {
 	struct held *h, **head;
 	struct check_result unknown;
@@ -298,6 +395,7 @@ hold(struct server *srv, const struct check_subject *subj,
 	}
 	h->peer = *peer;
 	h->subj = *subj;
+	h->qtime = *qt;
 	h->len = len;
 	memcpy(h->pkt, pkt, len);
 	head = conn != NULL ? &conn->held : &srv->udp_held;
@@ -341,28 +439,6 @@ udp_parse(struct server *srv, const struct mmsghdr *in, int n)
 		store_prefetch(srv->ac->store, &a[i], 1);
 }
 
-/*
- * The rate limit's word on an answer to peer over UDP, counted; a prefix
- * that goes over the rate is logged (verbosity 2) once a second at most.
- */
-static enum rrl_action
-rate_limit(struct server *srv, const struct addr *peer, time_t now)
-{
-	enum rrl_action act;
-	struct addr prefix;
-	char buf[ADDR_STRLEN];
-	int started;
-
-	act = rrl_check(srv->rrl, peer, now, &started, &prefix);
-	if (started)
-		verbose(VERB_DETAIL, "rrl: %s over %u answers a second: "
-		    "limited", addr_format(&prefix, buf, sizeof(buf)),
-		    (unsigned)srv->rrl_rate);
-	if (act == RRL_DROP)
-		srv->stats.rrl_dropped++;
-	return act;
-}
-
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -374,6 +450,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct answer_out res;
 	struct answer_in ain;
 	struct addr peer;
+	struct timespec qt;
 	enum rrl_action act;
 	int n, i, nout, rounds;
 
@@ -400,6 +477,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		ain.now = time(NULL);
+		tap_time(srv, &qt);
 		memset(out, 0, sizeof(out));
 		/* one read snapshot for the batch */
 		store_read_hold(srv->ac->store);
@@ -411,6 +489,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
+			tap(srv, 0, 0, &from[i], &qt, srv->in[i],
+			    in[i].msg_len);
 			act = srv->rrl != NULL ? rate_limit(srv, &peer,
 			    ain.now) : RRL_PASS;
 			if (act == RRL_DROP)
@@ -420,22 +500,21 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (act == RRL_SLIP) {
 				/* the answer cut to its question, TC set;
 				 * a check is not started for it */
-				if (len > 0)
-					len = wire_truncate(srv->out[nout],
-					    len);
-				if (len > 0)
-					srv->stats.rrl_slipped++;
-				else
-					srv->stats.rrl_dropped++;
+				len = rate_slip(srv, srv->out[nout], len);
 				if (res.kind == ANS_NEED_CHECK)
 					continue;
 			}
-			if (res.kind == ANS_NEED_CHECK)
+			if (res.kind == ANS_NEED_CHECK) {
+				/* its answer is counted when it goes out */
+				if (srv->rrl != NULL)
+					rrl_uncount(srv->rrl, &peer, ain.now);
 				hold(srv, &res.need, NULL, l->out_fd, &from[i],
-				    in[i].msg_hdr.msg_namelen, &peer,
+				    in[i].msg_hdr.msg_namelen, &peer, &qt,
 				    srv->in[i], in[i].msg_len);
+			}
 			if (len == 0)
 				continue;
+			tap(srv, 1, 0, &from[i], &qt, srv->out[nout], len);
 			iout[nout].iov_base = srv->out[nout];
 			iout[nout].iov_len = len;
 			out[nout].msg_hdr.msg_iov = &iout[nout];
@@ -503,6 +582,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct answer_query aq;
 	struct answer_out res;
 	struct answer_in ain;
+	struct timespec qt;
 	uint8_t lenbuf[2];
 	size_t len, n;
 
@@ -529,6 +609,8 @@ tcp_read(struct bufferevent *bev, void *arg)
 		}
 		srv->stats.tcp++;
 		ain.now = time(NULL);
+		tap_time(srv, &qt);
+		tap(srv, 0, 1, &c->from, &qt, srv->tcp_in, len);
 		c->last = ++srv->tcp_tick;
 		answer_parse(srv->ac, srv->tcp_in, len, &aq);
 		if (srv->xfr != NULL && aq.rc == WIRE_OK && aq.z != NULL &&
@@ -548,7 +630,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {
-			hold(srv, &res.need, c, -1, NULL, 0, &c->peer,
+			hold(srv, &res.need, c, -1, NULL, 0, &c->peer, &qt,
 			    srv->tcp_in, len);
 			continue;
 		}
@@ -557,6 +639,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 			tcp_close(c);
 			return;
 		}
+		tap(srv, 1, 1, &c->from, &qt, srv->tcp_out + 2, n);
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
 		if (bufferevent_write(bev, srv->tcp_out, n + 2) == -1) {
@@ -652,7 +735,6 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	struct addr peer;
 
 	(void)el;
-	(void)salen;
 	sockaddr_to_addr(sa, &peer);
 	if (tcp_admit(srv, l, &peer) == -1) {
 		close(fd);
@@ -661,6 +743,8 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	c = xcalloc(1, sizeof(*c));
 	c->srv = srv;
 	c->peer = peer;
+	if (salen > 0 && (size_t)salen <= sizeof(c->from))
+		memcpy(&c->from, sa, (size_t)salen);
 	c->opened = time(NULL);
 	c->last = ++srv->tcp_tick;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -958,6 +1042,8 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 		    conf->tcp_clients);
 	}
 	srv->tcp_per_address = conf->tcp_per_address;
+	srv->tap_queries = conf->dnstap_log_queries;
+	srv->tap_responses = conf->dnstap_log_responses;
 	srv->tcp_max_time = conf->tcp_max_time;
 	rrl.rate = conf->rate_limit;
 	rrl.slip = conf->rate_limit_slip;
@@ -991,6 +1077,12 @@ void
 server_set_xfr(struct server *srv, struct xfr *x)
 {
 	srv->xfr = x;
+}
+
+void
+server_set_dnstap(struct server *srv, struct dnstap *dt)
+{
+	srv->dnstap = dt;
 }
 
 void

@@ -31,6 +31,8 @@ struct server_stats {
 	uint64_t	cache_hits;	/* answers from a cached verdict */
 	uint64_t	rrl_dropped;	/* UDP answers the rate limit dropped */
 	uint64_t	rrl_slipped;	/* and sent truncated (slip) */
+	uint64_t	dnstap_sent;	/* dnstap frames queued */
+	uint64_t	dnstap_dropped;	/* and dropped: the queue was full */
 	/* answers by zone (the configured order) and kind */
 	uint64_t	(*zone_answers)[ANS_KIND_MAX];
 	size_t		nzones;
@@ -80,6 +82,14 @@ void		 server_set_batch_hook(struct server *, void (*fn)(void *),
  */
 struct xfr;
 void		 server_set_xfr(struct server *, struct xfr *);
+
+/*
+ * Write dnstap frames of the queries and answers to dt (dnstap.h; NULL:
+ * none), as server_configure's dnstap-log-auth-*-messages say. dt stays
+ * the caller's and must outlive the server's use of it.
+ */
+struct dnstap;
+void		 server_set_dnstap(struct server *, struct dnstap *dt);
 
 const struct server_stats *server_stats(const struct server *);
 

@@ -17,9 +17,11 @@
 set -e
 
 # Building, and the commands of README.md while the daemon runs (dig,
-# curl).
+# curl); libfstrm-dev, libprotobuf-c-dev and protobuf-c-compiler for the
+# dnstap output (configure builds it when they are there).
 run_pkgs="build-essential autoconf automake pkg-config libevent-dev
-libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
+libldns-dev liblmdb-dev zlib1g-dev libfstrm-dev libprotobuf-c-dev
+protobuf-c-compiler bind9-dnsutils curl"
 # make check: lmdb-utils (mdb_stat), ldnsutils (ldns-testns, the fake
 # resolver of the checks' tests), mandoc (the manual pages' lint), perl,
 # iproute2 (the namespaces of mta.sh and readme.sh), rbldnsd (feeds.sh and
@@ -31,10 +33,12 @@ libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
 # files; none needs systemd as PID 1), debhelper, dpkg-dev, lintian and
 # debootstrap (tools/debtest.sh builds the Debian package, lints it and
 # installs it in a fresh Debian 12 root), rspamd (mta_rspamd.sh runs it in
-# its namespace with doc/mta.md's rbl.conf; no service is started).
+# its namespace with doc/mta.md's rbl.conf; no service is started),
+# fstrm-bin and dnstap-ldns (dnstap.sh collects the frames with
+# fstrm_capture and reads them back).
 test_pkgs="lmdb-utils ldnsutils mandoc perl iproute2 rbldnsd chromium
 chromium-driver fonts-liberation nsd knot systemd debhelper dpkg-dev
-lintian debootstrap rspamd"
+lintian debootstrap rspamd fstrm-bin dnstap-ldns"
 # tools/fuzz.sh: clang and its libFuzzer runtime (libclang-rt-14-dev, a
 # recommends of clang that --no-install-recommends leaves out).
 fuzz_pkgs="clang libclang-rt-14-dev"

@@ -60,6 +60,8 @@ ipindex6.c		3
 qname.h			3
 rrl.h			3
 rrl.c			3
+dnstap.h		3
+dnstap.c		3
 qname.c			3
 reason.h		3
 reason.c		3

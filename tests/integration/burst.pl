@@ -2,22 +2,24 @@
 # SPDX-License-Identifier: ISC
 # burst.pl -- send COUNT UDP queries for the A record of NAME from the
 # source address SRC to 127.0.0.1 PORT, all at once or spread evenly over
-# SECONDS, read the replies until a second passes without one, and print
+# SECONDS, read the replies until WAIT seconds (default 1) pass without
+# one, and print
 #
 #	sent COUNT answered A truncated T
 #
 # A is the replies without TC, T those with TC set (a rate limit's slip).
 #
-#	perl burst.pl SRC PORT NAME COUNT [SECONDS]
+#	perl burst.pl SRC PORT NAME COUNT [SECONDS [WAIT]]
 use strict;
 use warnings;
 use IO::Socket::INET;
 use IO::Select;
 use Time::HiRes qw(time sleep);
 
-my ($src, $port, $name, $count, $secs) = @ARGV;
-die "usage: $0 SRC PORT NAME COUNT [SECONDS]\n" unless defined $count;
+my ($src, $port, $name, $count, $secs, $wait) = @ARGV;
+die "usage: $0 SRC PORT NAME COUNT [SECONDS [WAIT]]\n" unless defined $count;
 $secs ||= 0;
+$wait ||= 1;
 my $s = IO::Socket::INET->new(LocalAddr => $src, PeerAddr => '127.0.0.1',
     PeerPort => $port, Proto => 'udp') or die "socket: $!\n";
 # room for every reply of a burst while the queries go out
@@ -53,5 +55,5 @@ for my $i (1 .. $count) {
 	    or die "send: $!\n";
 	reply() while $sel->can_read(0);
 }
-reply() while $sel->can_read(1);
+reply() while $sel->can_read($wait);
 print "sent $count answered $answered truncated $truncated\n";

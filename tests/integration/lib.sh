@@ -368,6 +368,17 @@ await_log()
 	return 1
 }
 
+# await_socket PATH: wait up to 5 s for a unix socket to be there.
+await_socket()
+{
+	as_i=0
+	while [ ! -S "$1" ] && [ $as_i -lt 50 ]; do
+		sleep 0.1
+		as_i=$((as_i + 1))
+	done
+	[ -S "$1" ]
+}
+
 # await_reloads N: wait up to 5 s until the log says "reloaded" N times.
 await_reloads()
 {

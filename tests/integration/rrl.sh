@@ -5,7 +5,8 @@
 # rate-limit-slip-th sent truncated (TC); a source on rate-limit-exempt is
 # answered in full though it shares the /24; other clients (another /24,
 # IPv6, TCP) are answered throughout a flood; the counts in /metrics match
-# what the client saw. Loopback is exempt by default.
+# what the client saw. Loopback is exempt by default. The answers to
+# queries held for a check are limited when they go out.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -104,6 +105,49 @@ kill -HUP "$PID"
 ok "the second reload is applied" await_reloads 2
 burst 127.0.0.2 300
 is "$ANS/$TC" "300/0" "rate-limit: 0: 300 all answered"
+stop_daemon
 
+# --- held queries: limited when their answers go out ----------------------
+# The upstream of the checks stops, so that every query for 203.0.113.20
+# waits on one check; 32 come in 4 s, below the rate of 10 a second as
+# they arrive. When the upstream goes on, the check ends and the 32
+# answers go out together: the rate limits them as it limits any others.
+need_tool ldns-testns
+: >"$TNS"
+tns_ptr 203.0.113.20 mail20.example.com
+tns_addr mail20.example.com 203.0.113.20
+start_upstream "$TNS"
+CHECK_TIMEOUT=20s
+write_conf checks-base.conf.in
+cat >>"$CONF" <<EOF2
+server:
+	rate-limit: 10
+	rate-limit-slip: 2
+	rate-limit-exempt: 127.0.0.9
+http:
+	listen: 127.0.0.1@$HPORT
+	allow-metrics: 127.0.0.0/8
+EOF2
+sed -i 's/^\tverbosity: 1$/\tverbosity: 2/' "$CONF"
+start_daemon
+kill -STOP "$UPID"
+perl "$BURST" 127.0.0.2 "$PORT" 20.113.0.203.bl.test 32 4 8 \
+    >"$work/held.out" 2>&1 &
+BPID=$!
+UPIDS="$UPIDS $BPID"
+sleep 5
+is "$(metric rdnsbl_held_queries_total)" 32 "the 32 queries are held for the check"
+kill -CONT "$UPID"
+wait "$BPID"
+set -- $(cat "$work/held.out")
+ok "the 32 answers released at once: 10 to 20 in full ($4)" \
+    test "$4" -ge 10 -a "$4" -le 20
+over=$((32 - $4))
+ok "slip 2: half of the $over over sent truncated ($6)" \
+    test "$6" -ge $((over / 2 - 1)) -a "$6" -le $((over / 2 + 1))
+is "$(metric 'rdnsbl_rate_limited_total{action="slipped"}')" "$6" \
+    "/metrics: the truncated held answers counted"
+is "$(metric 'rdnsbl_rate_limited_total{action="dropped"}')" \
+    "$((32 - $4 - $6))" "/metrics: the dropped held answers counted"
 stop_daemon
 done_testing

@@ -27,12 +27,7 @@ perl -MIO::Socket::UNIX -MSocket -e '
 	while (defined($s->recv(my $m, 8192))) { print $fh "$m\n"; }
 ' "$work/dev/log" "$work/msgs" 2>"$work/reader.err" &
 UPIDS="$UPIDS $!"
-i=0
-while [ ! -S "$work/dev/log" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -S "$work/dev/log" ] || bail "the log reader did not start: $(cat "$work/reader.err")"
+await_socket "$work/dev/log" || bail "the log reader did not start: $(cat "$work/reader.err")"
 for n in null zero random urandom; do
 	: >"$work/dev/$n" || bail "cannot make $work/dev/$n"
 done

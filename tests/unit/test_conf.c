@@ -364,6 +364,10 @@ test_defaults(void)
 	is_int(c->log, CONF_LOG_SYSLOG, "defaults: log syslog");
 	is_str(c->pidfile, NULL, "defaults: no pidfile");
 	is_int(c->log_queries, 0, "defaults: log-queries no");
+	ok(c->dnstap_socket_path == NULL, "defaults: no dnstap");
+	ok(c->dnstap_identity == NULL, "defaults: dnstap-identity the host");
+	is_int(c->dnstap_log_queries, 1, "defaults: dnstap queries logged");
+	is_int(c->dnstap_log_responses, 1, "defaults: dnstap answers logged");
 	is_int(c->tcp_timeout, 10, "defaults: tcp-timeout");
 	is_int(c->tcp_clients, 100, "defaults: tcp-clients");
 	is_int(c->tcp_per_address, 10, "defaults: tcp-clients-per-address");
@@ -798,6 +802,8 @@ test_dump(void)
 }
 
 #define ZONE_A	"zone:\n name: a.example\n type: dnsbl\n"
+#define S10	"0123456789"
+#define S100	S10 S10 S10 S10 S10 S10 S10 S10 S10 S10
 
 /* user:, log: and pidfile: (the service keys). */
 static void
@@ -821,6 +827,9 @@ test_service(void)
 	conf_free(c);
 	load_fail1("server:\n log-queries: on\n" ZONE_A, "log-queries: on",
 	    "t.conf:2: log-queries: \"on\" is not no or yes");
+	load_fail1("server:\n dnstap-socket-path: /run/" S100 S10 "\n" ZONE_A,
+	    "a dnstap socket path longer than a unix socket's",
+	    "t.conf:2: dnstap-socket-path: value longer than 107 bytes");
 	load_fail1("server:\n log: file\n" ZONE_A, "log: file",
 	    "t.conf:2: log: \"file\" is not syslog or stderr");
 	load_fail1("server:\n user: a23456789012345678901234567890123\n"
@@ -837,6 +846,9 @@ test_schema(void)
 		"server.listen", "server.database", "server.map-size",
 		"server.allow-query", "server.verbosity", "server.user",
 		"server.log", "server.pidfile", "server.log-queries",
+		"server.dnstap-socket-path", "server.dnstap-identity",
+		"server.dnstap-log-auth-query-messages",
+		"server.dnstap-log-auth-response-messages",
 		"server.tcp-timeout",
 		"server.tcp-clients", "server.tcp-clients-per-address",
 		"server.tcp-max-time", "server.udp-size",
@@ -1005,6 +1017,10 @@ static const char every_conf[] =
     "\tlog: stderr\n"
     "\tpidfile: /run/rdnsbl/rdnsbld.pid\n"
     "\tlog-queries: yes\n"
+    "\tdnstap-socket-path: /run/rdnsbl/dnstap.sock\n"
+    "\tdnstap-identity: \"mx1 dnsbl\"\n"
+    "\tdnstap-log-auth-query-messages: no\n"
+    "\tdnstap-log-auth-response-messages: no\n"
     "\ttcp-timeout: 1h\n"
     "\ttcp-clients: 65535\n"
     "\ttcp-clients-per-address: 65535\n"
@@ -1321,7 +1337,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(338 + NLEAKTESTS);
+	plan(345 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -2,7 +2,8 @@
 /*
  * test_rrl.c -- the rate limit: the rate a second by prefix, slip, a
  * new second, prefixes of one /24 (and /56) counted together, others
- * apart, the exempt list, off at rate 0, a reload's comparison.
+ * apart, the exempt list, off at rate 0, a reload's comparison, a
+ * held query's count taken back.
  */
 #include "config.h"
 
@@ -60,7 +61,7 @@ main(void)
 	char buf[ADDR_STRLEN];
 	int pass, drop, slip, started, st;
 
-	plan(29);
+	plan(32);
 	memset(&c, 0, sizeof(c));
 	c.rate = 10;
 	c.slip = 2;
@@ -142,6 +143,23 @@ main(void)
 	is_int(pass, 10, "one bucket: the second prefix takes it over");
 	burst(r, "198.51.100.5", 5, 1, &pass, &drop, &slip, &started);
 	is_int(pass, 0, "and is limited in it");
+	rrl_free(r);
+
+	/* a held query's count is taken back: its answer counts later */
+	c.size = 1024;
+	r = rrl_new(&c);
+	burst(r, "203.0.113.5", 7, 10, &pass, &drop, &slip, &started);
+	a = ad("203.0.113.9");
+	rrl_uncount(r, &a, 7);
+	rrl_uncount(r, &a, 7);
+	burst(r, "203.0.113.5", 7, 3, &pass, &drop, &slip, &started);
+	is_int(pass, 2, "two taken back in the /24: two more pass");
+	rrl_uncount(r, &a, 7);
+	burst(r, "203.0.113.5", 7, 1, &pass, &drop, &slip, &started);
+	is_int(pass, 0, "over the rate: nothing is taken back");
+	rrl_uncount(r, &a, 8);
+	burst(r, "203.0.113.5", 8, 10, &pass, &drop, &slip, &started);
+	is_int(pass, 10, "a new second: taking back below nothing is nothing");
 	rrl_free(r);
 
 	c.rate = 0;

@@ -1050,6 +1050,19 @@ free_acl(const struct key *k, void *base)
 	free(v);
 }
 
+int
+conf_acl_allows(const struct conf_acl *v, size_t n, const struct addr *a,
+    const struct conf_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_contains(&v[i].prefix, a) &&
+		    (v[i].key == NULL || v[i].key == key))
+			return 1;
+	return 0;
+}
+
 const char *
 conf_key_alg_name(enum conf_key_alg a)
 {

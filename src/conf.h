@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * conf.h -- the configuration file: nsd.conf style clauses
- * ("server:", "zone:", "list:", "key:", "http:") and "key: value" lines, "#" comments, double-quoted
- * strings. A schema table in conf.c names every key, its clause, type,
+ * ("server:", "zone:", "list:", "key:", "http:") and "key: value" lines,
+ * "#" comments, double-quoted strings. A schema table in conf.c names every key, its clause, type,
  * range and default; it drives parsing, validation and conf_dump().
  *
  * Relative paths (database:) are taken relative to the directory of the
@@ -70,6 +70,14 @@ struct conf_acl {
 	const struct conf_key	*key;		/* that key, or NULL */
 	int			 line;
 };
+
+/*
+ * Whether the ACL v (n entries) lets a request from a with key (the key
+ * it was verified with, NULL: unsigned) in: an entry whose prefix holds
+ * a and that names no key or that very key. Never logs.
+ */
+int		 conf_acl_allows(const struct conf_acl *v, size_t n,
+		    const struct addr *a, const struct conf_key *key);
 
 /*
  * A "list:" clause: a named list of the database. The lists "black" and

@@ -28,6 +28,18 @@ put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+uint16_t
+wire_get16(const uint8_t *p)
+{
+	return get16(p);
+}
+
+void
+wire_put16(uint8_t *p, uint16_t v)
+{
+	put16(p, v);
+}
+
 void
 wire_put32(uint8_t *p, uint32_t v)
 {

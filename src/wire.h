@@ -136,6 +136,10 @@ size_t	wire_txt_rdata(const char *text, size_t len, uint8_t *rd);
 /* Store a 32-bit value in network order at p. */
 void	wire_put32(uint8_t *p, uint32_t v);
 
+/* A 16-bit value in network order: read at p, or stored there. */
+uint16_t wire_get16(const uint8_t *p);
+void	wire_put16(uint8_t *p, uint16_t v);
+
 /* Finish: counts, OPT record. Returns the message length. */
 size_t	resp_finish(struct resp *);
 

@@ -19,7 +19,7 @@ set -e
 # Building, and the commands of README.md while the daemon runs (dig,
 # curl).
 run_pkgs="build-essential autoconf automake pkg-config libevent-dev
-libldns-dev liblmdb-dev zlib1g-dev bind9-dnsutils curl"
+libldns-dev liblmdb-dev zlib1g-dev libssl-dev bind9-dnsutils curl"
 # make check: lmdb-utils (mdb_stat), ldnsutils (ldns-testns, the fake
 # resolver of the checks' tests), mandoc (the manual pages' lint), perl,
 # iproute2 (the namespaces of mta.sh and readme.sh), rbldnsd (feeds.sh and

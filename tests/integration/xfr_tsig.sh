@@ -7,7 +7,8 @@
 # with the key transfers and its answer verifies; without it, with a
 # wrong secret, an unknown key, another key, or from an address not
 # allowed, the transfer is refused (REFUSED or NOTAUTH). Signed ordinary
-# queries over UDP and TCP get signed answers.
+# queries over UDP and TCP get signed answers. An NSD with a wrong secret
+# gets no zone, and its NOTAUTH to the NOTIFY is logged.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -19,14 +20,17 @@ KEY=4B/dh417sdOWi9RxfOE3I3bbX3RKUhXVDpGqBhe3O2Y=
 OTHER=kNFO4piTAnwfo54BRN2uwx1e9kxHx1OwlydfDYJlKgE=
 WRONG=c2VjcmV0IG9mIG5vYm9keSBhdCBhbGwgaW4gdGhpcyB0ZXN0IQ==
 
-# the secondaries' ports (NSD, Knot), then rdnsbld's, which NOTIFYs them
+# the secondaries' ports (NSD, Knot, an NSD with a wrong secret), then
+# rdnsbld's, which NOTIFYs them
 pick_port
 NPORT=$PORT
 pick_port_not "$NPORT"
 KPORT=$PORT
 pick_port_not "$NPORT" "$KPORT"
+BPORT=$PORT
+pick_port_not "$NPORT" "$KPORT" "$BPORT"
 write_conf xfr_tsig.conf.in
-sed -i "s/^\(	allow-transfer: 127.0.0.1 key xfr-key\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT key xfr-key/" "$CONF"
+sed -i "s/^\(	allow-transfer: 127.0.0.1 key xfr-key\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT key xfr-key\n	notify: 127.0.0.1@$BPORT key xfr-key/" "$CONF"
 ok "the zone NOTIFYs with the key" grep -q "notify: .*@$KPORT key xfr-key" \
     "$CONF"
 
@@ -121,6 +125,9 @@ NSD_DIR="$work/nsd"
 KNOT_DIR="$work/knot"
 start_nsd "$NSD_DIR" "$NPORT" "xfr-key:hmac-sha256:$KEY" bl.test
 start_knot "$KNOT_DIR" "$KPORT" "xfr-key:hmac-sha256:$KEY" bl.test
+start_nsd "$work/nsd-bad" "$BPORT" "xfr-key:hmac-sha256:$WRONG" bl.test
+# what the NSD with the wrong secret brings about
+expect_log "refused the NOTIFY of zone bl.test signed with key xfr-key"
 
 serial_of() {	# port zone
 	dig @127.0.0.1 -p "$1" +tries=1 +time=2 +short "$2" SOA 2>/dev/null |
@@ -177,6 +184,9 @@ ok "NSD answered the signed NOTIFY" grep -q \
     "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
 ok "... and Knot" grep -q \
     "NOTIFY of zone bl.test to 127.0.0.1@$KPORT answered" "$work/log"
+ok "the NSD with a wrong secret refused the NOTIFY, and rdnsbld says so" \
+    await_log "127.0.0.1@$BPORT refused the NOTIFY of zone bl.test signed with key xfr-key \\(NOTAUTH\\)"
+is "$(serial_of "$BPORT" bl.test)" "" "... and has no zone: its transfers fail"
 unlike "$(cat "$NSD_DIR/nsd.log" "$KNOT_DIR/knot.log")" \
     'BADSIG|BADKEY|BADTIME|bad signature|failed to verify|TSIG.*(error|fail)' \
     "neither secondary found a bad signature"

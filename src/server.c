@@ -196,11 +196,11 @@ answer(struct server *srv, const struct answer_query *aq,
 }
 
 /*
- * The TSIG of a parsed query (pkt, len bytes; its answer goes to peer):
- * TSIG_NONE, or TSIG_OK with t ready to sign the answer, or -1 with an
- * answer of its own in buf (cap bytes, *n): NOTAUTH for an unknown key
- * or a bad MAC (unsigned) or time (signed), FORMERR for a malformed
- * record.
+ * The TSIG of a parsed query (pkt, len bytes, from in->peer): TSIG_NONE,
+ * or TSIG_OK with t ready to sign the answer, or -1 with an answer of its
+ * own in buf (cap bytes; out->len, counted and logged at verbosity 2):
+ * NOTAUTH for an unknown key or a bad MAC (unsigned) or time (signed),
+ * FORMERR for a malformed record.
  */
 static int
 query_tsig(struct server *srv, const struct answer_query *aq,

@@ -349,6 +349,18 @@ answer_zone(const struct answer_conf *ac, const struct answer_query *aq,
 	}
 }
 
+size_t
+answer_limit(const struct answer_conf *ac, const struct query *q, int tcp)
+{
+	if (tcp)
+		return 65535;
+	if (q->edns)
+		return q->edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
+		    q->edns_size > ac->edns_size ? ac->edns_size :
+		    q->edns_size;
+	return WIRE_UDPMIN;
+}
+
 void
 answer_query(const struct answer_conf *ac, const struct answer_query *aq,
     const struct answer_in *in, uint8_t *buf, size_t cap,
@@ -383,14 +395,7 @@ answer_query(const struct answer_conf *ac, const struct answer_query *aq,
 		return;
 	}
 
-	if (in->tcp)
-		limit = 65535;
-	else if (q->edns)
-		limit = q->edns_size < WIRE_UDPMIN ? WIRE_UDPMIN :
-		    q->edns_size > ac->edns_size ? ac->edns_size :
-		    q->edns_size;
-	else
-		limit = WIRE_UDPMIN;
+	limit = answer_limit(ac, q, in->tcp);
 
 	/* another class, another zone (answer_parse), or a transfer */
 	if (aq->z == NULL || q->qtype == 251 || q->qtype == 252) {

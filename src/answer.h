@@ -111,6 +111,13 @@ struct answer_out {
 };
 
 /*
+ * The largest answer to q the requester takes: over TCP (tcp not 0)
+ * 65535 bytes, over UDP 512 or its EDNS size, at most ours.
+ */
+size_t		 answer_limit(const struct answer_conf *ac,
+		    const struct query *q, int tcp);
+
+/*
  * Answer the query aq (parsed by answer_parse) with in into buf (cap
  * bytes): out->len is the answer's length, 0 to send nothing, and
  * out->kind what it was (ANS_SERVFAIL with out->errbuf set on a store

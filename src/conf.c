@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -46,6 +47,7 @@ enum clause {
 	CL_ZONE,
 	CL_HTTP,
 	CL_LIST,
+	CL_KEY,
 	CL_UNKNOWN		/* after an unknown clause: items are skipped */
 };
 
@@ -80,6 +82,10 @@ enum ktype {
 	KT_ZLIST,		/* NAME [127.0.0.N]: list of struct conf_zlist */
 	KT_LOG,			/* syslog or stderr: enum conf_log */
 	KT_BOOL,		/* no or yes: int 0 or 1 */
+	KT_ACL,			/* prefixes [key NAME]: list of struct
+				   conf_acl */
+	KT_KALG,		/* hmac-sha256 ...: enum conf_key_alg */
+	KT_SECRET,		/* base64: char *, decoded to raw */
 	KT_MAX
 };
 
@@ -104,6 +110,7 @@ struct key {
 #define SRV2(m, a)	FIELD(conf, m), offsetof(struct conf, a)
 #define ZON2(m, a)	FIELD(conf_zone, m), offsetof(struct conf_zone, a)
 #define LST(m)		FIELD(conf_list, m), 0
+#define KEY(m)		FIELD(conf_key, m), 0
 
 /*
  * The schema. Adding a key: a row here, the struct field in conf.h, the
@@ -209,14 +216,21 @@ static const struct key keys[] = {
 	{ "zone.list", CL_ZONE, KT_ZLIST, 0, 0,
 	    "black (dnsbl), white (dnswl)", F_MULTI | F_COMPUTED,
 	    ZON2(lists, nlists) },
-	{ "zone.allow-transfer", CL_ZONE, KT_ADDRLIST, 0, 0,
-	    "none", F_MULTI | F_COMPUTED, ZON(allow_transfer) },
+	{ "zone.allow-transfer", CL_ZONE, KT_ACL, 0, 0,
+	    "none", F_MULTI | F_COMPUTED,
+	    ZON2(allow_transfer, nallow_transfer) },
 	{ "zone.notify", CL_ZONE, KT_LISTEN, 1, 65535,
 	    "none", F_MULTI | F_COMPUTED, ZON2(notify, nnotify) },
 	{ "list.name", CL_LIST, KT_LNAME, 1, 32,
 	    NULL, F_REQUIRED, LST(name) },
 	{ "list.type", CL_LIST, KT_LKIND, 0, 0,
 	    "ip", 0, LST(kind) },
+	{ "key.name", CL_KEY, KT_NAME, 0, 0,
+	    NULL, F_REQUIRED, KEY(name) },
+	{ "key.algorithm", CL_KEY, KT_KALG, 0, 0,
+	    "hmac-sha256", 0, KEY(algorithm) },
+	{ "key.secret", CL_KEY, KT_SECRET, 0, 0,
+	    NULL, F_REQUIRED, KEY(secret) },
 	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
 	    NULL, F_MULTI | F_REQUIRED, SRV2(http.listen, http.nlisten) },
 	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,
@@ -263,7 +277,14 @@ static const struct key keys[] = {
 
 static const char *const clause_names[] = {
 	[CL_NONE] = "", [CL_SERVER] = "server", [CL_ZONE] = "zone",
-	[CL_HTTP] = "http", [CL_LIST] = "list", [CL_UNKNOWN] = "?",
+	[CL_HTTP] = "http", [CL_LIST] = "list", [CL_KEY] = "key",
+	[CL_UNKNOWN] = "?",
+};
+
+static const char *const key_algs[] = {
+	[KEY_HMAC_SHA1] = "hmac-sha1", [KEY_HMAC_SHA224] = "hmac-sha224",
+	[KEY_HMAC_SHA256] = "hmac-sha256", [KEY_HMAC_SHA384] = "hmac-sha384",
+	[KEY_HMAC_SHA512] = "hmac-sha512",
 };
 
 static const char *const list_kinds[] = {
@@ -320,6 +341,10 @@ struct parser {
 	/* The list being read. */
 	struct conf_list *list;
 	int		 list_seen[NKEYS];
+
+	/* The key being read. */
+	struct conf_key	*key;
+	int		 key_seen[NKEYS];
 };
 
 /*
@@ -465,6 +490,35 @@ badescape:
 fail:
 	words_free(w);
 	return -1;
+}
+
+/*
+ * A zone's allow-transfer: and notify: lines may end with "key NAME", the
+ * TSIG key that every address of the line goes with: take it off *w,
+ * into *name (NULL if none). Returns 0, or -1 after perr().
+ */
+static int
+words_key(struct parser *p, const struct key *k, struct words *w,
+    char **name)
+{
+	size_t i;
+
+	*name = NULL;
+	for (i = 0; i < w->n; i++) {
+		if (w->quoted[i] || strcmp(w->w[i], "key") != 0)
+			continue;
+		if (k->clause != CL_ZONE || i + 2 != w->n || i == 0) {
+			perr(p, p->line, "%s: \"key NAME\" %s", key_short(k),
+			    k->clause != CL_ZONE ? "belongs on a zone's "
+			    "allow-transfer: and notify: lines only" :
+			    "comes last, after the addresses it is for");
+			return -1;
+		}
+		*name = xstrdup(w->w[i + 1]);
+		w->n = i;
+		break;
+	}
+	return 0;
 }
 
 /* Split into exactly one word. */
@@ -752,7 +806,7 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 	struct sockaddr_in6 sin6;
 	struct words w;
 	const char *errstr;
-	char host[64], ntop[INET6_ADDRSTRLEN], b[80], *at, *text;
+	char host[64], ntop[INET6_ADDRSTRLEN], b[80], *at, *text, *kname;
 	uint64_t port;
 	size_t i, j;
 	int ret = 0;
@@ -763,6 +817,10 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 		linesp = &p->notify_line;	/* this zone's, from 0 */
 	if (split_words(p, k, value, 1, &w) == -1)
 		return -1;
+	if (words_key(p, k, &w, &kname) == -1) {
+		words_free(&w);
+		return -1;
+	}
 	for (i = 0; i < w.n; i++) {
 		port = k->clause == CL_HTTP ? 80 : 53;
 		at = strrchr(w.w[i], '@');
@@ -822,12 +880,15 @@ parse_listen(struct parser *p, const struct key *k, void *base,
 		}
 		l->text = text;
 		(void)xasprintf(&l->where, "%s:%d", p->file, p->line);
+		l->line = p->line;
+		l->key_name = kname != NULL ? xstrdup(kname) : NULL;
 		(*linesp)[(*np)++] = p->line;
 	}
 	if (w.n == 0) {
 		perr(p, p->line, "%s: missing value", key_short(k));
 		ret = -1;
 	}
+	free(kname);
 	words_free(&w);
 	return ret;
 }
@@ -840,7 +901,9 @@ dump_listen(FILE *f, const struct key *k, const void *base)
 
 	v = *(struct conf_listen *const *)cfield(base, k);
 	for (i = 0; i < list_len(base, k); i++)
-		fprintf(f, "\t%s: %s\n", key_short(k), v[i].text);
+		fprintf(f, "\t%s: %s%s%s\n", key_short(k), v[i].text,
+		    v[i].key_name != NULL ? " key " : "",
+		    v[i].key_name != NULL ? v[i].key_name : "");
 }
 
 static void
@@ -852,6 +915,7 @@ free_listen(const struct key *k, void *base)
 	for (i = 0; i < list_len(base, k); i++) {
 		free(v[i].text);
 		free(v[i].where);
+		free(v[i].key_name);
 	}
 	free(v);
 }
@@ -925,6 +989,167 @@ static void
 free_addrlist(const struct key *k, void *base)
 {
 	free(((struct addrlist *)field(base, k))->v);
+}
+
+static int
+parse_acl(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_acl **vp = field(base, k);
+	size_t *np = auxfield(base, k);
+	struct words w;
+	struct addr a;
+	char errbuf[160], *kname;
+	size_t i;
+	int ret = 0;
+
+	if (split_words(p, k, value, 1, &w) == -1)
+		return -1;
+	if (words_key(p, k, &w, &kname) == -1) {
+		words_free(&w);
+		return -1;
+	}
+	for (i = 0; i < w.n; i++) {
+		if (addr_parse(w.w[i], 0, &a, errbuf, sizeof(errbuf)) == -1) {
+			perr(p, p->line, "%s: %s", key_short(k), errbuf);
+			ret = -1;
+			continue;
+		}
+		*vp = xreallocarray(*vp, *np + 1, sizeof(**vp));
+		memset(&(*vp)[*np], 0, sizeof(**vp));
+		(*vp)[*np].prefix = a;
+		(*vp)[*np].key_name = kname != NULL ? xstrdup(kname) : NULL;
+		(*vp)[*np].line = p->line;
+		(*np)++;
+	}
+	if (w.n == 0) {
+		perr(p, p->line, "%s: missing value", key_short(k));
+		ret = -1;
+	}
+	free(kname);
+	words_free(&w);
+	return ret;
+}
+
+static void
+dump_acl(FILE *f, const struct key *k, const void *base)
+{
+	const struct conf_acl *v = *(struct conf_acl *const *)cfield(base, k);
+	char buf[ADDR_STRLEN];
+	size_t i, n = list_len(base, k);
+
+	if (n == 0)
+		fprintf(f, "\t# %s:\n", key_short(k));
+	for (i = 0; i < n; i++)
+		fprintf(f, "\t%s: %s%s%s\n", key_short(k),
+		    addr_format(&v[i].prefix, buf, sizeof(buf)),
+		    v[i].key_name != NULL ? " key " : "",
+		    v[i].key_name != NULL ? v[i].key_name : "");
+}
+
+static void
+free_acl(const struct key *k, void *base)
+{
+	struct conf_acl *v = *(struct conf_acl **)field(base, k);
+	size_t i;
+
+	for (i = 0; i < list_len(base, k); i++)
+		free(v[i].key_name);
+	free(v);
+}
+
+int
+conf_acl_allows(const struct conf_acl *v, size_t n, const struct addr *a,
+    const struct conf_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_contains(&v[i].prefix, a) &&
+		    (v[i].key == NULL || v[i].key == key))
+			return 1;
+	return 0;
+}
+
+const char *
+conf_key_alg_name(enum conf_key_alg a)
+{
+	return a <= KEY_HMAC_SHA512 ? key_algs[a] : "?";
+}
+
+static int
+parse_kalg(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	enum conf_key_alg *dst = field(base, k);
+	struct words w;
+	char b[64];
+	size_t i;
+
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	for (i = 0; i < sizeof(key_algs) / sizeof(key_algs[0]); i++)
+		if (strcasecmp(w.w[0], key_algs[i]) == 0) {
+			*dst = (enum conf_key_alg)i;
+			words_free(&w);
+			return 0;
+		}
+	perr(p, p->line, "%s: unknown algorithm \"%s\" (hmac-sha256, "
+	    "hmac-sha384, hmac-sha512, hmac-sha224 or hmac-sha1)",
+	    key_short(k), shown(w.w[0], b, sizeof(b)));
+	words_free(&w);
+	return -1;
+}
+
+static void
+dump_kalg(FILE *f, const struct key *k, const void *base)
+{
+	fprintf(f, "\t%s: %s\n", key_short(k), conf_key_alg_name(
+	    *(const enum conf_key_alg *)cfield(base, k)));
+}
+
+/* The secret of a key: base64 (RFC 4648), as tsig-keygen writes it. */
+static int
+parse_secret(struct parser *p, const struct key *k, void *base,
+    const char *value)
+{
+	struct conf_key *key = base;
+	struct words w;
+	uint8_t *raw;
+	size_t len;
+	int n;
+
+	(void)k;
+	if (one_word(p, k, value, &w) == -1)
+		return -1;
+	len = strlen(w.w[0]);
+	raw = xmalloc(len + 1);
+	n = base64_decode(w.w[0], raw, len + 1);
+	if (n < 8) {
+		perr(p, p->line, "%s: %s (base64 of at least 8 random bytes; "
+		    "make one with \"openssl rand -base64 32\")",
+		    key_short(k), n < 0 ? "not base64" : "too short");
+		free(raw);
+		words_free(&w);
+		return -1;
+	}
+	free(key->secret);
+	free(key->raw);
+	key->secret = xstrdup(w.w[0]);
+	key->raw = raw;
+	key->raw_len = (size_t)n;
+	words_free(&w);
+	return 0;
+}
+
+static void
+free_secret(const struct key *k, void *base)
+{
+	struct conf_key *key = base;
+
+	(void)k;
+	free(key->secret);
+	free(key->raw);
 }
 
 /*
@@ -1824,6 +2049,11 @@ static const struct ktype_ops ktypes[KT_MAX] = {
 	[KT_FAILURE] = { .parse = parse_failure, .dump = dump_failure },
 	[KT_LOG] = { .parse = parse_log, .dump = dump_log },
 	[KT_BOOL] = { .parse = parse_bool, .dump = dump_bool },
+	[KT_ACL] = { .parse = parse_acl, .dump = dump_acl,
+	    .free = free_acl },
+	[KT_KALG] = { .parse = parse_kalg, .dump = dump_kalg },
+	[KT_SECRET] = { .parse = parse_secret, .dump = dump_str,
+	    .free = free_secret },
 	[KT_OFFDURATION] = { .parse = parse_offduration,
 	    .dump = dump_offduration, .scan = parse_duration,
 	    .format = format_duration },
@@ -2004,12 +2234,99 @@ start_list(struct parser *p)
 	memset(p->list_seen, 0, sizeof(p->list_seen));
 }
 
+/* End of a key: clause: its name and secret are there, the name new. */
+static void
+finish_key(struct parser *p)
+{
+	struct conf_key *key = p->key;
+	size_t i, kname = key_index("key.name");
+	int saved = p->line;
+
+	if (key == NULL)
+		return;
+	p->key = NULL;
+	apply_defaults(p, CL_KEY, p->key_seen, key);
+	p->line = saved;
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].clause == CL_KEY &&
+		    (keys[i].flags & F_REQUIRED) && p->key_seen[i] == 0)
+			perr(p, key->line, "key: clause has no %s: line",
+			    key_short(&keys[i]));
+	if (key->name == NULL)
+		return;
+	for (i = 0; &p->conf->keys[i] != key; i++)
+		if (p->conf->keys[i].name != NULL &&
+		    strcmp(p->conf->keys[i].name, key->name) == 0) {
+			perr(p, p->key_seen[kname], "name: duplicate key %s "
+			    "(first at line %d)", key->name,
+			    p->conf->keys[i].line);
+			return;
+		}
+}
+
+static void
+start_key(struct parser *p)
+{
+	struct conf *c = p->conf;
+
+	c->keys = xreallocarray(c->keys, c->nkeys + 1, sizeof(*c->keys));
+	p->key = &c->keys[c->nkeys++];
+	memset(p->key, 0, sizeof(*p->key));
+	p->key->line = p->line;
+	p->key->algorithm = KEY_HMAC_SHA256;
+	memset(p->key_seen, 0, sizeof(p->key_seen));
+}
+
 /* The end of a clause: a zone's items are applied, a list is checked. */
 static void
 finish_clause(struct parser *p)
 {
 	finish_zone(p);
 	finish_list(p);
+	finish_key(p);
+}
+
+/* The key declared as name, or NULL. */
+static const struct conf_key *
+key_find(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].name != NULL &&
+		    strcasecmp(c->keys[i].name, name) == 0)
+			return &c->keys[i];
+	return NULL;
+}
+
+/* Once every key: clause is read: the keys that zones name exist. */
+static void
+finish_zone_keys(struct parser *p)
+{
+	struct conf *c = p->conf;
+	struct conf_zone *z;
+	size_t i, j;
+
+	for (i = 0; i < c->nzones; i++) {
+		z = &c->zones[i];
+		for (j = 0; j < z->nallow_transfer; j++) {
+			struct conf_acl *a = &z->allow_transfer[j];
+
+			if (a->key_name != NULL &&
+			    (a->key = key_find(c, a->key_name)) == NULL)
+				perr(p, a->line, "allow-transfer: no key %s "
+				    "(declare it in a key: clause)",
+				    a->key_name);
+		}
+		for (j = 0; j < z->nnotify; j++) {
+			struct conf_listen *l = &z->notify[j];
+
+			if (l->key_name != NULL &&
+			    (l->key = key_find(c, l->key_name)) == NULL)
+				perr(p, l->line, "notify: no key %s (declare "
+				    "it in a key: clause)", l->key_name);
+		}
+	}
 }
 
 static void
@@ -2129,7 +2446,7 @@ parse_line(struct parser *p, char *s)
 	} else if (n == 0 || s[n] != ':') {
 		perr(p, p->line, "syntax error at \"%s\": expected "
 		    "\"key: value\" or a clause (server:, zone:, list:, "
-		    "http:)", shown(s, b, 40));
+		    "key:, http:)", shown(s, b, 40));
 		return;
 	} else {
 		s[n] = '\0';
@@ -2140,14 +2457,18 @@ parse_line(struct parser *p, char *s)
 
 	if (strcmp(key, "server") == 0 || strcmp(key, "zone") == 0 ||
 	    strcmp(key, "http") == 0 ||
-	    (strcmp(key, "list") == 0 && *value == '\0')) {
+	    (strcmp(key, "list") == 0 && *value == '\0') ||
+	    (strcmp(key, "key") == 0 && *value == '\0')) {
 		finish_clause(p);
 		p->clause = key[0] == 's' ? CL_SERVER : key[0] == 'z' ?
-		    CL_ZONE : key[0] == 'l' ? CL_LIST : CL_HTTP;
+		    CL_ZONE : key[0] == 'l' ? CL_LIST : key[0] == 'k' ?
+		    CL_KEY : CL_HTTP;
 		if (p->clause == CL_ZONE)
 			start_zone(p);
 		if (p->clause == CL_LIST)
 			start_list(p);
+		if (p->clause == CL_KEY)
+			start_key(p);
 		if (p->clause == CL_HTTP && p->http_line != 0)
 			perr(p, p->line, "http: clause given twice (first at "
 			    "line %d)", p->http_line);
@@ -2201,6 +2522,8 @@ parse_line(struct parser *p, char *s)
 		apply_item(p, p->server_seen, ki, p->conf, value, p->line);
 	else if (p->clause == CL_LIST)
 		apply_item(p, p->list_seen, ki, p->list, value, p->line);
+	else if (p->clause == CL_KEY)
+		apply_item(p, p->key_seen, ki, p->key, value, p->line);
 	else if (p->clause == CL_HTTP)
 		apply_item(p, p->http_seen, ki, p->conf, value, p->line);
 	else {
@@ -2378,6 +2701,7 @@ parse(const char *name, const char *path, const char *text,
 	if (conf->nzones == 0)
 		perr(&p, 0, "no zone: clause");
 	finish_zone_lists(&p);
+	finish_zone_keys(&p);
 	apply_defaults(&p, CL_SERVER, p.server_seen, conf);
 	finish_http(&p);
 
@@ -2468,6 +2792,9 @@ conf_free(struct conf *conf)
 	for (i = 0; i < conf->nlists; i++)
 		free_clause(CL_LIST, &conf->lists[i]);
 	free(conf->lists);
+	for (i = 0; i < conf->nkeys; i++)
+		free_clause(CL_KEY, &conf->keys[i]);
+	free(conf->keys);
 	free_clause(CL_SERVER, conf);
 	free_clause(CL_HTTP, conf);
 	/* What is owned but the field of no key. */
@@ -2498,6 +2825,8 @@ conf_dump(const struct conf *conf, FILE *f)
 	dump_clause(f, CL_SERVER, conf);
 	for (i = 0; i < conf->nlists; i++)
 		dump_clause(f, CL_LIST, &conf->lists[i]);
+	for (i = 0; i < conf->nkeys; i++)
+		dump_clause(f, CL_KEY, &conf->keys[i]);
 	for (i = 0; i < conf->nzones; i++)
 		dump_clause(f, CL_ZONE, &conf->zones[i]);
 	if (conf->http.nlisten != 0)

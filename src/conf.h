@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * conf.h -- the configuration file: nsd.conf style clauses
- * ("server:", "zone:", "http:") and "key: value" lines, "#" comments, double-quoted
- * strings. A schema table in conf.c names every key, its clause, type,
+ * ("server:", "zone:", "list:", "key:", "http:") and "key: value" lines,
+ * "#" comments, double-quoted strings. A schema table in conf.c names every key, its clause, type,
  * range and default; it drives parsing, validation and conf_dump().
  *
  * Relative paths (database:) are taken relative to the directory of the
@@ -20,11 +20,16 @@
 #include "reason.h"
 
 /* A "listen:" address: ADDR or ADDR@PORT (default port 53). */
+struct conf_key;
+
 struct conf_listen {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	char			*text;		/* as written, normalised */
 	char			*where;		/* "file:line" of its line */
+	int			 line;
+	char			*key_name;	/* zone notify: ... key NAME */
+	const struct conf_key	*key;		/* that key, or NULL */
 };
 
 /*
@@ -35,6 +40,44 @@ struct conf_listen {
  */
 void		 conf_listen_error(const struct conf_listen *l, int err,
 		    char *buf, size_t len);
+
+/* A TSIG algorithm (RFC 8945): HMAC with one of these hashes. */
+enum conf_key_alg {
+	KEY_HMAC_SHA1 = 0,
+	KEY_HMAC_SHA224,
+	KEY_HMAC_SHA256,
+	KEY_HMAC_SHA384,
+	KEY_HMAC_SHA512
+};
+
+/* A "key:" clause: a TSIG key, shared with the secondaries. */
+struct conf_key {
+	char		*name;		/* lower case, no final dot */
+	enum conf_key_alg algorithm;
+	char		*secret;	/* base64, as written */
+	uint8_t		*raw;		/* the secret decoded */
+	size_t		 raw_len;
+	int		 line;		/* where the key: clause starts */
+};
+
+/* The algorithm's name as TSIG writes it ("hmac-sha256"). */
+const char	*conf_key_alg_name(enum conf_key_alg);
+
+/* One "allow-transfer:" address or prefix, and the key it must sign with. */
+struct conf_acl {
+	struct addr		 prefix;
+	char			*key_name;	/* NULL: unsigned is allowed */
+	const struct conf_key	*key;		/* that key, or NULL */
+	int			 line;
+};
+
+/*
+ * Whether the ACL v (n entries) lets a request from a with key (the key
+ * it was verified with, NULL: unsigned) in: an entry whose prefix holds
+ * a and that names no key or that very key. Never logs.
+ */
+int		 conf_acl_allows(const struct conf_acl *v, size_t n,
+		    const struct addr *a, const struct conf_key *key);
 
 /*
  * A "list:" clause: a named list of the database. The lists "black" and
@@ -71,7 +114,8 @@ struct conf_zone {
 	int		 servfail;	/* on-lookup-failure: servfail */
 	struct conf_zlist *lists;	/* dnsbl: default black; dnswl: white */
 	size_t		 nlists;
-	struct addrlist	 allow_transfer;	/* AXFR/IXFR: who may */
+	struct conf_acl	*allow_transfer;	/* AXFR/IXFR: who may */
+	size_t		 nallow_transfer;
 	struct conf_listen *notify;	/* secondaries to NOTIFY */
 	size_t		 nnotify;
 	int		 line;		/* where the zone: clause starts */
@@ -151,6 +195,8 @@ struct conf {
 	size_t			 nown_names;
 	struct addrlist		 own_addrs;	/* own-names: addresses */
 	uint32_t		 notify_interval;	/* s between NOTIFYs */
+	struct conf_key		*keys;		/* TSIG keys */
+	size_t			 nkeys;
 	struct conf_list	*lists;		/* declared, not black/white */
 	size_t			 nlists;
 	struct conf_zone	*zones;

@@ -33,6 +33,7 @@
 #include "querylog.h"
 #include "rrl.h"
 #include "store.h"
+#include "tsig.h"
 #include "util.h"
 #include "wire.h"
 #include "xfr.h"
@@ -108,6 +109,8 @@ struct server {
 	struct dnstap		*dnstap;	/* or NULL */
 	int			 tap_queries;	/* dnstap AUTH_QUERY frames */
 	int			 tap_responses;	/* and AUTH_RESPONSE */
+	const struct conf_key	*keys;		/* TSIG keys of the conf */
+	size_t			 nkeys;
 	struct server_stats	 stats;
 	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
@@ -238,6 +241,86 @@ answer(struct server *srv, const struct answer_query *aq,
 }
 
 /*
+ * The TSIG of a parsed query (pkt, len bytes, from in->peer): TSIG_NONE,
+ * or TSIG_OK with t ready to sign the answer, or -1 with an answer of its
+ * own in buf (cap bytes; out->len, counted and logged at verbosity 2):
+ * NOTAUTH for an unknown key or a bad MAC (unsigned) or time (signed),
+ * FORMERR for a malformed record.
+ */
+static int
+query_tsig(struct server *srv, const struct answer_query *aq,
+    const uint8_t *pkt, size_t len, const struct answer_in *in,
+    struct tsig *t, uint8_t *buf, size_t cap, struct answer_out *out)
+{
+	char ip[ADDR_STRLEN], name[WIRE_MAXNAME * 4];
+	struct resp r;
+	int rc;
+
+	if (aq->rc != WIRE_OK || aq->q.tsig_off == 0)
+		return TSIG_NONE;
+	rc = tsig_verify(srv->keys, srv->nkeys, pkt, len, aq->q.tsig_off,
+	    in->now, t);
+	if (rc == TSIG_OK)
+		return rc;
+	out->zone_index = -1;
+	out->cache_hit = 0;
+	out->errbuf[0] = '\0';
+	resp_init(&r, buf, cap, 65535, &aq->q, rc == TSIG_MALFORMED ?
+	    RCODE_FORMERR : RCODE_NOTAUTH, 0, 0);
+	if (rc == TSIG_MALFORMED) {
+		out->kind = ANS_FORMERR;
+		out->len = resp_finish(&r);
+	} else {
+		out->kind = ANS_REFUSED;
+		out->len = tsig_error_answer(t, buf, r.qend, cap, in->now);
+	}
+	srv->stats.answers[out->kind]++;
+	verbose(VERB_DETAIL, "tsig: query from %s%s%s: %s",
+	    addr_format(in->peer, ip, sizeof(ip)),
+	    rc == TSIG_MALFORMED ? "" : " with key ",
+	    rc == TSIG_MALFORMED ? "" : wire_name_str(t->keyname,
+	    t->keyname_len, name, sizeof(name)), rc == TSIG_MALFORMED ?
+	    "malformed TSIG record (FORMERR)" : tsig_error_name(t->error));
+	return -1;
+}
+
+/*
+ * answer() for a query that may be signed (pkt, len bytes): its TSIG is
+ * checked first, and the answer to a signed query is signed, cut to its
+ * question with TC set when the signature would not fit over UDP.
+ */
+static size_t
+answer_signed(struct server *srv, const struct answer_query *aq,
+    const uint8_t *pkt, size_t len, const struct answer_in *in,
+    uint8_t *buf, size_t cap, struct answer_out *out)
+{
+	struct tsig t;
+	size_t n, room;
+
+	switch (query_tsig(srv, aq, pkt, len, in, &t, buf, cap, out)) {
+	case TSIG_NONE:
+		return answer(srv, aq, in, buf, cap, out);
+	case TSIG_OK:
+		break;
+	default:
+		return out->len;
+	}
+	n = answer(srv, aq, in, buf, cap, out);
+	if (n == 0)
+		return 0;
+	room = t.keyname_len + t.alg_len + 26 + t.mac_len;
+	if (n + room > answer_limit(srv->ac, &aq->q, in->tcp)) {
+		n = wire_truncate(buf, n);
+		if (n + room > answer_limit(srv->ac, &aq->q, in->tcp))
+			n = 0;
+	}
+	if (n > 0)
+		n = tsig_sign(&t, buf, n, cap, in->now);
+	out->len = n;
+	return n;
+}
+
+/*
  * Send one UDP answer. The sockets set DF and never fragment
  * (udp_dontfrag): an answer larger than the interface takes fails with
  * EMSGSIZE and goes out truncated instead, TC set, so that the client
@@ -344,7 +427,8 @@ held_answer(struct held *h, const struct check_result *r)
 		return;
 	}
 	answer_parse(srv->ac, h->pkt, h->len, &aq);
-	n = answer(srv, &aq, &in, srv->tcp_out + 2, TCP_MSGMAX, &out);
+	n = answer_signed(srv, &aq, h->pkt, h->len, &in, srv->tcp_out + 2,
+	    TCP_MSGMAX, &out);
 	if (act == RRL_SLIP)
 		n = rate_slip(srv, srv->tcp_out + 2, n);
 	if (n > 0)
@@ -495,8 +579,9 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			    ain.now) : RRL_PASS;
 			if (act == RRL_DROP)
 				continue;
-			len = answer(srv, &srv->aq[i], &ain, srv->out[nout],
-			    UDP_BUFSIZE, &res);
+			len = answer_signed(srv, &srv->aq[i], srv->in[i],
+			    in[i].msg_len, &ain, srv->out[nout], UDP_BUFSIZE,
+			    &res);
 			if (act == RRL_SLIP) {
 				/* the answer cut to its question, TC set;
 				 * a check is not started for it */
@@ -583,6 +668,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 	struct answer_out res;
 	struct answer_in ain;
 	struct timespec qt;
+	struct tsig t;
 	uint8_t lenbuf[2];
 	size_t len, n;
 
@@ -617,16 +703,21 @@ tcp_read(struct bufferevent *bev, void *arg)
 		    aq.apex_off == WIRE_HDRLEN &&
 		    (aq.q.qtype == 252 || aq.q.qtype == 251)) {
 			/* a transfer takes the connection, or refuses */
-			if (xfr_start(srv->xfr, &aq, &c->peer,
-			    bufferevent_getfd(bev), srv->tcp_out + 2,
-			    TCP_MSGMAX, &n) == 1) {
+			int rc = query_tsig(srv, &aq, srv->tcp_in, len, &ain,
+			    &t, srv->tcp_out + 2, TCP_MSGMAX, &res);
+
+			if (rc == -1)
+				n = res.len;
+			else if (xfr_start(srv->xfr, &aq, rc == TSIG_OK ? &t :
+			    NULL, &c->peer, bufferevent_getfd(bev),
+			    srv->tcp_out + 2, TCP_MSGMAX, &n) == 1) {
 				tcp_close(c);
 				return;
 			}
 			res.kind = ANS_REFUSED;
 		} else
-			n = answer(srv, &aq, &ain, srv->tcp_out + 2,
-			    TCP_MSGMAX, &res);
+			n = answer_signed(srv, &aq, srv->tcp_in, len, &ain,
+			    srv->tcp_out + 2, TCP_MSGMAX, &res);
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {
@@ -1045,6 +1136,8 @@ server_configure(struct server *srv, const struct conf *conf, char *errbuf,
 	srv->tap_queries = conf->dnstap_log_queries;
 	srv->tap_responses = conf->dnstap_log_responses;
 	srv->tcp_max_time = conf->tcp_max_time;
+	srv->keys = conf->keys;
+	srv->nkeys = conf->nkeys;
 	rrl.rate = conf->rate_limit;
 	rrl.slip = conf->rate_limit_slip;
 	rrl.v4len = conf->rate_limit_v4len;

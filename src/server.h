@@ -55,7 +55,9 @@ struct server	*server_new(struct event_base *base,
  * listed, open the new ones, close the ones no longer listed. Either
  * every new socket opens or nothing changes (-1 with errbuf). Also takes
  * the TCP limits and the UDP rate limit (rrl.h; its counts start again
- * when it changes) from conf, and starts the counts by zone again.
+ * when it changes) from conf, and starts the counts by zone again. The
+ * TSIG keys that signed queries are checked against are conf's own:
+ * conf lives until the next call.
  */
 int		 server_configure(struct server *, const struct conf *conf,
 		    char *errbuf, size_t errlen);

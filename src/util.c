@@ -430,3 +430,41 @@ mkdir_parents(const char *path, mode_t mode)
 	/* exactly mode: the umask and mkdir(2) may drop bits of it */
 	return chmod(buf, mode);
 }
+
+int
+base64_decode(const char *s, uint8_t *out, size_t cap)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t len = strlen(s), i, n = 0;
+	uint32_t acc = 0;
+	const char *c;
+	int k, pad = 0;
+
+	if (len == 0 || len % 4 != 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=') {
+			/* at most two, and only at the end */
+			if (i < len - 2 || (i == len - 2 && s[len - 1] != '='))
+				return -1;
+			pad++;
+			k = 0;
+		} else if ((c = strchr(tab, s[i])) == NULL || s[i] == '\0')
+			return -1;
+		else
+			k = (int)(c - tab);
+		acc = acc << 6 | (uint32_t)k;
+		if (i % 4 == 3) {
+			if (n + 3 - (size_t)pad > cap)
+				return -1;
+			out[n++] = (uint8_t)(acc >> 16);
+			if (pad < 2)
+				out[n++] = (uint8_t)(acc >> 8);
+			if (pad < 1)
+				out[n++] = (uint8_t)acc;
+			acc = 0;
+		}
+	}
+	return (int)n;
+}

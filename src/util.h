@@ -78,6 +78,12 @@ int	 mkdir_parents(const char *path, mode_t mode);
 size_t	 str_copy(char *dst, const char *src, size_t dstlen);
 
 /*
+ * Decode base64 (RFC 4648, padded) into out (cap bytes): the length, or
+ * -1 if s is not base64 or does not fit.
+ */
+int	 base64_decode(const char *s, uint8_t *out, size_t cap);
+
+/*
  * Whether word is a likely typo of cand, for a "did you mean": their
  * edit distance (insertions, deletions, substitutions and swaps of two
  * neighbours, case-blind) is at most 1, or 2 for words of 5 bytes or

@@ -28,6 +28,18 @@ put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+uint16_t
+wire_get16(const uint8_t *p)
+{
+	return get16(p);
+}
+
+void
+wire_put16(uint8_t *p, uint16_t v)
+{
+	put16(p, v);
+}
+
 void
 wire_put32(uint8_t *p, uint32_t v)
 {
@@ -121,6 +133,7 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 	q->edns_size = 0;
 	q->edns_version = 0;
 	q->edns_do = 0;
+	q->tsig_off = 0;
 	if (len < WIRE_HDRLEN)
 		return WIRE_DROP;
 	q->id = get16(pkt);
@@ -156,6 +169,13 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 		rdlen = get16(pkt + off + 8);
 		if (off + 10 + rdlen > len)
 			return WIRE_FORMERR;
+		if (type == TYPE_TSIG) {
+			/* RFC 8945: the last record of the additional */
+			if (i < nscount || i + 1 != nscount + arcount ||
+			    name > UINT16_MAX)
+				return WIRE_FORMERR;
+			q->tsig_off = (uint16_t)name;
+		}
 		if (type == TYPE_OPT) {
 			size_t o, end;
 

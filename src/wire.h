@@ -22,6 +22,7 @@
 #define TYPE_TXT	16
 #define TYPE_AAAA	28
 #define TYPE_OPT	41
+#define TYPE_TSIG	250
 #define TYPE_ANY	255
 #define CLASS_IN	1
 #define CLASS_ANY	255
@@ -32,6 +33,7 @@
 #define RCODE_NXDOMAIN	3
 #define RCODE_NOTIMP	4
 #define RCODE_REFUSED	5
+#define RCODE_NOTAUTH	9
 #define RCODE_BADVERS	16	/* extended: needs OPT */
 
 #define OPCODE_QUERY	0
@@ -52,6 +54,7 @@ struct query {
 	uint16_t	 edns_size;	/* requester's UDP payload size */
 	uint8_t		 edns_version;
 	int		 edns_do;
+	uint16_t	 tsig_off;	/* the TSIG record (last), or 0 */
 };
 
 enum wire_parse_rc {
@@ -132,6 +135,10 @@ size_t	wire_txt_rdata(const char *text, size_t len, uint8_t *rd);
 
 /* Store a 32-bit value in network order at p. */
 void	wire_put32(uint8_t *p, uint32_t v);
+
+/* A 16-bit value in network order: read at p, or stored there. */
+uint16_t wire_get16(const uint8_t *p);
+void	wire_put16(uint8_t *p, uint16_t v);
 
 /* Finish: counts, OPT record. Returns the message length. */
 size_t	resp_finish(struct resp *);

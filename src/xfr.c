@@ -34,6 +34,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_list.h"
+#include "tsig.h"
 #include "util.h"
 #include "wire.h"
 #include "xfrmap.h"
@@ -75,6 +76,8 @@ struct job {
 	struct store_entry	 tp[4];		/* test points, in order */
 	size_t			 ntp, itp;
 	int			 failed;	/* stop everything */
+	int			 sign;		/* the query was signed: tsig */
+	struct tsig		 tsig;
 	/* the message being filled */
 	uint8_t			 buf[2 + XFR_BUF];
 	size_t			 len;
@@ -95,8 +98,11 @@ struct pending {
 	int			 tries;
 	struct timespec		 due;		/* the next try */
 	uint8_t			 msg[WIRE_HDRLEN + 2 * WIRE_MAXNAME + 40 +
-				    2 * WIRE_MAXNAME + 20];
+				    2 * WIRE_MAXNAME + 20 + TSIG_MAXLEN];
 	size_t			 len;
+	int			 sign;		/* with tsig and key */
+	struct tsig		 tsig;
+	struct conf_key		 key;		/* a copy: outlives a reload */
 };
 
 /* What the secondaries of a zone were last told. */
@@ -121,6 +127,14 @@ struct xfr {
 	uint64_t		 started;
 	volatile int		 stop;
 };
+
+static void
+pending_free(struct pending *p)
+{
+	free(p->key.name);
+	free(p->key.raw);
+	free(p);
+}
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -163,13 +177,27 @@ write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Send the message, if it has records, and start the next. */
+/*
+ * Send the message, if it has records, and start the next. For a signed
+ * query every message is signed, each MAC chained to the one before.
+ */
 static int
 msg_send(struct job *j)
 {
+	size_t n;
+
 	if (j->ancount == 0)
 		return 0;
 	put16(j->buf + 2 + 6, j->ancount);
+	if (j->sign) {
+		if ((n = tsig_sign(&j->tsig, j->buf + 2, j->len, XFR_BUF,
+		    time(NULL))) == 0) {
+			snprintf(j->err, sizeof(j->err), "cannot sign a "
+			    "message with TSIG");
+			return -1;
+		}
+		j->len = n;
+	}
 	put16(j->buf, (uint16_t)j->len);
 	if (j->x->stop) {
 		snprintf(j->err, sizeof(j->err), "ended by a reload or "
@@ -197,7 +225,9 @@ rr_add(struct job *j, const uint8_t *name, size_t nlen, uint16_t type,
 {
 	uint8_t *p;
 
-	if (j->len + nlen + 12 + rdlen > XFR_BUF && msg_send(j) == -1)
+	/* room is left for the TSIG record */
+	if (j->len + nlen + 12 + rdlen > XFR_BUF - TSIG_MAXLEN &&
+	    msg_send(j) == -1)
 		return -1;
 	p = j->buf + 2 + j->len;
 	if (nlen > 0)
@@ -613,7 +643,7 @@ xfr_free(struct xfr *x)
 	}
 	while ((p = x->pend) != NULL) {
 		x->pend = p->next;
-		free(p);
+		pending_free(p);
 	}
 	free(x->told);
 	pthread_mutex_destroy(&x->mtx);
@@ -627,43 +657,51 @@ xfr_counts(const struct xfr *x, uint64_t *started, unsigned *running)
 	*running = x->running;
 }
 
-/* An answer with rcode alone. */
+/* An answer with rcode alone, signed when the query was (t). */
 static size_t
-refuse(const struct answer_query *aq, uint8_t *buf, size_t cap, int rcode)
+refuse(const struct answer_query *aq, struct tsig *t, uint8_t *buf,
+    size_t cap, int rcode)
 {
 	struct resp r;
+	size_t n;
 
 	resp_init(&r, buf, cap, 65535, &aq->q, rcode, 0, 0);
-	return resp_finish(&r);
+	n = resp_finish(&r);
+	if (t != NULL)
+		n = tsig_sign(t, buf, n, cap, time(NULL));
+	return n;
 }
 
 int
-xfr_start(struct xfr *x, const struct answer_query *aq,
+xfr_start(struct xfr *x, const struct answer_query *aq, struct tsig *t,
     const struct addr *peer, int fd, uint8_t *buf, size_t cap, size_t *len)
 {
 	const struct zone *z = aq->z;
 	const struct conf_zone *cz = z->conf;
+	const struct conf_key *key = t != NULL ? t->key : NULL;
 	char ip[ADDR_STRLEN];
 	struct job *j;
-	int dfd;
+	int dfd, allowed;
 
 	reap(x, 0);
 	addr_format(peer, ip, sizeof(ip));
-	if (!addrlist_match(&cz->allow_transfer, peer) ||
-	    (cz->type != ZONE_DNSBL && cz->type != ZONE_DNSWL) ||
+	allowed = conf_acl_allows(cz->allow_transfer, cz->nallow_transfer,
+	    peer, key);
+	if (!allowed || (cz->type != ZONE_DNSBL && cz->type != ZONE_DNSWL) ||
 	    z->nlists != 1 || x->store == NULL) {
-		verbose(VERB_OPS, "xfr: %s of zone %s from %s refused%s",
+		verbose(VERB_OPS, "xfr: %s of zone %s from %s%s%s refused%s",
 		    aq->q.qtype == 251 ? "IXFR" : "AXFR", cz->name, ip,
-		    !addrlist_match(&cz->allow_transfer, peer) ?
+		    key != NULL ? " with key " : "",
+		    key != NULL ? key->name : "", !allowed ?
 		    " (allow-transfer)" : " (not a zone of one address list)");
-		*len = refuse(aq, buf, cap, RCODE_REFUSED);
+		*len = refuse(aq, t, buf, cap, RCODE_REFUSED);
 		return 0;
 	}
 	if (x->running >= XFR_MAX || (dfd = dup(fd)) == -1) {
 		log_warnx("xfr: %s of zone %s from %s: %s", aq->q.qtype == 251 ?
 		    "IXFR" : "AXFR", cz->name, ip, x->running >= XFR_MAX ?
 		    "too many transfers at once" : strerror(errno));
-		*len = refuse(aq, buf, cap, RCODE_SERVFAIL);
+		*len = refuse(aq, t, buf, cap, RCODE_SERVFAIL);
 		return 0;
 	}
 	j = xcalloc(1, sizeof(*j));
@@ -675,11 +713,15 @@ xfr_start(struct xfr *x, const struct answer_query *aq,
 	j->qtype = aq->q.qtype;
 	memcpy(j->qname, aq->q.qname, aq->q.qname_len);
 	j->qname_len = aq->q.qname_len;
+	if (t != NULL) {
+		j->sign = 1;
+		j->tsig = *t;
+	}
 	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
 		log_warnx("xfr: cannot start a thread for zone %s", cz->name);
 		(void)close(dfd);
 		free(j);
-		*len = refuse(aq, buf, cap, RCODE_SERVFAIL);
+		*len = refuse(aq, t, buf, cap, RCODE_SERVFAIL);
 		return 0;
 	}
 	j->next = x->jobs;
@@ -708,9 +750,10 @@ on_notify_reply(evutil_socket_t fd, short what, void *arg)
 	struct pending **pp, *p;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	uint8_t buf[512];
+	uint8_t buf[1024];
 	ssize_t n;
 	uint16_t id;
+	int rc;
 
 	(void)what;
 	for (;;) {
@@ -727,11 +770,31 @@ on_notify_reply(evutil_socket_t fd, short what, void *arg)
 			if (p->id != id || p->sslen != sl ||
 			    memcmp(&p->ss, &ss, sl) != 0)
 				continue;
+			if (p->sign && (rc = tsig_verify_answer(&p->tsig, buf,
+			    (size_t)n, time(NULL))) != TSIG_OK &&
+			    (buf[3] & 0xf) != RCODE_NOTAUTH) {
+				/* not the secondary's word: wait for it */
+				log_warnx("xfr: the answer of %s to the NOTIFY "
+				    "of zone %s is not signed with key %s%s%s",
+				    p->target, p->zone, p->tsig.key->name,
+				    rc == TSIG_ERROR ? ": " : "",
+				    rc == TSIG_ERROR ?
+				    tsig_error_name(p->tsig.error) : "");
+				break;
+			}
+			if (p->sign && (buf[3] & 0xf) == RCODE_NOTAUTH) {
+				log_warnx("xfr: %s refused the NOTIFY of zone "
+				    "%s signed with key %s (NOTAUTH)",
+				    p->target, p->zone, p->tsig.key->name);
+				*pp = p->next;
+				pending_free(p);
+				break;
+			}
 			verbose(VERB_DETAIL, "xfr: NOTIFY of zone %s to %s "
 			    "answered (rcode %d)", p->zone, p->target,
 			    buf[3] & 0xf);
 			*pp = p->next;
-			free(p);
+			pending_free(p);
 			break;
 		}
 	}
@@ -780,7 +843,7 @@ notify_new(struct xfr *x, const struct zone *z, const struct conf_listen *t,
 		if (strcmp(p->zone, z->conf->name) == 0 &&
 		    strcmp(p->target, t->text) == 0) {
 			*pp = p->next;
-			free(p);
+			pending_free(p);
 			break;
 		}
 	p = xcalloc(1, sizeof(*p));
@@ -807,6 +870,25 @@ notify_new(struct xfr *x, const struct zone *z, const struct conf_listen *t,
 	put16(m + p->len + 10, (uint16_t)z->soa_len);
 	memcpy(m + p->len + 12, z->soa_rdata, z->soa_len);
 	p->len += 12 + z->soa_len;
+	if (t->key != NULL) {
+		/* signed once: the retries go out within the fudge */
+		p->key.name = xstrdup(t->key->name);
+		p->key.algorithm = t->key->algorithm;
+		p->key.raw = xmalloc(t->key->raw_len);
+		memcpy(p->key.raw, t->key->raw, t->key->raw_len);
+		p->key.raw_len = t->key->raw_len;
+		tsig_request(&p->tsig, &p->key);
+		p->len = tsig_sign(&p->tsig, p->msg, p->len, sizeof(p->msg),
+		    time(NULL));
+		p->sign = 1;
+		if (p->len == 0) {
+			log_warnx("xfr: cannot sign the NOTIFY of zone %s to "
+			    "%s with key %s", p->zone, p->target,
+			    t->key->name);
+			pending_free(p);
+			return;
+		}
+	}
 	p->due = *now;
 	p->next = x->pend;
 	x->pend = p;
@@ -861,7 +943,7 @@ xfr_notify(struct xfr *x, const struct zoneset *zs, uint32_t interval)
 			    "from %s after %d tries", p->zone, p->target,
 			    p->tries);
 			*pp = p->next;
-			free(p);
+			pending_free(p);
 			continue;
 		}
 		notify_send(x, p);

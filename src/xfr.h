@@ -19,6 +19,7 @@
 struct answer_query;
 struct event_base;
 struct store;
+struct tsig;
 struct xfr;
 struct zoneset;
 
@@ -44,15 +45,18 @@ void		 xfr_free(struct xfr *);
 
 /*
  * A transfer query aq (AXFR or IXFR of a zone's apex) from peer on TCP
- * socket fd. Returns 1 when a transfer took the connection (a dup of fd
- * is its own: the caller closes fd as usual and reads no more), or 0
- * with an answer of its own in buf (cap bytes; *len): REFUSED when the
- * zone allows no transfer to peer or cannot be transferred, SERVFAIL
- * when XFR_MAX transfers run or a thread cannot start.
+ * socket fd; t is its TSIG, verified (tsig_verify() said TSIG_OK), or
+ * NULL when it was not signed. Returns 1 when a transfer took the
+ * connection (a dup of fd is its own: the caller closes fd as usual and
+ * reads no more; every message is signed when t is given), or 0 with an
+ * answer of its own in buf (cap bytes; *len), signed when t is given:
+ * REFUSED when the zone's allow-transfer lets neither peer nor its key
+ * in, or the zone cannot be transferred, SERVFAIL when XFR_MAX transfers
+ * run or a thread cannot start.
  */
 int		 xfr_start(struct xfr *, const struct answer_query *aq,
-		    const struct addr *peer, int fd, uint8_t *buf, size_t cap,
-		    size_t *len);
+		    struct tsig *t, const struct addr *peer, int fd,
+		    uint8_t *buf, size_t cap, size_t *len);
 
 /*
  * NOTIFY (RFC 1996) the secondaries in each zone's notify: whose serial
@@ -60,6 +64,8 @@ int		 xfr_start(struct xfr *, const struct answer_query *aq,
  * seconds (the latest serial goes out when it has passed), over UDP;
  * one that is not answered is sent again after 1, 2, 4 and 8 seconds,
  * then given up with a warning (the secondary refreshes on its own).
+ * A target with a key gets the NOTIFY signed with it (TSIG), and an
+ * answer counts only when it is signed with that key.
  * The first call tells every zone's serial. Call it after each change
  * of the serials and every fraction of a second.
  */

@@ -20,7 +20,7 @@ set -e
 # curl); libfstrm-dev, libprotobuf-c-dev and protobuf-c-compiler for the
 # dnstap output (configure builds it when they are there).
 run_pkgs="build-essential autoconf automake pkg-config libevent-dev
-libldns-dev liblmdb-dev zlib1g-dev libfstrm-dev libprotobuf-c-dev
+libldns-dev liblmdb-dev zlib1g-dev libssl-dev libfstrm-dev libprotobuf-c-dev
 protobuf-c-compiler bind9-dnsutils curl"
 # make check: lmdb-utils (mdb_stat), ldnsutils (ldns-testns, the fake
 # resolver of the checks' tests), mandoc (the manual pages' lint), perl,

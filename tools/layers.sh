@@ -77,6 +77,8 @@ conf.h			4
 conf.c			4
 pattern.h		5
 pattern.c		5
+tsig.h			5
+tsig.c			5
 helo.h			6
 helo.c			6
 zone.h			7

@@ -3,8 +3,10 @@
  * fuzz_dns.c -- libFuzzer target: a query packet through the query
  * parser and the answer path (answer_parse, answer_query), as the
  * listeners hand it over, against zones of every type and a store with
- * entries. The input is the packet; its first byte also picks the
- * transport (UDP or TCP) and the peer (allowed or not).
+ * entries, and its TSIG record through tsig_verify and the signing of
+ * the answer; the packet is also read as the answer to a signed request
+ * (tsig_verify_answer). The input is the packet; its first byte also
+ * picks the transport (UDP or TCP) and the peer (allowed or not).
  */
 #include "config.h"
 
@@ -15,7 +17,9 @@
 
 #include "answer.h"
 #include "helo.h"
+#include "conf.h"
 #include "pattern.h"
+#include "tsig.h"
 #include "util.h"
 #include "wire.h"
 #include "fuzz.h"
@@ -25,6 +29,9 @@ static const char conftext[] =
     "server:\n"
     "  database: /nonexistent\n"
     "  allow-query: 127.0.0.0/8, ::1\n"
+    "key:\n"
+    "  name: xfr-key\n"
+    "  secret: 4B/dh417sdOWi9RxfOE3I3bbX3RKUhXVDpGqBhe3O2Y=\n"
     "zone:\n"
     "  name: bl.test\n"
     "  type: dnsbl\n"
@@ -88,7 +95,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct answer_query aq;
 	struct answer_in in;
 	struct answer_out out;
+	struct tsig t;
 	struct addr peer;
+	size_t n;
+	int rc;
 	char err[128];
 	uint8_t *pkt;
 
@@ -108,6 +118,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	answer_query(&ac, &aq, &in, buf, in.tcp ? sizeof(buf) : 4096, &out);
 	if (out.len > (in.tcp ? sizeof(buf) : 4096))
 		abort();
+	if (aq.rc == WIRE_OK) {
+		rc = tsig_verify(f.conf->keys, f.conf->nkeys, pkt, size,
+		    aq.q.tsig_off, in.now, &t);
+		if (rc == TSIG_OK && out.len > 0)
+			n = tsig_sign(&t, buf, out.len, sizeof(buf), in.now);
+		else if (rc == TSIG_ERROR)
+			n = tsig_error_answer(&t, buf, WIRE_HDRLEN +
+			    aq.q.qname_len + 4, sizeof(buf), in.now);
+		else
+			n = 0;
+		if (n > sizeof(buf))
+			abort();
+	}
+	tsig_request(&t, &f.conf->keys[0]);
+	(void)tsig_verify_answer(&t, pkt, size, in.now);
 	free(pkt);
 	return 0;
 }

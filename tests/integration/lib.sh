@@ -258,6 +258,20 @@ pick_port()
 	done
 }
 
+# pick_port_not PORT...: pick_port until $PORT is none of the PORTs (of
+# other servers the test starts).
+pick_port_not()
+{
+	while :; do
+		pick_port
+		ppn_free=1
+		for ppn_p in "$@"; do
+			[ "$PORT" = "$ppn_p" ] && ppn_free=0
+		done
+		[ $ppn_free = 1 ] && return 0
+	done
+}
+
 # write_conf TEMPLATE [OUTPUT]: fill in a template of tests/data.
 write_conf()
 {
@@ -1010,4 +1024,102 @@ soa_ttl()
 now_ms()
 {
 	perl -MTime::HiRes=time -e 'printf "%d\n", time * 1000'
+}
+
+# --- secondaries of rdnsbld (zone transfer) ----------------------------------
+
+# start_nsd DIR PORT KEY ZONE...: NSD on 127.0.0.1@PORT, its files in
+# DIR (nsd.log there), a secondary of the daemon (127.0.0.1@$PORT) for
+# each ZONE, which it transfers and takes NOTIFYs for with KEY: NOKEY, or
+# NAME:ALGORITHM:SECRET of a TSIG key. Its PID joins UPIDS.
+start_nsd()
+{
+	sn_dir=$1 sn_port=$2 sn_key=$3
+	shift 3
+	mkdir -p "$sn_dir"
+	sn_kname=NOKEY
+	{
+		cat <<EOF
+server:
+	ip-address: 127.0.0.1@$sn_port
+	port: $sn_port
+	username: ""
+	chroot: ""
+	zonesdir: "$sn_dir"
+	database: ""
+	zonelistfile: "$sn_dir/zone.list"
+	xfrdfile: "$sn_dir/xfrd.state"
+	xfrdir: "$sn_dir"
+	pidfile: "$sn_dir/nsd.pid"
+	logfile: "$sn_dir/nsd.log"
+	server-count: 1
+	verbosity: 2
+	xfrd-reload-timeout: 0
+remote-control:
+	control-enable: no
+EOF
+		if [ "$sn_key" != NOKEY ]; then
+			sn_kname=${sn_key%%:*}
+			sn_rest=${sn_key#*:}
+			printf 'key:\n\tname: %s\n\talgorithm: %s\n\tsecret: "%s"\n' \
+			    "$sn_kname" "${sn_rest%%:*}" "${sn_rest#*:}"
+		fi
+		for sn_z in "$@"; do
+			printf 'zone:\n\tname: %s\n\tzonefile: "%s.zone"\n' \
+			    "$sn_z" "$sn_z"
+			printf '\trequest-xfr: 127.0.0.1@%s %s\n' "$PORT" \
+			    "$sn_kname"
+			printf '\tallow-notify: 127.0.0.1 %s\n' "$sn_kname"
+		done
+	} >"$sn_dir/nsd.conf"
+	nsd -d -c "$sn_dir/nsd.conf" >"$sn_dir/stdout" 2>&1 &
+	UPIDS="$UPIDS $!"
+}
+
+# start_knot DIR PORT KEY ZONE...: the same with Knot (knot.log in DIR).
+start_knot()
+{
+	sk_dir=$1 sk_port=$2 sk_key=$3
+	shift 3
+	mkdir -p "$sk_dir"
+	{
+		cat <<EOF
+server:
+    rundir: "$sk_dir"
+    listen: 127.0.0.1@$sk_port
+database:
+    storage: "$sk_dir"
+log:
+  - target: "$sk_dir/knot.log"
+    any: info
+EOF
+		sk_use=
+		if [ "$sk_key" != NOKEY ]; then
+			sk_kname=${sk_key%%:*}
+			sk_rest=${sk_key#*:}
+			printf 'key:\n  - id: %s\n    algorithm: %s\n    secret: %s\n' \
+			    "$sk_kname" "${sk_rest%%:*}" "${sk_rest#*:}"
+			sk_use="    key: $sk_kname
+"
+		fi
+		printf 'remote:\n  - id: primary\n    address: 127.0.0.1@%s\n%s' \
+		    "$PORT" "$sk_use"
+		printf 'acl:\n  - id: from-primary\n    address: 127.0.0.1\n'
+		printf '%s    action: notify\n' "$sk_use"
+		cat <<EOF
+template:
+  - id: default
+    storage: "$sk_dir"
+    zonefile-sync: -1
+    zonefile-load: none
+    journal-content: none
+zone:
+EOF
+		for sk_z in "$@"; do
+			printf '  - domain: %s\n    master: primary\n' "$sk_z"
+			printf '    acl: from-primary\n'
+		done
+	} >"$sk_dir/knot.conf"
+	knotd -c "$sk_dir/knot.conf" >"$sk_dir/stdout" 2>&1 &
+	UPIDS="$UPIDS $!"
 }

@@ -19,16 +19,9 @@ need_programs
 # the secondaries' ports (NSD, Knot), then rdnsbld's, which NOTIFYs them
 pick_port
 NPORT=$PORT
-while :; do
-	pick_port
-	[ "$PORT" != "$NPORT" ] && break
-done
+pick_port_not "$NPORT"
 KPORT=$PORT
-PORT=
-while :; do
-	pick_port
-	[ "$PORT" != "$NPORT" ] && [ "$PORT" != "$KPORT" ] && break
-done
+pick_port_not "$NPORT" "$KPORT"
 write_conf xfr.conf.in
 sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT/" "$CONF"
 APEX=bl.test
@@ -72,70 +65,9 @@ like "$o" "Transfer failed|REFUSED" "a zone without allow-transfer is refused"
 
 # --- the secondary -------------------------------------------------------------
 NSD_DIR="$work/nsd"
-mkdir -p "$NSD_DIR"
-cat >"$NSD_DIR/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.1@$NPORT
-	port: $NPORT
-	username: ""
-	chroot: ""
-	zonesdir: "$NSD_DIR"
-	database: ""
-	zonelistfile: "$NSD_DIR/zone.list"
-	xfrdfile: "$NSD_DIR/xfrd.state"
-	xfrdir: "$NSD_DIR"
-	pidfile: "$NSD_DIR/nsd.pid"
-	logfile: "$NSD_DIR/nsd.log"
-	server-count: 1
-	verbosity: 2
-	xfrd-reload-timeout: 0
-remote-control:
-	control-enable: no
-zone:
-	name: bl.test
-	zonefile: "bl.test.zone"
-	request-xfr: 127.0.0.1@$PORT NOKEY
-	allow-notify: 127.0.0.1 NOKEY
-zone:
-	name: wl.test
-	zonefile: "wl.test.zone"
-	request-xfr: 127.0.0.1@$PORT NOKEY
-	allow-notify: 127.0.0.1 NOKEY
-EOF
-nsd -d -c "$NSD_DIR/nsd.conf" >"$NSD_DIR/stdout" 2>&1 &
-UPIDS="$UPIDS $!"
-
 KNOT_DIR="$work/knot"
-mkdir -p "$KNOT_DIR"
-cat >"$KNOT_DIR/knot.conf" <<EOF
-server:
-    rundir: "$KNOT_DIR"
-    listen: 127.0.0.1@$KPORT
-database:
-    storage: "$KNOT_DIR"
-log:
-  - target: "$KNOT_DIR/knot.log"
-    any: info
-remote:
-  - id: primary
-    address: 127.0.0.1@$PORT
-acl:
-  - id: from-primary
-    address: 127.0.0.1
-    action: notify
-template:
-  - id: default
-    storage: "$KNOT_DIR"
-    zonefile-sync: -1
-    zonefile-load: none
-    journal-content: none
-zone:
-  - domain: bl.test
-    master: primary
-    acl: from-primary
-EOF
-knotd -c "$KNOT_DIR/knot.conf" >"$KNOT_DIR/stdout" 2>&1 &
-UPIDS="$UPIDS $!"
+start_nsd "$NSD_DIR" "$NPORT" NOKEY bl.test wl.test
+start_knot "$KNOT_DIR" "$KPORT" NOKEY bl.test
 
 serial_of() {	# server port zone
 	dig @127.0.0.1 -p "$2" +tries=1 +time=2 +short "$3" SOA 2>/dev/null |

@@ -436,7 +436,7 @@ test_errors(void)
 		"t.conf:10: negative-ttl: \"2d\" out of range (0s-1d)",
 		"t.conf:11: syntax error at \"bogus line\": expected "
 		    "\"key: value\" or a clause (server:, zone:, list:, "
-		    "http:)",
+		    "key:, http:)",
 		"t.conf:12: ttl: given twice (first at line 9)",
 		"t.conf:13: unknown clause \"control:\"",
 		NULL
@@ -866,6 +866,7 @@ test_schema(void)
 		"zone.code", "zone.url", "zone.on-lookup-failure",
 		"zone.list", "zone.allow-transfer", "zone.notify",
 		"list.name", "list.type",
+		"key.name", "key.algorithm", "key.secret",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.mta-cache", "http.notify-command", "http.mail-command",
@@ -1065,7 +1066,17 @@ static const char every_conf[] =
     "\tlist: black\n"
     "\tlist: spam 127.0.5.3\n"
     "\tallow-transfer: 192.0.2.53, 2001:db8::53\n"
+    "\tallow-transfer: 198.51.100.0/24 key xfr.example.net\n"
     "\tnotify: 192.0.2.53, 2001:db8::53@5353\n"
+    "\tnotify: 198.51.100.53 key xfr.example.net\n"
+    "key:\n"
+    "\tname: xfr.example.net\n"
+    "\talgorithm: hmac-sha512\n"
+    "\tsecret: 4B/dh417sdOWi9RxfOE3I3bbX3RKUhXVDpGqBhe3O2Y=\n"
+    "key:\n"
+    "\tname: second\n"
+    "\talgorithm: hmac-sha1\n"
+    "\tsecret: c2VjcmV0IG9mIHRoZSBzZWNvbmQga2V5\n"
     "list:\n"
     "\tname: spam\n"
     "\ttype: ip\n"
@@ -1301,6 +1312,95 @@ test_lists(void)
 	conf_free(c);
 }
 
+/* key: clauses, and the keys of allow-transfer: and notify: lines. */
+static void
+test_keys(void)
+{
+	static const char *const bad[] = {
+		"t.conf:3: algorithm: unknown algorithm \"hmac-md4\" "
+		"(hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224 or "
+		"hmac-sha1)",
+		"t.conf:4: secret: not base64 (base64 of at least 8 random "
+		"bytes; make one with \"openssl rand -base64 32\")",
+		"t.conf:7: secret: too short (base64 of at least 8 random "
+		"bytes; make one with \"openssl rand -base64 32\")",
+		"t.conf:9: name: duplicate key b (first at line 5)",
+		"t.conf:14: allow-transfer: no key nope (declare it in a key: "
+		"clause)",
+		"t.conf:15: notify: no key gone (declare it in a key: clause)",
+		"t.conf:16: allow-transfer: \"key NAME\" comes last, after "
+		"the addresses it is for",
+		"t.conf:18: listen: \"key NAME\" belongs on a zone's "
+		"allow-transfer: and notify: lines only",
+		NULL
+	};
+	struct conf *c;
+	struct addr a;
+	char err[64], *d;
+
+	load_fail("key:\n name: a\n algorithm: hmac-md4\n"	/* 1-3 */
+	    " secret: not*base64\n"				/* 4 */
+	    "key:\n name: b\n secret: c2hvcnQ=\n"		/* 5-7 */
+	    "key:\n name: b\n secret: c2VjcmV0IG9mIGI=\n"	/* 8-10 */
+	    "zone:\n name: b.test\n type: dnsbl\n"		/* 11-13 */
+	    " allow-transfer: 192.0.2.1 key nope\n"		/* 14 */
+	    " notify: 192.0.2.1 key gone\n"			/* 15 */
+	    " allow-transfer: key b 192.0.2.2\n"		/* 16 */
+	    "http:\n listen: 127.0.0.1@8080 key b\n",		/* 17-18 */
+	    "keys", bad);
+	c = load_ok("key:\n name: Xfr.Example.\n"
+	    " secret: 4B/dh417sdOWi9RxfOE3I3bbX3RKUhXVDpGqBhe3O2Y=\n"
+	    "key:\n name: two\n algorithm: HMAC-SHA384\n"
+	    " secret: c2VjcmV0IG9mIHRoZSBzZWNvbmQga2V5\n"
+	    "zone:\n name: b.test\n type: dnsbl\n"
+	    " allow-transfer: 192.0.2.0/24, 2001:db8::1 key xfr.example\n"
+	    " allow-transfer: 198.51.100.7\n"
+	    " notify: 192.0.2.53@5353 key two\n notify: 192.0.2.54\n",
+	    "keys: two keys, transfers and NOTIFYs with them");
+	if (c == NULL)
+		return;
+	is_int(c->nkeys, 2, "keys: two");
+	is_str(c->keys[0].name, "xfr.example",
+	    "keys: the name in lower case, without the final dot");
+	is_int(c->keys[0].algorithm, KEY_HMAC_SHA256,
+	    "keys: hmac-sha256 by default");
+	is_int(c->keys[1].algorithm, KEY_HMAC_SHA384,
+	    "keys: the algorithm in any case");
+	is_int(c->keys[0].raw_len, 32, "keys: the secret decoded");
+	is_int(c->zones[0].nallow_transfer, 3,
+	    "keys: three allow-transfer entries");
+	ok(c->zones[0].allow_transfer[0].key == &c->keys[0] &&
+	    c->zones[0].allow_transfer[1].key == &c->keys[0] &&
+	    c->zones[0].allow_transfer[2].key == NULL,
+	    "keys: \"key NAME\" goes with every address of its line");
+	ok(c->zones[0].nnotify == 2 && c->zones[0].notify[0].key ==
+	    &c->keys[1] && c->zones[0].notify[1].key == NULL,
+	    "keys: a NOTIFY target's key");
+	(void)addr_parse("192.0.2.9", 0, &a, err, sizeof(err));
+	ok(conf_acl_allows(c->zones[0].allow_transfer, 3, &a, &c->keys[0]),
+	    "acl: the address in the prefix, with its key: allowed");
+	ok(!conf_acl_allows(c->zones[0].allow_transfer, 3, &a, NULL),
+	    "acl: ... unsigned: refused");
+	ok(!conf_acl_allows(c->zones[0].allow_transfer, 3, &a, &c->keys[1]),
+	    "acl: ... with another key: refused");
+	(void)addr_parse("198.51.100.7", 0, &a, err, sizeof(err));
+	ok(conf_acl_allows(c->zones[0].allow_transfer, 3, &a, NULL) &&
+	    conf_acl_allows(c->zones[0].allow_transfer, 3, &a, &c->keys[1]),
+	    "acl: an entry without a key: unsigned or any key");
+	(void)addr_parse("198.51.100.8", 0, &a, err, sizeof(err));
+	ok(!conf_acl_allows(c->zones[0].allow_transfer, 3, &a, &c->keys[0]),
+	    "acl: an address outside every entry: refused, key or not");
+	d = dump_string(c);
+	ok(d != NULL && strstr(d, "key:\n\tname: xfr.example\n"
+	    "\talgorithm: hmac-sha256\n\tsecret: \"4B/dh417sdOWi9RxfOE3I3bb"
+	    "X3RKUhXVDpGqBhe3O2Y=\"\n") != NULL && strstr(d,
+	    "\tallow-transfer: 2001:db8::1 key xfr.example\n") != NULL &&
+	    strstr(d, "\tnotify: 192.0.2.53@5353 key two\n") != NULL,
+	    "keys: dumped");
+	free(d);
+	conf_free(c);
+}
+
 /* A listen address that cannot be bound: its line and what to do. */
 static void
 test_listen_error(void)
@@ -1337,13 +1437,14 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(345 + NLEAKTESTS);
+	plan(370 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();
 	test_errors();
 	test_lists();
 	test_listen_error();
+	test_keys();
 	test_load_file();
 	test_dump();
 	test_schema();

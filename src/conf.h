@@ -147,6 +147,7 @@ struct conf {
 	size_t			 nown_names;
 	struct addrlist		 own_addrs;	/* own-names: addresses */
 	uint32_t		 notify_interval;	/* s between NOTIFYs */
+	uint32_t		 stats_keep;	/* s of hourly statistics */
 	struct conf_list	*lists;		/* declared, not black/white */
 	size_t			 nlists;
 	struct conf_zone	*zones;

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "querylog.h"
 #include "rrl.h"
+#include "rulestats.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
@@ -102,6 +103,7 @@ struct server {
 	void			*batch_arg;
 	struct xfr		*xfr;		/* zone transfers, or NULL */
 	struct rrl		*rrl;		/* UDP rate limit, or NULL */
+	struct rulestats	*rules;		/* listings by rule, or NULL */
 	struct server_stats	 stats;
 	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
@@ -180,6 +182,9 @@ answer(struct server *srv, const struct answer_query *aq,
 	    (size_t)out->zone_index < srv->stats.nzones)
 		srv->stats.zone_answers[out->zone_index][kind]++;
 	srv->stats.cache_hits += out->cache_hit != 0;
+	if (out->reasons != 0 && srv->rules != NULL)
+		rulestats_listing(srv->rules, out->reasons, out->rule,
+		    in->now);
 	if (kind == ANS_SERVFAIL && out->errbuf[0])
 		store_error(srv, in->now, out->errbuf);
 	if (srv->ac->log_queries) {
@@ -998,6 +1003,12 @@ server_set_batch_hook(struct server *srv, void (*fn)(void *), void *arg)
 {
 	srv->batch_hook = fn;
 	srv->batch_arg = arg;
+}
+
+void
+server_set_rulestats(struct server *srv, struct rulestats *rs)
+{
+	srv->rules = rs;
 }
 
 const struct server_stats *

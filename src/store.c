@@ -601,9 +601,11 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(expiry)");
 		goto fail;
 	}
-	/* The journal came later still. */
+	/* The journal came later still, and the statistics per rule. */
 	if (later_table(st, txn, "journal", &st->journal, &st->has_journal,
-	    errbuf, errlen) == -1)
+	    errbuf, errlen) == -1 ||
+	    later_table(st, txn, "stats", &st->stats, &st->has_stats, errbuf,
+	    errlen) == -1)
 		goto fail;
 	if (schema_check(st, txn, path, errbuf, errlen) == -1)
 		goto fail;

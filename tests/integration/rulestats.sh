@@ -8,7 +8,8 @@
 # --json) after the daemon has written them (when it stops); they
 # survive a restart; the /stats page draws them as SVG (well-formed, each
 # rule in it), only for the metrics clients, and in the browser (a
-# screenshot kept in tests/artefacts/rulestats).
+# screenshot kept in tests/artefacts/rulestats). A database made before
+# the statistics gets their table from the daemon.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -219,6 +220,26 @@ like "$BROWSE" '^row: dynamic \(s25r-2\) 5 5' \
 like "$BROWSE" '^phone-width: fits' "browser: the page fits a phone"
 [ -f "$SHOTS/01-stats.png" ] && head -c 8 "$SHOTS/01-stats.png" | grep -q PNG
 is "$?" 0 "a screenshot kept in tests/artefacts/rulestats"
-
 stop_daemon
+
+# --- a database made before the statistics ----------------------------------
+old="$work/olddb"
+mkdir -p "$old"
+cp "$DATA/db-0.1/data.mdb" "$old/" || bail "cannot copy the old database"
+chmod 600 "$old/data.mdb"
+DB=$old
+write_conf rulestats.conf.in
+ctl_ok "old database: stats reads it as it is" stats
+is "$(printf '%s\n' "$CTL_OUT" | grep -c '^listing')" 0 \
+    "old database: no statistics yet"
+start_daemon
+ask 2 5.100.51.198.bl.test 127.0.0.2
+stop_daemon
+ctl_ok "old database: stats after the daemon" stats
+like "$CTL_OUT" '^listing +blacklist +black +2 +2$' \
+    "old database: the daemon added the table and its counts"
+ctl_ok "old database: list black" list black
+is "$(printf '%s\n' "$CTL_OUT" | grep -c .)" 4 \
+    "old database: its black entries are all there"
+
 done_testing

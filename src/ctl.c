@@ -2562,14 +2562,16 @@ put_jseries(FILE *fp, const struct rulestats_view *v,
 		format_time((time_t)(v->first + h) * 3600, t, sizeof(t));
 		fprintf(fp, "%s{\"hour\":", n++ ? "," : "");
 		put_jcstr(fp, t);
-		fprintf(fp, ",\"count\":%llu}", (unsigned long long)x->hours[h]);
+		fprintf(fp, ",\"count\":%llu}",
+		    (unsigned long long)x->hours[h]);
 	}
 	fputs("]}", fp);
 }
 
 /*
  * stats [--json]: the statistics per rule that rdnsbld has written (it
- * writes every RULESTATS_FLUSH seconds and when it stops), most first.
+ * writes every RULESTATS_FLUSH seconds, at a reload and when it stops),
+ * most first.
  */
 static int
 cmd_stats(struct ctl *c, int argc, char **argv)

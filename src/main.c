@@ -389,10 +389,12 @@ state_apply(struct daemon *d, struct state *st)
 	d->helo.bad = d->bad_helo;
 	d->helo.pat = d->patterns;
 	d->helo.conf = d->conf;
+	/* the counts so far, into the store they were counted for */
+	stats_flush(d);
 	if (d->rules != NULL)
-		rulestats_set_keep(d->rules, rulestats_keep_hours(d->conf->stats_keep));
+		rulestats_set_keep(d->rules,
+		    rulestats_keep_hours(d->conf->stats_keep));
 	if (st->store != NULL) {
-		stats_flush(d);		/* into the store they were counted for */
 		store_close(d->store);
 		d->store = st->store;
 		store_index_enable(d->store);

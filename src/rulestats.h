@@ -5,8 +5,8 @@
  * rule or list behind it; the delisting requests and the approvals, by
  * what had listed the address. The daemon counts in memory (no store
  * write on the query path) and adds its counts to the store's hourly
- * buckets (store_stats.h) every RULESTATS_FLUSH seconds and when it
- * stops; a view puts the store's buckets and the counts not yet written
+ * buckets (store_stats.h) every RULESTATS_FLUSH seconds, at a reload
+ * and when it stops; a view puts the store's buckets and the counts not yet written
  * together for rdnsblctl stats, /metrics and the /stats page. Never
  * logs.
  */
@@ -39,8 +39,8 @@ uint32_t	 rulestats_hour(time_t t);
 
 /*
  * Count one answer that listed at now: once for each reason of the
- * mask reasons (1 << enum reason, named by rulestats_reason), with rule (NULL or "": none) for the
- * reasons that have one (rulestats_has_rule). A count that finds the
+ * mask reasons (1 << enum reason, named by rulestats_reason), with rule
+ * (NULL or "": none) for the reasons that have one (rulestats_has_rule). A count that finds the
  * table full (RULESTATS_SLOTS) is counted as dropped instead.
  */
 void		 rulestats_listing(struct rulestats *, unsigned reasons,
@@ -89,9 +89,9 @@ struct rulestats_series {
 	enum store_stat_kind	 kind;
 	char			 reason[STORE_STAT_REASONMAX + 1];
 	char			 rule[STORE_STAT_RULEMAX + 1];
-	uint64_t		 total;		/* since the database was made */
+	uint64_t		 total;		/* since the database began */
 	uint64_t		 recent;	/* in the hours of the view */
-	uint64_t		*hours;		/* nhours counts, oldest first */
+	uint64_t		*hours;		/* nhours counts, oldest 1st */
 };
 
 struct rulestats_view {

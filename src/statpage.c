@@ -100,7 +100,8 @@ kind_section(struct evbuffer *b, const struct rulestats_view *v, int k)
 	page_raw(b, "<section id=\"%s\">\n<h2>%s</h2>\n<p>%s</p>\n",
 	    store_stat_kind_name(k), titles[k], blurbs[k]);
 	if (n == 0) {
-		page_raw(b, "<p class=\"none\">None counted.</p>\n</section>\n");
+		page_raw(b, "<p class=\"none\">None counted.</p>\n"
+		    "</section>\n");
 		return;
 	}
 	other = xcalloc(v->nhours ? v->nhours : 1, sizeof(*other));
@@ -191,8 +192,8 @@ statpage_write(struct evbuffer *b, const struct rulestats_view *v)
 	int k;
 
 	page_begin(b, "Statistics per rule");
-	page_raw(b, "<style>svg.chart{display:block;max-width:100%%;height:auto;"
-	    "border:1px solid #ddd}table.totals{border-collapse:collapse;"
+	page_raw(b, "<style>svg.chart{display:block;max-width:100%%;"
+	    "height:auto;border:1px solid #ddd}table.totals{border-collapse:collapse;"
 	    "width:100%%}table.totals td,table.totals th{border-bottom:1px "
 	    "solid #ddd;padding:.2rem .4rem;text-align:left}"
 	    "td.n{text-align:right}span.key{display:inline-block;"

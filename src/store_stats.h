@@ -46,7 +46,8 @@ struct store_stat {
 
 /*
  * Add the counts of v[0..n-1] to their hourly buckets and to their
- * all-time ones, and delete every hourly bucket of an hour before oldest, in one write transaction. Returns STORE_OK,
+ * all-time ones, and delete every hourly bucket of an hour before
+ * oldest, in one write transaction. Returns STORE_OK,
  * STORE_NOTFOUND (a database opened to read that has no stats table
  * yet: nothing done) or STORE_ERROR with errbuf. Never logs.
  */
@@ -55,7 +56,8 @@ enum store_rc	 store_stats_add(struct store *, const struct store_stat *v,
 
 /*
  * Call fn with every bucket of an hour from oldest on, by kind then
- * hour (the all-time ones last of their kind), in a read transaction of its own; fn returns 0 to go on,
+ * hour (the all-time ones last of their kind), in a read transaction of
+ * its own; fn returns 0 to go on,
  * non-zero to stop. Returns STORE_OK (also when the table is not there
  * yet: no bucket) or STORE_ERROR (a corrupt record).
  */

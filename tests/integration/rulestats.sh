@@ -5,11 +5,11 @@
 # unconfirmed name, the black list and a named list, two HELO reasons),
 # delisting requests and an approval, counted by what listed. /metrics
 # has them as labelled counters at once; rdnsblctl stats (table and
-# --json) after the daemon has written them (when it stops); they
-# survive a restart; the /stats page draws them as SVG (well-formed, each
-# rule in it), only for the metrics clients, and in the browser (a
-# screenshot kept in tests/artefacts/rulestats). A database made before
-# the statistics gets their table from the daemon.
+# --json) after the daemon has written them (at a reload, when it
+# stops); they survive a restart; the /stats page draws them as SVG
+# (well-formed, each rule in it), only for the metrics clients, and in
+# the browser (a screenshot kept in tests/artefacts/rulestats). A
+# database made before the statistics gets their table from the daemon.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -116,12 +116,19 @@ metrics_check()
 }
 metrics_check "in memory"
 
-# The daemon writes its counts every minute and when it stops; the
-# approval rdnsblctl made is in the database at once.
+# The daemon writes its counts every minute, at a reload and when it
+# stops; the approval rdnsblctl made is in the database at once.
 ctl_ok "stats before the daemon wrote" stats
 like "$CTL_OUT" '^approval +dynamic +s25r-2 +1 +1$' \
     "stats: the approval is there at once"
 unlike "$CTL_OUT" '^listing ' "stats: the listings not yet written"
+kill -HUP "$PID"
+await_reloads 1
+ok "the reload took" grep -q "reloaded " "$work/log"
+ctl_ok "stats after a reload" stats
+like "$CTL_OUT" '^listing +dynamic +s25r-2 +4 +4$' \
+    "stats: a reload wrote the daemon's counts"
+metrics_check "after the reload"
 stop_daemon
 
 ctl_ok "stats" stats
@@ -214,7 +221,8 @@ browse stats "$URL/stats"
 is "$BROWSE_RC" 0 "the browser opened /stats"
 like "$BROWSE" '^title: Statistics per rule$' "browser: the page's title"
 like "$BROWSE" '^charts: 3$' "browser: three charts drawn"
-like "$BROWSE" '^series: 12$' "browser: 12 lines drawn (8 listings, 3 requests, 1 approval)"
+like "$BROWSE" '^series: 12$' \
+    "browser: 12 lines drawn (8 listings, 3 requests, 1 approval)"
 like "$BROWSE" '^row: dynamic \(s25r-2\) 5 5' \
     "browser: the first row is the rule that lists most"
 like "$BROWSE" '^phone-width: fits' "browser: the page fits a phone"

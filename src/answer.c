@@ -13,6 +13,7 @@
 #include "decide.h"
 #include "helo.h"
 #include "store.h"
+#include "util.h"
 #include "zone.h"
 
 #define TXT_MAX		4096
@@ -224,6 +225,12 @@ answer_subject(const struct answer_conf *ac, const struct answer_in *in,
 	} else {
 		out->cache_hit = v.have_check && fresh == NULL;
 		kind = answer_verdict(ac, r, z, apex_off, qtype, &v, s);
+		if (kind == ANS_LISTED && !v.test_point) {
+			out->reasons = v.reasons ? v.reasons :
+			    1U << v.reason;
+			str_copy(out->rule, decide_rule(z, &v),
+			    sizeof(out->rule));
+		}
 	}
 	store_read_end(ac->store);
 	return kind;
@@ -374,6 +381,7 @@ answer_query(const struct answer_conf *ac, const struct answer_query *aq,
 	out->errbuf[0] = '\0';
 	out->zone_index = -1;
 	out->cache_hit = 0;
+	out->reasons = 0;
 	if (aq->rc != WIRE_DROP && !addrlist_match(ac->allow, in->peer)) {
 		/* outside allow-query: REFUSED, whatever the query was */
 		out->kind = ANS_REFUSED;

@@ -107,6 +107,13 @@ struct answer_out {
 	int			 zone_index;	/* in the zoneset, -1: none */
 	int			 cache_hit;	/* a cached verdict decided */
 	struct check_subject	 need;		/* ANS_NEED_CHECK: check this */
+	/*
+	 * ANS_LISTED (not a test point): the reasons that listed, 1 << enum
+	 * reason, and the rule or list behind them (decide_rule), for the
+	 * statistics per rule (rulestats.h); 0 otherwise.
+	 */
+	unsigned		 reasons;
+	char			 rule[64];
 	char			 errbuf[256];	/* ANS_SERVFAIL: store error */
 };
 

@@ -189,6 +189,8 @@ static const struct key keys[] = {
 	    NULL, F_MULTI, SRV2(own_names, nown_names) },
 	{ "server.notify-interval", CL_SERVER, KT_DURATION, 0, 3600,
 	    "1s", 0, SRV(notify_interval) },
+	{ "server.stats-keep", CL_SERVER, KT_DURATION, 3600, 31622400,
+	    "30d", 0, SRV(stats_keep) },
 	{ "zone.name", CL_ZONE, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, ZON(name) },
 	{ "zone.type", CL_ZONE, KT_ZTYPE, 0, 0,

@@ -197,6 +197,7 @@ struct conf {
 	uint32_t		 notify_interval;	/* s between NOTIFYs */
 	struct conf_key		*keys;		/* TSIG keys */
 	size_t			 nkeys;
+	uint32_t		 stats_keep;	/* s of hourly statistics */
 	struct conf_list	*lists;		/* declared, not black/white */
 	size_t			 nlists;
 	struct conf_zone	*zones;

@@ -44,11 +44,13 @@
 #include "pattern.h"
 #include "qname.h"
 #include "reason.h"
+#include "rulestats.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_cache.h"
 #include "store_list.h"
 #include "store_queue.h"
+#include "store_stats.h"
 #include "txtsub.h"
 #include "util.h"
 #include "verdict.h"
@@ -117,6 +119,7 @@ static int	cmd_check(struct ctl *, int, char **);
 static int	cmd_flush(struct ctl *, int, char **);
 static int	cmd_queue(struct ctl *, int, char **);
 static int	cmd_helo(struct ctl *, int, char **);
+static int	cmd_stats(struct ctl *, int, char **);
 
 static const struct cmd cmds[] = {
 	{ "add", "LIST ADDR[/LEN] [--reason TEXT] "
@@ -138,6 +141,7 @@ static const struct cmd cmds[] = {
 	    "[--note TEXT] [--whitelist] | deny ID --reason TEXT]", 0, 2,
 	    OPT_REASON | OPT_EXPIRES | OPT_NOTE | OPT_WHITELIST, CMD_WRITE,
 	    cmd_queue },
+	{ "stats", "[--json]", 0, 0, OPT_JSON, 0, cmd_stats },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 
@@ -2261,6 +2265,27 @@ approval_line(const struct store_request *r)
 	    sizeof(t)));
 }
 
+/*
+ * Count an approval in the statistics per rule (rulestats.h) by what had
+ * listed the address; a failure is a warning, the approval stands.
+ */
+static void
+count_approval(struct ctl *c, const struct store_request *r)
+{
+	struct store_stat s[REASON_MAX * 4];
+	char errbuf[1024];
+	uint32_t hour = rulestats_hour(c->now);
+	uint32_t keep = rulestats_keep_hours(c->conf->stats_keep);
+	size_t n;
+
+	n = rulestats_why(r->reason, STAT_APPROVAL, hour, s,
+	    sizeof(s) / sizeof(s[0]));
+	if (store_stats_add(c->store, s, n, hour >= keep ? hour - keep + 1 :
+	    0, errbuf, sizeof(errbuf)) == STORE_ERROR)
+		ctl_warn("store: the approval is not counted in the "
+		    "statistics: %s", errbuf);
+}
+
 /* queue approve|deny ID: decide, exempting (or whitelisting) on approval. */
 static int
 queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
@@ -2315,6 +2340,8 @@ queue_decide(struct ctl *c, enum store_req_status st, const char *idtext)
 		} else
 			printf("denied request %llu for %s\n",
 			    (unsigned long long)id, a);
+		if (st == REQ_APPROVED)
+			count_approval(c, r);
 		queue_notify(c, st == REQ_APPROVED ? "approved" : "denied", r);
 		queue_mail(c, r);
 		ret = EXIT_OK;
@@ -2511,6 +2538,88 @@ parse_args(struct ctl *c, int argc, char **argv, char **args)
 		}
 	}
 	return n;
+}
+
+/* One series of stats --json: its counts by hour, the empty hours left out. */
+static void
+put_jseries(FILE *fp, const struct rulestats_view *v,
+    const struct rulestats_series *x)
+{
+	char t[64];
+	size_t h, n = 0;
+
+	fputs("{\"kind\":", fp);
+	put_jcstr(fp, store_stat_kind_name(x->kind));
+	fputs(",\"reason\":", fp);
+	put_jcstr(fp, x->reason);
+	fputs(",\"rule\":", fp);
+	put_jcstr(fp, x->rule);
+	fprintf(fp, ",\"total\":%llu,\"recent\":%llu,\"hours\":[",
+	    (unsigned long long)x->total, (unsigned long long)x->recent);
+	for (h = 0; h < v->nhours; h++) {
+		if (x->hours[h] == 0)
+			continue;
+		format_time((time_t)(v->first + h) * 3600, t, sizeof(t));
+		fprintf(fp, "%s{\"hour\":", n++ ? "," : "");
+		put_jcstr(fp, t);
+		fprintf(fp, ",\"count\":%llu}",
+		    (unsigned long long)x->hours[h]);
+	}
+	fputs("]}", fp);
+}
+
+/*
+ * stats [--json]: the statistics per rule that rdnsbld has written (it
+ * writes every RULESTATS_FLUSH seconds, at a reload and when it stops),
+ * most first.
+ */
+static int
+cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	struct rulestats_view v;
+	const struct rulestats_series *x;
+	struct jarr ja = { stdout, 0 };
+	char errbuf[1024], t[64];
+	size_t i, hours;
+	int rc = EXIT_OK;
+
+	(void)argc;
+	(void)argv;
+	if (ctl_open(c) == -1)
+		return EXIT_ERR;
+	hours = rulestats_keep_hours(c->conf->stats_keep);
+	if (rulestats_view(NULL, c->store, c->now, hours, &v, errbuf,
+	    sizeof(errbuf)) == -1) {
+		ctl_err("store: %s", errbuf);
+		rc = EXIT_ERR;
+		goto out;
+	}
+	format_time((time_t)v.first * 3600, t, sizeof(t));
+	if (c->json) {
+		printf("{\"since\":\"%s\",\"hours\":%zu,\"series\":", t,
+		    v.nhours);
+		for (i = 0; i < v.n; i++) {
+			jarr_item(&ja);
+			put_jseries(stdout, &v, &v.v[i]);
+		}
+		jarr_end(&ja);
+		printf("}\n");
+		goto out;
+	}
+	printf("%-9s %-12s %-24s %10s %10s\n", "KIND", "REASON", "RULE",
+	    "KEPT", "TOTAL");
+	for (i = 0; i < v.n; i++) {
+		x = &v.v[i];
+		printf("%-9s %-12s %-24s %10llu %10llu\n",
+		    store_stat_kind_name(x->kind), x->reason,
+		    x->rule[0] ? x->rule : "-", (unsigned long long)x->recent,
+		    (unsigned long long)x->total);
+	}
+	printf("(KEPT: since %s, the last %zu h; TOTAL: since the database "
+	    "was made)\n", t, v.nhours);
+out:
+	rulestats_view_clear(&v);
+	return rc;
 }
 
 int

@@ -19,6 +19,7 @@ struct event_base;
 struct fdlimit;
 struct http;
 struct patterns;
+struct rulestats;
 struct server;
 struct xfr;
 struct zoneset;
@@ -56,6 +57,8 @@ struct daemon {
 	unsigned		 index_fails;	/* failed steps in a row */
 	struct timespec		 index_t0;	/* its build started */
 	struct event		*ev_chld;	/* notify-command children */
+	struct rulestats	*rules;		/* listings etc. by rule */
+	struct event		*ev_stats;	/* writes them to the store */
 	struct store_purge_pos	 purge_pos;	/* the purge pass under way */
 	size_t			 purged;	/* entries purged in this pass */
 };

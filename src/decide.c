@@ -618,3 +618,22 @@ decide_txt_more(const struct zone *z, const struct verdict *v, size_t i,
 	return txt_of(z, v, i < v->nmore ? &v->more[i].entry : NULL, ip, buf,
 	    len);
 }
+
+const char *
+decide_rule(const struct zone *z, const struct verdict *v)
+{
+	size_t i;
+
+	if (!v->listed || v->test_point)
+		return "";
+	if (v->reasons & (1U << REASON_HELO_DYNAMIC))
+		return v->helo.rule != NULL ? v->helo.rule : "";
+	if (v->reason == REASON_DYNAMIC)
+		return v->have_check ? v->check.rule : "";
+	if (!v->have_entry)
+		return "";
+	for (i = 0; i < z->nlists && i < z->conf->nlists; i++)
+		if (z->lists[i] == v->entry_list)
+			return z->conf->lists[i].name;
+	return "";
+}

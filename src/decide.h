@@ -211,4 +211,13 @@ size_t	decide_txt_more(const struct zone *z, const struct verdict *v,
 int	decide_has_txt(const struct zone *z, const struct verdict *v,
 	    size_t i);
 
+/*
+ * What listed v in zone z beside its reason, for the statistics per rule
+ * (rulestats.h) and a delisting request's record: the dynamic-host
+ * rule that matched (dynamic, helo dynamic), else the name of the list
+ * whose entry decided (black, white, a named list), else "". Points into
+ * v, z or the patterns.
+ */
+const char	*decide_rule(const struct zone *z, const struct verdict *v);
+
 #endif /* DECIDE_H */

@@ -43,6 +43,8 @@
 #include "metrics.h"
 #include "notify.h"
 #include "page.h"
+#include "rulestats.h"
+#include "statpage.h"
 #include "store.h"
 #include "store_list.h"
 #include "store_queue.h"
@@ -103,7 +105,7 @@ struct hreq {
 typedef void route_fn(struct http *, const struct hreq *);
 
 static route_fn	do_index, do_lookup, do_delist, do_request, do_healthz,
-		do_metrics;
+		do_metrics, do_stats;
 
 #define ROUTE_GET	0x01	/* GET and HEAD, else POST only */
 #define ROUTE_PREFIX	0x02	/* path is a prefix: "/request/TOKEN" */
@@ -122,6 +124,7 @@ static const struct route {
 	{ "/request/", ROUTE_GET | ROUTE_PREFIX, "request", do_request },
 	{ "/healthz", ROUTE_GET, "healthz", do_healthz },
 	{ "/metrics", ROUTE_GET | ROUTE_METRICS, "metrics", do_metrics },
+	{ "/stats", ROUTE_GET | ROUTE_METRICS, "stats", do_stats },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -356,6 +359,7 @@ static int
 all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 {
 	struct all_zones *az = arg;
+	const char *rule;
 	size_t o;
 
 	if (v->need_check) {
@@ -370,9 +374,12 @@ all_zones_one(void *arg, const struct zone *z, const struct verdict *v)
 	if (v->nmore > 0 || !((1U << v->reason) & COMPUTED_CHECKS))
 		az->manual++;
 	if (az->reasons != NULL) {
+		/* "zone: reason (rule)", which the statistics read back */
+		rule = decide_rule(z, v);
 		o = strlen(az->reasons);
-		snprintf(az->reasons + o, az->rlen - o, "%s%s: %s",
-		    o ? "; " : "", z->conf->name, reason_get(v->reason)->key);
+		snprintf(az->reasons + o, az->rlen - o, "%s%s: %s%s%s%s",
+		    o ? "; " : "", z->conf->name, reason_get(v->reason)->key,
+		    rule[0] ? " (" : "", rule, rule[0] ? ")" : "");
 	}
 	return 0;
 }
@@ -671,6 +678,12 @@ delist_finish(struct http *h, struct pending *p,
 		return;
 	}
 	h->outcomes[(r->flags & REQ_UNCHECKED) ? OUT_UNKNOWN : out]++;
+	if (h->env.rules != NULL) {
+		rulestats_request(h->env.rules, STAT_REQUEST, r->reason, now);
+		if (r->status == REQ_APPROVED)
+			rulestats_request(h->env.rules, STAT_APPROVAL,
+			    r->reason, now);
+	}
 	verbose(VERB_OPS, "http: request %llu for %s from %s: %s%s",
 	    (unsigned long long)r->id, ip, actor,
 	    store_req_status_name(r->status), (r->flags & REQ_UNCHECKED) ?
@@ -946,10 +959,16 @@ do_metrics(struct http *h, const struct hreq *hr)
 	const char *names[64];
 	struct notify_stats ns;
 	struct metrics m;
+	struct rulestats_view rv;
 	struct evbuffer *b = xbuf();
+	char errbuf[256];
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
+	if (rulestats_view(h->env.rules, h->env.store, time(NULL), 1, &rv,
+	    errbuf, sizeof(errbuf)) == -1)
+		log_warnx("http: store: statistics per rule: %s", errbuf);
+	m.rules = &rv;
 	notify_queue_stats(h->notify, &ns);
 	m.notify = &ns;
 	if (h->env.metrics != NULL)
@@ -977,7 +996,30 @@ do_metrics(struct http *h, const struct hreq *hr)
 	m.http_refused_address = cs.refused_address;
 	m.http_full = cs.full;
 	metrics_write(b, &m);
+	rulestats_view_clear(&rv);
 	send_reply(h, hr->req, 200, "OK", b, "text/plain; version=0.0.4");
+}
+
+/* GET /stats: the statistics per rule of the last week, as charts. */
+static void
+do_stats(struct http *h, const struct hreq *hr)
+{
+	struct rulestats_view rv;
+	struct evbuffer *b;
+	char errbuf[256];
+	size_t hours = rulestats_keep_hours(h->env.conf->stats_keep);
+
+	if (rulestats_view(h->env.rules, h->env.store, time(NULL),
+	    hours < 7 * 24 ? hours : 7 * 24, &rv, errbuf,
+	    sizeof(errbuf)) == -1) {
+		rulestats_view_clear(&rv);
+		store_failed(h, hr->req, errbuf);
+		return;
+	}
+	b = xbuf();
+	statpage_write(b, &rv);
+	rulestats_view_clear(&rv);
+	send_page(h, hr->req, 200, "OK", b);
 }
 
 /* Every request: find its route, check the method and the client. */

@@ -11,6 +11,8 @@
  *   GET  /healthz             "ok"
  *   GET  /metrics             Prometheus text, allow-metrics: only
  *                             (metrics.h)
+ *   GET  /stats               the statistics per rule as SVG charts and
+ *                             a table, allow-metrics: only (statpage.h)
  *
  * Nothing here blocks: a page that needs a computed verdict waits for
  * the checker (bounded by check-timeout:) and answers from its callback,
@@ -29,6 +31,7 @@ struct event_base;
 struct fdlimit;
 struct http;
 struct metrics;
+struct rulestats;
 struct store;
 struct zoneset;
 
@@ -44,6 +47,12 @@ struct http_env {
 	 */
 	void			(*metrics)(void *arg, struct metrics *m);
 	void			*metrics_arg;
+	/*
+	 * The statistics per rule (rulestats.h): requests and self-service
+	 * approvals are counted here; /metrics and /stats show them with
+	 * the store's. NULL: none counted, the store's shown.
+	 */
+	struct rulestats	*rules;
 };
 
 /*

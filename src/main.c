@@ -31,6 +31,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pattern.h"
+#include "rulestats.h"
 #include "server.h"
 #include "service.h"
 #include "store.h"
@@ -344,6 +345,36 @@ on_serial(evutil_socket_t fd, short what, void *arg)
 		log_warnx("cannot schedule the serial timer");
 }
 
+/*
+ * Add the statistics per rule counted since the last time to the store;
+ * a failure is logged, and they stay for the next try.
+ */
+static void
+stats_flush(struct daemon *d)
+{
+	char errbuf[512];
+	uint64_t dropped = 0;
+
+	if (d->rules == NULL)
+		return;
+	if (rulestats_flush(d->rules, d->store, time(NULL), &dropped, errbuf,
+	    sizeof(errbuf)) == -1)
+		log_warnx("stats: cannot write the statistics per rule: %s",
+		    errbuf);
+	if (dropped > 0)
+		log_warnx("stats: %llu counts dropped: more than %d distinct "
+		    "ones in %d s", (unsigned long long)dropped,
+		    RULESTATS_SLOTS * 3 / 4, RULESTATS_FLUSH);
+}
+
+static void
+on_stats(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	stats_flush(arg);
+}
+
 static void
 state_apply(struct daemon *d, struct state *st)
 {
@@ -360,6 +391,11 @@ state_apply(struct daemon *d, struct state *st)
 	d->helo.bad = d->bad_helo;
 	d->helo.pat = d->patterns;
 	d->helo.conf = d->conf;
+	/* the counts so far, into the store they were counted for */
+	stats_flush(d);
+	if (d->rules != NULL)
+		rulestats_set_keep(d->rules,
+		    rulestats_keep_hours(d->conf->stats_keep));
 	if (st->store != NULL) {
 		store_close(d->store);
 		d->store = st->store;
@@ -419,6 +455,7 @@ http_update(struct daemon *d, char *errbuf, size_t errlen)
 	env.checker = d->checker;
 	env.metrics = fill_metrics;
 	env.metrics_arg = d;
+	env.rules = d->rules;
 	return http_configure(d->http, &env, errbuf, errlen);
 }
 
@@ -806,7 +843,7 @@ main(int argc, char *argv[])
 {
 	struct daemon d;
 	struct state st;
-	struct timeval tv = { PURGE_FIRST, 0 };
+	struct timeval tv = { PURGE_FIRST, 0 }, stats_tv = { 0, 0 };
 	char errbuf[512], dbpath[PATH_MAX];
 	char *abs_conf = NULL, *abs_pid = NULL;
 	long nofile;
@@ -902,6 +939,8 @@ main(int argc, char *argv[])
 		fatalx("cannot create the event base");
 	d.fdlimit = fdlimit_new(d.base);
 	d.server = server_new(d.base, &d.ac, d.fdlimit);
+	d.rules = rulestats_new(rulestats_keep_hours(d.conf->stats_keep));
+	server_set_rulestats(d.server, d.rules);
 	d.xfr = xfr_new(d.base);
 	xfr_configure(d.xfr, d.store);
 	server_set_xfr(d.server, d.xfr);
@@ -924,7 +963,10 @@ main(int argc, char *argv[])
 	d.ev_purge = evtimer_new(d.base, on_purge, &d);
 	d.ev_index = evtimer_new(d.base, on_index, &d);
 	d.ev_serial = evtimer_new(d.base, on_serial, &d);
-	if (d.ev_index == NULL || d.ev_serial == NULL)
+	d.ev_stats = event_new(d.base, -1, EV_PERSIST, on_stats, &d);
+	stats_tv.tv_sec = RULESTATS_FLUSH;
+	if (d.ev_index == NULL || d.ev_serial == NULL || d.ev_stats == NULL ||
+	    event_add(d.ev_stats, &stats_tv) == -1)
 		fatalx("cannot set up timer events");
 	server_set_batch_hook(d.server, index_kick, &d);
 	index_kick(&d);
@@ -968,6 +1010,9 @@ main(int argc, char *argv[])
 	xfr_free(d.xfr);
 	server_free(d.server);
 	dnstap_free(d.dnstap);
+	stats_flush(&d);	/* what was counted since the last write */
+	rulestats_free(d.rules);
+	event_free(d.ev_stats);
 	checker_free(d.checker);
 	event_free(d.ev_term);
 	event_free(d.ev_int);

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "log.h"
 #include "notify.h"
+#include "rulestats.h"
 #include "server.h"
 #include "verdict.h"
 
@@ -166,6 +167,59 @@ write_notify(struct evbuffer *b, const struct notify_stats *ns)
 	    "notify-command runs waiting for a free slot.", ns->waiting);
 }
 
+/*
+ * A label value as the text format 0.0.4 wants it: backslash, double
+ * quote and line feed escaped.
+ */
+static void
+put_label(struct evbuffer *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			put(b, "\\\\");
+		else if (*s == '"')
+			put(b, "\\\"");
+		else if (*s == '\n')
+			put(b, "\\n");
+		else
+			put(b, "%c", *s);
+	}
+}
+
+static void
+write_rules(struct evbuffer *b, const struct rulestats_view *v)
+{
+	static const char *const names[STAT_KIND_MAX] = {
+		"rdnsbl_listings_total",
+		"rdnsbl_delist_requests_by_rule_total",
+		"rdnsbl_delist_approvals_total"
+	};
+	static const char *const help[STAT_KIND_MAX] = {
+		"DNS answers that listed, by reason and rule or list "
+		    "(kept in the database).",
+		"Delisting requests by what listed the address "
+		    "(kept in the database).",
+		"Approved delisting requests by what had listed the address "
+		    "(kept in the database)."
+	};
+	size_t i;
+	int k;
+
+	for (k = 0; k < STAT_KIND_MAX; k++) {
+		metric(b, names[k], "counter", help[k]);
+		for (i = 0; i < v->n; i++) {
+			if ((int)v->v[i].kind != k)
+				continue;
+			put(b, "%s{reason=\"", names[k]);
+			put_label(b, v->v[i].reason);
+			put(b, "\",rule=\"");
+			put_label(b, v->v[i].rule);
+			put(b, "\"} %llu\n",
+			    (unsigned long long)v->v[i].total);
+		}
+	}
+}
+
 void
 metrics_write(struct evbuffer *b, const struct metrics *m)
 {
@@ -199,6 +253,8 @@ metrics_write(struct evbuffer *b, const struct metrics *m)
 		    (unsigned long long)m->codes[k]);
 	if (m->notify != NULL)
 		write_notify(b, m->notify);
+	if (m->rules != NULL)
+		write_rules(b, m->rules);
 	metric1(b, "rdnsbl_http_connections", "gauge",
 	    "HTTP connections open now.", m->http_open);
 	metric1(b, "rdnsbl_http_connections_max", "gauge",

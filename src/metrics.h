@@ -15,6 +15,7 @@
 struct checker_stats;
 struct evbuffer;
 struct notify_stats;
+struct rulestats_view;
 struct server_stats;
 
 /* One labelled count ("pending" 3). */
@@ -37,6 +38,8 @@ struct metrics {
 	size_t			 npages;
 	const uint64_t		*codes;		/* responses by class, [6] */
 	const struct notify_stats *notify;	/* NULL: no notify numbers */
+	/* the statistics per rule (rulestats.h): their totals; or NULL */
+	const struct rulestats_view *rules;
 	/* the pages' connections (httpconn.h) */
 	uint64_t		 http_open, http_max;
 	uint64_t		 http_refused_address, http_full;

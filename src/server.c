@@ -32,6 +32,7 @@
 #include "log.h"
 #include "querylog.h"
 #include "rrl.h"
+#include "rulestats.h"
 #include "store.h"
 #include "tsig.h"
 #include "util.h"
@@ -111,6 +112,7 @@ struct server {
 	int			 tap_responses;	/* and AUTH_RESPONSE */
 	const struct conf_key	*keys;		/* TSIG keys of the conf */
 	size_t			 nkeys;
+	struct rulestats	*rules;		/* listings by rule, or NULL */
 	struct server_stats	 stats;
 	uint32_t		 rrl_rate;	/* for the log */
 	uint32_t		 tcp_timeout;
@@ -228,6 +230,9 @@ answer(struct server *srv, const struct answer_query *aq,
 	    (size_t)out->zone_index < srv->stats.nzones)
 		srv->stats.zone_answers[out->zone_index][kind]++;
 	srv->stats.cache_hits += out->cache_hit != 0;
+	if (out->reasons != 0 && srv->rules != NULL)
+		rulestats_listing(srv->rules, out->reasons, out->rule,
+		    in->now);
 	if (kind == ANS_SERVFAIL && out->errbuf[0])
 		store_error(srv, in->now, out->errbuf);
 	if (srv->ac->log_queries) {
@@ -1183,6 +1188,12 @@ server_set_batch_hook(struct server *srv, void (*fn)(void *), void *arg)
 {
 	srv->batch_hook = fn;
 	srv->batch_arg = arg;
+}
+
+void
+server_set_rulestats(struct server *srv, struct rulestats *rs)
+{
+	srv->rules = rs;
 }
 
 const struct server_stats *

@@ -93,6 +93,13 @@ void		 server_set_xfr(struct server *, struct xfr *);
 struct dnstap;
 void		 server_set_dnstap(struct server *, struct dnstap *dt);
 
+/*
+ * Count every answer that lists in rs (rulestats.h; NULL: none), which
+ * must outlive the server or be unset first.
+ */
+struct rulestats;
+void		 server_set_rulestats(struct server *, struct rulestats *);
+
 const struct server_stats *server_stats(const struct server *);
 
 void		 server_free(struct server *);

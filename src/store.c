@@ -54,6 +54,26 @@ dbi_open(struct store *st, MDB_txn *txn, const char *name, MDB_dbi *dbi,
 	return 0;
 }
 
+/*
+ * Open a table that came after schema version 1: a writer adds it to an
+ * older database (*has set), a reader of one sees it empty (*has 0).
+ */
+static int
+later_table(struct store *st, MDB_txn *txn, const char *name, MDB_dbi *dbi,
+    int *has, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	rc = mdb_dbi_open(txn, name, st->readonly ? 0 : MDB_CREATE, dbi);
+	if (rc == 0)
+		*has = 1;
+	else if (rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(%s)", name);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check the schema version, writing it into a new database. */
 static int
 schema_check(struct store *st, MDB_txn *txn, const char *path,
@@ -546,18 +566,10 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 	    dbi_open(st, txn, "audit", &st->audit, path, errbuf,
 	    errlen) == -1)
 		goto fail;
-	/*
-	 * The cache came after schema version 1: a writer adds it to an
-	 * older database, a reader of one sees an empty cache.
-	 */
-	rc = mdb_dbi_open(txn, "cache", st->readonly ? 0 : MDB_CREATE,
-	    &st->cache);
-	if (rc == 0)
-		st->has_cache = 1;
-	else if (rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(cache)");
+	/* The cache came after schema version 1. */
+	if (later_table(st, txn, "cache", &st->cache, &st->has_cache, errbuf,
+	    errlen) == -1)
 		goto fail;
-	}
 	/* The request queue came later still, likewise. */
 	rc = mdb_dbi_open(txn, "requests", st->readonly ? 0 : MDB_CREATE,
 	    &st->req);
@@ -589,15 +601,12 @@ store_open(const char *path, uint64_t map_size, int readonly, char *errbuf,
 		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(expiry)");
 		goto fail;
 	}
-	/* The journal came later still, likewise. */
-	rc = mdb_dbi_open(txn, "journal", st->readonly ? 0 : MDB_CREATE,
-	    &st->journal);
-	if (rc == 0)
-		st->has_journal = 1;
-	else if (rc != MDB_NOTFOUND) {
-		store_err(st, rc, errbuf, errlen, "mdb_dbi_open(journal)");
+	/* The journal came later still, and the statistics per rule. */
+	if (later_table(st, txn, "journal", &st->journal, &st->has_journal,
+	    errbuf, errlen) == -1 ||
+	    later_table(st, txn, "stats", &st->stats, &st->has_stats, errbuf,
+	    errlen) == -1)
 		goto fail;
-	}
 	if (schema_check(st, txn, path, errbuf, errlen) == -1)
 		goto fail;
 	builtin(st, LIST_BLACK, "black");

@@ -25,6 +25,8 @@
  *   store_list.c      store_list_txn.h: the lists' changes
  *   store_queue.c     the delisting requests
  *   store_purge.c     the purge of the lists and the cache
+ *   store_stats.c     store_stats.h: the statistics per rule, which
+ *                     use nothing above this file
  * The cache uses nothing of the audit log; it sits below the lists only
  * so that the order is a line.
  *
@@ -97,6 +99,8 @@ struct store {
 	int		 has_journal;
 	MDB_dbi		 expiry;	/* what expires (store_journal.c) */
 	int		 has_expiry;
+	MDB_dbi		 stats;		/* counts by rule (store_stats.c) */
+	int		 has_stats;
 	/*
 	 * The reused read txn (store_read.c). A cursor per list on it,
 	 * opened once and renewed with it (no allocation per query): the

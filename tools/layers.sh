@@ -88,6 +88,7 @@ store_list.h		10	public
 store_audit.h		10	public
 store_cache.h		10	public
 store_queue.h		10	public
+store_stats.h		10	public
 store_base.h		11	internal
 store_base.c		11
 store_journal.h		12	internal
@@ -104,6 +105,7 @@ store_list_txn.h	18	internal
 store_list.c		18
 store_queue.c		19
 store_purge.c		20
+store_stats.c		16
 ipfile.h		21
 ipfile.c		21
 ipfile_write.c		21
@@ -115,6 +117,8 @@ notify.h		21
 notify.c		21
 mail.h			21
 mail.c			21
+rulestats.h		21
+rulestats.c		21
 verdict.h		22
 verdict.c		22
 decide.h		23
@@ -129,6 +133,8 @@ delist.h		24
 delist.c		24
 page.h			24
 page.c			24
+statpage.h		24
+statpage.c		24
 xfr.h			24
 xfr.c			24
 fdlimit.h		25

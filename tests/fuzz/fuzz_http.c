@@ -108,6 +108,7 @@ setup(void)
 	env.checker = checker;
 	env.metrics = NULL;
 	env.metrics_arg = NULL;
+	env.rules = NULL;
 	if (http_configure(http, &env, err, sizeof(err)) == -1) {
 		fprintf(stderr, "http: %s\n", err);
 		abort();

@@ -30,56 +30,13 @@ NOTIFY=/bin/true
 write_conf http.conf.in
 start_daemon
 
-# chromedriver on a free port, in a process group of its own so that the
-# cleanup ends the browsers it starts too. A port taken in between makes
-# it exit: then another port, five times at most.
-tries=0
-while :; do
-	save=$PORT
-	pick_port
-	DPORT=$PORT
-	PORT=$save
-	[ "$DPORT" != "$PORT" ] && [ "$DPORT" != "$HPORT" ] &&
-	    [ "$DPORT" != "$UPORT" ] || continue
-	setsid chromedriver --port="$DPORT" --allowed-ips=127.0.0.1 \
-	    >"$work/chromedriver.log" 2>&1 &
-	DPID=$!
-	PGIDS="$PGIDS $DPID"
-	DRIVER="http://127.0.0.1:$DPORT"
-	i=0
-	while [ $i -lt 100 ] && kill -0 "$DPID" 2>/dev/null; do
-		curl -s "$DRIVER/status" 2>/dev/null |
-		    grep -q '"ready": *true' && break 2
-		i=$((i + 1))
-		sleep 0.1
-	done
-	kill -TERM -- "-$DPID" 2>/dev/null
-	tries=$((tries + 1))
-	if [ $tries -ge 5 ]; then
-		sed 's/^/# chromedriver: /' "$work/chromedriver.log"
-		bail "chromedriver did not start"
-	fi
-	diag "chromedriver on port $DPORT did not start, another port"
-done
+start_chromedriver
 
 TXT=$(q +short 30.2.0.192.bl.test TXT)
 like "$TXT" 'has no reverse DNS' "the TXT answer gives the reason"
 TXT_URL=$(printf '%s\n' "$TXT" | sed -n 's|.*see \(http://[^ "]*\).*|\1|p')
 is "$TXT_URL" "http://127.0.0.1:$HPORT/lookup?ip=192.0.2.30" \
     "the TXT answer carries the lookup page"
-
-browse()
-{
-	perl "$top_srcdir/tests/integration/webdriver.pl" "$DRIVER" \
-	    "$work/profile" "$SHOTS" "$@" >"$work/browser.out" \
-	    2>"$work/browser.err"
-	BROWSE_RC=$?
-	BROWSE=$(cat "$work/browser.out")
-	if [ "$BROWSE_RC" -ne 0 ]; then
-		sed 's/^/# webdriver: /' "$work/browser.err"
-		sed 's/^/# chromedriver: /' "$work/chromedriver.log" | tail -20
-	fi
-}
 
 browse request "$TXT_URL"
 is "$BROWSE_RC" 0 "the browser opened the TXT URL and sent the form"

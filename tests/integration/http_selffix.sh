@@ -95,7 +95,7 @@ like "$CTL_OUT" '^1 resolved 192.0.2.20 ' "queue: request 1 resolved"
 like "$CTL_OUT" '^2 resolved 192.0.2.22 ' "queue: request 2 resolved"
 like "$CTL_OUT" '^3 pending 192\.0\.2\.23 .* "bl\.test: no-ptr; the checks could not run: a DNS lookup failed or took too long"$' \
     "queue: request 3 pending, listed for the cached no-ptr, checks not run"
-like "$CTL_OUT" '^4 pending 192\.0\.2\.24 .* "bl\.test: blacklist; the checks could not run: a DNS lookup failed or took too long"$' \
+like "$CTL_OUT" '^4 pending 192\.0\.2\.24 .* "bl\.test: blacklist \(black\); the checks could not run: a DNS lookup failed or took too long"$' \
     "queue: request 4 pending, listed by hand, checks not run"
 ctl_ok "queue show 4" queue show 4
 like "$CTL_OUT" '^status: pending \(the checks could not run\)$' \

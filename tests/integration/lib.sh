@@ -652,6 +652,59 @@ ctl_must()
 	ctl "$@" || bail "rdnsblctl $* failed ($CTL_RC): $CTL_ERR"
 }
 
+# --- the pages in a browser (http_browser.sh, rulestats.sh) ------------------
+
+# start_chromedriver: chromedriver on a free port, in a process group of
+# its own so that the cleanup ends the browsers it starts too; its URL in
+# DRIVER. A port taken in between makes it exit: then another port, five
+# times at most.
+start_chromedriver()
+{
+	scd_tries=0
+	while :; do
+		scd_save=$PORT
+		pick_port
+		DPORT=$PORT
+		PORT=$scd_save
+		[ "$DPORT" != "$PORT" ] && [ "$DPORT" != "$HPORT" ] &&
+		    [ "$DPORT" != "$UPORT" ] || continue
+		setsid chromedriver --port="$DPORT" --allowed-ips=127.0.0.1 \
+		    >"$work/chromedriver.log" 2>&1 &
+		DPID=$!
+		PGIDS="$PGIDS $DPID"
+		DRIVER="http://127.0.0.1:$DPORT"
+		scd_i=0
+		while [ $scd_i -lt 100 ] && kill -0 "$DPID" 2>/dev/null; do
+			curl -s "$DRIVER/status" 2>/dev/null |
+			    grep -q '"ready": *true' && return 0
+			scd_i=$((scd_i + 1))
+			sleep 0.1
+		done
+		kill -TERM -- "-$DPID" 2>/dev/null
+		scd_tries=$((scd_tries + 1))
+		if [ $scd_tries -ge 5 ]; then
+			sed 's/^/# chromedriver: /' "$work/chromedriver.log"
+			bail "chromedriver did not start"
+		fi
+		diag "chromedriver on port $DPORT did not start, another port"
+	done
+}
+
+# browse MODE URL: webdriver.pl MODE URL (its output in BROWSE, its exit
+# status in BROWSE_RC), screenshots into $SHOTS.
+browse()
+{
+	perl "$top_srcdir/tests/integration/webdriver.pl" "$DRIVER" \
+	    "$work/profile" "$SHOTS" "$@" >"$work/browser.out" \
+	    2>"$work/browser.err"
+	BROWSE_RC=$?
+	BROWSE=$(cat "$work/browser.out")
+	if [ "$BROWSE_RC" -ne 0 ]; then
+		sed 's/^/# webdriver: /' "$work/browser.err"
+		sed 's/^/# chromedriver: /' "$work/chromedriver.log" | tail -20
+	fi
+}
+
 # --- the delisting pages (curl) ------------------------------------------------
 #
 # The tests of the pages set URL (http://127.0.0.1:$HPORT) first.

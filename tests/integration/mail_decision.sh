@@ -75,7 +75,7 @@ like "$b" '^192\.0\.2\.10 is no longer listed in our dnsbl zones until 20[0-9T:-
 ok "the rdnsblctl output gave the visible time" [ -n "$seen" ]
 like "$b" "^Every mail server that asks us sees it by $seen at the latest\$" \
     "approval mail: when every MX sees it, as queue approve says"
-like "$b" '^It was listed for: bl\.test: blacklist$' \
+like "$b" '^It was listed for: bl\.test: blacklist \(black\)$' \
     "approval mail: what listed it"
 like "$b" "^Status: http://127\\.0\\.0\\.1:$HPORT/request/$TOKEN\$" \
     "approval mail: the status page"

@@ -10,6 +10,11 @@
 #       send the request form, print "status: TEXT" and "link: URL"
 #   webdriver.pl DRIVER-URL PROFILE-DIR SHOTS-DIR status URL
 #       open URL (a status page), print "status: TEXT"
+#   webdriver.pl DRIVER-URL PROFILE-DIR SHOTS-DIR stats URL
+#       open URL (the /stats page), print "title: TEXT", "charts: N"
+#       (SVG charts drawn, with a width), "series: N" (lines in them)
+#       and "row: TEXT" for each line of the listings' table, and
+#       whether it fits a phone's width
 #
 # Screenshots go to SHOTS-DIR as NN-name.png. Exit 1 with a message on
 # stderr on any failure.
@@ -20,7 +25,7 @@ use JSON::PP;
 use MIME::Base64 qw(decode_base64);
 
 my ($driver, $profile, $shots, $mode, $url) = @ARGV;
-die "usage: webdriver.pl DRIVER PROFILE SHOTS request|status URL\n"
+die "usage: webdriver.pl DRIVER PROFILE SHOTS request|status|stats URL\n"
     unless defined $url;
 my $http = HTTP::Tiny->new(timeout => 60);
 my $json = JSON::PP->new->utf8->canonical;
@@ -118,6 +123,20 @@ my $ok = eval {
 		print "description: ", text('dd.desc'), "\n";
 		print "phone-width-pending: ", fits(), "\n";
 		shot('pending');
+	} elsif ($mode eq 'stats') {
+		print "title: ", text('h1'), "\n";
+		print "charts: ", js('return Array.from(document.' .
+		    'querySelectorAll("svg.chart")).filter(function (s) { ' .
+		    'return s.getBoundingClientRect().width > 100; }).length;'),
+		    "\n";
+		print "series: ", js('return document.querySelectorAll(' .
+		    '"svg.chart g.series polyline").length;'), "\n";
+		my $rows = js('return Array.from(document.querySelectorAll(' .
+		    '"#listing table.totals tbody tr")).map(function (r) { ' .
+		    'return r.innerText.replace(/\\s+/g, " ").trim(); });');
+		print "row: $_\n" for @$rows;
+		print "phone-width: ", fits(), "\n";
+		shot('stats');
 	} else {
 		$shot_n = 3;
 		my $st = text('#status');

@@ -861,6 +861,7 @@ test_schema(void)
 		"server.lookup-rate", "server.max-ptr-names",
 		"server.dynamic-patterns", "server.bad-helo-names",
 		"server.own-names", "server.notify-interval",
+		"server.stats-keep",
 		"zone.name", "zone.type", "zone.checks", "zone.ttl",
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
@@ -1047,6 +1048,7 @@ static const char every_conf[] =
     "\town-names: MX1.Example.NET., 192.0.2.25\n"
     "\town-names: 2001:db8::/32, mx2.example.net\n"
     "\tnotify-interval: 5s\n"
+    "\tstats-keep: 7d\n"
     "zone:\n"
     "\tchecks: blacklist, no-ptr, unconfirmed, dynamic\n"
     "\tname: BL.example.net.\n"

@@ -473,7 +473,8 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 			    "has the link to its status page.</p>\n",
 			    (unsigned long long)pid);
 		else
-			page_delist_form(b, a);
+			page_delist_form(b, a,
+			    h->env.conf->http.verify_email);
 	}
 	page_lookup_form(b, NULL);
 	page_end(b);

@@ -70,6 +70,9 @@ for n in 30 31 32 33 34 40; do
 done
 
 # --- the round trip -----------------------------------------------------------
+web "/lookup?ip=192.0.2.10"
+contains "the lookup page's form says a link is mailed first" \
+    'A link to confirm the request goes to your e-mail address'
 delist ip=192.0.2.10 email=postmaster@requester.test \
     "description=our relay, call 555-0100"
 is "$WEB_CODE" 202 "a request: 202"

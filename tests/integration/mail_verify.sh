@@ -7,8 +7,9 @@
 # file that the test reads: the link is taken from the delivered mail,
 # its page confirms nothing, its form's POST queues the request, and a
 # replayed or expired link is refused; the mails to one e-mail address
-# (its +tag variants too) are limited an hour; a self-service removal
-# after the confirmation mails the decision.
+# (its +tag variants too) are limited an hour, and the unconfirmed
+# requests of one client; a self-service removal after the confirmation
+# mails the decision.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -21,7 +22,7 @@ need_programs
 exim_sendmail
 
 : >"$TNS"
-for n in 10 20 30 31 32 33 34 40 50; do
+for n in 10 20 30 31 32 33 34 40 41 50; do
 	tns_nx "$(dns_ptrname 192.0.2.$n)" PTR
 done
 start_upstream "$TNS"
@@ -65,7 +66,7 @@ queued()
 
 ctl_must add black 192.0.2.10 --reason "spam run 4711"
 ctl_must add black 192.0.2.20 --reason "spam run 4712"
-for n in 30 31 32 33 34 40; do
+for n in 30 31 32 33 34 40 41; do
 	ctl_must add black 192.0.2.$n --reason "spam run 47$n"
 done
 
@@ -184,6 +185,20 @@ is "$WEB_CODE" 410 "its confirmation: refused (410)"
 ok "... nothing queued" eval '! queued 192.0.2.40'
 confirm
 is "$WEB_CODE" 404 "... and the link is gone (404)"
+
+# --- unconfirmed requests from one client -------------------------------------
+sed 's/^\(	verify-expire:\).*/\1 1h\
+	verify-pending: 1/; /^	verify-pending: 20$/d' "$CONF" >"$CONF.new" &&
+    mv "$CONF.new" "$CONF"
+kill -HUP "$PID"
+ok "the daemon reloads with verify-pending: 1" await_reloads 2
+delist ip=192.0.2.41 email=busy@requester.test "description=our relay"
+is "$WEB_CODE" 429 "a client with unconfirmed requests waiting: refused (429)"
+contains "... the page says why" 'wait for their confirmation'
+sleep 1
+mails 9
+ok "... and no mail went" \
+    [ "$(grep -c '^Envelope-to: busy@' "$work/mailbox")" = 0 ]
 
 stop_daemon
 done_testing

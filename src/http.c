@@ -923,8 +923,9 @@ verify_submit(struct http *h, struct pending *p, time_t now)
 		    "Server error", "Please try again later.");
 		return;
 	}
-	rc = store_verify_add(h->env.store, r, deadline, (int64_t)now,
-	    c->verify_pending, STORE_VERIFY_MAX, errbuf, sizeof(errbuf));
+	rc = store_unconfirmed_add(h->env.store, r, deadline, (int64_t)now,
+	    c->verify_pending, STORE_UNCONFIRMED_MAX, errbuf,
+	    sizeof(errbuf));
 	if (rc == STORE_LIMIT) {
 		h->outcomes[OUT_LIMITED]++;
 		verbose(VERB_DETAIL, "http: delisting request refused: %s",
@@ -939,8 +940,8 @@ verify_submit(struct http *h, struct pending *p, time_t now)
 	} else if (queue_mail(h, "confirmation mail", r->email, msg) == -1) {
 		h->outcomes[OUT_ERROR]++;
 		/* nobody can confirm it: the link goes at once */
-		(void)store_verify_get(h->env.store, r->token, (int64_t)now,
-		    1, r, &(int){ 0 }, errbuf, sizeof(errbuf));
+		(void)store_unconfirmed_get(h->env.store, r->token,
+		    (int64_t)now, 1, r, &(int){ 0 }, errbuf, sizeof(errbuf));
 		send_message(h, req, 503, "Service Unavailable", "Mail not "
 		    "sent", "The confirmation mail could not be sent just "
 		    "now; please try again later.");
@@ -1111,8 +1112,8 @@ do_verify(struct http *h, const struct hreq *hr)
 	if (post && form_post_refused(h, req, "confirmation"))
 		return;
 	p = xcalloc(1, sizeof(*p));
-	rc = store_verify_get(h->env.store, token, (int64_t)time(NULL), post,
-	    &p->r, &expired, errbuf, sizeof(errbuf));
+	rc = store_unconfirmed_get(h->env.store, token, (int64_t)time(NULL),
+	    post, &p->r, &expired, errbuf, sizeof(errbuf));
 	if (rc != STORE_OK) {
 		if (rc == STORE_ERROR)
 			store_failed(h, req, errbuf);

@@ -183,7 +183,8 @@ mail_start(const char *program, const char *from, const char *rcpt,
 	/* the whole message waits in the pipe: nobody writes after fork */
 	size = fcntl(p[1], F_GETPIPE_SZ);
 	if (size >= 0 && (size_t)size < len)
-		(void)fcntl(p[1], F_SETPIPE_SZ, (int)len);	/* checked below */
+		/* a failure shows as a short write below */
+		(void)fcntl(p[1], F_SETPIPE_SZ, (int)len);
 	if (fcntl(p[1], F_SETFL, O_NONBLOCK) == -1 ||
 	    (n = write(p[1], msg, len)) != (ssize_t)len) {
 		snprintf(errbuf, errlen, "the message of %zu bytes does not "

@@ -18,8 +18,9 @@ struct store_request;
  * The message (headers and body, lines ending in "\n") telling the
  * requester of R, which is decided, the decision, its note or reason,
  * the listing reason, when every MX sees it and until when an approval
- * holds (and for a self-service approval, that it was one), and the status page under PUBLIC_URL (or none when NULL). FROM
- * (or NULL) becomes the From: header, NOW the Date:. Returns a new
+ * holds (and for a self-service approval, that it was one), and the
+ * status page under PUBLIC_URL (or none when NULL). FROM (or NULL)
+ * becomes the From: header, NOW the Date:. Returns a new
  * string, or NULL with errbuf when the request's e-mail address or FROM
  * is not a plain address (so that no header can be injected). Pure.
  */

@@ -189,7 +189,7 @@ enum store_rc	 store_purge(struct store *, time_t now, const char *actor,
  * expired unconfirmed requests (store_queue.h), done.
  * Zero it to start a pass.
  */
-enum { PURGE_LISTS = 0, PURGE_CACHE, PURGE_VERIFY, PURGE_DONE };
+enum { PURGE_LISTS = 0, PURGE_CACHE, PURGE_UNCONFIRMED, PURGE_DONE };
 #define STORE_PURGE_KEYMAX	256	/* >= every cache key */
 struct store_purge_pos {
 	int		 stage;		/* PURGE_LISTS ... PURGE_DONE */

@@ -2,8 +2,8 @@
 /*
  * store_purge.c -- the purge of what has expired: the lists' entries
  * (store_list.c, through the expiry records), the cached verdicts
- * (store_cache.c) and the unconfirmed requests (store_queue.c), all at once or in steps that each hold the write lock
- * only briefly.
+ * (store_cache.c) and the unconfirmed requests (store_queue.c), all at
+ * once or in steps that each hold the write lock only briefly.
  */
 #include "config.h"
 
@@ -30,8 +30,8 @@ purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
 			r = store_list_purge(st, txn, now, actor, purged,
 			    left, errbuf, errlen);
 			break;
-		case PURGE_VERIFY:
-			r = store_verify_purge(st, txn, now, left, errbuf,
+		case PURGE_UNCONFIRMED:
+			r = store_unconfirmed_purge(st, txn, now, left, errbuf,
 			    errlen);
 			break;
 		default:

@@ -837,8 +837,8 @@ verify_walk(struct store *st, MDB_txn *txn, int64_t now,
 }
 
 int
-store_verify_purge(struct store *st, MDB_txn *txn, time_t now, size_t *left,
-    char *errbuf, size_t errlen)
+store_unconfirmed_purge(struct store *st, MDB_txn *txn, time_t now,
+    size_t *left, char *errbuf, size_t errlen)
 {
 	if (!st->has_req)
 		return 0;
@@ -846,7 +846,7 @@ store_verify_purge(struct store *st, MDB_txn *txn, time_t now, size_t *left,
 }
 
 enum store_rc
-store_verify_add(struct store *st, const struct store_request *r,
+store_unconfirmed_add(struct store *st, const struct store_request *r,
     int64_t deadline, int64_t now, unsigned max_client, unsigned max_total,
     char *errbuf, size_t errlen)
 {
@@ -863,8 +863,8 @@ store_verify_add(struct store *st, const struct store_request *r,
 		snprintf(errbuf, errlen, "request token of the wrong length");
 		return STORE_ERROR;
 	}
-	if (max_total > STORE_VERIFY_MAX)
-		max_total = STORE_VERIFY_MAX;
+	if (max_total > STORE_UNCONFIRMED_MAX)
+		max_total = STORE_UNCONFIRMED_MAX;
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	memset(&vc, 0, sizeof(vc));
@@ -895,8 +895,9 @@ fail:
 }
 
 enum store_rc
-store_verify_get(struct store *st, const char *token, int64_t now, int take,
-    struct store_request *r, int *expired, char *errbuf, size_t errlen)
+store_unconfirmed_get(struct store *st, const char *token, int64_t now,
+    int take, struct store_request *r, int *expired, char *errbuf,
+    size_t errlen)
 {
 	uint8_t kb[IDX_MAXLEN];
 	MDB_txn *txn = NULL;

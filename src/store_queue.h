@@ -6,7 +6,7 @@
  * decided. At most one request per address is pending. Every change
  * writes an audit record in the same transaction; an approval's
  * exemption (or white list entry) too. A request from the pages may
- * first wait, unconfirmed, for its requester (store_verify_add).
+ * first wait, unconfirmed, for its requester (store_unconfirmed_add).
  */
 #ifndef STORE_QUEUE_H
 #define STORE_QUEUE_H
@@ -157,16 +157,16 @@ enum store_rc	 store_request_walk(struct store *, store_request_fn *cb,
  * until deadline. None is in the queue, none has an id or an audit
  * record: an unconfirmed request is not a request yet.
  */
-#define STORE_VERIFY_MAX	10000	/* unconfirmed requests in all */
+#define STORE_UNCONFIRMED_MAX	10000	/* unconfirmed requests in all */
 
 /*
  * Keep r until deadline, in a write transaction of its own that first
  * deletes every one expired at now. STORE_LIMIT (errbuf says which) when
  * r->client has max_client unconfirmed requests already, or there are
- * max_total (at most STORE_VERIFY_MAX) in all; else STORE_OK or
+ * max_total (at most STORE_UNCONFIRMED_MAX) in all; else STORE_OK or
  * STORE_ERROR.
  */
-enum store_rc	 store_verify_add(struct store *,
+enum store_rc	 store_unconfirmed_add(struct store *,
 		    const struct store_request *r, int64_t deadline,
 		    int64_t now, unsigned max_client, unsigned max_total,
 		    char *errbuf, size_t errlen);
@@ -179,7 +179,7 @@ enum store_rc	 store_verify_add(struct store *,
  * deleted and also STORE_NOTFOUND, with *expired set to 1 (else 0).
  * Returns STORE_OK, STORE_NOTFOUND or STORE_ERROR.
  */
-enum store_rc	 store_verify_get(struct store *, const char *token,
+enum store_rc	 store_unconfirmed_get(struct store *, const char *token,
 		    int64_t now, int take, struct store_request *r,
 		    int *expired, char *errbuf, size_t errlen);
 

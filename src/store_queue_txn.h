@@ -13,12 +13,12 @@
 #include "store_base.h"
 
 /*
- * Delete the unconfirmed requests (store_verify_add) whose link expired
+ * Delete the unconfirmed requests (store_unconfirmed_add) whose link expired
  * at now inside txn, and any unreadable one, counting each looked at
- * off *left (down to 0; there are at most STORE_VERIFY_MAX). Returns 0,
- * or -1 with the reason in errbuf. Never logs.
+ * off *left (down to 0; there are at most STORE_UNCONFIRMED_MAX).
+ * Returns 0, or -1 with the reason in errbuf. Never logs.
  */
-int	store_verify_purge(struct store *st, MDB_txn *txn, time_t now,
+int	store_unconfirmed_purge(struct store *st, MDB_txn *txn, time_t now,
 	    size_t *left, char *errbuf, size_t errlen);
 
 #endif /* STORE_QUEUE_TXN_H */

@@ -251,6 +251,17 @@ static const struct key keys[] = {
 	    NULL, 0, SRV(http.mail_command) },
 	{ "http.mail-from", CL_HTTP, KT_STRING, 0, 254,
 	    NULL, 0, SRV(http.mail_from) },
+	{ "http.verify-email", CL_HTTP, KT_BOOL, 0, 0,
+	    "yes with mail-command:, else no", F_COMPUTED,
+	    SRV(http.verify_email) },
+	{ "http.verify-expire", CL_HTTP, KT_DURATION, 1, 604800,
+	    "24h", 0, SRV(http.verify_expire) },
+	{ "http.verify-rate-limit", CL_HTTP, KT_UINT, 1, 100000,
+	    "3", 0, SRV(http.verify_rate_limit) },
+	{ "http.verify-total-limit", CL_HTTP, KT_UINT, 1, 1000000,
+	    "100", 0, SRV(http.verify_total_limit) },
+	{ "http.verify-pending", CL_HTTP, KT_UINT, 1, 1000,
+	    "3", 0, SRV(http.verify_pending) },
 	{ "http.max-body", CL_HTTP, KT_SIZE, 1024, 1ULL << 20,
 	    "16k", 0, SRV(http.max_body) },
 	{ "http.rate-limit", CL_HTTP, KT_UINT, 1, 100000,
@@ -2539,6 +2550,31 @@ parse_line(struct parser *p, char *s)
 }
 
 /*
+ * verify-email: defaults to yes where mail-command: is set; yes needs
+ * mail-command: to send the link and public-url: to make it.
+ */
+static void
+finish_verify(struct parser *p)
+{
+	struct conf_http *h = &p->conf->http;
+	int vline = p->http_seen[key_index("http.verify-email")];
+
+	if (vline == 0)
+		h->verify_email = h->mail_command != NULL;
+	if (!h->verify_email)
+		return;
+	if (h->mail_command == NULL)
+		perr(p, vline, "verify-email: yes needs mail-command: to mail "
+		    "the link");
+	else if (h->public_url == NULL)
+		perr(p, vline ? vline :
+		    p->http_seen[key_index("http.mail-command")],
+		    "verify-email: %sneeds public-url: for the link it mails "
+		    "(or set verify-email: no)",
+		    vline ? "yes " : "yes (the default with mail-command:) ");
+}
+
+/*
  * End of the file: the http: defaults, and each dnsbl or dnswl zone
  * without url: points its $url at the lookup page under public-url: (a
  * page for addresses; a helo zone's $ is a name).
@@ -2556,6 +2592,7 @@ finish_http(struct parser *p)
 		perr(p, p->http_seen[key_index("http.mail-from")],
 		    "mail-from: \"%s\" is not an e-mail address (local@domain)",
 		    c->http.mail_from);
+	finish_verify(p);
 	if (c->http.public_url == NULL)
 		return;
 	for (i = 0; i < c->nzones; i++)

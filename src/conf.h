@@ -135,6 +135,13 @@ struct conf_http {
 	char			*mail_command;	/* sendmail-compatible program,
 						   or NULL */
 	char			*mail_from;	/* envelope and From:, or NULL */
+	int			 verify_email;	/* mail a link to confirm */
+	uint32_t		 verify_expire;	/* seconds a link holds */
+	uint32_t		 verify_rate_limit;	/* mails an address
+							   an hour */
+	uint32_t		 verify_total_limit;	/* mails an hour */
+	uint32_t		 verify_pending;	/* unconfirmed per
+							   client */
 	uint64_t		 max_body;	/* bytes of a request body */
 	uint32_t		 rate_limit;	/* requests a client an hour */
 	uint32_t		 address_rate_limit;	/* per address a day */

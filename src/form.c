@@ -76,6 +76,36 @@ ratelimit_hit(struct ratelimit *rl, const struct addr *key, uint32_t max,
 	return 0;
 }
 
+void
+form_email_key(const char *s, struct addr *key)
+{
+	uint64_t h1 = 14695981039346656037ULL, h2 = 0x9e3779b97f4a7c15ULL;
+	const char *at = strrchr(s, '@');
+	unsigned char ch;
+	int tag = 0, i;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+' && at != NULL && s < at)
+			tag = 1;
+		if (s == at)
+			tag = 0;
+		if (tag)
+			continue;
+		ch = (unsigned char)*s;
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		h1 = (h1 ^ ch) * 1099511628211ULL;
+		h2 = (h2 ^ ch) * 0x100000001b3ULL + 0x5bd1e995ULL;
+	}
+	memset(key, 0, sizeof(*key));
+	key->af = ADDR_V6;
+	key->len = 128;
+	for (i = 0; i < 8; i++) {
+		key->a[i] = (uint8_t)(h1 >> (8 * i));
+		key->a[8 + i] = (uint8_t)(h2 >> (8 * i));
+	}
+}
+
 int
 form_email_ok(const char *s)
 {

@@ -29,6 +29,13 @@ int	form_email_ok(const char *s);
  */
 int	form_text_ok(const char *s);
 
+/*
+ * The key of e-mail address S for a ratelimit: a hash of it in lower
+ * case without a "+tag" after its local part, so that the variants of
+ * one mailbox count as one. Pure.
+ */
+void	form_email_key(const char *s, struct addr *key);
+
 /* Turn CRLF and lone CR into LF, in place. */
 void	form_crlf_to_lf(char *s);
 

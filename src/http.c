@@ -40,6 +40,7 @@
 #include "form.h"
 #include "httpconn.h"
 #include "log.h"
+#include "mail.h"
 #include "metrics.h"
 #include "notify.h"
 #include "page.h"
@@ -64,13 +65,13 @@ static const struct addr everyone = { ADDR_V4, 0, { 0 } };
 enum outcome {
 	OUT_PENDING, OUT_RESOLVED, OUT_SELF, OUT_CONFLICT, OUT_NOT_LISTED,
 	OUT_INVALID, OUT_HONEYPOT, OUT_LIMITED, OUT_TOO_LARGE, OUT_UNKNOWN,
-	OUT_ERROR, OUT_CROSS_SITE, OUT_MAX
+	OUT_ERROR, OUT_CROSS_SITE, OUT_UNCONFIRMED, OUT_MAX
 };
 
 static const char *const outcome_names[OUT_MAX] = {
 	"pending", "resolved", "self_delisted", "duplicate", "not_listed",
 	"invalid", "honeypot", "rate_limited", "too_large", "check_failed",
-	"error", "cross_site"
+	"error", "cross_site", "unconfirmed"
 };
 
 struct binding {
@@ -104,12 +105,13 @@ struct hreq {
 
 typedef void route_fn(struct http *, const struct hreq *);
 
-static route_fn	do_index, do_lookup, do_delist, do_request, do_healthz,
-		do_metrics, do_stats;
+static route_fn	do_index, do_lookup, do_delist, do_request, do_verify,
+		do_healthz, do_metrics, do_stats;
 
 #define ROUTE_GET	0x01	/* GET and HEAD, else POST only */
 #define ROUTE_PREFIX	0x02	/* path is a prefix: "/request/TOKEN" */
 #define ROUTE_METRICS	0x04	/* allow-metrics: clients only */
+#define ROUTE_POST	0x08	/* with ROUTE_GET: POST too */
 
 /* The pages: path, flags, name in the metrics, handler. */
 static const struct route {
@@ -122,6 +124,8 @@ static const struct route {
 	{ "/lookup", ROUTE_GET, "lookup", do_lookup },
 	{ "/delist", 0, "delist", do_delist },
 	{ "/request/", ROUTE_GET | ROUTE_PREFIX, "request", do_request },
+	{ "/verify/", ROUTE_GET | ROUTE_POST | ROUTE_PREFIX, "verify",
+	    do_verify },
 	{ "/healthz", ROUTE_GET, "healthz", do_healthz },
 	{ "/metrics", ROUTE_GET | ROUTE_METRICS, "metrics", do_metrics },
 	{ "/stats", ROUTE_GET | ROUTE_METRICS, "stats", do_stats },
@@ -137,11 +141,13 @@ struct http {
 	struct ratelimit *rl_client, *rl_addr;
 	struct ratelimit *rl_total;		/* requests from everyone */
 	struct ratelimit *rl_lookup, *rl_lookup_total;
+	struct ratelimit *rl_email, *rl_mail_total;	/* confirmation mails */
 	struct pending	*pending;
 	uint64_t	 pages[NROUTES + 1];	/* by route; last: no page */
 	uint64_t	 codes[6];		/* by class: 1xx .. 5xx */
 	uint64_t	 outcomes[OUT_MAX];
 	struct notify_queue *notify;		/* notify-command runs */
+	struct notify_queue *mailq;		/* mail-command runs */
 };
 
 static void	lookup_page(struct http *, struct evhttp_request *,
@@ -246,6 +252,16 @@ send_message(struct http *h, struct evhttp_request *req, int code,
 
 	page_message(b, title, text);
 	send_page(h, req, code, why, b);
+}
+
+/* 409: the address has a pending request already. */
+static void
+send_conflict(struct http *h, struct evhttp_request *req)
+{
+	h->outcomes[OUT_CONFLICT]++;
+	send_message(h, req, 409, "Conflict", "Already requested",
+	    "A delisting request for this address is already waiting for "
+	    "review; its requester has the link to its status page.");
 }
 
 static void
@@ -464,7 +480,8 @@ lookup_page(struct http *h, struct evhttp_request *req, const struct addr *a,
 			    "has the link to its status page.</p>\n",
 			    (unsigned long long)pid);
 		else
-			page_delist_form(b, a);
+			page_delist_form(b, a,
+			    h->env.conf->http.verify_email);
 	}
 	page_lookup_form(b, NULL);
 	page_end(b);
@@ -590,15 +607,68 @@ run_notify(struct http *h, const char *event, const struct store_request *r)
 }
 
 int
-http_child_exited(struct http *h, pid_t pid)
+http_child_exited(struct http *h, pid_t pid, int status)
 {
+	const char *prog = h->env.conf != NULL ?
+	    h->env.conf->http.mail_command : NULL;
 	char errbuf[256];
 	int rc;
 
 	if ((rc = notify_queue_exited(h->notify, pid, errbuf,
 	    sizeof(errbuf))) == -1)
 		log_warnx("http: notify-command: %s", errbuf);
-	return rc != 0;
+	if (rc != 0)
+		return 1;
+	if ((rc = notify_queue_exited(h->mailq, pid, errbuf,
+	    sizeof(errbuf))) == -1)
+		log_warnx("http: mail-command: %s", errbuf);
+	if (rc == 0)
+		return 0;
+	if (mail_status(prog ? prog : "mail-command", status, errbuf,
+	    sizeof(errbuf)) == -1)
+		log_warnx("http: mail-command (pid %ld): %s", (long)pid,
+		    errbuf);
+	else
+		verbose(VERB_DETAIL, "http: mail-command (pid %ld) exited 0",
+		    (long)pid);
+	return 2;
+}
+
+/* Hand msg for rcpt to mail-command; what failed is logged. 0 or -1. */
+static int
+queue_mail(struct http *h, const char *what, const char *rcpt,
+    const char *msg)
+{
+	const struct conf_http *c = &h->env.conf->http;
+	char errbuf[256];
+
+	if (notify_queue_add_mail(h->mailq, c->mail_command, c->mail_from,
+	    rcpt, msg, errbuf, sizeof(errbuf)) == -1) {
+		log_warnx("http: %s not sent: %s", what, errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The decision mail of a request the pages decided (self-service). */
+static void
+mail_decided(struct http *h, const struct store_request *r)
+{
+	const struct conf_http *c = &h->env.conf->http;
+	char errbuf[256], *msg;
+
+	if (c->mail_command == NULL)
+		return;
+	if ((msg = mail_decision(r, c->mail_from, c->public_url, time(NULL),
+	    errbuf, sizeof(errbuf))) == NULL) {
+		log_warnx("http: no decision mail for request %llu: %s",
+		    (unsigned long long)r->id, errbuf);
+		return;
+	}
+	if (queue_mail(h, "decision mail", r->email, msg) == 0)
+		verbose(VERB_DETAIL, "http: decision mail for request %llu "
+		    "queued", (unsigned long long)r->id);
+	free(msg);
 }
 
 /* The fresh verdict is in (or not needed): resolve, self-delist, queue. */
@@ -665,11 +735,7 @@ delist_finish(struct http *h, struct pending *p,
 	    delist_grant : NULL, &grant, actor, &other, errbuf,
 	    sizeof(errbuf));
 	if (rc == STORE_EXISTS) {
-		h->outcomes[OUT_CONFLICT]++;
-		send_message(h, p->req, 409, "Conflict", "Already requested",
-		    "A delisting request for this address is already waiting "
-		    "for review; its requester has the link to its status "
-		    "page.");
+		send_conflict(h, p->req);
 		return;
 	}
 	if (rc != STORE_OK) {
@@ -690,6 +756,8 @@ delist_finish(struct http *h, struct pending *p,
 	    " (the checks could not run)" : "");
 	run_notify(h, r->status == REQ_PENDING ? "new" :
 	    r->status == REQ_RESOLVED ? "resolved" : "approved", r);
+	if (r->status == REQ_APPROVED)
+		mail_decided(h, r);
 	b = xbuf();
 	page_begin(b, r->status == REQ_PENDING ? "Request received" :
 	    "Delisted");
@@ -782,6 +850,138 @@ same_site(struct http *h, struct evhttp_request *req)
 	return strcasecmp(o + 3, host) == 0;
 }
 
+/*
+ * A form post must be small, a form, and not sent by another site's
+ * page: answers itself and returns 1 if not (WHAT names it in the log).
+ */
+static int
+form_post_refused(struct http *h, struct evhttp_request *req,
+    const char *what)
+{
+	const struct conf *c = h->env.conf;
+	const char *ctype = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Content-Type");
+	char msg[160];
+
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
+	    c->http.max_body) {
+		h->outcomes[OUT_TOO_LARGE]++;
+		snprintf(msg, sizeof(msg), "The request is larger than %llu "
+		    "bytes.", (unsigned long long)c->http.max_body);
+		send_message(h, req, 413, "Payload Too Large",
+		    "Request too large", msg);
+		return 1;
+	}
+	if (ctype == NULL || strncasecmp(ctype,
+	    "application/x-www-form-urlencoded", 33) != 0) {
+		h->outcomes[OUT_INVALID]++;
+		send_message(h, req, 415, "Unsupported Media Type",
+		    "Not a form", "Send the form from the lookup page.");
+		return 1;
+	}
+	if (!same_site(h, req)) {
+		h->outcomes[OUT_CROSS_SITE]++;
+		verbose(VERB_DETAIL, "http: %s from another site's page: "
+		    "refused", what);
+		send_message(h, req, 403, "Forbidden", "Request refused",
+		    "Send the form from the lookup page of this site.");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * verify-email: keep the request unconfirmed and mail its requester the
+ * link that confirms it; "check your mail". Limited per e-mail address
+ * and in total (mails an hour), and per client (unconfirmed requests).
+ */
+static void
+verify_submit(struct http *h, struct pending *p, time_t now)
+{
+	const struct conf_http *c = &h->env.conf->http;
+	struct store_request *r = &p->r;
+	struct evhttp_request *req = p->req;
+	struct evbuffer *b;
+	struct addr key;
+	char errbuf[256], ip[ADDR_STRLEN], cl[ADDR_STRLEN], until[32], *msg;
+	int64_t deadline = (int64_t)now + c->verify_expire;
+	enum store_rc rc;
+
+	form_email_key(r->email, &key);
+	if (ratelimit_hit(h->rl_email, &key, c->verify_rate_limit,
+	    RL_CLIENT_WINDOW, now) ||
+	    ratelimit_hit(h->rl_mail_total, &everyone, c->verify_total_limit,
+	    RL_CLIENT_WINDOW, now)) {
+		h->outcomes[OUT_LIMITED]++;
+		send_message(h, req, 429, "Too Many Requests", "Too many "
+		    "requests", "Too many confirmation mails have gone to "
+		    "this e-mail address, or from this server, in the last "
+		    "hour; please try again in an hour.");
+		return;
+	}
+	if (new_token(r->token) == -1) {
+		h->outcomes[OUT_ERROR]++;
+		log_warn("http: getrandom");
+		send_message(h, req, 500, "Internal Server Error",
+		    "Server error", "Please try again later.");
+		return;
+	}
+	r->created = (int64_t)now;
+	msg = mail_verify(r, c->mail_from, c->public_url, deadline,
+	    (int64_t)now, errbuf, sizeof(errbuf));
+	if (msg == NULL) {
+		h->outcomes[OUT_ERROR]++;
+		log_warnx("http: no confirmation mail: %s", errbuf);
+		send_message(h, req, 500, "Internal Server Error",
+		    "Server error", "Please try again later.");
+		return;
+	}
+	rc = store_unconfirmed_add(h->env.store, r, deadline, (int64_t)now,
+	    c->verify_pending, STORE_UNCONFIRMED_MAX, errbuf,
+	    sizeof(errbuf));
+	if (rc == STORE_LIMIT) {
+		h->outcomes[OUT_LIMITED]++;
+		verbose(VERB_DETAIL, "http: delisting request refused: %s",
+		    errbuf);
+		send_message(h, req, 429, "Too Many Requests", "Too many "
+		    "requests", "Too many requests from your address wait "
+		    "for their confirmation; follow the links mailed for "
+		    "them, or try again once they expire.");
+	} else if (rc != STORE_OK) {
+		h->outcomes[OUT_ERROR]++;
+		store_failed(h, req, errbuf);
+	} else if (queue_mail(h, "confirmation mail", r->email, msg) == -1) {
+		h->outcomes[OUT_ERROR]++;
+		/* nobody can confirm it: the link goes at once */
+		(void)store_unconfirmed_get(h->env.store, r->token,
+		    (int64_t)now, 1, r, &(int){ 0 }, errbuf, sizeof(errbuf));
+		send_message(h, req, 503, "Service Unavailable", "Mail not "
+		    "sent", "The confirmation mail could not be sent just "
+		    "now; please try again later.");
+	} else {
+		h->outcomes[OUT_UNCONFIRMED]++;
+		addr_format(&r->addr, ip, sizeof(ip));
+		verbose(VERB_OPS, "http: delisting request for %s from web:%s: "
+		    "confirmation mailed", ip, addr_format(&r->client, cl,
+		    sizeof(cl)));
+		format_time((time_t)deadline, until, sizeof(until));
+		b = xbuf();
+		page_begin(b, "Check your mail");
+		page_raw(b, "<p id=\"message\">A link to confirm the request "
+		    "to delist ");
+		page_esc(b, ip);
+		page_raw(b, " went by mail to <span id=\"email\">");
+		page_esc(b, r->email);
+		page_raw(b, "</span>. The request goes ahead only once you "
+		    "open the link and confirm it, by <time>%s</time>; until "
+		    "then nothing is queued. The link works once.</p>\n",
+		    until);
+		page_end(b);
+		send_page(h, req, 202, "Accepted", b);
+	}
+	free(msg);
+}
+
 /* POST /delist. */
 static void
 do_delist(struct http *h, const struct hreq *hr)
@@ -790,40 +990,17 @@ do_delist(struct http *h, const struct hreq *hr)
 	const struct addr *client = &hr->client;
 	const struct conf *c = h->env.conf;
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	const char *ctype = evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Content-Type");
 	struct evkeyvalq kv;
 	struct pending *p;
 	struct addr key;
-	char *body, errbuf[256], msg[160];
+	char *body, errbuf[256];
 	size_t len = evbuffer_get_length(in);
 	time_t now = time(NULL);
 	uint64_t pid;
 	int need, listed;
 
-	if (len > c->http.max_body) {
-		h->outcomes[OUT_TOO_LARGE]++;
-		snprintf(msg, sizeof(msg), "The request is larger than %llu "
-		    "bytes.", (unsigned long long)c->http.max_body);
-		send_message(h, req, 413, "Payload Too Large",
-		    "Request too large", msg);
+	if (form_post_refused(h, req, "delisting request"))
 		return;
-	}
-	if (ctype == NULL || strncasecmp(ctype,
-	    "application/x-www-form-urlencoded", 33) != 0) {
-		h->outcomes[OUT_INVALID]++;
-		send_message(h, req, 415, "Unsupported Media Type",
-		    "Not a form", "Send the form from the lookup page.");
-		return;
-	}
-	if (!same_site(h, req)) {
-		h->outcomes[OUT_CROSS_SITE]++;
-		verbose(VERB_DETAIL, "http: delisting request from another "
-		    "site's page: refused");
-		send_message(h, req, 403, "Forbidden", "Request refused",
-		    "Send the form from the lookup page of this site.");
-		return;
-	}
 	client_key(client, &key);
 	if (ratelimit_hit(h->rl_client, &key, c->http.rate_limit, RL_CLIENT_WINDOW,
 	    now)) {
@@ -877,11 +1054,7 @@ do_delist(struct http *h, const struct hreq *hr)
 	}
 	if (store_request_state(h->env.store, &p->r.addr, &pid, &p->self,
 	    errbuf, sizeof(errbuf)) == STORE_OK) {
-		h->outcomes[OUT_CONFLICT]++;
-		send_message(h, req, 409, "Conflict", "Already requested",
-		    "A delisting request for this address is already waiting "
-		    "for review; its requester has the link to its status "
-		    "page.");
+		send_conflict(h, req);
 		free(p);
 		return;
 	}
@@ -902,7 +1075,101 @@ do_delist(struct http *h, const struct hreq *hr)
 		free(p);
 		return;
 	}
+	if (c->http.verify_email) {
+		verify_submit(h, p, now);
+		free(p);
+		return;
+	}
 	/* Fresh lookups, whatever is cached: the owner may have fixed it. */
+	pending_start(h, p);
+}
+
+/* A link that confirms nothing: expired, used or never made. */
+static void
+verify_gone(struct http *h, struct evhttp_request *req, int expired)
+{
+	if (expired)
+		send_message(h, req, 410, "Gone", "Link expired", "This "
+		    "confirmation link has expired, and its request is "
+		    "deleted. Send the request again from the lookup page.");
+	else
+		send_message(h, req, 404, "Not Found", "No request to confirm",
+		    "This confirmation link was used already, or has "
+		    "expired, or never was; a link confirms its request "
+		    "once. A confirmed request has its own status page.");
+}
+
+/*
+ * GET /verify/TOKEN: what the link confirms, and a button (a mail
+ * reader that fetches links to scan them confirms nothing); POST: the
+ * request goes on as without verify-email:, the checks run again.
+ */
+static void
+do_verify(struct http *h, const struct hreq *hr)
+{
+	struct evhttp_request *req = hr->req;
+	const char *token = hr->path + strlen("/verify/");
+	int post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+	struct pending *p;
+	struct evbuffer *b;
+	char errbuf[256], ip[ADDR_STRLEN];
+	enum store_rc rc;
+	uint64_t pid;
+	int expired;
+
+	if (strlen(token) != STORE_TOKEN_LEN ||
+	    strspn(token, "0123456789abcdef") != STORE_TOKEN_LEN) {
+		verify_gone(h, req, 0);
+		return;
+	}
+	if (post && form_post_refused(h, req, "confirmation"))
+		return;
+	p = xcalloc(1, sizeof(*p));
+	rc = store_unconfirmed_get(h->env.store, token, (int64_t)time(NULL),
+	    post, &p->r, &expired, errbuf, sizeof(errbuf));
+	if (rc != STORE_OK) {
+		if (rc == STORE_ERROR)
+			store_failed(h, req, errbuf);
+		else
+			verify_gone(h, req, expired);
+		free(p);
+		return;
+	}
+	addr_format(&p->r.addr, ip, sizeof(ip));
+	if (!post) {
+		b = xbuf();
+		page_begin(b, "Confirm the delisting request");
+		page_raw(b, "<dl><dt>Address</dt><dd id=\"address\">");
+		page_esc(b, ip);
+		page_raw(b, "</dd><dt>E-mail</dt><dd>");
+		page_esc(b, p->r.email);
+		page_raw(b, "</dd><dt>Description</dt><dd class=\"desc\">");
+		page_esc(b, p->r.text);
+		page_raw(b, "</dd></dl>\n<form method=\"post\" "
+		    "action=\"/verify/%s\"><button id=\"confirm\" "
+		    "type=\"submit\">Confirm the request</button></form>\n"
+		    "<p>The checks run again when you confirm.</p>\n", token);
+		page_end(b);
+		send_page(h, req, 200, "OK", b);
+		free(p);
+		return;
+	}
+	verbose(VERB_DETAIL, "http: delisting request for %s confirmed", ip);
+	p->req = req;
+	p->delist = 1;
+	p->r.token[0] = '\0';		/* its status page gets its own */
+	rc = store_request_state(h->env.store, &p->r.addr, &pid, &p->self,
+	    errbuf, sizeof(errbuf));
+	if (rc == STORE_OK)
+		send_conflict(h, req);
+	else if (rc == STORE_ERROR) {
+		h->outcomes[OUT_ERROR]++;
+		store_failed(h, req, errbuf);
+	}
+	if (rc != STORE_NOTFOUND) {
+		free(p);
+		return;
+	}
 	pending_start(h, p);
 }
 
@@ -1052,7 +1319,8 @@ route(struct evhttp_request *req, void *arg)
 		    "There is no such page here.");
 		return;
 	}
-	if (((rt->flags & ROUTE_GET) != 0) != get) {
+	if (((rt->flags & ROUTE_GET) != 0) != get &&
+	    !(rt->flags & ROUTE_POST)) {
 		(void)evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", (rt->flags & ROUTE_GET) ? "GET, HEAD" : "POST");
 		send_message(h, req, 405, "Method Not Allowed", "Not allowed",
@@ -1086,7 +1354,10 @@ http_new(struct event_base *base, struct fdlimit *fl)
 	h->rl_total = ratelimit_new(1);
 	h->rl_lookup = ratelimit_new(RL_SLOTS);
 	h->rl_lookup_total = ratelimit_new(1);
+	h->rl_email = ratelimit_new(RL_SLOTS);
+	h->rl_mail_total = ratelimit_new(1);
 	h->notify = notify_queue_new(HTTP_NOTIFY_RUNNING, HTTP_NOTIFY_WAITING);
+	h->mailq = notify_queue_new(HTTP_NOTIFY_RUNNING, HTTP_NOTIFY_WAITING);
 	return h;
 }
 
@@ -1210,6 +1481,9 @@ http_free(struct http *h)
 	ratelimit_free(h->rl_total);
 	ratelimit_free(h->rl_lookup);
 	ratelimit_free(h->rl_lookup_total);
+	ratelimit_free(h->rl_email);
+	ratelimit_free(h->rl_mail_total);
 	notify_queue_free(h->notify);
+	notify_queue_free(h->mailq);
 	free(h);
 }

@@ -8,6 +8,8 @@
  *   POST /delist              ip, email, description (website: the
  *                             honeypot): re-check, resolve or queue
  *   GET  /request/TOKEN       the status of a request
+ *   GET  /verify/TOKEN        what the mailed link confirms (verify-email:)
+ *   POST /verify/TOKEN        confirm: re-check, resolve or queue
  *   GET  /healthz             "ok"
  *   GET  /metrics             Prometheus text, allow-metrics: only
  *                             (metrics.h)
@@ -73,14 +75,15 @@ int		 http_configure(struct http *, const struct http_env *env,
 		    char *errbuf, size_t errlen);
 
 /*
- * The child PID was reaped: if it was a notify-command run, the next
- * waiting run may start (at most HTTP_NOTIFY_RUNNING at once, at most
- * HTTP_NOTIFY_WAITING waiting). Returns 1 if PID was one, else 0. Logs a
- * run that could not start.
+ * The child PID was reaped with STATUS: if it was a notify-command or a
+ * mail-command run, the next waiting run of its kind may start (at most
+ * HTTP_NOTIFY_RUNNING at once, at most HTTP_NOTIFY_WAITING waiting).
+ * Returns 1 if PID was a notify-command run, 2 if a mail-command run
+ * (whose failure it logs), else 0. Logs a run that could not start.
  */
 #define HTTP_NOTIFY_RUNNING	2
 #define HTTP_NOTIFY_WAITING	1000
-int		 http_child_exited(struct http *, pid_t pid);
+int		 http_child_exited(struct http *, pid_t pid, int status);
 
 /* Answer 503 to requests still waiting for a check, then free. */
 void		 http_free(struct http *);

@@ -635,7 +635,9 @@ reap_children(struct daemon *d)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		(void)http_child_exited(d->http, pid);	/* next may start */
+		/* the next may start; a mail-command run is logged there */
+		if (http_child_exited(d->http, pid, status) == 2)
+			continue;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			verbose(VERB_DETAIL, "notify: pid %ld exited 0",
 			    (long)pid);

@@ -22,6 +22,7 @@
 
 #include "notify.h"
 #include "addr.h"
+#include "mail.h"
 #include "store_queue.h"
 #include "util.h"
 
@@ -109,11 +110,12 @@ notify_run(const char *program, const char *event,
 	return pid;
 }
 
-/* A run waiting for its turn. */
+/* A run waiting for its turn: notify-command, or a mail with msg. */
 struct notify_job {
 	struct notify_job	*next;
 	char			*program;
 	char			*env[NOTIFY_NVARS + 1];
+	char			*from, *rcpt, *msg;	/* a mail */
 };
 
 struct notify_queue {
@@ -140,6 +142,9 @@ job_free(struct notify_job *j)
 {
 	env_free(j->env);
 	free(j->program);
+	free(j->from);
+	free(j->rcpt);
+	free(j->msg);
 	free(j);
 }
 
@@ -179,7 +184,10 @@ queue_drain(struct notify_queue *q, char *errbuf, size_t errlen)
 		if ((q->head = j->next) == NULL)
 			q->tail = NULL;
 		q->st.waiting--;
-		if ((pid = spawn(j->program, j->env, errbuf, errlen)) == -1) {
+		pid = j->msg != NULL ? mail_start(j->program, j->from,
+		    j->rcpt, j->msg, errbuf, errlen) :
+		    spawn(j->program, j->env, errbuf, errlen);
+		if (pid == -1) {
 			q->st.failed++;
 			rc = -1;
 		} else {
@@ -191,23 +199,18 @@ queue_drain(struct notify_queue *q, char *errbuf, size_t errlen)
 	}
 }
 
-int
-notify_queue_add(struct notify_queue *q, const char *program,
-    const char *event, const struct store_request *r, const char *public_url,
+/* Queue j (allocated) and start what may start; -1 if full or failed. */
+static int
+queue_add(struct notify_queue *q, struct notify_job *j, const char *what,
     char *errbuf, size_t errlen)
 {
-	struct notify_job *j;
-
 	if (q->st.waiting >= q->max_waiting) {
 		q->st.dropped++;
-		snprintf(errbuf, errlen, "%zu runs already waiting: run for "
-		    "request %" PRIu64 " (%s) dropped", q->st.waiting, r->id,
-		    event);
+		snprintf(errbuf, errlen, "%zu runs already waiting: %s "
+		    "dropped", q->st.waiting, what);
+		job_free(j);
 		return -1;
 	}
-	j = xcalloc(1, sizeof(*j));
-	j->program = xstrdup(program);
-	env_build(j->env, event, r, public_url);
 	if (q->tail != NULL)
 		q->tail->next = j;
 	else
@@ -216,6 +219,37 @@ notify_queue_add(struct notify_queue *q, const char *program,
 	q->st.waiting++;
 	q->st.queued++;
 	return queue_drain(q, errbuf, errlen);
+}
+
+int
+notify_queue_add(struct notify_queue *q, const char *program,
+    const char *event, const struct store_request *r, const char *public_url,
+    char *errbuf, size_t errlen)
+{
+	struct notify_job *j;
+	char what[64];
+
+	snprintf(what, sizeof(what), "run for request %" PRIu64 " (%s)",
+	    r->id, event);
+	j = xcalloc(1, sizeof(*j));
+	j->program = xstrdup(program);
+	env_build(j->env, event, r, public_url);
+	return queue_add(q, j, what, errbuf, errlen);
+}
+
+int
+notify_queue_add_mail(struct notify_queue *q, const char *program,
+    const char *from, const char *rcpt, const char *msg, char *errbuf,
+    size_t errlen)
+{
+	struct notify_job *j;
+
+	j = xcalloc(1, sizeof(*j));
+	j->program = xstrdup(program);
+	j->from = from != NULL ? xstrdup(from) : NULL;
+	j->rcpt = xstrdup(rcpt);
+	j->msg = xstrdup(msg);
+	return queue_add(q, j, "mail", errbuf, errlen);
 }
 
 int

@@ -29,7 +29,8 @@ pid_t	notify_run(const char *program, const char *event,
 	    char *errbuf, size_t errlen);
 
 /*
- * The daemon's runs: at most MAX_RUNNING at once, the others waiting in
+ * The daemon's runs (of notify-command, or of mail-command with a
+ * message): at most MAX_RUNNING at once, the others waiting in
  * order, at most MAX_WAITING of them (a flood of requests cannot start
  * a process each). Counts for /metrics.
  */
@@ -59,6 +60,15 @@ void			 notify_queue_free(struct notify_queue *);
 int	notify_queue_add(struct notify_queue *, const char *program,
 	    const char *event, const struct store_request *r,
 	    const char *public_url, char *errbuf, size_t errlen);
+
+/*
+ * Send MSG to RCPT through PROGRAM as mail_start (mail.h) does, in the
+ * queue's turn (what is given is copied now). Returns as
+ * notify_queue_add.
+ */
+int	notify_queue_add_mail(struct notify_queue *, const char *program,
+	    const char *from, const char *rcpt, const char *msg,
+	    char *errbuf, size_t errlen);
 
 /*
  * The child PID was reaped: if it is one of the queue's runs, its slot

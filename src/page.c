@@ -316,7 +316,7 @@ page_zone(struct evbuffer *b, const struct zone *z, const struct verdict *v,
 }
 
 void
-page_delist_form(struct evbuffer *b, const struct addr *a)
+page_delist_form(struct evbuffer *b, const struct addr *a, int verify)
 {
 	char ip[ADDR_STRLEN];
 
@@ -325,8 +325,8 @@ page_delist_form(struct evbuffer *b, const struct addr *a)
 	    "<form method=\"post\" action=\"/delist\">"
 	    "<input type=\"hidden\" name=\"ip\" value=\"");
 	page_esc(b, ip);
-	page_raw(b, "\"><label for=\"email\">Your e-mail address (for "
-	    "questions about the request)</label>"
+	page_raw(b, "\"><label for=\"email\">Your e-mail address (%s)"
+	    "</label>"
 	    "<input id=\"email\" name=\"email\" type=\"email\" required "
 	    "maxlength=\"%d\" autocomplete=\"email\">"
 	    "<label for=\"description\">What the host is and does (who "
@@ -337,13 +337,16 @@ page_delist_form(struct evbuffer *b, const struct addr *a)
 	    "Leave this empty</label><input id=\"website\" name=\"website\" "
 	    "tabindex=\"-1\" autocomplete=\"off\"></div>"
 	    "<button id=\"submit\" type=\"submit\">Ask for delisting</button>"
-	    "</form>\n<p>The checks run again when you send the form. If the "
+	    "</form>\n<p>%sThe checks run again when you %s. If the "
 	    "address passes them now it is delisted at once; otherwise an "
 	    "administrator reviews the request, and you get a page that "
 	    "shows where it stands. A listing by an administrator or by an "
 	    "imported list is always reviewed by a person.</p></section>\n",
-	    STORE_EMAIL_MAX,
-	    STORE_TEXT_MAX);
+	    verify ? "a link to confirm the request goes there" :
+	    "for questions about the request", STORE_EMAIL_MAX,
+	    STORE_TEXT_MAX, verify ? "A link to confirm the request goes to "
+	    "your e-mail address; nothing happens until you follow it. " : "",
+	    verify ? "confirm" : "send the form");
 }
 
 void

@@ -47,8 +47,12 @@ void	page_lookup_form(struct evbuffer *, const char *value);
 int	page_zone(struct evbuffer *, const struct zone *z,
 	    const struct verdict *v, const struct addr *a, int detail);
 
-/* The delisting request form for address a. */
-void	page_delist_form(struct evbuffer *, const struct addr *a);
+/*
+ * The delisting request form for address a; with verify, it says that a
+ * link to confirm the request is mailed first (verify-email:).
+ */
+void	page_delist_form(struct evbuffer *, const struct addr *a,
+	    int verify);
 
 /* The status of a request, as its requester sees it. */
 void	page_request(struct evbuffer *, const struct store_request *r);

@@ -51,6 +51,7 @@ enum store_rc {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,
 	STORE_EXISTS = 2,	/* requests: one is already pending */
+	STORE_LIMIT = 3,	/* verifications: too many unconfirmed */
 	STORE_ERROR = -1
 };
 
@@ -184,10 +185,11 @@ enum store_rc	 store_purge(struct store *, time_t now, const char *actor,
 		    size_t *purged, char *errbuf, size_t errlen);
 
 /*
- * Where a purge in steps has got to: the lists, the verdict cache, done.
+ * Where a purge in steps has got to: the lists, the verdict cache, the
+ * expired unconfirmed requests (store_queue.h), done.
  * Zero it to start a pass.
  */
-enum { PURGE_LISTS = 0, PURGE_CACHE, PURGE_DONE };
+enum { PURGE_LISTS = 0, PURGE_CACHE, PURGE_UNCONFIRMED, PURGE_DONE };
 #define STORE_PURGE_KEYMAX	256	/* >= every cache key */
 struct store_purge_pos {
 	int		 stage;		/* PURGE_LISTS ... PURGE_DONE */

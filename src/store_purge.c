@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * store_purge.c -- the purge of what has expired: the lists' entries
- * (store_list.c, through the expiry records) and then the cached verdicts
- * (store_cache.c), all at once or in steps that each hold the write lock
- * only briefly.
+ * (store_list.c, through the expiry records), the cached verdicts
+ * (store_cache.c) and the unconfirmed requests (store_queue.c), all at
+ * once or in steps that each hold the write lock only briefly.
  */
 #include "config.h"
 
@@ -14,6 +14,7 @@
 #include "store_base.h"
 #include "store_cache_txn.h"
 #include "store_list_txn.h"
+#include "store_queue_txn.h"
 
 /* Purge inside txn from pos on, looking at *left entries at most. */
 static int
@@ -28,6 +29,10 @@ purge_steps(struct store *st, MDB_txn *txn, time_t now, const char *actor,
 		case PURGE_LISTS:
 			r = store_list_purge(st, txn, now, actor, purged,
 			    left, errbuf, errlen);
+			break;
+		case PURGE_UNCONFIRMED:
+			r = store_unconfirmed_purge(st, txn, now, left, errbuf,
+			    errlen);
 			break;
 		default:
 			r = store_cache_purge(st, txn, now, pos, left, errbuf,

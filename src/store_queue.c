@@ -8,7 +8,8 @@
  * NUL-terminated token, e-mail, text, reason, actor and note.
  * "reqindex": 'a' + address key -> u64 id of its pending request;
  * 't' + token -> u64 id; 's' + address key -> i64 time of its last
- * self-service removal.
+ * self-service removal; 'v' + token of a link -> i64 deadline and an
+ * unconfirmed request as in "requests" (id 0, token the link's).
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "store_base.h"
 #include "store_list.h"
 #include "store_list_txn.h"
+#include "store_queue_txn.h"
 #include "util.h"
 
 /* The delisting request queue. */
@@ -769,6 +771,180 @@ store_exempt_open(struct store *st, int create, const char *actor,
 	st->exempt_done = 1;
 	if (converted != NULL)
 		*converted = n;
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return STORE_ERROR;
+}
+
+/* Unconfirmed requests. */
+
+/* What verify_walk saw: the live ones, and those of one client. */
+struct verify_count {
+	const struct addr	*client;
+	size_t			 total, client_n;
+};
+
+/*
+ * Walk the 'v' keys inside txn: delete those expired at now (and any
+ * unreadable one), count the others into *vc (if not NULL), counting
+ * each looked at off *left (if not NULL, down to 0). 0 or -1.
+ */
+static int
+verify_walk(struct store *st, MDB_txn *txn, int64_t now,
+    struct verify_count *vc, size_t *left, char *errbuf, size_t errlen)
+{
+	struct store_request r;
+	MDB_cursor *cur;
+	MDB_val k, v, d;
+	int64_t deadline;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->reqidx, &cur)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(reqindex)");
+		return -1;
+	}
+	k.mv_data = "v";
+	k.mv_size = 1;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (((const uint8_t *)k.mv_data)[0] != 'v')
+			break;
+		if (left != NULL && *left > 0)
+			(*left)--;
+		d.mv_data = (uint8_t *)v.mv_data + 8;
+		d.mv_size = v.mv_size >= 8 ? v.mv_size - 8 : 0;
+		if (v.mv_size >= 8)
+			memcpy(&deadline, v.mv_data, 8);
+		if (v.mv_size < 8 || deadline <= now ||
+		    req_decode(&d, 0, &r) == -1) {
+			if ((rc = mdb_cursor_del(cur, 0)) != 0)
+				break;
+			continue;
+		}
+		if (vc == NULL)
+			continue;
+		vc->total++;
+		if (addr_equal(&r.client, vc->client))
+			vc->client_n++;
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "unconfirmed requests");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_unconfirmed_purge(struct store *st, MDB_txn *txn, time_t now,
+    size_t *left, char *errbuf, size_t errlen)
+{
+	if (!st->has_req)
+		return 0;
+	return verify_walk(st, txn, (int64_t)now, NULL, left, errbuf, errlen);
+}
+
+enum store_rc
+store_unconfirmed_add(struct store *st, const struct store_request *r,
+    int64_t deadline, int64_t now, unsigned max_client, unsigned max_total,
+    char *errbuf, size_t errlen)
+{
+	struct verify_count vc;
+	uint8_t kb[IDX_MAXLEN], *vb;
+	MDB_txn *txn = NULL;
+	size_t n;
+	int rc;
+
+	if (req_check(st, errbuf, errlen) == -1 ||
+	    store_addr_check(&r->addr, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	if (strlen(r->token) != STORE_TOKEN_LEN) {
+		snprintf(errbuf, errlen, "request token of the wrong length");
+		return STORE_ERROR;
+	}
+	if (max_total > STORE_UNCONFIRMED_MAX)
+		max_total = STORE_UNCONFIRMED_MAX;
+	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	memset(&vc, 0, sizeof(vc));
+	vc.client = &r->client;
+	if (verify_walk(st, txn, now, &vc, NULL, errbuf, errlen) == -1)
+		goto fail;
+	if (vc.client_n >= max_client || vc.total >= max_total) {
+		mdb_txn_abort(txn);
+		snprintf(errbuf, errlen, "%zu unconfirmed requests %s",
+		    vc.client_n >= max_client ? vc.client_n : vc.total,
+		    vc.client_n >= max_client ? "from this client" : "in all");
+		return STORE_LIMIT;
+	}
+	vb = xmalloc(8 + REQ_MAXLEN);
+	memcpy(vb, &deadline, 8);
+	n = 8 + req_encode(vb + 8, r);
+	rc = idx_put(st, txn, kb, idx_key(kb, 'v', NULL, r->token), vb, n,
+	    errbuf, errlen);
+	free(vb);
+	if (rc == -1)
+		goto fail;
+	if (store_txn_commit(st, txn, errbuf, errlen) == -1)
+		return STORE_ERROR;
+	return STORE_OK;
+fail:
+	mdb_txn_abort(txn);
+	return STORE_ERROR;
+}
+
+enum store_rc
+store_unconfirmed_get(struct store *st, const char *token, int64_t now,
+    int take, struct store_request *r, int *expired, char *errbuf,
+    size_t errlen)
+{
+	uint8_t kb[IDX_MAXLEN];
+	MDB_txn *txn = NULL;
+	MDB_val k, v, d;
+	int64_t deadline;
+	int rc;
+
+	*expired = 0;
+	if (!st->has_req || strlen(token) != STORE_TOKEN_LEN)
+		return STORE_NOTFOUND;
+	if (take ? store_wtxn_begin(st, &txn, errbuf, errlen) :
+	    store_rtxn_begin(st, &txn, errbuf, errlen))
+		return STORE_ERROR;
+	k.mv_data = kb;
+	k.mv_size = idx_key(kb, 'v', NULL, token);
+	rc = mdb_get(txn, st->reqidx, &k, &v);
+	if (rc == MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return STORE_NOTFOUND;
+	}
+	if (rc != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_get(reqindex)");
+		goto fail;
+	}
+	d.mv_data = (uint8_t *)v.mv_data + 8;
+	d.mv_size = v.mv_size >= 8 ? v.mv_size - 8 : 0;
+	if (v.mv_size < 8 || req_decode(&d, 0, r) == -1) {
+		snprintf(errbuf, errlen, "corrupt unconfirmed request");
+		goto fail;
+	}
+	memcpy(&deadline, v.mv_data, 8);
+	*expired = deadline <= now;
+	if (take || *expired) {
+		if (!take) {
+			/* a reader leaves the deletion to the next purge */
+			mdb_txn_abort(txn);
+			return STORE_NOTFOUND;
+		}
+		if ((rc = mdb_del(txn, st->reqidx, &k, NULL)) != 0) {
+			store_err(st, rc, errbuf, errlen, "mdb_del(reqindex)");
+			goto fail;
+		}
+		if (store_txn_commit(st, txn, errbuf, errlen) == -1)
+			return STORE_ERROR;
+		return *expired ? STORE_NOTFOUND : STORE_OK;
+	}
+	mdb_txn_abort(txn);
 	return STORE_OK;
 fail:
 	mdb_txn_abort(txn);

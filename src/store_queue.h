@@ -5,7 +5,8 @@
  * checks again at once, or got a self-service removal, is stored already
  * decided. At most one request per address is pending. Every change
  * writes an audit record in the same transaction; an approval's
- * exemption (or white list entry) too.
+ * exemption (or white list entry) too. A request from the pages may
+ * first wait, unconfirmed, for its requester (store_unconfirmed_add).
  */
 #ifndef STORE_QUEUE_H
 #define STORE_QUEUE_H
@@ -147,5 +148,39 @@ enum store_rc	 store_exempt_open(struct store *, int create,
 typedef int store_request_fn(void *arg, const struct store_request *r);
 enum store_rc	 store_request_walk(struct store *, store_request_fn *cb,
 		    void *arg, char *errbuf, size_t errlen);
+
+/*
+ * Requests that wait for their requester to confirm them (verify-email:
+ * doc/delisting.md): the form's request r, kept under the token of the
+ * link mailed to the requester (r->token, STORE_TOKEN_LEN hex digits,
+ * stored as it is: it only ever unlocks this one unconfirmed request)
+ * until deadline. None is in the queue, none has an id or an audit
+ * record: an unconfirmed request is not a request yet.
+ */
+#define STORE_UNCONFIRMED_MAX	10000	/* unconfirmed requests in all */
+
+/*
+ * Keep r until deadline, in a write transaction of its own that first
+ * deletes every one expired at now. STORE_LIMIT (errbuf says which) when
+ * r->client has max_client unconfirmed requests already, or there are
+ * max_total (at most STORE_UNCONFIRMED_MAX) in all; else STORE_OK or
+ * STORE_ERROR.
+ */
+enum store_rc	 store_unconfirmed_add(struct store *,
+		    const struct store_request *r, int64_t deadline,
+		    int64_t now, unsigned max_client, unsigned max_total,
+		    char *errbuf, size_t errlen);
+
+/*
+ * The unconfirmed request of token at now, copied into *r (r->token is
+ * the link's token), and with take deleted in the same write
+ * transaction, so that a link confirms once. STORE_NOTFOUND when there
+ * is none (never, confirmed already, or purged); an expired one is
+ * deleted and also STORE_NOTFOUND, with *expired set to 1 (else 0).
+ * Returns STORE_OK, STORE_NOTFOUND or STORE_ERROR.
+ */
+enum store_rc	 store_unconfirmed_get(struct store *, const char *token,
+		    int64_t now, int take, struct store_request *r,
+		    int *expired, char *errbuf, size_t errlen);
 
 #endif /* STORE_QUEUE_H */

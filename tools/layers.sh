@@ -103,6 +103,7 @@ store_cache_txn.h	17	internal
 store_cache.c		17
 store_list_txn.h	18	internal
 store_list.c		18
+store_queue_txn.h	19	internal
 store_queue.c		19
 store_purge.c		20
 store_stats.c		16

@@ -109,15 +109,7 @@ is "$(dig_status "$(q 30.2.0.192.bl.test A)")" NXDOMAIN \
     "... the address is exempted all the same"
 
 # --- Exim delivers it to the requester's mailbox ----------------------------
-mkdir -p "$work/exim/spool" "$work/exim/log"
-chown -R Debian-exim:Debian-exim "$work/exim" || bail "cannot chown exim's spool"
-chmod 777 "$work"
-write_conf mail-exim.conf.in "$work/exim.conf"
-cat >"$work/sendmail" <<EOS
-#!/bin/sh
-# (Exim says on stderr that -C costs it its privilege: it needs none)
-exec /usr/sbin/exim4 -C "$work/exim.conf" -odi "\$@" 2>>"$work/exim.stderr"
-EOS
+exim_sendmail
 ctl_must add black 192.0.2.40 --reason "spam run 4714"
 request 192.0.2.40 postmaster@requester.test
 ctl_ok "queue approve, mailed by Exim" queue approve "$REQ"

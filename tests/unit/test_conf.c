@@ -871,7 +871,9 @@ test_schema(void)
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
 		"http.mta-cache", "http.notify-command", "http.mail-command",
-		"http.mail-from", "http.max-body", "http.rate-limit",
+		"http.mail-from", "http.verify-email", "http.verify-expire",
+		"http.verify-rate-limit", "http.verify-total-limit",
+		"http.verify-pending", "http.max-body", "http.rate-limit",
 		"http.address-rate-limit", "http.timeout", "http.trusted-proxy",
 		"http.lookup-detail", "http.total-rate-limit",
 		"http.lookup-rate-limit", "http.lookup-total-limit",
@@ -904,6 +906,7 @@ test_http(void)
 	is_int(c ? c->http.rate_limit : 0, 5, "no http: rate-limit 5");
 	is_int(c ? c->http.max_body : 0, 16384, "no http: max-body 16k");
 	is_int(c ? c->http.trusted_proxy.n : 9, 0, "no http: no proxy");
+	is_int(c ? c->http.verify_email : 9, 0, "no http: verify-email no");
 	conf_free(c);
 
 	c = load_ok(
@@ -917,6 +920,10 @@ test_http(void)
 	    " notify-command: /usr/local/bin/mail-it\n"
 	    " mail-command: /usr/sbin/sendmail\n"
 	    " mail-from: bl-admin@example.net\n"
+	    " verify-expire: 2h\n"
+	    " verify-rate-limit: 5\n"
+	    " verify-total-limit: 50\n"
+	    " verify-pending: 2\n"
 	    " max-body: 4k\n"
 	    " rate-limit: 2\n"
 	    " address-rate-limit: 1\n"
@@ -950,6 +957,12 @@ test_http(void)
 	is_str(c->http.mail_command, "/usr/sbin/sendmail",
 	    "http: mail-command");
 	is_str(c->http.mail_from, "bl-admin@example.net", "http: mail-from");
+	is_int(c->http.verify_email, 1,
+	    "http: verify-email defaults to yes with mail-command:");
+	is_int(c->http.verify_expire, 7200, "http: verify-expire");
+	is_int(c->http.verify_rate_limit, 5, "http: verify-rate-limit");
+	is_int(c->http.verify_total_limit, 50, "http: verify-total-limit");
+	is_int(c->http.verify_pending, 2, "http: verify-pending");
 	is_int(c->http.max_body, 4096, "http: max-body");
 	is_int(c->http.rate_limit, 2, "http: rate-limit");
 	is_int(c->http.address_rate_limit, 1, "http: address-rate-limit");
@@ -992,6 +1005,25 @@ test_http(void)
 	    "zone:\n name: a.example\n type: dnsbl\n", "mail-from not plain",
 	    "t.conf:3: mail-from: \"bl <admin@x.example>\" is not an e-mail "
 	    "address (local@domain)");
+	load_fail1("http:\n listen: 127.0.0.1@80\n public-url: https://x/\n"
+	    " verify-email: yes\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "verify-email without mail-command",
+	    "t.conf:4: verify-email: yes needs mail-command: to mail the "
+	    "link");
+	load_fail1("http:\n listen: 127.0.0.1@80\n"
+	    " mail-command: /usr/sbin/sendmail\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "verify-email by default without public-url",
+	    "t.conf:3: verify-email: yes (the default with mail-command:) "
+	    "needs public-url: for the link it mails (or set verify-email: "
+	    "no)");
+	c = load_ok("http:\n listen: 127.0.0.1@80\n"
+	    " mail-command: /usr/sbin/sendmail\n verify-email: no\n"
+	    "zone:\n name: a.example\n type: dnsbl\n",
+	    "mail-command with verify-email: no, no public-url");
+	is_int(c ? c->http.verify_email : 9, 0, "... verify-email off");
+	conf_free(c);
 	load_fail1("http:\n listen: 127.0.0.1@80\n max-body: 2m\n"
 	    "zone:\n name: a.example\n type: dnsbl\n", "max-body range",
 	    "t.conf:3: max-body: \"2m\" out of range (1k-1m)");
@@ -1128,6 +1160,11 @@ static const char every_conf[] =
     "\tnotify-command: \"/usr/local/bin/mail it\"\n"
     "\tmail-command: /usr/sbin/sendmail\n"
     "\tmail-from: bl-admin@example.org\n"
+    "\tverify-email: yes\n"
+    "\tverify-expire: 2h\n"
+    "\tverify-rate-limit: 5\n"
+    "\tverify-total-limit: 50\n"
+    "\tverify-pending: 2\n"
     "\tmax-body: 4k\n"
     "\trate-limit: 2\n"
     "\taddress-rate-limit: 1\n"
@@ -1439,7 +1476,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(370 + NLEAKTESTS);
+	plan(384 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -122,12 +122,33 @@ test_ratelimit(void)
 	ratelimit_free(rl);
 }
 
+/* The e-mail key: one for a mailbox's case and +tag variants. */
+static void
+test_email_key(void)
+{
+	struct addr a, b;
+
+	form_email_key("postmaster@example.net", &a);
+	form_email_key("PostMaster+abc@Example.NET", &b);
+	ok(addr_equal(&a, &b), "email key: case and +tag are one mailbox");
+	form_email_key("postmaster@example.org", &b);
+	ok(!addr_equal(&a, &b), "email key: another domain differs");
+	form_email_key("postmaste@example.net", &b);
+	ok(!addr_equal(&a, &b), "email key: another local part differs");
+	form_email_key("a+b@x+y.example", &a);
+	form_email_key("a@x+y.example", &b);
+	ok(addr_equal(&a, &b), "email key: a + after the @ is kept");
+	form_email_key("a@xy.example", &b);
+	ok(!addr_equal(&a, &b), "email key: ... and counts");
+}
+
 int
 main(void)
 {
-	plan(69);
+	plan(74);
 	test_email();
 	test_text();
 	test_ratelimit();
+	test_email_key();
 	return done();
 }

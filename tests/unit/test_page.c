@@ -54,7 +54,7 @@ main(void)
 	struct addr a;
 	char *s;
 
-	plan(25);
+	plan(27);
 	page_esc(b, EVIL);
 	s = take(b);
 	is_str(s, EVIL_ESC, "esc: & < > \" ' escaped");
@@ -165,9 +165,15 @@ main(void)
 	ok(!has(s, "<script"), "request: nothing raw (e-mail, listing too)");
 	free(s);
 
-	page_delist_form(b, &a);
+	page_delist_form(b, &a, 0);
 	s = take(b);
 	ok(has(s, "name=\"ip\" value=\"192.0.2.15\""), "form: the address");
+	ok(!has(s, "link to confirm"), "form: no link without verify-email");
+	free(s);
+	page_delist_form(b, &a, 1);
+	s = take(b);
+	ok(has(s, "A link to confirm the request goes to your e-mail "
+	    "address"), "form: with verify-email, the link is announced");
 	free(s);
 	evbuffer_free(b);
 	return done();

@@ -2219,6 +2219,98 @@ test_requests(void)
  * A database whose approvals made white list entries: the entries that
  * name an approved request of their address move to list exempt, once.
  */
+/* store_unconfirmed_add of r until now + 60 at T, with the limits. */
+static enum store_rc
+uadd(struct store *st, const struct store_request *r, int64_t t,
+    unsigned max_client, unsigned max_total)
+{
+	return store_unconfirmed_add(st, r, (int64_t)now + 60, t, max_client,
+	    max_total, errbuf, sizeof(errbuf));
+}
+
+/* store_unconfirmed_get of TOKEN at T into *got, *expired. */
+static enum store_rc
+uget(struct store *st, const char *token, int64_t t, int take,
+    struct store_request *got, int *expired)
+{
+	return store_unconfirmed_get(st, token, t, take, got, expired, errbuf,
+	    sizeof(errbuf));
+}
+
+/* Unconfirmed requests: kept, read, taken once, expired, limited, purged. */
+static void
+test_verify(void)
+{
+	struct store_request r, got;
+	struct store *st;
+	char *p = dbpath("verify"), tok[STORE_TOKEN_LEN + 1];
+	int64_t t = (int64_t)now;
+	size_t purged, i;
+	int expired = 9, n = 0;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	ok(st != NULL, "verify: open");
+	if (st == NULL)
+		return;
+	mkreq(&r, "192.0.2.1", "00000000000000000000000000000001",
+	    REQ_PENDING);
+	is_int(uadd(st, &r, t, 2, 100), STORE_OK, "verify: kept");
+	is_int(uget(st, r.token, t, 0, &got, &expired), STORE_OK,
+	    "verify: read by its token");
+	ok(addr_equal(&got.addr, &r.addr) && got.id == 0 &&
+	    strcmp(got.email, r.email) == 0 && strcmp(got.text, r.text) == 0 &&
+	    strcmp(got.token, r.token) == 0 && expired == 0,
+	    "verify: read back whole, with no id");
+	is_int(store_request_walk(st, count_req, &n, errbuf, sizeof(errbuf)),
+	    STORE_OK, "verify: the queue walks");
+	is_int(n, 0, "verify: an unconfirmed request is not in the queue");
+	is_int(uget(st, "00000000000000000000000000000002", t, 1, &got,
+	    &expired), STORE_NOTFOUND, "verify: another token finds nothing");
+	is_int(uget(st, r.token, t, 1, &got, &expired), STORE_OK,
+	    "verify: taken");
+	is_int(uget(st, r.token, t, 1, &got, &expired), STORE_NOTFOUND,
+	    "verify: taken once");
+	is_int(expired, 0, "verify: ... and then not called expired");
+
+	/* the limit per client, and one in all */
+	for (i = 0; i < 3; i++) {
+		snprintf(tok, sizeof(tok), "1000000000000000000000000000000%zu",
+		    i);
+		str_copy(r.token, tok, sizeof(r.token));
+		is_int(uadd(st, &r, t, 2, 100), i < 2 ? STORE_OK : STORE_LIMIT,
+		    "verify: unconfirmed %zu of the client, limit 2", i + 1);
+	}
+	is_str(errbuf, "2 unconfirmed requests from this client",
+	    "verify: the limit says which");
+	r.client = ip("198.51.100.8");
+	str_copy(r.token, "20000000000000000000000000000000", sizeof(r.token));
+	is_int(uadd(st, &r, t, 2, 2), STORE_LIMIT,
+	    "verify: another client, over the limit in all");
+	is_int(uadd(st, &r, t + 61, 2, 2), STORE_OK,
+	    "verify: once the others expired, they go and it is kept");
+	is_int(uget(st, "10000000000000000000000000000000", t, 0, &got,
+	    &expired), STORE_NOTFOUND, "verify: the expired ones went then");
+
+	/* expiry when read, and the purge */
+	is_int(uget(st, r.token, t + 60, 0, &got, &expired), STORE_NOTFOUND,
+	    "verify: expired at its deadline");
+	is_int(expired, 1, "verify: ... and said to be expired");
+	is_int(store_purge(st, now + 59, "test", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "verify: a purge before the deadline");
+	is_int(uget(st, r.token, t, 0, &got, &expired), STORE_OK,
+	    "verify: ... keeps it");
+	is_int(store_purge(st, now + 60, "test", &purged, errbuf,
+	    sizeof(errbuf)), STORE_OK, "verify: a purge at the deadline");
+	is_int(uget(st, r.token, t, 0, &got, &expired), STORE_NOTFOUND,
+	    "verify: ... deletes it");
+	is_int(expired, 0, "verify: ... and then it is unknown");
+	str_copy(r.token, "short", sizeof(r.token));
+	is_int(uadd(st, &r, t, 2, 2), STORE_ERROR,
+	    "verify: a token of the wrong length refused");
+	store_close(st);
+}
+
 static void
 test_exempt_upgrade(void)
 {
@@ -2536,7 +2628,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(406);
+	plan(431);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2573,6 +2665,7 @@ main(void)
 	test_full();
 	test_cache_bound();
 	test_requests();
+	test_verify();
 	test_exempt_upgrade();
 	test_walk_corrupt();
 	test_purge_corrupt();

@@ -209,6 +209,8 @@ static const struct key keys[] = {
 	    NULL, F_REQUIRED, LST(name) },
 	{ "list.type", CL_LIST, KT_LKIND, 0, 0,
 	    "ip", 0, LST(kind) },
+	{ "list.file", CL_LIST, KT_PATH, 0, 4096,
+	    NULL, 0, LST(file) },
 	{ "http.listen", CL_HTTP, KT_LISTEN, 1, 65535,
 	    NULL, F_MULTI | F_REQUIRED, SRV2(http.listen, http.nlisten) },
 	{ "http.public-url", CL_HTTP, KT_URL, 0, URL_MAXLEN,

@@ -43,6 +43,7 @@ void		 conf_listen_error(const struct conf_listen *l, int err,
 struct conf_list {
 	char		*name;		/* [a-z0-9][a-z0-9._-]*, 1-32 bytes */
 	enum list_kind	 kind;
+	char		*file;		/* watched data file, or NULL */
 	int		 line;		/* where the list: clause starts */
 };
 

@@ -20,6 +20,7 @@ struct fdlimit;
 struct http;
 struct patterns;
 struct server;
+struct watch;
 struct xfr;
 struct zoneset;
 
@@ -41,6 +42,7 @@ struct daemon {
 	struct checker		*checker;
 	struct http		*http;		/* the delisting pages */
 	struct xfr		*xfr;		/* zone transfers */
+	struct watch		*watch;		/* the lists' files */
 	struct patterns		*patterns;
 	struct helo_list	*bad_helo;
 	struct helo_env		 helo;

@@ -34,6 +34,7 @@
 #include "service.h"
 #include "store.h"
 #include "util.h"
+#include "watch.h"
 #include "xfr.h"
 #include "zone.h"
 
@@ -576,11 +577,13 @@ reload(struct daemon *d)
 	set_trace(d);
 	if (http_update(d, errbuf, sizeof(errbuf)) == -1)
 		log_warnx("%s; keeping the previous HTTP listeners", errbuf);
+	if (watch_start(d->watch, d->conf, errbuf, sizeof(errbuf)) == -1)
+		log_warnx("%s", errbuf);
 	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
 	    d->zones->n == 1 ? "" : "s");
 }
 
-/* Collect finished notify-command runs; a failure is logged. */
+/* Collect finished children (notify-command runs and list loads). */
 static void
 reap_children(struct daemon *d)
 {
@@ -588,6 +591,8 @@ reap_children(struct daemon *d)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (watch_child_exited(d->watch, pid, status))
+			continue;	/* a list's load, logged */
 		(void)http_child_exited(d->http, pid);	/* next may start */
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			verbose(VERB_DETAIL, "notify: pid %ld exited 0",
@@ -797,7 +802,7 @@ main(int argc, char *argv[])
 	struct daemon d;
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 };
-	char errbuf[512], dbpath[PATH_MAX];
+	char errbuf[512], dbpath[PATH_MAX], ctlpath[PATH_MAX];
 	char *abs_conf = NULL, *abs_pid = NULL;
 	long nofile;
 	int ch, check_only = 0, ready = -1;
@@ -926,6 +931,10 @@ main(int argc, char *argv[])
 	    event_add(d.ev_purge, &tv) == -1)
 		fatalx("cannot set up signal and timer events");
 	on_serial(-1, 0, &d);
+	d.watch = watch_new(d.base, watch_ctl_path(ctlpath, sizeof(ctlpath)),
+	    d.conf_path);
+	if (watch_start(d.watch, d.conf, errbuf, sizeof(errbuf)) == -1)
+		fatalx("%s", errbuf);
 
 	service_start(&d);
 	if (!d.foreground && d.conf->log == CONF_LOG_SYSLOG)
@@ -941,6 +950,7 @@ main(int argc, char *argv[])
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");
 
+	watch_free(d.watch);
 	http_free(d.http);
 	xfr_free(d.xfr);
 	server_free(d.server);

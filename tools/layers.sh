@@ -111,6 +111,8 @@ notify.h		21
 notify.c		21
 mail.h			21
 mail.c			21
+watch.h			21
+watch.c			21
 verdict.h		22
 verdict.c		22
 decide.h		23

@@ -6,7 +6,8 @@
 # rsync replaces it (written under another name, then renamed over it)
 # and the answer changes within 2 s; a bad file is logged with its
 # FILE:LINE and the list keeps its data; a file that goes away changes
-# nothing either, and the list follows the file again once it is back.
+# nothing either, and the list follows the file again once it is back;
+# a reload stops or starts the watch.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -103,6 +104,21 @@ is "$(dig_answer "$(q 3.2.0.192.feed.test A)")" NXDOMAIN \
 printf ':127.0.0.5:in place\n192.0.2.7\n' >"$work/feed.txt"
 await_answer 7.2.0.192.feed.test 127.0.0.5
 ok "a file rewritten in place is loaded too" test "$WAITED" -ge 0
+
+# --- a reload that drops file: stops the watch; one that names it, loads -----
+sed '/^\tfile: /d' "$CONF" >"$work/nofile.conf" && cp "$CONF" "$work/file.conf" &&
+    cp "$work/nofile.conf" "$CONF" || bail "cannot rewrite $CONF"
+kill -HUP "$PID"
+ok "the configuration without file: is reloaded" await_reloads 1
+put ':127.0.0.6:not watched' 192.0.2.8
+sleep 2
+is "$(dig_answer "$(q 8.2.0.192.feed.test A)")" NXDOMAIN \
+    "a list without file: is no longer loaded from it"
+cp "$work/file.conf" "$CONF" || bail "cannot rewrite $CONF"
+kill -HUP "$PID"
+ok "the configuration with file: again is reloaded" await_reloads 2
+await_answer 8.2.0.192.feed.test 127.0.0.6
+ok "a reload that names the file loads it" test "$WAITED" -ge 0
 
 stop_daemon
 done_testing

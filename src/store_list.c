@@ -496,50 +496,123 @@ rec_key(const struct rec *r, uint8_t *kb)
 	return kb;
 }
 
+/* The 8 bytes of r's key from depth on, big-endian, zero-padded. */
+static uint64_t
+rec_word(const struct rec *r, size_t depth)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = depth; i < depth + 8; i++)
+		w = w << 8 | (i < r->klen ? r->kp[i] : 0);
+	return w;
+}
+
 /*
- * Sort n records into LMDB's order of their keys, the first of equal keys
- * first: a stable radix sort on k8, a byte a pass from the last (a pass
- * in which every key has the same byte is skipped: an IPv4 key varies in
- * five), then rec_cmp within each run of equal k8, for the keys that go
- * on past 8 bytes (IPv6 prefixes, names).
+ * A stable LSD radix sort of v (n records) on w (one word each, moved
+ * with them), a byte a pass from the last; a pass in which every word
+ * has the same byte is skipped. tv and tw have room for n.
  */
 static void
-recs_sort(struct rec *v, size_t n)
+radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
+    uint64_t *tw)
 {
-	struct rec *tmp, *src, *dst, *t;
-	size_t count[256], i, c, pos, run;
+	struct rec *sv = v, *dv = tv, *t;
+	uint64_t *sw = w, *dw = tw, *u;
+	size_t count[256], i, c, pos, j;
 	unsigned shift;
 
-	if (n < 2)
-		return;
-	tmp = xreallocarray(NULL, n, sizeof(*tmp));
-	src = v;
-	dst = tmp;
 	for (shift = 0; shift < 64; shift += 8) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
-			count[(src[i].k8 >> shift) & 0xff]++;
-		if (count[(src[0].k8 >> shift) & 0xff] == n)
+			count[(sw[i] >> shift) & 0xff]++;
+		if (count[(sw[0] >> shift) & 0xff] == n)
 			continue;
 		for (pos = 0, i = 0; i < 256; i++) {
 			c = count[i];
 			count[i] = pos;
 			pos += c;
 		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i].k8 >> shift) & 0xff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
+		for (i = 0; i < n; i++) {
+			j = count[(sw[i] >> shift) & 0xff]++;
+			dv[j] = sv[i];
+			dw[j] = sw[i];
+		}
+		t = sv, sv = dv, dv = t;
+		u = sw, sw = dw, dw = u;
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
+	if (sv != v) {
+		memcpy(v, sv, n * sizeof(*v));
+		memcpy(w, sw, n * sizeof(*w));
+	}
+}
+
+/*
+ * Sort a run of n records whose keys agree on their first depth bytes:
+ * on the next 8 bytes, then each run of those alike 8 bytes further,
+ * and a small run, or one whose keys all end here, with rec_cmp (which
+ * also orders the shorter key first and equal keys by seq).
+ */
+static void
+run_sort(struct rec *v, size_t n, size_t depth)
+{
+	struct rec *tv;
+	uint64_t *w, *tw;
+	size_t i, run;
+	int longer = 0;
+
+	for (i = 0; i < n && !longer; i++)
+		longer = v[i].klen > depth;
+	if (n < 32 || !longer) {
+		qsort(v, n, sizeof(*v), rec_cmp);
+		return;
+	}
+	w = xreallocarray(NULL, n, sizeof(*w));
+	tw = xreallocarray(NULL, n, sizeof(*tw));
+	tv = xreallocarray(NULL, n, sizeof(*tv));
+	for (i = 0; i < n; i++)
+		w[i] = rec_word(&v[i], depth);
+	radix_sort(v, w, n, tv, tw);
+	free(tv);
+	free(tw);
+	for (i = 0; i < n; i = run) {
+		for (run = i + 1; run < n && w[run] == w[i]; run++)
+			;
+		if (run - i > 1)
+			run_sort(v + i, run - i, depth + 8);
+	}
+	free(w);
+}
+
+/*
+ * Sort n records into LMDB's order of their keys, the first of equal keys
+ * first: a stable radix sort on k8 (an IPv4 key varies in five of its
+ * bytes), then each run of equal k8, for the keys that go on past 8
+ * bytes (IPv6 prefixes, names), on their next bytes (run_sort).
+ */
+static void
+recs_sort(struct rec *v, size_t n)
+{
+	struct rec *tv;
+	uint64_t *w, *tw;
+	size_t i, run;
+
+	if (n < 2)
+		return;
+	w = xreallocarray(NULL, n, sizeof(*w));
+	tw = xreallocarray(NULL, n, sizeof(*tw));
+	tv = xreallocarray(NULL, n, sizeof(*tv));
+	for (i = 0; i < n; i++)
+		w[i] = v[i].k8;
+	radix_sort(v, w, n, tv, tw);
+	free(w);
+	free(tw);
+	free(tv);
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
 			;
 		if (run - i > 1)
-			qsort(v + i, run - i, sizeof(*v), rec_cmp);
+			run_sort(v + i, run - i, 8);
 	}
 }
 
@@ -566,6 +639,7 @@ struct recs {
 };
 
 #define ARENA	(1 << 20)
+#define PREFETCH	16	/* records fetched ahead by recs_write */
 
 static uint8_t *
 recs_room(struct recs *rs, size_t len)
@@ -772,6 +846,13 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		return -1;
 	}
 	for (i = 0; i < rs->n; i++) {
+		/* keys and values lie in file order: fetch ahead of the sort's */
+		if (i + PREFETCH < rs->n) {
+			r = &rs->v[i + PREFETCH];
+			if (r->kp != NULL)
+				__builtin_prefetch(r->kp);
+			__builtin_prefetch(rs->vals[r->vid].p);
+		}
 		r = &rs->v[i];
 		x = &rs->vals[r->vid];
 		k.mv_data = (void *)rec_key(r, kb);

@@ -227,6 +227,8 @@ static const struct key keys[] = {
 	    NULL, F_REQUIRED, LST(name) },
 	{ "list.type", CL_LIST, KT_LKIND, 0, 0,
 	    "ip", 0, LST(kind) },
+	{ "list.file", CL_LIST, KT_PATH, 0, 4096,
+	    NULL, 0, LST(file) },
 	{ "key.name", CL_KEY, KT_NAME, 0, 0,
 	    NULL, F_REQUIRED, KEY(name) },
 	{ "key.algorithm", CL_KEY, KT_KALG, 0, 0,

@@ -86,6 +86,7 @@ int		 conf_acl_allows(const struct conf_acl *v, size_t n,
 struct conf_list {
 	char		*name;		/* [a-z0-9][a-z0-9._-]*, 1-32 bytes */
 	enum list_kind	 kind;
+	char		*file;		/* watched data file, or NULL */
 	int		 line;		/* where the list: clause starts */
 };
 

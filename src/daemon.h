@@ -21,6 +21,7 @@ struct http;
 struct patterns;
 struct rulestats;
 struct server;
+struct watch;
 struct xfr;
 struct zoneset;
 
@@ -43,6 +44,7 @@ struct daemon {
 	struct http		*http;		/* the delisting pages */
 	struct xfr		*xfr;		/* zone transfers */
 	struct dnstap		*dnstap;	/* dnstap output, or NULL */
+	struct watch		*watch;		/* the lists' files */
 	struct patterns		*patterns;
 	struct helo_list	*bad_helo;
 	struct helo_env		 helo;

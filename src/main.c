@@ -37,6 +37,7 @@
 #include "store.h"
 #include "store_cache.h"
 #include "util.h"
+#include "watch.h"
 #include "xfr.h"
 #include "zone.h"
 
@@ -623,11 +624,13 @@ reload(struct daemon *d)
 	set_trace(d);
 	if (http_update(d, errbuf, sizeof(errbuf)) == -1)
 		log_warnx("%s; keeping the previous HTTP listeners", errbuf);
+	if (watch_start(d->watch, d->conf, errbuf, sizeof(errbuf)) == -1)
+		log_warnx("%s", errbuf);
 	log_info("reloaded %s: %zu zone%s", d->conf_path, d->zones->n,
 	    d->zones->n == 1 ? "" : "s");
 }
 
-/* Collect finished notify-command runs; a failure is logged. */
+/* Collect finished children (notify-command runs and list loads). */
 static void
 reap_children(struct daemon *d)
 {
@@ -635,6 +638,8 @@ reap_children(struct daemon *d)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (watch_child_exited(d->watch, pid, status))
+			continue;	/* a list's load, logged */
 		/* the next may start; a mail-command run is logged there */
 		if (http_child_exited(d->http, pid, status) == 2)
 			continue;
@@ -846,7 +851,7 @@ main(int argc, char *argv[])
 	struct daemon d;
 	struct state st;
 	struct timeval tv = { PURGE_FIRST, 0 }, stats_tv = { 0, 0 };
-	char errbuf[512], dbpath[PATH_MAX];
+	char errbuf[512], dbpath[PATH_MAX], ctlpath[PATH_MAX];
 	char *abs_conf = NULL, *abs_pid = NULL;
 	long nofile;
 	int ch, check_only = 0, ready = -1;
@@ -980,6 +985,10 @@ main(int argc, char *argv[])
 	    event_add(d.ev_purge, &tv) == -1)
 		fatalx("cannot set up signal and timer events");
 	on_serial(-1, 0, &d);
+	d.watch = watch_new(d.base, watch_ctl_path(ctlpath, sizeof(ctlpath)),
+	    d.conf_path);
+	if (watch_start(d.watch, d.conf, errbuf, sizeof(errbuf)) == -1)
+		fatalx("%s", errbuf);
 
 	service_start(&d);
 	if (!d.foreground && d.conf->log == CONF_LOG_SYSLOG)
@@ -1008,6 +1017,7 @@ main(int argc, char *argv[])
 	if (event_base_dispatch(d.base) == -1)
 		fatalx("event loop failed");
 
+	watch_free(d.watch);
 	http_free(d.http);
 	xfr_free(d.xfr);
 	server_free(d.server);

@@ -440,15 +440,19 @@ store_bulk_undo(struct store *st, unsigned l, store_iter_fn *next,
 	    errlen);
 }
 
-/* One entry of a replace, packed: its key, then its value. */
+/*
+ * One entry of a replace: its key, and its value as an index into the
+ * distinct values of the file (a feed's entries mostly share one: the
+ * same default text, actor and times), each held once.
+ */
 struct rec {
 	uint64_t	 k8;		/* the key's first 8 bytes, big-endian,
 					   zero-padded: most keys sort on it */
-	uint8_t		*p;		/* into the arena */
-	uint16_t	 klen;
-	uint16_t	 vlen;
+	uint8_t		*kp;		/* a key longer than 8 bytes, whole,
+					   in the arena; else NULL */
+	uint32_t	 vid;		/* its value: recs.vals[vid] */
 	uint32_t	 seq;		/* order in the file: the first wins */
-	int64_t		 expires;
+	uint16_t	 klen;
 };
 
 static int
@@ -458,67 +462,177 @@ rec_cmp(const void *a, const void *b)
 	size_t n = x->klen < y->klen ? x->klen : y->klen;
 	int r;
 
-	/* LMDB's order: the bytes, then the shorter first */
+	/*
+	 * LMDB's order: the bytes, then the shorter first. Equal k8 means
+	 * equal first 8 bytes (or all of a shorter key's).
+	 */
 	if (x->k8 != y->k8)
 		return x->k8 < y->k8 ? -1 : 1;
-	if ((r = memcmp(x->p, y->p, n)) != 0)
+	if (n > 8 && (r = memcmp(x->kp + 8, y->kp + 8, n - 8)) != 0)
 		return r;
 	if (x->klen != y->klen)
 		return x->klen < y->klen ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* 1 if records x and y have the same key. */
+static int
+rec_same(const struct rec *x, const struct rec *y)
+{
+	return x->k8 == y->k8 && x->klen == y->klen && (x->klen <= 8 ||
+	    memcmp(x->kp + 8, y->kp + 8, x->klen - 8u) == 0);
+}
+
+/* The key of r in kb (ANYKEY_MAX bytes). */
+static const uint8_t *
+rec_key(const struct rec *r, uint8_t *kb)
+{
+	unsigned i;
+
+	if (r->kp != NULL)
+		return r->kp;
+	for (i = 0; i < 8; i++)
+		kb[i] = (uint8_t)(r->k8 >> (56 - 8 * i));
+	return kb;
+}
+
+/* The 8 bytes of r's key from depth on, big-endian, zero-padded. */
+static uint64_t
+rec_word(const struct rec *r, size_t depth)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = depth; i < depth + 8; i++)
+		w = w << 8 | (i < r->klen ? r->kp[i] : 0);
+	return w;
+}
+
 /*
- * Sort n records into LMDB's order of their keys, the first of equal keys
- * first: a stable radix sort on k8, a byte a pass from the last (a pass
- * in which every key has the same byte is skipped: an IPv4 key varies in
- * five), then rec_cmp within each run of equal k8, for the keys that go
- * on past 8 bytes (IPv6 prefixes, names).
+ * A stable LSD radix sort of v (n records) on w (one word each, moved
+ * with them), a byte a pass from the last; a pass in which every word
+ * has the same byte is skipped. tv and tw have room for n.
  */
 static void
-recs_sort(struct rec *v, size_t n)
+radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
+    uint64_t *tw)
 {
-	struct rec *tmp, *src, *dst, *t;
-	size_t count[256], i, c, pos, run;
+	struct rec *sv = v, *dv = tv, *t;
+	uint64_t *sw = w, *dw = tw, *u;
+	size_t count[256], i, c, pos, j;
 	unsigned shift;
 
-	if (n < 2)
-		return;
-	tmp = xreallocarray(NULL, n, sizeof(*tmp));
-	src = v;
-	dst = tmp;
 	for (shift = 0; shift < 64; shift += 8) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
-			count[(src[i].k8 >> shift) & 0xff]++;
-		if (count[(src[0].k8 >> shift) & 0xff] == n)
+			count[(sw[i] >> shift) & 0xff]++;
+		if (count[(sw[0] >> shift) & 0xff] == n)
 			continue;
 		for (pos = 0, i = 0; i < 256; i++) {
 			c = count[i];
 			count[i] = pos;
 			pos += c;
 		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i].k8 >> shift) & 0xff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
+		for (i = 0; i < n; i++) {
+			j = count[(sw[i] >> shift) & 0xff]++;
+			dv[j] = sv[i];
+			dw[j] = sw[i];
+		}
+		t = sv, sv = dv, dv = t;
+		u = sw, sw = dw, dw = u;
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
+	if (sv != v) {
+		memcpy(v, sv, n * sizeof(*v));
+		memcpy(w, sw, n * sizeof(*w));
+	}
+}
+
+/*
+ * Sort a run of n records whose keys agree on their first depth bytes:
+ * on the next 8 bytes, then each run of those alike 8 bytes further,
+ * and a small run, or one whose keys all end here, with rec_cmp (which
+ * also orders the shorter key first and equal keys by seq).
+ */
+static void
+run_sort(struct rec *v, size_t n, size_t depth)
+{
+	struct rec *tv;
+	uint64_t *w, *tw;
+	size_t i, run;
+	int longer = 0;
+
+	for (i = 0; i < n && !longer; i++)
+		longer = v[i].klen > depth;
+	if (n < 32 || !longer) {
+		qsort(v, n, sizeof(*v), rec_cmp);
+		return;
+	}
+	w = xreallocarray(NULL, n, sizeof(*w));
+	tw = xreallocarray(NULL, n, sizeof(*tw));
+	tv = xreallocarray(NULL, n, sizeof(*tv));
+	for (i = 0; i < n; i++)
+		w[i] = rec_word(&v[i], depth);
+	radix_sort(v, w, n, tv, tw);
+	free(tv);
+	free(tw);
+	for (i = 0; i < n; i = run) {
+		for (run = i + 1; run < n && w[run] == w[i]; run++)
+			;
+		if (run - i > 1)
+			run_sort(v + i, run - i, depth + 8);
+	}
+	free(w);
+}
+
+/*
+ * Sort n records into LMDB's order of their keys, the first of equal keys
+ * first: a stable radix sort on k8 (an IPv4 key varies in five of its
+ * bytes), then each run of equal k8, for the keys that go on past 8
+ * bytes (IPv6 prefixes, names), on their next bytes (run_sort).
+ */
+static void
+recs_sort(struct rec *v, size_t n)
+{
+	struct rec *tv;
+	uint64_t *w, *tw;
+	size_t i, run;
+
+	if (n < 2)
+		return;
+	w = xreallocarray(NULL, n, sizeof(*w));
+	tw = xreallocarray(NULL, n, sizeof(*tw));
+	tv = xreallocarray(NULL, n, sizeof(*tv));
+	for (i = 0; i < n; i++)
+		w[i] = v[i].k8;
+	radix_sort(v, w, n, tv, tw);
+	free(w);
+	free(tw);
+	free(tv);
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
 			;
 		if (run - i > 1)
-			qsort(v + i, run - i, sizeof(*v), rec_cmp);
+			run_sort(v + i, run - i, 8);
 	}
 }
+
+/* A distinct value of a replace. */
+struct val {
+	uint8_t		*p;		/* into the arena */
+	uint64_t	 hash;
+	int64_t		 expires;
+	uint16_t	 len;
+};
 
 /* The new entries of a replace, in memory. */
 struct recs {
 	struct rec	*v;
 	size_t		 n, cap;
+	struct val	*vals;		/* the distinct values */
+	size_t		 nvals, capvals;
+	uint32_t	 last;		/* the id vals_intern gave last */
+	uint32_t	*slots;		/* open addressing: vid + 1, 0 empty */
+	size_t		 nslots;	/* a power of 2, over twice nvals */
 	uint8_t		**arenas;	/* blocks of ARENA bytes */
 	size_t		 narenas;
 	size_t		 used;		/* of the last arena */
@@ -549,6 +663,77 @@ recs_free(struct recs *rs)
 		free(rs->arenas[i]);
 	free(rs->arenas);
 	free(rs->v);
+	free(rs->vals);
+	free(rs->slots);
+}
+
+/* FNV-1a over len bytes of p. */
+static uint64_t
+val_hash(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (len-- > 0)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Double the slots of rs's value table, placing every value again. */
+static void
+vals_grow(struct recs *rs)
+{
+	size_t i, j, mask;
+
+	free(rs->slots);
+	rs->nslots = rs->nslots ? rs->nslots * 2 : 1024;
+	rs->slots = xcalloc(rs->nslots, sizeof(*rs->slots));
+	mask = rs->nslots - 1;
+	for (i = 0; i < rs->nvals; i++) {
+		for (j = rs->vals[i].hash & mask; rs->slots[j] != 0;
+		    j = (j + 1) & mask)
+			;
+		rs->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The id of value vb (vlen bytes, expiring at expires), added if new. */
+static uint32_t
+vals_intern(struct recs *rs, const uint8_t *vb, size_t vlen,
+    int64_t expires)
+{
+	uint64_t h;
+	struct val *x;
+	size_t j, mask;
+
+	/* most often the value of the entry before */
+	if (rs->nvals > 0) {
+		x = &rs->vals[rs->last];
+		if (x->len == vlen && memcmp(x->p, vb, vlen) == 0)
+			return rs->last;
+	}
+	h = val_hash(vb, vlen);
+	if (2 * (rs->nvals + 1) > rs->nslots)
+		vals_grow(rs);
+	mask = rs->nslots - 1;
+	for (j = h & mask; rs->slots[j] != 0; j = (j + 1) & mask) {
+		x = &rs->vals[rs->slots[j] - 1];
+		if (x->hash == h && x->len == vlen &&
+		    memcmp(x->p, vb, vlen) == 0)
+			return rs->last = rs->slots[j] - 1;
+	}
+	if (rs->nvals == rs->capvals) {
+		rs->capvals = rs->capvals ? rs->capvals * 2 : 64;
+		rs->vals = xreallocarray(rs->vals, rs->capvals,
+		    sizeof(*rs->vals));
+	}
+	x = &rs->vals[rs->nvals];
+	x->p = recs_room(rs, vlen);
+	memcpy(x->p, vb, vlen);
+	x->len = (uint16_t)vlen;
+	x->hash = h;
+	x->expires = expires;
+	rs->slots[j] = (uint32_t)rs->nvals + 1;
+	return rs->last = (uint32_t)rs->nvals++;
 }
 
 /*
@@ -595,15 +780,16 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			rs->v = xreallocarray(rs->v, rs->cap, sizeof(*rs->v));
 		}
 		r = &rs->v[rs->n];
-		r->p = recs_room(rs, klen + vlen);
-		memcpy(r->p, kb, klen);
-		memcpy(r->p + klen, vb, vlen);
+		r->kp = NULL;
+		if (klen > 8) {
+			r->kp = recs_room(rs, klen);
+			memcpy(r->kp, kb, klen);
+		}
 		r->klen = (uint16_t)klen;
-		r->vlen = (uint16_t)vlen;
 		r->k8 = 0;
 		for (i = 0; i < 8; i++)
 			r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
-		r->expires = e.expires;
+		r->vid = vals_intern(rs, vb, vlen, e.expires);
 		r->seq = (uint32_t)rs->n++;
 	}
 }
@@ -633,7 +819,10 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
     size_t errlen)
 {
 	uint32_t old[2][LENS_MAX];
+	uint8_t kb[ANYKEY_MAX];
 	lens_delta d;
+	const struct rec *r;
+	const struct val *x;
 	MDB_cursor *mc;
 	MDB_val k, v;
 	size_t i, first = 0;
@@ -657,18 +846,22 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		return -1;
 	}
 	for (i = 0; i < rs->n; i++) {
-		/* the records lie in file order: fetch ahead of the sort's */
-		if (i + PREFETCH < rs->n)
-			__builtin_prefetch(rs->v[i + PREFETCH].p);
-		k.mv_data = rs->v[i].p;
-		k.mv_size = rs->v[i].klen;
-		v.mv_data = rs->v[i].p + rs->v[i].klen;
-		v.mv_size = rs->v[i].vlen;
+		/* keys and values lie in file order: fetch ahead of the sort's */
+		if (i + PREFETCH < rs->n) {
+			r = &rs->v[i + PREFETCH];
+			if (r->kp != NULL)
+				__builtin_prefetch(r->kp);
+			__builtin_prefetch(rs->vals[r->vid].p);
+		}
+		r = &rs->v[i];
+		x = &rs->vals[r->vid];
+		k.mv_data = (void *)rec_key(r, kb);
+		k.mv_size = r->klen;
+		v.mv_data = x->p;
+		v.mv_size = x->len;
 		/* equal keys are together, the first line first */
-		if (i > 0 && rs->v[i - 1].k8 == rs->v[i].k8 &&
-		    rs->v[i - 1].klen == rs->v[i].klen && (rs->v[i].klen <= 8 ||
-		    memcmp(rs->v[i - 1].p, rs->v[i].p, rs->v[i].klen) == 0)) {
-			rec_dup(st, l, &k, &v, dup, arg, rs->v[i].seq,
+		if (i > 0 && rec_same(&rs->v[i - 1], r)) {
+			rec_dup(st, l, &k, &v, dup, arg, r->seq,
 			    rs->v[first].seq);
 			(*dups)++;
 			continue;
@@ -681,7 +874,7 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 			return -1;
 		}
 		if (store_expiry_put(st, txn, l, k.mv_data, k.mv_size,
-		    rs->v[i].expires, 0, errbuf, errlen) == -1) {
+		    x->expires, 0, errbuf, errlen) == -1) {
 			mdb_cursor_close(mc);
 			return -1;
 		}

@@ -120,6 +120,8 @@ mail.h			21
 mail.c			21
 rulestats.h		21
 rulestats.c		21
+watch.h			21
+watch.c			21
 verdict.h		22
 verdict.c		22
 decide.h		23

@@ -866,7 +866,7 @@ test_schema(void)
 		"zone.negative-ttl", "zone.soa", "zone.ns", "zone.txt",
 		"zone.code", "zone.url", "zone.on-lookup-failure",
 		"zone.list", "zone.allow-transfer", "zone.notify",
-		"list.name", "list.type",
+		"list.name", "list.type", "list.file",
 		"key.name", "key.algorithm", "key.secret",
 		"http.listen", "http.public-url", "http.allow-metrics",
 		"http.self-delist", "http.self-delist-cooldown",
@@ -1114,9 +1114,11 @@ static const char every_conf[] =
     "list:\n"
     "\tname: spam\n"
     "\ttype: ip\n"
+    "\tfile: /var/lib/rdnsbl/feeds/spam.txt\n"
     "list:\n"
     "\tname: dbl.v2\n"
     "\ttype: domain\n"
+    "\tfile: feeds/dbl.txt.gz\n"
     "zone:\n"
     "\tname: wl.example.net\n"
     "\ttype: dnswl\n"
@@ -1326,7 +1328,8 @@ test_lists(void)
 	    " list: c 127.0.0.1\n list: dom\nzone:\n name: h.test\n"
 	    " type: helo\n list: d\n", "lists", bad);
 	c = load_ok("zone:\n name: b.test\n type: dnsbl\nzone:\n"
-	    " name: w.test\n type: dnswl\nlist:\n name: spam\nzone:\n"
+	    " name: w.test\n type: dnswl\nlist:\n name: spam\n"
+	    " file: feeds/spam.txt\nlist:\n name: nofile\nzone:\n"
 	    " name: s.test\n type: dnsbl\n list: black\n"
 	    " list: spam 127.1.2.3\n", "lists: defaults and codes");
 	if (c == NULL)
@@ -1340,11 +1343,17 @@ test_lists(void)
 	    "lists: a code anywhere in 127/8 (but 127.0.0.1)");
 	is_int(conf_list_kind(c, "spam"), LIST_KIND_IP,
 	    "lists: spam is an ip list");
+	ok(c->lists[0].file != NULL && c->lists[0].file[0] == '/' &&
+	    strlen(c->lists[0].file) > 15 && strcmp(c->lists[0].file +
+	    strlen(c->lists[0].file) - 15, "/feeds/spam.txt") == 0,
+	    "lists: file: is relative to the configuration's directory");
+	ok(c->lists[1].file == NULL, "lists: no file: by default");
 	is_int(conf_list_kind(c, "white"), LIST_KIND_IP,
 	    "lists: white is built in");
 	is_int(conf_list_kind(c, "nope"), -1, "lists: no such list");
 	d = dump_string(c);
-	ok(d != NULL && strstr(d, "list:\n\tname: spam\n\ttype: ip\n") !=
+	ok(d != NULL && strstr(d, "list:\n\tname: spam\n\ttype: ip\n"
+	    "\tfile: \"/") != NULL && strstr(d, "/feeds/spam.txt\"\n") !=
 	    NULL && strstr(d, "\tlist: spam 127.1.2.3\n") != NULL &&
 	    strstr(d, "\tlist: black\n") != NULL, "lists: dumped");
 	free(d);
@@ -1476,7 +1485,7 @@ test_listen_error(void)
 int
 main(void)
 {
-	plan(384 + NLEAKTESTS);
+	plan(386 + NLEAKTESTS);
 	test_full();
 	test_defaults();
 	test_helo();

@@ -11,13 +11,9 @@
 # that are never looked up.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 # --- the fake internet ------------------------------------------------------
-: >"$TNS"
+tns_begin
 # 192.0.2.1: no PTR (NXDOMAIN).
 tns_nx "$(dns_ptrname 192.0.2.1)" PTR
 # 192.0.2.2: the PTR name exists, no PTR data (NODATA).

@@ -9,13 +9,9 @@
 # daemon answers everything that needs no check while checks hang.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 # --- the fake internet ------------------------------------------------------
-: >"$TNS"
+tns_begin
 tns_rcode "$(dns_ptrname 203.0.113.1)" PTR SERVFAIL
 tns_rcode "$(dns_ptrname 203.0.113.2)" PTR REFUSED
 # 203.0.113.3, .13, .14, .6: no entry, no reply (a silent upstream).

@@ -10,13 +10,9 @@
 # rdnsblctl helo, and a broken bad-HELO file.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 # --- the fake internet ------------------------------------------------------
-: >"$TNS"
+tns_begin
 both_nx()
 {
 	tns_nx "$1" A

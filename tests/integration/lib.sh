@@ -886,6 +886,28 @@ hold_ready()
 
 TNS="$work/upstream.testns"
 
+# old_db: DB becomes a copy of the database made before named lists
+# (tests/data/db-0.1), for the tests of an upgrade.
+old_db()
+{
+	mkdir -p "$work/olddb"
+	cp "$DATA/db-0.1/data.mdb" "$work/olddb/" ||
+	    bail "cannot copy the old database"
+	chmod 600 "$work/olddb/data.mdb"
+	DB="$work/olddb"
+}
+
+# tns_begin: a test of the checks needs dig, perl, ldns-testns and the
+# programs; $TNS starts empty.
+tns_begin()
+{
+	need_tool dig
+	need_tool perl
+	need_tool ldns-testns
+	need_programs
+	: >"$TNS"
+}
+
 # dns_ptrname ADDR: the in-addr.arpa or ip6.arpa name of an address.
 dns_ptrname()
 {

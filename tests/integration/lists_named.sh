@@ -111,11 +111,7 @@ is "$(dig_answer "$(q 2.2.0.192.late.test A)")" \
 stop_daemon
 
 # --- a database made before named lists -------------------------------------
-old="$work/olddb"
-mkdir -p "$old"
-cp "$DATA/db-0.1/data.mdb" "$old/" || bail "cannot copy the old database"
-chmod 600 "$old/data.mdb"
-DB=$old
+old_db
 write_conf lists-named.conf.in
 start_daemon
 is "$(dig_answer "$(q 5.100.51.198.bl.test A)")" \

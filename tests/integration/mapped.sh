@@ -8,13 +8,9 @@
 # zone falls back the same way; rdnsblctl lookup agrees.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool perl
-need_tool ldns-testns
-need_programs
 
 # --- the fake internet ------------------------------------------------------
-: >"$TNS"
+tns_begin
 # 192.0.2.1: no PTR (NXDOMAIN), so no-ptr lists it.
 tns_nx "$(dns_ptrname 192.0.2.1)" PTR
 # 198.51.100.9: forward-confirmed, not dynamic: the checks pass it.

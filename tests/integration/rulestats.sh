@@ -231,11 +231,7 @@ is "$?" 0 "a screenshot kept in tests/artefacts/rulestats"
 stop_daemon
 
 # --- a database made before the statistics ----------------------------------
-old="$work/olddb"
-mkdir -p "$old"
-cp "$DATA/db-0.1/data.mdb" "$old/" || bail "cannot copy the old database"
-chmod 600 "$old/data.mdb"
-DB=$old
+old_db
 write_conf rulestats.conf.in
 ctl_ok "old database: stats reads it as it is" stats
 is "$(printf '%s\n' "$CTL_OUT" | grep -c '^listing')" 0 \

@@ -33,9 +33,23 @@
  * The most a rule may cost (regex_cost): glibc's regcomp takes time and
  * memory that double with each stacked or nested repetition (22 "+" on
  * one atom: 16 s; 24: over 4 GB), and it runs in the event loop at a
- * reload. 2000 is some 3 ms; the S25R rules cost at most 16.
+ * reload. A rule of cost 2000 compiles in at most some 25 ms (nested
+ * bounded repetitions, the worst kind); the S25R rules cost at most 16.
+ * The rules of a file may cost PATTERNS_COST_MAX in all, some 0.6 s at
+ * worst, so that many rules each under the limit cannot stall a reload
+ * either.
  */
 #define PATTERN_COST_MAX	2000
+#define PATTERNS_COST_MAX	50000
+/*
+ * The largest bound of a "{m,n}": glibc compiles "a{0,n}" in time that
+ * grows with n squared (n = 1999: 0.1 s), and no bound past POSIX's
+ * smallest RE_DUP_MAX is of use on a name of at most 253 bytes.
+ */
+#define BOUND_MAX		255
+#define COST_BOUND		UINT64_MAX	/* regex_cost: a bound too big */
+#define COST_STACKED		(UINT64_MAX - 1)	/* a repeated repetition */
+#define COST_EMPTY		(UINT64_MAX - 2)	/* a repeated empty match */
 #define COST_DEPTH		32	/* nested groups followed */
 
 struct rule {
@@ -57,6 +71,7 @@ struct patterns {
 	struct exception *excl;		/* in file order while loading */
 	size_t		 nexc;
 	size_t		 exccap;
+	uint64_t	 cost;		/* of the rules so far (regex_cost) */
 };
 
 /* Escape up to QUOTE_MAX bytes of file text for a message. */
@@ -139,51 +154,90 @@ cost_cap(uint64_t c)
  * cost of what it repeats (by 2 for "*", "+" and "?", by one more than
  * its bound for "{m,n}"), so that stacked and nested repetitions, which
  * glibc expands, multiply. Returns the cost, capped past
- * PATTERN_COST_MAX, or PATTERN_COST_MAX + 1 for groups nested too deep.
+ * PATTERN_COST_MAX, or PATTERN_COST_MAX + 1 for groups nested too deep,
+ * or instead of a cost:
+ *   COST_BOUND	a bound past BOUND_MAX;
+ *   COST_STACKED	one repetition right after another ("a*+", "a{2}{3}"),
+ *		which POSIX leaves undefined;
+ *   COST_EMPTY	a repetition of what can match the empty string ("^*",
+ *		"(a*)+", "(x|)?"), which means no more than the same
+ *		without it.
+ * glibc compiles the last two in time no cost here foretells, growing
+ * faster than twice for each ("a*" and nine "+": 0.4 s where "a" and
+ * ten take 3 ms; "(^|.){3,9}{0,3}": 24 s).
  */
 static uint64_t
 regex_cost(const char *re)
 {
 	uint64_t sum[COST_DEPTH], last = 0, m, n;
+	/*
+	 * Per group: can the atoms before the last one of the alternative
+	 * being read all match empty (alt), can an alternative already
+	 * read (any); can the last atom (lnull)?
+	 */
+	int alt[COST_DEPTH], any[COST_DEPTH], lnull = 0, rmin0, rep = 0;
 	const char *s = re;
 	int d = 0;
 
 	sum[0] = 0;
+	alt[0] = 1;
+	any[0] = 0;
 	while (*s != '\0') {
+		if (!(*s == '*' || *s == '+' || *s == '?' || *s == '{'))
+			rep = 0;
+		if (last != 0 && (*s == '(' || *s == '|' || *s == ')')) {
+			alt[d] = alt[d] && lnull;	/* done with it */
+			last = 0;
+		}
 		switch (*s) {
 		case '(':
 			if (++d == COST_DEPTH)
 				return PATTERN_COST_MAX + 1;
 			sum[d] = 0;
-			last = 0;
+			alt[d] = 1;
+			any[d] = 0;
+			s++;
+			continue;
+		case '|':
+			any[d] = any[d] || alt[d];
+			alt[d] = 1;
 			s++;
 			continue;
 		case ')':
-			if (d > 0) {
-				last = sum[d] ? sum[d] : 1;
-				d--;
-				sum[d] = cost_cap(sum[d] + last);
-			}
 			s++;
+			if (d == 0)
+				break;	/* a literal ")": an atom below */
+			last = sum[d] ? sum[d] : 1;
+			lnull = any[d] || alt[d];
+			d--;
+			sum[d] = cost_cap(sum[d] + last);
 			continue;
 		case '*':
-		case '+':
 		case '?':
 			m = 2;
+			rmin0 = 1;
 			s++;
-			break;
+			goto repeat;
+		case '+':
+			m = 2;
+			rmin0 = 0;
+			s++;
+			goto repeat;
 		case '{':
 			m = n = 0;
 			for (s++; *s >= '0' && *s <= '9'; s++)
 				m = cost_cap(m * 10 + (uint64_t)(*s - '0'));
+			rmin0 = m == 0;
 			if (*s == ',')
 				for (s++; *s >= '0' && *s <= '9'; s++)
 					n = cost_cap(n * 10 +
 					    (uint64_t)(*s - '0'));
 			if (*s == '}')
 				s++;
+			if (m > BOUND_MAX || n > BOUND_MAX)
+				return COST_BOUND;
 			m = (n > m ? n : m) + 1;
-			break;
+			goto repeat;
 		case '[':
 			/* a bracket expression is one atom */
 			s++;
@@ -202,7 +256,14 @@ regex_cost(const char *re)
 			}
 			if (*s == ']')
 				s++;
+			break;
+		case '^':
+		case '$':
+			s++;
+			if (last != 0)
+				alt[d] = alt[d] && lnull;
 			last = 1;
+			lnull = 1;	/* an anchor matches empty */
 			sum[d] = cost_cap(sum[d] + 1);
 			continue;
 		case '\\':
@@ -211,16 +272,28 @@ regex_cost(const char *re)
 			/* FALLTHROUGH */
 		default:
 			s++;
-			last = 1;
-			sum[d] = cost_cap(sum[d] + 1);
-			continue;
+			break;
 		}
+		/* an atom */
+		if (last != 0)
+			alt[d] = alt[d] && lnull;
+		last = 1;
+		lnull = 0;
+		sum[d] = cost_cap(sum[d] + 1);
+		continue;
+repeat:
 		/* a repetition of the last atom: its cost m times over */
 		if (last == 0)
 			continue;
+		if (rep)
+			return COST_STACKED;
+		if (lnull)
+			return COST_EMPTY;
+		rep = 1;
 		if (sum[d] <= PATTERN_COST_MAX)	/* else over already */
 			sum[d] = cost_cap(sum[d] - last + cost_cap(last * m));
 		last = cost_cap(last * m);
+		lnull = rmin0;
 	}
 	while (d > 0) {
 		sum[d - 1] = cost_cap(sum[d - 1] + sum[d]);
@@ -235,6 +308,7 @@ add_rule(struct patterns *p, struct line_errs *ld, const char *name,
 {
 	struct rule *r;
 	char qb[QUOTE_MAX * 4 + 1], eb[256];
+	uint64_t cost;
 	size_t i;
 	int rc;
 
@@ -257,10 +331,36 @@ add_rule(struct patterns *p, struct line_errs *ld, const char *name,
 		    name);
 		return;
 	}
-	if (regex_cost(re) > PATTERN_COST_MAX) {
+	if ((cost = regex_cost(re)) == COST_STACKED) {
+		line_error(ld, "rule \"%.*s\": a repetition right after "
+		    "another (such as \"a*+\"): write one", (int)namelen,
+		    name);
+		return;
+	}
+	if (cost == COST_EMPTY) {
+		line_error(ld, "rule \"%.*s\": a repetition of what can "
+		    "match the empty string (such as \"(a*)+\" or \"^*\"): "
+		    "write it without", (int)namelen, name);
+		return;
+	}
+	if (cost == COST_BOUND) {
+		line_error(ld, "rule \"%.*s\": a repetition bound past %d "
+		    "(a name has at most 253 bytes): use a smaller one, or "
+		    "\"*\" or \"+\"", (int)namelen, name, BOUND_MAX);
+		return;
+	}
+	if (cost > PATTERN_COST_MAX) {
 		line_error(ld, "rule \"%.*s\": regex too costly to compile "
 		    "(its repetitions, stacked or nested, multiply past %d): "
 		    "simplify it", (int)namelen, name, PATTERN_COST_MAX);
+		return;
+	}
+	if (p->cost + cost > PATTERNS_COST_MAX) {
+		line_error(ld, "rule \"%.*s\": the rules so far cost %llu "
+		    "to compile, this one %llu, past %d for a file: simplify "
+		    "or merge rules", (int)namelen, name,
+		    (unsigned long long)p->cost, (unsigned long long)cost,
+		    PATTERNS_COST_MAX);
 		return;
 	}
 	if (p->nrules == p->rulecap) {
@@ -279,6 +379,7 @@ add_rule(struct patterns *p, struct line_errs *ld, const char *name,
 	r->name = xstrndup(name, namelen);
 	r->line = ld->line;
 	p->nrules++;
+	p->cost += cost;
 }
 
 static void

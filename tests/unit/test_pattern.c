@@ -310,7 +310,7 @@ test_loader(void)
 	    "rule plus22 a++++++++++++++++++++++\n"		/* 1 */
 	    "rule nested (a{1,255}){1,255}\n"			/* 2 */
 	    "rule deep (((((((((((((((x+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n"
-	    "rule cheap ((((x+)+)+)+)+((((x+)+)+)+)+((((y*)*)*)*)*\n"
+	    "rule cheap ((((x+)+)+)+)+((((x+)+)+)+)+((((y+)+)+)+)*\n"
 	    "rule wide a{0,255}b{0,255}c{0,255}d{0,255}\n"
 	    "rule seq ^[a-z]+-[a-z]+-[a-z]+-[a-z]+-[a-z]+-[0-9]+-[0-9]+\n"
 	    "rule s25r-3 ^([^.]+\\.)?[0-9][^.]*\\.[^.]+\\..+\\.[a-z]\n"
@@ -318,13 +318,66 @@ test_loader(void)
 	    collect, &n, &nerr);
 	ok(p == NULL, "costly rules: not loaded");
 	is_int(nerr, 3, "costly rules: 3 errors");
-	ok(has_err_prefix("cost.rules:1: rule \"plus22\": regex too costly "
-	    "to compile"), "22 stacked + refused, with file:line");
+	ok(has_err_prefix("cost.rules:1: rule \"plus22\": a repetition "
+	    "right after another"), "22 stacked + refused, with file:line");
 	ok(has_err_prefix("cost.rules:2: rule \"nested\": regex too costly"),
 	    "nested {1,255} refused");
 	ok(has_err_prefix("cost.rules:3: rule \"deep\": regex too costly"),
 	    "15 nested + refused");
 	if (nerr != 3)
+		printf("# errors:\n%s", errs);
+
+	/*
+	 * A bound past 255 is refused, as are rules each under the limit
+	 * that cost too much together: 27 of cost 1792 load, the 28th
+	 * would take the file past 50000.
+	 */
+	errs[0] = '\0';
+	nerr = 0;
+	n = 0;
+	p = patterns_load_string("bound.rules",
+	    "rule ok a{0,255}\nrule big a{0,256}\nrule big2 a{1999}\n"
+	    "rule stack a*+\nrule empty (a*)+\nrule anchor ^*\n"
+	    "rule alt (x|)?\nrule fine ([0-9]+\\.)?(-[a-z]+)*$\n",
+	    collect, &n, &nerr);
+	ok(p == NULL && nerr == 6, "bounds past 255, stacked and empty "
+	    "repetitions: 6 errors");
+	ok(has_err_prefix("bound.rules:4: rule \"stack\": a repetition "
+	    "right after another"), "a*+ refused");
+	ok(has_err_prefix("bound.rules:5: rule \"empty\": a repetition of "
+	    "what can match the empty string"), "(a*)+ refused");
+	ok(has_err_prefix("bound.rules:6: rule \"anchor\": a repetition "
+	    "of what"), "^* refused");
+	ok(has_err_prefix("bound.rules:7: rule \"alt\": a repetition of "
+	    "what"), "(x|)? refused");
+	ok(has_err_prefix("bound.rules:2: rule \"big\": a repetition bound "
+	    "past 255"), "{0,256} refused, with file:line");
+	ok(has_err_prefix("bound.rules:3: rule \"big2\": a repetition "
+	    "bound"), "{1999} refused");
+	{
+		char text[28 * 32], *t = text;
+		int i;
+
+		for (i = 1; i <= 28; i++)
+			t += snprintf(t, sizeof(text) - (size_t)(t - text),
+			    "rule r%d (a{255}){6}\n", i);
+		errs[0] = '\0';
+		nerr = 0;
+		n = 0;
+		p = patterns_load_string("sum.rules", text, collect, &n,
+		    &nerr);
+		ok(p == NULL && nerr == 1, "rules past the file's cost: "
+		    "1 error");
+		ok(has_err_prefix("sum.rules:28: rule \"r28\": the rules so "
+		    "far cost 48384 to compile, this one 1792, past 50000"),
+		    "the rule past the file's cost is named");
+		text[(size_t)(strstr(text, "rule r28") - text)] = '\0';
+		p = patterns_load_string("sum.rules", text, NULL, NULL,
+		    &nerr);
+		ok(p != NULL && nerr == 0, "27 of them load");
+		patterns_free(p);
+	}
+	if (nerr != 0)
 		printf("# errors:\n%s", errs);
 
 	/* Errors without a callback or a count pointer. */
@@ -347,7 +400,7 @@ test_loader(void)
 int
 main(void)
 {
-	plan(110);
+	plan(120);
 	test_shipped();
 	test_loader();
 	return done();

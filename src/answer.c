@@ -16,8 +16,6 @@
 #include "util.h"
 #include "zone.h"
 
-#define TXT_MAX		4096
-
 static void
 add_soa(struct resp *r, const struct zone *z, uint16_t apex_off,
     uint32_t ttl)
@@ -72,70 +70,36 @@ answer_apex(struct resp *r, const struct zone *z, uint16_t apex_off,
 static void
 add_codes(struct resp *r, const struct zone *z, const struct verdict *v)
 {
-	uint32_t seen[REASON_MAX + ZONE_LISTS_MAX], c;
-	size_t n = 0, i;
-	int k;
+	uint32_t codes[DECIDE_CODES_MAX];
+	size_t n, i;
 
-	if (v->reasons == 0 || v->test_point) {
-		seen[n++] = v->code;
-		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, v->code);
-		for (k = 0; k < (int)v->nmore; k++) {
-			c = v->more[k].code;
-			for (i = 0; i < n && seen[i] != c; i++)
-				;
-			if (i == n) {
-				seen[n++] = c;
-				(void)resp_add_a(r, WIRE_HDRLEN,
-				    z->conf->ttl, c);
-			}
-		}
-		return;
-	}
-	for (k = 0; k < REASON_MAX; k++) {
-		if (!(v->reasons & (1U << k)))
-			continue;
-		for (i = 0; i < n; i++)
-			if (seen[i] == z->conf->code[k])
-				break;
-		if (i < n)
-			continue;
-		seen[n++] = z->conf->code[k];
-		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl,
-		    z->conf->code[k]);
-	}
+	n = decide_codes(z, v, codes);
+	for (i = 0; i < n; i++)
+		(void)resp_add_a(r, WIRE_HDRLEN, z->conf->ttl, codes[i]);
 }
 
-/*
- * The TXT records of a verdict about subject: one, and one more for each
- * further list that lists it (distinct texts only).
- */
+struct txt_arg {
+	struct resp		*r;
+	const struct zone	*z;
+};
+
+static int
+add_txt(void *arg, const char *txt, size_t len)
+{
+	struct txt_arg *ta = arg;
+
+	(void)resp_add_txt(ta->r, WIRE_HDRLEN, ta->z->conf->ttl, txt, len);
+	return 0;
+}
+
+/* The TXT records of a verdict about subject (decide_txts). */
 static void
 add_txts(struct resp *r, const struct zone *z, const struct verdict *v,
     const char *subject)
 {
-	char txt[TXT_MAX], more[TXT_MAX], seen[TXT_MAX];
-	size_t len = 0, n, i, k;
-	int first = decide_has_txt(z, v, 0);
+	struct txt_arg ta = { r, z };
 
-	if (first) {
-		len = decide_txt(z, v, subject, txt, sizeof(txt));
-		(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, txt, len);
-	}
-	for (i = 0; i < v->nmore; i++) {
-		if (!decide_has_txt(z, v, i + 1))
-			continue;
-		n = decide_txt_more(z, v, i, subject, more, sizeof(more));
-		if (first && n == len && memcmp(more, txt, n) == 0)
-			continue;
-		for (k = 0; k < i; k++)
-			if (decide_has_txt(z, v, k + 1) &&
-			    decide_txt_more(z, v, k, subject, seen,
-			    sizeof(seen)) == n && memcmp(seen, more, n) == 0)
-				break;
-		if (k == i)
-			(void)resp_add_txt(r, WIRE_HDRLEN, z->conf->ttl, more,
-			    n);
-	}
+	(void)decide_txts(z, v, subject, add_txt, &ta);
 }
 
 /*

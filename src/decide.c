@@ -637,3 +637,63 @@ decide_rule(const struct zone *z, const struct verdict *v)
 			return z->conf->lists[i].name;
 	return "";
 }
+
+size_t
+decide_codes(const struct zone *z, const struct verdict *v, uint32_t *out)
+{
+	uint32_t c;
+	size_t n = 0, i;
+	int k;
+
+	if (v->reasons == 0 || v->test_point) {
+		out[n++] = v->code;
+		for (k = 0; k < (int)v->nmore; k++) {
+			c = v->more[k].code;
+			for (i = 0; i < n && out[i] != c; i++)
+				;
+			if (i == n)
+				out[n++] = c;
+		}
+		return n;
+	}
+	for (k = 0; k < REASON_MAX; k++) {
+		if (!(v->reasons & (1U << k)))
+			continue;
+		for (i = 0; i < n; i++)
+			if (out[i] == z->conf->code[k])
+				break;
+		if (i == n)
+			out[n++] = z->conf->code[k];
+	}
+	return n;
+}
+
+int
+decide_txts(const struct zone *z, const struct verdict *v,
+    const char *subject, decide_txts_fn *fn, void *arg)
+{
+	char txt[TXT_MAX], more[TXT_MAX], seen[TXT_MAX];
+	size_t len = 0, n, i, k;
+	int first = decide_has_txt(z, v, 0), rc;
+
+	if (first) {
+		len = decide_txt(z, v, subject, txt, sizeof(txt));
+		if ((rc = fn(arg, txt, len)) != 0)
+			return rc;
+	}
+	for (i = 0; i < v->nmore; i++) {
+		if (!decide_has_txt(z, v, i + 1))
+			continue;
+		n = decide_txt_more(z, v, i, subject, more, sizeof(more));
+		if (first && n == len && memcmp(more, txt, n) == 0)
+			continue;
+		for (k = 0; k < i; k++)
+			if (decide_has_txt(z, v, k + 1) &&
+			    decide_txt_more(z, v, k, subject, seen,
+			    sizeof(seen)) == n && memcmp(seen, more, n) == 0)
+				break;
+		if (k == i && (rc = fn(arg, more, n)) != 0)
+			return rc;
+	}
+	return 0;
+}

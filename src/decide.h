@@ -211,6 +211,29 @@ size_t	decide_txt_more(const struct zone *z, const struct verdict *v,
 int	decide_has_txt(const struct zone *z, const struct verdict *v,
 	    size_t i);
 
+/* Room for the A values of one verdict. */
+#define DECIDE_CODES_MAX	(REASON_MAX + ZONE_LISTS_MAX)
+
+/*
+ * The A values of listed v, each once, in the order of its answer: the
+ * first list's code, then the further lists' (a helo zone: each
+ * reason's). Into out (DECIDE_CODES_MAX); returns how many. The DNS
+ * answer and a zone transfer both take them from here, so that a
+ * secondary answers what rdnsbld does.
+ */
+size_t	decide_codes(const struct zone *z, const struct verdict *v,
+	    uint32_t *out);
+
+/*
+ * Each TXT text of listed v about subject, once (distinct texts only):
+ * the first list's (decide_txt), then the further lists'
+ * (decide_txt_more), those that have one (decide_has_txt). fn's
+ * non-zero stops and is returned; else 0.
+ */
+typedef int decide_txts_fn(void *arg, const char *txt, size_t len);
+int	decide_txts(const struct zone *z, const struct verdict *v,
+	    const char *subject, decide_txts_fn *fn, void *arg);
+
 /*
  * What listed v in zone z beside its reason, for the statistics per rule
  * (rulestats.h) and a delisting request's record: the dynamic-host

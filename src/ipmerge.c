@@ -222,11 +222,16 @@ ipmerge_entry_push(struct store_entry **v, size_t *n,
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	w = &(*v)[(*n)++];
 	*w = *e;
-	s = xmalloc(e->reason_len + e->actor_len + 1);
+	s = xmalloc(e->reason_len + e->actor_len + e->dname_len + 1);
 	memcpy(s, e->reason, e->reason_len);
 	memcpy(s + e->reason_len, e->actor, e->actor_len);
 	w->reason = s;
 	w->actor = s + e->reason_len;
+	if (e->dname != NULL) {
+		memcpy(s + e->reason_len + e->actor_len, e->dname,
+		    e->dname_len);
+		w->dname = s + e->reason_len + e->actor_len;
+	}
 }
 
 /* Each entry of the union carves out what the union does. */

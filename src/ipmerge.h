@@ -60,8 +60,8 @@ int		 ipmerge_end(struct ipmerge *);
 int		 ipmerge_cmp(const struct addr *, const struct addr *);
 
 /*
- * Append a copy of e to *v (*n entries), its strings in one block: free
- * it with free(e->reason).
+ * Append a copy of e to *v (*n entries), its strings (a domain list's
+ * name too) in one block: free it with free(e->reason).
  */
 void		 ipmerge_entry_push(struct store_entry **v, size_t *n,
 		    const struct store_entry *e);

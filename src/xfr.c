@@ -37,6 +37,7 @@
 #include "tsig.h"
 #include "util.h"
 #include "wire.h"
+#include "xfrlists.h"
 #include "xfrmap.h"
 #include "zone.h"
 
@@ -72,6 +73,13 @@ struct job {
 	size_t			 nwhite, iwhite;
 	struct store_entry	*exempt;	/* copies */
 	size_t			 nexempt;
+	/* a zone of several lists, or an rhsbl zone: copies of each */
+	struct xfrlists_list	 lists[ZONE_LISTS_MAX];
+	struct job_list {
+		struct job		*j;
+		struct store_entry	*v;
+		size_t			 n;
+	}			 copy[ZONE_LISTS_MAX];
 	int			 excepted;	/* both made one */
 	struct store_entry	 tp[4];		/* test points, in order */
 	size_t			 ntp, itp;
@@ -305,34 +313,106 @@ node_name(const struct xfrmap_rec *r, uint8_t *out)
 	return o;
 }
 
-/* The TXT text of what r lists, as the daemon answers it. */
+struct txt_arg {
+	struct job	*j;
+	const uint8_t	*name;
+	size_t		 nlen;
+};
+
+static int
+txt_emit(void *arg, const char *txt, size_t len)
+{
+	struct txt_arg *ta = arg;
+	uint8_t rd[WIRE_TXT_RDMAX];
+
+	return rr_add(ta->j, ta->name, ta->nlen, TYPE_TXT,
+	    ta->j->z->conf->ttl, rd, wire_txt_rdata(txt, len, rd)) == -1;
+}
+
+/*
+ * The A and TXT records of listed v at name, those the daemon answers
+ * (decide_codes, decide_txts) with "$" subject.
+ */
+static int
+add_verdict(struct job *j, const uint8_t *name, size_t nlen,
+    const struct verdict *v, const char *subject)
+{
+	struct txt_arg ta = { j, name, nlen };
+	uint32_t codes[DECIDE_CODES_MAX];
+	uint8_t rd[4];
+	size_t n, i;
+
+	n = decide_codes(j->z, v, codes);
+	for (i = 0; i < n; i++) {
+		wire_put32(rd, codes[i]);
+		if (rr_add(j, name, nlen, TYPE_A, j->z->conf->ttl, rd, 4) == -1)
+			return -1;
+	}
+	return decide_txts(j->z, v, subject, txt_emit, &ta) != 0 ? -1 : 0;
+}
+
+/*
+ * A verdict for reason from hits[i], the entry of the zone's list i
+ * that lists (NULL: that list does not), as decide.c's lists make it.
+ */
+static void
+verdict_hits(const struct zone *z, const struct store_entry *const *hits,
+    size_t n, enum reason reason, struct verdict *v)
+{
+	const struct conf_zone *cz = z->conf;
+	struct verdict_hit *h;
+	uint32_t code;
+	size_t i;
+
+	memset(v, 0, offsetof(struct verdict, check));
+	v->reasons = 0;
+	v->nmore = 0;
+	for (i = 0; i < n; i++) {
+		if (hits[i] == NULL)
+			continue;
+		code = hits[i]->code ? hits[i]->code : cz->lists[i].code ?
+		    cz->lists[i].code : cz->code[reason];
+		if (!v->listed) {
+			v->listed = 1;
+			v->reason = reason;
+			v->code = code;
+			v->have_entry = 1;
+			v->entry = *hits[i];
+			v->entry_list = z->lists[i];
+			continue;
+		}
+		h = &v->more[v->nmore++];
+		h->list = z->lists[i];
+		h->code = code;
+		h->entry = *hits[i];
+	}
+}
+
+/* The records of what r lists, as the daemon answers it. */
 static int
 add_listed(struct job *j, const uint8_t *name, size_t nlen,
     const struct xfrmap_rec *r)
 {
 	const struct zone *z = j->z;
 	const struct conf_zone *cz = z->conf;
+	const struct store_entry *one = r->e;
 	struct verdict v;
 	struct addr a;
-	char subject[ADDR_STRLEN + 4], txt[WIRE_TXT_MAX];
-	uint8_t rd[4], trd[WIRE_TXT_RDMAX];
-	size_t tl;
+	char subject[ADDR_STRLEN + 4];
+	enum reason reason;
 
-	memset(&v, 0, offsetof(struct verdict, check));
-	v.listed = 1;
-	v.reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST :
-	    REASON_BLACKLIST;
-	v.nmore = 0;
+	reason = cz->type == ZONE_DNSWL ? REASON_WHITELIST : REASON_BLACKLIST;
 	if (r->e->flags & XFR_TESTPOINT) {
+		verdict_hits(z, NULL, 0, reason, &v);
+		v.listed = 1;
 		v.test_point = 1;
-		v.code = cz->code[v.reason];
-	} else {
-		v.have_entry = 1;
-		v.entry = *r->e;
-		v.entry_list = z->lists[0];
-		v.code = r->e->code ? r->e->code : cz->lists[0].code ?
-		    cz->lists[0].code : cz->code[v.reason];
-	}
+		v.reason = reason;
+		v.code = cz->code[reason];
+	} else if (r->ext != NULL)
+		/* a zone of several lists: which of them list it */
+		verdict_hits(z, r->ext, r->ext_len / sizeof(one), reason, &v);
+	else
+		verdict_hits(z, &one, 1, reason, &v);
 	/* "$" is the address, or for a wildcard the listed prefix */
 	if (r->wild)
 		addr_format(&r->e->prefix, subject, sizeof(subject));
@@ -343,37 +423,83 @@ add_listed(struct job *j, const uint8_t *name, size_t nlen,
 		memcpy(a.a, r->a, sizeof(a.a));
 		addr_format(&a, subject, sizeof(subject));
 	}
-	wire_put32(rd, v.code);
-	if (rr_add(j, name, nlen, TYPE_A, cz->ttl, rd, 4) == -1)
-		return -1;
-	if (!decide_has_txt(z, &v, 0))
-		return 0;
-	tl = decide_txt(z, &v, subject, txt, sizeof(txt));
-	return rr_add(j, name, nlen, TYPE_TXT, cz->ttl, trd,
-	    wire_txt_rdata(txt, tl, trd));
+	return add_verdict(j, name, nlen, &v, subject);
+}
+
+/* A name that exists without a listing (doc/design.md). */
+static int
+add_placeholder(struct job *j, const uint8_t *name, size_t nlen)
+{
+	uint8_t rd[sizeof(PLACEHOLDER_CPU) + 1];
+
+	rd[0] = sizeof(PLACEHOLDER_CPU) - 1;
+	memcpy(rd + 1, PLACEHOLDER_CPU, sizeof(PLACEHOLDER_CPU) - 1);
+	rd[sizeof(PLACEHOLDER_CPU)] = 0;
+	return rr_add(j, name, nlen, TYPE_HINFO, j->z->conf->ttl, rd,
+	    sizeof(rd));
 }
 
 static int
 map_emit(void *arg, const struct xfrmap_rec *r)
 {
 	struct job *j = arg;
-	uint8_t name[2 + 32 * 4], rd[sizeof(PLACEHOLDER_CPU) + 1];
+	uint8_t name[2 + 32 * 4];
 
 	if (zone_begin(j) == -1)
 		return 1;
-	if (r->e == NULL) {
-		rd[0] = sizeof(PLACEHOLDER_CPU) - 1;
-		memcpy(rd + 1, PLACEHOLDER_CPU, sizeof(PLACEHOLDER_CPU) - 1);
-		rd[sizeof(PLACEHOLDER_CPU)] = 0;
-		return rr_add(j, name, node_name(r, name), TYPE_HINFO,
-		    j->z->conf->ttl, rd, sizeof(rd)) == -1;
-	}
+	if (r->e == NULL)
+		return add_placeholder(j, name, node_name(r, name)) == -1;
 	return add_listed(j, name, node_name(r, name), r) == -1;
+}
+
+/* A record of an rhsbl zone (xfrlists_names). */
+static int
+name_emit(void *arg, const char *name, int wild,
+    const struct store_entry *const *hits, size_t n, int test)
+{
+	struct job *j = arg;
+	const struct conf_zone *cz = j->z->conf;
+	struct verdict v;
+	uint8_t wn[WIRE_MAXNAME];
+	size_t o = 0, l;
+
+	if (j->x->stop || zone_begin(j) == -1)
+		return 1;
+	if (wild) {
+		wn[o++] = 1;
+		wn[o++] = '*';
+	}
+	/* a name too long for the zone is no query either: left out */
+	if (o + strlen(name) + 1 + j->z->apex_len > WIRE_MAXNAME)
+		return 0;
+	for (; *name != '\0'; name += l + (name[l] == '.')) {
+		l = strcspn(name, ".");
+		if (l == 0 || l > 63)
+			return 0;
+		wn[o++] = (uint8_t)l;
+		memcpy(wn + o, name, l);
+		o += l;
+	}
+	if (test) {
+		/* RFC 5782 section 5: TEST is listed */
+		verdict_hits(j->z, NULL, 0, REASON_DOMAIN, &v);
+		v.listed = 1;
+		v.test_point = 1;
+		v.reason = REASON_DOMAIN;
+		v.code = cz->code[REASON_DOMAIN];
+		return add_verdict(j, wn, o, &v, "test") == -1;
+	}
+	if (hits == NULL)
+		return add_placeholder(j, wn, o) == -1;
+	verdict_hits(j->z, hits, n, REASON_DOMAIN, &v);
+	/* "$" is the listing entry's name (decide_txt) */
+	return add_verdict(j, wn, o, &v, "") == -1;
 }
 
 /* Into the map, after the test points that come before it. */
 static int
-to_map(struct job *j, const struct store_entry *e)
+to_map_ext(struct job *j, const struct store_entry *e, const void *ext,
+    size_t ext_len)
 {
 	int r;
 
@@ -387,7 +513,47 @@ to_map(struct job *j, const struct store_entry *e)
 		if (e != NULL && ipmerge_cmp(&t->prefix, &e->prefix) == 0)
 			return 0;
 	}
-	return e == NULL ? 0 : xfrmap_add(j->map, e);
+	return e == NULL ? 0 : xfrmap_add_ext(j->map, e, ext, ext_len);
+}
+
+static int
+to_map(struct job *j, const struct store_entry *e)
+{
+	return to_map_ext(j, e, NULL, 0);
+}
+
+/* A prefix of a zone of several lists (xfrlists_addr). */
+static int
+lists_emit(void *arg, const struct addr *prefix,
+    const struct store_entry *const *hits, size_t n)
+{
+	struct job *j = arg;
+	struct store_entry e;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	e.prefix = *prefix;
+	e.reason = e.actor = "";
+	e.flags = ENTRY_EXCLUDE;
+	for (i = 0; i < n; i++)
+		if (hits[i] != NULL)
+			e.flags = 0;
+	if (j->x->stop || to_map_ext(j, &e, hits, n * sizeof(*hits)) != 0)
+		j->failed = 1;
+	return j->failed;
+}
+
+/* Copy an entry of one of the zone's lists (several, or rhsbl). */
+static int
+copy_cb(void *arg, const struct store_entry *e)
+{
+	struct job_list *l = arg;
+
+	if (l->j->x->stop)
+		return l->j->failed = 1;
+	if (!store_entry_expired(e, l->j->now))
+		ipmerge_entry_push(&l->v, &l->n, e);
+	return 0;
 }
 
 static int
@@ -420,20 +586,25 @@ exempt_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
+/* The white list and the exemptions as one, in j->white. */
+static void
+exceptions(struct job *j)
+{
+	if (j->excepted)
+		return;
+	ipmerge_exceptions(&j->white, &j->nwhite, j->exempt, j->nexempt);
+	j->exempt = NULL;
+	j->nexempt = 0;
+	j->excepted = 1;
+}
+
 /* Merge the white entries before prefix p (all: p NULL). */
 static int
 white_upto(struct job *j, const struct addr *p)
 {
 	const struct store_entry *w;
 
-	if (!j->excepted) {
-		/* the white list and the exemptions as one */
-		ipmerge_exceptions(&j->white, &j->nwhite, j->exempt,
-		    j->nexempt);
-		j->exempt = NULL;
-		j->nexempt = 0;
-		j->excepted = 1;
-	}
+	exceptions(j);
 	while (!j->failed && j->iwhite < j->nwhite) {
 		w = &j->white[j->iwhite];
 		if (p != NULL && ipmerge_cmp(&w->prefix, p) > 0)
@@ -497,14 +668,15 @@ job_run(void *arg)
 	struct store *st = j->x->store;
 	const struct zone *z = j->z;
 	const struct conf_zone *cz = z->conf;
-	store_walk_fn *cbs[3] = { white_cb, exempt_cb, list_cb };
-	void *args[3] = { j, j, j };
-	unsigned ids[3];
-	size_t n = 0, i;
+	store_walk_fn *cbs[2 + ZONE_LISTS_MAX];
+	void *args[2 + ZONE_LISTS_MAX];
+	unsigned ids[2 + ZONE_LISTS_MAX];
+	struct xfrlists_list exc;
+	size_t n = 0, i, k;
 	struct timespec t0, t1;
 	struct timeval tv = { XFR_SNDTIMEO, 0 };
 	char errbuf[512];
-	int fl;
+	int fl, several, lists;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((fl = fcntl(j->fd, F_GETFL)) != -1)
@@ -514,30 +686,62 @@ job_run(void *arg)
 	test_points(j);
 	j->map = xfrmap_new(map_emit, j);
 	msg_begin(j);
+	/*
+	 * One address list streams from the store through ipmerge and
+	 * xfrmap; several, and domain lists, are copied first and merged
+	 * in memory (xfrlists.h).
+	 */
+	several = cz->type == ZONE_RHSBL || z->nlists > 1;
+	lists = cz->type == ZONE_DNSWL ||
+	    (cz->type == ZONE_DNSBL && (cz->checks & (1U << REASON_BLACKLIST))) ||
+	    (cz->type == ZONE_RHSBL && (cz->checks & (1U << REASON_DOMAIN)));
 	if (cz->type == ZONE_DNSBL) {
-		/* the white list, the exemptions, the zone's list */
-		ids[n++] = LIST_WHITE;
-		if (z->exempt != ZONE_NOLIST)
-			ids[n++] = z->exempt;
-		else
-			cbs[1] = list_cb;
-		if ((cz->checks & (1U << REASON_BLACKLIST)) &&
-		    z->lists[0] != ZONE_NOLIST)
-			ids[n++] = z->lists[0];
-		j->merge = ipmerge_new(merge_emit, j);
-	} else if (z->lists[0] != ZONE_NOLIST) {
-		ids[n++] = z->lists[0];
-		cbs[0] = list_cb;
+		/* the white list, the exemptions, the zone's lists */
+		ids[n] = LIST_WHITE;
+		cbs[n] = white_cb;
+		args[n++] = j;
+		if (z->exempt != ZONE_NOLIST) {
+			ids[n] = z->exempt;
+			cbs[n] = exempt_cb;
+			args[n++] = j;
+		}
+		if (!several)
+			j->merge = ipmerge_new(merge_emit, j);
+	}
+	for (i = 0; lists && i < z->nlists; i++) {
+		if (z->lists[i] == ZONE_NOLIST)
+			continue;
+		j->copy[i].j = j;
+		ids[n] = z->lists[i];
+		cbs[n] = several ? copy_cb : list_cb;
+		args[n++] = several ? (void *)&j->copy[i] : (void *)j;
 	}
 	if (store_walk_snapshot(st, ids, n, cbs, args, cz->name, &j->serial,
 	    errbuf, sizeof(errbuf)) != STORE_OK) {
 		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
 		goto end;
 	}
+	for (i = 0; i < z->nlists; i++) {
+		j->lists[i].v = j->copy[i].v;
+		j->lists[i].n = j->copy[i].n;
+	}
 	if (j->merge != NULL && !j->failed && white_upto(j, NULL) == 0 &&
 	    ipmerge_end(j->merge) != 0)
 		j->failed = 1;
-	if (!j->failed && (to_map(j, NULL) != 0 || xfrmap_end(j->map) != 0))
+	if (several && !j->failed && cz->type == ZONE_RHSBL &&
+	    xfrlists_names(j->lists, z->nlists, name_emit, j) != 0)
+		j->failed = 1;
+	if (several && !j->failed && cz->type != ZONE_RHSBL) {
+		if (cz->type == ZONE_DNSBL)
+			exceptions(j);
+		exc.v = j->white;
+		exc.n = j->nwhite;
+		if (xfrlists_addr(j->lists, z->nlists, cz->type == ZONE_DNSBL ?
+		    &exc : NULL, lists_emit, j) != 0)
+			j->failed = 1;
+	}
+	if (!j->failed && cz->type != ZONE_RHSBL && (to_map(j, NULL) != 0 ||
+	    xfrmap_end(j->map) != 0))
 		j->failed = 1;
 	if (!j->failed && (zone_begin(j) == -1 || add_soa(j) == -1 ||
 	    msg_send(j) == -1))
@@ -568,6 +772,11 @@ end:
 	for (i = 0; i < j->nexempt; i++)
 		free((char *)(uintptr_t)j->exempt[i].reason);
 	free(j->exempt);
+	for (i = 0; i < ZONE_LISTS_MAX; i++) {
+		for (k = 0; k < j->copy[i].n; k++)
+			free((char *)(uintptr_t)j->copy[i].v[k].reason);
+		free(j->copy[i].v);
+	}
 	(void)shutdown(j->fd, SHUT_WR);
 	(void)close(j->fd);
 	pthread_mutex_lock(&j->x->mtx);
@@ -687,13 +896,18 @@ xfr_start(struct xfr *x, const struct answer_query *aq, struct tsig *t,
 	addr_format(peer, ip, sizeof(ip));
 	allowed = conf_acl_allows(cz->allow_transfer, cz->nallow_transfer,
 	    peer, key);
-	if (!allowed || (cz->type != ZONE_DNSBL && cz->type != ZONE_DNSWL) ||
-	    z->nlists != 1 || x->store == NULL) {
+	/*
+	 * A helo zone judges each name as it is asked (patterns, the name's
+	 * own DNS); there is no data to hand a secondary (doc/design.md).
+	 */
+	if (!allowed || cz->type == ZONE_HELO || x->store == NULL) {
 		verbose(VERB_OPS, "xfr: %s of zone %s from %s%s%s refused%s",
 		    aq->q.qtype == 251 ? "IXFR" : "AXFR", cz->name, ip,
 		    key != NULL ? " with key " : "",
 		    key != NULL ? key->name : "", !allowed ?
-		    " (allow-transfer)" : " (not a zone of one address list)");
+		    " (allow-transfer)" : cz->type == ZONE_HELO ?
+		    " (a helo zone: its answers are computed per query)" :
+		    " (no store)");
 		*len = refuse(aq, t, buf, cap, RCODE_REFUSED);
 		return 0;
 	}

@@ -30,6 +30,8 @@
 struct val {
 	int			 refs;
 	struct store_entry	 e;
+	size_t			 ext_len;
+	char			*ext;		/* in s, after the strings */
 	char			 s[];
 };
 
@@ -79,17 +81,21 @@ static const int shared_off[SHARED_DEPTH + 2] = { 0, 1, 11, 111, 1111,
     11111 };
 
 static struct val *
-val_new(const struct store_entry *e)
+val_new(const struct store_entry *e, const void *ext, size_t ext_len)
 {
 	struct val *v;
 
-	v = xmalloc(sizeof(*v) + e->reason_len + e->actor_len + 1);
+	v = xmalloc(sizeof(*v) + e->reason_len + e->actor_len + ext_len + 1);
 	v->refs = 1;
 	v->e = *e;
 	if (e->reason_len > 0)
 		memcpy(v->s, e->reason, e->reason_len);
 	if (e->actor_len > 0)
 		memcpy(v->s + e->reason_len, e->actor, e->actor_len);
+	v->ext = v->s + e->reason_len + e->actor_len;
+	v->ext_len = ext_len;
+	if (ext_len > 0)
+		memcpy(v->ext, ext, ext_len);
 	v->e.reason = v->s;
 	v->e.actor = v->s + e->reason_len;
 	v->e.dname = NULL;
@@ -226,6 +232,8 @@ emit(struct xfrmap *m, int af, const uint8_t *a, int d, int wild,
 	r.depth = d;
 	r.wild = wild;
 	r.e = v != NULL ? &v->e : NULL;
+	r.ext = v != NULL && v->ext_len > 0 ? v->ext : NULL;
+	r.ext_len = v != NULL ? v->ext_len : 0;
 	m->rc = m->emit(m->arg, &r);
 }
 
@@ -385,6 +393,13 @@ xfrmap_free(struct xfrmap *m)
 int
 xfrmap_add(struct xfrmap *m, const struct store_entry *e)
 {
+	return xfrmap_add_ext(m, e, NULL, 0);
+}
+
+int
+xfrmap_add_ext(struct xfrmap *m, const struct store_entry *e,
+    const void *ext, size_t ext_len)
+{
 	struct fam *f = &m->f;
 	const struct addr *p = &e->prefix;
 	struct pend *pe;
@@ -413,7 +428,7 @@ xfrmap_add(struct xfrmap *m, const struct store_entry *e)
 	if (f->n == STACK_MAX)
 		return -1;
 	pe = &f->st[f->n++];
-	pe->v = val_new(e);
+	pe->v = val_new(e, ext, ext_len);
 	mask_to(pe->next, p->a, p->len);
 	memcpy(pe->last, pe->next, 16);
 	for (b = p->len; b < bits; b++)

@@ -25,6 +25,7 @@
 #ifndef XFRMAP_H
 #define XFRMAP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store_list.h"
@@ -40,6 +41,8 @@ struct xfrmap_rec {
 	 * during the call); NULL: the node exists unlisted (a placeholder).
 	 */
 	const struct store_entry	*e;
+	const void			*ext;	/* its xfrmap_add_ext bytes */
+	size_t				 ext_len;
 };
 
 typedef int xfrmap_emit_fn(void *arg, const struct xfrmap_rec *r);
@@ -56,6 +59,14 @@ void		 xfrmap_free(struct xfrmap *);
  * of order.
  */
 int		 xfrmap_add(struct xfrmap *, const struct store_entry *e);
+
+/*
+ * xfrmap_add, with ext_len bytes of the caller's own that are copied
+ * and handed back with each record of the prefix (a zone of several
+ * lists: which of them list it).
+ */
+int		 xfrmap_add_ext(struct xfrmap *, const struct store_entry *e,
+		    const void *ext, size_t ext_len);
 
 /* After the last one. Returns 0 or the emit function's non-zero value. */
 int		 xfrmap_end(struct xfrmap *);

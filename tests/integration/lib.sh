@@ -1122,6 +1122,97 @@ now_ms()
 
 # --- secondaries of rdnsbld (zone transfer) ----------------------------------
 
+# xfr_begin CONF.IN: a test of zone transfer to NSD and Knot (skipped
+# without them): their ports in NPORT and KPORT, the daemon's in PORT,
+# and CONF from CONF.IN with a notify: of both after each
+# "allow-transfer: 127.0.0.1" line.
+xfr_begin()
+{
+	need_tool dig
+	need_tool nsd
+	need_tool knotd
+	need_programs
+	pick_port
+	NPORT=$PORT
+	pick_port_not "$NPORT"
+	KPORT=$PORT
+	pick_port_not "$NPORT" "$KPORT"
+	write_conf "$1"
+	sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT/" "$CONF"
+}
+
+# xfr_serial PORT ZONE: the SOA serial that 127.0.0.1@PORT serves for
+# ZONE, or nothing.
+xfr_serial()
+{
+	dig @127.0.0.1 -p "$1" +tries=1 +time=2 +short "$2" SOA 2>/dev/null |
+	    awk '{ print $3 }'
+}
+
+# xfr_wait_serial ZONE PORT: until the secondary on PORT serves the
+# daemon's serial of ZONE (~20 s); else 1, with the secondaries' logs
+# (NSD_DIR, KNOT_DIR) as diagnostics.
+xfr_wait_serial()
+{
+	xw_want=$(xfr_serial "$PORT" "$1")
+	xw_i=0
+	while [ $xw_i -lt 100 ]; do
+		[ "$(xfr_serial "$2" "$1")" = "$xw_want" ] && return 0
+		sleep 0.2
+		xw_i=$((xw_i + 1))
+	done
+	diag "port $2 serves $1 serial $(xfr_serial "$2" "$1"), rdnsbld $xw_want"
+	sed 's/^/# log: /' "$NSD_DIR/nsd.log" "$NSD_DIR/stdout" \
+	    "$KNOT_DIR/knot.log" 2>/dev/null | tail -20
+	return 1
+}
+
+# xfr_says NAME WANT PORT: 127.0.0.1@PORT answers NAME A with WANT
+# within 2 s: an address, NXDOMAIN, or NOTLISTED (NXDOMAIN or NODATA).
+xfr_says()
+{
+	xs_i=0
+	while [ $xs_i -lt 20 ]; do
+		xs_a=$(dig @127.0.0.1 -p "$3" +tries=1 +time=1 "$1" A 2>&1)
+		case $2 in
+		NXDOMAIN) echo "$xs_a" | grep -q 'status: NXDOMAIN' &&
+		    return 0 ;;
+		NOTLISTED) echo "$xs_a" |
+		    grep -Eq 'status: NXDOMAIN|ANSWER: 0,' && return 0 ;;
+		*) echo "$xs_a" | grep -Eq "IN[[:space:]]+A[[:space:]]+$2" &&
+		    return 0 ;;
+		esac
+		sleep 0.1
+		xs_i=$((xs_i + 1))
+	done
+	diag "port $3 still answers $1: $(echo "$xs_a" | grep -E 'status:|IN[[:space:]]+A')"
+	return 1
+}
+
+# xfr_answers PORT ZONE NAMESFILE: what the server on 127.0.0.1@PORT
+# answers for each name of NAMESFILE below ZONE, A and TXT, one line a
+# record ("name A data"), sorted, or "name -" for a name without either
+# (NXDOMAIN or NODATA: not listed), so that a primary's and a
+# secondary's answers compare with diff. Scratch files in $work.
+xfr_answers()
+{
+	sed "s/\$/.$2 A/" "$3" >"$work/q.a"
+	sed "s/\$/.$2 TXT/" "$3" >"$work/q.t"
+	{
+		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
+		    -f "$work/q.a"
+		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
+		    -f "$work/q.t"
+	} | awk '$4 == "A" || $4 == "TXT" {
+		t = $4; $1 = tolower($1); n = $1; $1 = $2 = $3 = $4 = ""
+		sub(/^ +/, ""); print n, t, $0 }' | sort -u >"$work/ans.$1"
+	sed "s/\$/.$2./" "$3" | sort -u | while read -r xa_n; do
+		grep -q "^$xa_n " "$work/ans.$1" || echo "$xa_n -"
+	done >>"$work/ans.$1"
+	sort -o "$work/ans.$1" "$work/ans.$1"
+	cat "$work/ans.$1"
+}
+
 # start_nsd DIR PORT KEY ZONE...: NSD on 127.0.0.1@PORT, its files in
 # DIR (nsd.log there), a secondary of the daemon (127.0.0.1@$PORT) for
 # each ZONE, which it transfers and takes NOTIFYs for with KEY: NOKEY, or

@@ -11,19 +11,7 @@
 # serial follows the data and a restart does not lower it.
 
 . "$top_srcdir/tests/integration/lib.sh"
-need_tool dig
-need_tool nsd
-need_tool knotd
-need_programs
-
-# the secondaries' ports (NSD, Knot), then rdnsbld's, which NOTIFYs them
-pick_port
-NPORT=$PORT
-pick_port_not "$NPORT"
-KPORT=$PORT
-pick_port_not "$NPORT" "$KPORT"
-write_conf xfr.conf.in
-sed -i "s/^\(	allow-transfer: 127.0.0.1\)\$/\1\n	notify: 127.0.0.1@$NPORT, 127.0.0.1@$KPORT/" "$CONF"
+xfr_begin xfr.conf.in
 APEX=bl.test
 
 # --- the data ------------------------------------------------------------------
@@ -69,31 +57,9 @@ KNOT_DIR="$work/knot"
 start_nsd "$NSD_DIR" "$NPORT" NOKEY bl.test wl.test
 start_knot "$KNOT_DIR" "$KPORT" NOKEY bl.test
 
-serial_of() {	# server port zone
-	dig @127.0.0.1 -p "$2" +tries=1 +time=2 +short "$3" SOA 2>/dev/null |
-	    awk '{ print $3 }'
-}
-
-# wait_serial ZONE [PORT]: until the secondary (NSD, or the one on PORT)
-# serves rdnsbld's serial of ZONE (~20 s)
-wait_serial() {
-	ws_port=${2:-$NPORT}
-	ws_want=$(serial_of 127.0.0.1 "$PORT" "$1")
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(serial_of 127.0.0.1 "$ws_port" "$1")" = "$ws_want" ] &&
-		    return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	diag "port $ws_port serves $1 serial $(serial_of 127.0.0.1 "$ws_port" "$1"), rdnsbld $ws_want"
-	sed 's/^/# log: /' "$NSD_DIR/nsd.log" "$NSD_DIR/stdout" \
-	    "$KNOT_DIR/knot.log" 2>/dev/null | tail -20
-	return 1
-}
-ok "NSD transferred bl.test" wait_serial bl.test
-ok "NSD transferred wl.test" wait_serial wl.test
-ok "Knot transferred bl.test" wait_serial bl.test "$KPORT"
+ok "NSD transferred bl.test" xfr_wait_serial bl.test "$NPORT"
+ok "NSD transferred wl.test" xfr_wait_serial wl.test "$NPORT"
+ok "Knot transferred bl.test" xfr_wait_serial bl.test "$KPORT"
 ok "rdnsbld logged the transfer" grep -q 'AXFR of zone bl.test serial' \
     "$work/log"
 
@@ -156,31 +122,11 @@ BEGIN {
 	}
 }' >"$work/names6"
 
-# answers SERVERPORT ZONE NAMESFILE: one line per name: the name, then
-# "listed" with the sorted A and TXT data, or "-" (NXDOMAIN or NODATA)
-answers() {
-	sed "s/\$/.$2 A/" "$3" >"$work/q.a"
-	sed "s/\$/.$2 TXT/" "$3" >"$work/q.t"
-	{
-		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
-		    -f "$work/q.a"
-		dig @127.0.0.1 -p "$1" +tries=2 +time=2 +noall +answer \
-		    -f "$work/q.t"
-	} | awk '$4 == "A" || $4 == "TXT" {
-		t = $4; $1 = tolower($1); n = $1; $1 = $2 = $3 = $4 = ""
-		sub(/^ +/, ""); print n, t, $0 }' | sort -u >"$work/ans.$1"
-	# names without an answer: not listed
-	sed "s/\$/.$2./" "$3" | sort -u | while read -r n; do
-		grep -q "^$n " "$work/ans.$1" || echo "$n -"
-	done >>"$work/ans.$1"
-	sort -o "$work/ans.$1" "$work/ans.$1"
-	cat "$work/ans.$1"
-}
 
 for z in bl.test wl.test; do
 	cat "$work/names4" "$work/names6" >"$work/names"
-	answers "$PORT" "$z" "$work/names" >"$work/primary.$z"
-	answers "$NPORT" "$z" "$work/names" >"$work/secondary.$z"
+	xfr_answers "$PORT" "$z" "$work/names" >"$work/primary.$z"
+	xfr_answers "$NPORT" "$z" "$work/names" >"$work/secondary.$z"
 	nl=$(grep -vc ' -$' "$work/primary.$z")
 	nn=$(wc -l <"$work/names")
 	diag "$z: $nn names, $nl answers of listed ones on the primary"
@@ -191,7 +137,7 @@ for z in bl.test wl.test; do
 		head -30 "$work/diff.$z" | sed 's/^/# /'
 	fi
 done
-answers "$KPORT" bl.test "$work/names" >"$work/knot.bl.test"
+xfr_answers "$KPORT" bl.test "$work/names" >"$work/knot.bl.test"
 if diff "$work/primary.bl.test" "$work/knot.bl.test" >"$work/diff.knot"; then
 	pass "bl.test: Knot answers the $nn names as rdnsbld does"
 else
@@ -226,70 +172,56 @@ is "$(dig_answer "$(dig @127.0.0.1 -p "$NPORT" +tries=2 +time=2 "$m" A)")" \
     NXDOMAIN "NSD answers it from the IPv6 entries of the transfer"
 
 # --- changes reach the secondary by NOTIFY -----------------------------------
-# nsd_says NAME WANT [PORT]: NSD (or the secondary on PORT) answers
-# NAME A with WANT (an address or NXDOMAIN) within 2 s
-nsd_says() {
-	i=0
-	while [ $i -lt 20 ]; do
-		a=$(dig @127.0.0.1 -p "${3:-$NPORT}" +tries=1 +time=1 "$1" A \
-		    2>&1)
-		case $2 in
-		NXDOMAIN) echo "$a" | grep -q 'status: NXDOMAIN' && return 0 ;;
-		*) echo "$a" | grep -Eq "IN[[:space:]]+A[[:space:]]+$2" &&
-		    return 0 ;;
-		esac
-		sleep 0.1
-		i=$((i + 1))
-	done
-	diag "NSD still answers $1: $(echo "$a" | grep -E 'status:|IN[[:space:]]+A')"
-	return 1
-}
 ctl_ok "add after the transfer" add black 203.0.113.9 --reason late
-ok "an add reaches NSD within 2 s" nsd_says 9.113.0.203.bl.test 127.0.0.2
-ok "... and Knot" nsd_says 9.113.0.203.bl.test 127.0.0.2 "$KPORT"
+ok "an add reaches NSD within 2 s" \
+    xfr_says 9.113.0.203.bl.test 127.0.0.2 "$NPORT"
+ok "... and Knot" xfr_says 9.113.0.203.bl.test 127.0.0.2 "$KPORT"
 ctl_ok "del" del black 198.51.100.7
-ok "a del reaches NSD within 2 s" nsd_says 7.100.51.198.bl.test NXDOMAIN
+ok "a del reaches NSD within 2 s" \
+    xfr_says 7.100.51.198.bl.test NXDOMAIN "$NPORT"
 printf '203.0.113.0/24 :127.0.0.5:replaced\n10.0.0.0/20 :127.0.0.3:kept\n' \
     >"$work/replace.txt"
 ctl_ok "import --replace" import black "$work/replace.txt" --replace
 ok "a replace import reaches NSD within 2 s: a new range" \
-    nsd_says 1.113.0.203.bl.test 127.0.0.5
-ok "... and a removed range" nsd_says 5.2.0.192.bl.test NXDOMAIN
-ok "... and a kept one" nsd_says 1.1.0.10.bl.test 127.0.0.3
-ok "... and Knot has the replaced list" nsd_says 5.2.0.192.bl.test NXDOMAIN \
+    xfr_says 1.113.0.203.bl.test 127.0.0.5 "$NPORT"
+ok "... and a removed range" xfr_says 5.2.0.192.bl.test NXDOMAIN "$NPORT"
+ok "... and a kept one" xfr_says 1.1.0.10.bl.test 127.0.0.3 "$NPORT"
+ok "... and Knot has the replaced list" xfr_says 5.2.0.192.bl.test NXDOMAIN \
     "$KPORT"
 ctl_ok "add with an expiry" add black 203.0.114.1 --reason soon --expires 3s
-ok "an entry that expires reaches NSD" nsd_says 1.114.0.203.bl.test 127.0.0.2
+ok "an entry that expires reaches NSD" \
+    xfr_says 1.114.0.203.bl.test 127.0.0.2 "$NPORT"
 sleep 2
-ok "... and its expiry too, within 2 s" nsd_says 1.114.0.203.bl.test NXDOMAIN
+ok "... and its expiry too, within 2 s" \
+    xfr_says 1.114.0.203.bl.test NXDOMAIN "$NPORT"
 ok "rdnsbld sent NOTIFYs and NSD answered them" \
     grep -q "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
 ok "NSD asked again with IXFR, answered with the whole zone" \
     grep -q "IXFR (whole zone) of zone bl.test serial" "$work/log"
 
 # --- the serial follows the data ---------------------------------------------
-s1=$(serial_of 127.0.0.1 "$PORT" bl.test)
+s1=$(xfr_serial "$PORT" bl.test)
 ctl_ok "add" add black 203.0.113.5 --reason "new"
 i=0
-while [ $i -lt 20 ] && [ "$(serial_of 127.0.0.1 "$PORT" bl.test)" = "$s1" ]; do
+while [ $i -lt 20 ] && [ "$(xfr_serial "$PORT" bl.test)" = "$s1" ]; do
 	sleep 0.1; i=$((i + 1))
 done
-s2=$(serial_of 127.0.0.1 "$PORT" bl.test)
+s2=$(xfr_serial "$PORT" bl.test)
 ok "a change moves the serial on ($s1 -> $s2)" [ "$s2" -gt "$s1" ]
 stop_daemon
 start_daemon
-s3=$(serial_of 127.0.0.1 "$PORT" bl.test)
+s3=$(xfr_serial "$PORT" bl.test)
 is "$s3" "$s2" "a restart keeps the serial"
 sed -i 's/txt: "listed: $reason"/txt: "now listed: $reason"/' "$CONF"
 kill -HUP "$PID"
 i=0
-while [ $i -lt 30 ] && [ "$(serial_of 127.0.0.1 "$PORT" bl.test)" = "$s3" ]; do
+while [ $i -lt 30 ] && [ "$(xfr_serial "$PORT" bl.test)" = "$s3" ]; do
 	sleep 0.1; i=$((i + 1))
 done
-s4=$(serial_of 127.0.0.1 "$PORT" bl.test)
+s4=$(xfr_serial "$PORT" bl.test)
 ok "a change of the zone's configuration moves it on ($s3 -> $s4)" \
     [ "$s4" -gt "$s3" ]
-is "$(serial_of 127.0.0.1 "$PORT" wl.test)" "$(serial_of 127.0.0.1 "$PORT" wl.test)" \
+is "$(xfr_serial "$PORT" wl.test)" "$(xfr_serial "$PORT" wl.test)" \
     "wl.test keeps answering"
 
 done_testing

@@ -42,12 +42,6 @@ fi
 
 work=$(mktemp -d /tmp/rdnsbl-bench.XXXXXX)
 pid= nsdpid= sinkpid= sampler=
-# kill PID...: end processes this script started, and reap them
-end() {
-	for p in "$@"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-}
 trap 'end $sampler $pid $nsdpid $sinkpid; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
@@ -65,8 +59,6 @@ genqueries() {
 	}'
 }
 
-# kB of a /proc/PID/status field
-mem() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # user and system CPU seconds of a process so far
 cpu() {
 	awk -v hz="$(getconf CLK_TCK)" '{
@@ -114,26 +106,9 @@ cat >"$work/bench.zone" <<ZONE
 ns	A	127.0.0.1
 host	A	10.0.0.1
 ZONE
-cat >"$work/nsd.conf" <<CONF
-server:
-	ip-address: 127.0.0.1
-	port: $nsdport
-	server-count: 1
-	username: ""
-	chroot: ""
-	zonesdir: "$work"
-	database: ""
-	zonelistfile: "$work/zone.list"
-	xfrdfile: "$work/xfrd.state"
-	xfrdir: "$work"
-	pidfile: "$work/nsd.pid"
-	logfile: "$work/nsd.log"
-	verbosity: 0
-	# no response rate limiting: it would truncate and drop answers
-	rrl-ratelimit: 0
-	rrl-whitelist-ratelimit: 0
-remote-control:
-	control-enable: no
+{
+	nsd_server "$work" "$nsdport" 0
+	cat <<CONF
 zone:
 	name: 10.in-addr.arpa
 	zonefile: 10.zone
@@ -141,6 +116,7 @@ zone:
 	name: bench.test
 	zonefile: bench.zone
 CONF
+} >"$work/nsd.conf"
 "$nsd" -d -c "$work/nsd.conf" 2>>"$work/nsd.log" &
 nsdpid=$!
 ok=

@@ -17,6 +17,18 @@ need_tools() {
 	exit 1
 }
 
+# need_build NAME PROGRAM...: exit unless $build/src/PROGRAM is built
+# for each PROGRAM
+need_build() {
+	nb_name=$1
+	shift
+	for p in "$@"; do
+		[ -x "$build/src/$p" ] && continue
+		echo "$nb_name: no $build/src/$p (set BUILD to a built tree)" >&2
+		exit 1
+	done
+}
+
 # freeport: a port free for both UDP and TCP on 127.0.0.1 (the kernel
 # picks it).
 freeport() {
@@ -69,3 +81,53 @@ ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 # field NAME OUT: the number after "NAME:" in dnsperf's output
 field() { sed -n "s/^ *$1: *\([0-9.]*\).*/\1/p" "$2" | head -1; }
+
+# end PID...: end processes this script started, reap them, and take them
+# out of $pids (the list an EXIT trap ends, so that it never signals a
+# PID the system has reused)
+end() {
+	for p in "$@"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+		pids=$(echo " ${pids:-} " | sed "s/ $p / /; s/^ *//; s/ *$//")
+	done
+	return 0
+}
+
+# now: nanoseconds of the real-time clock; ms A B: from A to B in ms
+now() { date +%s%N; }
+ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1e6}'; }
+
+# summary FILE: "median M (runs: a b c)" of the figures in FILE
+summary() {
+	echo "median $(median <"$1") (runs: $(tr '\n' ' ' <"$1" | sed 's/ $//'))"
+}
+
+# mem PID FIELD: kB of a /proc/PID/status field (VmRSS, VmHWM, ...)
+mem() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# nsd_server DIR PORT VERBOSITY: the server: and remote-control: clauses
+# of an NSD on 127.0.0.1@PORT that keeps its files in DIR (nsd.log
+# there), runs as the user who starts it, and limits no rate
+nsd_server() {
+	cat <<CONF
+server:
+	ip-address: 127.0.0.1
+	port: $2
+	server-count: 1
+	username: ""
+	chroot: ""
+	zonesdir: "$1"
+	database: ""
+	zonelistfile: "$1/zone.list"
+	xfrdfile: "$1/xfrd.state"
+	xfrdir: "$1"
+	pidfile: "$1/nsd.pid"
+	logfile: "$1/nsd.log"
+	verbosity: $3
+	# no response rate limiting: it would truncate and drop answers
+	rrl-ratelimit: 0
+	rrl-whitelist-ratelimit: 0
+remote-control:
+	control-enable: no
+CONF
+}

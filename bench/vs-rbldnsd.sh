@@ -70,12 +70,7 @@ family=${FAMILY:-4}
 need_tools vs-rbldnsd.sh rbldnsd:rbldnsd dnsperf:dnsperf taskset:util-linux cc:gcc \
     perl:perl
 rbldnsd=$(command -v rbldnsd 2>/dev/null || echo /usr/sbin/rbldnsd)
-for p in rdnsbld rdnsblctl; do
-	if [ ! -x "$build/src/$p" ]; then
-		echo "vs-rbldnsd.sh: no $build/src/$p (set BUILD to a built tree)" >&2
-		exit 1
-	fi
-done
+need_build vs-rbldnsd.sh rdnsbld rdnsblctl
 # rbldnsd refuses to run as root; it drops to the rbldns user that its
 # Debian package creates, who must be able to read the data
 ruser=
@@ -84,15 +79,6 @@ ruser=
 work=$(mktemp -d "${TMPDIR:-/tmp}/rdnsbl-vs.XXXXXX")
 chmod 755 "$work"
 pids=
-# end PID...: end processes this script started, reap them, and forget
-# them (so that the trap never signals a PID the system has reused)
-end() {
-	for p in "$@"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-		pids=$(echo " $pids " | sed "s/ $p / /; s/^ *//; s/ *$//")
-	done
-	return 0
-}
 trap 'end $pids; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
 
@@ -100,13 +86,6 @@ cc -O2 -o "$work/udp-nx" "$top/bench/udp-nx.c" &&
     cc -O2 -o "$work/dnsprobe" "$top/bench/dnsprobe.c" || exit 1
 probe="taskset -c $ccpu $work/dnsprobe"
 
-now() { date +%s%N; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b - a) / 1e6}'; }
-# "median M (runs: a b c)" of the figures in FILE
-summary() {
-	echo "median $(median <"$1") (runs: $(tr '\n' ' ' <"$1" | sed 's/ $//'))"
-}
-mem() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # rev_name ADDR: the query name of an IPv4 or IPv6 address, without the
 # zone (reversed octets or nibbles)
 rev_name() {

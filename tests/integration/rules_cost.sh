@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # rules_cost.sh -- a dynamic-patterns: rule too costly to compile (21
-# stacked "+": seconds of glibc's regcomp in the event loop, and more
-# than 4 GB at 24) is refused on SIGHUP with its file:line, before any
+# nested "(...)+": a tree that doubles with each, in glibc's regcomp in
+# the event loop) is refused on SIGHUP with its file:line, before any
 # compiling, while the daemon keeps answering at once with its old rules.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -28,7 +28,8 @@ is "$(q +short 25.2.0.192.strict.test A)" 127.0.0.5 \
     "a dynamic-looking name is listed by the S25R rules"
 
 l=$(($(wc -l <"$work/dyn.rules") + 1))
-echo "rule evil a+++++++++++++++++++++" >>"$work/dyn.rules"
+echo "rule evil $(printf "%.0s(" $(seq 21))a$(printf "%.0s)+" $(seq 21))" \
+    >>"$work/dyn.rules"
 expect_log "$work/dyn.rules:$l: rule \"evil\": regex too costly"
 expect_log 'patterns: 1 error in'
 expect_log 'reload failed, keeping the running configuration'

@@ -699,6 +699,28 @@ parse_dentry(const char *arg, struct store_entry *e, int *both, char *buf,
 }
 
 /*
+ * An ip list's entry as written on the command line: an address or
+ * range, "!" before it for an exclusion (as "list" prints one), into e.
+ * Returns 0, or -1 after reporting what is wrong.
+ */
+static int
+parse_aentry(const char *arg, struct store_entry *e)
+{
+	char errbuf[1024];
+
+	e->flags = 0;
+	if (*arg == '!') {
+		e->flags |= ENTRY_EXCLUDE;
+		arg++;
+	}
+	if (addr_parse(arg, 0, &e->prefix, errbuf, sizeof(errbuf)) == -1) {
+		ctl_err("%s", errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The text of a reason option, into TEXT (REASON_MAXLEN + 1 bytes): one
  * line, blanks at both ends dropped, read as the TXT of a data file's
  * line, so that "$" is the queried address.
@@ -754,15 +776,9 @@ cmd_add(struct ctl *c, int argc, char **argv)
 	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
 	memset(&e, 0, sizeof(e));
-	if (kind == LIST_KIND_DOMAIN) {
-		if (parse_dentry(argv[1], &e, &both, name,
-		    sizeof(name)) == -1)
-			return EXIT_ERR;
-	} else if (addr_parse(argv[1], 0, &e.prefix, errbuf,
-	    sizeof(errbuf)) == -1) {
-		ctl_err("%s", errbuf);
+	if (kind == LIST_KIND_DOMAIN ? parse_dentry(argv[1], &e, &both,
+	    name, sizeof(name)) == -1 : parse_aentry(argv[1], &e) == -1)
 		return EXIT_ERR;
-	}
 	if (reason_arg(c, text, &e.reason, &e.reason_len) == -1 ||
 	    parse_expires(c, &secs) == -1)
 		return EXIT_ERR;
@@ -834,16 +850,10 @@ cmd_del(struct ctl *c, int argc, char **argv)
 	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
 	memset(&e, 0, sizeof(e));
-	if (kind == LIST_KIND_DOMAIN) {
-		if (parse_dentry(argv[1], &e, &both, name,
-		    sizeof(name)) == -1)
-			return EXIT_ERR;
-		e.flags &= ~(uint32_t)ENTRY_EXCLUDE;	/* not in the key */
-	} else if (addr_parse(argv[1], 0, &e.prefix, errbuf,
-	    sizeof(errbuf)) == -1) {
-		ctl_err("%s", errbuf);
+	if (kind == LIST_KIND_DOMAIN ? parse_dentry(argv[1], &e, &both,
+	    name, sizeof(name)) == -1 : parse_aentry(argv[1], &e) == -1)
 		return EXIT_ERR;
-	}
+	e.flags &= ~(uint32_t)ENTRY_EXCLUDE;	/* not in the key */
 	if (ctl_open(c) == -1 || !list_id(c, argv[0], &list))
 		return EXIT_ERR;
 	for (k = 0; k <= both; k++) {

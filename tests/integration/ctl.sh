@@ -226,6 +226,24 @@ ctl_ok "lookup 203.0.113.1 while the daemon runs exits 0" lookup 203.0.113.1
 is "$(zone_lines | head -n1)" "bl.test dnsbl listed 127.0.0.2 blacklist" \
     "lookup sees an entry added while the daemon runs"
 is "$(q +short 1.113.0.203.bl.test A)" 127.0.0.2 "and so does the daemon"
+# An exclusion from the command line, written as "list" prints it.
+is_rc "add black !203.0.113.7 adds an exclusion" 0 "added black !203.0.113.7" \
+    add black '!203.0.113.7'
+is "$(q +short 7.113.0.203.bl.test A)" "" "the exclusion is not listed inside the /24"
+is "$(q +short 8.113.0.203.bl.test A)" 127.0.0.2 "its neighbour still is"
+ctl_must list black
+like "$CTL_OUT" 'black !203\.0\.113\.7 ' "list shows the exclusion with its !"
+is_rc "add black 203.0.113.7 replaces the exclusion" 0 "replaced black 203.0.113.7" \
+    add black 203.0.113.7
+is "$(q +short 7.113.0.203.bl.test A)" 127.0.0.2 "the address is listed again"
+is_rc "add black !2001:db8::/48 (IPv6)" 0 "added black !2001:db8::/48" \
+    add black '!2001:db8::/48'
+is_rc "del black !2001:db8::/48 deletes it" 0 "deleted black 2001:db8::/48" \
+    del black '!2001:db8::/48'
+is_rc "add black ! alone is an error" 1 "" add black '!'
+is_rc "add exempt !10.0.0.1: exemptions take no exclusions" 1 "" \
+    add exempt '!10.0.0.1'
+like "$CTL_ERR" 'no exclusions' "the error says so"
 stop_daemon
 
 # rdnsblctl with a missing config file: an error.

@@ -402,7 +402,7 @@ answer_kind_name(enum answer_kind k)
 {
 	static const char *const names[ANS_KIND_MAX] = {
 		"refused", "apex", "listed", "nxdomain", "nodata", "formerr",
-		"notimp", "servfail", "badvers", "dropped", "failure",
+		"notimp", "servfail", "badvers", "notauth", "dropped", "failure",
 		"check"
 	};
 

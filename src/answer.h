@@ -41,6 +41,7 @@ enum answer_kind {
 	ANS_NOTIMP,
 	ANS_SERVFAIL,
 	ANS_BADVERS,
+	ANS_NOTAUTH,		/* a TSIG that does not verify */
 	ANS_DROPPED,
 	ANS_FAILURE,		/* computed check unknown: failure policy */
 	ANS_NEED_CHECK,		/* nothing sent: wait for a check */

@@ -210,6 +210,20 @@ tap_time(const struct server *srv, struct timespec *qt)
 		memset(qt, 0, sizeof(*qt));
 }
 
+/* The query log's line of an answer (buf, len bytes) of kind, when on. */
+static void
+query_logged(struct server *srv, const struct answer_query *aq,
+    const struct answer_in *in, enum answer_kind kind, const uint8_t *buf,
+    size_t len)
+{
+	char line[QUERYLOG_MAX];
+
+	if (srv->ac->log_queries)
+		log_info("%s", querylog_format(line, sizeof(line), in->now,
+		    in->peer, in->tcp, &aq->q, aq->z != NULL ?
+		    aq->z->conf->name : NULL, kind, buf, len));
+}
+
 /*
  * Answer the parsed query aq with in into buf (cap bytes), counted and
  * logged; returns the answer's length (0: nothing to send). out->kind
@@ -235,13 +249,7 @@ answer(struct server *srv, const struct answer_query *aq,
 		    in->now);
 	if (kind == ANS_SERVFAIL && out->errbuf[0])
 		store_error(srv, in->now, out->errbuf);
-	if (srv->ac->log_queries) {
-		char line[QUERYLOG_MAX];
-
-		log_info("%s", querylog_format(line, sizeof(line), in->now,
-		    in->peer, in->tcp, &aq->q, aq->z != NULL ?
-		    aq->z->conf->name : NULL, kind, buf, out->len));
-	}
+	query_logged(srv, aq, in, kind, buf, out->len);
 	return out->len;
 }
 
@@ -276,10 +284,11 @@ query_tsig(struct server *srv, const struct answer_query *aq,
 		out->kind = ANS_FORMERR;
 		out->len = resp_finish(&r);
 	} else {
-		out->kind = ANS_REFUSED;
+		out->kind = ANS_NOTAUTH;
 		out->len = tsig_error_answer(t, buf, r.qend, cap, in->now);
 	}
 	srv->stats.answers[out->kind]++;
+	query_logged(srv, aq, in, out->kind, buf, out->len);
 	verbose(VERB_DETAIL, "tsig: query from %s%s%s: %s",
 	    addr_format(in->peer, ip, sizeof(ip)),
 	    rc == TSIG_MALFORMED ? "" : " with key ",

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: ISC
 # harness.sh -- the test library itself (lib.sh): pick_port stays below
 # the kernel's ephemeral range; start_daemon, finding its port taken,
-# moves to another and rewrites the configuration the daemon reads from
-# that configuration's own template, not from the last one written
-# elsewhere.
+# moves to another and puts it in the configuration the daemon reads, as
+# the test left it (what it added since write_conf stays), not in the
+# last one written elsewhere.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -40,10 +40,13 @@ busy=$PORT
 # a configuration written elsewhere, from another template
 mkdir "$work/rel"
 write_conf relative.conf.in "$work/rel/r.conf"
+# and a line the test adds to the daemon's
+printf 'server:\n\tlog-queries: yes\n' >>"$CONF"
 start_daemon
 ok "start_daemon: moved off the busy port $busy (to $PORT)" test "$PORT" != "$busy"
 like "$(cat "$work/log")" "^rdnsbld: listening on ::1@$PORT \\(udp, tcp\\)\$" \
     "start_daemon: the new configuration is base.conf.in's (it listens on ::1)"
 is "$(q +short 2.0.0.127.bl.test A)" 127.0.0.2 "start_daemon: the daemon answers on $PORT"
+ok "start_daemon: the test's own line is kept" await_log '^rdnsbld: query: .* 2\.0\.0\.127\.bl\.test A bl\.test listed'
 stop_daemon
 done_testing

@@ -309,8 +309,6 @@ write_conf()
 	    -e "s|@TRUSTED@|$TRUSTED|g" \
 	    -e "s|@NOTIFY@|$NOTIFY|g" \
 	    "$DATA/$1" >"$wc_out" || bail "cannot write $wc_out from $1"
-	# what start_daemon rewrites $CONF from on a busy port
-	[ "$wc_out" = "$CONF" ] && CONF_TEMPLATE=$1
 }
 
 # --- the daemon ------------------------------------------------------------
@@ -333,10 +331,18 @@ start_daemon()
 		if [ "$tries" -lt 5 ] &&
 		    grep -Eqi 'address already in use|bind' "$work/log"; then
 			diag "port $PORT or $HPORT busy, retrying"
-			PORT=
-			HPORT=
-			pick_port
-			write_conf "$CONF_TEMPLATE"
+			# new ports in the configuration as the test left it
+			# (it may have added to it since write_conf)
+			sd_port=$PORT sd_hport=$HPORT
+			pick_port_not "$sd_port" "$sd_hport"
+			sd_new=$PORT
+			pick_port_not "$sd_port" "$sd_hport" "$sd_new"
+			HPORT=$PORT
+			PORT=$sd_new
+			sed -e "s/\([@:]\)$sd_port\([^0-9]\|\$\)/\1$PORT\2/g" \
+			    -e "s/\([@:]\)$sd_hport\([^0-9]\|\$\)/\1$HPORT\2/g" \
+			    "$CONF" >"$work/conf.retry" &&
+			    cat "$work/conf.retry" >"$CONF"
 			continue
 		fi
 		sed 's/^/# log: /' "$work/log"

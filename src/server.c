@@ -301,19 +301,23 @@ query_tsig(struct server *srv, const struct answer_query *aq,
 /*
  * answer() for a query that may be signed (pkt, len bytes): its TSIG is
  * checked first, and the answer to a signed query is signed, cut to its
- * question with TC set when the signature would not fit over UDP.
+ * question with TC set when the signature would not fit over UDP. With
+ * slip (a slip of the rate limit), the answer is cut to its question
+ * with TC set in any case, before it is signed, so that a client with
+ * the key can trust the TC and ask again over TCP.
  */
 static size_t
 answer_signed(struct server *srv, const struct answer_query *aq,
     const uint8_t *pkt, size_t len, const struct answer_in *in,
-    uint8_t *buf, size_t cap, struct answer_out *out)
+    uint8_t *buf, size_t cap, struct answer_out *out, int slip)
 {
 	struct tsig t;
 	size_t n, room;
 
 	switch (query_tsig(srv, aq, pkt, len, in, &t, buf, cap, out)) {
 	case TSIG_NONE:
-		return answer(srv, aq, in, buf, cap, out);
+		n = answer(srv, aq, in, buf, cap, out);
+		return slip && n > 0 ? wire_truncate(buf, n) : n;
 	case TSIG_OK:
 		break;
 	default:
@@ -323,7 +327,7 @@ answer_signed(struct server *srv, const struct answer_query *aq,
 	if (n == 0)
 		return 0;
 	room = t.keyname_len + t.alg_len + 26 + t.mac_len;
-	if (n + room > answer_limit(srv->ac, &aq->q, in->tcp)) {
+	if (slip || n + room > answer_limit(srv->ac, &aq->q, in->tcp)) {
 		n = wire_truncate(buf, n);
 		if (n + room > answer_limit(srv->ac, &aq->q, in->tcp))
 			n = 0;
@@ -380,20 +384,16 @@ rate_limit(struct server *srv, const struct addr *peer, time_t now)
 }
 
 /*
- * Cut the answer in buf (len bytes) to its question, TC set, for a slip
- * of the rate limit; counted as slipped, or as dropped when there is
- * nothing to send. Returns the new length.
+ * Count a slip of the rate limit whose answer (answer_signed, slip set)
+ * is len bytes: as slipped, or as dropped when there is nothing to send.
  */
-static size_t
-rate_slip(struct server *srv, uint8_t *buf, size_t len)
+static void
+rate_slip(struct server *srv, size_t len)
 {
-	if (len > 0)
-		len = wire_truncate(buf, len);
 	if (len > 0)
 		srv->stats.rrl_slipped++;
 	else
 		srv->stats.rrl_dropped++;
-	return len;
 }
 
 static void
@@ -442,9 +442,9 @@ held_answer(struct held *h, const struct check_result *r)
 	}
 	answer_parse(srv->ac, h->pkt, h->len, &aq);
 	n = answer_signed(srv, &aq, h->pkt, h->len, &in, srv->tcp_out + 2,
-	    TCP_MSGMAX, &out);
+	    TCP_MSGMAX, &out, act == RRL_SLIP);
 	if (act == RRL_SLIP)
-		n = rate_slip(srv, srv->tcp_out + 2, n);
+		rate_slip(srv, n);
 	if (n > 0)
 		tap(srv, 1, h->conn != NULL, h->conn != NULL ? &h->conn->from :
 		    &h->from, &h->qtime, srv->tcp_out + 2, n);
@@ -595,11 +595,11 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				continue;
 			len = answer_signed(srv, &srv->aq[i], srv->in[i],
 			    in[i].msg_len, &ain, srv->out[nout], UDP_BUFSIZE,
-			    &res);
+			    &res, act == RRL_SLIP);
 			if (act == RRL_SLIP) {
 				/* the answer cut to its question, TC set;
 				 * a check is not started for it */
-				len = rate_slip(srv, srv->out[nout], len);
+				rate_slip(srv, len);
 				if (res.kind == ANS_NEED_CHECK)
 					continue;
 			}
@@ -731,7 +731,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 			res.kind = ANS_REFUSED;
 		} else
 			n = answer_signed(srv, &aq, srv->tcp_in, len, &ain,
-			    srv->tcp_out + 2, TCP_MSGMAX, &res);
+			    srv->tcp_out + 2, TCP_MSGMAX, &res, 0);
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {

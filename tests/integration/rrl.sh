@@ -4,7 +4,8 @@
 # is limited to the rate, the answers over it dropped and every
 # rate-limit-slip-th sent truncated (TC); a source on rate-limit-exempt is
 # answered in full though it shares the /24; other clients (another /24,
-# IPv6, TCP) are answered throughout a flood; the counts in /metrics match
+# IPv6, TCP) are answered throughout a flood, and a slip to a signed query
+# is signed; the counts in /metrics match
 # what the client saw. Loopback is exempt by default. The answers to
 # queries held for a check are limited when they go out.
 
@@ -45,11 +46,16 @@ burst 127.0.0.2 500
 is "$ANS/$TC" "500/0" "default (rate 200, loopback exempt): 500 in a burst all answered"
 
 # --- 20 a second, slip 2, 127.0.0.9 exempt ---------------------------------
+KEY=4B/dh417sdOWi9RxfOE3I3bbX3RKUhXVDpGqBhe3O2Y=
 cat "$work/base.conf" - >"$CONF" <<EOF2
 server:
 	rate-limit: 20
 	rate-limit-slip: 2
 	rate-limit-exempt: 127.0.0.9, 127.0.3.0/24
+key:
+	name: rrl-key
+	algorithm: hmac-sha256
+	secret: $KEY
 EOF2
 kill -HUP "$PID"
 ok "the reload is applied" await_log "^rdnsbld: reloaded $CONF"
@@ -95,6 +101,29 @@ wait "$FPID"
 set -- $(cat "$work/flood.out")
 ok "the flood of 1500 in 3 s: at most 20 a second answered ($4), some truncated ($6)" \
     test "$4" -le 100 -a "$6" -gt 0
+# signed queries from a flooding source: a slip is signed too, so that
+# the client can trust its TC (dig +ignore: no retry over TCP)
+perl "$BURST" 127.0.0.2 "$PORT" "$NAME" 1000 2 >"$work/flood2.out" 2>&1 &
+FPID=$!
+UPIDS="$UPIDS $FPID"
+sleep 0.5
+i=0 dpids=
+while [ $i -lt 16 ]; do
+	dig @127.0.0.1 -p "$PORT" -b 127.0.0.2 +notcp +ignore +tries=1 +time=1 \
+	    -y "hmac-sha256:rrl-key:$KEY" $NAME A >"$work/signed.$i" 2>&1 &
+	dpids="$dpids $!"
+	i=$((i + 1))
+done
+wait $dpids
+tc=$(grep -l 'flags: qr aa tc' "$work"/signed.* | wc -l)
+ok "during the flood: signed queries slipped, answered with TC ($tc of 16)" \
+    test "$tc" -gt 0 || sed 's/^/# /' "$work/signed.0"
+signed=$(grep -l 'flags: qr aa tc' "$work"/signed.* |
+    xargs grep -l 'TSIG PSEUDOSECTION' | wc -l)
+is "$signed" "$tc" "... every slip signed"
+is "$(cat "$work"/signed.* | grep -c 'tsig verify failure\|expected a TSIG')" 0 \
+    "... and dig verifies every signature"
+wait "$FPID"
 
 # --- rate-limit: 0 turns it off --------------------------------------------
 cat "$work/base.conf" - >"$CONF" <<EOF2

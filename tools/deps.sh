@@ -6,7 +6,8 @@
 #	sh tools/deps.sh --test		that, and the tools of "make check"
 #	sh tools/deps.sh --fuzz		that, and clang with libFuzzer
 #					(tools/fuzz.sh); with --test, both
-#	sh tools/deps.sh --list [--test] [--fuzz]	print the packages,
+#	sh tools/deps.sh --bench	that, and the tools of bench/
+#	sh tools/deps.sh --list [--test] [--fuzz] [--bench]	print the packages,
 #					install nothing
 #
 # Does nothing when they are all present; uses sudo when not root. The
@@ -42,22 +43,29 @@ lintian debootstrap rspamd fstrm-bin dnstap-ldns"
 # tools/fuzz.sh: clang and its libFuzzer runtime (libclang-rt-14-dev, a
 # recommends of clang that --no-install-recommends leaves out).
 fuzz_pkgs="clang libclang-rt-14-dev"
+# bench/: dnsperf (the load), rbldnsd (the reference), nsd (the
+# secondary of bench/xfr.sh), time (GNU time: CPU and resident memory of
+# a command) and perl.
+bench_pkgs="dnsperf rbldnsd nsd time perl"
 # The end-to-end test with a real MTA, installed only when it replaces none.
 mta_pkg=exim4-daemon-light
 
-list=0 test=0 fuzz=0
+list=0 test=0 fuzz=0 bench=0
 for a in "$@"; do
 	case $a in
 	--list) list=1 ;;
 	--test) test=1 ;;
 	--fuzz) fuzz=1 ;;
-	*)	echo "usage: sh tools/deps.sh [--list] [--test] [--fuzz]" >&2
+	--bench) bench=1 ;;
+	*)	echo "usage: sh tools/deps.sh [--list] [--test] [--fuzz]" \
+		    "[--bench]" >&2
 		exit 2 ;;
 	esac
 done
 pkgs=$run_pkgs
 [ $test = 1 ] && pkgs="$pkgs $test_pkgs"
 [ $fuzz = 1 ] && pkgs="$pkgs $fuzz_pkgs"
+[ $bench = 1 ] && pkgs="$pkgs $bench_pkgs"
 if [ $list = 1 ]; then
 	[ $test = 1 ] && pkgs="$pkgs $mta_pkg"
 	echo $pkgs

@@ -4,7 +4,8 @@
 # what building and running need and nothing that starts a service or
 # replaces the mail server: no MTA, no browser, no recommends, checked on
 # the list and on its whole dependency closure as apt resolves it; the
-# test command ("--test") adds the test tools, and skips Exim, saying why,
+# test command ("--test") adds the test tools ("--bench" those of the
+# benchmarks), and skips Exim, saying why,
 # when apt would remove another MTA for it (tried with a stand-in apt-get
 # on PATH that answers as on a machine running Postfix, so nothing is
 # installed).
@@ -18,6 +19,10 @@ all=$(sh "$DEPS" --list --test) || bail "tools/deps.sh --list --test failed"
 like "$run" 'libevent-dev' "the run list holds the build dependencies"
 like "$all" 'chromium' "the test list holds the browser"
 like "$all" 'exim4-daemon-light' "the test list holds the MTA of mta.sh"
+bench=$(sh "$DEPS" --list --bench) || bail "tools/deps.sh --list --bench failed"
+for t in dnsperf rbldnsd nsd time; do
+	like " $bench " " $t " "the bench list holds $t (bench/)"
+done
 bad='exim|postfix|chromium|avahi|cups|mail-transport-agent|default-mta'
 unlike "$(printf '%s\n' $run)" "$bad" \
     "the run list names no MTA, browser, mDNS or printing package"

@@ -100,6 +100,36 @@ out:
 	return dt;
 }
 
+/*
+ * Our address and port as the message's response_address and _port,
+ * when local is of the client's family and a real address: a listener
+ * of 0.0.0.0 or :: does not know which of its addresses a UDP query
+ * came to, and then leaves them out.
+ */
+static void
+local_address(Dnstap__Message *m, int family, const struct sockaddr *local)
+{
+	static const uint8_t any[16];
+	const struct sockaddr_in *sin = (const void *)local;
+	const struct sockaddr_in6 *sin6 = (const void *)local;
+
+	if (local->sa_family != family)
+		return;
+	if (family == AF_INET && sin->sin_addr.s_addr != htonl(INADDR_ANY)) {
+		m->response_address.data = (uint8_t *)(uintptr_t)&sin->sin_addr;
+		m->response_address.len = 4;
+		m->response_port = ntohs(sin->sin_port);
+	} else if (family == AF_INET6 &&
+	    memcmp(&sin6->sin6_addr, any, sizeof(any)) != 0) {
+		m->response_address.data =
+		    (uint8_t *)(uintptr_t)&sin6->sin6_addr;
+		m->response_address.len = 16;
+		m->response_port = ntohs(sin6->sin6_port);
+	} else
+		return;
+	m->has_response_address = m->has_response_port = 1;
+}
+
 /* The frame of ev, in a buffer of its own; *len its length. */
 static uint8_t *
 encode(const char *identity, const struct dnstap_event *ev, size_t *len)
@@ -139,6 +169,8 @@ encode(const char *identity, const struct dnstap_event *ev, size_t *len)
 		m.has_query_port = 1;
 		m.query_address.data = (uint8_t *)(uintptr_t)addr;
 	}
+	if (addr != NULL && ev->local != NULL)
+		local_address(&m, ev->peer->sa_family, ev->local);
 	m.has_query_time_sec = m.has_query_time_nsec = 1;
 	m.query_time_sec = (uint64_t)ev->qtime.tv_sec;
 	m.query_time_nsec = (uint32_t)ev->qtime.tv_nsec;

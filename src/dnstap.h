@@ -30,6 +30,7 @@ struct dnstap_event {
 	int			 response;	/* 0: AUTH_QUERY, 1: AUTH_RESPONSE */
 	int			 tcp;		/* 0: UDP, 1: TCP */
 	const struct sockaddr	*peer;		/* the client, v4 or v6 */
+	const struct sockaddr	*local;		/* our address, or NULL */
 	struct timespec		 qtime;		/* when the query came */
 	struct timespec		 rtime;		/* when the answer went */
 	const uint8_t		*msg;		/* the query or the answer */

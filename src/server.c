@@ -73,6 +73,7 @@ struct tcp_conn {
 	struct bufferevent	*bev;
 	struct addr		 peer;
 	struct sockaddr_storage	 from;		/* the peer, with its port */
+	struct sockaddr_storage	 local;		/* our end (dnstap) */
 	struct held		*held;		/* queries waiting for checks */
 	time_t			 opened;	/* accepted at */
 	uint64_t		 last;		/* srv->tcp_tick at its last query */
@@ -86,6 +87,7 @@ struct held {
 	struct tcp_conn		*conn;		/* TCP, or NULL for UDP */
 	int			 fd;		/* UDP socket */
 	struct sockaddr_storage	 from;
+	struct sockaddr_storage	 local;		/* the listener's address */
 	socklen_t		 fromlen;
 	struct addr		 peer;
 	struct check_subject	 subj;		/* what is checked */
@@ -178,7 +180,8 @@ store_error(struct server *srv, time_t now, const char *errbuf)
  */
 static void
 tap(struct server *srv, int resp, int tcp, const struct sockaddr_storage *from,
-    const struct timespec *qt, const uint8_t *msg, size_t len)
+    const struct sockaddr_storage *local, const struct timespec *qt,
+    const uint8_t *msg, size_t len)
 {
 	struct dnstap_event ev;
 
@@ -189,6 +192,7 @@ tap(struct server *srv, int resp, int tcp, const struct sockaddr_storage *from,
 	ev.response = resp;
 	ev.tcp = tcp;
 	ev.peer = (const struct sockaddr *)from;
+	ev.local = (const struct sockaddr *)local;
 	ev.qtime = *qt;
 	if (resp)
 		(void)clock_gettime(CLOCK_REALTIME, &ev.rtime);
@@ -447,7 +451,8 @@ held_answer(struct held *h, const struct check_result *r)
 		rate_slip(srv, n);
 	if (n > 0)
 		tap(srv, 1, h->conn != NULL, h->conn != NULL ? &h->conn->from :
-		    &h->from, &h->qtime, srv->tcp_out + 2, n);
+		    &h->from, h->conn != NULL ? &h->conn->local : &h->local,
+		    &h->qtime, srv->tcp_out + 2, n);
 	if (n > 0 && h->conn != NULL) {
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
@@ -476,8 +481,9 @@ held_done(void *arg, const struct check_result *r)
 static void
 hold(struct server *srv, const struct check_subject *subj,
     struct tcp_conn *conn, int fd, const struct sockaddr_storage *from,
-    socklen_t fromlen, const struct addr *peer, const struct timespec *qt,
-    const uint8_t *pkt, size_t len)
+    socklen_t fromlen, const struct sockaddr_storage *local,
+    const struct addr *peer, const struct timespec *qt, const uint8_t *pkt,
+    size_t len)
 {
 	struct held *h, **head;
 	struct check_result unknown;
@@ -491,6 +497,8 @@ hold(struct server *srv, const struct check_subject *subj,
 		memcpy(&h->from, from, fromlen);
 		h->fromlen = fromlen;
 	}
+	if (local != NULL)
+		h->local = *local;
 	h->peer = *peer;
 	h->subj = *subj;
 	h->qtime = *qt;
@@ -587,7 +595,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 			if (in[i].msg_hdr.msg_flags & MSG_TRUNC)
 				continue;	/* larger than any query */
 			sockaddr_to_addr((struct sockaddr *)&from[i], &peer);
-			tap(srv, 0, 0, &from[i], &qt, srv->in[i],
+			tap(srv, 0, 0, &from[i], &l->ss, &qt, srv->in[i],
 			    in[i].msg_len);
 			act = srv->rrl != NULL ? rate_limit(srv, &peer,
 			    ain.now) : RRL_PASS;
@@ -608,12 +616,13 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				if (srv->rrl != NULL)
 					rrl_uncount(srv->rrl, &peer, ain.now);
 				hold(srv, &res.need, NULL, l->out_fd, &from[i],
-				    in[i].msg_hdr.msg_namelen, &peer, &qt,
+				    in[i].msg_hdr.msg_namelen, &l->ss, &peer, &qt,
 				    srv->in[i], in[i].msg_len);
 			}
 			if (len == 0)
 				continue;
-			tap(srv, 1, 0, &from[i], &qt, srv->out[nout], len);
+			tap(srv, 1, 0, &from[i], &l->ss, &qt, srv->out[nout],
+			    len);
 			iout[nout].iov_base = srv->out[nout];
 			iout[nout].iov_len = len;
 			out[nout].msg_hdr.msg_iov = &iout[nout];
@@ -710,7 +719,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		srv->stats.tcp++;
 		ain.now = time(NULL);
 		tap_time(srv, &qt);
-		tap(srv, 0, 1, &c->from, &qt, srv->tcp_in, len);
+		tap(srv, 0, 1, &c->from, &c->local, &qt, srv->tcp_in, len);
 		c->last = ++srv->tcp_tick;
 		answer_parse(srv->ac, srv->tcp_in, len, &aq);
 		if (srv->xfr != NULL && aq.rc == WIRE_OK && aq.z != NULL &&
@@ -735,7 +744,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 		if (srv->batch_hook != NULL)
 			srv->batch_hook(srv->batch_arg);
 		if (res.kind == ANS_NEED_CHECK) {
-			hold(srv, &res.need, c, -1, NULL, 0, &c->peer, &qt,
+			hold(srv, &res.need, c, -1, NULL, 0, NULL, &c->peer, &qt,
 			    srv->tcp_in, len);
 			continue;
 		}
@@ -744,7 +753,7 @@ tcp_read(struct bufferevent *bev, void *arg)
 			tcp_close(c);
 			return;
 		}
-		tap(srv, 1, 1, &c->from, &qt, srv->tcp_out + 2, n);
+		tap(srv, 1, 1, &c->from, &c->local, &qt, srv->tcp_out + 2, n);
 		srv->tcp_out[0] = (uint8_t)(n >> 8);
 		srv->tcp_out[1] = (uint8_t)n;
 		if (bufferevent_write(bev, srv->tcp_out, n + 2) == -1) {
@@ -838,6 +847,7 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	struct tcp_conn *c;
 	struct timeval tv;
 	struct addr peer;
+	socklen_t sslen;
 
 	(void)el;
 	sockaddr_to_addr(sa, &peer);
@@ -850,6 +860,10 @@ tcp_accept(struct evconnlistener *el, evutil_socket_t fd,
 	c->peer = peer;
 	if (salen > 0 && (size_t)salen <= sizeof(c->from))
 		memcpy(&c->from, sa, (size_t)salen);
+	/* our address on a listener of 0.0.0.0 or :: too */
+	sslen = sizeof(c->local);
+	if (getsockname(fd, (struct sockaddr *)&c->local, &sslen) == -1)
+		c->local = l->ss;
 	c->opened = time(NULL);
 	c->last = ++srv->tcp_tick;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);

@@ -3,8 +3,8 @@
 # dnstap.sh -- dnstap output (dnstap-socket-path:): a collector
 # (fstrm_capture) receives an AUTH_QUERY and an AUTH_RESPONSE frame for
 # each query, UDP and TCP, IPv4 and IPv6, with the name, the transport,
-# the client and the answer's code, read back with dnstap-ldns; the
-# frames are counted in /metrics. A reload turns the queries' frames off
+# the client, our address and the answer's code, read back with
+# dnstap-ldns; the frames are counted in /metrics. A reload turns the queries' frames off
 # and says that a new socket path needs a restart. A query held for a
 # check has its answer's frame when the check ends, with the query's time. With the collector gone, or never
 # there, the daemon answers as before and stops at once; a collector
@@ -146,6 +146,19 @@ is "$(printf '%s\n' "$f" | grep -c '^AUTH_QUERY')" \
     "as many answers as queries, but the one after the reload"
 port=$(dnstap-ldns -r "$work/a.fstrm" -y | awk '/^  query_port: / { print $2; exit }')
 ok "the client's port is there ($port)" test "${port:-0}" -gt 0
+# our end: the listener's address and port, UDP and TCP, v4 and v6
+y=$(dnstap-ldns -r "$work/a.fstrm" -y)
+ends=$(printf '%s\n' "$y" | awk '
+	/^---/ { if (p != "") print p, ra, rp; p = ra = rp = "" }
+	/^  socket_protocol: / { p = $2 }
+	/^  response_address: / { ra = $2 }
+	/^  response_port: / { rp = $2 }
+	END { if (p != "") print p, ra, rp }' | sort -u)
+like "$ends" "^UDP \"127\\.0\\.0\\.1\" $PORT\$" "our address and port in the UDP frames"
+like "$ends" "^TCP \"127\\.0\\.0\\.1\" $PORT\$" "... and in the TCP frames"
+like "$ends" "^TCP \"::1\" $PORT\$" "... and over IPv6"
+is "$(printf '%s\n' "$ends" | awk 'NF != 3' | wc -l)" 0 \
+    "every frame has them"
 
 # --- the collector dies, and comes back -------------------------------------
 collector "$work/b.fstrm"

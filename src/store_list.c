@@ -878,6 +878,7 @@ vals_share(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		for (rc = 0; rc < by[i]->reflen; rc++)
 			by[i]->ref[rc] = (uint8_t)(id >>
 			    (8 * (by[i]->reflen - 1 - rc)));
+		k.mv_data = kb;	/* the delete's cursor moved it */
 		k.mv_size = store_vref_key(kb, l, id);
 		v.mv_data = by[i]->p;
 		v.mv_size = by[i]->len;

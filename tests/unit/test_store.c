@@ -2741,20 +2741,25 @@ test_replace_shared(void)
 
 	nv[0] = mk("192.0.2.1", 0, 0x7f000004, 0, "feed", "again");
 	nv[1] = mk("192.0.2.2", 0, 0x7f000004, 0, "feed", "again");
+	nv[2] = mk("192.0.2.3", 0, 0x7f000005, 0, "feed", "other");
+	nv[3] = mk("192.0.2.4", 0, 0x7f000005, 0, "feed", "other");
+	nv[4] = mk("192.0.2.5", 0, 0x7f000005, 0, "feed", "other");
 	memset(&a, 0, sizeof(a));
 	a.v = nv;
-	a.n = 2;
+	a.n = 5;
 	is_int(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
 	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
 	    "shared: a second replace");
 	is_str(look_all(st, LIST_BLACK, "192.0.2.1"),
-	    "192.0.2.1 2130706436 again", "shared: its new value");
-	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2",
-	    "shared: its entries alone");
+	    "192.0.2.1 2130706436 again", "shared: its new values");
+	is_str(look_all(st, LIST_BLACK, "192.0.2.4"),
+	    "192.0.2.4 2130706437 other", "shared: ... both");
+	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
+	    "192.0.2.4 192.0.2.5", "shared: its entries alone");
 	store_close(st);
 	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
-	ok(rc == 0 && n == 1, "shared: the old shared value went (%zu left)",
-	    n);
+	ok(rc == 0 && n == 2, "shared: the old shared value went, the two "
+	    "new are there (%zu)", n);
 
 	ok(raw_table(p, "black", badkey, sizeof(badkey), "\x07", 1,
 	    NULL) == 0, "shared: a reference to no shared value");
@@ -2777,7 +2782,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(455);
+	plan(456);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

@@ -93,6 +93,15 @@ struct ipfile {
 	char		*vars[TXTSUB_NVARS];	/* "$0"-"$9", "$=" */
 	int		 varline[TXTSUB_NVARS];
 	char		 txt[IPFILE_TXT_MAX + 1];	/* an entry's resolved TXT */
+	/*
+	 * The TXT that txt was resolved from, and whether it put the address
+	 * before a digit: a feed's lines mostly have the same (the default),
+	 * and the variables do not change once scanned.
+	 */
+	char		 txt_in[IPFILE_TXT_MAX + 1];
+	size_t		 txt_inlen;
+	int		 txt_memo;	/* txt_in holds it */
+	int		 txt_adjacent;
 
 	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
 	size_t		 nwarned;
@@ -845,12 +854,25 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 static int
 resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
 {
+	size_t n = strlen(*txt);
 	int adjacent = 0;
 
-	if (txtsub_resolve(*txt, f->vars, f->txt, sizeof(f->txt),
-	    &adjacent) == -1)
-		return ipf_err(f, errbuf, errlen, "TXT longer than %d bytes "
-		    "after its $ substitutions", IPFILE_TXT_MAX);
+	if (f->txt_memo && n == f->txt_inlen &&
+	    memcmp(*txt, f->txt_in, n) == 0)
+		adjacent = f->txt_adjacent;
+	else {
+		f->txt_memo = 0;
+		if (txtsub_resolve(*txt, f->vars, f->txt, sizeof(f->txt),
+		    &adjacent) == -1)
+			return ipf_err(f, errbuf, errlen, "TXT longer than %d "
+			    "bytes after its $ substitutions", IPFILE_TXT_MAX);
+		if (f->scanned && n < sizeof(f->txt_in)) {
+			memcpy(f->txt_in, *txt, n);
+			f->txt_inlen = n;
+			f->txt_adjacent = adjacent;
+			f->txt_memo = 1;
+		}
+	}
 	if (adjacent)
 		ipf_warn(f, f->lineno, "TXT puts the listed address right "
 		    "before \"$\", a digit or \"=\", which the stored text "

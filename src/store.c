@@ -122,10 +122,12 @@ static int
 expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
+	struct store_vmemo memo;
 	MDB_cursor *cur;
 	MDB_val k, v;
 	int l, rc;
 
+	memset(&memo, 0, sizeof(memo));
 	for (l = 0; l < 2; l++) {
 		if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &cur)) != 0) {
 			store_err(st, rc, errbuf, errlen, "mdb_cursor_open");
@@ -134,7 +136,8 @@ expiry_fill(struct store *st, MDB_txn *txn, char *errbuf, size_t errlen)
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
 			if (store_key_parse(&k, &e.prefix) == 0 &&
-			    store_entry_decode(&v, &e) == 0 &&
+			    store_entry_decode(st, txn, (unsigned)l, &v, &e,
+			    &memo) == 0 &&
 			    store_expiry_put(st, txn, (unsigned)l, k.mv_data,
 			    k.mv_size, e.expires, 0, errbuf, errlen) == -1) {
 				mdb_cursor_close(cur);

@@ -7,7 +7,9 @@
  * "black", "white" (this file owns their layout):
  *   key: af (1) | address (4 or 16, host bits clear) | prefix length (1)
  *   value: u32 flags, u32 code, i64 added, i64 expires, u16 actor length,
- *   u16 reason length, actor bytes, reason bytes
+ *   u16 reason length, actor bytes, reason bytes; or, 1 to VREF_MAX
+ *   bytes, the big-endian number of a value that entries of the list
+ *   share, kept once in "meta" (store_vref_key)
  * Values are packed byte strings, read and written with memcpy because
  * the map gives no alignment guarantee. Integers inside values are in
  * host order, like LMDB's own file format (which does not move between
@@ -29,6 +31,9 @@
 #define ENTRY_HDRLEN	28
 #if ENTRY_MAXLEN != ENTRY_HDRLEN + ACTOR_MAX + REASON_MAX
 #error "ENTRY_MAXLEN does not match the entry's layout"
+#endif
+#if VREF_MAX >= ENTRY_HDRLEN
+#error "a reference to a shared value must be shorter than any entry"
 #endif
 
 /* The database directory, for a message. */
@@ -269,8 +274,9 @@ store_entry_encode(uint8_t *buf, const struct store_entry *e)
 	return ENTRY_HDRLEN + (size_t)al + rl;
 }
 
-int
-store_entry_decode(const MDB_val *v, struct store_entry *e)
+/* Unpack a packed entry (not a reference): 0, or -1. */
+static int
+entry_unpack(const MDB_val *v, struct store_entry *e)
 {
 	const uint8_t *p = v->mv_data;
 	uint16_t al, rl;
@@ -290,6 +296,49 @@ store_entry_decode(const MDB_val *v, struct store_entry *e)
 	e->reason = (const char *)p + ENTRY_HDRLEN + al;
 	e->reason_len = rl;
 	return 0;
+}
+
+size_t
+store_vref_key(uint8_t *k, unsigned l, uint32_t id)
+{
+	memcpy(k, "val:", 4);
+	k[4] = (uint8_t)l;
+	k[5] = (uint8_t)(id >> 24);
+	k[6] = (uint8_t)(id >> 16);
+	k[7] = (uint8_t)(id >> 8);
+	k[8] = (uint8_t)id;
+	return VREF_KEYLEN;
+}
+
+int
+store_entry_decode(struct store *st, MDB_txn *txn, unsigned l,
+    const MDB_val *v, struct store_entry *e, struct store_vmemo *memo)
+{
+	const uint8_t *p = v->mv_data;
+	uint8_t kb[VREF_KEYLEN];
+	struct store_vmemo m;
+	MDB_val k;
+	uint32_t id = 0;
+	size_t i;
+
+	if (v->mv_size == 0 || v->mv_size > VREF_MAX)
+		return entry_unpack(v, e);
+	for (i = 0; i < v->mv_size; i++)
+		id = id << 8 | p[i];
+	if (memo != NULL && memo->set && memo->l == l && memo->id == id)
+		return entry_unpack(&memo->v, e);
+	k.mv_data = kb;
+	k.mv_size = store_vref_key(kb, l, id);
+	if (mdb_get(txn, st->meta, &k, &m.v) != 0 ||
+	    m.v.mv_size <= VREF_MAX)
+		return -1;	/* none, or a reference to a reference */
+	if (memo != NULL) {
+		m.set = 1;
+		m.l = l;
+		m.id = id;
+		*memo = m;
+	}
+	return entry_unpack(&m.v, e);
 }
 
 int
@@ -476,7 +525,7 @@ store_probe(struct store *st, unsigned l, const struct addr *m,
 	}
 	if (k.mv_size != ksize || memcmp(k.mv_data, kb, ksize) != 0)
 		return STORE_NOTFOUND;	/* the next key: no entry for m */
-	if (store_entry_decode(&v, e) == -1) {
+	if (store_entry_decode(st, st->rtxn, l, &v, e, NULL) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry %s in %s",
 		    addr_format(m, text, sizeof(text)), store_list_name(st, l));
 		return STORE_ERROR;

@@ -240,10 +240,39 @@ char	*store_entry_text(const struct store_entry *e, char *buf, size_t len);
  */
 size_t	store_entry_encode(uint8_t *buf, const struct store_entry *e);
 /*
- * Unpack a list value into *e, all but e->prefix; its strings point into
- * v, so into the map while the txn lasts. 0, or -1 for a corrupt value.
+ * A value of list l that many entries share, which an entry's value of
+ * 1 to VREF_MAX bytes (shorter than any packed entry) refers to by its
+ * number: a replace stores each value shared by more than one of its
+ * entries once (store_list.c). The shared values live in "meta" under
+ * "val:" | the list id (1 byte) | the number (4 bytes, big-endian)
+ * (VREF_KEYLEN bytes), each a packed entry.
  */
-int	store_entry_decode(const MDB_val *v, struct store_entry *e);
+#define VREF_MAX	3
+#define VREF_KEYLEN	9
+#define VREF_IDS	(1u << (8 * VREF_MAX))	/* numbers below this */
+/* The key of shared value id of list l into k; returns its size. */
+size_t	store_vref_key(uint8_t *k, unsigned l, uint32_t id);
+
+/*
+ * The last shared value a decode looked up, for a caller that decodes
+ * many entries inside one txn (a walk): zeroed before the first, it is
+ * good while the txn lasts.
+ */
+struct store_vmemo {
+	int		 set;
+	unsigned	 l;
+	uint32_t	 id;
+	MDB_val		 v;		/* into the map */
+};
+
+/*
+ * Unpack a value of list l, read inside txn, into *e, all but e->prefix;
+ * a reference is looked up in txn (through memo when not NULL). Its
+ * strings point into the map while the txn lasts. 0, or -1 for a
+ * corrupt value or a reference to no shared value.
+ */
+int	store_entry_decode(struct store *st, MDB_txn *txn, unsigned l,
+	    const MDB_val *v, struct store_entry *e, struct store_vmemo *memo);
 
 /* A 64-bit number in 8 bytes, big-endian (keys that sort by number). */
 void	store_be64_put(uint8_t *p, uint64_t x);

@@ -209,12 +209,14 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
     size_t errlen)
 {
 	struct store_entry e;
+	struct store_vmemo memo;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	uint32_t c[LENS_MAX];
 	uint16_t info;
 	int l, len, rc;
 
+	memset(&memo, 0, sizeof(memo));
 	map_find(st, txn);
 	if (st->ixb == NULL) {
 		if (store_journal_seq(st, txn, &st->ixb_seq, errbuf,
@@ -255,7 +257,8 @@ index_build_step(struct store *st, MDB_txn *txn, size_t max, char *errbuf,
 			}
 			max--;
 			if (store_key_parse(&k, &e.prefix) == -1 ||
-			    store_entry_decode(&v, &e) == -1) {
+			    store_entry_decode(st, txn, st->ixb_list, &v, &e,
+			    &memo) == -1) {
 				mdb_cursor_close(cur);
 				snprintf(errbuf, errlen, "corrupt entry in %s",
 				    store_list_name(st, st->ixb_list));
@@ -349,7 +352,8 @@ catchup_change(void *arg, unsigned l, const struct addr *p,
 	else if (rc != 0) {
 		store_err(cu->st, rc, errbuf, errlen, "mdb_get");
 		return -1;
-	} else if (store_entry_decode(&v, &e) == -1) {
+	} else if (store_entry_decode(cu->st, cu->txn, l, &v, &e,
+	    NULL) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry in %s",
 		    store_list_name(cu->st, l));
 		return -1;

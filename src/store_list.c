@@ -72,7 +72,7 @@ entry_put(struct store *st, MDB_txn *txn, unsigned l,
 		return -1;
 	}
 	*isnew = rc == MDB_NOTFOUND;
-	if (!*isnew && store_entry_decode(&v, &old) == 0 &&
+	if (!*isnew && store_entry_decode(st, txn, l, &v, &old, NULL) == 0 &&
 	    store_expiry_put(st, txn, l, kb, *klen, old.expires, 1, errbuf,
 	    errlen) == -1)
 		return -1;
@@ -176,7 +176,7 @@ entry_del_only(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
 		return -1;
 	}
 	memset(&e, 0, sizeof(e));
-	if (store_entry_decode(&v, &e) == -1) {
+	if (store_entry_decode(st, txn, l, &v, &e, NULL) == -1) {
 		e.flags = 0;	/* delete a corrupt entry all the same */
 		e.expires = 0;
 	}
@@ -621,7 +621,10 @@ struct val {
 	uint8_t		*p;		/* into the arena */
 	uint64_t	 hash;
 	int64_t		 expires;
+	uint32_t	 uses;		/* by the file's entries */
 	uint16_t	 len;
+	uint8_t		 reflen;	/* shared: the size of ref, else 0 */
+	uint8_t		 ref[VREF_MAX];	/* its number, big-endian */
 };
 
 /* The new entries of a replace, in memory. */
@@ -790,13 +793,14 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 		for (i = 0; i < 8; i++)
 			r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
 		r->vid = vals_intern(rs, vb, vlen, e.expires);
+		rs->vals[r->vid].uses++;
 		r->seq = (uint32_t)rs->n++;
 	}
 }
 
 /* Tell dup (if any) of record k, v, the iterator's SEQ, a duplicate. */
 static void
-rec_dup(const struct store *st, unsigned l, const MDB_val *k,
+rec_dup(struct store *st, MDB_txn *txn, unsigned l, const MDB_val *k,
     const MDB_val *v, store_dup_fn *dup, void *arg, size_t seq,
     size_t first)
 {
@@ -806,10 +810,86 @@ rec_dup(const struct store *st, unsigned l, const MDB_val *k,
 	if (dup == NULL)
 		return;
 	memset(&e, 0, sizeof(e));
-	if (store_entry_decode(v, &e) == -1 ||
+	if (store_entry_decode(st, txn, l, v, &e, NULL) == -1 ||
 	    store_entry_key_parse(st->lists[l].kind, k, &e) == -1)
 		return;		/* packed by recs_read: cannot be */
 	dup(arg, seq, first, store_entry_text(&e, text, sizeof(text)));
+}
+
+/* Orders values by their uses, the most used first. */
+static int
+val_cmp(const void *a, const void *b)
+{
+	const struct val *const *x = a, *const *y = b;
+
+	if ((*x)->uses != (*y)->uses)
+		return (*x)->uses > (*y)->uses ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Store once, in meta, each value that more than one entry of the
+ * replace has, and give it the reference its entries get instead of it
+ * (most of a feed's entries have one value: the default text, the actor
+ * and the times; a reference of a byte or two stands for some 60 bytes).
+ * The most used values get the shortest references. The shared values of
+ * l's list that this replace does away with are deleted first: no entry
+ * refers to them after it.
+ */
+static int
+vals_share(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
+    char *errbuf, size_t errlen)
+{
+	uint8_t kb[VREF_KEYLEN];
+	struct val **by;
+	MDB_cursor *mc;
+	MDB_val k, v;
+	size_t i, n;
+	uint32_t id;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, st->meta, &mc)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(meta)");
+		return -1;
+	}
+	k.mv_data = kb;
+	k.mv_size = store_vref_key(kb, l, 0);
+	/* after a delete the cursor is on the next record, which NEXT gives */
+	for (rc = mdb_cursor_get(mc, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(mc, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != VREF_KEYLEN || memcmp(k.mv_data, kb, 5) != 0)
+			break;
+		if ((rc = mdb_cursor_del(mc, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(mc);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_del(meta)");
+		return -1;
+	}
+	by = xreallocarray(NULL, rs->nvals ? rs->nvals : 1, sizeof(*by));
+	for (i = n = 0; i < rs->nvals; i++)
+		if (rs->vals[i].uses > 1)
+			by[n++] = &rs->vals[i];
+	qsort(by, n, sizeof(*by), val_cmp);
+	for (i = 0; i < n && i < VREF_IDS; i++) {
+		id = (uint32_t)i;
+		by[i]->reflen = id < 1u << 8 ? 1 : id < 1u << 16 ? 2 : 3;
+		for (rc = 0; rc < by[i]->reflen; rc++)
+			by[i]->ref[rc] = (uint8_t)(id >>
+			    (8 * (by[i]->reflen - 1 - rc)));
+		k.mv_data = kb;	/* the delete's cursor moved it */
+		k.mv_size = store_vref_key(kb, l, id);
+		v.mv_data = by[i]->p;
+		v.mv_size = by[i]->len;
+		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0) {
+			free(by);
+			store_err(st, rc, errbuf, errlen, "mdb_put(meta)");
+			return -1;
+		}
+	}
+	free(by);
+	return 0;
 }
 
 /* Write the sorted records into the emptied table of l inside txn. */
@@ -839,6 +919,8 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		    store_list_name(st, l));
 		return -1;
 	}
+	if (vals_share(st, txn, l, rs, errbuf, errlen) == -1)
+		return -1;
 	/* one cursor, which stays at the end of the table */
 	if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &mc)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
@@ -861,12 +943,16 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		v.mv_size = x->len;
 		/* equal keys are together, the first line first */
 		if (i > 0 && rec_same(&rs->v[i - 1], r)) {
-			rec_dup(st, l, &k, &v, dup, arg, r->seq,
+			rec_dup(st, txn, l, &k, &v, dup, arg, r->seq,
 			    rs->v[first].seq);
 			(*dups)++;
 			continue;
 		}
 		first = i;
+		if (x->reflen > 0) {
+			v.mv_data = (void *)x->ref;
+			v.mv_size = x->reflen;
+		}
 		if ((rc = mdb_cursor_put(mc, &k, &v, MDB_APPEND)) != 0) {
 			mdb_cursor_close(mc);
 			store_err(st, rc, errbuf, errlen, "mdb_put(%s)",
@@ -939,12 +1025,28 @@ fail:
 }
 
 struct list_walk {
-	const struct store *st;
+	struct store	*st;
+	MDB_txn		*txn;
 	unsigned	 l;
 	store_walk_fn	*cb;
 	void		*arg;
 	size_t		*skipped;	/* or NULL: a bad entry stops */
+	struct store_vmemo memo;
 };
+
+/* Set w up for a walk of list l inside txn. */
+static void
+list_walk_init(struct list_walk *w, struct store *st, MDB_txn *txn,
+    unsigned l, store_walk_fn *cb, void *arg, size_t *skipped)
+{
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	w->txn = txn;
+	w->l = l;
+	w->cb = cb;
+	w->arg = arg;
+	w->skipped = skipped;
+}
 
 static int
 list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
@@ -954,7 +1056,7 @@ list_record(void *arg, const MDB_val *k, const MDB_val *v, char *errbuf,
 	struct store_entry e;
 
 	memset(&e, 0, sizeof(e));
-	if (store_entry_decode(v, &e) == -1 ||
+	if (store_entry_decode(w->st, w->txn, w->l, v, &e, &w->memo) == -1 ||
 	    store_entry_key_parse(w->st->lists[w->l].kind, k, &e) == -1) {
 		if (w->skipped != NULL) {
 			(*w->skipped)++;
@@ -971,12 +1073,18 @@ enum store_rc
 store_walk(struct store *st, unsigned l, store_walk_fn *cb, void *arg,
     size_t *skipped, char *errbuf, size_t errlen)
 {
-	struct list_walk w = { st, l, cb, arg, skipped };
+	struct list_walk w;
+	MDB_txn *txn;
+	enum store_rc rc;
 
-	if (store_list_check(st, l, errbuf, errlen) == -1)
+	if (store_list_check(st, l, errbuf, errlen) == -1 ||
+	    store_rtxn_begin(st, &txn, errbuf, errlen) == -1)
 		return STORE_ERROR;
-	return store_table_walk(st, st->lists[l].dbi, store_list_name(st, l),
-	    list_record, &w, errbuf, errlen);
+	list_walk_init(&w, st, txn, l, cb, arg, skipped);
+	rc = store_table_walk_txn(st, txn, st->lists[l].dbi,
+	    store_list_name(st, l), list_record, &w, errbuf, errlen);
+	mdb_txn_abort(txn);
+	return rc;
 }
 
 enum store_rc
@@ -998,11 +1106,7 @@ store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
 	    errlen) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
-		w.st = st;
-		w.l = ids[i];
-		w.cb = cbs[i];
-		w.arg = args[i];
-		w.skipped = NULL;
+		list_walk_init(&w, st, txn, ids[i], cbs[i], args[i], NULL);
 		if (store_table_walk_txn(st, txn, st->lists[ids[i]].dbi,
 		    store_list_name(st, ids[i]), list_record, &w, errbuf,
 		    errlen) == STORE_ERROR)
@@ -1054,7 +1158,7 @@ purge_entry(void *arg, unsigned l, const uint8_t *kb, size_t klen,
 		return -1;
 	}
 	memset(&e, 0, sizeof(e));
-	if (store_entry_decode(&ev, &e) == -1 ||
+	if (store_entry_decode(st, pu->txn, l, &ev, &e, NULL) == -1 ||
 	    !store_entry_expired(&e, pu->now) || e.expires != expires ||
 	    store_entry_key_parse(st->lists[l].kind, &ek, &e) == -1)
 		return 0;

@@ -643,6 +643,7 @@ grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
 {
 	struct store_request *r;
 	struct store_entry e;
+	struct store_vmemo memo;
 	struct old_grant *g;
 	MDB_cursor *cur;
 	MDB_val k, d;
@@ -650,6 +651,7 @@ grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
 	uint64_t id;
 	int mrc, ret = -1;
 
+	memset(&memo, 0, sizeof(memo));
 	*v = NULL;
 	*n = 0;
 	if ((mrc = mdb_cursor_open(txn, st->lists[LIST_WHITE].dbi,
@@ -661,7 +663,8 @@ grants_find(struct store *st, MDB_txn *txn, struct old_grant **v, size_t *n,
 	for (mrc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); mrc == 0;
 	    mrc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		memset(&e, 0, sizeof(e));
-		if (store_entry_decode(&d, &e) == -1 ||
+		if (store_entry_decode(st, txn, LIST_WHITE, &d, &e,
+		    &memo) == -1 ||
 		    store_entry_key_parse(LIST_KIND_IP, &k, &e) == -1) {
 			snprintf(errbuf, errlen, "corrupt entry in white");
 			goto out;

@@ -163,7 +163,7 @@ get_name(struct store *st, unsigned l, uint8_t *kb, size_t klen,
 		return STORE_ERROR;
 	}
 	memset(e, 0, sizeof(*e));
-	if (store_entry_decode(&v, e) == -1 ||
+	if (store_entry_decode(st, st->rtxn, l, &v, e, NULL) == -1 ||
 	    store_entry_key_parse(LIST_KIND_DOMAIN, &k, e) == -1) {
 		snprintf(errbuf, errlen, "corrupt entry %.*s in %s",
 		    (int)(klen > 64 ? 64 : klen), (const char *)kb,

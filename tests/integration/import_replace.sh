@@ -162,6 +162,49 @@ like "$CTL_ERR" "dup\\.txt:2: duplicate entry 192\\.0\\.2\\.1 \\(first at line 1
     "the duplicate is a warning naming both lines"
 is "$(dig_answer "$(q 1.2.0.192.bl.test A)")" 127.0.0.2 "the first line's value is served"
 
+# --- a database made before shared values ----------------------------------
+# tests/data/db-packed: a replace of the version before wrote every entry's
+# value whole; this one serves it as it was, and its own replace, whose
+# entries refer to one shared value, answers the same.
+
+stop_daemon
+mkdir -p "$work/packed"
+cp "$DATA/db-packed/data.mdb" "$work/packed/" || bail "cannot copy the database"
+chmod 600 "$work/packed/data.mdb"
+DB="$work/packed"
+write_conf base.conf.in
+start_daemon
+is "$(dig_answer "$(q 2.100.51.198.bl.test A)")" 127.0.0.2 \
+    "old values: an entry answers"
+is "$(dig_answer "$(q 2.100.51.198.bl.test TXT)")" \
+    '"198.51.100.2 is listed (feed entry)"' "old values: with its TXT"
+is "$(dig_answer "$(q 77.100.51.198.bl.test TXT)")" \
+    '"198.51.100.77 is listed (its own)"' "old values: one of its own"
+is "$(dig_answer "$(q 3.100.51.198.bl.test A)")" NXDOMAIN \
+    "old values: the exclusion"
+is "$(dig_answer "$(q 9.100.51.198.bl.test A)")" 127.0.0.2 \
+    "old values: the /28"
+ctl_must list black
+old_list=$(printf '%s\n' "$CTL_OUT" | cut -d' ' -f2,3,7-)
+printf '%s\n' ':127.0.0.2:feed entry' 198.51.100.1 198.51.100.2 \
+    198.51.100.0/28 '198.51.100.77 :127.0.0.5:its own' '!198.51.100.3' \
+    >"$work/packed.txt"
+ctl import black "$work/packed.txt" --replace
+is "$CTL_RC" 0 "old values: the same file imported again with --replace"
+ctl_must list black
+is "$(printf '%s\n' "$CTL_OUT" | cut -d' ' -f2,3,7-)" "$old_list" \
+    "old values: the list reads as before"
+is "$(dig_answer "$(q 1.100.51.198.bl.test TXT)")" \
+    '"198.51.100.1 is listed (feed entry)"' "shared values: the TXT"
+is "$(dig_answer "$(q 77.100.51.198.bl.test TXT)")" \
+    '"198.51.100.77 is listed (its own)"' "shared values: one of its own"
+is "$(dig_answer "$(q 3.100.51.198.bl.test A)")" NXDOMAIN \
+    "shared values: the exclusion"
+ctl_must add black 198.51.100.200 --reason "by hand"
+is "$(dig_answer "$(q 200.100.51.198.bl.test TXT)")" \
+    '"198.51.100.200 is listed (by hand)"' \
+    "shared values: an entry added by hand beside them"
+
 # --- usage ------------------------------------------------------------------
 
 ctl import nosuchlist "$work/new.txt" --replace

@@ -2622,13 +2622,167 @@ test_replace(void)
 	store_close(st);
 }
 
+/*
+ * Count the records of table name of the closed database dir whose key
+ * begins with the plen bytes of prefix into *n, and of them those whose
+ * value is a reference to a shared value (1 to 3 bytes) into *nref.
+ */
+static int
+raw_count(const char *dir, const char *name, const char *prefix,
+    size_t plen, size_t *n, size_t *nref)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_cursor *mc;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	int rc;
+
+	*n = *nref = 0;
+	if (mdb_env_create(&env) != 0)
+		return -1;
+	(void)mdb_env_set_maxdbs(env, 16);
+	if ((rc = mdb_env_open(env, dir, MDB_RDONLY, 0640)) == 0 &&
+	    (rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) == 0) {
+		if ((rc = mdb_dbi_open(txn, name, 0, &dbi)) == 0 &&
+		    (rc = mdb_cursor_open(txn, dbi, &mc)) == 0) {
+			while ((rc = mdb_cursor_get(mc, &k, &v,
+			    MDB_NEXT)) == 0)
+				if (k.mv_size >= plen &&
+				    memcmp(k.mv_data, prefix, plen) == 0) {
+					(*n)++;
+					*nref += v.mv_size <= 3;
+				}
+			mdb_cursor_close(mc);
+		}
+		mdb_txn_abort(txn);
+	}
+	mdb_env_close(env);
+	if (rc != MDB_NOTFOUND)
+		printf("# raw_count %s: %s\n", name, mdb_strerror(rc));
+	return rc == MDB_NOTFOUND ? 0 : -1;
+}
+
+/* look(), and the code and reason found, as "PREFIX CODE REASON". */
+static const char *
+look_all(struct store *st, unsigned l, const char *s)
+{
+	static char out[ADDR_STRLEN + 16 + sizeof(last.reason)];
+	const char *p = look(st, l, s);
+
+	snprintf(out, sizeof(out), "%s %u %s", p, last.code, last.reason);
+	return out;
+}
+
+/*
+ * A replace stores a value that more than one of its entries has once,
+ * and the entries refer to it; a value of one entry stays in it, as do
+ * the entries added by hand (the format every older database has). Both
+ * read back alike, through a lookup and a walk; the next replace takes
+ * the old shared values away; a reference to no shared value is corrupt.
+ */
+static void
+test_replace_shared(void)
+{
+	struct store *st;
+	struct store_entry nv[5];
+	struct arr a;
+	size_t count = 0, dups = 0, n = 0, nref = 0;
+	char *p = dbpath("shared");
+	const uint8_t badkey[] = { 4, 192, 0, 2, 99, 32 };
+	int rc;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL, "shared: open");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	nv[0] = mk("192.0.2.1", 0, 0x7f000002, 0, "feed", "listed");
+	nv[1] = mk("192.0.2.2", 0, 0x7f000002, 0, "feed", "listed");
+	nv[2] = mk("198.51.100.0/24", 0, 0x7f000002, 0, "feed", "listed");
+	nv[3] = mk("192.0.2.3", 0, 0x7f00000a, 0, "feed", "its own");
+	nv[4] = mk("198.51.100.7", ENTRY_EXCLUDE, 0, 0, "feed", "");
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = 5;
+	is_int(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
+	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	    "shared: replace");
+	ok(add(st, LIST_BLACK, "203.0.113.5", 0, 0x7f000003, 0, "by hand",
+	    NULL) == STORE_OK, "shared: an entry added by hand");
+	store_close(st);
+	rc = raw_count(p, "black", "", 0, &n, &nref);
+	ok(rc == 0 && n == 6 && nref == 3, "shared: 3 of 6 entries refer "
+	    "to a shared value (%zu of %zu)", nref, n);
+	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
+	ok(rc == 0 && n == 1, "shared: which is stored once (%zu)", n);
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	if (!ok(st != NULL, "shared: open again")) {
+		free(p);
+		return;
+	}
+	is_str(look_all(st, LIST_BLACK, "192.0.2.2"),
+	    "192.0.2.2 2130706434 listed", "shared: a referring entry");
+	is_str(last.actor, "feed", "shared: ... its actor");
+	is_str(look_all(st, LIST_BLACK, "198.51.100.9"),
+	    "198.51.100.0/24 2130706434 listed", "shared: another");
+	is_str(look_all(st, LIST_BLACK, "192.0.2.3"),
+	    "192.0.2.3 2130706442 its own", "shared: an entry of its own value");
+	is_str(look_all(st, LIST_BLACK, "203.0.113.5"),
+	    "203.0.113.5 2130706435 by hand", "shared: the entry added by hand");
+	is_str(look(st, LIST_BLACK, "198.51.100.7"), "198.51.100.7",
+	    "shared: the exclusion");
+	ok(last.flags & ENTRY_EXCLUDE, "shared: ... keeps its flag");
+	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
+	    "198.51.100.0/24 !198.51.100.7 203.0.113.5",
+	    "shared: a walk reads both kinds");
+
+	nv[0] = mk("192.0.2.1", 0, 0x7f000004, 0, "feed", "again");
+	nv[1] = mk("192.0.2.2", 0, 0x7f000004, 0, "feed", "again");
+	nv[2] = mk("192.0.2.3", 0, 0x7f000005, 0, "feed", "other");
+	nv[3] = mk("192.0.2.4", 0, 0x7f000005, 0, "feed", "other");
+	nv[4] = mk("192.0.2.5", 0, 0x7f000005, 0, "feed", "other");
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = 5;
+	is_int(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
+	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	    "shared: a second replace");
+	is_str(look_all(st, LIST_BLACK, "192.0.2.1"),
+	    "192.0.2.1 2130706436 again", "shared: its new values");
+	is_str(look_all(st, LIST_BLACK, "192.0.2.4"),
+	    "192.0.2.4 2130706437 other", "shared: ... both");
+	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
+	    "192.0.2.4 192.0.2.5", "shared: its entries alone");
+	store_close(st);
+	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
+	ok(rc == 0 && n == 2, "shared: the old shared value went, the two "
+	    "new are there (%zu)", n);
+
+	ok(raw_table(p, "black", badkey, sizeof(badkey), "\x07", 1,
+	    NULL) == 0, "shared: a reference to no shared value");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	if (!ok(st != NULL, "shared: opens all the same"))
+		return;
+	is_str(walk(st, LIST_BLACK, 0), "error", "shared: a walk fails");
+	is_str(errbuf, "corrupt entry in black", "shared: ... and says so");
+	is_str(look(st, LIST_BLACK, "192.0.2.99"), "error",
+	    "shared: so does its lookup");
+	is_str(look(st, LIST_BLACK, "192.0.2.2"), "192.0.2.2",
+	    "shared: the other entries answer");
+	store_close(st);
+}
+
 int
 main(void)
 {
 	struct store *st;
 	char *p;
 
-	plan(431);
+	plan(456);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2638,6 +2792,7 @@ main(void)
 	test_open();
 	test_named_lists();
 	test_replace();
+	test_replace_shared();
 	test_cache_keys();
 	test_cache_old();
 

@@ -735,6 +735,8 @@ vals_intern(struct recs *rs, const uint8_t *vb, size_t vlen,
 	x->len = (uint16_t)vlen;
 	x->hash = h;
 	x->expires = expires;
+	x->uses = 0;
+	x->reflen = 0;
 	rs->slots[j] = (uint32_t)rs->nvals + 1;
 	return rs->last = (uint32_t)rs->nvals++;
 }

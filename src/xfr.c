@@ -716,7 +716,7 @@ job_run(void *arg)
 		cbs[n] = several ? copy_cb : list_cb;
 		args[n++] = several ? (void *)&j->copy[i] : (void *)j;
 	}
-	if (store_walk_snapshot(st, ids, n, cbs, args, cz->name, &j->serial,
+	if (store_walk_snapshot(st, ids, n, cbs, args, cz->name, &j->serial, NULL,
 	    errbuf, sizeof(errbuf)) != STORE_OK) {
 		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
 		goto end;

@@ -1030,15 +1030,18 @@ store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
 	if (zone != NULL && since != NULL) {
 		r = store_serial_since(st, txn, zone, since->serial, &first,
 		    &last, errbuf, errlen);
-		if (r == 0 && (r = store_journal_changes(st, txn, first, last,
-		    since->fn, since->arg, errbuf, errlen)) == 1)
-			r = STORE_SINCE_GONE;
-		else if (r == 1)
+		if (r == 1)
 			r = STORE_SINCE_CURRENT;
 		else if (r == 2)
 			r = STORE_SINCE_WINDOW;
-		else if (r != 0 && r != -1)
-			r = STORE_SINCE_STOPPED;
+		else if (r == 0) {
+			r = store_journal_changes(st, txn, first, last,
+			    since->fn, since->arg, errbuf, errlen);
+			if (r == 1)
+				r = STORE_SINCE_GONE;
+			else if (r > 1)
+				r = STORE_SINCE_STOPPED;
+		}
 		if (r == -1)
 			goto out;
 		since->result = r;

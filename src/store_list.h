@@ -204,7 +204,8 @@ enum store_rc	 store_walk(struct store *, unsigned list,
  * it had before the change (strings valid during the call); had 0: the
  * entry was absent; had -1: the record does not say (written by an older
  * version). e NULL: an import of list l (any number of entries). Returns
- * 0 to go on, -1 with errbuf, or another non-zero to stop.
+ * 0 to go on, -1 with errbuf, or more than 1 to stop (1 means that a
+ * record is no longer kept, store_journal_changes).
  */
 typedef int store_change_fn(void *arg, unsigned l,
     const struct store_entry *e, int had, char *errbuf, size_t errlen);
@@ -220,7 +221,7 @@ enum store_since_result {
 	STORE_SINCE_WINDOW,		/* not between the zone's base and
 					   its current serial (RFC 1982) */
 	STORE_SINCE_GONE,		/* the journal no longer reaches back */
-	STORE_SINCE_STOPPED		/* fn stopped with a positive value */
+	STORE_SINCE_STOPPED		/* fn stopped (a value over 1) */
 };
 struct store_since {
 	uint32_t		 serial;

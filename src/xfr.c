@@ -8,6 +8,9 @@
  * (ipmerge.h), with the
  * RFC 5782 test points put in their place, into xfrmap.h, whose records
  * go out in messages of about XFR_MSG bytes, blocking on the socket.
+ * An IXFR first reads the journal since the secondary's serial in a
+ * snapshot of its own (ixfr()): the single SOA when it is current, the
+ * whole zone otherwise, with the reason logged.
  */
 #include "config.h"
 
@@ -62,6 +65,10 @@ struct job {
 	char			 peer[ADDR_STRLEN];
 	uint16_t		 id;
 	uint16_t		 qtype;
+	int			 has_from;	/* an IXFR with its SOA */
+	uint32_t		 from;		/* the serial it has */
+	const char		*whole;		/* why an IXFR gets the whole
+						   zone (NULL: it does not) */
 	uint8_t			 qname[WIRE_MAXNAME];
 	size_t			 qname_len;
 	/* the walk */
@@ -661,6 +668,92 @@ test_points(struct job *j)
 	j->ntp = 4;
 }
 
+/* Does the zone's data come from list l? */
+static int
+zone_reads(const struct zone *z, unsigned l)
+{
+	size_t i;
+
+	if (z->conf->type == ZONE_DNSBL && (l == LIST_WHITE ||
+	    l == z->exempt))
+		return 1;
+	for (i = 0; i < z->nlists; i++)
+		if (z->lists[i] == l)
+			return 1;
+	return 0;
+}
+
+/*
+ * A change since the secondary's serial. The difference of the records
+ * is not worked out yet: a change of a list the zone reads means the
+ * whole zone (RFC 1995 allows an AXFR-form answer to an IXFR), and the
+ * first such change says why.
+ */
+static int
+since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
+    char *errbuf, size_t errlen)
+{
+	struct job *j = arg;
+
+	(void)errbuf;
+	(void)errlen;
+	if (!zone_reads(j->z, l))
+		return 0;
+	j->whole = e == NULL ? "an import changed a list of the zone" :
+	    had == -1 ? "the journal was written by an older version" :
+	    "the increment of a change is not worked out yet";
+	return 2;
+}
+
+/*
+ * An IXFR (RFC 1995): from the serial the secondary has, the single SOA
+ * when it is current; otherwise j->whole says why the whole zone goes.
+ * Returns 1 when answered, 0 to send the whole zone, -1 on an error.
+ */
+static int
+ixfr(struct job *j)
+{
+	struct store_since since;
+	char errbuf[512];
+
+	if (!j->has_from) {
+		j->whole = "the query has no SOA";
+		return 0;
+	}
+	memset(&since, 0, sizeof(since));
+	since.serial = j->from;
+	since.fn = since_cb;
+	since.arg = j;
+	if (store_walk_snapshot(j->x->store, NULL, 0, NULL, NULL,
+	    j->z->conf->name, &j->serial, &since, errbuf,
+	    sizeof(errbuf)) != STORE_OK) {
+		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
+		return -1;
+	}
+	switch (since.result) {
+	case STORE_SINCE_CURRENT:
+		if (add_soa(j) == -1 || msg_send(j) == -1)
+			return -1;
+		log_info("xfr: IXFR of zone %s serial %u to %s: up to date, "
+		    "one SOA", j->z->conf->name, j->serial, j->peer);
+		return 1;
+	case STORE_SINCE_WINDOW:
+		j->whole = "its serial is not between the zone's last "
+		    "configuration change and the current one";
+		break;
+	case STORE_SINCE_GONE:
+		j->whole = "the journal no longer reaches back to its serial";
+		break;
+	case STORE_SINCE_CHANGES:
+		j->whole = "no change of the zone's lists, but the serial "
+		    "moved";
+		break;
+	default:
+		break;	/* since_cb said why */
+	}
+	return 0;
+}
+
 static void *
 job_run(void *arg)
 {
@@ -686,6 +779,14 @@ job_run(void *arg)
 	test_points(j);
 	j->map = xfrmap_new(map_emit, j);
 	msg_begin(j);
+	if (j->qtype == 251) {
+		if ((fl = ixfr(j)) == -1)
+			goto end;
+		if (fl == 1)
+			goto done;
+		log_info("xfr: IXFR of zone %s from serial %u to %s: the "
+		    "whole zone: %s", cz->name, j->from, j->peer, j->whole);
+	}
 	/*
 	 * One address list streams from the store through ipmerge and
 	 * xfrmap; several, and domain lists, are copied first and merged
@@ -764,6 +865,7 @@ end:
 		    (unsigned long long)j->bytes,
 		    (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+done:
 	xfrmap_free(j->map);
 	ipmerge_free(j->merge);
 	for (i = 0; i < j->nwhite; i++)
@@ -925,6 +1027,8 @@ xfr_start(struct xfr *x, const struct answer_query *aq, struct tsig *t,
 	memcpy(j->peer, ip, sizeof(j->peer));
 	j->id = aq->q.id;
 	j->qtype = aq->q.qtype;
+	j->has_from = aq->q.has_soa;
+	j->from = aq->q.soa_serial;
 	memcpy(j->qname, aq->q.qname, aq->q.qname_len);
 	j->qname_len = aq->q.qname_len;
 	if (t != NULL) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfr.h -- zone transfers (AXFR, and IXFR answered with the whole zone)
- * of the address zones, to secondaries such as NSD and Knot, and the
+ * xfr.h -- zone transfers (AXFR; IXFR answered with the single SOA when
+ * the secondary is current, the whole zone otherwise) of the dnsbl,
+ * dnswl and rhsbl zones, to secondaries such as NSD and Knot, and the
  * NOTIFYs that tell them of a new serial. Each
  * transfer runs in a thread of its own on its TCP connection, from one
  * read snapshot of the lists, so that the daemon answers meanwhile; the

@@ -583,12 +583,18 @@ white_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
+/*
+ * A self-service exemption (ENTRY_SELF) exempts from the computed checks
+ * only (decide.c), never from the lists, and a transfer carries only the
+ * lists: it is left out, so that a secondary does not show unlisted an
+ * address the daemon lists.
+ */
 static int
 exempt_cb(void *arg, const struct store_entry *e)
 {
 	struct job *j = arg;
 
-	if (!store_entry_expired(e, j->now))
+	if (!store_entry_expired(e, j->now) && !(e->flags & ENTRY_SELF))
 		ipmerge_entry_push(&j->exempt, &j->nexempt, e);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfr.h -- zone transfers (AXFR; IXFR answered with the single SOA when
- * the secondary is current, the whole zone otherwise) of the dnsbl,
+ * xfr.h -- zone transfers (AXFR; IXFR with the increment from the
+ * journal, or the whole zone when it cannot lead from the secondary's
+ * serial) of the dnsbl,
  * dnswl and rhsbl zones, to secondaries such as NSD and Knot, and the
  * NOTIFYs that tell them of a new serial. Each
  * transfer runs in a thread of its own on its TCP connection, from one

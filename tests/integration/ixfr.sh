@@ -4,9 +4,8 @@
 # in the authority section: from the current serial the answer is that
 # one SOA; from a serial the journal cannot lead from (before the zone's
 # last configuration change, after the current one, across an import)
-# the whole zone goes, AXFR-form, and the log says why. The same with
-# TSIG. The incremental answer itself is not built yet: a change of the
-# zone's lists also gets the whole zone (logged).
+# the whole zone goes, AXFR-form, and the log says why. From a serial the journal leads from, the increment: the four
+# SOAs of RFC 1995 around exactly the records of the change.
 
 . "$top_srcdir/tests/integration/lib.sh"
 xfr_begin xfr.conf.in
@@ -44,15 +43,34 @@ unlike "$o" '127\.0\.0\.3' "... and no record of the zone"
 ok "... logged as up to date" \
     await_log "IXFR of zone bl.test serial $S0 to 127.0.0.1: up to date"
 
-# --- a change: the whole zone, with the reason --------------------------------
+# --- a change: the increment -------------------------------------------------
 ctl_ok "add 10.9.9.9" add black 10.9.9.9 --reason change
 S1=$(moved "$S0")
 ok "the serial moved ($S0 -> $S1)" [ "$S1" != "$S0" ]
 o=$(ixfr "$S0")
-is "$(soas "$o")" 2 "IXFR from before the change: the whole zone"
-like "$o" '9\.9\.9\.10\.bl\.test\..*127\.0\.0\.2' "... with the new record"
-ok "... logged with why" await_log \
-    "IXFR of zone bl.test from serial $S0 to 127.0.0.1: the whole zone: the increment"
+is "$(soas "$o")" 4 "IXFR from before the change: an increment (four SOAs)"
+like "$o" '9\.9\.9\.10\.bl\.test\..*A[[:space:]]+127\.0\.0\.2' \
+    "... with the new record"
+is "$(printf '%s\n' "$o" | grep -v '^;' | grep -v 'SOA' | grep -c .)" 2 \
+    "... and nothing else than its A and TXT"
+ok "... logged as an increment" await_log \
+    "IXFR of zone bl.test serial $S0->$S1 to 127.0.0.1: 0 deleted, 2 added"
+ib=$(printf '%s\n' "$o" | sed -n 's/.*XFR size: .*bytes \([0-9]*\)).*/\1/p')
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test AXFR 2>&1)
+ab=$(printf '%s\n' "$o" | sed -n 's/.*XFR size: .*bytes \([0-9]*\)).*/\1/p')
+diag "one change: IXFR $ib bytes, AXFR $ab bytes"
+ok "... smaller than the AXFR ($ib < $ab bytes)" [ "${ib:-99999}" -lt "${ab:-0}" ]
+ctl_ok "del 10.9.9.9" del black 10.9.9.9
+S1B=$(moved "$S1")
+o=$(ixfr "$S1")
+like "$o" '9\.9\.9\.10\.bl\.test\..*A[[:space:]]+127\.0\.0\.2' \
+    "IXFR of the del: the record to delete"
+ok "... logged as two deleted" await_log \
+    "IXFR of zone bl.test serial $S1->$S1B to 127.0.0.1: 2 deleted, 0 added"
+o=$(ixfr "$S0")
+ok "IXFR across the add and the del: nothing to send" await_log \
+    "IXFR of zone bl.test serial $S0->$S1B to 127.0.0.1: 0 deleted, 0 added"
+S1=$S1B
 
 # --- outside the window -------------------------------------------------------
 old=$(( (S0 + 4294967296 - 1000) % 4294967296 ))

@@ -5,7 +5,11 @@
 # one SOA; from a serial the journal cannot lead from (before the zone's
 # last configuration change, after the current one, across an import)
 # the whole zone goes, AXFR-form, and the log says why. From a serial the journal leads from, the increment: the four
-# SOAs of RFC 1995 around exactly the records of the change.
+# SOAs of RFC 1995 around exactly the records of the change, smaller
+# than the AXFR. NSD and Knot as secondaries follow a /32, a /24, a /20
+# off the label boundary, an IPv6 /48, a white entry inside a black
+# range and a del by increments within 2 s, then a series of random
+# changes, after which they answer 3000 sampled addresses as rdnsbld.
 
 . "$top_srcdir/tests/integration/lib.sh"
 xfr_begin xfr.conf.in
@@ -96,6 +100,100 @@ is "$(soas "$o")" 1 "IXFR from the serial after the import: one SOA"
 # --- a query without the SOA --------------------------------------------------
 o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test IXFR 2>&1)
 ok "IXFR without a serial: answered" [ "$(soas "$o")" -ge 1 ]
+
+# --- NSD and Knot follow each change by an increment -------------------------
+NSD_DIR="$work/nsd"
+KNOT_DIR="$work/knot"
+start_nsd "$NSD_DIR" "$NPORT" NOKEY bl.test
+start_knot "$KNOT_DIR" "$KPORT" NOKEY bl.test
+ok "NSD transferred bl.test" xfr_wait_serial bl.test "$NPORT"
+ok "Knot transferred bl.test" xfr_wait_serial bl.test "$KPORT"
+
+incs() {	# the number of increments sent so far
+	grep -Ec 'IXFR of zone bl.test serial [0-9]+->[0-9]+ to 127.0.0.1: [0-9]+ deleted' \
+	    "$work/log"
+}
+both() {	# WHAT NAME WANT: both secondaries answer NAME with WANT
+	ok "$1: NSD answers $2 with $3" xfr_says "$2.bl.test" "$3" "$NPORT"
+	ok "$1: Knot too" xfr_says "$2.bl.test" "$3" "$KPORT"
+}
+n0=$(incs)
+ctl_ok "add a /32" add black 10.5.5.5 --reason one
+both "a /32" 5.5.5.10 127.0.0.2
+ctl_ok "add a /24" add black 10.6.7.0/24 --reason range
+both "a /24" 200.7.6.10 127.0.0.2
+ctl_ok "add a /20 off the label boundary" add black 10.7.16.0/20 --reason off
+both "a /20" 1.31.7.10 127.0.0.2
+both "... not past it" 1.32.7.10 NXDOMAIN
+ctl_ok "add an IPv6 /48" add black 2001:db8:5::/48 --reason v6
+both "an IPv6 /48" 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2 127.0.0.2
+ctl_ok "a white entry inside the /24" add white 10.6.7.20 --reason customer
+both "a white entry" 20.7.6.10 NOTLISTED
+ctl_ok "del the /32" del black 10.5.5.5
+both "a del" 5.5.5.10 NXDOMAIN
+ctl_ok "add with an expiry" add black 10.8.8.8 --reason soon --expires 3s
+both "an entry that expires" 8.8.8.10 127.0.0.2
+n1=$(incs)
+ok "each change went by IXFR increments ($n0 -> $n1)" [ $((n1 - n0)) -ge 16 ]
+unlike "$(sed -n '/add a \/32/,$p' "$work/log" | grep 'the whole zone')" . \
+    "... none of them as the whole zone"
+
+# --- a series of random changes, then thousands of samples -------------------
+awk -v seed=11 'BEGIN {
+	srand(seed)
+	for (i = 0; i < 40; i++) {
+		r = rand()
+		a = int(rand() * 4) + 5
+		p = "10." a "." int(rand() * 64) "." int(rand() * 256)
+		if (r < 0.35) print "add black " p
+		else if (r < 0.5) print "add black 10." a "." int(rand() * 64) ".0/" (20 + int(rand() * 8))
+		else if (r < 0.7) print "add white " p
+		else if (r < 0.8) print "add black 2001:db8:" a ":" int(rand() * 16) "::/64"
+		else print "del black 10.6.7.0/24"
+	}
+}' >"$work/changes"
+while read -r c1 c2 c3; do
+	ctl "$c1" "$c2" "$c3" --reason random >/dev/null 2>&1 || true
+done <"$work/changes"
+axfr_serial() {	# the serial a transfer of bl.test carries now
+	dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test AXFR 2>/dev/null |
+	    awk '$4 == "SOA" { print $7; exit }'
+}
+caught_up() {	# PORT: until the secondary has the store's serial (~20 s)
+	cu_i=0
+	while [ "$(xfr_serial "$1" bl.test)" != "$(axfr_serial)" ] &&
+	    [ $cu_i -lt 100 ]; do
+		sleep 0.2
+		cu_i=$((cu_i + 1))
+	done
+	[ "$(xfr_serial "$1" bl.test)" = "$(axfr_serial)" ]
+}
+ok "NSD follows the random changes" caught_up "$NPORT"
+ok "Knot too" caught_up "$KPORT"
+awk -v seed=12 'BEGIN {
+	srand(seed)
+	for (i = 0; i < 2500; i++)
+		print int(rand() * 256) "." int(rand() * 64) "." int(rand() * 4) + 5 ".10"
+	for (i = 0; i < 500; i++) {
+		s = ""
+		for (k = 0; k < 16; k++) s = s substr("0123456789abcdef", int(rand() * 16) + 1, 1) "."
+		print s substr("0123456789abcdef", int(rand() * 16) + 1, 1) ".0.0.0." int(rand() * 4) + 5 ".0.0.0.8.b.d.0.1.0.0.2"
+	}
+}' >"$work/names"
+xfr_answers "$PORT" bl.test "$work/names" >"$work/primary"
+nl=$(grep -c ' A 127' "$work/primary")
+diag "$(wc -l <"$work/names") names, $nl A answers on the primary"
+ok "the samples list hundreds of addresses ($nl)" [ "$nl" -gt 200 ]
+for sp in "$NPORT" "$KPORT"; do
+	xfr_answers "$sp" bl.test "$work/names" >"$work/secondary.$sp"
+	if diff "$work/primary" "$work/secondary.$sp" >"$work/diff.$sp"; then
+		pass "the secondary on $sp answers the samples as rdnsbld does"
+	else
+		fail "the secondary on $sp answers differently"
+		head -20 "$work/diff.$sp" | sed 's/^/# /'
+	fi
+done
+diag "served serial $(xfr_serial "$PORT" bl.test), transferred $(axfr_serial)"
 
 stop_daemon
 done_testing

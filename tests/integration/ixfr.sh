@@ -4,8 +4,9 @@
 # in the authority section: from the current serial the answer is that
 # one SOA; from a serial the journal cannot lead from (before the zone's
 # last configuration change, after the current one, across an import)
-# the whole zone goes, AXFR-form, and the log says why. From a serial the journal leads from, the increment: the four
-# SOAs of RFC 1995 around exactly the records of the change, smaller
+# the whole zone goes, AXFR-form, and the log says why. From a serial
+# the journal leads from, the increment: the four SOAs of RFC 1995
+# around exactly the records of the change, smaller
 # than the AXFR. NSD and Knot as secondaries follow a /32, a /24, a /20
 # off the label boundary, an IPv6 /48, a white entry inside a black
 # range and a del by increments within 2 s, then a series of random

@@ -9,8 +9,9 @@
 # around exactly the records of the change, smaller
 # than the AXFR. NSD and Knot as secondaries follow a /32, a /24, a /20
 # off the label boundary, an IPv6 /48, a white entry inside a black
-# range and a del by increments within 2 s, then a series of random
-# changes, after which they answer 3000 sampled addresses as rdnsbld.
+# range, a del and an expiry's purge by increments within 2 s, then a
+# series of random changes, after which they answer 3000 sampled
+# addresses as rdnsbld.
 
 . "$top_srcdir/tests/integration/lib.sh"
 xfr_begin xfr.conf.in
@@ -132,8 +133,10 @@ ctl_ok "a white entry inside the /24" add white 10.6.7.20 --reason customer
 both "a white entry" 20.7.6.10 NOTLISTED
 ctl_ok "del the /32" del black 10.5.5.5
 both "a del" 5.5.5.10 NXDOMAIN
-ctl_ok "add with an expiry" add black 10.8.8.8 --reason soon --expires 3s
-both "an entry that expires" 8.8.8.10 127.0.0.2
+ctl_ok "add with an expiry" add black 10.4.4.4 --reason soon --expires 3s
+both "an entry that expires" 4.4.4.10 127.0.0.2
+sleep 2
+both "... and its purge" 4.4.4.10 NXDOMAIN
 n1=$(incs)
 ok "each change went by IXFR increments ($n0 -> $n1)" [ $((n1 - n0)) -ge 16 ]
 unlike "$(sed -n '/add a \/32/,$p' "$work/log" | grep 'the whole zone')" . \

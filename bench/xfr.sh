@@ -30,8 +30,9 @@
 #      returning to NSD's first answer listing ADDR (bench/dnsprobe.c asks
 #      every 0.25 ms), $CHANGES times (default 3), 1.1 s apart (one NOTIFY
 #      a change). rdnsbld NOTIFYs NSD, NSD asks with IXFR, and rdnsbld
-#      answers it with the whole zone (no IXFR journal yet), which NSD
-#      loads anew. Then NSD's memory and its peak (sampled every 0.5 s).
+#      answers it with the increment from the journal (its own log line:
+#      records deleted and added, bytes, ms). Then NSD's memory and its
+#      peak (sampled every 0.5 s).
 # 3 and 4 are left out with SECONDARY=no, or when MemAvailable is under
 # 2 kB an entry (NSD held 0.75 kB an entry at 10^6, and loads a new copy
 # of the zone beside the old one).

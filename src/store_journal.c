@@ -9,11 +9,18 @@
  *   only the lengths in use (a handful of B-tree lookups, correct with
  *   nested ranges).
  * "meta" "journal" -> u64 number of the last journal record.
- * "journal": key u64 big-endian record number; value the list (1 byte)
- *   and the key of an entry that was added, replaced or deleted, or the
- *   list alone for an import. Every list change writes one in the same
- *   transaction; the last JOURNAL_KEEP are kept. A daemon follows it to
- *   keep its compact copy of the lists in step (store_index.c).
+ * "journal": key u64 big-endian record number; value one of
+ *     the list | JOURNAL_OLD (1 byte), the key's length (1 byte), the key
+ *       of an entry that was added, replaced or deleted, and the entry's
+ *       stored value before the change (nothing: it was absent), so that
+ *       a zone transfer can send the difference between two serials;
+ *     the list (1 byte) and the key alone: a record of an older version,
+ *       which does not say what was there before;
+ *     the list alone: an import (any number of entries changed).
+ *   Every list change writes one in the same transaction; the last
+ *   JOURNAL_KEEP are kept. A daemon follows it to keep its compact copy
+ *   of the lists in step (store_index.c), and a zone transfer reads it
+ *   for an IXFR (xfr.c).
  * "expiry": key u64 big-endian expiry time, the list (1 byte) and the
  *   entry's key; empty value: one per entry that expires, so that a
  *   purge looks at those only (a writer adds them to an older database).
@@ -29,6 +36,7 @@
 
 #define JOURNAL_KEEP	65536	/* changes kept for a daemon to catch up */
 #define EXPIRY_KEYMAX	(8 + 1 + ANYKEY_MAX)	/* expires, list, entry key */
+#define JOURNAL_OLD	0x80	/* a record with the old value (the flag) */
 
 static void
 lens_key(const struct store *st, MDB_val *k, char *buf, size_t len,
@@ -140,9 +148,10 @@ store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq, char *errbuf,
 /* The last JOURNAL_KEEP records are kept. */
 int
 store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
-    const uint8_t *key, size_t klen, char *errbuf, size_t errlen)
+    const uint8_t *key, size_t klen, const void *old, size_t oldlen,
+    char *errbuf, size_t errlen)
 {
-	uint8_t kb[8], vb[1 + ANYKEY_MAX];
+	uint8_t kb[8], vb[2 + ANYKEY_MAX + ENTRY_MAXLEN];
 	MDB_val k, v;
 	uint64_t seq;
 	int rc;
@@ -163,12 +172,18 @@ store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
 	k.mv_data = kb;
 	k.mv_size = sizeof(kb);
 	vb[0] = (uint8_t)l;
-	if (key == NULL || klen > ANYKEY_MAX)
-		klen = 0;
-	if (klen > 0)
-		memcpy(vb + 1, key, klen);
+	v.mv_size = 1;
+	if (key != NULL && klen > 0 && klen <= ANYKEY_MAX) {
+		vb[0] |= JOURNAL_OLD;
+		vb[1] = (uint8_t)klen;
+		memcpy(vb + 2, key, klen);
+		v.mv_size = 2 + klen;
+		if (old != NULL && oldlen <= ENTRY_MAXLEN) {
+			memcpy(vb + v.mv_size, old, oldlen);
+			v.mv_size += oldlen;
+		}
+	}
 	v.mv_data = vb;
-	v.mv_size = 1 + klen;
 	if ((rc = mdb_put(txn, st->journal, &k, &v, MDB_APPEND)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_put(journal)");
 		return -1;
@@ -185,17 +200,19 @@ store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
 }
 
 int
-store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
-    uint64_t to, store_journal_fn *fn, void *arg, char *errbuf,
+store_journal_changes(struct store *st, MDB_txn *txn, uint64_t from,
+    uint64_t to, store_change_fn *fn, void *arg, char *errbuf,
     size_t errlen)
 {
 	MDB_cursor *cur = NULL;
-	MDB_val k, v, ek;
-	struct addr p;
+	MDB_val k, v, ek, ov;
+	struct store_entry e;
 	uint8_t kb[8];
 	uint64_t want = from;
 	const uint8_t *vp;
-	int rc, ret = -1;
+	unsigned l;
+	size_t kl;
+	int rc, had, r, ret = -1;
 
 	if (!st->has_journal)
 		return from <= to;
@@ -215,20 +232,48 @@ store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
 			ret = 1;	/* gone */
 			goto cleanup;
 		}
-		if (vp[0] != LIST_BLACK && vp[0] != LIST_WHITE)
-			continue;	/* not in the copy */
-		if (v.mv_size == 1) {
-			ret = 1;	/* an import */
-			goto cleanup;
-		}
-		ek.mv_data = (void *)(vp + 1);
-		ek.mv_size = v.mv_size - 1;
-		if (store_key_parse(&ek, &p) == -1) {
+		l = vp[0] & ~JOURNAL_OLD;
+		memset(&e, 0, sizeof(e));
+		had = -1;
+		ek.mv_size = 0;
+		if (v.mv_size == 1)
+			;		/* an import */
+		else if (!(vp[0] & JOURNAL_OLD)) {
+			ek.mv_data = (void *)(vp + 1);	/* older: key only */
+			ek.mv_size = v.mv_size - 1;
+		} else if (v.mv_size < 2 || (kl = vp[1]) == 0 ||
+		    2 + kl > v.mv_size) {
 			snprintf(errbuf, errlen, "corrupt journal record");
 			goto cleanup;
+		} else {
+			ek.mv_data = (void *)(vp + 2);
+			ek.mv_size = kl;
+			ov.mv_data = (void *)(vp + 2 + kl);
+			ov.mv_size = v.mv_size - 2 - kl;
+			had = ov.mv_size > 0;
+			if (had && store_entry_decode(st, txn, l, &ov, &e,
+			    NULL) == -1) {
+				snprintf(errbuf, errlen, "corrupt journal "
+				    "record");
+				goto cleanup;
+			}
 		}
-		if (fn(arg, (unsigned)vp[0], &p, errbuf, errlen) == -1)
+		/* a list this process has not opened: its kind is unknown */
+		if (ek.mv_size > 0 && (l >= STORE_LISTS_MAX ||
+		    !st->lists[l].open || store_entry_key_parse(
+		    st->lists[l].kind, &ek, &e) == -1)) {
+			if (l < STORE_LISTS_MAX && st->lists[l].open) {
+				snprintf(errbuf, errlen, "corrupt journal "
+				    "record");
+				goto cleanup;
+			}
+			continue;
+		}
+		if ((r = fn(arg, l, ek.mv_size > 0 ? &e : NULL, had, errbuf,
+		    errlen)) != 0) {
+			ret = r;
 			goto cleanup;
+		}
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(journal)");
@@ -239,6 +284,36 @@ cleanup:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	return ret;
+}
+
+struct journal_read {
+	store_journal_fn	*fn;
+	void			*arg;
+};
+
+static int
+journal_read_one(void *arg, unsigned l, const struct store_entry *e,
+    int had, char *errbuf, size_t errlen)
+{
+	struct journal_read *jr = arg;
+
+	(void)had;
+	if (l != LIST_BLACK && l != LIST_WHITE)
+		return 0;	/* not in the copy */
+	if (e == NULL)
+		return 1;	/* an import */
+	return jr->fn(jr->arg, l, &e->prefix, errbuf, errlen) == -1 ? -1 : 0;
+}
+
+int
+store_journal_read(struct store *st, MDB_txn *txn, uint64_t from,
+    uint64_t to, store_journal_fn *fn, void *arg, char *errbuf,
+    size_t errlen)
+{
+	struct journal_read jr = { fn, arg };
+
+	return store_journal_changes(st, txn, from, to, journal_read_one, &jr,
+	    errbuf, errlen);
 }
 
 int
@@ -374,25 +449,62 @@ serial_get(struct store *st, MDB_txn *txn, const char *zone, uint32_t *base,
 	return 1;
 }
 
-int
-store_serial_txn(struct store *st, MDB_txn *txn, const char *zone,
-    uint32_t *serial, char *errbuf, size_t errlen)
+/* The zone's base, its journal number and the journal's in txn. */
+static int
+serial_now(struct store *st, MDB_txn *txn, const char *zone, uint32_t *base,
+    uint64_t *seqc, uint64_t *seq, char *errbuf, size_t errlen)
 {
-	uint64_t hash, seqc, seq;
-	uint32_t base;
+	uint64_t hash;
 	int r;
 
-	*serial = 0;
-	if ((r = serial_get(st, txn, zone, &base, &hash, &seqc, errbuf,
+	if ((r = serial_get(st, txn, zone, base, &hash, seqc, errbuf,
 	    errlen)) == -1)
 		return -1;
 	if (r == 0) {
 		snprintf(errbuf, errlen, "zone %s has no serial yet", zone);
 		return -1;
 	}
-	if (store_journal_seq(st, txn, &seq, errbuf, errlen) == -1)
+	return store_journal_seq(st, txn, seq, errbuf, errlen);
+}
+
+int
+store_serial_txn(struct store *st, MDB_txn *txn, const char *zone,
+    uint32_t *serial, char *errbuf, size_t errlen)
+{
+	uint64_t seqc, seq;
+	uint32_t base;
+
+	*serial = 0;
+	if (serial_now(st, txn, zone, &base, &seqc, &seq, errbuf,
+	    errlen) == -1)
 		return -1;
 	*serial = base + (uint32_t)(seq - seqc);
+	return 0;
+}
+
+int
+store_serial_since(struct store *st, MDB_txn *txn, const char *zone,
+    uint32_t from, uint64_t *first, uint64_t *last, char *errbuf,
+    size_t errlen)
+{
+	uint64_t seqc, seq;
+	uint32_t base, off;
+
+	if (serial_now(st, txn, zone, &base, &seqc, &seq, errbuf,
+	    errlen) == -1)
+		return -1;
+	/*
+	 * RFC 1982: from is between base and the current serial when its
+	 * distance from base is not more than the current one's, itself
+	 * less than 2^31 (beyond, "between" has no meaning).
+	 */
+	off = from - base;
+	if (seq < seqc || seq - seqc >= 0x80000000ULL || off > seq - seqc)
+		return 2;
+	if (off == seq - seqc)
+		return 1;
+	*first = seqc + off + 1;
+	*last = seq;
 	return 0;
 }
 

@@ -38,12 +38,26 @@ int	store_journal_seq(struct store *st, MDB_txn *txn, uint64_t *seq,
 	    char *errbuf, size_t errlen);
 /*
  * Record that the entry of list l whose key is kb (klen bytes,
- * store_entry_key) changed, or with kb NULL that any number of them did
- * (an import), so that a daemon's copy of the lists can follow. Nothing
- * in a database without a journal (opened read-only, made before it).
+ * store_entry_key) changed, its stored value before the change old
+ * (oldlen bytes, store_entry_encode; NULL: there was none), or with kb
+ * NULL that any number of them did (an import), so that a daemon's copy
+ * of the lists can follow and a zone transfer send the difference.
+ * Nothing in a database without a journal (opened read-only, made
+ * before it).
  */
 int	store_journal_note(struct store *st, MDB_txn *txn, unsigned l,
-	    const uint8_t *kb, size_t klen, char *errbuf, size_t errlen);
+	    const uint8_t *kb, size_t klen, const void *old, size_t oldlen,
+	    char *errbuf, size_t errlen);
+/*
+ * Call fn (store_change_fn, store_list.h) with each journal record
+ * numbered from to to, in order, until fn returns non-zero. The records
+ * of lists this process has not opened are passed over. Returns
+ * 0 when fn has seen them all, 1 when one of them is no longer kept, fn's
+ * non-zero (-1: an error in errbuf), or -1 on an error.
+ */
+int	store_journal_changes(struct store *st, MDB_txn *txn, uint64_t from,
+	    uint64_t to, store_change_fn *fn, void *arg, char *errbuf,
+	    size_t errlen);
 /*
  * Call fn with the list and the prefix of each journal record of an ip
  * prefix of black or white numbered from to to, in order, until fn
@@ -90,5 +104,16 @@ int	store_expiry_due(struct store *st, MDB_txn *txn, time_t now,
  */
 int	store_serial_txn(struct store *st, MDB_txn *txn, const char *zone,
 	    uint32_t *serial, char *errbuf, size_t errlen);
+
+/*
+ * The journal records that lead from the zone's serial from to its
+ * serial in txn: *first to *last. Returns 0; 1 when from is the current
+ * serial; 2 when it is not between the serial the zone had when its
+ * configuration last changed and the current one (RFC 1982): the
+ * journal cannot tell; -1 with errbuf.
+ */
+int	store_serial_since(struct store *st, MDB_txn *txn, const char *zone,
+	    uint32_t from, uint64_t *first, uint64_t *last, char *errbuf,
+	    size_t errlen);
 
 #endif /* STORE_JOURNAL_H */

@@ -27,6 +27,25 @@ lens_count(lens_delta d, const struct addr *a, int64_t by)
 	d[a->af == ADDR_V6][a->len] += by;
 }
 
+/*
+ * The stored value v of list l (when there is one), in full, into ob,
+ * ENTRY_MAXLEN bytes, for the journal: it goes with the change. A
+ * reference to a shared value is written out, so that the record reads
+ * the same after the next replace has renumbered the shared values.
+ * Returns its length, 0 for none (or a corrupt value).
+ */
+static size_t
+old_copy(struct store *st, MDB_txn *txn, unsigned l, const MDB_val *v,
+    int there, uint8_t *ob)
+{
+	struct store_entry e;
+
+	memset(&e, 0, sizeof(e));
+	if (!there || store_entry_decode(st, txn, l, v, &e, NULL) == -1)
+		return 0;
+	return store_entry_encode(ob, &e);
+}
+
 /* The exemption list takes no exclusions (store_list.h): 0 or -1. */
 static int
 exempt_check(const struct store *st, unsigned l, const struct store_entry *e,
@@ -43,12 +62,13 @@ exempt_check(const struct store *st, unsigned l, const struct store_entry *e,
 
 /*
  * Put one entry inside txn, its key in kb (ANYKEY_MAX bytes) and *klen.
- * Sets *isnew when no entry for the key existed.
+ * Sets *isnew when no entry for the key existed; with ob not NULL, the
+ * value it had goes to ob (ENTRY_MAXLEN bytes) and *olen (0: none).
  */
 static int
 entry_put(struct store *st, MDB_txn *txn, unsigned l,
     const struct store_entry *e, uint8_t *kb, size_t *klen, int *isnew,
-    char *errbuf, size_t errlen)
+    uint8_t *ob, size_t *olen, char *errbuf, size_t errlen)
 {
 	uint8_t vb[ENTRY_MAXLEN];
 	struct store_entry old;
@@ -72,6 +92,8 @@ entry_put(struct store *st, MDB_txn *txn, unsigned l,
 		return -1;
 	}
 	*isnew = rc == MDB_NOTFOUND;
+	if (ob != NULL)
+		*olen = old_copy(st, txn, l, &v, !*isnew, ob);
 	if (!*isnew && store_entry_decode(st, txn, l, &v, &old, NULL) == 0 &&
 	    store_expiry_put(st, txn, l, kb, *klen, old.expires, 1, errbuf,
 	    errlen) == -1)
@@ -105,14 +127,15 @@ int
 store_entry_add(struct store *st, MDB_txn *txn, unsigned l,
     const struct store_entry *e, int *isnew, char *errbuf, size_t errlen)
 {
-	uint8_t kb[ANYKEY_MAX];
+	uint8_t kb[ANYKEY_MAX], ob[ENTRY_MAXLEN];
 	lens_delta d;
 	char text[ENTRY_TEXTMAX];
-	size_t klen;
+	size_t klen, olen;
 
-	if (entry_put(st, txn, l, e, kb, &klen, isnew, errbuf,
+	if (entry_put(st, txn, l, e, kb, &klen, isnew, ob, &olen, errbuf,
 	    errlen) == -1 ||
-	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
+	    store_journal_note(st, txn, l, kb, klen, olen > 0 ? ob : NULL,
+	    olen, errbuf, errlen) == -1)
 		return -1;
 	if (*isnew) {
 		memset(d, 0, sizeof(d));
@@ -152,14 +175,15 @@ fail:
 
 /*
  * Delete the entry of list l whose key is kb (klen bytes) inside txn,
- * counting it in d, its text (ENTRY_TEXTMAX) in text, unless its flags
- * have one of skip: 0, 1 when there is none to delete, or -1. No journal
- * or audit record: the caller's.
+ * counting it in d, its text (ENTRY_TEXTMAX) in text and, with ob not
+ * NULL, its value in ob (ENTRY_MAXLEN) and *olen, unless its flags have
+ * one of skip: 0, 1 when there is none to delete, or -1. No journal or
+ * audit record: the caller's.
  */
 static int
 entry_del_only(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
-    size_t klen, uint32_t skip, lens_delta d, char *text, char *errbuf,
-    size_t errlen)
+    size_t klen, uint32_t skip, lens_delta d, char *text, uint8_t *ob,
+    size_t *olen, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
 	MDB_val k, v;
@@ -182,6 +206,8 @@ entry_del_only(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
 	}
 	if (e.flags & skip)
 		return 1;
+	if (ob != NULL)
+		*olen = old_copy(st, txn, l, &v, 1, ob);
 	(void)store_entry_key_parse(st->lists[l].kind, &k, &e);
 	store_entry_text(&e, text, ENTRY_TEXTMAX);
 	if (store_expiry_put(st, txn, l, kb, klen, e.expires, 1, errbuf,
@@ -206,16 +232,22 @@ entry_del(struct store *st, MDB_txn *txn, unsigned l, const uint8_t *kb,
     size_t klen, uint32_t skip, const char *actor, const char *why,
     char *errbuf, size_t errlen)
 {
+	uint8_t ob[ENTRY_MAXLEN];
 	lens_delta d;
 	char text[ENTRY_TEXTMAX];
+	size_t olen;
 	int rc;
 
 	memset(d, 0, sizeof(d));
-	if ((rc = entry_del_only(st, txn, l, kb, klen, skip, d, text, errbuf,
-	    errlen)) != 0)
+	if ((rc = entry_del_only(st, txn, l, kb, klen, skip, d, text, ob,
+	    &olen, errbuf, errlen)) != 0)
 		return rc;
+	/* with no value (corrupt), the journal says "was absent": wrong
+	 * for a transfer only in that the secondary keeps a corrupt entry's
+	 * records, which the next AXFR mends */
 	if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
-	    store_journal_note(st, txn, l, kb, klen, errbuf, errlen) == -1)
+	    store_journal_note(st, txn, l, kb, klen, olen > 0 ? ob : NULL,
+	    olen, errbuf, errlen) == -1)
 		return -1;
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0, "del",
 	    store_list_name(st, l), text, why != NULL ? why : "",
@@ -362,7 +394,7 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			}
 			if (!undo) {
 				if (entry_put(st, txn, l, &e, kb, &klen,
-				    &isnew, errbuf, errlen) == -1)
+				    &isnew, NULL, NULL, errbuf, errlen) == -1)
 					goto fail;
 				if (isnew)
 					count_key(st, l, d, kb, klen, 1);
@@ -376,14 +408,14 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 				goto fail;
 			}
 			if ((r = entry_del_only(st, txn, l, kb, klen, 0, d,
-			    text, errbuf, errlen)) == -1)
+			    text, NULL, NULL, errbuf, errlen)) == -1)
 				goto fail;
 			if (r == 0)
 				done++;
 		}
 		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
-		    store_journal_note(st, txn, l, NULL, 0, errbuf,
-		    errlen) == -1)
+		    store_journal_note(st, txn, l, NULL, 0, NULL, 0,
+		    errbuf, errlen) == -1)
 			goto fail;
 		if (end) {
 			snprintf(reason, sizeof(reason), "%zu entries%s",
@@ -1002,7 +1034,8 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 		goto fail;
 	if (recs_write(st, txn, l, &rs, dup, arg, &n, &nd, errbuf,
 	    errlen) == -1 ||
-	    store_journal_note(st, txn, l, NULL, 0, errbuf, errlen) == -1)
+	    store_journal_note(st, txn, l, NULL, 0, NULL, 0, errbuf,
+	    errlen) == -1)
 		goto fail;
 	snprintf(reason, sizeof(reason), "%zu entries, the whole list", n);
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0,
@@ -1092,12 +1125,15 @@ store_walk(struct store *st, unsigned l, store_walk_fn *cb, void *arg,
 enum store_rc
 store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
     store_walk_fn *const *cbs, void *const *args, const char *zone,
-    uint32_t *serial, char *errbuf, size_t errlen)
+    uint32_t *serial, struct store_since *since, char *errbuf,
+    size_t errlen)
 {
 	struct list_walk w;
 	MDB_txn *txn;
 	enum store_rc rc = STORE_ERROR;
+	uint64_t first, last;
 	size_t i;
+	int r;
 
 	for (i = 0; i < n; i++)
 		if (store_list_check(st, ids[i], errbuf, errlen) == -1)
@@ -1107,6 +1143,25 @@ store_walk_snapshot(struct store *st, const unsigned *ids, size_t n,
 	if (zone != NULL && store_serial_txn(st, txn, zone, serial, errbuf,
 	    errlen) == -1)
 		goto out;
+	if (zone != NULL && since != NULL) {
+		r = store_serial_since(st, txn, zone, since->serial, &first,
+		    &last, errbuf, errlen);
+		if (r == 1)
+			r = STORE_SINCE_CURRENT;
+		else if (r == 2)
+			r = STORE_SINCE_WINDOW;
+		else if (r == 0) {
+			r = store_journal_changes(st, txn, first, last,
+			    since->fn, since->arg, errbuf, errlen);
+			if (r == 1)
+				r = STORE_SINCE_GONE;
+			else if (r > 1)
+				r = STORE_SINCE_STOPPED;
+		}
+		if (r == -1)
+			goto out;
+		since->result = r;
+	}
 	for (i = 0; i < n; i++) {
 		list_walk_init(&w, st, txn, ids[i], cbs[i], args[i], NULL);
 		if (store_table_walk_txn(st, txn, st->lists[ids[i]].dbi,
@@ -1143,8 +1198,9 @@ purge_entry(void *arg, unsigned l, const uint8_t *kb, size_t klen,
 	struct store *st = pu->st;
 	struct store_entry e;
 	MDB_val ek, ev;
+	uint8_t ob[ENTRY_MAXLEN];
 	char text[ENTRY_TEXTMAX], reason[REASON_MAX];
-	size_t rl;
+	size_t rl, olen;
 	int rc;
 
 	if (l >= STORE_LISTS_MAX || !st->lists[l].open)
@@ -1172,12 +1228,13 @@ purge_entry(void *arg, unsigned l, const uint8_t *kb, size_t klen,
 	if (pu->d[l] == NULL)
 		pu->d[l] = xcalloc(1, sizeof(*pu->d[l]));
 	count_key(st, l, *pu->d[l], kb, klen, -1);
+	olen = old_copy(st, pu->txn, l, &ev, 1, ob);
 	if ((rc = mdb_del(pu->txn, st->lists[l].dbi, &ek, NULL)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_del(%s)",
 		    store_list_name(st, l));
 		return -1;
 	}
-	if (store_journal_note(st, pu->txn, l, kb, klen, errbuf,
+	if (store_journal_note(st, pu->txn, l, kb, klen, ob, olen, errbuf,
 	    errlen) == -1 ||
 	    store_audit_put(st, pu->txn, pu->actor,
 	    pu->actor ? strlen(pu->actor) : 0, "expire", store_list_name(st, l),

@@ -199,17 +199,51 @@ enum store_rc	 store_walk(struct store *, unsigned list,
 		    char *errbuf, size_t errlen);
 
 /*
+ * A change of list l in the journal (store_journal.h): e the entry's key
+ * (e->prefix, or e->name of a domain list) with, when had is 1, the value
+ * it had before the change (strings valid during the call); had 0: the
+ * entry was absent; had -1: the record does not say (written by an older
+ * version). e NULL: an import of list l (any number of entries). Returns
+ * 0 to go on, -1 with errbuf, or more than 1 to stop (1 means that a
+ * record is no longer kept, store_journal_changes).
+ */
+typedef int store_change_fn(void *arg, unsigned l,
+    const struct store_entry *e, int had, char *errbuf, size_t errlen);
+
+/*
+ * The changes since a serial, for an IXFR (store_walk_snapshot): fn
+ * (store_change_fn, below) gets each change of the journal from serial
+ * to the current one, and result says how that went.
+ */
+enum store_since_result {
+	STORE_SINCE_CHANGES = 0,	/* fn has had them all */
+	STORE_SINCE_CURRENT,		/* serial is the current one */
+	STORE_SINCE_WINDOW,		/* not between the zone's base and
+					   its current serial (RFC 1982) */
+	STORE_SINCE_GONE,		/* the journal no longer reaches back */
+	STORE_SINCE_STOPPED		/* fn stopped (a value over 1) */
+};
+struct store_since {
+	uint32_t		 serial;
+	store_change_fn		*fn;
+	void			*arg;
+	int			 result;	/* enum store_since_result */
+};
+
+/*
  * Walk the lists ids[0..n) in turn, each as store_walk with cbs[i] and
  * args[i], all in one read snapshot of their own, and, with zone not
  * NULL, set *serial to the zone's serial in that snapshot (store.h,
  * store_serial): what a zone transfer sends, from a thread of its own
- * while the daemon answers. A callback's non-zero stops its walk only.
- * Returns STORE_OK or STORE_ERROR.
+ * while the daemon answers. With since not NULL too, the changes since
+ * its serial go to its function first, in the same snapshot (an IXFR).
+ * A callback's non-zero stops its walk only. Returns STORE_OK or
+ * STORE_ERROR.
  */
 enum store_rc	 store_walk_snapshot(struct store *, const unsigned *ids,
 		    size_t n, store_walk_fn *const *cbs, void *const *args,
-		    const char *zone, uint32_t *serial, char *errbuf,
-		    size_t errlen);
+		    const char *zone, uint32_t *serial,
+		    struct store_since *since, char *errbuf, size_t errlen);
 
 /*
  * Open the list called name, of kind (black and white: ids 0 and 1, kind

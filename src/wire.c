@@ -134,6 +134,8 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 	q->edns_version = 0;
 	q->edns_do = 0;
 	q->tsig_off = 0;
+	q->has_soa = 0;
+	q->soa_serial = 0;
 	if (len < WIRE_HDRLEN)
 		return WIRE_DROP;
 	q->id = get16(pkt);
@@ -175,6 +177,14 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 			    name > UINT16_MAX)
 				return WIRE_FORMERR;
 			q->tsig_off = (uint16_t)name;
+		}
+		/* RFC 1995: an IXFR's authority holds the version it has */
+		if (type == 6 && i < nscount && rdlen >= 22) {
+			const uint8_t *sp = pkt + off + 10 + rdlen - 20;
+
+			q->has_soa = 1;
+			q->soa_serial = (uint32_t)sp[0] << 24 |
+			    (uint32_t)sp[1] << 16 | (uint32_t)sp[2] << 8 | sp[3];
 		}
 		if (type == TYPE_OPT) {
 			size_t o, end;

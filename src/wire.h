@@ -55,6 +55,8 @@ struct query {
 	uint8_t		 edns_version;
 	int		 edns_do;
 	uint16_t	 tsig_off;	/* the TSIG record (last), or 0 */
+	int		 has_soa;	/* an SOA in the authority (IXFR) */
+	uint32_t	 soa_serial;	/* its serial: the requester's */
 };
 
 enum wire_parse_rc {

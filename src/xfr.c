@@ -8,6 +8,11 @@
  * (ipmerge.h), with the
  * RFC 5782 test points put in their place, into xfrmap.h, whose records
  * go out in messages of about XFR_MSG bytes, blocking on the socket.
+ * An IXFR first reads the journal since the secondary's serial in a
+ * snapshot of its own (ixfr()): the single SOA when it is current; the
+ * increment (increment()) from the changed regions' old and new views,
+ * each through the same record generation (zone_gen()) into a set that
+ * xfrdiff.h compares; the whole zone otherwise, with the reason logged.
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@
 #include "tsig.h"
 #include "util.h"
 #include "wire.h"
+#include "xfrdiff.h"
 #include "xfrlists.h"
 #include "xfrmap.h"
 #include "zone.h"
@@ -62,6 +68,19 @@ struct job {
 	char			 peer[ADDR_STRLEN];
 	uint16_t		 id;
 	uint16_t		 qtype;
+	int			 has_from;	/* an IXFR with its SOA */
+	uint32_t		 from;		/* the serial it has */
+	const char		*whole;		/* why an IXFR gets the whole
+						   zone (NULL: it does not) */
+	/* an IXFR's changes, their regions, the entries of those */
+	struct chg		*chg;
+	size_t			 nchg;
+	uint8_t			 region[XFRDIFF_REGIONS];
+	struct store_entry	*nv[2 + ZONE_LISTS_MAX];	/* copies */
+	size_t			 nn[2 + ZONE_LISTS_MAX];
+	struct xfrdiff_set	*col;		/* records go here, not out */
+	int			 phase;		/* the middle SOA is out */
+	uint64_t		 ndel, nadd;
 	uint8_t			 qname[WIRE_MAXNAME];
 	size_t			 qname_len;
 	/* the walk */
@@ -93,6 +112,20 @@ struct job {
 	int			 started;	/* the first SOA is out */
 	uint64_t		 records, bytes, messages;
 	char			 err[600];
+};
+
+/* A change since an IXFR's serial: the entry's key, its old value. */
+struct chg {
+	unsigned		 l;
+	int			 had;	/* 1: e is its value; 0: absent */
+	size_t			 seq;	/* its order in the journal */
+	struct store_entry	 e;	/* strings in one block at e.reason */
+};
+
+/* A list the capture walk copies for an IXFR. */
+struct cap {
+	struct job		*j;
+	size_t			 k;
 };
 
 /* A NOTIFY sent and not yet answered. */
@@ -233,6 +266,11 @@ rr_add(struct job *j, const uint8_t *name, size_t nlen, uint16_t type,
 {
 	uint8_t *p;
 
+	if (j->col != NULL) {
+		xfrdiff_add(j->col, name, nlen, type, ttl, rd, rdlen);
+		j->records++;
+		return 0;
+	}
 	/* room is left for the TSIG record */
 	if (j->len + nlen + 12 + rdlen > XFR_BUF - TSIG_MAXLEN &&
 	    msg_send(j) == -1)
@@ -576,12 +614,18 @@ white_cb(void *arg, const struct store_entry *e)
 	return 0;
 }
 
+/*
+ * A self-service exemption (ENTRY_SELF) exempts from the computed checks
+ * only (decide.c), never from the lists, and a transfer carries only the
+ * lists: it is left out, so that a secondary does not show unlisted an
+ * address the daemon lists.
+ */
 static int
 exempt_cb(void *arg, const struct store_entry *e)
 {
 	struct job *j = arg;
 
-	if (!store_entry_expired(e, j->now))
+	if (!store_entry_expired(e, j->now) && !(e->flags & ENTRY_SELF))
 		ipmerge_entry_push(&j->exempt, &j->nexempt, e);
 	return 0;
 }
@@ -661,66 +705,337 @@ test_points(struct job *j)
 	j->ntp = 4;
 }
 
-static void *
-job_run(void *arg)
+/*
+ * The lists the zone's records come from, in the order they are read,
+ * into ids, and each one's role into role (0 the white list, 1 the
+ * exemptions, 2 + i the zone's list i); returns how many.
+ */
+static size_t
+zone_ids(const struct zone *z, unsigned *ids, size_t *role)
+{
+	const struct conf_zone *cz = z->conf;
+	size_t n = 0, i;
+	int lists;
+
+	lists = cz->type == ZONE_DNSWL ||
+	    (cz->type == ZONE_DNSBL && (cz->checks & (1U << REASON_BLACKLIST))) ||
+	    (cz->type == ZONE_RHSBL && (cz->checks & (1U << REASON_DOMAIN)));
+	if (cz->type == ZONE_DNSBL) {
+		role[n] = 0;
+		ids[n++] = LIST_WHITE;
+		if (z->exempt != ZONE_NOLIST) {
+			role[n] = 1;
+			ids[n++] = z->exempt;
+		}
+	}
+	for (i = 0; lists && i < z->nlists; i++) {
+		if (z->lists[i] == ZONE_NOLIST)
+			continue;
+		role[n] = 2 + i;
+		ids[n++] = z->lists[i];
+	}
+	return n;
+}
+
+/* Does the zone's data come from list l? */
+static int
+zone_reads(const struct zone *z, unsigned l)
+{
+	size_t i;
+
+	if (z->conf->type == ZONE_DNSBL && (l == LIST_WHITE ||
+	    l == z->exempt))
+		return 1;
+	for (i = 0; i < z->nlists; i++)
+		if (z->lists[i] == l)
+			return 1;
+	return 0;
+}
+
+/*
+ * A change since the secondary's serial, of a list the zone reads:
+ * kept, its region marked, when an increment can carry it; otherwise
+ * j->whole says why the whole zone goes (RFC 1995 allows an AXFR-form
+ * answer to an IXFR) and the journal's walk stops.
+ */
+static int
+since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
+    char *errbuf, size_t errlen)
 {
 	struct job *j = arg;
-	struct store *st = j->x->store;
+	struct chg *c;
+	char *str;
+	int r;
+
+	(void)errbuf;
+	(void)errlen;
+	if (!zone_reads(j->z, l))
+		return 0;
+	if (j->z->conf->type == ZONE_RHSBL)
+		j->whole = "an rhsbl zone: increments are built for address "
+		    "zones only";
+	else if (e == NULL)
+		j->whole = "an import changed a list of the zone";
+	else if (had == -1)
+		j->whole = "the journal was written by an older version";
+	else if ((r = xfrdiff_region(&e->prefix)) == -1)
+		j->whole = "a change of a prefix wider than a first label";
+	else {
+		j->region[r] = 1;
+		j->chg = xreallocarray(j->chg, j->nchg + 1, sizeof(*j->chg));
+		c = &j->chg[j->nchg];
+		c->l = l;
+		c->had = had;
+		c->seq = j->nchg++;
+		c->e = *e;
+		if (!had) {
+			c->e.reason_len = c->e.actor_len = 0;
+			c->e.reason = c->e.actor = "";
+		}
+		str = xmalloc(c->e.reason_len + c->e.actor_len + 1);
+		memcpy(str, c->e.reason, c->e.reason_len);
+		memcpy(str + c->e.reason_len, c->e.actor, c->e.actor_len);
+		c->e.reason = str;
+		c->e.actor = str + c->e.reason_len;
+		c->e.dname = NULL;
+		return 0;
+	}
+	return 2;
+}
+
+/* Order of changes: list, prefix, then journal order. */
+static int
+chg_cmp(const void *x, const void *y)
+{
+	const struct chg *a = x, *b = y;
+	int c;
+
+	if (a->l != b->l)
+		return a->l < b->l ? -1 : 1;
+	if ((c = ipmerge_cmp(&a->e.prefix, &b->e.prefix)) != 0)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Keep each entry's first change: its value before the range. */
+static void
+chg_oldest(struct job *j)
+{
+	size_t i, o = 0;
+
+	qsort(j->chg, j->nchg, sizeof(*j->chg), chg_cmp);
+	for (i = 0; i < j->nchg; i++) {
+		if (o > 0 && j->chg[o - 1].l == j->chg[i].l &&
+		    ipmerge_cmp(&j->chg[o - 1].e.prefix,
+		    &j->chg[i].e.prefix) == 0) {
+			free((char *)(uintptr_t)j->chg[i].e.reason);
+			continue;
+		}
+		j->chg[o++] = j->chg[i];
+	}
+	j->nchg = o;
+}
+
+/* The change of list l's entry for prefix p, or NULL. */
+static const struct chg *
+chg_find(const struct job *j, unsigned l, const struct addr *p)
+{
+	size_t lo = 0, hi = j->nchg, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = j->chg[mid].l != l ? (j->chg[mid].l < l ? -1 : 1) :
+		    ipmerge_cmp(&j->chg[mid].e.prefix, p);
+		if (c == 0)
+			return &j->chg[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Copy an entry of a list the zone reads for the IXFR's views: those
+ * of the changed regions, and those wider than a first label (they
+ * cover the regions); none that has expired.
+ */
+static int
+capture_cb(void *arg, const struct store_entry *e)
+{
+	struct cap *c = arg;
+	struct job *j = c->j;
+	int r;
+
+	if (j->whole != NULL || j->x->stop)
+		return 1;
+	if (store_entry_expired(e, j->now))
+		return 0;
+	r = xfrdiff_region(&e->prefix);
+	if (r == -1 || j->region[r])
+		ipmerge_entry_push(&j->nv[c->k], &j->nn[c->k], e);
+	return 0;
+}
+
+static int
+entry_cmp(const void *x, const void *y)
+{
+	return ipmerge_cmp(&((const struct store_entry *)x)->prefix,
+	    &((const struct store_entry *)y)->prefix);
+}
+
+/*
+ * The old view of list l from its new one (nv, nn): the changed
+ * entries with their values before the range put back (kept even when
+ * they have expired since: the secondary holds what it was sent), in
+ * store order, into *ov, *on (copies).
+ */
+static void
+view_old(const struct job *j, unsigned l, const struct store_entry *nv,
+    size_t nn, struct store_entry **ov, size_t *on)
+{
+	struct store_entry e;
+	size_t i;
+
+	for (i = 0; i < nn; i++)
+		if (chg_find(j, l, &nv[i].prefix) == NULL)
+			ipmerge_entry_push(ov, on, &nv[i]);
+	for (i = 0; i < j->nchg; i++) {
+		if (j->chg[i].l != l || !j->chg[i].had)
+			continue;
+		e = j->chg[i].e;
+		e.expires = 0;
+		ipmerge_entry_push(ov, on, &e);
+	}
+	if (*on > 0)
+		qsort(*ov, *on, sizeof(**ov), entry_cmp);
+}
+
+static void
+entries_free(struct store_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free((char *)(uintptr_t)v[i].reason);
+	free(v);
+}
+
+/*
+ * An IXFR (RFC 1995): from the serial the secondary has, the single SOA
+ * when it is current; the changes since and the entries of their regions
+ * (j->chg, j->nv) when an increment can go; otherwise j->whole says why
+ * the whole zone goes. Returns 1 when answered, 2 for an increment, 0 to
+ * send the whole zone, -1 on an error.
+ */
+static int
+ixfr(struct job *j)
+{
+	struct store_since since;
+	store_walk_fn *cbs[2 + ZONE_LISTS_MAX];
+	void *args[2 + ZONE_LISTS_MAX];
+	unsigned ids[2 + ZONE_LISTS_MAX];
+	size_t role[2 + ZONE_LISTS_MAX];
+	struct cap caps[2 + ZONE_LISTS_MAX];
+	char errbuf[512];
+	size_t n, k;
+
+	if (!j->has_from) {
+		j->whole = "the query has no SOA";
+		return 0;
+	}
+	/* the journal since the serial, then the changed regions' entries */
+	n = zone_ids(j->z, ids, role);
+	for (k = 0; k < n; k++) {
+		caps[k].j = j;
+		caps[k].k = k;
+		cbs[k] = capture_cb;
+		args[k] = &caps[k];
+	}
+	memset(&since, 0, sizeof(since));
+	since.serial = j->from;
+	since.fn = since_cb;
+	since.arg = j;
+	if (store_walk_snapshot(j->x->store, ids, n, cbs, args,
+	    j->z->conf->name, &j->serial, &since, errbuf,
+	    sizeof(errbuf)) != STORE_OK) {
+		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
+		return -1;
+	}
+	switch (since.result) {
+	case STORE_SINCE_CURRENT:
+		if (add_soa(j) == -1 || msg_send(j) == -1)
+			return -1;
+		log_info("xfr: IXFR of zone %s serial %u to %s: up to date, "
+		    "one SOA", j->z->conf->name, j->serial, j->peer);
+		return 1;
+	case STORE_SINCE_WINDOW:
+		j->whole = "its serial is not between the zone's last "
+		    "configuration change and the current one";
+		break;
+	case STORE_SINCE_GONE:
+		j->whole = "the journal no longer reaches back to its serial";
+		break;
+	case STORE_SINCE_CHANGES:
+		return 2;
+	default:
+		break;	/* since_cb said why */
+	}
+	return 0;
+}
+
+/*
+ * The records of the zone but the closing SOA, from the lists in the
+ * store's snapshot (src NULL), or from the copies src[k] (nsrc[k] of
+ * them) of the lists in zone_ids order; out to the messages, or to
+ * j->col. 0, or -1 with j->err.
+ */
+static int
+zone_gen(struct job *j, struct store_entry *const *src, const size_t *nsrc)
+{
 	const struct zone *z = j->z;
 	const struct conf_zone *cz = z->conf;
 	store_walk_fn *cbs[2 + ZONE_LISTS_MAX];
 	void *args[2 + ZONE_LISTS_MAX];
 	unsigned ids[2 + ZONE_LISTS_MAX];
+	size_t role[2 + ZONE_LISTS_MAX];
 	struct xfrlists_list exc;
-	size_t n = 0, i, k;
-	struct timespec t0, t1;
-	struct timeval tv = { XFR_SNDTIMEO, 0 };
+	size_t n, i, k;
 	char errbuf[512];
-	int fl, several, lists;
+	int several;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((fl = fcntl(j->fd, F_GETFL)) != -1)
-		(void)fcntl(j->fd, F_SETFL, fl & ~O_NONBLOCK);
-	(void)setsockopt(j->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	j->now = time(NULL);
-	test_points(j);
-	j->map = xfrmap_new(map_emit, j);
-	msg_begin(j);
 	/*
 	 * One address list streams from the store through ipmerge and
 	 * xfrmap; several, and domain lists, are copied first and merged
 	 * in memory (xfrlists.h).
 	 */
 	several = cz->type == ZONE_RHSBL || z->nlists > 1;
-	lists = cz->type == ZONE_DNSWL ||
-	    (cz->type == ZONE_DNSBL && (cz->checks & (1U << REASON_BLACKLIST))) ||
-	    (cz->type == ZONE_RHSBL && (cz->checks & (1U << REASON_DOMAIN)));
-	if (cz->type == ZONE_DNSBL) {
-		/* the white list, the exemptions, the zone's lists */
-		ids[n] = LIST_WHITE;
-		cbs[n] = white_cb;
-		args[n++] = j;
-		if (z->exempt != ZONE_NOLIST) {
-			ids[n] = z->exempt;
-			cbs[n] = exempt_cb;
-			args[n++] = j;
-		}
-		if (!several)
-			j->merge = ipmerge_new(merge_emit, j);
-	}
-	for (i = 0; lists && i < z->nlists; i++) {
-		if (z->lists[i] == ZONE_NOLIST)
+	n = zone_ids(z, ids, role);
+	if (cz->type == ZONE_DNSBL && !several)
+		j->merge = ipmerge_new(merge_emit, j);
+	for (k = 0; k < n; k++) {
+		if (role[k] < 2) {
+			cbs[k] = role[k] == 0 ? white_cb : exempt_cb;
+			args[k] = j;
 			continue;
+		}
+		i = role[k] - 2;
 		j->copy[i].j = j;
-		ids[n] = z->lists[i];
-		cbs[n] = several ? copy_cb : list_cb;
-		args[n++] = several ? (void *)&j->copy[i] : (void *)j;
+		cbs[k] = several ? copy_cb : list_cb;
+		args[k] = several ? (void *)&j->copy[i] : (void *)j;
 	}
-	if (store_walk_snapshot(st, ids, n, cbs, args, cz->name, &j->serial,
-	    errbuf, sizeof(errbuf)) != STORE_OK) {
+	if (src == NULL && store_walk_snapshot(j->x->store, ids, n, cbs, args,
+	    cz->name, &j->serial, NULL, errbuf, sizeof(errbuf)) != STORE_OK) {
 		snprintf(j->err, sizeof(j->err), "store: %s", errbuf);
-		goto end;
+		return -1;
 	}
+	/* the copies, as the store's walk would give them */
+	for (k = 0; src != NULL && k < n; k++)
+		for (i = 0; i < nsrc[k]; i++)
+			if (cbs[k](args[k], &src[k][i]) != 0)
+				break;
 	for (i = 0; i < z->nlists; i++) {
 		j->lists[i].v = j->copy[i].v;
 		j->lists[i].n = j->copy[i].n;
@@ -743,18 +1058,172 @@ job_run(void *arg)
 	if (!j->failed && cz->type != ZONE_RHSBL && (to_map(j, NULL) != 0 ||
 	    xfrmap_end(j->map) != 0))
 		j->failed = 1;
-	if (!j->failed && (zone_begin(j) == -1 || add_soa(j) == -1 ||
-	    msg_send(j) == -1))
+	if (!j->failed && zone_begin(j) == -1)
 		j->failed = 1;
 	if (j->failed && j->err[0] == '\0')
 		snprintf(j->err, sizeof(j->err), "the lists are not in "
 		    "store order");
+	return j->failed ? -1 : 0;
+}
+
+/* Free what zone_gen made. */
+static void
+gen_free(struct job *j)
+{
+	size_t i;
+
+	xfrmap_free(j->map);
+	ipmerge_free(j->merge);
+	entries_free(j->white, j->nwhite);
+	entries_free(j->exempt, j->nexempt);
+	for (i = 0; i < ZONE_LISTS_MAX; i++)
+		entries_free(j->copy[i].v, j->copy[i].n);
+}
+
+/*
+ * The records of the view src (copies of the lists in zone_ids order)
+ * of the changed regions, into a set. NULL with j->err on an error.
+ */
+static struct xfrdiff_set *
+view_records(struct job *j, struct store_entry *const *src,
+    const size_t *nsrc)
+{
+	struct job *v;
+	struct xfrdiff_set *set;
+
+	v = xcalloc(1, sizeof(*v));
+	v->x = j->x;
+	v->z = j->z;
+	v->now = j->now;
+	v->serial = j->serial;
+	v->col = set = xfrdiff_new(j->region);
+	test_points(v);
+	v->map = xfrmap_new(map_emit, v);
+	if (zone_gen(v, src, nsrc) == -1) {
+		snprintf(j->err, sizeof(j->err), "%s", v->err);
+		xfrdiff_free(set);
+		set = NULL;
+	}
+	gen_free(v);
+	free(v);
+	return set;
+}
+
+/* A record of the difference, after the SOAs it goes between. */
+static int
+diff_emit(void *arg, int del, const uint8_t *name, size_t nlen,
+    uint16_t type, uint32_t ttl, const uint8_t *rd, size_t rdlen)
+{
+	struct job *j = arg;
+
+	if (!del && !j->phase) {
+		j->phase = 1;
+		if (add_soa(j) == -1)
+			return -1;
+	}
+	if (del)
+		j->ndel++;
+	else
+		j->nadd++;
+	return rr_add(j, name, nlen, type, ttl, rd, rdlen) == -1 ? -1 : 0;
+}
+
+/*
+ * The increment (RFC 1995 section 4, one difference sequence): SOA(new),
+ * SOA(old), the deleted records, SOA(new), the added ones, SOA(new).
+ * The views are the changed regions' entries now (j->nv) and with the
+ * changes' old values put back; both go through the AXFR's pipeline,
+ * their records kept when in a changed region, and are compared.
+ * 0, or -1 with j->err.
+ */
+static int
+increment(struct job *j)
+{
+	struct store_entry *ov[2 + ZONE_LISTS_MAX];
+	size_t on[2 + ZONE_LISTS_MAX], role[2 + ZONE_LISTS_MAX];
+	unsigned ids[2 + ZONE_LISTS_MAX];
+	struct xfrdiff_set *os = NULL, *ns = NULL;
+	uint32_t serial = j->serial;
+	size_t n, k;
+	int r = -1;
+
+	chg_oldest(j);
+	n = zone_ids(j->z, ids, role);
+	memset(ov, 0, sizeof(ov));
+	memset(on, 0, sizeof(on));
+	for (k = 0; k < n; k++)
+		view_old(j, ids[k], j->nv[k], j->nn[k], &ov[k], &on[k]);
+	if ((ns = view_records(j, j->nv, j->nn)) == NULL ||
+	    (os = view_records(j, ov, on)) == NULL)
+		goto out;
+	if (add_soa(j) == -1)
+		goto out;
+	j->serial = j->from;
+	r = add_soa(j);
+	j->serial = serial;
+	if (r == -1 || xfrdiff_diff(os, ns, diff_emit, j) != 0 ||
+	    (!j->phase && add_soa(j) == -1) || add_soa(j) == -1 ||
+	    msg_send(j) == -1)
+		r = -1;
+out:
+	for (k = 0; k < n; k++)
+		entries_free(ov[k], on[k]);
+	xfrdiff_free(os);
+	xfrdiff_free(ns);
+	if (r == -1 && j->err[0] == '\0')
+		snprintf(j->err, sizeof(j->err), "cannot write the increment");
+	return r;
+}
+
+static void *
+job_run(void *arg)
+{
+	struct job *j = arg;
+	const struct conf_zone *cz = j->z->conf;
+	struct timespec t0, t1;
+	struct timeval tv = { XFR_SNDTIMEO, 0 };
+	size_t i;
+	int fl, inc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((fl = fcntl(j->fd, F_GETFL)) != -1)
+		(void)fcntl(j->fd, F_SETFL, fl & ~O_NONBLOCK);
+	(void)setsockopt(j->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	j->now = time(NULL);
+	test_points(j);
+	j->map = xfrmap_new(map_emit, j);
+	msg_begin(j);
+	if (j->qtype == 251) {
+		if ((fl = ixfr(j)) == -1)
+			goto end;
+		if (fl == 1)
+			goto done;
+		if (fl == 2) {
+			inc = 1;
+			(void)increment(j);	/* an error is in j->err */
+			goto end;
+		}
+		log_info("xfr: IXFR of zone %s from serial %u to %s: the "
+		    "whole zone: %s", cz->name, j->from, j->peer, j->whole);
+	}
+	if (zone_gen(j, NULL, NULL) == 0 && (add_soa(j) == -1 ||
+	    msg_send(j) == -1))
+		j->failed = 1;
 end:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (j->err[0] != '\0')
 		log_warnx("xfr: %s of zone %s to %s failed: %s",
 		    j->qtype == 251 ? "IXFR" : "AXFR", cz->name, j->peer,
 		    j->err);
+	else if (inc)
+		log_info("xfr: IXFR of zone %s serial %u->%u to %s: %llu "
+		    "deleted, %llu added, %llu messages, %llu bytes, %lld ms",
+		    cz->name, j->from, j->serial, j->peer,
+		    (unsigned long long)j->ndel, (unsigned long long)j->nadd,
+		    (unsigned long long)j->messages,
+		    (unsigned long long)j->bytes,
+		    (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
 	else
 		log_info("xfr: %s of zone %s serial %u to %s: %llu records, "
 		    "%llu messages, %llu bytes, %lld ms",
@@ -764,19 +1233,13 @@ end:
 		    (unsigned long long)j->bytes,
 		    (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
-	xfrmap_free(j->map);
-	ipmerge_free(j->merge);
-	for (i = 0; i < j->nwhite; i++)
-		free((char *)(uintptr_t)j->white[i].reason);
-	free(j->white);
-	for (i = 0; i < j->nexempt; i++)
-		free((char *)(uintptr_t)j->exempt[i].reason);
-	free(j->exempt);
-	for (i = 0; i < ZONE_LISTS_MAX; i++) {
-		for (k = 0; k < j->copy[i].n; k++)
-			free((char *)(uintptr_t)j->copy[i].v[k].reason);
-		free(j->copy[i].v);
-	}
+done:
+	gen_free(j);
+	for (i = 0; i < j->nchg; i++)
+		free((char *)(uintptr_t)j->chg[i].e.reason);
+	free(j->chg);
+	for (i = 0; i < 2 + ZONE_LISTS_MAX; i++)
+		entries_free(j->nv[i], j->nn[i]);
 	(void)shutdown(j->fd, SHUT_WR);
 	(void)close(j->fd);
 	pthread_mutex_lock(&j->x->mtx);
@@ -925,6 +1388,8 @@ xfr_start(struct xfr *x, const struct answer_query *aq, struct tsig *t,
 	memcpy(j->peer, ip, sizeof(j->peer));
 	j->id = aq->q.id;
 	j->qtype = aq->q.qtype;
+	j->has_from = aq->q.has_soa;
+	j->from = aq->q.soa_serial;
 	memcpy(j->qname, aq->q.qname, aq->q.qname_len);
 	j->qname_len = aq->q.qname_len;
 	if (t != NULL) {

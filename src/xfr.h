@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfr.h -- zone transfers (AXFR, and IXFR answered with the whole zone)
- * of the address zones, to secondaries such as NSD and Knot, and the
+ * xfr.h -- zone transfers (AXFR; IXFR with the increment from the
+ * journal, or the whole zone when it cannot lead from the secondary's
+ * serial) of the dnsbl,
+ * dnswl and rhsbl zones, to secondaries such as NSD and Knot, and the
  * NOTIFYs that tell them of a new serial. Each
  * transfer runs in a thread of its own on its TCP connection, from one
  * read snapshot of the lists, so that the daemon answers meanwhile; the

@@ -114,6 +114,8 @@ ipmerge.h		21
 ipmerge.c		21
 xfrmap.h		21
 xfrmap.c		21
+xfrdiff.h		21
+xfrdiff.c		21
 xfrlists.h		21
 xfrlists.c		21
 notify.h		21

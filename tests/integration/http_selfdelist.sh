@@ -6,7 +6,7 @@
 # the cooldown holds; an address listed by hand is never self-delisted
 # (the request is queued and the page says why), nor is one in a named
 # list, and a black entry added after a self-service exemption lists the
-# address again.
+# address again, in a zone transfer too.
 
 . "$top_srcdir/tests/integration/lib.sh"
 need_tool dig
@@ -23,6 +23,7 @@ printf '#!/bin/sh\nexit 0\n' >"$work/notify.sh"
 chmod +x "$work/notify.sh"
 SELF_DELIST=1h
 write_conf http.conf.in
+sed -i 's/^\(	ns: ns\.bl\.test\)$/\1\n	allow-transfer: 127.0.0.1/' "$CONF"
 start_daemon
 URL="http://127.0.0.1:$HPORT"
 
@@ -69,6 +70,12 @@ is "$(dig_status "$(q 52.2.0.192.bl.test)")" NXDOMAIN "192.0.2.52 not listed"
 ctl_must add black 192.0.2.52 --reason "listed by hand after"
 is "$(q +short 52.2.0.192.bl.test)" 127.0.0.2 \
     "a black entry made after a self-service exemption lists again"
+
+# A transfer carries the lists only: a self-service exemption, which
+# exempts from the computed checks, does not unlist the black entry.
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test AXFR 2>&1)
+like "$o" '52\.2\.0\.192\.bl\.test\.[[:space:]].*A[[:space:]]+127\.0\.0\.2' \
+    "the transfer lists 192.0.2.52 despite its self-service exemption"
 
 ctl_ok "queue" queue
 like "$CTL_OUT" 'approved 192\.0\.2\.50 ' "queue: the first request approved"

@@ -7,7 +7,8 @@
 # listed): /32s, ranges on and off label boundaries, exclusions, white
 # entries and delisting exemptions inside black ranges, IPv6, the labels both families share, the
 # RFC 5782 test points. An add, a del, an expiry and a replace import
-# reach NSD by NOTIFY within 2 s. A zone without allow-transfer is refused. The SOA
+# reach NSD by NOTIFY within 2 s, by IXFR increments (the import: the
+# whole zone). A zone without allow-transfer is refused. The SOA
 # serial follows the data and a restart does not lower it.
 
 . "$top_srcdir/tests/integration/lib.sh"
@@ -196,8 +197,12 @@ ok "... and its expiry too, within 2 s" \
     xfr_says 1.114.0.203.bl.test NXDOMAIN "$NPORT"
 ok "rdnsbld sent NOTIFYs and NSD answered them" \
     grep -q "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
-ok "NSD asked again with IXFR, answered with the whole zone" \
-    grep -q "IXFR (whole zone) of zone bl.test serial" "$work/log"
+ok "NSD asked again with IXFR, answered with the increment" \
+    grep -Eq "IXFR of zone bl.test serial [0-9]+->[0-9]+ to 127.0.0.1: [0-9]+ deleted, [0-9]+ added" "$work/log"
+ok "... the expiry's purge among them: its records deleted" \
+    grep -Eq "IXFR of zone bl.test serial [0-9]+->[0-9]+ to 127.0.0.1: 2 deleted, 0 added" "$work/log"
+ok "... and across the replace import, the whole zone" \
+    grep -q "the whole zone: an import changed a list of the zone" "$work/log"
 
 # --- the serial follows the data ---------------------------------------------
 s1=$(xfr_serial "$PORT" bl.test)

@@ -1782,6 +1782,157 @@ test_expiry_old(void)
 	free(p);
 }
 
+/* The changes since a serial, as text: "list prefix old;" each. */
+struct since_text {
+	char	text[1024];
+};
+
+static int
+since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
+    char *eb, size_t el)
+{
+	struct since_text *t = arg;
+	char p[ADDR_STRLEN];
+	size_t len = strlen(t->text);
+
+	(void)eb;
+	(void)el;
+	if (e != NULL)
+		addr_format(&e->prefix, p, sizeof(p));
+	snprintf(t->text + len, sizeof(t->text) - len, "%s%u %s %s%.*s",
+	    len ? "; " : "", l, e == NULL ? "import" : p,
+	    had == 1 ? "had " : had == 0 ? "absent" : "unknown",
+	    had == 1 ? (int)e->reason_len : 0, had == 1 ? e->reason : "");
+	return 0;
+}
+
+/* The changes of zone z since serial from: the text, or "window" &c. */
+static const char *
+since(struct store *st, const char *z, uint32_t from, uint32_t *serial)
+{
+	static struct since_text t;
+	struct store_since s;
+
+	memset(&t, 0, sizeof(t));
+	memset(&s, 0, sizeof(s));
+	s.serial = from;
+	s.fn = since_cb;
+	s.arg = &t;
+	if (store_walk_snapshot(st, NULL, 0, NULL, NULL, z, serial, &s,
+	    errbuf, sizeof(errbuf)) != STORE_OK) {
+		printf("# store_walk_snapshot: %s\n", errbuf);
+		return "error";
+	}
+	return s.result == STORE_SINCE_CHANGES ? t.text :
+	    s.result == STORE_SINCE_CURRENT ? "current" :
+	    s.result == STORE_SINCE_WINDOW ? "window" :
+	    s.result == STORE_SINCE_GONE ? "gone" : "stopped";
+}
+
+/* Rewrite the journal's last record as an older version writes it. */
+static int
+journal_downgrade(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	uint8_t kb[8], vb[512];
+	int ok = 0;
+
+	if (mdb_env_create(&env) != 0)
+		return 0;
+	(void)mdb_env_set_maxdbs(env, 128);
+	if (mdb_env_open(env, dir, 0, 0600) != 0 ||
+	    mdb_txn_begin(env, NULL, 0, &txn) != 0) {
+		mdb_env_close(env);
+		return 0;
+	}
+	if (mdb_dbi_open(txn, "journal", 0, &dbi) == 0 &&
+	    mdb_cursor_open(txn, dbi, &cur) == 0) {
+		if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 &&
+		    k.mv_size == 8 && v.mv_size >= 3 && v.mv_size < 512) {
+			const uint8_t *p = v.mv_data;
+
+			memcpy(kb, k.mv_data, 8);
+			vb[0] = p[0] & 0x7f;
+			memcpy(vb + 1, p + 2, p[1]);
+			k.mv_data = kb;
+			v.mv_size = 1 + (size_t)p[1];
+			v.mv_data = vb;
+			ok = mdb_put(txn, dbi, &k, &v, 0) == 0;
+		}
+		mdb_cursor_close(cur);
+	}
+	if (!ok || mdb_txn_commit(txn) != 0) {
+		if (!ok)
+			mdb_txn_abort(txn);
+		ok = 0;
+	}
+	mdb_env_close(env);
+	return ok;
+}
+
+/*
+ * The journal's records carry the value an entry had before each
+ * change, so that an IXFR can send the difference; the serials of a
+ * zone map to journal numbers; a record of an older version says it
+ * does not know.
+ */
+static void
+test_since(void)
+{
+	struct store *st;
+	struct addr a = ip("192.0.2.1");
+	char *p = dbpath("since");
+	uint32_t s0, s;
+	size_t purged = 0;
+	const char *w;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	ok(st != NULL && store_serial_conf(st, "z.test", 1, 100, &s0,
+	    errbuf, sizeof(errbuf)) == STORE_OK && s0 == 100,
+	    "since: a zone at serial 100");
+	if (st == NULL) {
+		free(p);
+		return;
+	}
+	ok(add(st, LIST_BLACK, "192.0.2.1", 0, 2, 0, "one", NULL) ==
+	    STORE_OK && add(st, LIST_BLACK, "192.0.2.1", 0, 2, 0, "two",
+	    NULL) == STORE_OK && store_del(st, LIST_BLACK, &a, "alice",
+	    errbuf, sizeof(errbuf)) == STORE_OK && add(st, LIST_WHITE,
+	    "198.51.100.0/24", 0, 0, 0, "w", NULL) == STORE_OK &&
+	    add(st, LIST_BLACK, "203.0.113.5", 0, 0, now - 1, "gone",
+	    NULL) == STORE_OK && store_purge(st, now, "purge", &purged,
+	    errbuf, sizeof(errbuf)) == STORE_OK && purged == 1,
+	    "since: add, replace, delete, white add, expiry purge");
+	is_str(since(st, "z.test", 100, &s),
+	    "0 192.0.2.1 absent; 0 192.0.2.1 had one; 0 192.0.2.1 had two; "
+	    "1 198.51.100.0/24 absent; 0 203.0.113.5 absent; "
+	    "0 203.0.113.5 had gone", "since: each change with the old value");
+	is_int((int)s, 106, "since: the serial of the snapshot");
+	is_str(since(st, "z.test", 104, &s),
+	    "0 203.0.113.5 absent; 0 203.0.113.5 had gone",
+	    "since: from a serial between");
+	is_str(since(st, "z.test", 106, &s), "current",
+	    "since: the current serial");
+	is_str(since(st, "z.test", 99, &s), "window",
+	    "since: before the zone's base serial");
+	is_str(since(st, "z.test", 107, &s), "window",
+	    "since: after the current serial");
+	store_close(st);
+	ok(journal_downgrade(p), "since: the last record as an older "
+	    "version writes it");
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	w = st != NULL ? since(st, "z.test", 104, &s) : "error";
+	is_str(w, "0 203.0.113.5 absent; 0 203.0.113.5 unknown",
+	    "since: an older record says it does not know");
+	if (st != NULL)
+		store_close(st);
+	free(p);
+}
+
 static void
 test_reopen(const char *p)
 {
@@ -2690,6 +2841,9 @@ test_replace_shared(void)
 	size_t count = 0, dups = 0, n = 0, nref = 0;
 	char *p = dbpath("shared");
 	const uint8_t badkey[] = { 4, 192, 0, 2, 99, 32 };
+	struct addr a1;
+	uint32_t s0 = 0, s1 = 0;
+	const char *w;
 	int rc;
 
 	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
@@ -2738,6 +2892,14 @@ test_replace_shared(void)
 	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
 	    "198.51.100.0/24 !198.51.100.7 203.0.113.5",
 	    "shared: a walk reads both kinds");
+	/* the journal keeps a referring entry's old value in full */
+	a1 = ip("192.0.2.2");
+	ok(store_serial_conf(st, "z.test", 1, 100, &s0, errbuf,
+	    sizeof(errbuf)) == STORE_OK && store_del(st, LIST_BLACK, &a1,
+	    "alice", errbuf, sizeof(errbuf)) == STORE_OK,
+	    "shared: a referring entry deleted");
+	is_str(since(st, "z.test", s0, &s1), "0 192.0.2.2 had listed",
+	    "shared: the journal has its old value");
 
 	nv[0] = mk("192.0.2.1", 0, 0x7f000004, 0, "feed", "again");
 	nv[1] = mk("192.0.2.2", 0, 0x7f000004, 0, "feed", "again");
@@ -2756,6 +2918,10 @@ test_replace_shared(void)
 	    "192.0.2.4 2130706437 other", "shared: ... both");
 	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
 	    "192.0.2.4 192.0.2.5", "shared: its entries alone");
+	w = since(st, "z.test", s0, &s1);
+	ok(strncmp(w, "0 192.0.2.2 had listed; ", 24) == 0,
+	    "shared: ... still after the next replace renumbered the "
+	    "shared values (%s)", w);
 	store_close(st);
 	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
 	ok(rc == 0 && n == 2, "shared: the old shared value went, the two "
@@ -2782,7 +2948,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(456);
+	plan(469);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2817,6 +2983,7 @@ main(void)
 	test_index();
 	test_index6_random();
 	test_expiry_old();
+	test_since();
 	test_full();
 	test_cache_bound();
 	test_requests();

@@ -823,6 +823,8 @@ chg_oldest(struct job *j)
 {
 	size_t i, o = 0;
 
+	if (j->nchg == 0)
+		return;
 	qsort(j->chg, j->nchg, sizeof(*j->chg), chg_cmp);
 	for (i = 0; i < j->nchg; i++) {
 		if (o > 0 && j->chg[o - 1].l == j->chg[i].l &&

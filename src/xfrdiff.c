@@ -154,7 +154,8 @@ static void
 set_sort(struct xfrdiff_set *s)
 {
 	sort_buf = s->buf;
-	qsort(s->off, s->n, sizeof(*s->off), off_cmp);
+	if (s->n > 0)
+		qsort(s->off, s->n, sizeof(*s->off), off_cmp);
 }
 
 static int

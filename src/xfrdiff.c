@@ -3,8 +3,9 @@
  * xfrdiff.c -- the difference between two versions of an address zone's
  * records (xfrdiff.h). A set is one growing buffer of records, each
  * "nlen name type ttl rdlen rdata" (a byte of owner length, then 2, 4
- * and 2 bytes big-endian), and an array of their offsets that is sorted
- * to compare.
+ * and 2 bytes big-endian), the offsets of the records in it, and, to
+ * compare, their addresses sorted (the sort needs no argument, so that
+ * the jobs of several threads sort at once).
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@ struct xfrdiff_set {
 	size_t		 len, cap;
 	size_t		*off;
 	size_t		 n, ncap;
+	const uint8_t	**rec;		/* sorted, at the diff */
 };
 
 int
@@ -77,6 +79,7 @@ xfrdiff_free(struct xfrdiff_set *s)
 		return;
 	free(s->buf);
 	free(s->off);
+	free(s->rec);
 	free(s);
 }
 
@@ -130,9 +133,6 @@ rec_len(const uint8_t *p)
 	return o + 8 + ((size_t)p[o + 6] << 8 | p[o + 7]);
 }
 
-/* The set whose records qsort compares (qsort passes no argument). */
-static const uint8_t *sort_buf;
-
 static int
 rec_cmp(const uint8_t *a, const uint8_t *b)
 {
@@ -144,18 +144,24 @@ rec_cmp(const uint8_t *a, const uint8_t *b)
 }
 
 static int
-off_cmp(const void *x, const void *y)
+ptr_cmp(const void *x, const void *y)
 {
-	return rec_cmp(sort_buf + *(const size_t *)x,
-	    sort_buf + *(const size_t *)y);
+	return rec_cmp(*(const uint8_t *const *)x, *(const uint8_t *const *)y);
 }
 
+/* s->rec: the records' addresses (the buffer grows no more), sorted. */
 static void
 set_sort(struct xfrdiff_set *s)
 {
-	sort_buf = s->buf;
-	if (s->n > 0)
-		qsort(s->off, s->n, sizeof(*s->off), off_cmp);
+	size_t i;
+
+	if (s->n == 0)
+		return;
+	free(s->rec);
+	s->rec = xreallocarray(NULL, s->n, sizeof(*s->rec));
+	for (i = 0; i < s->n; i++)
+		s->rec[i] = s->buf + s->off[i];
+	qsort(s->rec, s->n, sizeof(*s->rec), ptr_cmp);
 }
 
 static int
@@ -178,14 +184,12 @@ only_in(const struct xfrdiff_set *a, const struct xfrdiff_set *b, int del,
 	int c, r;
 
 	while (i < a->n) {
-		c = k < b->n ? rec_cmp(a->buf + a->off[i],
-		    b->buf + b->off[k]) : -1;
+		c = k < b->n ? rec_cmp(a->rec[i], b->rec[k]) : -1;
 		if (c > 0) {
 			k++;
 			continue;
 		}
-		if (c < 0 && (r = rec_call(fn, arg, del,
-		    a->buf + a->off[i])) != 0)
+		if (c < 0 && (r = rec_call(fn, arg, del, a->rec[i])) != 0)
 			return r;
 		if (c == 0)
 			k++;

@@ -1464,15 +1464,10 @@ test_index(void)
  * changes that the copy follows through the journal. A fixed seed: the
  * same run every time.
  */
-static uint64_t rnd6_state = 0x9e3779b97f4a7c15ULL;
-
 static uint32_t
 rnd6(void)
 {
-	rnd6_state ^= rnd6_state << 13;
-	rnd6_state ^= rnd6_state >> 7;
-	rnd6_state ^= rnd6_state << 17;
-	return (uint32_t)(rnd6_state >> 16);
+	return (uint32_t)(tap_rnd() >> 16);
 }
 
 /* A random IPv6 address: mostly in a few /32s, sites and hosts. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfrdiff.c -- the difference between two versions of an address zone's
- * records (xfrdiff.h). A set is one growing buffer of records, each
+ * xfrdiff.c -- the difference between two versions of a zone's records
+ * (xfrdiff.h). A set is one growing buffer of records, each
  * "nlen name type ttl rdlen rdata" (a byte of owner length, then 2, 4
  * and 2 bytes big-endian), the offsets of the records in it, and, to
  * compare, their addresses sorted (the sort needs no argument, so that
@@ -17,6 +17,7 @@
 
 struct xfrdiff_set {
 	uint8_t		 in[XFRDIFF_REGIONS];
+	int		 names;		/* an rhsbl zone's owners */
 	uint8_t		*buf;
 	size_t		 len, cap;
 	size_t		*off;
@@ -37,18 +38,28 @@ xfrdiff_region(const struct addr *p)
 	return nib < 10 ? nib : 256 + nib - 10;
 }
 
-int
-xfrdiff_owner_region(const uint8_t *name, size_t nlen)
+/* The offset of the last label of name (nlen > 0 bytes, wire form). */
+static size_t
+last_label(const uint8_t *name, size_t nlen)
 {
-	size_t o = 0, last = 0, l, i;
-	int v = 0;
+	size_t o = 0, last = 0;
 
-	if (nlen == 0)
-		return -1;
 	while (o < nlen) {
 		last = o;
 		o += 1 + name[o];
 	}
+	return last;
+}
+
+int
+xfrdiff_owner_region(const uint8_t *name, size_t nlen)
+{
+	size_t last, l, i;
+	int v = 0;
+
+	if (nlen == 0)
+		return -1;
+	last = last_label(name, nlen);
 	l = name[last];
 	if (l == 1 && name[last + 1] >= 'a' && name[last + 1] <= 'f')
 		return 256 + name[last + 1] - 'a';
@@ -62,13 +73,51 @@ xfrdiff_owner_region(const uint8_t *name, size_t nlen)
 	return v <= 255 ? v : -1;
 }
 
+/* A label (l bytes) hashed to a region: FNV-1a of its lower case. */
+static int
+label_region(const uint8_t *p, size_t l)
+{
+	uint32_t h = 2166136261U;
+	size_t i;
+
+	if (l == 0)
+		return -1;
+	for (i = 0; i < l; i++) {
+		h ^= p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 'a' - 'A' : p[i];
+		h *= 16777619U;
+	}
+	return (int)(h % XFRDIFF_REGIONS);
+}
+
+int
+xfrdiff_name_region(const char *name, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && name[i - 1] != '.')
+		i--;
+	return label_region((const uint8_t *)name + i, len - i);
+}
+
+int
+xfrdiff_owner_name_region(const uint8_t *name, size_t nlen)
+{
+	size_t last;
+
+	if (nlen == 0)
+		return -1;
+	last = last_label(name, nlen);
+	return label_region(name + last + 1, name[last]);
+}
+
 struct xfrdiff_set *
-xfrdiff_new(const uint8_t *in)
+xfrdiff_new(const uint8_t *in, int names)
 {
 	struct xfrdiff_set *s;
 
 	s = xcalloc(1, sizeof(*s));
 	memcpy(s->in, in, sizeof(s->in));
+	s->names = names;
 	return s;
 }
 
@@ -97,8 +146,9 @@ xfrdiff_add(struct xfrdiff_set *s, const uint8_t *name, size_t nlen,
 	uint8_t *p;
 	int r;
 
-	if ((r = xfrdiff_owner_region(name, nlen)) == -1 || !s->in[r] ||
-	    nlen > 255 || rdlen > 65535)
+	r = s->names ? xfrdiff_owner_name_region(name, nlen) :
+	    xfrdiff_owner_region(name, nlen);
+	if (r == -1 || !s->in[r] || nlen > 255 || rdlen > 65535)
 		return;
 	while (s->len + need > s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 65536;

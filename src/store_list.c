@@ -342,6 +342,70 @@ store_del_name(struct store *st, unsigned l, const char *name, int wild,
 }
 
 /*
+ * The changes of an import for the journal, each entry's key with the
+ * value it had: a replace's entries added, deleted, or given another
+ * code, TXT, expiry or flags (a new actor or time alone answers the same
+ * and is no change), a merging import's (or its undo's) entries of a
+ * batch. Up to IMPORT_NOTES of them are journaled one by one, so that a
+ * secondary follows a feed's few changes by an IXFR and a daemon its
+ * copy of the lists by those keys; more, and the journal says "an
+ * import" (the whole list).
+ */
+#define IMPORT_NOTES	16384
+
+struct rdiff {
+	uint8_t		*buf;		/* klen, key, olen (2 bytes), old */
+	size_t		 len, cap;
+	size_t		 n;
+	int		 over;		/* more than IMPORT_NOTES */
+};
+
+/* Add the change of key kb, its value before ob (olen bytes, 0: none). */
+static void
+rdiff_add(struct rdiff *d, const uint8_t *kb, size_t klen,
+    const uint8_t *ob, size_t olen)
+{
+	if (++d->n > IMPORT_NOTES) {
+		d->over = 1;
+		return;
+	}
+	while (d->len + 3 + klen + olen > d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 65536;
+		d->buf = xreallocarray(d->buf, d->cap, 1);
+	}
+	d->buf[d->len++] = (uint8_t)klen;
+	memcpy(d->buf + d->len, kb, klen);
+	d->len += klen;
+	d->buf[d->len++] = (uint8_t)(olen >> 8);
+	d->buf[d->len++] = (uint8_t)olen;
+	if (olen > 0)
+		memcpy(d->buf + d->len, ob, olen);
+	d->len += olen;
+}
+
+/* Journal the changes of d, or an import when they are too many. */
+static int
+rdiff_note(struct store *st, MDB_txn *txn, unsigned l,
+    const struct rdiff *d, char *errbuf, size_t errlen)
+{
+	const uint8_t *p = d->buf, *end = d->buf + d->len;
+	size_t klen, olen;
+
+	if (d->over)
+		return store_journal_note(st, txn, l, NULL, 0, NULL, 0,
+		    errbuf, errlen);
+	while (p < end) {
+		klen = p[0];
+		olen = (size_t)p[1 + klen] << 8 | p[2 + klen];
+		if (store_journal_note(st, txn, l, p + 1, klen, olen > 0 ?
+		    p + 3 + klen : NULL, olen, errbuf, errlen) == -1)
+			return -1;
+		p += 3 + klen + olen;
+	}
+	return 0;
+}
+
+/*
  * store_bulk_add, or with undo store_bulk_undo: the entries of next put,
  * or deleted, in write transactions of batch entries each.
  */
@@ -351,18 +415,20 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
     size_t *count, char *errbuf, size_t errlen)
 {
 	struct store_entry e;
+	struct rdiff rd;
 	lens_delta d;
-	uint8_t kb[ANYKEY_MAX];
+	uint8_t kb[ANYKEY_MAX], ob[ENTRY_MAXLEN];
 	MDB_txn *txn = NULL;
 	char reason[128], text[ENTRY_TEXTMAX];
 	const char *action = undo ? STORE_AUDIT_IMPORT_UNDO : "import";
-	size_t total = 0, n, done, klen;
+	size_t total = 0, n, done, klen, olen;
 	int r, isnew, end = 0;
 
 	if (count != NULL)
 		*count = 0;
 	if (store_list_check(st, l, errbuf, errlen) == -1)
 		return STORE_ERROR;
+	memset(&rd, 0, sizeof(rd));
 	if (batch == 0)
 		batch = 1;
 	while (!end) {
@@ -379,6 +445,8 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 		    errlen) == -1)
 			goto fail;
 		memset(d, 0, sizeof(d));
+		rd.len = rd.n = 0;
+		rd.over = 0;
 		for (n = done = 0; n < batch; n++) {
 			memset(&e, 0, sizeof(e));
 			r = next(arg, &e);
@@ -394,8 +462,9 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			}
 			if (!undo) {
 				if (entry_put(st, txn, l, &e, kb, &klen,
-				    &isnew, NULL, NULL, errbuf, errlen) == -1)
+				    &isnew, ob, &olen, errbuf, errlen) == -1)
 					goto fail;
+				rdiff_add(&rd, kb, klen, ob, olen);
 				if (isnew)
 					count_key(st, l, d, kb, klen, 1);
 				done++;
@@ -408,14 +477,15 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 				goto fail;
 			}
 			if ((r = entry_del_only(st, txn, l, kb, klen, 0, d,
-			    text, NULL, NULL, errbuf, errlen)) == -1)
+			    text, ob, &olen, errbuf, errlen)) == -1)
 				goto fail;
-			if (r == 0)
+			if (r == 0) {
+				rdiff_add(&rd, kb, klen, ob, olen);
 				done++;
+			}
 		}
 		if (store_lens_apply(st, txn, l, d, errbuf, errlen) == -1 ||
-		    store_journal_note(st, txn, l, NULL, 0, NULL, 0,
-		    errbuf, errlen) == -1)
+		    rdiff_note(st, txn, l, &rd, errbuf, errlen) == -1)
 			goto fail;
 		if (end) {
 			snprintf(reason, sizeof(reason), "%zu entries%s",
@@ -432,11 +502,13 @@ bulk(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			goto fail;
 		total += done;
 	}
+	free(rd.buf);
 	if (count != NULL)
 		*count = total;
 	return STORE_OK;
 
 fail:
+	free(rd.buf);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (count != NULL)
@@ -1010,12 +1082,100 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 	return store_lens_apply(st, txn, l, d, errbuf, errlen);
 }
 
+/* 1 if entries a and b answer alike: code, TXT, expiry and flags. */
+static int
+entry_answers_same(const struct store_entry *a, const struct store_entry *b)
+{
+	return a->flags == b->flags && a->code == b->code &&
+	    a->expires == b->expires && a->reason_len == b->reason_len &&
+	    (a->reason_len == 0 || memcmp(a->reason, b->reason,
+	    a->reason_len) == 0);
+}
+
+/* Keys x and y (xl, yl bytes) in LMDB's order: <0, 0 or >0. */
+static int
+key_cmp(const void *x, size_t xl, const void *y, size_t yl)
+{
+	int r = memcmp(x, y, xl < yl ? xl : yl);
+
+	return r != 0 ? r : (xl > yl) - (xl < yl);
+}
+
+/*
+ * Compare l's table in txn, before the replace, with the sorted records
+ * rs (the first of equal keys counting) into d: 0, or -1.
+ */
+static int
+recs_diff(struct store *st, MDB_txn *txn, unsigned l,
+    const struct recs *rs, struct rdiff *d, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX], ob[ENTRY_MAXLEN];
+	struct store_entry oe, ne;
+	struct store_vmemo memo;
+	const struct rec *r;
+	const uint8_t *rk;
+	MDB_cursor *mc;
+	MDB_val k, v, nv;
+	size_t i = 0;
+	int rc, c;
+
+	memset(&memo, 0, sizeof(memo));
+	if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &mc)) != 0) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
+		    store_list_name(st, l));
+		return -1;
+	}
+	rc = mdb_cursor_get(mc, &k, &v, MDB_FIRST);
+	while (!d->over && (rc == 0 || i < rs->n)) {
+		r = i < rs->n ? &rs->v[i] : NULL;
+		rk = r != NULL ? rec_key(r, kb) : NULL;
+		c = rc != 0 ? 1 : r == NULL ? -1 :
+		    key_cmp(k.mv_data, k.mv_size, rk, r->klen);
+		memset(&oe, 0, sizeof(oe));
+		if (c <= 0 && store_entry_decode(st, txn, l, &v, &oe,
+		    &memo) == -1) {
+			mdb_cursor_close(mc);
+			snprintf(errbuf, errlen, "corrupt entry in %s",
+			    store_list_name(st, l));
+			return -1;
+		}
+		if (c < 0)		/* deleted */
+			rdiff_add(d, k.mv_data, k.mv_size, ob,
+			    store_entry_encode(ob, &oe));
+		else if (c > 0)		/* added */
+			rdiff_add(d, rk, r->klen, NULL, 0);
+		else {
+			memset(&ne, 0, sizeof(ne));
+			nv.mv_data = rs->vals[r->vid].p;
+			nv.mv_size = rs->vals[r->vid].len;
+			if (store_entry_decode(st, txn, l, &nv, &ne,
+			    NULL) == -1 || !entry_answers_same(&oe, &ne))
+				rdiff_add(d, k.mv_data, k.mv_size, ob,
+				    store_entry_encode(ob, &oe));
+		}
+		if (c <= 0)
+			rc = mdb_cursor_get(mc, &k, &v, MDB_NEXT);
+		if (c >= 0)	/* past the later lines of the same key */
+			for (i++; i < rs->n && rec_same(&rs->v[i - 1],
+			    &rs->v[i]); i++)
+				;
+	}
+	mdb_cursor_close(mc);
+	if (rc != 0 && rc != MDB_NOTFOUND && !d->over) {
+		store_err(st, rc, errbuf, errlen, "mdb_cursor_get(%s)",
+		    store_list_name(st, l));
+		return -1;
+	}
+	return 0;
+}
+
 enum store_rc
 store_replace(struct store *st, unsigned l, store_iter_fn *next,
     store_dup_fn *dup, void *arg, const char *actor, const char *what,
     size_t *count, size_t *dups, char *errbuf, size_t errlen)
 {
 	struct recs rs;
+	struct rdiff d;
 	MDB_txn *txn = NULL;
 	char reason[128];
 	size_t n = 0, nd = 0;
@@ -1027,15 +1187,17 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 	if (store_list_check(st, l, errbuf, errlen) == -1)
 		return STORE_ERROR;
 	memset(&rs, 0, sizeof(rs));
+	memset(&d, 0, sizeof(d));
 	if (recs_read(st, l, next, arg, &rs, errbuf, errlen) == -1)
 		goto fail;
 	recs_sort(rs.v, rs.n);
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		goto fail;
-	if (recs_write(st, txn, l, &rs, dup, arg, &n, &nd, errbuf,
+	if ((st->has_journal && recs_diff(st, txn, l, &rs, &d, errbuf,
+	    errlen) == -1) ||
+	    recs_write(st, txn, l, &rs, dup, arg, &n, &nd, errbuf,
 	    errlen) == -1 ||
-	    store_journal_note(st, txn, l, NULL, 0, NULL, 0, errbuf,
-	    errlen) == -1)
+	    rdiff_note(st, txn, l, &d, errbuf, errlen) == -1)
 		goto fail;
 	snprintf(reason, sizeof(reason), "%zu entries, the whole list", n);
 	if (store_audit_put(st, txn, actor, actor ? strlen(actor) : 0,
@@ -1047,6 +1209,7 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 		goto fail;
 	}
 	recs_free(&rs);
+	free(d.buf);
 	if (count != NULL)
 		*count = n;
 	if (dups != NULL)
@@ -1056,6 +1219,7 @@ fail:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	recs_free(&rs);
+	free(d.buf);
 	return STORE_ERROR;
 }
 

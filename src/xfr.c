@@ -752,6 +752,37 @@ zone_reads(const struct zone *z, unsigned l)
 	return 0;
 }
 
+/* The region of an entry of the zone's lists (xfrdiff.h), or -1. */
+static int
+entry_region(const struct zone *z, const struct store_entry *e)
+{
+	if (z->conf->type == ZONE_RHSBL)
+		return e->dname != NULL ?
+		    xfrdiff_name_region(e->dname, e->dname_len) : -1;
+	return xfrdiff_region(&e->prefix);
+}
+
+/*
+ * The order of entries by key: a domain list's by name, then the name
+ * before its wildcard; an address list's as the store walks it.
+ */
+static int
+entry_key_cmp(const struct store_entry *a, const struct store_entry *b)
+{
+	size_t n;
+	int c;
+
+	if (a->dname == NULL || b->dname == NULL)
+		return ipmerge_cmp(&a->prefix, &b->prefix);
+	n = a->dname_len < b->dname_len ? a->dname_len : b->dname_len;
+	if ((c = memcmp(a->dname, b->dname, n)) != 0)
+		return c;
+	if (a->dname_len != b->dname_len)
+		return a->dname_len < b->dname_len ? -1 : 1;
+	return (a->flags & ENTRY_WILD) == (b->flags & ENTRY_WILD) ? 0 :
+	    (a->flags & ENTRY_WILD) ? 1 : -1;
+}
+
 /*
  * A change since the secondary's serial, of a list the zone reads:
  * kept, its region marked, when an increment can carry it; otherwise
@@ -771,14 +802,11 @@ since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
 	(void)errlen;
 	if (!zone_reads(j->z, l))
 		return 0;
-	if (j->z->conf->type == ZONE_RHSBL)
-		j->whole = "an rhsbl zone: increments are built for address "
-		    "zones only";
-	else if (e == NULL)
+	if (e == NULL)
 		j->whole = "an import changed a list of the zone";
 	else if (had == -1)
 		j->whole = "the journal was written by an older version";
-	else if ((r = xfrdiff_region(&e->prefix)) == -1)
+	else if ((r = entry_region(j->z, e)) == -1)
 		j->whole = "a change of a prefix wider than a first label";
 	else {
 		j->region[r] = 1;
@@ -792,18 +820,23 @@ since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
 			c->e.reason_len = c->e.actor_len = 0;
 			c->e.reason = c->e.actor = "";
 		}
-		str = xmalloc(c->e.reason_len + c->e.actor_len + 1);
+		str = xmalloc(c->e.reason_len + c->e.actor_len +
+		    c->e.dname_len + 1);
 		memcpy(str, c->e.reason, c->e.reason_len);
 		memcpy(str + c->e.reason_len, c->e.actor, c->e.actor_len);
+		if (c->e.dname != NULL)
+			memcpy(str + c->e.reason_len + c->e.actor_len,
+			    c->e.dname, c->e.dname_len);
 		c->e.reason = str;
 		c->e.actor = str + c->e.reason_len;
-		c->e.dname = NULL;
+		if (c->e.dname != NULL)
+			c->e.dname = c->e.actor + c->e.actor_len;
 		return 0;
 	}
 	return 2;
 }
 
-/* Order of changes: list, prefix, then journal order. */
+/* Order of changes: list, key, then journal order. */
 static int
 chg_cmp(const void *x, const void *y)
 {
@@ -812,7 +845,7 @@ chg_cmp(const void *x, const void *y)
 
 	if (a->l != b->l)
 		return a->l < b->l ? -1 : 1;
-	if ((c = ipmerge_cmp(&a->e.prefix, &b->e.prefix)) != 0)
+	if ((c = entry_key_cmp(&a->e, &b->e)) != 0)
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
@@ -828,8 +861,7 @@ chg_oldest(struct job *j)
 	qsort(j->chg, j->nchg, sizeof(*j->chg), chg_cmp);
 	for (i = 0; i < j->nchg; i++) {
 		if (o > 0 && j->chg[o - 1].l == j->chg[i].l &&
-		    ipmerge_cmp(&j->chg[o - 1].e.prefix,
-		    &j->chg[i].e.prefix) == 0) {
+		    entry_key_cmp(&j->chg[o - 1].e, &j->chg[i].e) == 0) {
 			free((char *)(uintptr_t)j->chg[i].e.reason);
 			continue;
 		}
@@ -838,9 +870,9 @@ chg_oldest(struct job *j)
 	j->nchg = o;
 }
 
-/* The change of list l's entry for prefix p, or NULL. */
+/* The change of list l's entry of e's key, or NULL. */
 static const struct chg *
-chg_find(const struct job *j, unsigned l, const struct addr *p)
+chg_find(const struct job *j, unsigned l, const struct store_entry *e)
 {
 	size_t lo = 0, hi = j->nchg, mid;
 	int c;
@@ -848,7 +880,7 @@ chg_find(const struct job *j, unsigned l, const struct addr *p)
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		c = j->chg[mid].l != l ? (j->chg[mid].l < l ? -1 : 1) :
-		    ipmerge_cmp(&j->chg[mid].e.prefix, p);
+		    entry_key_cmp(&j->chg[mid].e, e);
 		if (c == 0)
 			return &j->chg[mid];
 		if (c < 0)
@@ -875,7 +907,7 @@ capture_cb(void *arg, const struct store_entry *e)
 		return 1;
 	if (store_entry_expired(e, j->now))
 		return 0;
-	r = xfrdiff_region(&e->prefix);
+	r = entry_region(j->z, e);
 	if (r == -1 || j->region[r])
 		ipmerge_entry_push(&j->nv[c->k], &j->nn[c->k], e);
 	return 0;
@@ -884,8 +916,7 @@ capture_cb(void *arg, const struct store_entry *e)
 static int
 entry_cmp(const void *x, const void *y)
 {
-	return ipmerge_cmp(&((const struct store_entry *)x)->prefix,
-	    &((const struct store_entry *)y)->prefix);
+	return entry_key_cmp(x, y);
 }
 
 /*
@@ -902,7 +933,7 @@ view_old(const struct job *j, unsigned l, const struct store_entry *nv,
 	size_t i;
 
 	for (i = 0; i < nn; i++)
-		if (chg_find(j, l, &nv[i].prefix) == NULL)
+		if (chg_find(j, l, &nv[i]) == NULL)
 			ipmerge_entry_push(ov, on, &nv[i]);
 	for (i = 0; i < j->nchg; i++) {
 		if (j->chg[i].l != l || !j->chg[i].had)
@@ -1098,7 +1129,8 @@ view_records(struct job *j, struct store_entry *const *src,
 	v->z = j->z;
 	v->now = j->now;
 	v->serial = j->serial;
-	v->col = set = xfrdiff_new(j->region);
+	v->col = set = xfrdiff_new(j->region,
+	    j->z->conf->type == ZONE_RHSBL);
 	test_points(v);
 	v->map = xfrmap_new(map_emit, v);
 	if (zone_gen(v, src, nsrc) == -1) {

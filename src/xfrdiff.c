@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfrdiff.c -- the difference between two versions of an address zone's
- * records (xfrdiff.h). A set is one growing buffer of records, each
+ * xfrdiff.c -- the difference between two versions of a zone's records
+ * (xfrdiff.h). A set is one growing buffer of records, each
  * "nlen name type ttl rdlen rdata" (a byte of owner length, then 2, 4
- * and 2 bytes big-endian), and an array of their offsets that is sorted
- * to compare.
+ * and 2 bytes big-endian), the offsets of the records in it, and, to
+ * compare, their addresses sorted (the sort needs no argument, so that
+ * the jobs of several threads sort at once).
  */
 #include "config.h"
 
@@ -16,10 +17,12 @@
 
 struct xfrdiff_set {
 	uint8_t		 in[XFRDIFF_REGIONS];
+	int		 names;		/* an rhsbl zone's owners */
 	uint8_t		*buf;
 	size_t		 len, cap;
 	size_t		*off;
 	size_t		 n, ncap;
+	const uint8_t	**rec;		/* sorted, at the diff */
 };
 
 int
@@ -35,18 +38,28 @@ xfrdiff_region(const struct addr *p)
 	return nib < 10 ? nib : 256 + nib - 10;
 }
 
-int
-xfrdiff_owner_region(const uint8_t *name, size_t nlen)
+/* The offset of the last label of name (nlen > 0 bytes, wire form). */
+static size_t
+last_label(const uint8_t *name, size_t nlen)
 {
-	size_t o = 0, last = 0, l, i;
-	int v = 0;
+	size_t o = 0, last = 0;
 
-	if (nlen == 0)
-		return -1;
 	while (o < nlen) {
 		last = o;
 		o += 1 + name[o];
 	}
+	return last;
+}
+
+int
+xfrdiff_owner_region(const uint8_t *name, size_t nlen)
+{
+	size_t last, l, i;
+	int v = 0;
+
+	if (nlen == 0)
+		return -1;
+	last = last_label(name, nlen);
 	l = name[last];
 	if (l == 1 && name[last + 1] >= 'a' && name[last + 1] <= 'f')
 		return 256 + name[last + 1] - 'a';
@@ -60,13 +73,51 @@ xfrdiff_owner_region(const uint8_t *name, size_t nlen)
 	return v <= 255 ? v : -1;
 }
 
+/* A label (l bytes) hashed to a region: FNV-1a of its lower case. */
+static int
+label_region(const uint8_t *p, size_t l)
+{
+	uint32_t h = 2166136261U;
+	size_t i;
+
+	if (l == 0)
+		return -1;
+	for (i = 0; i < l; i++) {
+		h ^= p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 'a' - 'A' : p[i];
+		h *= 16777619U;
+	}
+	return (int)(h % XFRDIFF_REGIONS);
+}
+
+int
+xfrdiff_name_region(const char *name, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && name[i - 1] != '.')
+		i--;
+	return label_region((const uint8_t *)name + i, len - i);
+}
+
+int
+xfrdiff_owner_name_region(const uint8_t *name, size_t nlen)
+{
+	size_t last;
+
+	if (nlen == 0)
+		return -1;
+	last = last_label(name, nlen);
+	return label_region(name + last + 1, name[last]);
+}
+
 struct xfrdiff_set *
-xfrdiff_new(const uint8_t *in)
+xfrdiff_new(const uint8_t *in, int names)
 {
 	struct xfrdiff_set *s;
 
 	s = xcalloc(1, sizeof(*s));
 	memcpy(s->in, in, sizeof(s->in));
+	s->names = names;
 	return s;
 }
 
@@ -77,6 +128,7 @@ xfrdiff_free(struct xfrdiff_set *s)
 		return;
 	free(s->buf);
 	free(s->off);
+	free(s->rec);
 	free(s);
 }
 
@@ -94,8 +146,9 @@ xfrdiff_add(struct xfrdiff_set *s, const uint8_t *name, size_t nlen,
 	uint8_t *p;
 	int r;
 
-	if ((r = xfrdiff_owner_region(name, nlen)) == -1 || !s->in[r] ||
-	    nlen > 255 || rdlen > 65535)
+	r = s->names ? xfrdiff_owner_name_region(name, nlen) :
+	    xfrdiff_owner_region(name, nlen);
+	if (r == -1 || !s->in[r] || nlen > 255 || rdlen > 65535)
 		return;
 	while (s->len + need > s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 65536;
@@ -130,9 +183,6 @@ rec_len(const uint8_t *p)
 	return o + 8 + ((size_t)p[o + 6] << 8 | p[o + 7]);
 }
 
-/* The set whose records qsort compares (qsort passes no argument). */
-static const uint8_t *sort_buf;
-
 static int
 rec_cmp(const uint8_t *a, const uint8_t *b)
 {
@@ -144,18 +194,24 @@ rec_cmp(const uint8_t *a, const uint8_t *b)
 }
 
 static int
-off_cmp(const void *x, const void *y)
+ptr_cmp(const void *x, const void *y)
 {
-	return rec_cmp(sort_buf + *(const size_t *)x,
-	    sort_buf + *(const size_t *)y);
+	return rec_cmp(*(const uint8_t *const *)x, *(const uint8_t *const *)y);
 }
 
+/* s->rec: the records' addresses (the buffer grows no more), sorted. */
 static void
 set_sort(struct xfrdiff_set *s)
 {
-	sort_buf = s->buf;
-	if (s->n > 0)
-		qsort(s->off, s->n, sizeof(*s->off), off_cmp);
+	size_t i;
+
+	if (s->n == 0)
+		return;
+	free(s->rec);
+	s->rec = xreallocarray(NULL, s->n, sizeof(*s->rec));
+	for (i = 0; i < s->n; i++)
+		s->rec[i] = s->buf + s->off[i];
+	qsort(s->rec, s->n, sizeof(*s->rec), ptr_cmp);
 }
 
 static int
@@ -178,14 +234,12 @@ only_in(const struct xfrdiff_set *a, const struct xfrdiff_set *b, int del,
 	int c, r;
 
 	while (i < a->n) {
-		c = k < b->n ? rec_cmp(a->buf + a->off[i],
-		    b->buf + b->off[k]) : -1;
+		c = k < b->n ? rec_cmp(a->rec[i], b->rec[k]) : -1;
 		if (c > 0) {
 			k++;
 			continue;
 		}
-		if (c < 0 && (r = rec_call(fn, arg, del,
-		    a->buf + a->off[i])) != 0)
+		if (c < 0 && (r = rec_call(fn, arg, del, a->rec[i])) != 0)
 			return r;
 		if (c == 0)
 			k++;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xfrdiff.h -- the difference between two versions of an address zone's
+ * xfrdiff.h -- the difference between two versions of a zone's
  * records, for an IXFR (RFC 1995). Pure: no store, no I/O
  * (doc/design.md, "Zone transfer").
  *
@@ -36,10 +36,27 @@ int	xfrdiff_region(const struct addr *p);
  */
 int	xfrdiff_owner_region(const uint8_t *name, size_t nlen);
 
+/*
+ * In an rhsbl zone an entry's records are at its name, the names above
+ * it and the wildcards below them, all under its last label (the
+ * top-level domain): the region of a name (dotted, no final dot, len
+ * bytes) is its last label hashed to one of XFRDIFF_REGIONS. Names of
+ * other top-level domains may share it; their records are then compared
+ * too, are alike, and make no difference. -1 for an empty name.
+ */
+int	xfrdiff_name_region(const char *name, size_t len);
+
+/* The same for a record's owner (as xfrdiff_owner_region). */
+int	xfrdiff_owner_name_region(const uint8_t *name, size_t nlen);
+
 struct xfrdiff_set;
 
-/* An empty set that keeps the records of the regions in[] marked. */
-struct xfrdiff_set	*xfrdiff_new(const uint8_t *in);
+/*
+ * An empty set that keeps the records of the regions in[] marked, the
+ * owners' regions those of an address zone, or with names those of an
+ * rhsbl zone.
+ */
+struct xfrdiff_set	*xfrdiff_new(const uint8_t *in, int names);
 void			 xfrdiff_free(struct xfrdiff_set *);
 
 /* Add a record (kept when its owner's region is marked). */

@@ -6,15 +6,29 @@
  * "ok N - name" or "not ok N - name" line each; done() prints the closing
  * "N passed, N failed" line and returns the exit status (0 when every
  * test passed and the count matches the plan).
+ *
+ * tap_rnd() is a xorshift64 generator with a fixed seed, for the tests
+ * that check random cases: the same run every time.
  */
 #ifndef TAP_H
 #define TAP_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 static int tap_planned, tap_run, tap_failed;
+static uint64_t tap_seed = 0x9e3779b97f4a7c15ULL;
+
+static inline uint64_t
+tap_rnd(void)
+{
+	tap_seed ^= tap_seed << 13;
+	tap_seed ^= tap_seed >> 7;
+	tap_seed ^= tap_seed << 17;
+	return tap_seed;
+}
 
 static inline void
 plan(int n)

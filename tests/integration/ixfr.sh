@@ -3,13 +3,15 @@
 # ixfr.sh -- IXFR (RFC 1995) queries, with the serial the requester has
 # in the authority section: from the current serial the answer is that
 # one SOA; from a serial the journal cannot lead from (before the zone's
-# last configuration change, after the current one, across an import)
-# the whole zone goes, AXFR-form, and the log says why. From a serial
+# last configuration change, after the current one, across an import of
+# more than 16384 changes) the whole zone goes, AXFR-form, and the log
+# says why; a smaller import or replace goes by an increment. From a serial
 # the journal leads from, the increment: the four SOAs of RFC 1995
 # around exactly the records of the change, smaller
 # than the AXFR. NSD and Knot as secondaries follow a /32, a /24, a /20
 # off the label boundary, an IPv6 /48, a white entry inside a black
-# range, a del and an expiry's purge by increments within 2 s, then a
+# range, a del, an expiry's purge and an import --replace by increments
+# within 2 s, then a
 # series of random changes, after which they answer 3000 sampled
 # addresses as rdnsbld.
 
@@ -88,16 +90,43 @@ new=$(( (S1 + 5) % 4294967296 ))
 o=$(ixfr "$new")
 is "$(soas "$o")" 2 "IXFR from a serial after the current one: the whole zone"
 
-# --- across an import ---------------------------------------------------------
+# --- across imports -----------------------------------------------------------
+# A merging import or a replace of up to 16384 changes journals each
+# entry it changes: an increment. More: "an import", the whole zone.
 printf '10.8.0.0/16 imported\n' >"$work/more.txt"
 ctl_ok "import more" import black "$work/more.txt"
 S2=$(moved "$S1")
 o=$(ixfr "$S1")
-is "$(soas "$o")" 2 "IXFR across an import: the whole zone"
-ok "... logged with why" await_log \
-    "from serial $S1 to 127.0.0.1: the whole zone: an import"
+is "$(soas "$o")" 4 "IXFR across a small import: an increment"
+like "$o" '\*\.8\.10\.bl\.test\..*A[[:space:]]+127\.0\.0\.2' \
+    "... with the imported range"
+ok "... logged as one added" await_log \
+    "IXFR of zone bl.test serial $S1->$S2 to 127.0.0.1: 0 deleted, 2 added"
+printf '10.0.0.0/24 :127.0.0.3:a range\n192.0.2.1 one\n10.8.0.0/16 imported\n10.3.3.3 fed\n' \
+    >"$work/feed.txt"
+ctl_ok "import --replace, one entry more" import --replace black \
+    "$work/feed.txt"
+S3=$(moved "$S2")
 o=$(ixfr "$S2")
-is "$(soas "$o")" 1 "IXFR from the serial after the import: one SOA"
+is "$(soas "$o")" 4 "IXFR across a replace: an increment"
+like "$o" '3\.3\.3\.10\.bl\.test\..*TXT[[:space:]]+"listed: fed"' \
+    "... with the new entry"
+ok "... logged as that one added, nothing else" await_log \
+    "IXFR of zone bl.test serial $S2->$S3 to 127.0.0.1: 0 deleted, 2 added"
+awk 'BEGIN { for (i = 0; i < 16385; i++)
+	printf "10.20.%d.%d big\n", int(i / 256), i % 256 }' >"$work/big.txt"
+ctl_ok "import 16385 entries" import black "$work/big.txt"
+S4=$(moved "$S3")
+o=$(ixfr "$S3")
+is "$(soas "$o")" 2 "IXFR across a big import: the whole zone"
+ok "... logged with why" await_log \
+    "from serial $S3 to 127.0.0.1: the whole zone: an import"
+ctl_ok "import --replace back" import --replace black "$work/feed.txt"
+S5=$(moved "$S4")
+o=$(ixfr "$S4")
+is "$(soas "$o")" 2 "IXFR across a replace of 16385 deletes: the whole zone"
+o=$(ixfr "$S5")
+is "$(soas "$o")" 1 "IXFR from the serial after the imports: one SOA"
 
 # --- a query without the SOA --------------------------------------------------
 o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test IXFR 2>&1)
@@ -137,8 +166,17 @@ ctl_ok "add with an expiry" add black 10.4.4.4 --reason soon --expires 3s
 both "an entry that expires" 4.4.4.10 127.0.0.2
 sleep 2
 both "... and its purge" 4.4.4.10 NXDOMAIN
+ctl_ok "export black" export black
+{ printf '%s\n' "$CTL_OUT" | awk '/^#@/ { m = $0; next }
+	!/^10\.6\.7\.0\/24/ { if (m != "") print m; print } { m = "" }'
+  printf '10.2.2.2 replaced\n'; } >"$work/replace.txt"
+ctl_ok "import --replace: one entry more, one less" import --replace black \
+    "$work/replace.txt"
+both "a replace's new entry" 2.2.2.10 127.0.0.2
+both "... and the entry it took away" 200.7.6.10 NXDOMAIN
+both "... the rest stays" 1.31.7.10 127.0.0.2
 n1=$(incs)
-ok "each change went by IXFR increments ($n0 -> $n1)" [ $((n1 - n0)) -ge 16 ]
+ok "each change went by IXFR increments ($n0 -> $n1)" [ $((n1 - n0)) -ge 18 ]
 unlike "$(sed -n '/add a \/32/,$p' "$work/log" | grep 'the whole zone')" . \
     "... none of them as the whole zone"
 

@@ -1160,9 +1160,11 @@ xfr_serial()
 # (NSD_DIR, KNOT_DIR) as diagnostics.
 xfr_wait_serial()
 {
-	xw_want=$(xfr_serial "$PORT" "$1")
 	xw_i=0
 	while [ $xw_i -lt 100 ]; do
+		# the primary's served SOA can lag its store (and a transfer)
+		# briefly: read it again each time
+		xw_want=$(xfr_serial "$PORT" "$1")
 		[ "$(xfr_serial "$2" "$1")" = "$xw_want" ] && return 0
 		sleep 0.2
 		xw_i=$((xw_i + 1))

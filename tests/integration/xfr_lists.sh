@@ -8,7 +8,10 @@
 # then answer sampled addresses and names as rdnsbld does (A and TXT;
 # NODATA counts as not listed): listed, excluded, wildcard, the names
 # above an entry, the apex, the RFC 5782 test points. An add and a del
-# reach both by NOTIFY. A helo zone is refused.
+# reach both by NOTIFY; more changes (a del of an exclusion, a new TXT,
+# a wildcard, a small import, a white entry, a new code) reach them by
+# IXFR increments, and every sample is compared again. A helo zone is
+# refused.
 
 . "$top_srcdir/tests/integration/lib.sh"
 xfr_begin xfr-lists.conf.in
@@ -194,5 +197,46 @@ for s in "NSD $NPORT" "Knot $KPORT"; do
 done
 ok "... the name deep below it stays" \
     xfr_says a.b.wild.example.dbl.test 127.0.0.2 "$NPORT"
+
+# --- more changes, then every sample again -------------------------------------
+# Each change went by an increment (RFC 1995): the names of an rhsbl zone
+# under the changed entries' top-level domains, the addresses of a combined
+# zone under the changed first octets, compared before and after.
+ctl_ok "del an exclusion" del dbl '!ex.wild.example'
+ctl_ok "an entry's new TXT" add dbl plain.example --reason "spam domain, again"
+ctl_ok "a wildcard in another top-level domain" add policy '*.test2' \
+    --reason "all of test2"
+printf '.imported.example :127.0.0.9:feed\nplain.example\n' \
+    >"$work/policy.txt"
+ctl_ok "a small import into a domain list" import policy "$work/policy.txt"
+ctl_ok "a white entry in the combined zone" add white 10.0.8.1 --reason w
+printf '10.0.8.5 :127.0.0.22:new code\n' >"$work/spam2.txt"
+ctl_ok "an entry with its own code in the second list" import spam \
+    "$work/spam2.txt"
+for z in comb.test dbl.test; do
+	ok "NSD follows $z" xfr_wait_serial "$z" "$NPORT"
+	ok "Knot follows $z" xfr_wait_serial "$z" "$KPORT"
+done
+printf 'x.imported.example\nimported.example\nx.test2\n' >>"$work/names"
+printf '1.8.0.10\n5.8.0.10\n' >>"$work/addrs"
+same comb.test "$work/addrs" "$(wc -l <"$work/addrs") addresses, after them,"
+same dbl.test "$work/names" "$(wc -l <"$work/names") names, after them,"
+ok "dbl.test: the import's entry is listed with its code" \
+    grep -q '^x\.imported\.example\.dbl\.test\. A 127\.0\.0\.9$' \
+    "$work/primary.dbl.test"
+ok "dbl.test: the entry's new TXT" \
+    grep -q '^plain\.example\.dbl\.test\. TXT "listed plain\.example: spam domain, again"$' \
+    "$work/primary.dbl.test"
+ok "comb.test: the entry's new code" \
+    grep -q '^5\.8\.0\.10\.comb\.test\. A 127\.0\.0\.22$' \
+    "$work/primary.comb.test"
+ok "comb.test: the new white entry is not listed" \
+    grep -q '^1\.8\.0\.10\.comb\.test\. -$' "$work/primary.comb.test"
+for z in comb.test dbl.test; do
+	n=$(grep -Ec "IXFR of zone $z serial [0-9]+->[0-9]+ to 127.0.0.1: [0-9]+ deleted, [0-9]+ added" "$work/log")
+	ok "$z: the changes went by increments ($n)" [ "$n" -ge 4 ]
+	unlike "$(grep "IXFR of zone $z " "$work/log")" 'whole zone' \
+	    "$z: ... and never as the whole zone"
+done
 
 done_testing

@@ -180,6 +180,22 @@ ok "... and Knot" says 9.113.0.203.bl.test 127.0.0.2 "$KPORT"
 s2=$(serial_of "$NPORT" bl.test)
 ok "NSD's serial changed ($s1 -> $s2)" [ "$s2" != "$s1" ]
 is "$(serial_of "$KPORT" bl.test)" "$s2" "... and Knot's with it"
+# bl.test's allow-transfer asks for the key: an increment served is a
+# signed one, and the secondaries verified it (no bad signature below)
+is "$(grep -Ec "IXFR of zone bl.test serial $s1->$s2 to 127.0.0.1: 0 deleted, [1-9][0-9]* added" "$work/log")" \
+    2 "NSD and Knot each got the add by a signed increment (IXFR)"
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 \
+    -y "hmac-sha256:xfr-key:$KEY" bl.test "IXFR=$s1" 2>&1)
+like "$o" '9\.113\.0\.203\.bl\.test\.[[:space:]].*A[[:space:]]+127\.0\.0\.2' \
+    "dig's signed IXFR from the old serial: the added record"
+is "$(printf '%s\n' "$o" | grep -c 'IN[[:space:]]*SOA')" 4 \
+    "... as one increment (four SOAs: new, old, new, new)"
+like "$o" 'xfr-key\.[[:space:]].*TSIG[[:space:]]+hmac-sha256\.' "... signed"
+unlike "$o" 'tsig verify failure|Transfer failed|expected a TSIG' \
+    "... and dig verifies it"
+o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test "IXFR=$s1" 2>&1)
+unlike "$o" '9\.113\.0\.203\.bl\.test\.[[:space:]]' \
+    "the same IXFR without the key: no records"
 ok "NSD answered the signed NOTIFY" grep -q \
     "NOTIFY of zone bl.test to 127.0.0.1@$NPORT answered" "$work/log"
 ok "... and Knot" grep -q \

@@ -194,17 +194,6 @@ reset(void)
 	black.n = white.n = merged.n = 0;
 }
 
-static uint64_t seed = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
-
 /* A random prefix inside 10.0.0.0/24 (or 2001:db8::/120), /24-/32. */
 static void
 rnd_add(struct list *l, int v6)
@@ -213,20 +202,20 @@ rnd_add(struct list *l, int v6)
 	struct store_entry *e;
 	struct addr a;
 	char err[64], p[ADDR_STRLEN + 8];
-	int len = 24 + (int)(rnd() % 9);
+	int len = 24 + (int)(tap_rnd() % 9);
 	size_t i;
 
 	addr_parse(v6 ? "2001:db8::" : "10.0.0.0", 0, &a, err, sizeof(err));
-	a.a[ADDR_BYTES(&a) - 1] = (uint8_t)rnd();
+	a.a[ADDR_BYTES(&a) - 1] = (uint8_t)tap_rnd();
 	a.len = (uint8_t)(v6 ? len + 96 : len);
 	addr_mask(&a);
 	for (i = 0; i < l->n; i++)
 		if (addr_equal(&l->e[i].prefix, &a))
 			return;
 	addr_format(&a, p, sizeof(p));
-	if (rnd() % 4 == 0)
+	if (tap_rnd() % 4 == 0)
 		strcat(p, "!");
-	add(l, p, (uint32_t)(rnd() % 3) * 2, reasons[rnd() % 3], 0);
+	add(l, p, (uint32_t)(tap_rnd() % 3) * 2, reasons[tap_rnd() % 3], 0);
 	e = &l->e[l->n - 1];
 	if (e->code != 0)
 		e->code |= 0x7f000000;
@@ -344,9 +333,9 @@ main(void)
 	for (v6 = 0; v6 <= 1; v6++) {
 		for (i = 0; i < 500 && !bad; i++) {
 			reset();
-			for (k = (int)(rnd() % 12); k > 0; k--)
+			for (k = (int)(tap_rnd() % 12); k > 0; k--)
 				rnd_add(&black, v6);
-			for (k = (int)(rnd() % 12); k > 0; k--)
+			for (k = (int)(tap_rnd() % 12); k > 0; k--)
 				rnd_add(&white, v6);
 			if (merge() != 0 || !agree(v6 ? "2001:db8::" :
 			    "10.0.0.0", 8, why, sizeof(why))) {

@@ -1403,7 +1403,7 @@ test_index(void)
 	    last.reason[0] == '\0' && !store_index_stale(st),
 	    "index: the IPv6 delete in the copy");
 
-	/* An import is one journal record: the copy is rebuilt. */
+	/* An import of a few entries a batch: the copy follows each. */
 	memset(&g, 0, sizeof(g));
 	g.st = st;
 	g.base = 0xac100000;	/* 172.16.0.0 */
@@ -1414,6 +1414,22 @@ test_index(void)
 	    count == 1000, "index: import 1000");
 	is_str(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200",
 	    "index: imported entry seen at once");
+	is_int(store_index_step(st, 100000, errbuf, sizeof(errbuf)), 0,
+	    "index: the copy follows the import's 1000 records at once");
+	is_int((long long)store_index_count(st, NULL), 1013,
+	    "index: 1013 entries in memory");
+	ok(strcmp(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200") == 0 &&
+	    last.code == 2 && !store_index_stale(st),
+	    "index: imported entry from the copy");
+
+	/* More in a batch than the journal takes one by one: a rebuild. */
+	memset(&g, 0, sizeof(g));
+	g.st = st;
+	g.base = 0xac200000;	/* 172.32.0.0 */
+	g.n = 16385;
+	ok(store_bulk_add(st, LIST_BLACK, gen_next, &g, "importer", "j.txt",
+	    20000, &count, errbuf, sizeof(errbuf)) == STORE_OK &&
+	    count == 16385, "index: import 16385 in one batch");
 	is_int(store_index_step(st, 100, errbuf, sizeof(errbuf)),
 	    STORE_INDEX_WAIT, "index: after an import, a rebuild waits");
 	add(st, LIST_BLACK, "10.1.2.5", 0, 9, 0, "meanwhile", NULL);
@@ -1421,12 +1437,12 @@ test_index(void)
 	    STORE_INDEX_WAIT, "index: and waits again after another write");
 	is_str(look(st, LIST_BLACK, "10.1.2.5"), "10.1.2.5",
 	    "index: which is seen at once");
-	n = index_steps(st, 100);
+	n = index_steps(st, 1000);
 	ok(n >= 10, "index: rebuilt after the import in %d steps", n);
-	is_int((long long)store_index_count(st, NULL), 1014,
-	    "index: 1014 entries in memory");
-	ok(strcmp(look(st, LIST_BLACK, "172.16.3.200"), "172.16.3.200") == 0 &&
-	    last.code == 2 && !store_index_stale(st),
+	is_int((long long)store_index_count(st, NULL), 17399,
+	    "index: 17399 entries in memory");
+	ok(strcmp(look(st, LIST_BLACK, "172.32.63.255"), "172.32.63.255") ==
+	    0 && last.code == 2 && !store_index_stale(st),
 	    "index: imported entry from the copy");
 	ok(strcmp(look(st, LIST_BLACK, "10.9.0.2"), "10.0.0.0/8") == 0 &&
 	    last.code == 2, "index: an expired entry is skipped");
@@ -1448,15 +1464,10 @@ test_index(void)
  * changes that the copy follows through the journal. A fixed seed: the
  * same run every time.
  */
-static uint64_t rnd6_state = 0x9e3779b97f4a7c15ULL;
-
 static uint32_t
 rnd6(void)
 {
-	rnd6_state ^= rnd6_state << 13;
-	rnd6_state ^= rnd6_state >> 7;
-	rnd6_state ^= rnd6_state << 17;
-	return (uint32_t)(rnd6_state >> 16);
+	return (uint32_t)(tap_rnd() >> 16);
 }
 
 /* A random IPv6 address: mostly in a few /32s, sites and hosts. */
@@ -2814,6 +2825,53 @@ raw_count(const char *dir, const char *name, const char *prefix,
 	return rc == MDB_NOTFOUND ? 0 : -1;
 }
 
+/*
+ * A replace that changes more entries than the journal takes one by one
+ * says "an import" (the whole list); one entry fewer, each.
+ */
+static void
+test_replace_many(void)
+{
+	struct store *st;
+	struct store_entry *nv;
+	struct arr a;
+	char *p = dbpath("many"), cidr[32];
+	size_t i, n = 16385, count = 0, dups = 0;
+	uint32_t s0 = 0, s1 = 0;
+
+	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	if (!ok(st != NULL && store_serial_conf(st, "z.test", 1, 100, &s0,
+	    errbuf, sizeof(errbuf)) == STORE_OK, "many: open"))
+		return;
+	nv = xreallocarray(NULL, n, sizeof(*nv));
+	for (i = 0; i < n; i++) {
+		snprintf(cidr, sizeof(cidr), "10.%zu.%zu.%zu", i >> 16,
+		    i >> 8 & 255, i & 255);
+		nv[i] = mk(cidr, 0, 0, 0, "feed", "many");
+	}
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = n;
+	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed", "f",
+	    &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	    count == n, "many: a replace adding 16385 entries");
+	is_str(since(st, "z.test", s0, &s1), "0 import unknown",
+	    "many: ... journals an import");
+	is_int((int)(s1 - s0), 1, "many: ... the serial one up");
+	s0 = s1;
+	memset(&a, 0, sizeof(a));
+	a.v = nv + 1;
+	a.n = n - 1;
+	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed", "f",
+	    &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	    count == n - 1, "many: a replace deleting one of them");
+	is_str(since(st, "z.test", s0, &s1), "0 10.0.0.0 had many",
+	    "many: ... journals that entry");
+	store_close(st);
+	free(nv);
+}
+
 /* look(), and the code and reason found, as "PREFIX CODE REASON". */
 static const char *
 look_all(struct store *st, unsigned l, const char *s)
@@ -2843,7 +2901,6 @@ test_replace_shared(void)
 	const uint8_t badkey[] = { 4, 192, 0, 2, 99, 32 };
 	struct addr a1;
 	uint32_t s0 = 0, s1 = 0;
-	const char *w;
 	int rc;
 
 	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
@@ -2918,10 +2975,27 @@ test_replace_shared(void)
 	    "192.0.2.4 2130706437 other", "shared: ... both");
 	is_str(walk(st, LIST_BLACK, 0), "192.0.2.1 192.0.2.2 192.0.2.3 "
 	    "192.0.2.4 192.0.2.5", "shared: its entries alone");
-	w = since(st, "z.test", s0, &s1);
-	ok(strncmp(w, "0 192.0.2.2 had listed; ", 24) == 0,
-	    "shared: ... still after the next replace renumbered the "
-	    "shared values (%s)", w);
+	is_str(since(st, "z.test", s0, &s1), "0 192.0.2.2 had listed; "
+	    "0 192.0.2.1 had listed; 0 192.0.2.2 absent; "
+	    "0 192.0.2.3 had its own; 0 192.0.2.4 absent; "
+	    "0 192.0.2.5 absent; 0 198.51.100.0/24 had listed; "
+	    "0 198.51.100.7 had ; 0 203.0.113.5 had by hand",
+	    "shared: the old value still read after the next replace "
+	    "numbered the shared values anew; the replace journals each "
+	    "entry it changes");
+	s0 = s1;
+	nv[0] = mk("192.0.2.1", 0, 0x7f000004, 0, "other feed", "again");
+	nv[1] = mk("192.0.2.2", 0, 0x7f000004, 0, "other feed", "again");
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = 5;
+	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
+	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	    count == 5, "shared: the same entries again, two by another "
+	    "actor");
+	is_str(since(st, "z.test", s0, &s1), "current",
+	    "shared: ... change nothing the zone answers: no journal record, "
+	    "the same serial");
 	store_close(st);
 	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
 	ok(rc == 0 && n == 2, "shared: the old shared value went, the two "
@@ -2948,7 +3022,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(469);
+	plan(481);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -2959,6 +3033,7 @@ main(void)
 	test_named_lists();
 	test_replace();
 	test_replace_shared();
+	test_replace_many();
 	test_cache_keys();
 	test_cache_old();
 

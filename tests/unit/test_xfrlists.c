@@ -28,17 +28,6 @@
 #define MAXOUT	4096		/* prefixes or names handed back */
 #define ROUNDS	400
 
-static uint64_t seed = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
-
 static int
 cmp_entry(const void *a, const void *b)
 {
@@ -83,9 +72,9 @@ rnd_prefixes(struct store_entry *v, size_t n)
 	int len, dup;
 
 	while (k < n) {
-		len = rnd() % 8 == 0 ? (rnd() % 2 ? 8 : 16) :
-		    24 + (int)(rnd() % 9);
-		addr_from_v4(&a, 0x0a000000U | (uint32_t)(rnd() % 256));
+		len = tap_rnd() % 8 == 0 ? (tap_rnd() % 2 ? 8 : 16) :
+		    24 + (int)(tap_rnd() % 9);
+		addr_from_v4(&a, 0x0a000000U | (uint32_t)(tap_rnd() % 256));
 		a.len = (uint8_t)len;
 		addr_mask(&a);
 		for (i = 0, dup = 0; i < k; i++)
@@ -97,7 +86,7 @@ rnd_prefixes(struct store_entry *v, size_t n)
 		memset(&v[k], 0, sizeof(v[k]));
 		v[k].prefix = a;
 		v[k].reason = v[k].actor = "";
-		v[k].flags = rnd() % 4 == 0 ? ENTRY_EXCLUDE : 0;
+		v[k].flags = tap_rnd() % 4 == 0 ? ENTRY_EXCLUDE : 0;
 		k++;
 	}
 	qsort(v, k, sizeof(*v), cmp_entry);
@@ -137,10 +126,10 @@ addr_round(size_t nl, int with_exc, char *why, size_t len)
 
 	for (l = 0; l < nl; l++) {
 		lists[l].v = v[l];
-		lists[l].n = rnd_prefixes(v[l], rnd() % MAXE);
+		lists[l].n = rnd_prefixes(v[l], tap_rnd() % MAXE);
 	}
 	exc.v = x;
-	exc.n = with_exc ? rnd_prefixes(x, rnd() % 8) : 0;
+	exc.n = with_exc ? rnd_prefixes(x, tap_rnd() % 8) : 0;
 	naout = 0;
 	if (xfrlists_addr(lists, nl, &exc, addr_emit, NULL) != 0) {
 		snprintf(why, len, "xfrlists_addr failed");
@@ -321,10 +310,10 @@ name_round(size_t nl, char *why, size_t len)
 	int wild, dup;
 
 	for (l = 0; l < nl; l++) {
-		for (k = 0, i = rnd() % MAXE; k < i; k++) {
+		for (k = 0, i = tap_rnd() % MAXE; k < i; k++) {
 			/* entries of 1-3 labels; a query goes one deeper */
-			nm = names[rnd() % (3 + 9 + 27)];
-			wild = rnd() % 2 ? ENTRY_WILD : 0;
+			nm = names[tap_rnd() % (3 + 9 + 27)];
+			wild = tap_rnd() % 2 ? ENTRY_WILD : 0;
 			for (j = 0, dup = 0; j < k; j++)
 				dup |= (v[l][j].flags & ENTRY_WILD) ==
 				    (unsigned)wild && strcmp(v[l][j].dname, nm) == 0;
@@ -338,7 +327,7 @@ name_round(size_t nl, char *why, size_t len)
 			v[l][k].dname_len = strlen(nm);
 			v[l][k].reason = v[l][k].actor = "";
 			v[l][k].flags = (uint32_t)wild |
-			    (rnd() % 4 == 0 ? ENTRY_EXCLUDE : 0);
+			    (tap_rnd() % 4 == 0 ? ENTRY_EXCLUDE : 0);
 		}
 		lists[l].v = v[l];
 		lists[l].n = k;

@@ -807,7 +807,9 @@ since_cb(void *arg, unsigned l, const struct store_entry *e, int had,
 	else if (had == -1)
 		j->whole = "the journal was written by an older version";
 	else if ((r = entry_region(j->z, e)) == -1)
-		j->whole = "a change of a prefix wider than a first label";
+		j->whole = j->z->conf->type == ZONE_RHSBL ?
+		    "a change of a top-level domain's entry" :
+		    "a change of a prefix wider than a first label";
 	else {
 		j->region[r] = 1;
 		j->chg = xreallocarray(j->chg, j->nchg + 1, sizeof(*j->chg));
@@ -893,8 +895,8 @@ chg_find(const struct job *j, unsigned l, const struct store_entry *e)
 
 /*
  * Copy an entry of a list the zone reads for the IXFR's views: those
- * of the changed regions, and those wider than a first label (they
- * cover the regions); none that has expired.
+ * of the changed regions, and those wider than a first label or of a
+ * top-level domain (they cover the regions); none that has expired.
  */
 static int
 capture_cb(void *arg, const struct store_entry *e)

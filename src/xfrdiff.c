@@ -38,28 +38,33 @@ xfrdiff_region(const struct addr *p)
 	return nib < 10 ? nib : 256 + nib - 10;
 }
 
-/* The offset of the last label of name (nlen > 0 bytes, wire form). */
+/*
+ * The labels of name (nlen > 0 bytes, wire form): their number, and the
+ * offsets of the last one and of the one before it (or the last).
+ */
 static size_t
-last_label(const uint8_t *name, size_t nlen)
+last_labels(const uint8_t *name, size_t nlen, size_t *last, size_t *prev)
 {
-	size_t o = 0, last = 0;
+	size_t o = 0, n = 0;
 
-	while (o < nlen) {
-		last = o;
+	*last = *prev = 0;
+	for (; o < nlen; n++) {
+		*prev = *last;
+		*last = o;
 		o += 1 + name[o];
 	}
-	return last;
+	return n;
 }
 
 int
 xfrdiff_owner_region(const uint8_t *name, size_t nlen)
 {
-	size_t last, l, i;
+	size_t last, prev, l, i;
 	int v = 0;
 
 	if (nlen == 0)
 		return -1;
-	last = last_label(name, nlen);
+	(void)last_labels(name, nlen, &last, &prev);
 	l = name[last];
 	if (l == 1 && name[last + 1] >= 'a' && name[last + 1] <= 'f')
 		return 256 + name[last + 1] - 'a';
@@ -73,41 +78,52 @@ xfrdiff_owner_region(const uint8_t *name, size_t nlen)
 	return v <= 255 ? v : -1;
 }
 
-/* A label (l bytes) hashed to a region: FNV-1a of its lower case. */
-static int
-label_region(const uint8_t *p, size_t l)
+#define FNV_BASIS	2166136261U
+
+/* FNV-1a of l bytes at p in lower case, on from h. */
+static uint32_t
+fnv(uint32_t h, const uint8_t *p, size_t l)
 {
-	uint32_t h = 2166136261U;
 	size_t i;
 
-	if (l == 0)
-		return -1;
 	for (i = 0; i < l; i++) {
 		h ^= p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 'a' - 'A' : p[i];
 		h *= 16777619U;
 	}
-	return (int)(h % XFRDIFF_REGIONS);
+	return h;
 }
 
 int
 xfrdiff_name_region(const char *name, size_t len)
 {
 	size_t i = len;
+	int dots = 0;
 
-	while (i > 0 && name[i - 1] != '.')
+	/* back to the start of the last two labels */
+	while (i > 0) {
+		if (name[i - 1] == '.' && ++dots == 2)
+			break;
 		i--;
-	return label_region((const uint8_t *)name + i, len - i);
+	}
+	if (dots == 0 || name[len - 1] == '.' || name[i] == '.')
+		return -1;
+	return (int)(fnv(FNV_BASIS, (const uint8_t *)name + i, len - i) %
+	    XFRDIFF_REGIONS);
 }
 
 int
 xfrdiff_owner_name_region(const uint8_t *name, size_t nlen)
 {
-	size_t last;
+	size_t last, prev;
+	uint32_t h = FNV_BASIS;
 
 	if (nlen == 0)
 		return -1;
-	last = last_label(name, nlen);
-	return label_region(name + last + 1, name[last]);
+	if (last_labels(name, nlen, &last, &prev) >= 2) {
+		h = fnv(h, name + prev + 1, name[prev]);
+		h = fnv(h, (const uint8_t *)".", 1);
+	}
+	return (int)(fnv(h, name + last + 1, name[last]) % XFRDIFF_REGIONS);
 }
 
 struct xfrdiff_set *

@@ -37,16 +37,24 @@ int	xfrdiff_region(const struct addr *p);
 int	xfrdiff_owner_region(const uint8_t *name, size_t nlen);
 
 /*
- * In an rhsbl zone an entry's records are at its name, the names above
- * it and the wildcards below them, all under its last label (the
- * top-level domain): the region of a name (dotted, no final dot, len
- * bytes) is its last label hashed to one of XFRDIFF_REGIONS. Names of
- * other top-level domains may share it; their records are then compared
- * too, are alike, and make no difference. -1 for an empty name.
+ * In an rhsbl zone the records that an entry of a name of two labels or
+ * more makes are at its name, at the names above it up to its last two
+ * labels (the registered domain: "example.com"), and at the wildcards
+ * below them; the records there depend on entries at or below that
+ * domain, and on those of its top-level domain ("com", "*.com"). The
+ * region of a name (dotted, no final dot, len bytes) is its last two
+ * labels hashed to one of XFRDIFF_REGIONS; -1 for a name of one label
+ * (a top-level domain's entry: its records reach into every region).
+ * Domains that share a region are compared too, are alike, and make no
+ * difference.
  */
 int	xfrdiff_name_region(const char *name, size_t len);
 
-/* The same for a record's owner (as xfrdiff_owner_region). */
+/*
+ * The region of a record's owner in an rhsbl zone (as
+ * xfrdiff_owner_region): its last two labels hashed the same way; an
+ * owner of one label, that label's; -1 for the apex.
+ */
 int	xfrdiff_owner_name_region(const uint8_t *name, size_t nlen);
 
 struct xfrdiff_set;

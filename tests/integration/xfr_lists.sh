@@ -10,8 +10,8 @@
 # above an entry, the apex, the RFC 5782 test points. An add and a del
 # reach both by NOTIFY; more changes (a del of an exclusion, a new TXT,
 # a wildcard, a small import, a white entry, a new code) reach them by
-# IXFR increments, and every sample is compared again. A helo zone is
-# refused.
+# IXFR increments, and every sample is compared again; a top-level
+# domain's entry by the whole zone. A helo zone is refused.
 
 . "$top_srcdir/tests/integration/lib.sh"
 xfr_begin xfr-lists.conf.in
@@ -204,8 +204,8 @@ ok "... the name deep below it stays" \
 # zone under the changed first octets, compared before and after.
 ctl_ok "del an exclusion" del dbl '!ex.wild.example'
 ctl_ok "an entry's new TXT" add dbl plain.example --reason "spam domain, again"
-ctl_ok "a wildcard in another top-level domain" add policy '*.test2' \
-    --reason "all of test2"
+ctl_ok "a wildcard in another domain" add policy '*.only.test2' \
+    --reason "all below only.test2"
 printf '.imported.example :127.0.0.9:feed\nplain.example\n' \
     >"$work/policy.txt"
 ctl_ok "a small import into a domain list" import policy "$work/policy.txt"
@@ -217,7 +217,8 @@ for z in comb.test dbl.test; do
 	ok "NSD follows $z" xfr_wait_serial "$z" "$NPORT"
 	ok "Knot follows $z" xfr_wait_serial "$z" "$KPORT"
 done
-printf 'x.imported.example\nimported.example\nx.test2\n' >>"$work/names"
+printf 'x.imported.example\nimported.example\ny.x.only.test2\n' \
+    >>"$work/names"
 printf '1.8.0.10\n5.8.0.10\n' >>"$work/addrs"
 same comb.test "$work/addrs" "$(wc -l <"$work/addrs") addresses, after them,"
 same dbl.test "$work/names" "$(wc -l <"$work/names") names, after them,"
@@ -238,5 +239,18 @@ for z in comb.test dbl.test; do
 	unlike "$(grep "IXFR of zone $z " "$work/log")" 'whole zone' \
 	    "$z: ... and never as the whole zone"
 done
+
+# A top-level domain's entry makes records in every region: the whole
+# zone, and the secondaries answer as rdnsbld does after it too.
+ctl_ok "a top-level domain's wildcard" add dbl '*.test2' --reason tld
+for s in "NSD $NPORT" "Knot $KPORT"; do
+	ok "... reaches ${s% *}" xfr_says x.test2.dbl.test 127.0.0.2 "${s#* }"
+	ok "... which follows dbl.test" xfr_wait_serial dbl.test "${s#* }"
+done
+ok "... as the whole zone, and the log says why" grep -q \
+    "IXFR of zone dbl.test from serial [0-9]* to 127.0.0.1: the whole zone: a change of a top-level domain's entry" \
+    "$work/log"
+printf 'x.test2\ny.x.test2\n' >>"$work/names"
+same dbl.test "$work/names" "$(wc -l <"$work/names") names, after it,"
 
 done_testing

@@ -2,7 +2,8 @@
 /*
  * test_xfrdiff.c -- the difference of two versions of a zone's records
  * (xfrdiff.h): the region of a prefix and of an owner name, at and
- * around the first label's edges, and of an rhsbl zone's names; then many random pairs of sets
+ * around the first label's edges, and of an rhsbl zone's names (their
+ * last two labels); then many random pairs of sets
  * drawn from one pool of records, some regions marked, against the
  * difference worked out plainly (a record of a marked region in one set
  * and not in the other): every deletion once, then every addition once,
@@ -117,22 +118,31 @@ name_regions(void)
 {
 	uint8_t in[XFRDIFF_REGIONS], w[256];
 	struct xfrdiff_set *s;
-	int com = xfrdiff_name_region("spam.example.com", 16);
+	int ex = xfrdiff_name_region("spam.example.com", 16);
 
-	ok(com >= 0 && com < XFRDIFF_REGIONS, "a name's region: %d", com);
-	is_int(xfrdiff_name_region("com", 3), com, "... its last label's");
-	is_int(owner_name_of("x.y.com"), com, "an owner under com: the same");
-	is_int(owner_name_of("*.example.COM"), com, "... in any case");
-	is_int(owner_name_of("com"), com, "... and com itself");
-	ok(xfrdiff_name_region("example.org", 11) != com &&
-	    owner_name_of("*.org") == xfrdiff_name_region("org", 3),
-	    "org: another region, the same for its entries and owners");
+	ok(ex >= 0 && ex < XFRDIFF_REGIONS, "a name's region: %d", ex);
+	is_int(xfrdiff_name_region("example.com", 11), ex,
+	    "... its last two labels'");
+	is_int(owner_name_of("x.y.example.com"), ex,
+	    "an owner under example.com: the same");
+	is_int(owner_name_of("*.example.COM"), ex, "... in any case");
+	is_int(owner_name_of("example.com"), ex, "... and example.com itself");
+	ok(xfrdiff_name_region("example.org", 11) != ex &&
+	    owner_name_of("*.example.org") ==
+	    xfrdiff_name_region("a.example.org", 13),
+	    "example.org: another region, the same for its entries and "
+	    "owners");
+	is_int(xfrdiff_name_region("com", 3), -1,
+	    "a top-level domain: none (it reaches into every region)");
 	is_int(xfrdiff_name_region("", 0), -1, "an empty name: none");
 	is_int(xfrdiff_name_region("example.", 8), -1,
 	    "an empty last label: none");
+	is_int(xfrdiff_name_region("a..com", 6), -1,
+	    "an empty label before it: none");
+	ok(owner_name_of("com") >= 0, "an owner of one label: its own");
 	is_int(xfrdiff_owner_name_region(w, 0), -1, "the apex: none");
 	memset(in, 0, sizeof(in));
-	in[com] = 1;
+	in[ex] = 1;
 	s = xfrdiff_new(in, 1);
 	xfrdiff_add(s, w, wire("a.example.com", w), 1, 60,
 	    (const uint8_t *)"\177\0\0\2", 4);
@@ -384,7 +394,7 @@ threads(void)
 int
 main(void)
 {
-	plan(36);
+	plan(39);
 	regions();
 	name_regions();
 	pool_fill();

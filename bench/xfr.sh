@@ -36,6 +36,9 @@
 # 3 and 4 are left out with SECONDARY=no, or when MemAvailable is under
 # 2 kB an entry (NSD held 0.75 kB an entry at 10^6, and loads a new copy
 # of the zone beside the old one).
+# FAMILY=dnset: the domain list of `bench/gen-dnset.sh N' in an rhsbl
+# zone instead (its names under com, net, org and test, a quarter each),
+# each change a name under test.
 # All traffic is on 127.0.0.1. Work files go to a mktemp directory under
 # $TMPDIR (default /tmp), removed at the end; only the processes this
 # script started are killed.
@@ -98,7 +101,14 @@ nsd_mem() {
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 echo "versions: $("$build/src/rdnsbld" -V 2>&1 | head -1); nsd $(dpkg-query -W -f '${Version}' nsd 2>/dev/null); dig $(dig -v 2>&1 | head -1); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
-echo "settings: AXFRS=$axfrs ROUNDS=$rounds SECS=$secs RATE=$rate CHANGES=$changes NQ=$nq SECONDARY=$secondary"
+echo "settings: AXFRS=$axfrs ROUNDS=$rounds SECS=$secs RATE=$rate CHANGES=$changes NQ=$nq SECONDARY=$secondary FAMILY=${FAMILY:-4}"
+# the list and the zone's type
+if [ "${FAMILY:-4}" = dnset ]; then
+	lst=dbl ztype=rhsbl
+	lclause=$(printf 'list:\n\tname: dbl\n\ttype: domain')
+else
+	lst=black ztype=dnsbl lclause=
+fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for n in "$@"; do
@@ -115,10 +125,11 @@ server:
 	database: $d/db
 	map-size: $(( n / 1000000 + 1 ))g
 	verbosity: 1
+$lclause
 zone:
 	name: bl.bench
-	type: dnsbl
-	list: black
+	type: $ztype
+	list: $lst
 	soa: ns.bl.bench hostmaster.bl.bench
 	ns: ns.bl.bench
 	allow-transfer: 127.0.0.1
@@ -126,7 +137,7 @@ zone:
 CONF
 	ctl() { "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" "$@"; }
 	t0=$(now)
-	ctl import black "$d/data.txt" --replace >"$d/import.out" 2>&1 || {
+	ctl import "$lst" "$d/data.txt" --replace >"$d/import.out" 2>&1 || {
 		echo "xfr.sh: import failed:" >&2
 		cat "$d/import.out" >&2
 		exit 1
@@ -278,11 +289,15 @@ CONF
 			# one change a NOTIFY: let notify-interval (1 s) pass
 			sleep 1.1
 			read -r a <&3
-			name=$(echo "$a" |
-			    awk -F. '{ print $4 "." $3 "." $2 "." $1 }').bl.bench
+			if [ "$lst" = dbl ]; then
+				name=$a.bl.bench
+			else
+				name=$(echo "$a" | awk -F. \
+				    '{ print $4 "." $3 "." $2 "." $1 }').bl.bench
+			fi
 			set -- $("$work/dnsprobe" -t 3600 "$pn" "$name" listed \
 			    "$build/src/rdnsblctl" -c "$d/rdnsbld.conf" add \
-			    black "$a" --reason bench) ||
+			    "$lst" "$a" --reason bench) ||
 			    { echo "xfr.sh: NSD never listed $a" >&2;
 			    tail "$d/nsd/nsd.log" >&2; exit 1; }
 			echo "$1" >>"$d/chg"

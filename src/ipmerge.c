@@ -219,7 +219,9 @@ ipmerge_entry_push(struct store_entry **v, size_t *n,
 	struct store_entry *w;
 	char *s;
 
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	/* room for 16, then doubled at each power of two */
+	if (*n == 0 || (*n >= 16 && (*n & (*n - 1)) == 0))
+		*v = xreallocarray(*v, *n == 0 ? 16 : *n * 2, sizeof(**v));
 	w = &(*v)[(*n)++];
 	*w = *e;
 	s = xmalloc(e->reason_len + e->actor_len + e->dname_len + 1);

@@ -61,7 +61,9 @@ int		 ipmerge_cmp(const struct addr *, const struct addr *);
 
 /*
  * Append a copy of e to *v (*n entries), its strings (a domain list's
- * name too) in one block: free it with free(e->reason).
+ * name too) in one block: free it with free(e->reason). *v has room for
+ * 16 entries, or for the power of two at or above *n: append only to
+ * an array this made (and *n as it left it, or 0).
  */
 void		 ipmerge_entry_push(struct store_entry **v, size_t *n,
 		    const struct store_entry *e);

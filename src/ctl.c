@@ -1645,6 +1645,7 @@ import_next(void *arg, struct store_entry *e)
 		e->prefix = ie.prefix;
 		e->flags = ie.exclude ? ENTRY_EXCLUDE : 0;
 		e->flags |= ie.notxt ? ENTRY_NOTXT : 0;
+		e->flags |= ie.self ? ENTRY_SELF : 0;
 		if (ie.dname != NULL) {
 			e->dname = ie.dname;
 			e->dname_len = strlen(ie.dname);

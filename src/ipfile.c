@@ -111,6 +111,7 @@ struct ipfile {
 	int64_t		 meta_expires;
 	int		 meta_code0;
 	int		 meta_txtdefault;
+	int		 meta_self;
 	int		 meta_has_actor;
 	char		 meta_actor[IPFILE_ACTOR_MAX + 1];
 
@@ -614,6 +615,7 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 	f->meta_line = 0;
 	f->meta_added = f->meta_expires = 0;
 	f->meta_code0 = f->meta_has_actor = f->meta_txtdefault = 0;
+	f->meta_self = 0;
 	for (;;) {
 		char *key, *val;
 
@@ -645,6 +647,8 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 			bit = 8;
 		else if (strcmp(key, "txt") == 0)
 			bit = 16;
+		else if (strcmp(key, "scope") == 0)
+			bit = 32;
 		else
 			return ipf_err(f, errbuf, errlen, "bad #@ line: "
 			    "unknown key \"%s\"",
@@ -681,6 +685,13 @@ parse_meta(struct ipfile *f, char *s, char *errbuf, size_t errlen)
 				    "the entry line)", key, bit == 8 ? "0" :
 				    "\"default\"", bit == 8 ? "A value" : "TXT");
 			*(bit == 8 ? &f->meta_code0 : &f->meta_txtdefault) = 1;
+			break;
+		case 32:	/* scope=self */
+			if (strcmp(val, "self") != 0)
+				return ipf_err(f, errbuf, errlen, "bad #@ "
+				    "line: scope can only be self (a "
+				    "self-service delisting's exemption)");
+			f->meta_self = 1;
 			break;
 		}
 	}
@@ -994,6 +1005,7 @@ entry_start(struct ipfile *f, int exclude, uint32_t code, const char *txt)
 			f->cur.actor = f->meta_actor;
 		if (f->meta_code0)
 			f->cur.code = 0;
+		f->cur.self = f->meta_self;
 		f->meta_line = 0;
 	}
 }

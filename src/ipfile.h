@@ -34,7 +34,9 @@
  * applies to the next entry line ("code=0" there: the A value on that
  * line is only for rbldnsd; "txt=default": the entry has no TXT of its
  * own, and rdnsbl answers the zone's default reason, where rbldnsd
- * answers no TXT). doc/rbldnsd-format.md has the details.
+ * answers no TXT; "scope=self": a self-service delisting's exemption,
+ * which exempts from the computed checks only). doc/rbldnsd-format.md
+ * has the details.
  *
  * The module is pure: no LMDB, no logging. Errors and warnings carry
  * "file:line: " prefixes.
@@ -68,6 +70,8 @@ struct ipfile_entry {
 	int64_t		 expires;	/* from "#@" metadata or the file's
 					   "$TIMESTAMP", the earlier; 0 if none */
 	const char	*actor;		/* from "#@" metadata, NULL if none */
+	int		 self;		/* "#@ scope=self": an exemption of a
+					   self-service delisting (ENTRY_SELF) */
 	int		 line;
 };
 

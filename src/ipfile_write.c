@@ -77,7 +77,7 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 	/* no TXT of its own, yet not "no TXT" as a file says it */
 	txtdefault = !(e->flags & (ENTRY_EXCLUDE | ENTRY_NOTXT)) && rlen == 0;
 	if (e->added != 0 || e->expires != 0 || e->actor_len > 0 ||
-	    special || txtdefault) {
+	    special || txtdefault || (e->flags & ENTRY_SELF)) {
 		fputs("#@", fp);
 		if (e->added != 0)
 			fprintf(fp, " added=%lld", (long long)e->added);
@@ -92,6 +92,8 @@ ipfile_write_entry(FILE *fp, const struct store_entry *e)
 			fputs(" code=0", fp);
 		if (txtdefault)
 			fputs(" txt=default", fp);
+		if (e->flags & ENTRY_SELF)
+			fputs(" scope=self", fp);
 		putc('\n', fp);
 	}
 	if (e->flags & ENTRY_EXCLUDE)

@@ -77,6 +77,19 @@ o=$(dig @127.0.0.1 -p "$PORT" +tries=1 +time=3 bl.test AXFR 2>&1)
 like "$o" '52\.2\.0\.192\.bl\.test\.[[:space:]].*A[[:space:]]+127\.0\.0\.2' \
     "the transfer lists 192.0.2.52 despite its self-service exemption"
 
+# An export of the exemptions marks the self-service one, and an import
+# keeps the mark: the black entry still lists 192.0.2.52 after the
+# exemption was deleted and imported again (unmarked, it would exempt).
+ctl_ok "export exempt" export exempt
+printf '%s\n' "$CTL_OUT" >"$work/exempt.txt"
+like "$CTL_OUT" '#@ .*scope=self' "export exempt: the self-service mark"
+ctl_ok "del the exemption" del exempt 192.0.2.52
+ctl_ok "import the exported exemptions" import exempt "$work/exempt.txt"
+ctl_ok "list exempt" list exempt
+like "$CTL_OUT" '192\.0\.2\.52' "... the exemption is back"
+is "$(q +short 52.2.0.192.bl.test)" 127.0.0.2 \
+    "... and still yields to the black entry"
+
 ctl_ok "queue" queue
 like "$CTL_OUT" 'approved 192\.0\.2\.50 ' "queue: the first request approved"
 like "$CTL_OUT" 'pending 192\.0\.2\.50 ' "queue: the second one pending"

@@ -640,6 +640,11 @@ test_crlf_meta(void)
 	    "t.txt:6: bad #@ line: no key=value\n"
 	    "t.txt:7: bad #@ line: code can only be 0 (the A value goes on "
 	    "the entry line)\n", "bad #@ lines are errors");
+	is_str(readall("#@ scope=all\n192.0.2.2\n"),
+	    "t.txt:1: bad #@ line: scope can only be self (a self-service "
+	    "delisting's exemption)\n"
+	    "2 192.0.2.2 code=0.0.0.0 txt=\n",
+	    "scope other than self: an error");
 }
 
 static struct store_entry
@@ -677,7 +682,8 @@ test_roundtrip(void)
 	in[0] = mk("192.0.2.1", 0, 0x7f000002, 1700000000, 0, "alice", "");
 	in[1] = mk("192.0.2.0/24", 0, 0x7f000003, 1700000001, 1700009999,
 	    "bob", "spam: see https://example.org/?$");
-	in[2] = mk("10.0.0.0/8", 0, 0, 1700000002, 0, "carol", "plain words");
+	in[2] = mk("10.0.0.0/8", ENTRY_SELF, 0, 1700000002, 0, "carol",
+	    "plain words");
 	in[3] = mk("192.0.2.7", ENTRY_EXCLUDE, 0, 1700000003, 0, "dave", "");
 	in[4] = mk("2001:db8::/32", 0, 0x7f000004, 1700000004, 1800000000,
 	    "eve", "six");
@@ -699,6 +705,8 @@ test_roundtrip(void)
 	    != NULL, "entry with metadata and value");
 	ok(strstr(buf, "\n10.0.0.0/8 plain words\n") != NULL,
 	    "code 0 with a reason: plain TXT");
+	ok(strstr(buf, "actor=carol scope=self\n10.0.0.0/8 ") != NULL,
+	    "a self-service exemption: scope=self");
 	ok(strstr(buf, "actor=gus code=0\n::ffff:c000:201 :127.0.0.2:#42 tkt\n")
 	    != NULL, "code 0, TXT starting with #: code=0 marker");
 	ok(strstr(buf, "\n!192.0.2.7\n") != NULL &&
@@ -731,6 +739,7 @@ test_roundtrip(void)
 		    e.exclude == !!(in[got].flags & ENTRY_EXCLUDE) &&
 		    e.code == in[got].code && e.added == in[got].added &&
 		    e.expires == in[got].expires && e.actor != NULL &&
+		    e.self == !!(in[got].flags & ENTRY_SELF) &&
 		    strcmp(e.actor, in[got].actor) == 0 &&
 		    strcmp(e.txt, want) == 0)
 			same++;
@@ -780,7 +789,7 @@ test_speed(void)
 int
 main(void)
 {
-	plan(75);
+	plan(77);
 	test_forms();
 	test_values();
 	test_warnings();

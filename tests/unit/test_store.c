@@ -2710,6 +2710,25 @@ arr_next(void *arg, struct store_entry *e)
 	return 1;
 }
 
+/* store_replace of list l by the n entries at v, by "feed"; the count. */
+static enum store_rc
+replace_with(struct store *st, unsigned l, const struct store_entry *v,
+    size_t n, size_t *count)
+{
+	struct arr a;
+	size_t dups;
+	enum store_rc rc;
+
+	memset(&a, 0, sizeof(a));
+	a.v = v;
+	a.n = n;
+	rc = store_replace(st, l, arr_next, NULL, &a, "feed", "feed.txt",
+	    count, &dups, errbuf, sizeof(errbuf));
+	if (rc != STORE_OK)
+		printf("# replace: %s\n", errbuf);
+	return rc;
+}
+
 /*
  * import --replace: the list becomes the iterator's entries, all in one
  * commit; the first of two equal prefixes stays; an error changes
@@ -2834,9 +2853,8 @@ test_replace_many(void)
 {
 	struct store *st;
 	struct store_entry *nv;
-	struct arr a;
 	char *p = dbpath("many"), cidr[32];
-	size_t i, n = 16385, count = 0, dups = 0;
+	size_t i, n = 16385, count = 0;
 	uint32_t s0 = 0, s1 = 0;
 
 	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
@@ -2850,21 +2868,13 @@ test_replace_many(void)
 		    i >> 8 & 255, i & 255);
 		nv[i] = mk(cidr, 0, 0, 0, "feed", "many");
 	}
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = n;
-	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed", "f",
-	    &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	ok(replace_with(st, LIST_BLACK, nv, n, &count) == STORE_OK &&
 	    count == n, "many: a replace adding 16385 entries");
 	is_str(since(st, "z.test", s0, &s1), "0 import unknown",
 	    "many: ... journals an import");
 	is_int((int)(s1 - s0), 1, "many: ... the serial one up");
 	s0 = s1;
-	memset(&a, 0, sizeof(a));
-	a.v = nv + 1;
-	a.n = n - 1;
-	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed", "f",
-	    &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	ok(replace_with(st, LIST_BLACK, nv + 1, n - 1, &count) == STORE_OK &&
 	    count == n - 1, "many: a replace deleting one of them");
 	is_str(since(st, "z.test", s0, &s1), "0 10.0.0.0 had many",
 	    "many: ... journals that entry");
@@ -2895,8 +2905,7 @@ test_replace_shared(void)
 {
 	struct store *st;
 	struct store_entry nv[5];
-	struct arr a;
-	size_t count = 0, dups = 0, n = 0, nref = 0;
+	size_t count = 0, n = 0, nref = 0;
 	char *p = dbpath("shared");
 	const uint8_t badkey[] = { 4, 192, 0, 2, 99, 32 };
 	struct addr a1;
@@ -2914,11 +2923,7 @@ test_replace_shared(void)
 	nv[2] = mk("198.51.100.0/24", 0, 0x7f000002, 0, "feed", "listed");
 	nv[3] = mk("192.0.2.3", 0, 0x7f00000a, 0, "feed", "its own");
 	nv[4] = mk("198.51.100.7", ENTRY_EXCLUDE, 0, 0, "feed", "");
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = 5;
-	is_int(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
-	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	is_int(replace_with(st, LIST_BLACK, nv, 5, &count), STORE_OK,
 	    "shared: replace");
 	ok(add(st, LIST_BLACK, "203.0.113.5", 0, 0x7f000003, 0, "by hand",
 	    NULL) == STORE_OK, "shared: an entry added by hand");
@@ -2963,11 +2968,7 @@ test_replace_shared(void)
 	nv[2] = mk("192.0.2.3", 0, 0x7f000005, 0, "feed", "other");
 	nv[3] = mk("192.0.2.4", 0, 0x7f000005, 0, "feed", "other");
 	nv[4] = mk("192.0.2.5", 0, 0x7f000005, 0, "feed", "other");
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = 5;
-	is_int(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
-	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	is_int(replace_with(st, LIST_BLACK, nv, 5, &count), STORE_OK,
 	    "shared: a second replace");
 	is_str(look_all(st, LIST_BLACK, "192.0.2.1"),
 	    "192.0.2.1 2130706436 again", "shared: its new values");
@@ -2986,11 +2987,7 @@ test_replace_shared(void)
 	s0 = s1;
 	nv[0] = mk("192.0.2.1", 0, 0x7f000004, 0, "other feed", "again");
 	nv[1] = mk("192.0.2.2", 0, 0x7f000004, 0, "other feed", "again");
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = 5;
-	ok(store_replace(st, LIST_BLACK, arr_next, NULL, &a, "feed",
-	    "feed.txt", &count, &dups, errbuf, sizeof(errbuf)) == STORE_OK &&
+	ok(replace_with(st, LIST_BLACK, nv, 5, &count) == STORE_OK &&
 	    count == 5, "shared: the same entries again, two by another "
 	    "actor");
 	is_str(since(st, "z.test", s0, &s1), "current",

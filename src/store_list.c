@@ -1117,9 +1117,13 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 	MDB_cursor *mc;
 	MDB_val k, v, nv;
 	size_t i = 0;
-	int rc, c;
+	uint8_t pv[ENTRY_MAXLEN];	/* the old value last compared, raw */
+	size_t plen = SIZE_MAX;
+	uint32_t nvid = UINT32_MAX;	/* the value decoded into ne */
+	int rc, c, nbad = 0, psame = 0, same, decoded;
 
 	memset(&memo, 0, sizeof(memo));
+	memset(&ne, 0, sizeof(ne));
 	if ((rc = mdb_cursor_open(txn, st->lists[l].dbi, &mc)) != 0) {
 		store_err(st, rc, errbuf, errlen, "mdb_cursor_open(%s)",
 		    store_list_name(st, l));
@@ -1131,27 +1135,41 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 		rk = r != NULL ? rec_key(r, kb) : NULL;
 		c = rc != 0 ? 1 : r == NULL ? -1 :
 		    key_cmp(k.mv_data, k.mv_size, rk, r->klen);
-		memset(&oe, 0, sizeof(oe));
-		if (c <= 0 && store_entry_decode(st, txn, l, &v, &oe,
-		    &memo) == -1) {
-			mdb_cursor_close(mc);
-			snprintf(errbuf, errlen, "corrupt entry in %s",
-			    store_list_name(st, l));
-			return -1;
+		decoded = same = 0;
+		if (c > 0)		/* added */
+			rdiff_add(d, rk, r->klen, NULL, 0);
+		else if (c == 0 && r->vid == nvid && v.mv_size == plen &&
+		    memcmp(v.mv_data, pv, plen) == 0)
+			same = psame;	/* the values of the entry before */
+		else if (c == 0) {
+			memset(&oe, 0, sizeof(oe));
+			if (store_entry_decode(st, txn, l, &v, &oe,
+			    &memo) == -1)
+				goto corrupt;
+			decoded = 1;
+			/* a feed's entries mostly share one new value */
+			if (r->vid != nvid) {
+				memset(&ne, 0, sizeof(ne));
+				nv.mv_data = rs->vals[r->vid].p;
+				nv.mv_size = rs->vals[r->vid].len;
+				nbad = store_entry_decode(st, txn, l, &nv, &ne,
+				    NULL) == -1;
+				nvid = r->vid;
+			}
+			same = psame = !nbad && entry_answers_same(&oe, &ne);
+			plen = v.mv_size <= sizeof(pv) ? v.mv_size : SIZE_MAX;
+			if (plen != SIZE_MAX)
+				memcpy(pv, v.mv_data, plen);
 		}
-		if (c < 0)		/* deleted */
+		/* deleted, or changed: the old value */
+		if (c <= 0 && !same) {
+			if (!decoded)
+				memset(&oe, 0, sizeof(oe));
+			if (!decoded && store_entry_decode(st, txn, l, &v, &oe,
+			    &memo) == -1)
+				goto corrupt;
 			rdiff_add(d, k.mv_data, k.mv_size, ob,
 			    store_entry_encode(ob, &oe));
-		else if (c > 0)		/* added */
-			rdiff_add(d, rk, r->klen, NULL, 0);
-		else {
-			memset(&ne, 0, sizeof(ne));
-			nv.mv_data = rs->vals[r->vid].p;
-			nv.mv_size = rs->vals[r->vid].len;
-			if (store_entry_decode(st, txn, l, &nv, &ne,
-			    NULL) == -1 || !entry_answers_same(&oe, &ne))
-				rdiff_add(d, k.mv_data, k.mv_size, ob,
-				    store_entry_encode(ob, &oe));
 		}
 		if (c <= 0)
 			rc = mdb_cursor_get(mc, &k, &v, MDB_NEXT);
@@ -1167,6 +1185,11 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 		return -1;
 	}
 	return 0;
+
+corrupt:
+	mdb_cursor_close(mc);
+	snprintf(errbuf, errlen, "corrupt entry in %s", store_list_name(st, l));
+	return -1;
 }
 
 enum store_rc

@@ -2898,14 +2898,15 @@ look_all(struct store *st, unsigned l, const char *s)
  * and the entries refer to it; a value of one entry stays in it, as do
  * the entries added by hand (the format every older database has). Both
  * read back alike, through a lookup and a walk; the next replace takes
- * the old shared values away; a reference to no shared value is corrupt.
+ * the old shared values away, and journals each entry it changes; a
+ * reference to no shared value is corrupt.
  */
 static void
 test_replace_shared(void)
 {
 	struct store *st;
 	struct store_entry nv[5];
-	size_t count = 0, n = 0, nref = 0;
+	size_t count = 0, n = 0, nref = 0, i;
 	char *p = dbpath("shared");
 	const uint8_t badkey[] = { 4, 192, 0, 2, 99, 32 };
 	struct addr a1;
@@ -2993,6 +2994,15 @@ test_replace_shared(void)
 	is_str(since(st, "z.test", s0, &s1), "current",
 	    "shared: ... change nothing the zone answers: no journal record, "
 	    "the same serial");
+	for (i = 0; i < 5; i++)
+		nv[i].reason = "third";
+	ok(replace_with(st, LIST_BLACK, nv, 5, &count) == STORE_OK,
+	    "shared: entries of two old values, all given one new one");
+	is_str(since(st, "z.test", s0, &s1), "0 192.0.2.1 had again; "
+	    "0 192.0.2.2 had again; 0 192.0.2.3 had other; "
+	    "0 192.0.2.4 had other; 0 192.0.2.5 had other",
+	    "shared: ... each of them journaled, also those whose old and new "
+	    "values are those of the entry before");
 	store_close(st);
 	rc = raw_count(p, "meta", "val:", 4, &n, &nref);
 	ok(rc == 0 && n == 2, "shared: the old shared value went, the two "
@@ -3019,7 +3029,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(481);
+	plan(483);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

@@ -1247,7 +1247,11 @@ job_run(void *arg)
 		j->failed = 1;
 end:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (j->err[0] != '\0')
+	if (j->err[0] != '\0' && j->x->stop)	/* routine, not a failure */
+		log_info("xfr: %s of zone %s to %s ended by a reload or the "
+		    "end", j->qtype == 251 ? "IXFR" : "AXFR", cz->name,
+		    j->peer);
+	else if (j->err[0] != '\0')
 		log_warnx("xfr: %s of zone %s to %s failed: %s",
 		    j->qtype == 251 ? "IXFR" : "AXFR", cz->name, j->peer,
 		    j->err);

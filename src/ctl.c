@@ -1634,10 +1634,11 @@ import_next(void *arg, struct store_entry *e)
 		}
 		if (ic->tolerant) {
 			if (ic->nlines == ic->caplines) {
+				ic->lines = xhugegrow(ic->lines, ic->caplines,
+				    ic->caplines ? ic->caplines * 2 : 65536,
+				    sizeof(*ic->lines));
 				ic->caplines = ic->caplines ?
 				    ic->caplines * 2 : 65536;
-				ic->lines = xreallocarray(ic->lines,
-				    ic->caplines, sizeof(*ic->lines));
 			}
 			ic->lines[ic->nlines++] = ie.line;
 		}

@@ -68,16 +68,20 @@ struct dupslot {
 
 struct ipfile {
 	gzFile		 gz;		/* plain or gzip, read the same */
-	char		*rbuf;		/* what gzread() gave, RBUF_SIZE */
-	size_t		 rpos;
+	char		*rbuf;		/* what gzread() gave, rcap bytes */
+	size_t		 rcap;
+	size_t		 rpos;		/* the next line's start */
 	size_t		 rlen;
+	size_t		 nul;		/* the first NUL byte from rpos on, or
+					   SIZE_MAX: none in rbuf */
+	int		 eof;		/* gzread() has given all */
 	int		 done;		/* a read error: no more lines */
 	char		*name;
 	ipfile_warn_fn	*warn;
 	void		*arg;
 
-	char		*buf;		/* the current line */
-	size_t		 bufsz;
+	char		*line;		/* the current line, in rbuf */
+	int		 line_nul;	/* it holds a NUL byte */
 	int		 lineno;
 
 	uint32_t	 dcode;		/* default value from ":A:TXT" */
@@ -170,7 +174,9 @@ ipfile_open(int fd, const char *name, unsigned flags, time_t now,
 		f->dup = xcalloc(f->dupsz, sizeof(*f->dup));
 	}
 	f->gz = gz;
-	f->rbuf = xmalloc(RBUF_SIZE);
+	f->rcap = 2 * RBUF_SIZE;
+	f->rbuf = xmalloc(f->rcap);
+	f->nul = SIZE_MAX;
 	f->flags = flags;
 	f->now = now;
 	f->name = xstrdup(name);
@@ -193,7 +199,6 @@ ipfile_close(struct ipfile *f)
 	(void)gzclose(f->gz);	/* reading: nothing to flush */
 	free(f->rbuf);
 	free(f->name);
-	free(f->buf);
 	free(f->dtxt);
 	free(f->dup);
 	free(f->dup6);
@@ -272,46 +277,62 @@ read_error(struct ipfile *f)
 }
 
 /*
- * The next line into f->buf, NUL-terminated, with its "\n" if it has one;
- * NUL bytes inside are kept (and refused by the caller). Returns its
- * length, -1 at the end of the file, or -2 on a read error (read_error).
+ * The next line: f->line, in the read buffer (no copy), with its "\n" if
+ * it has one, and room for a NUL byte after it in place of the "\n" or
+ * at the end; f->line_nul tells whether it holds a NUL byte (refused by
+ * the caller), which one search of each read finds. Returns its length,
+ * -1 at the end of the file, or -2 on a read error (read_error).
  */
 static ssize_t
 read_line(struct ipfile *f)
 {
-	const char *nl;
-	size_t n = 0, take;
+	char *p, *nl;
+	size_t have, n;
 	int r, errnum;
 
 	for (;;) {
-		if (f->rpos == f->rlen) {
-			if ((r = gzread(f->gz, f->rbuf, RBUF_SIZE)) < 0)
-				return -2;
-			if (r == 0) {
-				(void)gzerror(f->gz, &errnum);
-				if (errnum != Z_OK)
-					return -2;
-				break;
-			}
-			f->rpos = 0;
-			f->rlen = (size_t)r;
-		}
-		nl = memchr(f->rbuf + f->rpos, '\n', f->rlen - f->rpos);
-		take = nl != NULL ? (size_t)(nl - (f->rbuf + f->rpos)) + 1 :
-		    f->rlen - f->rpos;
-		if (n + take + 1 > f->bufsz) {
-			f->bufsz = (n + take + 1) * 2;
-			f->buf = xreallocarray(f->buf, f->bufsz, 1);
-		}
-		memcpy(f->buf + n, f->rbuf + f->rpos, take);
-		n += take;
-		f->rpos += take;
-		if (nl != NULL)
+		p = f->rbuf + f->rpos;
+		have = f->rlen - f->rpos;
+		if ((nl = memchr(p, '\n', have)) != NULL ||
+		    (f->eof && have > 0))
 			break;
+		if (f->eof)
+			return -1;
+		/* the start of a line: to the front, then read on after it */
+		if (f->rpos > 0) {
+			memmove(f->rbuf, p, have);
+			if (f->nul != SIZE_MAX)
+				f->nul -= f->rpos;
+			f->rpos = 0;
+			f->rlen = have;
+		}
+		if (f->rlen + RBUF_SIZE + 1 > f->rcap) {
+			f->rcap *= 2;
+			f->rbuf = xreallocarray(f->rbuf, f->rcap, 1);
+		}
+		if ((r = gzread(f->gz, f->rbuf + f->rlen, RBUF_SIZE)) < 0)
+			return -2;
+		if (r == 0) {
+			(void)gzerror(f->gz, &errnum);
+			if (errnum != Z_OK)
+				return -2;
+			f->eof = 1;
+			continue;
+		}
+		if (f->nul == SIZE_MAX &&
+		    (nl = memchr(f->rbuf + f->rlen, '\0', (size_t)r)) != NULL)
+			f->nul = (size_t)(nl - f->rbuf);
+		f->rlen += (size_t)r;
+		f->rbuf[f->rlen] = '\0';	/* ends a last line's blanks */
 	}
-	if (n == 0)
-		return -1;
-	f->buf[n] = '\0';
+	n = nl != NULL ? (size_t)(nl - p) + 1 : have;
+	f->line = p;
+	f->rpos += n;
+	f->line_nul = f->nul < f->rpos;
+	if (f->line_nul) {
+		nl = memchr(f->rbuf + f->rpos, '\0', f->rlen - f->rpos);
+		f->nul = nl != NULL ? (size_t)(nl - f->rbuf) : SIZE_MAX;
+	}
 	return (ssize_t)n;
 }
 
@@ -1190,16 +1211,16 @@ bad:
 }
 
 /*
- * Cut the line of N bytes in BUF down to its content: no line end, no
- * blanks at either end. Returns its start, or NULL when it holds a NUL
- * byte.
+ * Cut the current line, of N bytes, down to its content: no line end, no
+ * blanks at either end, NUL-terminated in place. Returns its start, or
+ * NULL when it holds a NUL byte.
  */
 static char *
-trim_line(char *buf, size_t n)
+trim_line(struct ipfile *f, size_t n)
 {
-	char *s = buf, *e;
+	char *s = f->line, *e;
 
-	if (memchr(s, '\0', n) != NULL)
+	if (f->line_nul)
 		return NULL;
 	e = s + n;
 	if (e > s && e[-1] == '\n')
@@ -1450,7 +1471,12 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 	f->scanned = 1;
 	while ((n = read_line(f)) >= 0) {
 		line++;
-		if ((s = trim_line(f->buf, (size_t)n)) == NULL ||
+		/* the quick test: a special line starts with '$' or "#$" */
+		for (s = f->line; ISSPACE(*s); s++)
+			;
+		if (*s != '$' && *s != ':' && !ISCOMMENT(*s))
+			continue;
+		if ((s = trim_line(f, (size_t)n)) == NULL ||
 		    (d = special(s)) == NULL)
 			continue;
 		if ((text = keyword(d, "timestamp")) != NULL &&
@@ -1469,6 +1495,8 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 		    read_error(f));
 	}
 	f->rpos = f->rlen = 0;
+	f->eof = 0;
+	f->nul = SIZE_MAX;
 	if (gzrewind(f->gz) == -1) {
 		f->done = 1;
 		return ipf_err(f, errbuf, errlen, "cannot read the file again "
@@ -1524,7 +1552,7 @@ parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 	char *s, *d;
 	int r;
 
-	if ((s = trim_line(f->buf, n)) == NULL) {
+	if ((s = trim_line(f, n)) == NULL) {
 		f->meta_line = 0;
 		return ipf_err(f, errbuf, errlen, "NUL byte in line");
 	}

@@ -22,8 +22,6 @@
  */
 #include "config.h"
 
-#include <sys/mman.h>
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +31,6 @@
 
 #define DIR_LOAD	4	/* words per directory slot, about */
 #define DIR_BITS_MAX	16
-#define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
 #define DELTA_MAX	4096	/* changes held in the delta, both families */
 #define DELTA_BITS	13
 #define DELTA_SLOTS	(1U << DELTA_BITS)	/* each family's hash table */
@@ -187,21 +184,7 @@ ipx_info_get(const struct ipindex *ix, uint16_t info, uint32_t *flags,
 uint64_t *
 ipx_words_alloc(size_t n)
 {
-	size_t size;
-	void *p;
-
-	if (n == 0)
-		n = 1;
-	if (n > SIZE_MAX / sizeof(uint64_t) / 2 ||
-	    (size = n * sizeof(uint64_t)) < HUGE_SIZE / 2)
-		return xreallocarray(NULL, n, sizeof(uint64_t));
-	size = (size + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
-	if (posix_memalign(&p, HUGE_SIZE, size) != 0)
-		return xreallocarray(NULL, n, sizeof(uint64_t));
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-	return p;
+	return xhugearray(n ? n : 1, sizeof(uint64_t));
 }
 
 static void

@@ -613,24 +613,26 @@ rec_word(const struct rec *r, size_t depth)
 }
 
 /*
- * A stable LSD radix sort of v (n records) on w (one word each, moved
- * with them), a byte a pass from the last; a pass in which every word
- * has the same byte is skipped. tv and tw have room for n.
+ * A stable LSD radix sort of v (n records) on their words: w (one each,
+ * moved with them), or with w NULL their k8. A byte a pass from the last;
+ * a pass in which every word has the same byte is skipped. tv, and tw
+ * with w, have room for n.
  */
 static void
 radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
     uint64_t *tw)
 {
 	struct rec *sv = v, *dv = tv, *t;
-	uint64_t *sw = w, *dw = tw, *u;
+	uint64_t *sw = w, *dw = tw, *u, x;
 	size_t count[256], i, c, pos, j;
 	unsigned shift;
 
+#define WORD(k)	(sw != NULL ? sw[k] : sv[k].k8)
 	for (shift = 0; shift < 64; shift += 8) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
-			count[(sw[i] >> shift) & 0xff]++;
-		if (count[(sw[0] >> shift) & 0xff] == n)
+			count[(WORD(i) >> shift) & 0xff]++;
+		if (count[(WORD(0) >> shift) & 0xff] == n)
 			continue;
 		for (pos = 0, i = 0; i < 256; i++) {
 			c = count[i];
@@ -638,16 +640,20 @@ radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
 			pos += c;
 		}
 		for (i = 0; i < n; i++) {
-			j = count[(sw[i] >> shift) & 0xff]++;
+			x = WORD(i);
+			j = count[(x >> shift) & 0xff]++;
 			dv[j] = sv[i];
-			dw[j] = sw[i];
+			if (sw != NULL)
+				dw[j] = x;
 		}
 		t = sv, sv = dv, dv = t;
 		u = sw, sw = dw, dw = u;
 	}
+#undef WORD
 	if (sv != v) {
 		memcpy(v, sv, n * sizeof(*v));
-		memcpy(w, sw, n * sizeof(*w));
+		if (w != NULL)
+			memcpy(w, sw, n * sizeof(*w));
 	}
 }
 
@@ -671,9 +677,9 @@ run_sort(struct rec *v, size_t n, size_t depth)
 		qsort(v, n, sizeof(*v), rec_cmp);
 		return;
 	}
-	w = xreallocarray(NULL, n, sizeof(*w));
-	tw = xreallocarray(NULL, n, sizeof(*tw));
-	tv = xreallocarray(NULL, n, sizeof(*tv));
+	w = xhugearray(n, sizeof(*w));
+	tw = xhugearray(n, sizeof(*tw));
+	tv = xhugearray(n, sizeof(*tv));
 	for (i = 0; i < n; i++)
 		w[i] = rec_word(&v[i], depth);
 	radix_sort(v, w, n, tv, tw);
@@ -698,19 +704,12 @@ static void
 recs_sort(struct rec *v, size_t n)
 {
 	struct rec *tv;
-	uint64_t *w, *tw;
 	size_t i, run;
 
 	if (n < 2)
 		return;
-	w = xreallocarray(NULL, n, sizeof(*w));
-	tw = xreallocarray(NULL, n, sizeof(*tw));
-	tv = xreallocarray(NULL, n, sizeof(*tv));
-	for (i = 0; i < n; i++)
-		w[i] = v[i].k8;
-	radix_sort(v, w, n, tv, tw);
-	free(w);
-	free(tw);
+	tv = xhugearray(n, sizeof(*tv));
+	radix_sort(v, NULL, n, tv, NULL);
 	free(tv);
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
@@ -885,8 +884,9 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 		}
 		vlen = store_entry_encode(vb, &e);
 		if (rs->n == rs->cap) {
+			rs->v = xhugegrow(rs->v, rs->cap, rs->cap ? rs->cap * 2 :
+			    4096, sizeof(*rs->v));
 			rs->cap = rs->cap ? rs->cap * 2 : 4096;
-			rs->v = xreallocarray(rs->v, rs->cap, sizeof(*rs->v));
 		}
 		r = &rs->v[rs->n];
 		r->kp = NULL;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -47,6 +48,59 @@ xreallocarray(void *old, size_t n, size_t size)
 	p = realloc(old, (n * size) != 0 ? n * size : 1);
 	if (p == NULL)
 		fatal("xreallocarray");
+	return p;
+}
+
+#define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
+
+/* Ask for huge pages for the whole pages inside len bytes at p. */
+static void
+huge_advise(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+
+	if (len >= HUGE_SIZE / 2 && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+void *
+xhugearray(size_t n, size_t size)
+{
+	size_t len;
+	void *p;
+
+	if (size && n > SIZE_MAX / size / 2)
+		fatalx("xhugearray: overflow");
+	if ((len = n * size) < HUGE_SIZE / 2)
+		return xreallocarray(NULL, n, size);
+	len = (len + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+	if (posix_memalign(&p, HUGE_SIZE, len) != 0)
+		return xreallocarray(NULL, n, size);
+	huge_advise(p, len);
+	return p;
+}
+
+void *
+xhugegrow(void *old, size_t oldn, size_t n, size_t size)
+{
+	void *p;
+
+	/*
+	 * Not realloc(): the advice splits the mapping of a large block,
+	 * which glibc's mremap() then fails on and copies anyway.
+	 */
+	if (n * size < HUGE_SIZE / 2)
+		return xreallocarray(old, n, size);
+	p = xhugearray(n, size);
+	if (oldn > 0)
+		memcpy(p, old, oldn * size);
+	free(old);
 	return p;
 }
 

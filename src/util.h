@@ -17,6 +17,19 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+
+/*
+ * Arrays that may grow large and are filled at once (sort records, index
+ * words): from 1 MB on, the kernel is asked to back them with transparent
+ * huge pages (MADV_HUGEPAGE), one page fault for each 2 MB filled instead
+ * of one for each 4 kB. xhugearray() gives n elements of size aligned to
+ * a huge page; xhugegrow() moves the oldn elements of an array from
+ * either (or xreallocarray()) to a new one of n. Both are freed with
+ * free().
+ */
+void	*xhugearray(size_t n, size_t size);
+void	*xhugegrow(void *, size_t oldn, size_t n, size_t size);
+
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -542,6 +542,63 @@ test_gzip(void)
 	    "a NUL byte in a plain file is still an error");
 }
 
+/* Append to b (at *n) a comment line that ends the line at offset end. */
+static void
+filler(char *b, size_t *n, size_t end)
+{
+	b[(*n)++] = '#';
+	while (*n < end - 1)
+		b[(*n)++] = 'x';
+	b[(*n)++] = '\n';
+}
+
+/*
+ * Lines read across the reader's 64 kB reads: one that a read cuts, a
+ * comment line longer than the buffer, a NUL byte just after a cut, a
+ * last line without its newline, in a plain and a gzip file.
+ */
+static void
+test_buffer(void)
+{
+	static const char want[] =
+	    "2 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "4 192.0.2.2 code=127.0.0.3 txt=a\n"
+	    "t.txt:6: NUL byte in line\n"
+	    "7 192.0.2.3 code=0.0.0.0 txt=\n"
+	    "8 192.0.2.4 code=0.0.0.0 txt=\n";
+	const size_t cut = 65536;
+	char *b = xmalloc(8 * cut);
+	unsigned char *gz = xmalloc(8 * cut);
+	size_t n = 0, zn;
+
+	filler(b, &n, cut - 4);
+	n += (size_t)sprintf(b + n, "192.0.2.1\n");		/* over the cut */
+	filler(b, &n, n + 3 * cut);			/* longer than a read */
+	n += (size_t)sprintf(b + n, "192.0.2.2 :127.0.0.3:a\n");
+	filler(b, &n, 6 * cut - 5);
+	memcpy(b + n, "10.\0x\n", 6);		/* its NUL before the cut */
+	n += 6;
+	n += (size_t)sprintf(b + n, "192.0.2.3\n192.0.2.4");	/* no newline */
+	is_str(readbytes(b, n), want, "lines across reads of the buffer");
+	n += (size_t)sprintf(b + n, "\n  \t");	/* blanks, no newline */
+	is_str(readbytes(b, n), want, "a last line of blanks");
+
+	/* a line inside the long one; "10.0", no NUL: gzip() takes a string */
+	memcpy(b + 3 * cut, "\n192.0.2.5\n#", 12);
+	memcpy(b + 6 * cut - 2, "0 ", 2);
+	ok((zn = gzip(b, gz, 8 * cut)) > 0, "a long gzip file");
+	is_str(readbytes(gz, zn),
+	    "2 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "4 192.0.2.5 code=0.0.0.0 txt=\n"
+	    "6 192.0.2.2 code=127.0.0.3 txt=a\n"
+	    "8 10.0.0.0/16 code=0.0.0.0 txt=\n"
+	    "9 192.0.2.3 code=0.0.0.0 txt=\n"
+	    "10 192.0.2.4 code=0.0.0.0 txt=\n",
+	    "the same lines through gzip");
+	free(b);
+	free(gz);
+}
+
 static void
 test_errors(void)
 {
@@ -789,13 +846,14 @@ test_speed(void)
 int
 main(void)
 {
-	plan(77);
+	plan(81);
 	test_forms();
 	test_values();
 	test_warnings();
 	test_subst();
 	test_guards();
 	test_gzip();
+	test_buffer();
 	test_duplicates();
 	test_dnset();
 	test_notxt();

@@ -545,71 +545,163 @@ store_bulk_undo(struct store *st, unsigned l, store_iter_fn *next,
 }
 
 /*
- * One entry of a replace: its key, and its value as an index into the
- * distinct values of the file (a feed's entries mostly share one: the
- * same default text, actor and times), each held once.
+ * One entry of a replace, 16 bytes: the first 7 bytes of its key,
+ * big-endian, zero-padded, and in the low byte the key's length when it
+ * has at most 7 (all of it: every IPv4 key), else KEY_LONG; then for
+ * such a short key its value and its order in the file, for a long one
+ * where the arena holds the key whole (struct longkey) with its value and
+ * its order. The value is an index into the distinct values of the file
+ * (a feed's entries mostly share one: the same default text, actor and
+ * times), each held once; of two lines with one key the first counts.
+ * k8 sorts as LMDB does: by the bytes, a shorter key before the longer
+ * ones it begins.
  */
 struct rec {
-	uint64_t	 k8;		/* the key's first 8 bytes, big-endian,
-					   zero-padded: most keys sort on it */
-	uint8_t		*kp;		/* a key longer than 8 bytes, whole,
-					   in the arena; else NULL */
-	uint32_t	 vid;		/* its value: recs.vals[vid] */
-	uint32_t	 seq;		/* order in the file: the first wins */
-	uint16_t	 klen;
+	uint64_t	 k8;
+	union {
+		struct {
+			uint32_t vid;	/* its value: recs.vals[vid] */
+			uint32_t seq;
+		}	 s;
+		struct longkey *lk;
+	}		 u;
+};
+#define KEY_SHORT	7
+#define KEY_LONG	0xff
+#define REC_LONG(r)	(((r)->k8 & 0xff) == KEY_LONG)
+
+struct longkey {
+	uint32_t	 vid;
+	uint32_t	 seq;
+	uint16_t	 len;
+	uint8_t		 key[];
 };
 
-static int
-rec_cmp(const void *a, const void *b)
+/* A distinct value of a replace. */
+struct val {
+	uint8_t		*p;		/* into the arena */
+	uint64_t	 hash;
+	int64_t		 expires;
+	uint32_t	 uses;		/* by the file's entries */
+	uint16_t	 len;
+	uint8_t		 reflen;	/* shared: the size of ref, else 0 */
+	uint8_t		 ref[VREF_MAX];	/* its number, big-endian */
+};
+
+/* The new entries of a replace, in memory. */
+struct recs {
+	struct rec	*v;
+	size_t		 n, cap;
+	struct val	*vals;		/* the distinct values */
+	size_t		 nvals, capvals;
+	uint32_t	 last;		/* the id vals_intern gave last */
+	uint32_t	*slots;		/* open addressing: vid + 1, 0 empty */
+	size_t		 nslots;	/* a power of 2, over twice nvals */
+	uint8_t		**arenas;	/* blocks of ARENA bytes */
+	size_t		 narenas;
+	size_t		 used;		/* of the last arena */
+};
+
+static uint32_t
+rec_vid(const struct rec *r)
 {
-	const struct rec *x = a, *y = b;
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	return REC_LONG(r) ? r->u.lk->vid : r->u.s.vid;
+}
+
+static uint32_t
+rec_seq(const struct rec *r)
+{
+	return REC_LONG(r) ? r->u.lk->seq : r->u.s.seq;
+}
+
+static size_t
+rec_klen(const struct rec *r)
+{
+	return REC_LONG(r) ? r->u.lk->len : r->k8 & 0xff;
+}
+
+/* The key of r: its bytes in the arena, or put in kb (ANYKEY_MAX). */
+static const uint8_t *
+rec_key(const struct rec *r, uint8_t *kb)
+{
+	unsigned i;
+
+	if (REC_LONG(r))
+		return r->u.lk->key;
+	for (i = 0; i < KEY_SHORT; i++)
+		kb[i] = (uint8_t)(r->k8 >> (56 - 8 * i));
+	return kb;
+}
+
+static int
+rec_cmp(const struct rec *x, const struct rec *y)
+{
+	size_t xl, yl;
+	uint32_t xs, ys;
 	int r;
 
-	/*
-	 * LMDB's order: the bytes, then the shorter first. Equal k8 means
-	 * equal first 8 bytes (or all of a shorter key's).
-	 */
 	if (x->k8 != y->k8)
 		return x->k8 < y->k8 ? -1 : 1;
-	if (n > 8 && (r = memcmp(x->kp + 8, y->kp + 8, n - 8)) != 0)
-		return r;
-	if (x->klen != y->klen)
-		return x->klen < y->klen ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (REC_LONG(x)) {
+		xl = x->u.lk->len;
+		yl = y->u.lk->len;
+		if ((r = memcmp(x->u.lk->key + KEY_SHORT, y->u.lk->key +
+		    KEY_SHORT, (xl < yl ? xl : yl) - KEY_SHORT)) != 0)
+			return r;
+		if (xl != yl)
+			return xl < yl ? -1 : 1;
+	}
+	xs = rec_seq(x);
+	ys = rec_seq(y);
+	return xs < ys ? -1 : xs > ys;
 }
 
 /* 1 if records x and y have the same key. */
 static int
 rec_same(const struct rec *x, const struct rec *y)
 {
-	return x->k8 == y->k8 && x->klen == y->klen && (x->klen <= 8 ||
-	    memcmp(x->kp + 8, y->kp + 8, x->klen - 8u) == 0);
+	if (x->k8 != y->k8)
+		return 0;
+	return !REC_LONG(x) || (x->u.lk->len == y->u.lk->len &&
+	    memcmp(x->u.lk->key + KEY_SHORT, y->u.lk->key + KEY_SHORT,
+	    x->u.lk->len - KEY_SHORT) == 0);
 }
 
-/* The key of r in kb (ANYKEY_MAX bytes). */
-static const uint8_t *
-rec_key(const struct rec *r, uint8_t *kb)
-{
-	unsigned i;
-
-	if (r->kp != NULL)
-		return r->kp;
-	for (i = 0; i < 8; i++)
-		kb[i] = (uint8_t)(r->k8 >> (56 - 8 * i));
-	return kb;
-}
-
-/* The 8 bytes of r's key from depth on, big-endian, zero-padded. */
+/* The 8 bytes of r's long key from depth on, big-endian, zero-padded. */
 static uint64_t
 rec_word(const struct rec *r, size_t depth)
 {
+	const struct longkey *lk = r->u.lk;
 	uint64_t w = 0;
 	size_t i;
 
 	for (i = depth; i < depth + 8; i++)
-		w = w << 8 | (i < r->klen ? r->kp[i] : 0);
+		w = w << 8 | (i < lk->len ? lk->key[i] : 0);
 	return w;
+}
+
+/* A merge sort of n records by rec_cmp; t has room for n / 2. */
+static void
+rec_msort(struct rec *v, size_t n, struct rec *t)
+{
+	struct rec x;
+	size_t i, j, k, h = n / 2;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
+			x = v[i];
+			for (j = i; j > 0 && rec_cmp(&v[j - 1], &x) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	rec_msort(v, h, t);
+	rec_msort(v + h, n - h, t);
+	memcpy(t, v, h * sizeof(*v));
+	for (i = 0, j = h, k = 0; i < h; )
+		v[k++] = j < n && rec_cmp(&v[j], &t[i]) < 0 ? v[j++] :
+		    t[i++];
 }
 
 /*
@@ -658,10 +750,11 @@ radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
 }
 
 /*
- * Sort a run of n records whose keys agree on their first depth bytes:
- * on the next 8 bytes, then each run of those alike 8 bytes further,
- * and a small run, or one whose keys all end here, with rec_cmp (which
- * also orders the shorter key first and equal keys by seq).
+ * Sort a run of n records of long keys that agree on their first depth
+ * bytes: on the next 8 bytes, then each run of those alike 8 bytes
+ * further, and a small run, or one whose keys all end here, with
+ * rec_cmp (which also orders the shorter key first and equal keys by
+ * seq).
  */
 static void
 run_sort(struct rec *v, size_t n, size_t depth)
@@ -672,9 +765,11 @@ run_sort(struct rec *v, size_t n, size_t depth)
 	int longer = 0;
 
 	for (i = 0; i < n && !longer; i++)
-		longer = v[i].klen > depth;
+		longer = rec_klen(&v[i]) > depth;
 	if (n < 32 || !longer) {
-		qsort(v, n, sizeof(*v), rec_cmp);
+		tv = xhugearray(n / 2 + 1, sizeof(*tv));
+		rec_msort(v, n, tv);
+		free(tv);
 		return;
 	}
 	w = xhugearray(n, sizeof(*w));
@@ -695,10 +790,11 @@ run_sort(struct rec *v, size_t n, size_t depth)
 }
 
 /*
- * Sort n records into LMDB's order of their keys, the first of equal keys
- * first: a stable radix sort on k8 (an IPv4 key varies in five of its
- * bytes), then each run of equal k8, for the keys that go on past 8
- * bytes (IPv6 prefixes, names), on their next bytes (run_sort).
+ * Sort the records of rs into LMDB's order of their keys, the first of
+ * equal keys first: a stable radix sort on k8 (an IPv4 key varies in
+ * five of its bytes; equal short keys keep the file's order), then each
+ * run of equal k8 of long keys (IPv6 prefixes, names) on their next
+ * bytes (run_sort).
  */
 static void
 recs_sort(struct rec *v, size_t n)
@@ -714,46 +810,23 @@ recs_sort(struct rec *v, size_t n)
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
 			;
-		if (run - i > 1)
-			run_sort(v + i, run - i, 8);
+		if (run - i > 1 && REC_LONG(&v[i]))
+			run_sort(v + i, run - i, KEY_SHORT);
 	}
 }
 
-/* A distinct value of a replace. */
-struct val {
-	uint8_t		*p;		/* into the arena */
-	uint64_t	 hash;
-	int64_t		 expires;
-	uint32_t	 uses;		/* by the file's entries */
-	uint16_t	 len;
-	uint8_t		 reflen;	/* shared: the size of ref, else 0 */
-	uint8_t		 ref[VREF_MAX];	/* its number, big-endian */
-};
-
-/* The new entries of a replace, in memory. */
-struct recs {
-	struct rec	*v;
-	size_t		 n, cap;
-	struct val	*vals;		/* the distinct values */
-	size_t		 nvals, capvals;
-	uint32_t	 last;		/* the id vals_intern gave last */
-	uint32_t	*slots;		/* open addressing: vid + 1, 0 empty */
-	size_t		 nslots;	/* a power of 2, over twice nvals */
-	uint8_t		**arenas;	/* blocks of ARENA bytes */
-	size_t		 narenas;
-	size_t		 used;		/* of the last arena */
-};
-
-#define ARENA	(1 << 20)
+#define ARENA	(2 << 20)	/* a huge page */
 #define PREFETCH	16	/* records fetched ahead by recs_write */
 
+/* len bytes of the arena, aligned to 8. */
 static uint8_t *
 recs_room(struct recs *rs, size_t len)
 {
+	len = (len + 7) & ~(size_t)7;
 	if (rs->narenas == 0 || rs->used + len > ARENA) {
 		rs->arenas = xreallocarray(rs->arenas, rs->narenas + 1,
 		    sizeof(*rs->arenas));
-		rs->arenas[rs->narenas++] = xmalloc(ARENA);
+		rs->arenas[rs->narenas++] = xhugearray(ARENA, 1);
 		rs->used = 0;
 	}
 	rs->used += len;
@@ -854,8 +927,10 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 {
 	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
 	struct store_entry e;
+	struct longkey *lk;
 	struct rec *r;
 	size_t klen, vlen, i;
+	uint32_t vid;
 	int rc;
 
 	for (;;) {
@@ -889,18 +964,25 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 			rs->cap = rs->cap ? rs->cap * 2 : 4096;
 		}
 		r = &rs->v[rs->n];
-		r->kp = NULL;
-		if (klen > 8) {
-			r->kp = recs_room(rs, klen);
-			memcpy(r->kp, kb, klen);
-		}
-		r->klen = (uint16_t)klen;
 		r->k8 = 0;
-		for (i = 0; i < 8; i++)
+		for (i = 0; i < KEY_SHORT; i++)
 			r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
-		r->vid = vals_intern(rs, vb, vlen, e.expires);
-		rs->vals[r->vid].uses++;
-		r->seq = (uint32_t)rs->n++;
+		vid = vals_intern(rs, vb, vlen, e.expires);
+		rs->vals[vid].uses++;
+		if (klen <= KEY_SHORT) {
+			r->k8 = r->k8 << 8 | klen;
+			r->u.s.vid = vid;
+			r->u.s.seq = (uint32_t)rs->n;
+		} else {
+			r->k8 = r->k8 << 8 | KEY_LONG;
+			lk = r->u.lk = (struct longkey *)(void *)recs_room(rs,
+			    sizeof(*lk) + klen);
+			lk->vid = vid;
+			lk->seq = (uint32_t)rs->n;
+			lk->len = (uint16_t)klen;
+			memcpy(lk->key, kb, klen);
+		}
+		rs->n++;
 	}
 }
 
@@ -1035,22 +1117,22 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 	}
 	for (i = 0; i < rs->n; i++) {
 		/* keys and values lie in file order: fetch ahead of the sort's */
-		if (i + PREFETCH < rs->n) {
-			r = &rs->v[i + PREFETCH];
-			if (r->kp != NULL)
-				__builtin_prefetch(r->kp);
-			__builtin_prefetch(rs->vals[r->vid].p);
-		}
+		if (i + 2 * PREFETCH < rs->n &&
+		    REC_LONG(&rs->v[i + 2 * PREFETCH]))
+			__builtin_prefetch(rs->v[i + 2 * PREFETCH].u.lk);
+		if (i + PREFETCH < rs->n)
+			__builtin_prefetch(rs->vals[rec_vid(&rs->v[i +
+			    PREFETCH])].p);
 		r = &rs->v[i];
-		x = &rs->vals[r->vid];
+		x = &rs->vals[rec_vid(r)];
 		k.mv_data = (void *)rec_key(r, kb);
-		k.mv_size = r->klen;
+		k.mv_size = rec_klen(r);
 		v.mv_data = x->p;
 		v.mv_size = x->len;
 		/* equal keys are together, the first line first */
 		if (i > 0 && rec_same(&rs->v[i - 1], r)) {
-			rec_dup(st, txn, l, &k, &v, dup, arg, r->seq,
-			    rs->v[first].seq);
+			rec_dup(st, txn, l, &k, &v, dup, arg, rec_seq(r),
+			    rec_seq(&rs->v[first]));
 			(*dups)++;
 			continue;
 		}
@@ -1116,7 +1198,7 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 	const uint8_t *rk;
 	MDB_cursor *mc;
 	MDB_val k, v, nv;
-	size_t i = 0;
+	size_t i = 0, rl;
 	uint8_t pv[ENTRY_MAXLEN];	/* the old value last compared, raw */
 	size_t plen = SIZE_MAX;
 	uint32_t nvid = UINT32_MAX;	/* the value decoded into ne */
@@ -1133,12 +1215,13 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 	while (!d->over && (rc == 0 || i < rs->n)) {
 		r = i < rs->n ? &rs->v[i] : NULL;
 		rk = r != NULL ? rec_key(r, kb) : NULL;
+		rl = r != NULL ? rec_klen(r) : 0;
 		c = rc != 0 ? 1 : r == NULL ? -1 :
-		    key_cmp(k.mv_data, k.mv_size, rk, r->klen);
+		    key_cmp(k.mv_data, k.mv_size, rk, rl);
 		decoded = same = 0;
 		if (c > 0)		/* added */
-			rdiff_add(d, rk, r->klen, NULL, 0);
-		else if (c == 0 && r->vid == nvid && v.mv_size == plen &&
+			rdiff_add(d, rk, rl, NULL, 0);
+		else if (c == 0 && rec_vid(r) == nvid && v.mv_size == plen &&
 		    memcmp(v.mv_data, pv, plen) == 0)
 			same = psame;	/* the values of the entry before */
 		else if (c == 0) {
@@ -1148,13 +1231,13 @@ recs_diff(struct store *st, MDB_txn *txn, unsigned l,
 				goto corrupt;
 			decoded = 1;
 			/* a feed's entries mostly share one new value */
-			if (r->vid != nvid) {
+			if (rec_vid(r) != nvid) {
 				memset(&ne, 0, sizeof(ne));
-				nv.mv_data = rs->vals[r->vid].p;
-				nv.mv_size = rs->vals[r->vid].len;
+				nv.mv_data = rs->vals[rec_vid(r)].p;
+				nv.mv_size = rs->vals[rec_vid(r)].len;
 				nbad = store_entry_decode(st, txn, l, &nv, &ne,
 				    NULL) == -1;
-				nvid = r->vid;
+				nvid = rec_vid(r);
 			}
 			same = psame = !nbad && entry_answers_same(&oe, &ne);
 			plen = v.mv_size <= sizeof(pv) ? v.mv_size : SIZE_MAX;

@@ -2882,6 +2882,89 @@ test_replace_many(void)
 	free(nv);
 }
 
+/* A name and its code per entry of a walk of a domain list. */
+static int
+names_cb(void *arg, const struct store_entry *e)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 8192 - len, "%.*s=%u ", (int)e->dname_len,
+	    e->dname, e->code & 0xff);
+	return 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A replace sorts keys of up to 7 bytes and longer ones into LMDB's order
+ * (a key before the longer ones it begins), a run of more than 32 long
+ * keys alike in their first bytes included, and of equal keys, short or
+ * long, or many of one long key, keeps the first line.
+ */
+static void
+test_replace_keys(void)
+{
+	static char out[8192], want[8192];
+	struct store *st;
+	struct store_entry nv[80];
+	char names[48][32], *sorted[48];
+	size_t n = 0, i, count = 0, dups = 0;
+	unsigned dl;
+	char *p = dbpath("keys");
+	struct arr a;
+
+	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	if (!ok(st != NULL && store_list_open(st, "dl", LIST_KIND_DOMAIN, 1,
+	    &dl, errbuf, sizeof(errbuf)) == STORE_OK, "keys: open"))
+		return;
+#define NAME(s, c)	do {						\
+	nv[n] = mk("192.0.2.1", 0, 0x7f000000 | (c), 0, "t", "keys");	\
+	nv[n].dname = (s);						\
+	nv[n].dname_len = strlen(s);					\
+	n++;								\
+} while (0)
+	for (i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "abcdef-%zu.example",
+		    (i * 17) % 40);
+		NAME(names[i], 2 + i % 2);
+		sorted[i] = names[i];
+	}
+	NAME("ab.com", 4);		/* a whole 7-byte key */
+	NAME("ab.comx", 5);		/* 8 bytes, begun by the one before */
+	NAME("ab.co", 6);
+	NAME("abcdef-5.example", 9);	/* equal long keys */
+	NAME("ab.com", 9);		/* equal short keys */
+	for (i = 0; i < 20; i++)	/* many of one long key */
+		NAME("zz-long-name.example", i == 0 ? 7 : 9);
+#undef NAME
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = n;
+	is_int(store_replace(st, dl, arr_next, NULL, &a, "t", "keys.txt",
+	    &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	    "keys: the replace");
+	ok(count == 44 && dups == 21, "keys: 44 entries, 21 duplicates "
+	    "(%zu, %zu)", count, dups);
+	qsort(sorted, 40, sizeof(*sorted), str_cmp);
+	strcpy(want, "ab.co=6 ab.com=4 ab.comx=5 ");
+	for (i = 0; i < 40; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		    "%s=%d ", sorted[i], 2 + (int)((strtoul(sorted[i] + 7,
+		    NULL, 10) * 33) % 40) % 2);
+	strcat(want, "zz-long-name.example=7 ");
+	out[0] = '\0';
+	ok(store_walk(st, dl, names_cb, out, NULL, errbuf, sizeof(errbuf)) ==
+	    STORE_OK, "keys: walk");
+	is_str(out, want, "keys: in order, the first of equal keys kept");
+	store_close(st);
+}
+
 /* look(), and the code and reason found, as "PREFIX CODE REASON". */
 static const char *
 look_all(struct store *st, unsigned l, const char *s)
@@ -3029,7 +3112,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(483);
+	plan(487);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -3040,6 +3123,7 @@ main(void)
 	test_named_lists();
 	test_replace();
 	test_replace_shared();
+	test_replace_keys();
 	test_replace_many();
 	test_cache_keys();
 	test_cache_old();

@@ -1839,7 +1839,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
-	free(ic.lines);
+	xhugefree(ic.lines, ic.caplines, sizeof(*ic.lines));
 	(void)close(fd);	/* read only */
 	return rc;
 }

@@ -73,7 +73,7 @@ struct ipfile {
 	size_t		 rpos;		/* the next line's start */
 	size_t		 rlen;
 	size_t		 nul;		/* the first NUL byte from rpos on, or
-					   SIZE_MAX: none in rbuf */
+					   SIZE_MAX: none in rbuf (skip_to) */
 	int		 eof;		/* gzread() has given all */
 	int		 done;		/* a read error: no more lines */
 	char		*name;
@@ -87,6 +87,7 @@ struct ipfile {
 	uint32_t	 dcode;		/* default value from ":A:TXT" */
 	char		*dtxt;
 	size_t		 dtxtsz;
+	unsigned	 dgen;		/* counts the ":A:TXT" lines */
 
 	unsigned	 flags;		/* IPFILE_* */
 	time_t		 now;
@@ -106,6 +107,7 @@ struct ipfile {
 	size_t		 txt_inlen;
 	int		 txt_memo;	/* txt_in holds it */
 	int		 txt_adjacent;
+	unsigned	 txt_dgen;	/* it is the default of dgen, or 0 */
 
 	uint32_t	 warned[CODES_WARNED];	/* unusual A values reported */
 	size_t		 nwarned;
@@ -184,6 +186,7 @@ ipfile_open(int fd, const char *name, unsigned flags, time_t now,
 	f->arg = arg;
 	f->dtxtsz = 64;
 	f->dtxt = xcalloc(1, f->dtxtsz);
+	f->dgen = 1;
 	return f;
 }
 
@@ -277,6 +280,59 @@ read_error(struct ipfile *f)
 }
 
 /*
+ * Read on into the buffer, keeping what it holds from rpos on (the start
+ * of a line) at its front: 0, or -2 on a read error (read_error). At the
+ * end of the file, f->eof is set. A NUL byte read is noted in f->nul.
+ */
+static int
+fill(struct ipfile *f)
+{
+	const char *z;
+	size_t have = f->rlen - f->rpos;
+	int r, errnum;
+
+	if (f->rpos > 0) {
+		memmove(f->rbuf, f->rbuf + f->rpos, have);
+		if (f->nul != SIZE_MAX)
+			f->nul -= f->rpos;
+		f->rpos = 0;
+		f->rlen = have;
+	}
+	if (f->rlen + RBUF_SIZE + 1 > f->rcap) {
+		f->rcap *= 2;
+		f->rbuf = xreallocarray(f->rbuf, f->rcap, 1);
+	}
+	if ((r = gzread(f->gz, f->rbuf + f->rlen, RBUF_SIZE)) < 0)
+		return -2;
+	if (r == 0) {
+		(void)gzerror(f->gz, &errnum);
+		if (errnum != Z_OK)
+			return -2;
+		f->eof = 1;
+		return 0;
+	}
+	if (f->nul == SIZE_MAX &&
+	    (z = memchr(f->rbuf + f->rlen, '\0', (size_t)r)) != NULL)
+		f->nul = (size_t)(z - f->rbuf);
+	f->rlen += (size_t)r;
+	f->rbuf[f->rlen] = '\0';	/* ends a last line's blanks */
+	return 0;
+}
+
+/* Move rpos on to pos, a line's start, past lines not read one by one. */
+static void
+skip_to(struct ipfile *f, size_t pos)
+{
+	const char *z;
+
+	f->rpos = pos;
+	if (f->nul < pos) {
+		z = memchr(f->rbuf + pos, '\0', f->rlen - pos);
+		f->nul = z != NULL ? (size_t)(z - f->rbuf) : SIZE_MAX;
+	}
+}
+
+/*
  * The next line: f->line, in the read buffer (no copy), with its "\n" if
  * it has one, and room for a NUL byte after it in place of the "\n" or
  * at the end; f->line_nul tells whether it holds a NUL byte (refused by
@@ -288,7 +344,6 @@ read_line(struct ipfile *f)
 {
 	char *p, *nl;
 	size_t have, n;
-	int r, errnum;
 
 	for (;;) {
 		p = f->rbuf + f->rpos;
@@ -298,41 +353,13 @@ read_line(struct ipfile *f)
 			break;
 		if (f->eof)
 			return -1;
-		/* the start of a line: to the front, then read on after it */
-		if (f->rpos > 0) {
-			memmove(f->rbuf, p, have);
-			if (f->nul != SIZE_MAX)
-				f->nul -= f->rpos;
-			f->rpos = 0;
-			f->rlen = have;
-		}
-		if (f->rlen + RBUF_SIZE + 1 > f->rcap) {
-			f->rcap *= 2;
-			f->rbuf = xreallocarray(f->rbuf, f->rcap, 1);
-		}
-		if ((r = gzread(f->gz, f->rbuf + f->rlen, RBUF_SIZE)) < 0)
+		if (fill(f) == -2)
 			return -2;
-		if (r == 0) {
-			(void)gzerror(f->gz, &errnum);
-			if (errnum != Z_OK)
-				return -2;
-			f->eof = 1;
-			continue;
-		}
-		if (f->nul == SIZE_MAX &&
-		    (nl = memchr(f->rbuf + f->rlen, '\0', (size_t)r)) != NULL)
-			f->nul = (size_t)(nl - f->rbuf);
-		f->rlen += (size_t)r;
-		f->rbuf[f->rlen] = '\0';	/* ends a last line's blanks */
 	}
 	n = nl != NULL ? (size_t)(nl - p) + 1 : have;
 	f->line = p;
-	f->rpos += n;
-	f->line_nul = f->nul < f->rpos;
-	if (f->line_nul) {
-		nl = memchr(f->rbuf + f->rpos, '\0', f->rlen - f->rpos);
-		f->nul = nl != NULL ? (size_t)(nl - f->rbuf) : SIZE_MAX;
-	}
+	f->line_nul = f->nul < f->rpos + n;
+	skip_to(f, f->rpos + n);
 	return (ssize_t)n;
 }
 
@@ -618,6 +645,7 @@ parse_default(struct ipfile *f, const char *s, char *errbuf, size_t errlen)
 	}
 	memmove(f->dtxt, txt, n);
 	f->dcode = code;
+	f->dgen++;
 	return 0;
 }
 
@@ -886,9 +914,14 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 static int
 resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
 {
-	size_t n = strlen(*txt);
+	size_t n;
 	int adjacent = 0;
 
+	if (f->txt_memo && *txt == f->dtxt && f->txt_dgen == f->dgen) {
+		adjacent = f->txt_adjacent;	/* the default, unchanged */
+		goto done;
+	}
+	n = strlen(*txt);
 	if (f->txt_memo && n == f->txt_inlen &&
 	    memcmp(*txt, f->txt_in, n) == 0)
 		adjacent = f->txt_adjacent;
@@ -905,6 +938,8 @@ resolve_txt(struct ipfile *f, const char **txt, char *errbuf, size_t errlen)
 			f->txt_memo = 1;
 		}
 	}
+	f->txt_dgen = *txt == f->dtxt ? f->dgen : 0;
+done:
 	if (adjacent)
 		ipf_warn(f, f->lineno, "TXT puts the listed address right "
 		    "before \"$\", a digit or \"=\", which the stored text "
@@ -934,29 +969,27 @@ entry_token(char *dst, size_t dstlen, const char *s)
 }
 
 /*
- * Whether the entry at S (after the "!"), prefix LO, must be skipped as
- * rbldnsd skips it, with a warning: a prefix of length 0 (every address),
- * host bits set (unless IPFILE_HOST_BITS: then masked, with a warning),
- * more IPv4 addresses than $MAXRANGE4 allows (RANGE: the size of a range
- * line, 0 for a prefix). Its "#@" metadata goes with it.
+ * Whether the entry at S (after the "!"), prefix LO (M masked), must be
+ * skipped as rbldnsd skips it, with a warning: a prefix of length 0
+ * (every address), host bits set (unless IPFILE_HOST_BITS: then masked,
+ * with a warning), more IPv4 addresses than $MAXRANGE4 allows (RANGE: the
+ * size of a range line, 0 for a prefix). Its "#@" metadata goes with it.
  */
 static int
 skip_entry(struct ipfile *f, const char *s, const struct addr *lo,
-    uint64_t range)
+    const struct addr *m, uint64_t range)
 {
 	char shown[160], pbuf[ADDR_STRLEN];
-	struct addr m = *lo;
 	uint64_t size;
 
-	addr_mask(&m);
 	if ((range == 0 && lo->len == 0) || range == 1ULL << 32) {
 		ipf_warn(f, f->lineno, "entry skipped: \"%s\" lists every "
 		    "%s address", entry_token(shown, sizeof(shown), s),
 		    lo->af == ADDR_V4 ? "IPv4" : "IPv6");
 		goto skip;
 	}
-	if (range == 0 && memcmp(m.a, lo->a, sizeof(m.a)) != 0) {
-		addr_format(&m, pbuf, sizeof(pbuf));
+	if (range == 0 && memcmp(m->a, lo->a, sizeof(m->a)) != 0) {
+		addr_format(m, pbuf, sizeof(pbuf));
 		if (f->flags & IPFILE_HOST_BITS) {
 			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
 			    "%s", entry_token(shown, sizeof(shown), s), pbuf);
@@ -1098,8 +1131,8 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 {
 	char shown[128];
 	const char *s = line, *why = NULL, *txt = "";
-	struct addr lo, hi;
-	uint32_t a, b, code = 0;
+	struct addr lo, hi, m;
+	uint32_t a, am, b, code = 0;
 	int exclude = 0, bits, bbits, isrange = 0, len, v6;
 	size_t i;
 
@@ -1171,10 +1204,21 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 		lo.a[2] = (uint8_t)(a >> 8);
 		lo.a[3] = (uint8_t)a;
 		lo.len = (uint8_t)bits;
+		/* masked here: addr_mask()'s byte writes, read whole, stall */
+		am = bits == 0 ? 0 : a & 0xffffffffu << (32 - bits);
+		m = lo;
+		m.a[0] = (uint8_t)(am >> 24);
+		m.a[1] = (uint8_t)(am >> 16);
+		m.a[2] = (uint8_t)(am >> 8);
+		m.a[3] = (uint8_t)am;
+	}
+	if (v6) {
+		m = lo;
+		addr_mask(&m);
 	}
 	if (*s != '\0' && !ISSPACE(*s) && !ISCOMMENT(*s) && *s != ':')
 		goto bad;
-	if (skip_entry(f, line + exclude, &lo,
+	if (skip_entry(f, line + exclude, &lo, &m,
 	    isrange ? (uint64_t)b - a + 1 : 0))
 		return 0;
 
@@ -1192,12 +1236,8 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 			return ipf_err(f, errbuf, errlen, "range \"%s\" "
 			    "splits into too many prefixes",
 			    esc(shown, sizeof(shown), line));
-	} else {
-		struct addr m = lo;
-
-		addr_mask(&m);	/* with IPFILE_HOST_BITS; see skip_entry */
-		f->cidr[f->ncidr++] = m;
-	}
+	} else
+		f->cidr[f->ncidr++] = m;	/* IPFILE_HOST_BITS: skip_entry */
 
 	entry_start(f, exclude, code, txt);
 	return 1;
@@ -1453,23 +1493,65 @@ bad:
 	    "addresses (1-4294967296) or /LEN (1-32)");
 }
 
+/* The newlines among the n bytes at p, 8 at a time. */
+static size_t
+count_nl(const char *p, size_t n)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+	const uint64_t nls = 0x0a0a0a0a0a0a0a0aULL;
+	uint64_t x;
+	size_t i = 0, c = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		x ^= nls;	/* a zero byte for each '\n' */
+		x = ~(((x & low7) + low7) | x | low7) >> 7;	/* 1 each */
+		c += (size_t)((x * 0x0101010101010101ULL) >> 56);
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
 /*
  * Read the whole file for its substitution variables and $TIMESTAMP
  * expiries, then rewind: in rbldnsd both belong to the whole dataset, so
  * a "$1" line also serves the entries above it. The first definition of
- * a variable counts, and the earliest expiry.
+ * a variable counts, and the earliest expiry. Only the lines that hold a
+ * "$" are looked at (found a read at a time); the others are passed over
+ * whole, their newlines counted.
  */
 static int
 scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 {
-	const char *text;
+	const char *text, *q, *p;
 	char *s, *d;
 	int64_t stamp, expires;
-	ssize_t n;
+	ssize_t n = 0;
 	int i, line = 0;
 
 	f->scanned = 1;
-	while ((n = read_line(f)) >= 0) {
+	for (;;) {
+		p = f->rbuf + f->rpos;
+		if ((q = memchr(p, '$', f->rlen - f->rpos)) == NULL) {
+			if (f->eof)
+				break;
+			/* none in the lines read whole: on past them */
+			if ((q = memrchr(p, '\n', f->rlen - f->rpos)) != NULL) {
+				line += (int)count_nl(p, (size_t)(q - p) + 1);
+				skip_to(f, (size_t)(q + 1 - f->rbuf));
+			}
+			if ((n = fill(f)) == -2)
+				break;
+			continue;
+		}
+		/* the line of that "$", from its start */
+		if ((q = memrchr(p, '\n', (size_t)(q - p))) != NULL) {
+			line += (int)count_nl(p, (size_t)(q - p) + 1);
+			skip_to(f, (size_t)(q + 1 - f->rbuf));
+		}
+		if ((n = read_line(f)) < 0)
+			break;
 		line++;
 		/* the quick test: a special line starts with '$' or "#$" */
 		for (s = f->line; ISSPACE(*s); s++)

@@ -706,34 +706,40 @@ rec_msort(struct rec *v, size_t n, struct rec *t)
 
 /*
  * A stable LSD radix sort of v (n records) on their words: w (one each,
- * moved with them), or with w NULL their k8. A byte a pass from the last;
- * a pass in which every word has the same byte is skipped. tv, and tw
- * with w, have room for n.
+ * moved with them), or with w NULL their k8. A byte a pass from the last,
+ * the counts of every byte taken in one read first; a pass in which every
+ * word has the same byte is skipped. tv, and tw with w, have room for n.
  */
 static void
 radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
     uint64_t *tw)
 {
 	struct rec *sv = v, *dv = tv, *t;
-	uint64_t *sw = w, *dw = tw, *u, x;
-	size_t count[256], i, c, pos, j;
-	unsigned shift;
+	uint64_t *sw = w, *dw = tw, *u, x, first;
+	size_t (*count)[256], *c, i, pos, j, k;
+	unsigned b, shift;
 
 #define WORD(k)	(sw != NULL ? sw[k] : sv[k].k8)
-	for (shift = 0; shift < 64; shift += 8) {
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(WORD(i) >> shift) & 0xff]++;
-		if (count[(WORD(0) >> shift) & 0xff] == n)
+	count = xcalloc(8, sizeof(*count));
+	for (i = 0; i < n; i++) {
+		x = WORD(i);
+		for (b = 0; b < 8; b++)
+			count[b][(x >> (8 * b)) & 0xff]++;
+	}
+	first = WORD(0);
+	for (b = 0; b < 8; b++) {
+		shift = 8 * b;
+		c = count[b];
+		if (c[(first >> shift) & 0xff] == n)
 			continue;
 		for (pos = 0, i = 0; i < 256; i++) {
-			c = count[i];
-			count[i] = pos;
-			pos += c;
+			k = c[i];
+			c[i] = pos;
+			pos += k;
 		}
 		for (i = 0; i < n; i++) {
 			x = WORD(i);
-			j = count[(x >> shift) & 0xff]++;
+			j = c[(x >> shift) & 0xff]++;
 			dv[j] = sv[i];
 			if (sw != NULL)
 				dw[j] = x;
@@ -742,6 +748,7 @@ radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
 		u = sw, sw = dw, dw = u;
 	}
 #undef WORD
+	free(count);
 	if (sv != v) {
 		memcpy(v, sv, n * sizeof(*v));
 		if (w != NULL)
@@ -841,7 +848,7 @@ recs_free(struct recs *rs)
 	for (i = 0; i < rs->narenas; i++)
 		free(rs->arenas[i]);
 	free(rs->arenas);
-	free(rs->v);
+	xhugefree(rs->v, rs->cap, sizeof(*rs->v));
 	free(rs->vals);
 	free(rs->slots);
 }
@@ -917,6 +924,60 @@ vals_intern(struct recs *rs, const uint8_t *vb, size_t vlen,
 	return rs->last = (uint32_t)rs->nvals++;
 }
 
+/* Check and pack entry e, the file's rs->n-th, into rs: 0, or -1. */
+static int
+rec_put(struct store *st, unsigned l, struct recs *rs,
+    const struct store_entry *e, char *errbuf, size_t errlen)
+{
+	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
+	struct longkey *lk;
+	struct rec *r;
+	size_t klen, vlen, i;
+	uint32_t vid;
+
+	if (rs->n == UINT32_MAX) {
+		snprintf(errbuf, errlen, "more than %u entries",
+		    UINT32_MAX - 1);
+		return -1;
+	}
+	if (store_entry_check(e, errbuf, errlen) == -1 ||
+	    exempt_check(st, l, e, errbuf, errlen) == -1)
+		return -1;
+	if ((klen = store_entry_key(st->lists[l].kind, e, kb)) == 0) {
+		snprintf(errbuf, errlen, "entry %zu does not fit the %s list "
+		    "%s", rs->n + 1, st->lists[l].kind == LIST_KIND_IP ? "ip" :
+		    "domain", store_list_name(st, l));
+		return -1;
+	}
+	vlen = store_entry_encode(vb, e);
+	if (rs->n == rs->cap) {
+		rs->v = xhugegrow(rs->v, rs->cap, rs->cap ? rs->cap * 2 : 4096,
+		    sizeof(*rs->v));
+		rs->cap = rs->cap ? rs->cap * 2 : 4096;
+	}
+	r = &rs->v[rs->n];
+	r->k8 = 0;
+	for (i = 0; i < KEY_SHORT; i++)
+		r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
+	vid = vals_intern(rs, vb, vlen, e->expires);
+	rs->vals[vid].uses++;
+	if (klen <= KEY_SHORT) {
+		r->k8 = r->k8 << 8 | klen;
+		r->u.s.vid = vid;
+		r->u.s.seq = (uint32_t)rs->n;
+	} else {
+		r->k8 = r->k8 << 8 | KEY_LONG;
+		lk = r->u.lk = (struct longkey *)(void *)recs_room(rs,
+		    sizeof(*lk) + klen);
+		lk->vid = vid;
+		lk->seq = (uint32_t)rs->n;
+		lk->len = (uint16_t)klen;
+		memcpy(lk->key, kb, klen);
+	}
+	rs->n++;
+	return 0;
+}
+
 /*
  * Read every entry of the iterator into rs, checked and packed: 0, or -1
  * with the reason in errbuf.
@@ -925,64 +986,20 @@ static int
 recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
     struct recs *rs, char *errbuf, size_t errlen)
 {
-	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
 	struct store_entry e;
-	struct longkey *lk;
-	struct rec *r;
-	size_t klen, vlen, i;
-	uint32_t vid;
 	int rc;
 
 	for (;;) {
 		memset(&e, 0, sizeof(e));
 		if ((rc = next(arg, &e)) == 0)
 			return 0;
-		if (rs->n == UINT32_MAX) {
-			snprintf(errbuf, errlen, "more than %u entries",
-			    UINT32_MAX - 1);
-			return -1;
-		}
 		if (rc < 0) {
 			snprintf(errbuf, errlen, "reading entry %zu failed",
 			    rs->n + 1);
 			return -1;
 		}
-		if (store_entry_check(&e, errbuf, errlen) == -1 ||
-		    exempt_check(st, l, &e, errbuf, errlen) == -1)
+		if (rec_put(st, l, rs, &e, errbuf, errlen) == -1)
 			return -1;
-		if ((klen = store_entry_key(st->lists[l].kind, &e, kb)) == 0) {
-			snprintf(errbuf, errlen, "entry %zu does not fit the "
-			    "%s list %s", rs->n + 1, st->lists[l].kind ==
-			    LIST_KIND_IP ? "ip" : "domain",
-			    store_list_name(st, l));
-			return -1;
-		}
-		vlen = store_entry_encode(vb, &e);
-		if (rs->n == rs->cap) {
-			rs->v = xhugegrow(rs->v, rs->cap, rs->cap ? rs->cap * 2 :
-			    4096, sizeof(*rs->v));
-			rs->cap = rs->cap ? rs->cap * 2 : 4096;
-		}
-		r = &rs->v[rs->n];
-		r->k8 = 0;
-		for (i = 0; i < KEY_SHORT; i++)
-			r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
-		vid = vals_intern(rs, vb, vlen, e.expires);
-		rs->vals[vid].uses++;
-		if (klen <= KEY_SHORT) {
-			r->k8 = r->k8 << 8 | klen;
-			r->u.s.vid = vid;
-			r->u.s.seq = (uint32_t)rs->n;
-		} else {
-			r->k8 = r->k8 << 8 | KEY_LONG;
-			lk = r->u.lk = (struct longkey *)(void *)recs_room(rs,
-			    sizeof(*lk) + klen);
-			lk->vid = vid;
-			lk->seq = (uint32_t)rs->n;
-			lk->len = (uint16_t)klen;
-			memcpy(lk->key, kb, klen);
-		}
-		rs->n++;
 	}
 }
 
@@ -1094,6 +1111,7 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 	MDB_cursor *mc;
 	MDB_val k, v;
 	size_t i, first = 0;
+	uintptr_t heap = 0;
 	int j, rc;
 
 	memset(d, 0, sizeof(d));
@@ -1115,7 +1133,10 @@ recs_write(struct store *st, MDB_txn *txn, unsigned l, struct recs *rs,
 		    store_list_name(st, l));
 		return -1;
 	}
+	/* LMDB mallocs each page it fills: see xhugeheap() */
 	for (i = 0; i < rs->n; i++) {
+		if (i % 256 == 0)
+			xhugeheap(&heap);
 		/* keys and values lie in file order: fetch ahead of the sort's */
 		if (i + 2 * PREFETCH < rs->n &&
 		    REC_LONG(&rs->v[i + 2 * PREFETCH]))
@@ -1314,6 +1335,7 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 		txn = NULL;
 		goto fail;
 	}
+	xhugeheap_end();
 	recs_free(&rs);
 	free(d.buf);
 	if (count != NULL)
@@ -1324,6 +1346,7 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 fail:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
+	xhugeheap_end();
 	recs_free(&rs);
 	free(d.buf);
 	return STORE_ERROR;

@@ -7,6 +7,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "log.h"
@@ -86,22 +91,77 @@ xhugearray(size_t n, size_t size)
 	return p;
 }
 
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
+#define HUGE_HEAP	1
+#define HEAP_STEP	(64 << 20)	/* what the heap grows by */
+#define HEAP_PAD	(128 * 1024)	/* glibc's default, M_TOP_PAD */
+#endif
+
+void
+xhugeheap(uintptr_t *mark)
+{
+#ifdef HUGE_HEAP
+	void *brk0 = sbrk(0);
+	uintptr_t end = (uintptr_t)brk0 & ~(uintptr_t)4095;
+
+	if (brk0 == (void *)-1)
+		return;
+	if (*mark == 0)
+		(void)mallopt(M_TOP_PAD, HEAP_STEP);
+	else if (end > *mark)
+		(void)madvise((void *)*mark, end - *mark, MADV_HUGEPAGE);
+	*mark = end;
+#else
+	(void)mark;
+#endif
+}
+
+void
+xhugeheap_end(void)
+{
+#ifdef HUGE_HEAP
+	(void)mallopt(M_TOP_PAD, HEAP_PAD);
+#endif
+}
+
 void *
 xhugegrow(void *old, size_t oldn, size_t n, size_t size)
 {
+#if defined(MREMAP_MAYMOVE) && defined(MADV_HUGEPAGE)
 	void *p;
 
-	/*
-	 * Not realloc(): the advice splits the mapping of a large block,
-	 * which glibc's mremap() then fails on and copies anyway.
-	 */
-	if (n * size < HUGE_SIZE / 2)
-		return xreallocarray(old, n, size);
-	p = xhugearray(n, size);
-	if (oldn > 0)
-		memcpy(p, old, oldn * size);
-	free(old);
+	if (size && n > SIZE_MAX / size)
+		fatalx("xhugegrow: overflow");
+	if (old == NULL) {
+		p = mmap(NULL, n * size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			fatal("xhugegrow: mmap");
+		(void)madvise(p, n * size, MADV_HUGEPAGE);
+		return p;
+	}
+	/* the pages move as they are: no copy, none to fill again */
+	if ((p = mremap(old, oldn * size, n * size, MREMAP_MAYMOVE)) ==
+	    MAP_FAILED)
+		fatal("xhugegrow: mremap");
 	return p;
+#else
+	(void)oldn;
+	return xreallocarray(old, n, size);
+#endif
+}
+
+void
+xhugefree(void *p, size_t n, size_t size)
+{
+#if defined(MREMAP_MAYMOVE) && defined(MADV_HUGEPAGE)
+	if (p != NULL)
+		(void)munmap(p, n * size);
+#else
+	(void)n;
+	(void)size;
+	free(p);
+#endif
 }
 
 char *

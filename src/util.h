@@ -23,12 +23,26 @@ char	*xstrdup(const char *);
  * words): from 1 MB on, the kernel is asked to back them with transparent
  * huge pages (MADV_HUGEPAGE), one page fault for each 2 MB filled instead
  * of one for each 4 kB. xhugearray() gives n elements of size aligned to
- * a huge page; xhugegrow() moves the oldn elements of an array from
- * either (or xreallocarray()) to a new one of n. Both are freed with
- * free().
+ * a huge page, freed with free(). xhugegrow() gives an array of n that
+ * grows from oldn (NULL and 0 at first) where the system can move pages
+ * (mremap(2): no copy, no new pages to fill), freed with xhugefree()
+ * given its size.
  */
 void	*xhugearray(size_t n, size_t size);
 void	*xhugegrow(void *, size_t oldn, size_t n, size_t size);
+void	 xhugefree(void *, size_t n, size_t size);
+
+/*
+ * The same for the heap, for a process about to fill many small blocks
+ * that it keeps (LMDB's pages of a large write transaction, a malloc(3)
+ * of one page each). Called first with *mark 0, it has malloc grow the
+ * heap 64 MB at a time (glibc); called again, now and then while the
+ * blocks are taken, it asks huge pages for what the heap grew by since
+ * the call before (brk(2) does not carry the advice over). A no-op where
+ * it cannot be done. xhugeheap_end() puts malloc's growth back.
+ */
+void	 xhugeheap(uintptr_t *mark);
+void	 xhugeheap_end(void);
 
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...)

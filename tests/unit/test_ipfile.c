@@ -569,7 +569,8 @@ test_buffer(void)
 	const size_t cut = 65536;
 	char *b = xmalloc(8 * cut);
 	unsigned char *gz = xmalloc(8 * cut);
-	size_t n = 0, zn;
+	char wline[256];
+	size_t n = 0, zn, i;
 
 	filler(b, &n, cut - 4);
 	n += (size_t)sprintf(b + n, "192.0.2.1\n");		/* over the cut */
@@ -595,6 +596,34 @@ test_buffer(void)
 	    "9 192.0.2.3 code=0.0.0.0 txt=\n"
 	    "10 192.0.2.4 code=0.0.0.0 txt=\n",
 	    "the same lines through gzip");
+
+	/* the first pass counts the lines it passes over whole */
+	n = 0;
+	filler(b, &n, cut - 4);
+	n += (size_t)sprintf(b + n, "192.0.2.1\n");
+	filler(b, &n, n + 2 * cut);
+	n += (size_t)sprintf(b + n, "$1 one\n");
+	filler(b, &n, n + cut);
+	n += (size_t)sprintf(b + n, "$1 two\n192.0.2.2 :127.0.0.2:$1\n");
+	is_str(readbytes(b, n), "2 192.0.2.1 code=0.0.0.0 txt=\n"
+	    "7 192.0.2.2 code=127.0.0.2 txt=one\n",
+	    "a variable defined past the first read");
+	is_str(warns, "t.txt:6: $1 ignored: defined before, at line 4 (the "
+	    "first definition counts, as in rbldnsd)\n",
+	    "... and the line of its first definition");
+	/* comment lines of 2 to 17 bytes: a newline at every offset mod 8 */
+	for (n = 0, i = 0; n < 2 * cut; i++) {
+		b[n++] = '#';
+		memset(b + n, 'x', i % 16);
+		n += i % 16;
+		b[n++] = '\n';
+	}
+	n += (size_t)sprintf(b + n, "$1 one\n$1 two\n");
+	snprintf(wline, sizeof(wline), "t.txt:%zu: $1 ignored: defined before, "
+	    "at line %zu (the first definition counts, as in rbldnsd)\n",
+	    i + 2, i + 1);
+	(void)readbytes(b, n);
+	is_str(warns, wline, "the lines passed over are all counted");
 	free(b);
 	free(gz);
 }
@@ -846,7 +875,7 @@ test_speed(void)
 int
 main(void)
 {
-	plan(81);
+	plan(84);
 	test_forms();
 	test_values();
 	test_warnings();

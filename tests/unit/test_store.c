@@ -3112,7 +3112,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(487);
+	plan(488);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

@@ -2965,6 +2965,90 @@ test_replace_keys(void)
 	store_close(st);
 }
 
+/* A walk of a domain list: in order, and the entries not of code 2. */
+struct order {
+	char	 last[STORE_DNAME_MAX + 1];
+	size_t	 n, bad, other;
+};
+
+static int
+order_cb(void *arg, const struct store_entry *e)
+{
+	struct order *o = arg;
+	char name[STORE_DNAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "%.*s", (int)e->dname_len, e->dname);
+	if (o->n++ > 0 && strcmp(o->last, name) >= 0)
+		o->bad++;
+	str_copy(o->last, name, sizeof(o->last));
+	o->other += (e->code & 0xff) != 2;
+	return 0;
+}
+
+/*
+ * A replace of many records, keys short and long, in a scrambled order,
+ * 200 of them repeated later with another code: the sort puts them in
+ * LMDB's order and the first line of a key counts.
+ */
+static void
+test_replace_split(void)
+{
+	struct store *st;
+	struct store_entry *nv;
+	struct order o;
+	char (*names)[32];
+	size_t i, j, n = 70000, d = 200, count = 0, dups = 0, first = 0;
+	unsigned dl;
+	char *p = dbpath("split");
+	struct arr a;
+	enum store_rc rc;
+
+	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	if (!ok(st != NULL && store_list_open(st, "dl", LIST_KIND_DOMAIN, 1,
+	    &dl, errbuf, sizeof(errbuf)) == STORE_OK, "split: open"))
+		return;
+	nv = xreallocarray(NULL, n + d, sizeof(*nv));
+	names = xreallocarray(NULL, n + d, sizeof(*names));
+	for (i = 0; i < n + d; i++) {
+		/* a bijection of 2^24: distinct and scrambled */
+		j = i < n ? i : (i - n) * 349 % n;
+		j = (j * 40503) & 0xffffff;
+		snprintf(names[i], sizeof(names[i]), "10.%zu.%zu.%zu",
+		    j >> 16, j >> 8 & 255, j & 255);
+		nv[i] = mk(names[i], 0, 0x7f000000 | (i < n ? 2 : 9), 0, "t",
+		    "split");
+	}
+	ok(replace_with(st, LIST_BLACK, nv, n + d, &count) == STORE_OK &&
+	    count == n, "split: 70,000 IPv4 entries and 200 repeated");
+	for (i = n; i < n + d; i++)
+		first += strcmp(in_list(st, LIST_BLACK, names[i]),
+		    "listed 127.0.0.2") == 0;
+	is_int((int)first, (int)d, "split: the first line of each counts");
+	for (i = 0; i < n + d; i++) {
+		j = i < n ? i : (i - n) * 349 % n;
+		snprintf(names[i], sizeof(names[i]), "h%06zu.example",
+		    j * 40503 % 1000000);
+		nv[i].dname = names[i];
+		nv[i].dname_len = strlen(names[i]);
+	}
+	memset(&a, 0, sizeof(a));
+	a.v = nv;
+	a.n = n + d;
+	is_int(store_replace(st, dl, arr_next, NULL, &a, "t", "names.txt",
+	    &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	    "split: 70,000 names and 200 repeated");
+	memset(&o, 0, sizeof(o));
+	rc = store_walk(st, dl, order_cb, &o, NULL, errbuf, sizeof(errbuf));
+	ok(rc == STORE_OK && o.n == n && o.bad == 0 && dups == d &&
+	    o.other == 0, "split: the names in order, the first line of each "
+	    "counts (%zu, %zu out of order, %zu dups, %zu of another code)",
+	    o.n, o.bad, dups, o.other);
+	store_close(st);
+	free(nv);
+	free(names);
+}
+
 /* look(), and the code and reason found, as "PREFIX CODE REASON". */
 static const char *
 look_all(struct store *st, unsigned l, const char *s)
@@ -3112,7 +3196,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(488);
+	plan(493);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -3124,6 +3208,7 @@ main(void)
 	test_replace();
 	test_replace_shared();
 	test_replace_keys();
+	test_replace_split();
 	test_replace_many();
 	test_cache_keys();
 	test_cache_old();

@@ -680,7 +680,7 @@ rec_word(const struct rec *r, size_t depth)
 	return w;
 }
 
-/* A merge sort of n records by rec_cmp; t has room for n / 2. */
+/* A merge sort of n records by rec_cmp; t has room for n / 2 (past 16). */
 static void
 rec_msort(struct rec *v, size_t n, struct rec *t)
 {
@@ -716,11 +716,11 @@ radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
 {
 	struct rec *sv = v, *dv = tv, *t;
 	uint64_t *sw = w, *dw = tw, *u, x, first;
-	size_t (*count)[256], *c, i, pos, j, k;
+	size_t count[8][256], *c, i, pos, j, k;
 	unsigned b, shift;
 
 #define WORD(k)	(sw != NULL ? sw[k] : sv[k].k8)
-	count = xcalloc(8, sizeof(*count));
+	memset(count, 0, sizeof(count));
 	for (i = 0; i < n; i++) {
 		x = WORD(i);
 		for (b = 0; b < 8; b++)
@@ -748,7 +748,6 @@ radix_sort(struct rec *v, uint64_t *w, size_t n, struct rec *tv,
 		u = sw, sw = dw, dw = u;
 	}
 #undef WORD
-	free(count);
 	if (sv != v) {
 		memcpy(v, sv, n * sizeof(*v));
 		if (w != NULL)
@@ -774,7 +773,7 @@ run_sort(struct rec *v, size_t n, size_t depth)
 	for (i = 0; i < n && !longer; i++)
 		longer = rec_klen(&v[i]) > depth;
 	if (n < 32 || !longer) {
-		tv = xhugearray(n / 2 + 1, sizeof(*tv));
+		tv = n > 16 ? xhugearray(n / 2, sizeof(*tv)) : NULL;
 		rec_msort(v, n, tv);
 		free(tv);
 		return;
@@ -797,11 +796,11 @@ run_sort(struct rec *v, size_t n, size_t depth)
 }
 
 /*
- * Sort the records of rs into LMDB's order of their keys, the first of
- * equal keys first: a stable radix sort on k8 (an IPv4 key varies in
- * five of its bytes; equal short keys keep the file's order), then each
- * run of equal k8 of long keys (IPv6 prefixes, names) on their next
- * bytes (run_sort).
+ * Sort n records into LMDB's order of their keys, the first of equal
+ * keys first: a stable radix sort on k8 (an IPv4 key varies in five of
+ * its bytes; equal short keys keep the file's order), then each run of
+ * equal k8 of long keys (IPv6 prefixes, names) on their next bytes
+ * (run_sort).
  */
 static void
 recs_sort(struct rec *v, size_t n)
@@ -951,9 +950,9 @@ rec_put(struct store *st, unsigned l, struct recs *rs,
 	}
 	vlen = store_entry_encode(vb, e);
 	if (rs->n == rs->cap) {
-		rs->v = xhugegrow(rs->v, rs->cap, rs->cap ? rs->cap * 2 : 4096,
-		    sizeof(*rs->v));
-		rs->cap = rs->cap ? rs->cap * 2 : 4096;
+		i = rs->cap ? rs->cap * 2 : 4096;
+		rs->v = xhugegrow(rs->v, rs->cap, i, sizeof(*rs->v));
+		rs->cap = i;
 	}
 	r = &rs->v[rs->n];
 	r->k8 = 0;

@@ -58,22 +58,6 @@ xreallocarray(void *old, size_t n, size_t size)
 
 #define HUGE_SIZE	(2UL * 1024 * 1024)	/* a transparent huge page */
 
-/* Ask for huge pages for the whole pages inside len bytes at p. */
-static void
-huge_advise(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)4095;
-
-	if (len >= HUGE_SIZE / 2 && hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 void *
 xhugearray(size_t n, size_t size)
 {
@@ -87,7 +71,9 @@ xhugearray(size_t n, size_t size)
 	len = (len + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
 	if (posix_memalign(&p, HUGE_SIZE, len) != 0)
 		return xreallocarray(NULL, n, size);
-	huge_advise(p, len);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 

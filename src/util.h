@@ -17,6 +17,9 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /*
  * Arrays that may grow large and are filled at once (sort records, index
@@ -43,10 +46,6 @@ void	 xhugefree(void *, size_t n, size_t size);
  */
 void	 xhugeheap(uintptr_t *mark);
 void	 xhugeheap_end(void);
-
-char	*xstrndup(const char *, size_t);
-int	 xasprintf(char **, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
 
 /*
  * Parse a duration: "30", "30s", "5m", "1h", "2d", "1w" (one number and

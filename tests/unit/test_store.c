@@ -2710,23 +2710,52 @@ arr_next(void *arg, struct store_entry *e)
 	return 1;
 }
 
-/* store_replace of list l by the n entries at v, by "feed"; the count. */
+/*
+ * store_replace of list l by the n entries at v, by "feed"; the count and
+ * the duplicates.
+ */
 static enum store_rc
-replace_with(struct store *st, unsigned l, const struct store_entry *v,
-    size_t n, size_t *count)
+replace_dups(struct store *st, unsigned l, const struct store_entry *v,
+    size_t n, size_t *count, size_t *dups)
 {
 	struct arr a;
-	size_t dups;
 	enum store_rc rc;
 
 	memset(&a, 0, sizeof(a));
 	a.v = v;
 	a.n = n;
 	rc = store_replace(st, l, arr_next, NULL, &a, "feed", "feed.txt",
-	    count, &dups, errbuf, sizeof(errbuf));
+	    count, dups, errbuf, sizeof(errbuf));
 	if (rc != STORE_OK)
 		printf("# replace: %s\n", errbuf);
 	return rc;
+}
+
+/* The same, the count only. */
+static enum store_rc
+replace_with(struct store *st, unsigned l, const struct store_entry *v,
+    size_t n, size_t *count)
+{
+	size_t dups;
+
+	return replace_dups(st, l, v, n, count, &dups);
+}
+
+/* A new database NAME of MB megabytes with the domain list "dl", or NULL. */
+static struct store *
+open_dl(const char *name, size_t mb, unsigned *dl, const char *what)
+{
+	struct store *st;
+	char *p = dbpath(name);
+
+	st = store_open(p, mb * MB, 0, errbuf, sizeof(errbuf));
+	free(p);
+	if (!ok(st != NULL && store_list_open(st, "dl", LIST_KIND_DOMAIN, 1,
+	    dl, errbuf, sizeof(errbuf)) == STORE_OK, "%s", what)) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
 }
 
 /*
@@ -2915,13 +2944,8 @@ test_replace_keys(void)
 	char names[48][32], *sorted[48];
 	size_t n = 0, i, count = 0, dups = 0;
 	unsigned dl;
-	char *p = dbpath("keys");
-	struct arr a;
 
-	st = store_open(p, 16 * MB, 0, errbuf, sizeof(errbuf));
-	free(p);
-	if (!ok(st != NULL && store_list_open(st, "dl", LIST_KIND_DOMAIN, 1,
-	    &dl, errbuf, sizeof(errbuf)) == STORE_OK, "keys: open"))
+	if ((st = open_dl("keys", 16, &dl, "keys: open")) == NULL)
 		return;
 #define NAME(s, c)	do {						\
 	nv[n] = mk("192.0.2.1", 0, 0x7f000000 | (c), 0, "t", "keys");	\
@@ -2943,11 +2967,7 @@ test_replace_keys(void)
 	for (i = 0; i < 20; i++)	/* many of one long key */
 		NAME("zz-long-name.example", i == 0 ? 7 : 9);
 #undef NAME
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = n;
-	is_int(store_replace(st, dl, arr_next, NULL, &a, "t", "keys.txt",
-	    &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	is_int(replace_dups(st, dl, nv, n, &count, &dups), STORE_OK,
 	    "keys: the replace");
 	ok(count == 44 && dups == 21, "keys: 44 entries, 21 duplicates "
 	    "(%zu, %zu)", count, dups);
@@ -2999,14 +3019,9 @@ test_replace_split(void)
 	char (*names)[32];
 	size_t i, j, n = 70000, d = 200, count = 0, dups = 0, first = 0;
 	unsigned dl;
-	char *p = dbpath("split");
-	struct arr a;
 	enum store_rc rc;
 
-	st = store_open(p, 64 * MB, 0, errbuf, sizeof(errbuf));
-	free(p);
-	if (!ok(st != NULL && store_list_open(st, "dl", LIST_KIND_DOMAIN, 1,
-	    &dl, errbuf, sizeof(errbuf)) == STORE_OK, "split: open"))
+	if ((st = open_dl("split", 64, &dl, "split: open")) == NULL)
 		return;
 	nv = xreallocarray(NULL, n + d, sizeof(*nv));
 	names = xreallocarray(NULL, n + d, sizeof(*names));
@@ -3032,11 +3047,7 @@ test_replace_split(void)
 		nv[i].dname = names[i];
 		nv[i].dname_len = strlen(names[i]);
 	}
-	memset(&a, 0, sizeof(a));
-	a.v = nv;
-	a.n = n + d;
-	is_int(store_replace(st, dl, arr_next, NULL, &a, "t", "names.txt",
-	    &count, &dups, errbuf, sizeof(errbuf)), STORE_OK,
+	is_int(replace_dups(st, dl, nv, n + d, &count, &dups), STORE_OK,
 	    "split: 70,000 names and 200 repeated");
 	memset(&o, 0, sizeof(o));
 	rc = store_walk(st, dl, order_cb, &o, NULL, errbuf, sizeof(errbuf));

@@ -795,11 +795,66 @@ run_sort(struct rec *v, size_t n, size_t depth)
 	free(w);
 }
 
+#define SPLIT_MAX	65536	/* records radix-sorted whole: 1 MB, cached */
+#define MSORT_MAX	64	/* records merge-sorted rather than by radix */
+
+/*
+ * A stable sort of the n records at src on their k8, left at src (into
+ * 0) or at dst (into 1); the other, with room for n, is the scratch. Up
+ * to SPLIT_MAX records are sorted whole (radix_sort, in the cache); more
+ * are first spread over 256 buckets on the highest byte in which their
+ * words differ, and each bucket is sorted on in the same way. So every
+ * pass but the first spread works in the cache, where an LSD sort of
+ * them all would go through memory once a byte.
+ */
+static void
+k8_sort(struct rec *src, struct rec *dst, size_t n, int into)
+{
+	size_t end[256], i, pos, m;
+	uint64_t all = 0, any = 0;
+	unsigned shift;
+
+	if (n <= SPLIT_MAX) {
+		if (n <= MSORT_MAX)
+			rec_msort(src, n, dst);
+		else
+			radix_sort(src, NULL, n, dst, NULL);
+		if (into)
+			memcpy(dst, src, n * sizeof(*src));
+		return;
+	}
+	all = ~all;
+	for (i = 0; i < n; i++) {
+		all &= src[i].k8;
+		any |= src[i].k8;
+	}
+	if (all == any) {	/* one key: in order already */
+		if (into)
+			memcpy(dst, src, n * sizeof(*src));
+		return;
+	}
+	shift = (63 - (unsigned)__builtin_clzll(all ^ any)) & ~7u;
+	memset(end, 0, sizeof(end));
+	for (i = 0; i < n; i++)
+		end[(src[i].k8 >> shift) & 0xff]++;
+	for (pos = 0, i = 0; i < 256; i++) {
+		m = end[i];
+		end[i] = pos;
+		pos += m;
+	}
+	for (i = 0; i < n; i++)
+		dst[end[(src[i].k8 >> shift) & 0xff]++] = src[i];
+	/* each bucket in dst, sorted into the array asked for */
+	for (pos = 0, i = 0; i < 256; pos = end[i++])
+		if (end[i] > pos)
+			k8_sort(dst + pos, src + pos, end[i] - pos, !into);
+}
+
 /*
  * Sort n records into LMDB's order of their keys, the first of equal
- * keys first: a stable radix sort on k8 (an IPv4 key varies in five of
- * its bytes; equal short keys keep the file's order), then each run of
- * equal k8 of long keys (IPv6 prefixes, names) on their next bytes
+ * keys first: a stable sort on k8 (k8_sort: an IPv4 key varies in five
+ * of its bytes; equal short keys keep the file's order), then each run
+ * of equal k8 of long keys (IPv6 prefixes, names) on their next bytes
  * (run_sort).
  */
 static void
@@ -810,8 +865,9 @@ recs_sort(struct rec *v, size_t n)
 
 	if (n < 2)
 		return;
-	tv = xhugearray(n, sizeof(*tv));
-	radix_sort(v, NULL, n, tv, NULL);
+	/* from the heap: freed, it holds LMDB's pages (xhugeheap_begin) */
+	tv = xheaparray(n, sizeof(*tv));
+	k8_sort(v, tv, n, 0);
 	free(tv);
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)
@@ -1314,6 +1370,7 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 		return STORE_ERROR;
 	memset(&rs, 0, sizeof(rs));
 	memset(&d, 0, sizeof(d));
+	xhugeheap_begin();
 	if (recs_read(st, l, next, arg, &rs, errbuf, errlen) == -1)
 		goto fail;
 	recs_sort(rs.v, rs.n);

@@ -81,7 +81,17 @@ xhugearray(size_t n, size_t size)
 #define HUGE_HEAP	1
 #define HEAP_STEP	(64 << 20)	/* what the heap grows by */
 #define HEAP_PAD	(128 * 1024)	/* glibc's default, M_TOP_PAD */
+#define MMAP_MAX	65536		/* glibc's default, M_MMAP_MAX */
 #endif
+
+void
+xhugeheap_begin(void)
+{
+#ifdef HUGE_HEAP
+	(void)mallopt(M_TOP_PAD, HEAP_STEP);
+	(void)mallopt(M_TRIM_THRESHOLD, -1);
+#endif
+}
 
 void
 xhugeheap(uintptr_t *mark)
@@ -92,9 +102,7 @@ xhugeheap(uintptr_t *mark)
 
 	if (brk0 == (void *)-1)
 		return;
-	if (*mark == 0)
-		(void)mallopt(M_TOP_PAD, HEAP_STEP);
-	else if (end > *mark)
+	if (*mark != 0 && end > *mark)
 		(void)madvise((void *)*mark, end - *mark, MADV_HUGEPAGE);
 	*mark = end;
 #else
@@ -107,6 +115,22 @@ xhugeheap_end(void)
 {
 #ifdef HUGE_HEAP
 	(void)mallopt(M_TOP_PAD, HEAP_PAD);
+#endif
+}
+
+void *
+xheaparray(size_t n, size_t size)
+{
+#ifdef HUGE_HEAP
+	void *p;
+
+	/* no mmap(2) of its own: glibc falls back on one if brk(2) fails */
+	(void)mallopt(M_MMAP_MAX, 0);
+	p = xhugearray(n, size);
+	(void)mallopt(M_MMAP_MAX, MMAP_MAX);
+	return p;
+#else
+	return xhugearray(n, size);
 #endif
 }
 

@@ -38,14 +38,23 @@ void	 xhugefree(void *, size_t n, size_t size);
 /*
  * The same for the heap, for a process about to fill many small blocks
  * that it keeps (LMDB's pages of a large write transaction, a malloc(3)
- * of one page each). Called first with *mark 0, it has malloc grow the
- * heap 64 MB at a time (glibc); called again, now and then while the
- * blocks are taken, it asks huge pages for what the heap grew by since
- * the call before (brk(2) does not carry the advice over). A no-op where
- * it cannot be done. xhugeheap_end() puts malloc's growth back.
+ * of one page each). xhugeheap_begin() has malloc grow the heap 64 MB at
+ * a time and never give it back (glibc: M_TOP_PAD, M_TRIM_THRESHOLD):
+ * LMDB frees such pages one by one when the environment closes, and each
+ * free at the heap's top would otherwise hand a slice back to the system,
+ * a brk(2) and a TLB flush of every CPU each. xhugeheap(), called with
+ * *mark 0 first and then now and then while the blocks are taken, asks
+ * huge pages for what the heap grew by since the call before (brk(2) does
+ * not carry the advice over). xhugeheap_end() puts malloc's growth back;
+ * the heap stays untrimmed. xheaparray() is xhugearray() taken from the
+ * heap, never a mapping of its own: freed, its pages, already faulted in,
+ * serve the small blocks taken after it. All are plain where they cannot
+ * be done.
  */
+void	 xhugeheap_begin(void);
 void	 xhugeheap(uintptr_t *mark);
 void	 xhugeheap_end(void);
+void	*xheaparray(size_t n, size_t size);
 
 /*
  * Parse a duration: "30", "30s", "5m", "1h", "2d", "1w" (one number and

@@ -3017,7 +3017,7 @@ test_replace_split(void)
 	struct store_entry *nv;
 	struct order o;
 	char (*names)[32];
-	size_t i, j, n = 70000, d = 200, count = 0, dups = 0, first = 0;
+	size_t i, j, n = 140000, d = 200, count = 0, dups = 0, first = 0;
 	unsigned dl;
 	enum store_rc rc;
 
@@ -3026,16 +3026,20 @@ test_replace_split(void)
 	nv = xreallocarray(NULL, n + d, sizeof(*nv));
 	names = xreallocarray(NULL, n + d, sizeof(*names));
 	for (i = 0; i < n + d; i++) {
-		/* a bijection of 2^24: distinct and scrambled */
+		/*
+		 * a bijection of 2^25: distinct and scrambled, 10/8 and
+		 * 11/8 each more than k8_sort sorts whole (65,536), so that
+		 * each is spread again
+		 */
 		j = i < n ? i : (i - n) * 349 % n;
-		j = (j * 40503) & 0xffffff;
-		snprintf(names[i], sizeof(names[i]), "10.%zu.%zu.%zu",
-		    j >> 16, j >> 8 & 255, j & 255);
+		j = (j * 40503) & 0x1ffffff;
+		snprintf(names[i], sizeof(names[i]), "%zu.%zu.%zu.%zu",
+		    10 + (j >> 24), j >> 16 & 255, j >> 8 & 255, j & 255);
 		nv[i] = mk(names[i], 0, 0x7f000000 | (i < n ? 2 : 9), 0, "t",
 		    "split");
 	}
 	ok(replace_with(st, LIST_BLACK, nv, n + d, &count) == STORE_OK &&
-	    count == n, "split: 70,000 IPv4 entries and 200 repeated");
+	    count == n, "split: 140,000 IPv4 entries and 200 repeated");
 	for (i = n; i < n + d; i++)
 		first += strcmp(in_list(st, LIST_BLACK, names[i]),
 		    "listed 127.0.0.2") == 0;
@@ -3048,13 +3052,23 @@ test_replace_split(void)
 		nv[i].dname_len = strlen(names[i]);
 	}
 	is_int(replace_dups(st, dl, nv, n + d, &count, &dups), STORE_OK,
-	    "split: 70,000 names and 200 repeated");
+	    "split: 140,000 names and 200 repeated");
 	memset(&o, 0, sizeof(o));
 	rc = store_walk(st, dl, order_cb, &o, NULL, errbuf, sizeof(errbuf));
 	ok(rc == STORE_OK && o.n == n && o.bad == 0 && dups == d &&
 	    o.other == 0, "split: the names in order, the first line of each "
 	    "counts (%zu, %zu out of order, %zu dups, %zu of another code)",
 	    o.n, o.bad, dups, o.other);
+	/* two keys, each in more lines than are sorted whole */
+	for (i = 0; i < n; i++)
+		nv[i] = mk(i % 2 ? "198.51.100.7" : "192.0.2.7", 0,
+		    0x7f000000 | (i < 2 ? 2 : 9), 0, "t", "split");
+	ok(replace_dups(st, LIST_BLACK, nv, n, &count, &dups) == STORE_OK &&
+	    count == 2 && dups == n - 2, "split: 140,000 lines of two "
+	    "addresses");
+	ok(strcmp(in_list(st, LIST_BLACK, "192.0.2.7"), "listed 127.0.0.2") ==
+	    0 && strcmp(in_list(st, LIST_BLACK, "198.51.100.7"),
+	    "listed 127.0.0.2") == 0, "split: the first line of each counts");
 	store_close(st);
 	free(nv);
 	free(names);
@@ -3207,7 +3221,7 @@ main(void)
 	struct store *st;
 	char *p;
 
-	plan(493);
+	plan(495);
 	now = time(NULL);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");

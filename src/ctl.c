@@ -1585,6 +1585,7 @@ struct import_ctx {
 	struct ipfile	*ipf;
 	const char	*path;
 	const char	*actor;
+	size_t		 actor_len;
 	time_t		 now;
 	int		 quiet;		/* second pass: warnings are known */
 	int		 tolerant;	/* one pass: report bad lines, go on,
@@ -1656,7 +1657,8 @@ import_next(void *arg, struct store_entry *e)
 		e->added = ie.added != 0 ? ie.added : (int64_t)ic->now;
 		e->expires = ie.expires;
 		e->actor = ie.actor != NULL ? ie.actor : ic->actor;
-		e->actor_len = strlen(e->actor);
+		e->actor_len = ie.actor != NULL ? strlen(ie.actor) :
+		    ic->actor_len;
 		e->reason = ie.txt != NULL ? ie.txt : "";
 		e->reason_len = strlen(e->reason);
 		return 1;
@@ -1741,6 +1743,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 
 	ic.path = path;
 	ic.actor = c->actor;
+	ic.actor_len = strlen(c->actor);
 	ic.now = c->now;
 	if (c->replace) {
 		/*

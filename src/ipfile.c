@@ -121,7 +121,8 @@ struct ipfile {
 	int		 meta_has_actor;
 	char		 meta_actor[IPFILE_ACTOR_MAX + 1];
 
-	struct ipfile_entry cur;	/* the line being split into CIDRs */
+	struct ipfile_entry cur;	/* the line, when it has more CIDRs */
+	int		 fresh;		/* the caller's entry holds the line */
 	struct addr	 cidr[RANGE_MAX];
 	size_t		 ncidr;		/* CIDRs, or names: 1, 2 for ".name" */
 	size_t		 icidr;
@@ -394,6 +395,19 @@ v4_prefix(const char **sp, uint32_t *ap)
 	*sp = s;
 	*ap = a;
 	return n * 8;
+}
+
+/* *x: the IPv4 prefix a/bits. */
+static void
+v4_addr(struct addr *x, uint32_t a, int bits)
+{
+	memset(x, 0, sizeof(*x));
+	x->af = ADDR_V4;
+	x->a[0] = (uint8_t)(a >> 24);
+	x->a[1] = (uint8_t)(a >> 16);
+	x->a[2] = (uint8_t)(a >> 8);
+	x->a[3] = (uint8_t)a;
+	x->len = (uint8_t)bits;
 }
 
 /* A prefix length "/N" at *sp, 0-max; returns it or -1. */
@@ -872,7 +886,8 @@ dup_check(struct ipfile *f, const struct addr *a, const char *key, int line)
 /*
  * Hand out the next CIDR of the current line that is not a duplicate,
  * or its next name entry (the name, then "*.name" for ".name"): 1, or 0
- * when the line has none left.
+ * when the line has none left. The line's entry is in *e already when
+ * parse_line() has just put it there (f->fresh), else in f->cur.
  */
 static int
 next_cidr(struct ipfile *f, struct ipfile_entry *e)
@@ -890,9 +905,11 @@ next_cidr(struct ipfile *f, struct ipfile_entry *e)
 		} else
 			a = &f->cidr[f->icidr++];
 		if (!(f->flags & IPFILE_NODUPS) &&
-		    dup_check(f, a, key, f->cur.line))
+		    dup_check(f, a, key, f->lineno))
 			continue;
-		*e = f->cur;
+		if (!f->fresh)		/* a later CIDR of the line */
+			*e = f->cur;
+		f->fresh = 0;
 		if (a != NULL)
 			e->prefix = *a;
 		else {
@@ -969,15 +986,16 @@ entry_token(char *dst, size_t dstlen, const char *s)
 }
 
 /*
- * Whether the entry at S (after the "!"), prefix LO (M masked), must be
- * skipped as rbldnsd skips it, with a warning: a prefix of length 0
- * (every address), host bits set (unless IPFILE_HOST_BITS: then masked,
- * with a warning), more IPv4 addresses than $MAXRANGE4 allows (RANGE: the
- * size of a range line, 0 for a prefix). Its "#@" metadata goes with it.
+ * Whether the entry at S (after the "!"), prefix LO (M masked, HOSTBITS
+ * if they differ), must be skipped as rbldnsd skips it, with a warning:
+ * a prefix of length 0 (every address), host bits set (unless
+ * IPFILE_HOST_BITS: then masked, with a warning), more IPv4 addresses
+ * than $MAXRANGE4 allows (RANGE: the size of a range line, 0 for a
+ * prefix). Its "#@" metadata goes with it.
  */
 static int
 skip_entry(struct ipfile *f, const char *s, const struct addr *lo,
-    const struct addr *m, uint64_t range)
+    const struct addr *m, int hostbits, uint64_t range)
 {
 	char shown[160], pbuf[ADDR_STRLEN];
 	uint64_t size;
@@ -988,7 +1006,7 @@ skip_entry(struct ipfile *f, const char *s, const struct addr *lo,
 		    lo->af == ADDR_V4 ? "IPv4" : "IPv6");
 		goto skip;
 	}
-	if (range == 0 && memcmp(m->a, lo->a, sizeof(m->a)) != 0) {
+	if (range == 0 && hostbits) {
 		addr_format(m, pbuf, sizeof(pbuf));
 		if (f->flags & IPFILE_HOST_BITS) {
 			ipf_warn(f, f->lineno, "host bits set in \"%s\", using "
@@ -1040,28 +1058,34 @@ entry_value(struct ipfile *f, const char *s, int exclude, uint32_t *code,
 	return resolve_txt(f, txt, errbuf, errlen);
 }
 
-/* The entry of the current line, with its "#@" metadata, into f->cur. */
+/*
+ * The entry of the current line, with its "#@" metadata, into *e (each
+ * field on its own: a copy of the whole, read right after these writes,
+ * would wait for them).
+ */
 static void
-entry_start(struct ipfile *f, int exclude, uint32_t code, const char *txt)
+entry_start(struct ipfile *f, struct ipfile_entry *e, int exclude,
+    uint32_t code, const char *txt)
 {
-	memset(&f->cur, 0, sizeof(f->cur));
-	f->cur.exclude = exclude;
-	f->cur.code = exclude ? 0 : code;
-	f->cur.txt = exclude ? "" : txt;
-	f->cur.notxt = !exclude && *txt == '\0';
-	f->cur.line = f->lineno;
+	memset(e, 0, sizeof(*e));
+	e->exclude = exclude;
+	e->code = exclude ? 0 : code;
+	e->txt = exclude ? "" : txt;
+	e->notxt = !exclude && *txt == '\0';
+	e->line = f->lineno;
 	if (f->meta_line != 0) {
 		if (f->meta_txtdefault)
-			f->cur.notxt = 0;
-		f->cur.added = f->meta_added;
-		f->cur.expires = f->meta_expires;
+			e->notxt = 0;
+		e->added = f->meta_added;
+		e->expires = f->meta_expires;
 		if (f->meta_has_actor)
-			f->cur.actor = f->meta_actor;
+			e->actor = f->meta_actor;
 		if (f->meta_code0)
-			f->cur.code = 0;
-		f->cur.self = f->meta_self;
+			e->code = 0;
+		e->self = f->meta_self;
 		f->meta_line = 0;
 	}
+	f->fresh = 1;
 }
 
 /*
@@ -1073,8 +1097,8 @@ entry_start(struct ipfile *f, int exclude, uint32_t code, const char *txt)
  * escape, which rbldnsd would read as part of the name.
  */
 static int
-parse_name_entry(struct ipfile *f, const char *s, int exclude,
-    char *errbuf, size_t errlen)
+parse_name_entry(struct ipfile *f, struct ipfile_entry *e, const char *s,
+    int exclude, char *errbuf, size_t errlen)
 {
 	char shown[128];
 	const char *why = NULL, *txt;
@@ -1119,21 +1143,22 @@ parse_name_entry(struct ipfile *f, const char *s, int exclude,
 	if (entry_value(f, s + strcspn(s, " \t"), exclude, &code, &txt,
 	    errbuf, errlen) == -1)
 		return -1;
-	entry_start(f, exclude, code, txt);
+	entry_start(f, e, exclude, code, txt);
 	f->ncidr = both ? 2 : 1;
 	f->icidr = 0;
 	return 1;
 }
 
-/* An entry line (after the optional "!"). */
+/* An entry line (after the optional "!"), into *e and f->cidr. */
 static int
-parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
+parse_entry(struct ipfile *f, struct ipfile_entry *e, const char *line,
+    char *errbuf, size_t errlen)
 {
 	char shown[128];
 	const char *s = line, *why = NULL, *txt = "";
 	struct addr lo, hi, m;
 	uint32_t a, am, b, code = 0;
-	int exclude = 0, bits, bbits, isrange = 0, len, v6;
+	int exclude = 0, bits, bbits, isrange = 0, len, v6, hostbits;
 	size_t i;
 
 	if (*s == '!') {
@@ -1142,12 +1167,12 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 		SKIPSPACE(s);
 	}
 	if (f->flags & IPFILE_DOMAINS)
-		return parse_name_entry(f, s, exclude, errbuf, errlen);
+		return parse_name_entry(f, e, s, exclude, errbuf, errlen);
 	for (i = 0; hexval((unsigned char)s[i]) >= 0; i++)
 		;
 	v6 = s[i] == ':';
-	memset(&lo, 0, sizeof(lo));
 	if (v6) {
+		memset(&lo, 0, sizeof(lo));
 		lo.af = ADDR_V6;
 		if ((bits = v6_prefix(&s, lo.a, &why)) < 0)
 			goto bad;
@@ -1199,26 +1224,24 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 			    "N.0.0.0/8)";
 			goto bad;
 		}
-		lo.a[0] = (uint8_t)(a >> 24);
-		lo.a[1] = (uint8_t)(a >> 16);
-		lo.a[2] = (uint8_t)(a >> 8);
-		lo.a[3] = (uint8_t)a;
-		lo.len = (uint8_t)bits;
-		/* masked here: addr_mask()'s byte writes, read whole, stall */
+		/*
+		 * masked on the number, and each built a field at a time:
+		 * a copy of the whole, or a memcmp(), read right after such
+		 * byte writes waits for them
+		 */
 		am = bits == 0 ? 0 : a & 0xffffffffu << (32 - bits);
-		m = lo;
-		m.a[0] = (uint8_t)(am >> 24);
-		m.a[1] = (uint8_t)(am >> 16);
-		m.a[2] = (uint8_t)(am >> 8);
-		m.a[3] = (uint8_t)am;
+		hostbits = am != a;
+		v4_addr(&lo, a, bits);
+		v4_addr(&m, am, bits);
 	}
 	if (v6) {
 		m = lo;
 		addr_mask(&m);
+		hostbits = memcmp(m.a, lo.a, sizeof(m.a)) != 0;
 	}
 	if (*s != '\0' && !ISSPACE(*s) && !ISCOMMENT(*s) && *s != ':')
 		goto bad;
-	if (skip_entry(f, line + exclude, &lo, &m,
+	if (skip_entry(f, line + exclude, &lo, &m, hostbits,
 	    isrange ? (uint64_t)b - a + 1 : 0))
 		return 0;
 
@@ -1227,11 +1250,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 
 	f->ncidr = f->icidr = 0;
 	if (isrange) {
-		hi = lo;
-		hi.a[0] = (uint8_t)(b >> 24);
-		hi.a[1] = (uint8_t)(b >> 16);
-		hi.a[2] = (uint8_t)(b >> 8);
-		hi.a[3] = (uint8_t)b;
+		v4_addr(&hi, b, 32);
 		if (addr_range_to_cidrs(&lo, &hi, add_cidr, f) != 0)
 			return ipf_err(f, errbuf, errlen, "range \"%s\" "
 			    "splits into too many prefixes",
@@ -1239,7 +1258,7 @@ parse_entry(struct ipfile *f, const char *line, char *errbuf, size_t errlen)
 	} else
 		f->cidr[f->ncidr++] = m;	/* IPFILE_HOST_BITS: skip_entry */
 
-	entry_start(f, exclude, code, txt);
+	entry_start(f, e, exclude, code, txt);
 	return 1;
 
 bad:
@@ -1625,11 +1644,13 @@ parse_special(struct ipfile *f, const char *d, char *errbuf, size_t errlen)
 }
 
 /*
- * One line: returns 1 when it holds entries (in f->cur and f->cidr), 0
- * when there is nothing to hand out, or -1 on an error.
+ * One line: returns 1 when it holds entries (in *e and f->cidr, and in
+ * f->cur when it has more than one), 0 when there is nothing to hand
+ * out, or -1 on an error.
  */
 static int
-parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
+parse_line(struct ipfile *f, struct ipfile_entry *e, size_t n, char *errbuf,
+    size_t errlen)
 {
 	char *s, *d;
 	int r;
@@ -1648,11 +1669,13 @@ parse_line(struct ipfile *f, size_t n, char *errbuf, size_t errlen)
 		return 0;
 	if (s[0] == ':' && s[1] != ':')
 		return parse_default(f, s, errbuf, errlen);
-	if ((r = parse_entry(f, s, errbuf, errlen)) == -1) {
+	if ((r = parse_entry(f, e, s, errbuf, errlen)) == -1) {
 		/* the metadata belonged to the bad line */
 		f->meta_line = 0;
 		return -1;
 	}
+	if (r == 1 && f->ncidr > 1)
+		f->cur = *e;	/* for the calls that hand out the others */
 	return r;
 }
 
@@ -1683,7 +1706,7 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 			return 0;
 		}
 		f->lineno++;
-		if (parse_line(f, (size_t)n, errbuf, errlen) == -1)
+		if (parse_line(f, e, (size_t)n, errbuf, errlen) == -1)
 			return -1;
 	}
 }

@@ -129,19 +129,39 @@ store_key_make(uint8_t *k, const struct addr *a)
 }
 
 int
+store_key_len(const uint8_t *k, size_t n, int *v6)
+{
+	if (n == 6 && k[0] == ADDR_V4 && k[5] <= 32) {
+		*v6 = 0;
+		return k[5];
+	}
+	if (n == 18 && k[0] == ADDR_V6 && k[17] <= 128) {
+		*v6 = 1;
+		return k[17];
+	}
+	return -1;
+}
+
+uint64_t
+store_key_word4(uint32_t a, unsigned len)
+{
+	a &= len == 0 ? 0 : 0xffffffffu << (32 - len);
+	return (uint64_t)ADDR_V4 << 56 | (uint64_t)a << 24 |
+	    (uint64_t)len << 16 | 6;
+}
+
+int
 store_key_parse(const MDB_val *k, struct addr *a)
 {
 	const uint8_t *p = k->mv_data;
+	int len, v6;
 
 	memset(a, 0, sizeof(*a));
-	if (!(k->mv_size == 6 && p[0] == ADDR_V4) &&
-	    !(k->mv_size == 18 && p[0] == ADDR_V6))
+	if ((len = store_key_len(p, k->mv_size, &v6)) == -1)
 		return -1;
 	a->af = p[0];
 	memcpy(a->a, p + 1, k->mv_size - 2);
-	a->len = p[k->mv_size - 1];
-	if (a->len > ADDR_BITS(a))
-		return -1;
+	a->len = (uint8_t)len;
 	return 0;
 }
 

@@ -211,6 +211,16 @@ int	store_entry_check(const struct store_entry *e, char *errbuf,
 size_t	store_key_make(uint8_t *k, const struct addr *a);
 /* A list key into *a: 0, or -1 when k is none. */
 int	store_key_parse(const MDB_val *k, struct addr *a);
+/*
+ * The prefix length of the list key k of n bytes, its family's index
+ * (0 IPv4, 1 IPv6) in *v6; -1 when k is none. No more is read.
+ */
+int	store_key_len(const uint8_t *k, size_t n, int *v6);
+/*
+ * The list key of the IPv4 prefix a/len (masked here), as one word in
+ * the order of its bytes: the key's 6 bytes, then 0 and the key's size.
+ */
+uint64_t store_key_word4(uint32_t a, unsigned len);
 
 /*
  * The key of entry e in a list of kind into k (ANYKEY_MAX bytes): an ip

@@ -21,11 +21,6 @@
 #include "store_list_txn.h"
 #include "util.h"
 
-static void
-lens_count(lens_delta d, const struct addr *a, int64_t by)
-{
-	d[a->af == ADDR_V6][a->len] += by;
-}
 
 /*
  * The stored value v of list l (when there is one), in full, into ob,
@@ -114,13 +109,11 @@ static void
 count_key(const struct store *st, unsigned l, lens_delta d,
     const uint8_t *kb, size_t klen, int64_t by)
 {
-	MDB_val k;
-	struct addr a;
+	int len, v6;
 
-	k.mv_data = (void *)kb;
-	k.mv_size = klen;
-	if (st->lists[l].kind == LIST_KIND_IP && store_key_parse(&k, &a) == 0)
-		lens_count(d, &a, by);
+	if (st->lists[l].kind == LIST_KIND_IP &&
+	    (len = store_key_len(kb, klen, &v6)) != -1)
+		d[v6][len] += by;
 }
 
 int
@@ -985,9 +978,11 @@ rec_put(struct store *st, unsigned l, struct recs *rs,
     const struct store_entry *e, char *errbuf, size_t errlen)
 {
 	uint8_t kb[ANYKEY_MAX], vb[ENTRY_MAXLEN];
+	const uint8_t *pa = e->prefix.a;
 	struct longkey *lk;
 	struct rec *r;
 	size_t klen, vlen, i;
+	uint64_t k8 = 0;
 	uint32_t vid;
 
 	if (rs->n == UINT32_MAX) {
@@ -998,11 +993,21 @@ rec_put(struct store *st, unsigned l, struct recs *rs,
 	if (store_entry_check(e, errbuf, errlen) == -1 ||
 	    exempt_check(st, l, e, errbuf, errlen) == -1)
 		return -1;
-	if ((klen = store_entry_key(st->lists[l].kind, e, kb)) == 0) {
+	if (st->lists[l].kind == LIST_KIND_IP && e->prefix.af == ADDR_V4) {
+		/* a feed's most common key, straight into its word */
+		klen = 6;
+		k8 = store_key_word4((uint32_t)pa[0] << 24 |
+		    (uint32_t)pa[1] << 16 | (uint32_t)pa[2] << 8 | pa[3],
+		    e->prefix.len);
+	} else if ((klen = store_entry_key(st->lists[l].kind, e, kb)) == 0) {
 		snprintf(errbuf, errlen, "entry %zu does not fit the %s list "
 		    "%s", rs->n + 1, st->lists[l].kind == LIST_KIND_IP ? "ip" :
 		    "domain", store_list_name(st, l));
 		return -1;
+	} else {
+		for (i = 0; i < KEY_SHORT; i++)
+			k8 |= (uint64_t)(i < klen ? kb[i] : 0) << (56 - 8 * i);
+		k8 |= klen <= KEY_SHORT ? klen : KEY_LONG;
 	}
 	vlen = store_entry_encode(vb, e);
 	if (rs->n == rs->cap) {
@@ -1011,17 +1016,13 @@ rec_put(struct store *st, unsigned l, struct recs *rs,
 		rs->cap = i;
 	}
 	r = &rs->v[rs->n];
-	r->k8 = 0;
-	for (i = 0; i < KEY_SHORT; i++)
-		r->k8 = r->k8 << 8 | (i < klen ? kb[i] : 0);
+	r->k8 = k8;
 	vid = vals_intern(rs, vb, vlen, e->expires);
 	rs->vals[vid].uses++;
 	if (klen <= KEY_SHORT) {
-		r->k8 = r->k8 << 8 | klen;
 		r->u.s.vid = vid;
 		r->u.s.seq = (uint32_t)rs->n;
 	} else {
-		r->k8 = r->k8 << 8 | KEY_LONG;
 		lk = r->u.lk = (struct longkey *)(void *)recs_room(rs,
 		    sizeof(*lk) + klen);
 		lk->vid = vid;

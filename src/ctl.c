@@ -1581,6 +1581,17 @@ cmd_lookup(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The file's line of each entry, for the messages about duplicates: from
+ * the entry seq on, an entry's line is its number plus delta. A feed of
+ * one entry a line needs a run or so; a range of several prefixes starts
+ * a run for each of them.
+ */
+struct lineruns {
+	size_t		 seq;
+	ptrdiff_t	 delta;
+};
+
 struct import_ctx {
 	struct ipfile	*ipf;
 	const char	*path;
@@ -1590,9 +1601,10 @@ struct import_ctx {
 	int		 quiet;		/* second pass: warnings are known */
 	int		 tolerant;	/* one pass: report bad lines, go on,
 					   fail at the end */
-	int		*lines;		/* tolerant: the line of each entry */
-	size_t		 nlines;
-	size_t		 caplines;
+	struct lineruns	*runs;		/* tolerant: the line of each entry */
+	size_t		 nruns;
+	size_t		 capruns;
+	size_t		 nlines;	/* entries numbered */
 	size_t		 nwarn;
 	size_t		 nerr;
 	size_t		 nexpired;
@@ -1606,6 +1618,40 @@ import_warn(void *arg, const char *msg)
 	ic->nwarn++;
 	if (!ic->quiet)
 		ctl_warn("%s", msg);
+}
+
+/* The line of the next entry. */
+static void
+line_note(struct import_ctx *ic, int line)
+{
+	ptrdiff_t delta = (ptrdiff_t)line - (ptrdiff_t)ic->nlines;
+
+	if (ic->nruns == 0 || ic->runs[ic->nruns - 1].delta != delta) {
+		if (ic->nruns == ic->capruns) {
+			ic->capruns = ic->capruns ? ic->capruns * 2 : 64;
+			ic->runs = xreallocarray(ic->runs, ic->capruns,
+			    sizeof(*ic->runs));
+		}
+		ic->runs[ic->nruns].seq = ic->nlines;
+		ic->runs[ic->nruns++].delta = delta;
+	}
+	ic->nlines++;
+}
+
+/* The line of entry seq (below ic->nlines). */
+static size_t
+line_of(const struct import_ctx *ic, size_t seq)
+{
+	size_t lo = 0, hi = ic->nruns, mid;
+
+	while (hi - lo > 1) {		/* the last run that starts by seq */
+		mid = lo + (hi - lo) / 2;
+		if (ic->runs[mid].seq <= seq)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (size_t)((ptrdiff_t)seq + ic->runs[lo].delta);
 }
 
 /* store_bulk_add's iterator: the next live entry of the file. */
@@ -1634,14 +1680,7 @@ import_next(void *arg, struct store_entry *e)
 			continue;
 		}
 		if (ic->tolerant) {
-			if (ic->nlines == ic->caplines) {
-				ic->lines = xhugegrow(ic->lines, ic->caplines,
-				    ic->caplines ? ic->caplines * 2 : 65536,
-				    sizeof(*ic->lines));
-				ic->caplines = ic->caplines ?
-				    ic->caplines * 2 : 65536;
-			}
-			ic->lines[ic->nlines++] = ie.line;
+			line_note(ic, ie.line);
 		}
 		memset(e, 0, sizeof(*e));
 		e->prefix = ie.prefix;
@@ -1677,9 +1716,9 @@ import_dup(void *arg, size_t seq, size_t first, const char *text)
 	if (seq >= ic->nlines || first >= ic->nlines)
 		return;
 	ic->nwarn++;
-	ctl_warn("%s:%d: duplicate entry %s (first at line %d): skipped, the "
-	    "first line counts, as in rbldnsd", ic->path, ic->lines[seq], text,
-	    ic->lines[first]);
+	ctl_warn("%s:%zu: duplicate entry %s (first at line %zu): skipped, "
+	    "the first line counts, as in rbldnsd", ic->path,
+	    line_of(ic, seq), text, line_of(ic, first));
 }
 
 /* The end of an import that found bad lines. */
@@ -1842,7 +1881,7 @@ cmd_import(struct ctl *c, int argc, char **argv)
 out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
-	xhugefree(ic.lines, ic.caplines, sizeof(*ic.lines));
+	free(ic.runs);
 	(void)close(fd);	/* read only */
 	return rc;
 }

@@ -161,6 +161,13 @@ is "$CTL_RC" 0 "import --replace of a file with a duplicate exits 0"
 like "$CTL_ERR" "dup\\.txt:2: duplicate entry 192\\.0\\.2\\.1 \\(first at line 1\\): skipped" \
     "the duplicate is a warning naming both lines"
 is "$(dig_answer "$(q 1.2.0.192.bl.test A)")" 127.0.0.2 "the first line's value is served"
+printf '# a header\n192.0.2.1 :2:first\n10.8.0.0-10.8.0.2\n\n192.0.2.1\n10.8.0.2\n' \
+    >"$work/dup2.txt"
+ctl import black "$work/dup2.txt" --replace
+like "$CTL_ERR" "dup2\\.txt:5: duplicate entry 192\\.0\\.2\\.1 \\(first at line 2\\)" \
+    "past a comment, a range of two prefixes and a blank line, both lines are right"
+like "$CTL_ERR" "dup2\\.txt:6: duplicate entry 10\\.8\\.0\\.2 \\(first at line 3\\)" \
+    "a duplicate of a range's second prefix names the range's line"
 
 # --- a database made before shared values ----------------------------------
 # tests/data/db-packed: a replace of the version before wrote every entry's

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -843,6 +844,104 @@ k8_sort(struct rec *src, struct rec *dst, size_t n, int into)
 			k8_sort(dst + pos, src + pos, end[i] - pos, !into);
 }
 
+#define PSORT_MIN	(1 << 17)	/* records sorted by two threads */
+
+/*
+ * k8_sort's first spread, and then its buckets, shared by two threads:
+ * each takes half of the records for the spread (the first half's
+ * records of a bucket go before the second's: the sort stays stable),
+ * then buckets in turn until none is left.
+ */
+struct psort {
+	struct rec	*src, *dst;
+	size_t		 n;
+	int		 into;
+	uint64_t	 all[2], any[2];
+	size_t		 count[2][256];
+	unsigned	 next;		/* the next bucket to sort */
+	pthread_barrier_t bar;
+};
+
+static void
+psort_part(struct psort *ps, int t)
+{
+	struct rec *src = ps->src, *dst = ps->dst;
+	size_t lo = t ? ps->n / 2 : 0, hi = t ? ps->n : ps->n / 2;
+	size_t pos[256], start[257], i, k;
+	uint64_t all = ~(uint64_t)0, any = 0;
+	unsigned shift, b;
+
+	for (i = lo; i < hi; i++) {
+		all &= src[i].k8;
+		any |= src[i].k8;
+	}
+	ps->all[t] = all;
+	ps->any[t] = any;
+	(void)pthread_barrier_wait(&ps->bar);
+	all = ps->all[0] & ps->all[1];
+	any = ps->any[0] | ps->any[1];
+	if (all == any) {	/* one key: in order already */
+		if (ps->into && t == 0)
+			memcpy(dst, src, ps->n * sizeof(*src));
+		return;
+	}
+	shift = (63 - (unsigned)__builtin_clzll(all ^ any)) & ~7u;
+	memset(ps->count[t], 0, sizeof(ps->count[t]));
+	for (i = lo; i < hi; i++)
+		ps->count[t][(src[i].k8 >> shift) & 0xff]++;
+	(void)pthread_barrier_wait(&ps->bar);
+	for (k = 0, b = 0; b < 256; b++) {
+		start[b] = k;
+		pos[b] = k + (t ? ps->count[0][b] : 0);
+		k += ps->count[0][b] + ps->count[1][b];
+	}
+	start[256] = k;
+	for (i = lo; i < hi; i++)
+		dst[pos[(src[i].k8 >> shift) & 0xff]++] = src[i];
+	(void)pthread_barrier_wait(&ps->bar);
+	/* each bucket in dst, sorted into the array asked for */
+	while ((b = __atomic_fetch_add(&ps->next, 1, __ATOMIC_RELAXED)) < 256)
+		if (start[b + 1] > start[b])
+			k8_sort(dst + start[b], src + start[b],
+			    start[b + 1] - start[b], !ps->into);
+}
+
+static void *
+psort_main(void *arg)
+{
+	psort_part(arg, 1);
+	return NULL;
+}
+
+/*
+ * k8_sort() of n records, on two threads from PSORT_MIN records on (on
+ * one where a thread cannot be had).
+ */
+static void
+k8_psort(struct rec *src, struct rec *dst, size_t n, int into)
+{
+	struct psort ps;
+	pthread_t t;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.src = src;
+	ps.dst = dst;
+	ps.n = n;
+	ps.into = into;
+	if (n < PSORT_MIN || pthread_barrier_init(&ps.bar, NULL, 2) != 0) {
+		k8_sort(src, dst, n, into);
+		return;
+	}
+	if (pthread_create(&t, NULL, psort_main, &ps) != 0) {
+		(void)pthread_barrier_destroy(&ps.bar);
+		k8_sort(src, dst, n, into);
+		return;
+	}
+	psort_part(&ps, 0);
+	(void)pthread_join(t, NULL);
+	(void)pthread_barrier_destroy(&ps.bar);
+}
+
 /*
  * Sort n records into LMDB's order of their keys, the first of equal
  * keys first: a stable sort on k8 (k8_sort: an IPv4 key varies in five
@@ -860,7 +959,7 @@ recs_sort(struct rec *v, size_t n)
 		return;
 	/* from the heap: freed, it holds LMDB's pages (xhugeheap_begin) */
 	tv = xheaparray(n, sizeof(*tv));
-	k8_sort(v, tv, n, 0);
+	k8_psort(v, tv, n, 0);
 	free(tv);
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && v[run].k8 == v[i].k8; run++)

@@ -83,6 +83,10 @@ struct ipfile {
 	char		*line;		/* the current line, in rbuf */
 	int		 line_nul;	/* it holds a NUL byte */
 	int		 lineno;
+	off_t		 roff;		/* the file's offset of rbuf[0] */
+	off_t		 line_off;	/* of the current line */
+	off_t		 start, end;	/* ipfile_range(); end 0: none */
+	int		 skipping;	/* a line before start */
 
 	uint32_t	 dcode;		/* default value from ":A:TXT" */
 	char		*dtxt;
@@ -192,6 +196,13 @@ ipfile_open(int fd, const char *name, unsigned flags, time_t now,
 }
 
 void
+ipfile_range(struct ipfile *f, off_t start, off_t end)
+{
+	f->start = start;
+	f->end = end;
+}
+
+void
 ipfile_close(struct ipfile *f)
 {
 	size_t i;
@@ -220,7 +231,7 @@ ipf_warn(struct ipfile *f, int line, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (f->warn == NULL)
+	if (f->warn == NULL || f->skipping)
 		return;
 	n = snprintf(msg, sizeof(msg), "%s:%d: ", f->name, line);
 	if (n < 0 || (size_t)n >= sizeof(msg))
@@ -296,6 +307,7 @@ fill(struct ipfile *f)
 		memmove(f->rbuf, f->rbuf + f->rpos, have);
 		if (f->nul != SIZE_MAX)
 			f->nul -= f->rpos;
+		f->roff += (off_t)f->rpos;
 		f->rpos = 0;
 		f->rlen = have;
 	}
@@ -359,6 +371,7 @@ read_line(struct ipfile *f)
 	}
 	n = nl != NULL ? (size_t)(nl - p) + 1 : have;
 	f->line = p;
+	f->line_off = f->roff + (off_t)f->rpos;
 	f->line_nul = f->nul < f->rpos + n;
 	skip_to(f, f->rpos + n);
 	return (ssize_t)n;
@@ -1596,6 +1609,7 @@ scan_vars(struct ipfile *f, char *errbuf, size_t errlen)
 		    read_error(f));
 	}
 	f->rpos = f->rlen = 0;
+	f->roff = 0;
 	f->eof = 0;
 	f->nul = SIZE_MAX;
 	if (gzrewind(f->gz) == -1) {
@@ -1669,10 +1683,19 @@ parse_line(struct ipfile *f, struct ipfile_entry *e, size_t n, char *errbuf,
 		return 0;
 	if (s[0] == ':' && s[1] != ':')
 		return parse_default(f, s, errbuf, errlen);
+	if (f->skipping && strchr(s, ':') == NULL) {
+		f->meta_line = 0;	/* it would have taken the metadata */
+		return 0;
+	}
 	if ((r = parse_entry(f, e, s, errbuf, errlen)) == -1) {
 		/* the metadata belonged to the bad line */
 		f->meta_line = 0;
 		return -1;
+	}
+	if (f->skipping && r == 1) {	/* read for its value's warnings */
+		f->ncidr = f->icidr = 0;
+		f->fresh = 0;
+		return 0;
 	}
 	if (r == 1 && f->ncidr > 1)
 		f->cur = *e;	/* for the calls that hand out the others */
@@ -1697,6 +1720,12 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 			return ipf_err(f, errbuf, errlen, "cannot read on: %s",
 			    read_error(f));
 		}
+		if (n >= 0 && f->end > 0 && f->line_off >= f->end) {
+			/* the range's end: its "#@" goes with the next part */
+			f->meta_line = 0;
+			f->done = 1;
+			return 0;
+		}
 		if (n == -1) {
 			if (f->meta_line != 0)
 				ipf_warn(f, f->meta_line, "#@ metadata not "
@@ -1706,7 +1735,10 @@ ipfile_next(struct ipfile *f, struct ipfile_entry *e, char *errbuf,
 			return 0;
 		}
 		f->lineno++;
-		if (parse_line(f, e, (size_t)n, errbuf, errlen) == -1)
+		f->skipping = f->line_off < f->start;
+		/* an error before the range is the other reader's */
+		if (parse_line(f, e, (size_t)n, errbuf, errlen) == -1 &&
+		    !f->skipping)
 			return -1;
 	}
 }

@@ -44,6 +44,8 @@
 #ifndef IPFILE_H
 #define IPFILE_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -100,6 +102,20 @@ typedef void ipfile_warn_fn(void *arg, const char *msg);
 struct ipfile	*ipfile_open(int fd, const char *name, unsigned flags,
 		    time_t now, ipfile_warn_fn *warn, void *arg);
 void		 ipfile_close(struct ipfile *);
+
+/*
+ * Hand out only the entries of the lines that start in [start, end) of
+ * the file (end 0: to its end), for a file read in parts by readers that
+ * run at once. The lines before start are read for what they set for the
+ * lines after them (the default value, the "$" lines, the "#@" metadata
+ * of the range's first entry, the line numbers, the A values warned
+ * about), with no warning or error: an entry line among them is parsed
+ * only when it has a ":" (a value), else passed over. For an uncompressed
+ * file (the offsets are the file's); duplicates are looked for within
+ * the range only (IPFILE_NODUPS for a whole file). Call it before the
+ * first ipfile_next().
+ */
+void		 ipfile_range(struct ipfile *, off_t start, off_t end);
 
 /*
  * The next entry: returns 1 and fills *e, 0 at the end of the file, or -1

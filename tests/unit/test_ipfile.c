@@ -89,17 +89,19 @@ tmpfd(const void *s, size_t n)
 	return fd;
 }
 
-/* Read the N bytes of S; entries and errors go to out, warnings to warns. */
+/*
+ * Read the entries of the lines of the N bytes of S that start in
+ * [start, end) (ipfile_range(); 0 and 0: all); entries and errors go on
+ * at the end of out, warnings of warns.
+ */
 static const char *
-readbytes(const void *s, size_t n)
+readrange(const void *s, size_t n, off_t start, off_t end)
 {
 	struct ipfile_entry e;
 	struct ipfile *f;
 	char err[512];
 	int fd, r;
 
-	out[0] = warns[0] = '\0';
-	nentries = nerrors = 0;
 	if ((fd = tmpfd(s, n)) == -1)
 		return "cannot make a temporary file";
 	f = ipfile_open(fd, "t.txt", rflags, rnow ? rnow : time(NULL),
@@ -107,6 +109,7 @@ readbytes(const void *s, size_t n)
 	(void)close(fd);
 	if (f == NULL)
 		return "ipfile_open failed";
+	ipfile_range(f, start, end);
 	while ((r = ipfile_next(f, &e, err, sizeof(err))) != 0) {
 		if (r == 1) {
 			nentries++;
@@ -118,6 +121,15 @@ readbytes(const void *s, size_t n)
 	}
 	ipfile_close(f);
 	return out;
+}
+
+/* Read the N bytes of S; entries and errors go to out, warnings to warns. */
+static const char *
+readbytes(const void *s, size_t n)
+{
+	out[0] = warns[0] = '\0';
+	nentries = nerrors = 0;
+	return readrange(s, n, 0, 0);
 }
 
 /* Read the text s. */
@@ -380,6 +392,66 @@ test_guards(void)
 	    "file is refused\n",
 	    "$TIMESTAMP in the future, or expired: errors");
 	rnow = 0;
+}
+
+/*
+ * A file read in two parts split at any line, by two readers that each
+ * read their range (ipfile_range()), gives what one reader of the whole
+ * gives: the entries, errors and warnings in order, with their lines,
+ * the defaults, "$" lines and "#@" metadata from before the split, and
+ * an unusual A value warned about once.
+ */
+static void
+test_range(void)
+{
+	static const char text[] =
+	    "# a feed\n"
+	    "$1 one\n"
+	    ":127.0.0.2:Listed $ ($1)\n"
+	    "10.0.0.1\n"
+	    "10.0.0.2 :3:value of $1\n"
+	    "#@ added=1700000000 actor=alice\n"
+	    "10.0.0.3\n"
+	    "\n"
+	    "  :127.0.0.5:second default\n"
+	    "10.0.0.0-10.0.0.9\n"
+	    "10.3.0.1 :127.0.1.2:unusual\n"
+	    "$MAXRANGE4 /16\n"
+	    "10.0.0.0/8\n"
+	    "11.1.2.3/24\n"
+	    "not an entry\n"
+	    "10.3.0.2:127.0.1.2:again\n"
+	    "!10.0.0.5\n"
+	    "#@ expires=1800000000\n"
+	    "10.4.0.1\n"
+	    "2001:db8::/32 :4:six\n"
+	    "#@ actor=bob\n";
+	char full[sizeof(out)], fullw[sizeof(warns)], why[64] = "";
+	size_t n = sizeof(text) - 1, i;
+	int splits = 0, bad = 0;
+
+	rnow = 1750000000;
+	readall(text);
+	str_copy(full, out, sizeof(full));
+	str_copy(fullw, warns, sizeof(fullw));
+	for (i = 0; i <= n; i++) {
+		if (i == 0 || text[i - 1] != '\n')
+			continue;	/* on a line's start; end 0 is none */
+		out[0] = warns[0] = '\0';
+		readrange(text, n, 0, (off_t)i);
+		readrange(text, n, (off_t)i, 0);
+		splits++;
+		if ((strcmp(out, full) != 0 || strcmp(warns, fullw) != 0) &&
+		    bad++ == 0)
+			snprintf(why, sizeof(why), " (first at byte %zu)", i);
+	}
+	rnow = 0;
+	ok(bad == 0 && splits == 21 && strstr(full, "bad entry") != NULL &&
+	    strstr(fullw, "127.0.1.2 is outside") != NULL &&
+	    strstr(fullw, "than $MAXRANGE4") != NULL &&
+	    strstr(fullw, "not followed") != NULL, "a file split at each of its "
+	    "%d line starts reads as the whole: %d differ%s", splits, bad,
+	    why);
 }
 
 static void
@@ -875,7 +947,7 @@ test_speed(void)
 int
 main(void)
 {
-	plan(84);
+	plan(85);
 	test_forms();
 	test_values();
 	test_warnings();
@@ -883,6 +955,7 @@ main(void)
 	test_guards();
 	test_gzip();
 	test_buffer();
+	test_range();
 	test_duplicates();
 	test_dnset();
 	test_notxt();

@@ -59,6 +59,10 @@
 #define PROGNAME	"rdnsblctl"
 #define REASON_MAXLEN	1024		/* bytes of --reason */
 #define IMPORT_BATCH	100000		/* entries per write transaction */
+#define SPLIT_MIN	(4 << 20)	/* bytes of a file that two threads read
+					   for import --replace */
+#define SPLIT_AT	53		/* % of it the first one reads: the
+					   second passes over those lines too */
 
 #define EXIT_OK		0
 #define EXIT_ERR	1
@@ -1608,7 +1612,54 @@ struct import_ctx {
 	size_t		 nwarn;
 	size_t		 nerr;
 	size_t		 nexpired;
+	struct import_ctx *part2;	/* the file's second part, or NULL */
+	int		 holding;	/* the second part: its messages wait
+					   until the first part's are out */
+	char		*held;		/* 'E' or 'W', the message, NUL */
+	size_t		 heldlen;
+	size_t		 heldcap;
 };
+
+/*
+ * An error (ERR) or warning of the import, said now, or held when it is
+ * the file's second part, read at the same time as the first: the
+ * messages keep the order of the file's lines.
+ */
+static void
+import_say(struct import_ctx *ic, int err, const char *msg)
+{
+	size_t n = strlen(msg) + 2;
+
+	if (!ic->holding) {
+		if (err)
+			ctl_err("%s", msg);
+		else
+			ctl_warn("%s", msg);
+		return;
+	}
+	if (ic->heldlen + n > ic->heldcap) {
+		ic->heldcap = (ic->heldlen + n) * 2;
+		ic->held = xreallocarray(ic->held, ic->heldcap, 1);
+	}
+	ic->held[ic->heldlen] = err ? 'E' : 'W';
+	memcpy(ic->held + ic->heldlen + 1, msg, n - 1);
+	ic->heldlen += n;
+}
+
+/* Say what the second part held, once the first part's are out. */
+static void
+import_release(struct import_ctx *ic)
+{
+	size_t i;
+
+	for (i = 0; i < ic->heldlen; i += strlen(ic->held + i) + 1)
+		if (ic->held[i] == 'E')
+			ctl_err("%s", ic->held + i + 1);
+		else
+			ctl_warn("%s", ic->held + i + 1);
+	ic->heldlen = 0;
+	ic->holding = 0;
+}
 
 static void
 import_warn(void *arg, const char *msg)
@@ -1617,7 +1668,7 @@ import_warn(void *arg, const char *msg)
 
 	ic->nwarn++;
 	if (!ic->quiet)
-		ctl_warn("%s", msg);
+		import_say(ic, 0, msg);
 }
 
 /* The line of the next entry. */
@@ -1667,7 +1718,7 @@ import_next(void *arg, struct store_entry *e)
 		rc = ipfile_next(ic->ipf, &ie, errbuf, sizeof(errbuf));
 		if (rc == -1) {
 			/* a bad line, or the file changed since the first pass */
-			ctl_err("%s", errbuf);
+			import_say(ic, 1, errbuf);
 			ic->nerr++;
 			if (!ic->tolerant)
 				return -1;
@@ -1708,17 +1759,88 @@ import_next(void *arg, struct store_entry *e)
  * store_replace's duplicates: the later of two lines of the file for one
  * prefix or name, as the reader reports them on a merge (ipfile.c).
  */
+/* The line of entry seq of the whole file (its first part's ic). */
+static size_t
+line_at(const struct import_ctx *ic, size_t seq)
+{
+	if (ic->part2 != NULL && seq >= ic->nlines)
+		return line_of(ic->part2, seq - ic->nlines);
+	return line_of(ic, seq);
+}
+
 static void
 import_dup(void *arg, size_t seq, size_t first, const char *text)
 {
 	struct import_ctx *ic = arg;
+	size_t n = ic->nlines + (ic->part2 != NULL ? ic->part2->nlines : 0);
 
-	if (seq >= ic->nlines || first >= ic->nlines)
+	if (ic->part2 != NULL)
+		import_release(ic->part2);	/* the reading's come first */
+	if (seq >= n || first >= n)
 		return;
 	ic->nwarn++;
 	ctl_warn("%s:%zu: duplicate entry %s (first at line %zu): skipped, "
 	    "the first line counts, as in rbldnsd", ic->path,
-	    line_of(ic, seq), text, line_of(ic, first));
+	    line_at(ic, seq), text, line_at(ic, first));
+}
+
+/*
+ * Where to cut a file of size bytes for two readers (ipfile_range()):
+ * the start of the first line from SPLIT_AT % of it on; 0 for none (a
+ * small file, a gzip one, no line start found).
+ */
+static off_t
+split_point(int fd, off_t size)
+{
+	unsigned char b[4096];
+	off_t at;
+	ssize_t n, i;
+
+	if (size < SPLIT_MIN || pread(fd, b, 2, 0) != 2 ||
+	    (b[0] == 0x1f && b[1] == 0x8b))
+		return 0;
+	for (at = size / 100 * SPLIT_AT; at < size; at += n) {
+		if ((n = pread(fd, b, sizeof(b), at)) <= 0)
+			return 0;
+		for (i = 0; i < n; i++)
+			if (b[i] == '\n')
+				return at + i + 1 < size ? at + i + 1 : 0;
+	}
+	return 0;
+}
+
+/*
+ * Have the file's second part, from split on, read by ic2 at the same
+ * time as ic reads the first: a reader of its own on the file opened
+ * again (the same file: no rsync replaced it in between). 0, or -1 when
+ * it cannot be had (one reader then reads it all).
+ */
+static int
+import_split(struct import_ctx *ic, struct import_ctx *ic2, int fd,
+    unsigned flags, off_t split)
+{
+	struct stat a, b;
+	int fd2;
+
+	if ((fd2 = open(ic->path, O_RDONLY)) == -1)
+		return -1;
+	if (fstat(fd, &a) == -1 || fstat(fd2, &b) == -1 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino ||
+	    a.st_size != b.st_size) {
+		(void)close(fd2);
+		return -1;
+	}
+	*ic2 = *ic;
+	ic2->holding = 1;
+	ic2->ipf = ipfile_open(fd2, ic->path, flags, ic->now, import_warn,
+	    ic2);
+	(void)close(fd2);	/* ipfile_open() keeps a copy */
+	if (ic2->ipf == NULL)
+		return -1;
+	ipfile_range(ic->ipf, 0, split);
+	ipfile_range(ic2->ipf, split, 0);
+	ic->part2 = ic2;
+	return 0;
 }
 
 /* The end of an import that found bad lines. */
@@ -1743,18 +1865,20 @@ static int
 cmd_import(struct ctl *c, int argc, char **argv)
 {
 	char errbuf[1024];
-	struct import_ctx ic;
+	struct import_ctx ic, ic2;
 	struct ipfile_entry ie;
 	const char *path = argv[1];
 	unsigned flags = c->host_bits ? IPFILE_HOST_BITS : 0;
 	struct stat st;
 	size_t count = 0, dups = 0;
 	unsigned list;
+	off_t split;
 	int fd, kind, r, rc = EXIT_ERR;
 
 	(void)argc;
 	errbuf[0] = '\0';
 	memset(&ic, 0, sizeof(ic));
+	memset(&ic2, 0, sizeof(ic2));
 	if ((kind = parse_list(c, argv[0])) == -1)
 		return EXIT_USAGE;
 	if (c->replace && c->undo)
@@ -1797,9 +1921,20 @@ cmd_import(struct ctl *c, int argc, char **argv)
 			ctl_err("cannot read %s: %s", path, strerror(errno));
 			goto out;
 		}
-		if (store_replace(c->store, list, import_next, import_dup, &ic,
-		    c->actor, path, &count, &dups, errbuf,
-		    sizeof(errbuf)) != STORE_OK) {
+		/* a large file: its second part read by a thread of its own */
+		if ((split = split_point(fd, st.st_size)) > 0)
+			(void)import_split(&ic, &ic2, fd, flags |
+			    IPFILE_NODUPS, split);
+		r = store_replace2(c->store, list, import_next, &ic,
+		    ic.part2 != NULL ? import_next : NULL, ic.part2, import_dup,
+		    c->actor, path, &count, &dups, errbuf, sizeof(errbuf));
+		if (ic.part2 != NULL) {
+			import_release(ic.part2);
+			ic.nerr += ic2.nerr;
+			ic.nwarn += ic2.nwarn;
+			ic.nexpired += ic2.nexpired;
+		}
+		if (r != STORE_OK) {
 			if (ic.nerr > 0)
 				import_failed(&ic);
 			else
@@ -1882,6 +2017,11 @@ out:
 	if (ic.ipf != NULL)
 		ipfile_close(ic.ipf);
 	free(ic.runs);
+	if (ic.part2 != NULL) {
+		ipfile_close(ic2.ipf);
+		free(ic2.runs);
+		free(ic2.held);
+	}
 	(void)close(fd);	/* read only */
 	return rc;
 }

@@ -1179,6 +1179,75 @@ recs_read(struct store *st, unsigned l, store_iter_fn *next, void *arg,
 	}
 }
 
+/* The read of store_replace2()'s second part, on a thread of its own. */
+struct part {
+	struct store	*st;
+	unsigned	 l;
+	store_iter_fn	*next;
+	void		*arg;
+	struct recs	 rs;
+	int		 rc;
+	char		 errbuf[512];
+};
+
+static void *
+part_main(void *arg)
+{
+	struct part *p = arg;
+
+	p->rc = recs_read(p->st, p->l, p->next, p->arg, &p->rs, p->errbuf,
+	    sizeof(p->errbuf));
+	return NULL;
+}
+
+/*
+ * Put the records of b, read after those of a, at a's end: b's values
+ * taken into a's (one of the same bytes is one), its records numbered on
+ * from a's, its arenas (its long keys) kept by a. b is left empty.
+ */
+static void
+recs_join(struct recs *a, struct recs *b)
+{
+	struct rec *r;
+	uint32_t *map;
+	size_t i, n0 = a->n;
+
+	map = xreallocarray(NULL, b->nvals + 1, sizeof(*map));
+	for (i = 0; i < b->nvals; i++) {
+		map[i] = vals_intern(a, b->vals[i].p, b->vals[i].len,
+		    b->vals[i].expires);
+		a->vals[map[i]].uses += b->vals[i].uses;
+	}
+	if (a->n + b->n > a->cap) {
+		a->v = xhugegrow(a->v, a->cap, a->n + b->n, sizeof(*a->v));
+		a->cap = a->n + b->n;
+	}
+	for (i = 0; i < b->n; i++) {
+		r = &a->v[n0 + i];
+		*r = b->v[i];
+		if (REC_LONG(r)) {
+			r->u.lk->vid = map[r->u.lk->vid];
+			r->u.lk->seq += (uint32_t)n0;
+		} else {
+			r->u.s.vid = map[r->u.s.vid];
+			r->u.s.seq += (uint32_t)n0;
+		}
+	}
+	a->n += b->n;
+	if (b->narenas > 0) {	/* b's last arena is the one to fill on */
+		a->arenas = xreallocarray(a->arenas, a->narenas + b->narenas,
+		    sizeof(*a->arenas));
+		memcpy(a->arenas + a->narenas, b->arenas, b->narenas *
+		    sizeof(*b->arenas));
+		a->narenas += b->narenas;
+		a->used = b->used;
+		b->narenas = 0;
+	}
+	recs_free(b);
+	memset(b, 0, sizeof(*b));
+	free(map);
+}
+
 /* Tell dup (if any) of record k, v, the iterator's SEQ, a duplicate. */
 static void
 rec_dup(struct store *st, MDB_txn *txn, unsigned l, const MDB_val *k,
@@ -1477,11 +1546,24 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
     store_dup_fn *dup, void *arg, const char *actor, const char *what,
     size_t *count, size_t *dups, char *errbuf, size_t errlen)
 {
+	return store_replace2(st, l, next, arg, NULL, NULL, dup, actor, what,
+	    count, dups, errbuf, errlen);
+}
+
+enum store_rc
+store_replace2(struct store *st, unsigned l, store_iter_fn *next, void *arg,
+    store_iter_fn *next2, void *arg2, store_dup_fn *dup, const char *actor,
+    const char *what, size_t *count, size_t *dups, char *errbuf,
+    size_t errlen)
+{
 	struct recs rs;
 	struct rdiff d;
+	struct part p2;
+	pthread_t t;
 	MDB_txn *txn = NULL;
 	char reason[128];
 	size_t n = 0, nd = 0;
+	int rc, threaded = 0;
 
 	if (count != NULL)
 		*count = 0;
@@ -1491,9 +1573,29 @@ store_replace(struct store *st, unsigned l, store_iter_fn *next,
 		return STORE_ERROR;
 	memset(&rs, 0, sizeof(rs));
 	memset(&d, 0, sizeof(d));
+	memset(&p2, 0, sizeof(p2));
 	xhugeheap_begin();
-	if (recs_read(st, l, next, arg, &rs, errbuf, errlen) == -1)
+	if (next2 != NULL) {
+		p2.st = st;
+		p2.l = l;
+		p2.next = next2;
+		p2.arg = arg2;
+		threaded = pthread_create(&t, NULL, part_main, &p2) == 0;
+	}
+	rc = recs_read(st, l, next, arg, &rs, errbuf, errlen);
+	if (threaded)
+		(void)pthread_join(t, NULL);
+	else if (next2 != NULL)
+		(void)part_main(&p2);
+	if (rc == -1)
 		goto fail;
+	if (next2 != NULL) {
+		if (p2.rc == -1) {
+			snprintf(errbuf, errlen, "%s", p2.errbuf);
+			goto fail;
+		}
+		recs_join(&rs, &p2.rs);
+	}
 	recs_sort(rs.v, rs.n);
 	if (store_wtxn_begin(st, &txn, errbuf, errlen) == -1)
 		goto fail;
@@ -1525,6 +1627,7 @@ fail:
 		mdb_txn_abort(txn);
 	xhugeheap_end();
 	recs_free(&rs);
+	recs_free(&p2.rs);
 	free(d.buf);
 	return STORE_ERROR;
 }

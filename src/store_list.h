@@ -185,6 +185,20 @@ enum store_rc	 store_replace(struct store *, unsigned list,
 		    size_t *dups, char *errbuf, size_t errlen);
 
 /*
+ * store_replace() of the entries of two iterators that run at once, each
+ * on a thread of its own (one after the other where a thread cannot be
+ * had): next and arg give the file's first part, next2 and arg2 the rest
+ * (the first part's entry counts where both have a key, and dup numbers
+ * the entries across both, the first part's first). Their strings are
+ * copied; neither may touch what the other does.
+ */
+enum store_rc	 store_replace2(struct store *, unsigned list,
+		    store_iter_fn *next, void *arg, store_iter_fn *next2,
+		    void *arg2, store_dup_fn *dup, const char *actor,
+		    const char *what, size_t *count, size_t *dups,
+		    char *errbuf, size_t errlen);
+
+/*
  * Walk a list in key order (address, then prefix length), in one read
  * transaction of its own; expired entries are included (the callback can
  * compare e->expires). The entry's strings are valid during the call.

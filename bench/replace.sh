@@ -8,14 +8,14 @@
 # work on a shared machine falls on all of them alike. The data is
 # `bench/gen-ip4set.sh N' (an ip4set), or with FAMILY=dnset
 # `bench/gen-dnset.sh N' (a dnset, into a domain list). One line a run:
-# the wall-clock seconds, and the CPU seconds (user + system) the
-# command used, from its start to its exit; for rbldnsd, the seconds
-# from its start to its log line that the data is loaded (both count the
-# start of a process: its exec, its libraries), and the load time of
-# that log line (elapsed / user: its reading of the files alone). rbldnsd
-# runs as the user rbldns when this runs as root. Work
-# files go to a mktemp directory under $TMPDIR (default /tmp), removed
-# at the end; only the processes this script started are killed.
+# the wall-clock seconds, the CPU seconds (user + system) the command
+# used, from its start to its exit, and its peak resident memory; for
+# rbldnsd, the seconds from its start to its log line that the data is
+# loaded (both count the start of a process: its exec, its libraries),
+# and the load time of that log line (elapsed / user: its reading of the
+# files alone). rbldnsd runs as the user rbldns when this runs as root.
+# Work files go to a mktemp directory under $TMPDIR (default /tmp),
+# removed at the end; only the processes this script started are killed.
 set -u
 n=${1:?usage: replace.sh N BUILD...}
 shift
@@ -65,7 +65,7 @@ for r in $(seq 1 "$rounds"); do
 	for b in "$@"; do
 		rm -rf "$work/db"
 		t0=$(now)
-		/usr/bin/time -f "%U %S" -o "$work/time" \
+		/usr/bin/time -f "%U %S %M" -o "$work/time" \
 		    "$b/src/rdnsblctl" -c "$work/rdnsbld.conf" import "$list" \
 		    "$work/data.txt" --replace >"$work/out" 2>&1 || {
 			cat "$work/out" >&2
@@ -73,7 +73,8 @@ for r in $(seq 1 "$rounds"); do
 		}
 		t1=$(now)
 		echo "round $r $b: $(awk -v a="$t0" -v b="$t1" \
-		    '{ printf "wall %.3f s, cpu %.2f s", (b - a) / 1e9, $1 + $2 }' \
+		    '{ printf "wall %.3f s, cpu %.2f s, peak %d MB", (b - a) / 1e9,
+		    $1 + $2, $3 / 1024 }' \
 		    "$work/time") ($(tail -1 "$work/out" | sed "s|$work/||"))"
 	done
 	: >"$work/rbldnsd.log"

@@ -791,22 +791,115 @@ run_sort(struct rec *v, size_t n, size_t depth)
 
 #define SPLIT_MAX	65536	/* records radix-sorted whole: 1 MB, cached */
 #define MSORT_MAX	64	/* records merge-sorted rather than by radix */
+#define PSORT_MIN	(1 << 17)	/* records sorted by two threads */
+
+/*
+ * The spread of a k8_sort() of n records, by one part (thread) or two:
+ * each part takes its share of the records (the first part's records of
+ * a bucket go before the second's: the sort stays stable), then buckets
+ * in turn until none is left.
+ */
+struct spread {
+	struct rec	*src, *dst;
+	size_t		 n;
+	int		 into;
+	int		 parts;		/* 1, or 2 with bar */
+	uint64_t	 all[2], any[2];
+	size_t		 count[2][256];
+	unsigned	 next;		/* the next bucket to sort */
+	pthread_barrier_t bar;
+};
+
+static void k8_sort(struct rec *, struct rec *, size_t, int);
+
+static void
+spread_init(struct spread *sp, struct rec *src, struct rec *dst, size_t n,
+    int into, int parts)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->src = src;
+	sp->dst = dst;
+	sp->n = n;
+	sp->into = into;
+	sp->parts = parts;
+}
+
+/* Wait for the other part, where there is one. */
+static void
+spread_wait(struct spread *sp)
+{
+	if (sp->parts == 2)
+		(void)pthread_barrier_wait(&sp->bar);
+}
+
+/*
+ * Part t of the spread of sp->src over 256 buckets in sp->dst, on the
+ * highest byte in which the records' words differ, then the buckets.
+ */
+static void
+spread_part(struct spread *sp, int t)
+{
+	struct rec *src = sp->src, *dst = sp->dst;
+	size_t lo = sp->n * (size_t)t / (size_t)sp->parts;
+	size_t hi = sp->n * (size_t)(t + 1) / (size_t)sp->parts;
+	size_t pos[256], start[257], i, k;
+	uint64_t all = ~(uint64_t)0, any = 0;
+	unsigned shift, b;
+	int u;
+
+	for (i = lo; i < hi; i++) {
+		all &= src[i].k8;
+		any |= src[i].k8;
+	}
+	sp->all[t] = all;
+	sp->any[t] = any;
+	spread_wait(sp);
+	for (u = 0; u < sp->parts; u++) {
+		all &= sp->all[u];
+		any |= sp->any[u];
+	}
+	if (all == any) {	/* one key: in order already */
+		if (sp->into && t == 0)
+			memcpy(dst, src, sp->n * sizeof(*src));
+		return;
+	}
+	shift = (63 - (unsigned)__builtin_clzll(all ^ any)) & ~7u;
+	memset(sp->count[t], 0, sizeof(sp->count[t]));
+	for (i = lo; i < hi; i++)
+		sp->count[t][(src[i].k8 >> shift) & 0xff]++;
+	spread_wait(sp);
+	for (k = 0, b = 0; b < 256; b++) {
+		start[b] = pos[b] = k;
+		for (u = 0; u < sp->parts; u++) {
+			if (u < t)
+				pos[b] += sp->count[u][b];
+			k += sp->count[u][b];
+		}
+	}
+	start[256] = k;
+	for (i = lo; i < hi; i++)
+		dst[pos[(src[i].k8 >> shift) & 0xff]++] = src[i];
+	spread_wait(sp);
+	/* each bucket in dst, sorted into the array asked for */
+	while ((b = __atomic_fetch_add(&sp->next, 1, __ATOMIC_RELAXED)) < 256)
+		if (start[b + 1] > start[b])
+			k8_sort(dst + start[b], src + start[b],
+			    start[b + 1] - start[b], !sp->into);
+}
 
 /*
  * A stable sort of the n records at src on their k8, left at src (into
  * 0) or at dst (into 1); the other, with room for n, is the scratch. Up
  * to SPLIT_MAX records are sorted whole (radix_sort, in the cache); more
- * are first spread over 256 buckets on the highest byte in which their
- * words differ, and each bucket is sorted on in the same way. So every
- * pass but the first spread works in the cache, where an LSD sort of
- * them all would go through memory once a byte.
+ * are first spread over 256 buckets (spread_part()), and each bucket is
+ * sorted on in the same way. So every pass but the first spread works in
+ * the cache, where an LSD sort of them all would go through memory once
+ * a byte.
  */
 static void
 k8_sort(struct rec *src, struct rec *dst, size_t n, int into)
 {
-	size_t end[256], i, pos, m;
-	uint64_t all = 0, any = 0;
-	unsigned shift;
+	struct spread sp;
 
 	if (n <= SPLIT_MAX) {
 		if (n <= MSORT_MAX)
@@ -817,129 +910,46 @@ k8_sort(struct rec *src, struct rec *dst, size_t n, int into)
 			memcpy(dst, src, n * sizeof(*src));
 		return;
 	}
-	all = ~all;
-	for (i = 0; i < n; i++) {
-		all &= src[i].k8;
-		any |= src[i].k8;
-	}
-	if (all == any) {	/* one key: in order already */
-		if (into)
-			memcpy(dst, src, n * sizeof(*src));
-		return;
-	}
-	shift = (63 - (unsigned)__builtin_clzll(all ^ any)) & ~7u;
-	memset(end, 0, sizeof(end));
-	for (i = 0; i < n; i++)
-		end[(src[i].k8 >> shift) & 0xff]++;
-	for (pos = 0, i = 0; i < 256; i++) {
-		m = end[i];
-		end[i] = pos;
-		pos += m;
-	}
-	for (i = 0; i < n; i++)
-		dst[end[(src[i].k8 >> shift) & 0xff]++] = src[i];
-	/* each bucket in dst, sorted into the array asked for */
-	for (pos = 0, i = 0; i < 256; pos = end[i++])
-		if (end[i] > pos)
-			k8_sort(dst + pos, src + pos, end[i] - pos, !into);
-}
-
-#define PSORT_MIN	(1 << 17)	/* records sorted by two threads */
-
-/*
- * k8_sort's first spread, and then its buckets, shared by two threads:
- * each takes half of the records for the spread (the first half's
- * records of a bucket go before the second's: the sort stays stable),
- * then buckets in turn until none is left.
- */
-struct psort {
-	struct rec	*src, *dst;
-	size_t		 n;
-	int		 into;
-	uint64_t	 all[2], any[2];
-	size_t		 count[2][256];
-	unsigned	 next;		/* the next bucket to sort */
-	pthread_barrier_t bar;
-};
-
-static void
-psort_part(struct psort *ps, int t)
-{
-	struct rec *src = ps->src, *dst = ps->dst;
-	size_t lo = t ? ps->n / 2 : 0, hi = t ? ps->n : ps->n / 2;
-	size_t pos[256], start[257], i, k;
-	uint64_t all = ~(uint64_t)0, any = 0;
-	unsigned shift, b;
-
-	for (i = lo; i < hi; i++) {
-		all &= src[i].k8;
-		any |= src[i].k8;
-	}
-	ps->all[t] = all;
-	ps->any[t] = any;
-	(void)pthread_barrier_wait(&ps->bar);
-	all = ps->all[0] & ps->all[1];
-	any = ps->any[0] | ps->any[1];
-	if (all == any) {	/* one key: in order already */
-		if (ps->into && t == 0)
-			memcpy(dst, src, ps->n * sizeof(*src));
-		return;
-	}
-	shift = (63 - (unsigned)__builtin_clzll(all ^ any)) & ~7u;
-	memset(ps->count[t], 0, sizeof(ps->count[t]));
-	for (i = lo; i < hi; i++)
-		ps->count[t][(src[i].k8 >> shift) & 0xff]++;
-	(void)pthread_barrier_wait(&ps->bar);
-	for (k = 0, b = 0; b < 256; b++) {
-		start[b] = k;
-		pos[b] = k + (t ? ps->count[0][b] : 0);
-		k += ps->count[0][b] + ps->count[1][b];
-	}
-	start[256] = k;
-	for (i = lo; i < hi; i++)
-		dst[pos[(src[i].k8 >> shift) & 0xff]++] = src[i];
-	(void)pthread_barrier_wait(&ps->bar);
-	/* each bucket in dst, sorted into the array asked for */
-	while ((b = __atomic_fetch_add(&ps->next, 1, __ATOMIC_RELAXED)) < 256)
-		if (start[b + 1] > start[b])
-			k8_sort(dst + start[b], src + start[b],
-			    start[b + 1] - start[b], !ps->into);
+	spread_init(&sp, src, dst, n, into, 1);
+	spread_part(&sp, 0);
 }
 
 static void *
-psort_main(void *arg)
+spread_main(void *arg)
 {
-	psort_part(arg, 1);
+	spread_part(arg, 1);
 	return NULL;
 }
 
 /*
- * k8_sort() of n records, on two threads from PSORT_MIN records on (on
- * one where a thread cannot be had).
+ * k8_sort() of n records, its first spread and buckets on two threads
+ * from PSORT_MIN records on (on one where a thread cannot be had).
  */
 static void
 k8_psort(struct rec *src, struct rec *dst, size_t n, int into)
 {
-	struct psort ps;
+	struct spread sp;
 	pthread_t t;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.src = src;
-	ps.dst = dst;
-	ps.n = n;
-	ps.into = into;
-	if (n < PSORT_MIN || pthread_barrier_init(&ps.bar, NULL, 2) != 0) {
+	if (n < PSORT_MIN) {
 		k8_sort(src, dst, n, into);
 		return;
 	}
-	if (pthread_create(&t, NULL, psort_main, &ps) != 0) {
-		(void)pthread_barrier_destroy(&ps.bar);
-		k8_sort(src, dst, n, into);
+	spread_init(&sp, src, dst, n, into, 2);
+	if (pthread_barrier_init(&sp.bar, NULL, 2) != 0) {
+		sp.parts = 1;
+		spread_part(&sp, 0);
 		return;
 	}
-	psort_part(&ps, 0);
+	if (pthread_create(&t, NULL, spread_main, &sp) != 0) {
+		(void)pthread_barrier_destroy(&sp.bar);
+		sp.parts = 1;
+		spread_part(&sp, 0);
+		return;
+	}
+	spread_part(&sp, 0);
 	(void)pthread_join(t, NULL);
-	(void)pthread_barrier_destroy(&ps.bar);
+	(void)pthread_barrier_destroy(&sp.bar);
 }
 
 /*
